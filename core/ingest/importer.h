@@ -1,0 +1,52 @@
+#pragma once
+
+#include "formatdetection.h"
+#include "model/eventtable.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cepheid {
+
+struct Reject
+{
+    std::uint32_t line = 0;
+    std::string reason;
+};
+
+// What one input file gave: the counts always add up (nothing is dropped silently). The first
+// kMaxListedRejects rejects are listed with line and reason; all are counted, also by kind.
+struct InputSummary
+{
+    static constexpr std::size_t kMaxListedRejects = 1000;
+
+    std::string path;
+    InputFormat format = InputFormat::Unrecognised;
+    std::string layout; // "ndjson" or "json" (array, envelope or single document)
+    bool compressed = false;
+    std::uint64_t bytesRead = 0; // decompressed bytes
+    std::uint64_t eventsRead = 0;
+    std::uint64_t eventsRejected = 0;
+    std::vector<Reject> rejects;
+    std::map<std::string, std::uint64_t> rejectKinds; // reason with values stripped -> count
+    bool cancelled = false;
+};
+
+struct ImportOptions
+{
+    // Called now and then with the bytes of the file on disk consumed so far and the file size.
+    std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// Reads one export into the table. Returns nullopt and sets error when the file cannot be read at all
+// (missing, unreadable, unrecognised format, I/O error mid-way). Bad records never make it fail.
+std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
+                                       std::string& error, const ImportOptions& options = {});
+
+} // namespace cepheid

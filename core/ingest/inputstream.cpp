@@ -1,0 +1,77 @@
+#include "inputstream.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <zlib.h>
+
+namespace cepheid {
+
+InputStream::~InputStream()
+{
+    if (m_file)
+        gzclose(static_cast<gzFile>(m_file));
+}
+
+bool InputStream::open(const std::string& path)
+{
+    struct stat status {};
+    if (::stat(path.c_str(), &status) != 0) {
+        m_error = std::strerror(errno);
+        return false;
+    }
+    if (S_ISDIR(status.st_mode)) {
+        m_error = "is a directory";
+        return false;
+    }
+    m_fileSize = static_cast<std::uint64_t>(status.st_size);
+    gzFile file = gzopen(path.c_str(), "rb");
+    if (!file) {
+        m_error = errno ? std::strerror(errno) : "cannot open";
+        return false;
+    }
+    // A larger internal buffer makes zlib read the disk in big sequential chunks.
+    gzbuffer(file, 1 << 20);
+    m_file = file;
+    m_compressed = gzdirect(file) == 0;
+    return true;
+}
+
+std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
+{
+    auto* file = static_cast<gzFile>(m_file);
+    std::size_t total = 0;
+    while (total < size) {
+        const auto request = static_cast<unsigned>(std::min<std::size_t>(size - total, 1u << 30));
+        const int got = gzread(file, destination + total, request);
+        if (got < 0) {
+            int code = 0;
+            const char* message = gzerror(file, &code);
+            m_error = message && *message ? message : "read error";
+            return -1;
+        }
+        if (got == 0) {
+            // gzread returns 0 at a clean end and also on a truncated gzip stream; tell the two apart.
+            int code = 0;
+            const char* message = gzerror(file, &code);
+            if (code != Z_OK && code != Z_STREAM_END) {
+                m_error = message && *message ? message : "read error";
+                return -1;
+            }
+            break;
+        }
+        total += static_cast<std::size_t>(got);
+    }
+    return static_cast<std::ptrdiff_t>(total);
+}
+
+std::uint64_t InputStream::compressedOffset() const
+{
+    if (!m_file)
+        return 0;
+    const auto offset = gzoffset(static_cast<gzFile>(m_file));
+    return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
+}
+
+} // namespace cepheid

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace cepheid {
+
+// Sequential reader over a plain or gzip-compressed file (zlib detects gzip by its magic bytes, so a
+// ".gz" that is not compressed, or a compressed file without ".gz", both read correctly).
+class InputStream
+{
+public:
+    InputStream() = default;
+    ~InputStream();
+    InputStream(const InputStream&) = delete;
+    InputStream& operator=(const InputStream&) = delete;
+
+    // Returns false and sets errorMessage() when the file cannot be opened.
+    bool open(const std::string& path);
+    // Reads up to size bytes; returns the number read (0 at end of file), or -1 on error (see errorMessage()).
+    std::ptrdiff_t read(char* destination, std::size_t size);
+    bool isCompressed() const { return m_compressed; }
+    // Bytes consumed from the file on disk so far (compressed bytes for gzip), for progress reporting.
+    std::uint64_t compressedOffset() const;
+    std::uint64_t fileSize() const { return m_fileSize; }
+    const std::string& errorMessage() const { return m_error; }
+
+private:
+    void* m_file = nullptr; // gzFile; kept opaque so zlib.h stays out of this header
+    bool m_compressed = false;
+    std::uint64_t m_fileSize = 0;
+    std::string m_error;
+};
+
+} // namespace cepheid

@@ -1,0 +1,349 @@
+#include "jsonrecordsplitter.h"
+
+#include "inputstream.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace cepheid {
+
+namespace {
+
+constexpr std::size_t kChunkBytes = 4u << 20;
+constexpr std::size_t kSniffLines = 20;
+
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && isJsonSpace(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && isJsonSpace(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+// True when line holds exactly one complete JSON object (brackets balance, strings close).
+bool isStandaloneObject(std::string_view line)
+{
+    line = trim(line);
+    if (line.size() < 2 || line.front() != '{' || line.back() != '}')
+        return false;
+    int depth = 0;
+    bool inString = false, escaped = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        else if (c == '{' || c == '[')
+            ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0 && i + 1 != line.size())
+            return false;
+    }
+    return depth == 0 && !inString;
+}
+
+} // namespace
+
+JsonRecordSplitter::JsonRecordSplitter(InputStream& input, std::size_t maxRecordBytes)
+    : m_input(input)
+    , m_maxRecordBytes(maxRecordBytes)
+    , m_buffer(new char[kChunkBytes * 2 + kPadding])
+    , m_capacity(kChunkBytes * 2)
+{
+}
+
+JsonRecordSplitter::~JsonRecordSplitter() = default;
+
+bool JsonRecordSplitter::fill()
+{
+    if (m_eof || m_failed)
+        return false;
+    if (m_capacity - m_end < kChunkBytes) {
+        // Grow to hold a long record plus a fresh chunk; bounded by maxRecordBytes through the callers.
+        const std::size_t newCapacity = std::max(m_capacity * 2, m_end + kChunkBytes);
+        std::unique_ptr<char[]> bigger(new char[newCapacity + kPadding]);
+        std::memcpy(bigger.get(), m_buffer.get(), m_end);
+        m_buffer = std::move(bigger);
+        m_capacity = newCapacity;
+    }
+    const std::ptrdiff_t got = m_input.read(m_buffer.get() + m_end, kChunkBytes);
+    if (got < 0) {
+        m_failed = true;
+        return false;
+    }
+    if (got == 0) {
+        m_eof = true;
+        return false;
+    }
+    m_end += static_cast<std::size_t>(got);
+    std::memset(m_buffer.get() + m_end, 0, kPadding);
+    return true;
+}
+
+void JsonRecordSplitter::compact(std::size_t keepFrom)
+{
+    if (keepFrom == 0)
+        return;
+    std::memmove(m_buffer.get(), m_buffer.get() + keepFrom, m_end - keepFrom);
+    m_end -= keepFrom;
+    m_bufferOffset += keepFrom;
+    m_begin -= std::min(m_begin, keepFrom);
+}
+
+void JsonRecordSplitter::emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint32_t line)
+{
+    Record record;
+    record.text = std::string_view(m_buffer.get() + begin, end - begin);
+    record.capacity = m_end + kPadding - begin;
+    record.line = line;
+    record.offset = m_bufferOffset + begin;
+    if (!onRecord(record))
+        m_stopped = true;
+}
+
+JsonRecordSplitter::Mode JsonRecordSplitter::chooseMode()
+{
+    // Look at the first lines (reading more until kSniffLines complete lines or the end of the file).
+    while (true) {
+        std::size_t lines = 0;
+        for (const char* p = m_buffer.get(); (p = static_cast<const char*>(std::memchr(p, '\n', m_buffer.get() + m_end - p)));
+             ++p)
+            ++lines;
+        if (lines >= kSniffLines || m_end >= m_maxRecordBytes || !fill())
+            break;
+    }
+    std::string_view data(m_buffer.get(), m_end);
+    const auto first = data.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    if (first == std::string_view::npos || data[first] != '{')
+        return Mode::Structural;
+    std::size_t standalone = 0, nonBlank = 0;
+    std::size_t position = 0;
+    while (position < data.size() && nonBlank < kSniffLines) {
+        std::size_t newline = data.find('\n', position);
+        const bool complete = newline != std::string_view::npos;
+        if (!complete) {
+            if (!m_eof)
+                break; // a partial last line says nothing yet
+            newline = data.size();
+        }
+        const std::string_view line = trim(data.substr(position, newline - position));
+        if (!line.empty()) {
+            ++nonBlank;
+            standalone += isStandaloneObject(line);
+        }
+        position = newline + 1;
+    }
+    return standalone > 0 && standalone * 2 >= nonBlank ? Mode::Lines : Mode::Structural;
+}
+
+bool JsonRecordSplitter::run(const RecordSink& onRecord, const ProblemSink& onProblem)
+{
+    fill();
+    if (m_failed)
+        return false;
+    m_mode = chooseMode();
+    if (m_failed)
+        return false;
+    // A UTF-8 byte order mark (Windows tools write one) is not part of the JSON.
+    if (m_end >= 3 && std::memcmp(m_buffer.get(), "\xEF\xBB\xBF", 3) == 0)
+        m_begin = 3;
+    return m_mode == Mode::Lines ? runLines(onRecord, onProblem) : runStructural(onRecord, onProblem);
+}
+
+bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink& onProblem)
+{
+    std::uint32_t line = 1;
+    bool skippingLongLine = false;
+    std::size_t scanFrom = m_begin;
+    while (true) {
+        const char* newline = static_cast<const char*>(
+            std::memchr(m_buffer.get() + scanFrom, '\n', m_end - scanFrom));
+        if (!newline) {
+            const std::size_t pending = m_end - m_begin;
+            if (!skippingLongLine && pending > m_maxRecordBytes) {
+                onProblem(line, "record longer than " + std::to_string(m_maxRecordBytes >> 20)
+                              + " MiB without a line break: skipped to the next line");
+                skippingLongLine = true;
+            }
+            if (skippingLongLine)
+                m_begin = m_end; // drop what we have; keep skipping until the next newline
+            const std::size_t scanned = m_end - m_begin;
+            compact(m_begin);
+            scanFrom = m_begin + scanned;
+            if (!fill()) {
+                if (m_failed)
+                    return false;
+                const std::string_view rest = trim(std::string_view(m_buffer.get() + m_begin, m_end - m_begin));
+                if (!skippingLongLine && !rest.empty()) {
+                    m_sawContent = true;
+                    emit(onRecord, m_begin, m_end, line);
+                }
+                return true;
+            }
+            continue;
+        }
+        const std::size_t lineEnd = static_cast<std::size_t>(newline - m_buffer.get());
+        if (skippingLongLine) {
+            skippingLongLine = false;
+        } else {
+            std::size_t recordEnd = lineEnd;
+            while (recordEnd > m_begin && isJsonSpace(m_buffer[recordEnd - 1]))
+                --recordEnd;
+            std::size_t recordBegin = m_begin;
+            while (recordBegin < recordEnd && isJsonSpace(m_buffer[recordBegin]))
+                ++recordBegin;
+            if (recordBegin < recordEnd) {
+                m_sawContent = true;
+                emit(onRecord, recordBegin, recordEnd, line);
+            }
+        }
+        ++line;
+        m_begin = lineEnd + 1;
+        scanFrom = m_begin;
+        if (m_stopped)
+            return true;
+    }
+}
+
+bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const ProblemSink& onProblem)
+{
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::uint32_t line = 1;
+    int depth = 0;
+    bool inString = false, escaped = false;
+    bool topIsArray = false, topIsObject = false;
+    bool inEventsArray = false;     // inside the "events" array of an envelope
+    std::size_t keyStart = kNone;   // start of a string at depth 1 of a top-level object (a candidate key)
+    bool lastKeyWasEvents = false;
+    std::size_t recordStart = kNone;
+    int recordDepth = 0;
+    std::uint32_t recordLine = 0;
+    bool strayReported = false;
+    std::size_t position = m_begin;
+
+    while (true) {
+        if (position >= m_end) {
+            if (recordStart != kNone && position - recordStart > m_maxRecordBytes) {
+                onProblem(recordLine,
+                          "record longer than " + std::to_string(m_maxRecordBytes >> 20) + " MiB: skipped");
+                recordStart = kNone; // the scan goes on through it, so the structure stays known
+            }
+            // Keep the record being read (and a pending key) across the refill.
+            std::size_t keepFrom = recordStart != kNone ? recordStart : position;
+            if (keyStart != kNone)
+                keepFrom = std::min(keepFrom, keyStart);
+            compact(keepFrom);
+            position -= keepFrom;
+            if (recordStart != kNone)
+                recordStart -= keepFrom;
+            if (keyStart != kNone)
+                keyStart -= keepFrom;
+            if (!fill()) {
+                if (m_failed)
+                    return false;
+                if (depth != 0 || inString)
+                    onProblem(recordStart != kNone ? recordLine : line,
+                              "file ends inside a JSON value (truncated export?): the unfinished record is skipped");
+                return true;
+            }
+            continue;
+        }
+        const char c = m_buffer[position];
+        if (c == '\n')
+            ++line;
+        if (inString) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+                if (keyStart != kNone) {
+                    lastKeyWasEvents
+                        = std::string_view(m_buffer.get() + keyStart, position - keyStart) == "\"events";
+                    keyStart = kNone;
+                }
+            }
+            ++position;
+            continue;
+        }
+        switch (c) {
+        case '"':
+            inString = true;
+            if (depth == 1 && topIsObject)
+                keyStart = position;
+            break;
+        case '{':
+        case '[':
+            m_sawContent = true;
+            if (depth == 0) {
+                topIsArray = c == '[';
+                topIsObject = c == '{';
+                inEventsArray = false;
+                lastKeyWasEvents = false;
+                strayReported = false;
+                if (topIsObject) {
+                    recordStart = position;
+                    recordDepth = 0;
+                    recordLine = line;
+                }
+            } else if (depth == 1 && topIsArray && c == '{') {
+                recordStart = position;
+                recordDepth = 1;
+                recordLine = line;
+            } else if (depth == 1 && topIsObject && c == '[' && lastKeyWasEvents) {
+                // The udmSearch envelope: its events are the records, the envelope itself is not one.
+                inEventsArray = true;
+                recordStart = kNone;
+            } else if (depth == 2 && inEventsArray && c == '{') {
+                recordStart = position;
+                recordDepth = 2;
+                recordLine = line;
+            }
+            ++depth;
+            break;
+        case '}':
+        case ']':
+            if (depth == 0) {
+                onProblem(line, std::string("unexpected '") + c + "' outside any JSON value: ignored");
+                break;
+            }
+            --depth;
+            if (recordStart != kNone && depth == recordDepth) {
+                emit(onRecord, recordStart, position + 1, recordLine);
+                recordStart = kNone;
+                if (m_stopped)
+                    return true;
+            }
+            if (inEventsArray && depth == 1)
+                inEventsArray = false;
+            break;
+        case ',':
+            if (depth <= 1)
+                strayReported = false;
+            break;
+        default:
+            if (!isJsonSpace(c) && c != ':' && !strayReported
+                && (depth == 0 || (depth == 1 && topIsArray && recordStart == kNone))) {
+                onProblem(line, depth == 0 ? "text outside any JSON value: ignored"
+                                           : "array element is not a JSON object: skipped");
+                strayReported = true;
+                m_sawContent = true;
+            }
+            break;
+        }
+        ++position;
+    }
+}
+
+} // namespace cepheid

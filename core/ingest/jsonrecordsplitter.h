@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace cepheid {
+
+class InputStream;
+
+// Cuts a JSON export into records without parsing them, so that one malformed record is rejected alone
+// and a multi-gigabyte file never has to fit in memory.
+//  - Line mode (NDJSON): every non-blank line is a record.
+//  - Structural mode: a top-level array yields its object elements; a top-level object with an "events"
+//    array (the udmSearch envelope) yields the elements of that array; any other top-level object is one
+//    record. Several top-level values may follow each other (concatenated pages).
+// The mode is chosen from the first lines: line mode when most of them are complete objects on their own.
+class JsonRecordSplitter
+{
+public:
+    struct Record
+    {
+        std::string_view text;
+        // Readable bytes from text.data(); always >= text.size() + kPadding, as simdjson requires.
+        std::size_t capacity = 0;
+        std::uint32_t line = 0;
+        std::uint64_t offset = 0;
+    };
+    enum class Mode { Lines, Structural };
+    // Returns false to stop reading (cancel).
+    using RecordSink = std::function<bool(const Record&)>;
+    // A stretch of input that could not become a record (oversized, stray text, truncated at end of file).
+    using ProblemSink = std::function<void(std::uint32_t line, std::string reason)>;
+
+    static constexpr std::size_t kPadding = 64; // == SIMDJSON_PADDING
+    static constexpr std::size_t kDefaultMaxRecordBytes = 64u << 20;
+
+    explicit JsonRecordSplitter(InputStream& input, std::size_t maxRecordBytes = kDefaultMaxRecordBytes);
+    ~JsonRecordSplitter();
+
+    // Returns false on an I/O error (the stream's errorMessage() says why); records before it were delivered.
+    bool run(const RecordSink& onRecord, const ProblemSink& onProblem);
+    Mode mode() const { return m_mode; }
+    bool sawAnyContent() const { return m_sawContent; }
+    bool stopped() const { return m_stopped; }
+
+private:
+    bool fill();
+    void compact(std::size_t keepFrom);
+    Mode chooseMode();
+    bool runLines(const RecordSink& onRecord, const ProblemSink& onProblem);
+    bool runStructural(const RecordSink& onRecord, const ProblemSink& onProblem);
+    void emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint32_t line);
+
+    InputStream& m_input;
+    std::size_t m_maxRecordBytes;
+    std::unique_ptr<char[]> m_buffer;
+    std::size_t m_capacity = 0; // usable bytes, padding not included
+    std::size_t m_begin = 0;    // first byte not yet consumed
+    std::size_t m_end = 0;      // one past the last byte read
+    std::uint64_t m_bufferOffset = 0; // file offset of m_buffer[0]
+    bool m_eof = false;
+    bool m_failed = false;
+    bool m_sawContent = false;
+    bool m_stopped = false;
+    Mode m_mode = Mode::Lines;
+};
+
+} // namespace cepheid

@@ -1,0 +1,381 @@
+#include "udmjsonparser.h"
+
+#include "model/hash.h"
+
+#include <charconv>
+#include <limits>
+#include <simdjson.h>
+
+namespace cepheid {
+
+namespace dom = simdjson::dom;
+
+namespace {
+
+// A field failed validation; the message names the UDM path.
+struct FieldError
+{
+    std::string reason;
+};
+
+bool isKey(std::string_view key, std::string_view camel, std::string_view snake)
+{
+    return key == camel || key == snake;
+}
+
+std::string_view typeName(dom::element_type type)
+{
+    switch (type) {
+    case dom::element_type::ARRAY:
+        return "an array";
+    case dom::element_type::OBJECT:
+        return "an object";
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE:
+        return "a number";
+    case dom::element_type::STRING:
+        return "a string";
+    case dom::element_type::BOOL:
+        return "a boolean";
+    case dom::element_type::NULL_VALUE:
+        return "null";
+    }
+    return "an unknown value";
+}
+
+std::string excerpt(std::string_view text)
+{
+    constexpr std::size_t kMax = 60;
+    std::string out = "'";
+    out.append(text.substr(0, kMax));
+    if (text.size() > kMax)
+        out.append("…");
+    out.append("'");
+    return out;
+}
+
+[[noreturn]] void fail(std::string reason) { throw FieldError {std::move(reason)}; }
+
+[[noreturn]] void failType(std::string_view path, std::string_view expected, dom::element value)
+{
+    fail(std::string(path) + ": expected " + std::string(expected) + ", got " + std::string(typeName(value.type())));
+}
+
+dom::object expectObject(dom::element value, std::string_view path)
+{
+    if (!value.is_object())
+        failType(path, "an object", value);
+    return dom::object(value);
+}
+
+// A string field; null reads as absent (""), which is how Chronicle sees a missing value.
+std::string_view expectString(dom::element value, std::string_view path)
+{
+    if (value.is_null())
+        return {};
+    if (!value.is_string())
+        failType(path, "a string", value);
+    return std::string_view(value);
+}
+
+// uint64 fields come as JSON strings in proto3 JSON ("1834") and as numbers from other tools.
+std::uint64_t expectUnsigned(dom::element value, std::string_view path)
+{
+    switch (value.type()) {
+    case dom::element_type::STRING: {
+        const std::string_view text(value);
+        std::uint64_t result = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), result);
+        if (error == std::errc::result_out_of_range)
+            fail(std::string(path) + ": " + excerpt(text) + " is larger than an unsigned 64-bit integer");
+        if (error != std::errc() || end != text.data() + text.size() || text.empty())
+            fail(std::string(path) + ": " + excerpt(text) + " is not an unsigned integer");
+        return result;
+    }
+    case dom::element_type::UINT64:
+        return std::uint64_t(value);
+    case dom::element_type::INT64: {
+        const auto signedValue = std::int64_t(value);
+        if (signedValue < 0)
+            fail(std::string(path) + ": " + std::to_string(signedValue) + " is negative");
+        return static_cast<std::uint64_t>(signedValue);
+    }
+    case dom::element_type::DOUBLE:
+        // simdjson reads integers beyond uint64 as doubles: that is what "huge" looks like here.
+        fail(std::string(path) + ": " + excerpt(simdjson::minify(value)) + " is not an unsigned 64-bit integer");
+    default:
+        failType(path, "an unsigned integer", value);
+    }
+}
+
+std::int64_t expectSigned(dom::element value, std::string_view path)
+{
+    switch (value.type()) {
+    case dom::element_type::STRING: {
+        const std::string_view text(value);
+        std::int64_t result = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), result);
+        if (error != std::errc() || end != text.data() + text.size() || text.empty())
+            fail(std::string(path) + ": " + excerpt(text) + " is not a 64-bit integer");
+        return result;
+    }
+    case dom::element_type::INT64:
+        return std::int64_t(value);
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE:
+        fail(std::string(path) + ": " + excerpt(simdjson::minify(value)) + " is not a 64-bit integer");
+    default:
+        failType(path, "an integer", value);
+    }
+}
+
+TimestampUs expectTimestamp(dom::element value, std::string_view path)
+{
+    if (value.is_string()) {
+        const std::string_view text(value);
+        if (const auto parsed = parseRfc3339(text))
+            return *parsed;
+        fail(std::string(path) + ": " + excerpt(text) + " is not an RFC 3339 timestamp");
+    }
+    if (!value.is_object())
+        failType(path, "an RFC 3339 string or {seconds, nanos}", value);
+    // google.protobuf.Timestamp as a message: {"seconds": …, "nanos": …} (BigQuery / data-lake exports).
+    std::int64_t seconds = 0, nanos = 0;
+    bool sawSeconds = false;
+    for (auto [key, member] : dom::object(value)) {
+        if (key == "seconds") {
+            seconds = expectSigned(member, std::string(path) + ".seconds");
+            sawSeconds = true;
+        } else if (key == "nanos") {
+            nanos = expectSigned(member, std::string(path) + ".nanos");
+        }
+    }
+    if (!sawSeconds)
+        fail(std::string(path) + ": timestamp object has no 'seconds'");
+    if (nanos < 0 || nanos > 999'999'999)
+        fail(std::string(path) + ".nanos: " + std::to_string(nanos) + " is outside 0..999999999");
+    // Keep the arithmetic inside int64 microseconds (about ±292,000 years).
+    constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / kMicrosPerSecond - 1;
+    if (seconds > kLimit || seconds < -kLimit)
+        fail(std::string(path) + ".seconds: " + std::to_string(seconds) + " is out of range");
+    return seconds * kMicrosPerSecond + nanos / 1000;
+}
+
+// A repeated string field, also accepted as a single string.
+void expectStringList(dom::element value, std::string_view path, std::vector<std::string_view>& out)
+{
+    if (value.is_null())
+        return;
+    if (value.is_string()) {
+        out.push_back(std::string_view(value));
+        return;
+    }
+    if (!value.is_array())
+        failType(path, "a string or an array of strings", value);
+    const dom::array array(value);
+    if (array.size() > std::numeric_limits<std::uint16_t>::max())
+        fail(std::string(path) + ": more than 65535 values");
+    for (dom::element item : array)
+        out.push_back(expectString(item, path));
+}
+
+Direction expectDirection(dom::element value, std::string_view path)
+{
+    if (value.is_int64() || value.is_uint64()) {
+        const std::int64_t number = expectSigned(value, path);
+        if (number < 0 || number > 3)
+            fail(std::string(path) + ": " + std::to_string(number) + " is not a network.direction value");
+        return static_cast<Direction>(number);
+    }
+    const std::string_view name = expectString(value, path);
+    if (name == "OUTBOUND")
+        return Direction::Outbound;
+    if (name == "INBOUND")
+        return Direction::Inbound;
+    if (name == "BROADCAST")
+        return Direction::Broadcast;
+    if (name.empty() || name == "UNKNOWN_DIRECTION")
+        return Direction::Unknown;
+    fail(std::string(path) + ": " + excerpt(name) + " is not a network.direction value");
+}
+
+void parseMetadata(dom::element value, EventRecord& event, bool& sawTimestamp)
+{
+    for (auto [key, member] : expectObject(value, "metadata")) {
+        if (key == "id") {
+            event.id = expectString(member, "metadata.id");
+        } else if (isKey(key, "eventTimestamp", "event_timestamp")) {
+            event.timestamp = expectTimestamp(member, "metadata.eventTimestamp");
+            sawTimestamp = true;
+        } else if (isKey(key, "eventType", "event_type")) {
+            event.eventType = expectString(member, "metadata.eventType");
+        }
+    }
+}
+
+void parseProcess(dom::element value, EventRecord& event, std::string& numberText)
+{
+    for (auto [key, member] : expectObject(value, "principal.process")) {
+        if (key == "pid") {
+            // process.pid is a string in UDM; some tools write a number, kept here as its decimal text.
+            if (member.is_int64() || member.is_uint64()) {
+                numberText = std::to_string(expectUnsigned(member, "principal.process.pid"));
+                event.processId = numberText;
+            } else {
+                event.processId = expectString(member, "principal.process.pid");
+            }
+        } else if (key == "file") {
+            for (auto [fileKey, fileMember] : expectObject(member, "principal.process.file"))
+                if (isKey(fileKey, "fullPath", "full_path"))
+                    event.processPath = expectString(fileMember, "principal.process.file.fullPath");
+        }
+    }
+}
+
+void parsePrincipal(dom::element value, EventRecord& event, std::string& numberText)
+{
+    for (auto [key, member] : expectObject(value, "principal")) {
+        if (key == "hostname") {
+            event.principalHostname = expectString(member, "principal.hostname");
+        } else if (key == "ip") {
+            expectStringList(member, "principal.ip", event.principalIps);
+        } else if (key == "process") {
+            parseProcess(member, event, numberText);
+        } else if (key == "user") {
+            for (auto [userKey, userMember] : expectObject(member, "principal.user"))
+                if (userKey == "userid")
+                    event.user = expectString(userMember, "principal.user.userid");
+        }
+    }
+}
+
+void parseTarget(dom::element value, EventRecord& event)
+{
+    for (auto [key, member] : expectObject(value, "target")) {
+        if (key == "hostname") {
+            event.targetHostname = expectString(member, "target.hostname");
+        } else if (key == "ip") {
+            expectStringList(member, "target.ip", event.targetIps);
+        } else if (key == "port") {
+            const std::int64_t port = expectSigned(member, "target.port");
+            if (port < 0 || port > 65535)
+                fail("target.port: " + std::to_string(port) + " is not a port number");
+            event.targetPort = static_cast<std::uint16_t>(port);
+        }
+    }
+}
+
+void parseNetwork(dom::element value, EventRecord& event)
+{
+    for (auto [key, member] : expectObject(value, "network")) {
+        if (key == "direction") {
+            event.direction = expectDirection(member, "network.direction");
+        } else if (isKey(key, "sentBytes", "sent_bytes")) {
+            event.bytesSent = expectUnsigned(member, "network.sentBytes");
+            event.bytesSentKnown = true;
+        } else if (isKey(key, "receivedBytes", "received_bytes")) {
+            event.bytesReceived = expectUnsigned(member, "network.receivedBytes");
+            event.bytesReceivedKnown = true;
+        }
+    }
+}
+
+} // namespace
+
+struct UdmJsonParser::Impl
+{
+    dom::parser parser;
+    EventRecord event;
+    std::string pidText; // backs event.processId when the pid was a JSON number
+
+    // Reads the fields of a UDM event, or of an envelope item {"name", "udm"} around one, into event.
+    // Returns false when the object holds no event fields at all.
+    bool readEventFields(dom::object object, std::string_view& name, bool& sawTimestamp)
+    {
+        bool sawEvent = false;
+        for (auto [key, member] : object) {
+            if (key == "metadata") {
+                parseMetadata(member, event, sawTimestamp);
+                sawEvent = true;
+            } else if (key == "principal") {
+                parsePrincipal(member, event, pidText);
+                sawEvent = true;
+            } else if (key == "target") {
+                parseTarget(member, event);
+                sawEvent = true;
+            } else if (key == "network") {
+                parseNetwork(member, event);
+                sawEvent = true;
+            } else if (key == "udm") {
+                std::string_view ignoredName;
+                sawEvent = readEventFields(expectObject(member, "udm"), ignoredName, sawTimestamp) || sawEvent;
+            } else if (key == "name" && member.is_string()) {
+                name = std::string_view(member);
+            }
+        }
+        return sawEvent;
+    }
+
+    void readEvent(dom::object object, const JsonRecordSplitter::Record& record, std::uint64_t element,
+                   std::uint16_t fileIndex, const EventSink& onEvent)
+    {
+        event.clear();
+        std::string_view name;
+        bool sawTimestamp = false;
+        if (!readEventFields(object, name, sawTimestamp))
+            fail("no UDM event fields (metadata, principal, target, network)");
+        if (!sawTimestamp)
+            fail("metadata.eventTimestamp is missing");
+        // Without metadata.id, the event resource name identifies it; failing that, the record's own bytes
+        // (so the same record exported twice still counts once).
+        if (event.id.empty())
+            event.id = name;
+        if (event.id.empty())
+            event.idHash = hashBytes(record.text) ^ mix64(element + 1);
+        event.source = {fileIndex, record.line, record.offset};
+        onEvent(event);
+    }
+};
+
+UdmJsonParser::UdmJsonParser()
+    : m_impl(std::make_unique<Impl>())
+{
+}
+
+UdmJsonParser::~UdmJsonParser() = default;
+
+void UdmJsonParser::parse(const JsonRecordSplitter::Record& record, std::uint16_t fileIndex, const EventSink& onEvent,
+                          const RejectSink& onReject)
+{
+    Impl& impl = *m_impl;
+    try {
+        // The DOM parser validates the whole record (a syntax error anywhere rejects it) and picks the fastest
+        // kernel for this CPU at run time; On-Demand would be bound to the compile-time target instead.
+        dom::element root;
+        const auto code = impl.parser.parse(record.text.data(), record.text.size(), false).get(root);
+        if (code != simdjson::SUCCESS)
+            fail(std::string("invalid JSON (") + simdjson::error_message(code) + ")");
+        if (!root.is_object())
+            fail("record is " + std::string(typeName(root.type())) + ", not a JSON object");
+        const dom::object object(root);
+        // A udmSearch page on one line: each element of "events" is its own event, accepted or rejected alone.
+        dom::element events;
+        if (object["events"].get(events) == simdjson::SUCCESS && events.is_array()) {
+            std::uint64_t index = 0;
+            for (dom::element item : dom::array(events)) {
+                try {
+                    impl.readEvent(expectObject(item, "events[]"), record, ++index, fileIndex, onEvent);
+                } catch (const FieldError& error) {
+                    onReject(record.line, "events[" + std::to_string(index - 1) + "]: " + error.reason);
+                }
+            }
+            return;
+        }
+        impl.readEvent(object, record, 0, fileIndex, onEvent);
+    } catch (const FieldError& error) {
+        onReject(record.line, error.reason);
+    }
+}
+
+} // namespace cepheid

@@ -1,0 +1,94 @@
+#include "eventtable.h"
+
+#include "hash.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace cepheid {
+
+void EventTable::reserve(std::size_t events)
+{
+    m_timestamp.reserve(events);
+    m_idHash.reserve(events);
+    m_eventType.reserve(events);
+    m_direction.reserve(events);
+    m_flags.reserve(events);
+    m_principalHostname.reserve(events);
+    m_principalIpBegin.reserve(events);
+    m_principalIpCount.reserve(events);
+    m_processPath.reserve(events);
+    m_processId.reserve(events);
+    m_targetHostname.reserve(events);
+    m_targetIpBegin.reserve(events);
+    m_targetIpCount.reserve(events);
+    m_targetPort.reserve(events);
+    m_bytesSent.reserve(events);
+    m_bytesReceived.reserve(events);
+    m_user.reserve(events);
+    m_sourceFile.reserve(events);
+    m_sourceLine.reserve(events);
+    m_sourceOffset.reserve(events);
+    m_ipValues.reserve(events * 2);
+}
+
+std::uint32_t EventTable::appendIps(const std::vector<std::string_view>& values, std::uint16_t& count)
+{
+    const auto begin = static_cast<std::uint32_t>(m_ipValues.size());
+    // Readers reject records with more IPs than this, so the cap never silently truncates.
+    const std::size_t kept = std::min<std::size_t>(values.size(), std::numeric_limits<std::uint16_t>::max());
+    for (std::size_t i = 0; i < kept; ++i)
+        m_ipValues.push_back(m_strings.intern(values[i]));
+    count = static_cast<std::uint16_t>(kept);
+    return begin;
+}
+
+EventIndex EventTable::append(const EventRecord& record)
+{
+    const auto index = static_cast<EventIndex>(m_timestamp.size());
+    m_timestamp.push_back(record.timestamp);
+    m_idHash.push_back(record.id.empty() ? record.idHash : hashBytes(record.id));
+    m_eventType.push_back(m_strings.intern(record.eventType));
+    m_direction.push_back(record.direction);
+    m_flags.push_back(static_cast<std::uint8_t>((record.bytesSentKnown ? kSentKnown : 0)
+                                                | (record.bytesReceivedKnown ? kReceivedKnown : 0)));
+    m_principalHostname.push_back(m_strings.intern(record.principalHostname));
+    std::uint16_t count = 0;
+    m_principalIpBegin.push_back(appendIps(record.principalIps, count));
+    m_principalIpCount.push_back(count);
+    m_processPath.push_back(m_strings.intern(record.processPath));
+    m_processId.push_back(m_strings.intern(record.processId));
+    m_targetHostname.push_back(m_strings.intern(record.targetHostname));
+    m_targetIpBegin.push_back(appendIps(record.targetIps, count));
+    m_targetIpCount.push_back(count);
+    m_targetPort.push_back(record.targetPort);
+    m_bytesSent.push_back(record.bytesSent);
+    m_bytesReceived.push_back(record.bytesReceived);
+    m_user.push_back(m_strings.intern(record.user));
+    m_sourceFile.push_back(record.source.fileIndex);
+    m_sourceLine.push_back(record.source.line);
+    m_sourceOffset.push_back(record.source.byteOffset);
+    return index;
+}
+
+StringId EventTable::destination(EventIndex i) const
+{
+    if (m_targetHostname[i] != kEmptyString)
+        return m_targetHostname[i];
+    for (StringId ip : targetIps(i))
+        if (ip != kEmptyString)
+            return ip;
+    return kEmptyString;
+}
+
+std::size_t EventTable::memoryBytes() const
+{
+    auto bytes = [](const auto& column) { return column.capacity() * sizeof(column[0]); };
+    return m_strings.memoryBytes() + bytes(m_timestamp) + bytes(m_idHash) + bytes(m_eventType) + bytes(m_direction)
+        + bytes(m_flags) + bytes(m_principalHostname) + bytes(m_principalIpBegin) + bytes(m_principalIpCount)
+        + bytes(m_processPath) + bytes(m_processId) + bytes(m_targetHostname) + bytes(m_targetIpBegin)
+        + bytes(m_targetIpCount) + bytes(m_targetPort) + bytes(m_bytesSent) + bytes(m_bytesReceived)
+        + bytes(m_user) + bytes(m_sourceFile) + bytes(m_sourceLine) + bytes(m_sourceOffset) + bytes(m_ipValues);
+}
+
+} // namespace cepheid

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "event.h"
+#include "stringpool.h"
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace cepheid {
+
+using EventIndex = std::uint32_t;
+
+// All imported events, one column per field (struct of arrays), strings interned in one pool.
+// Columns are read by position; a reader appends, nothing edits events afterwards.
+class EventTable
+{
+public:
+    EventTable() = default;
+    EventTable(EventTable&&) noexcept = default;
+    EventTable& operator=(EventTable&&) noexcept = default;
+
+    void reserve(std::size_t events);
+    EventIndex append(const EventRecord& record);
+    std::size_t size() const { return m_timestamp.size(); }
+    bool empty() const { return m_timestamp.empty(); }
+
+    TimestampUs timestamp(EventIndex i) const { return m_timestamp[i]; }
+    std::uint64_t idHash(EventIndex i) const { return m_idHash[i]; }
+    StringId eventType(EventIndex i) const { return m_eventType[i]; }
+    Direction direction(EventIndex i) const { return m_direction[i]; }
+    StringId principalHostname(EventIndex i) const { return m_principalHostname[i]; }
+    std::span<const StringId> principalIps(EventIndex i) const { return ips(m_principalIpBegin[i], m_principalIpCount[i]); }
+    StringId processPath(EventIndex i) const { return m_processPath[i]; }
+    StringId processId(EventIndex i) const { return m_processId[i]; }
+    StringId targetHostname(EventIndex i) const { return m_targetHostname[i]; }
+    std::span<const StringId> targetIps(EventIndex i) const { return ips(m_targetIpBegin[i], m_targetIpCount[i]); }
+    std::uint16_t targetPort(EventIndex i) const { return m_targetPort[i]; }
+    std::uint64_t bytesSent(EventIndex i) const { return m_bytesSent[i]; }
+    std::uint64_t bytesReceived(EventIndex i) const { return m_bytesReceived[i]; }
+    bool bytesSentKnown(EventIndex i) const { return (m_flags[i] & kSentKnown) != 0; }
+    bool bytesReceivedKnown(EventIndex i) const { return (m_flags[i] & kReceivedKnown) != 0; }
+    StringId user(EventIndex i) const { return m_user[i]; }
+    SourceReference source(EventIndex i) const { return {m_sourceFile[i], m_sourceLine[i], m_sourceOffset[i]}; }
+
+    // The destination of a flow: target.hostname, or the first target IP when the hostname is empty
+    // (network sensors often see only the IP). kEmptyString when the event names no destination at all.
+    StringId destination(EventIndex i) const;
+
+    const StringPool& strings() const { return m_strings; }
+    StringPool& strings() { return m_strings; }
+    std::string_view text(StringId id) const { return m_strings.view(id); }
+
+    // Bytes held by the table, its pool and its IP lists (for the memory budget in DESIGN.md).
+    std::size_t memoryBytes() const;
+
+private:
+    static constexpr std::uint8_t kSentKnown = 1;
+    static constexpr std::uint8_t kReceivedKnown = 2;
+
+    std::span<const StringId> ips(std::uint32_t begin, std::uint16_t count) const
+    {
+        return {m_ipValues.data() + begin, count};
+    }
+    std::uint32_t appendIps(const std::vector<std::string_view>& values, std::uint16_t& count);
+
+    StringPool m_strings;
+    std::vector<TimestampUs> m_timestamp;
+    std::vector<std::uint64_t> m_idHash;
+    std::vector<StringId> m_eventType;
+    std::vector<Direction> m_direction;
+    std::vector<std::uint8_t> m_flags;
+    std::vector<StringId> m_principalHostname;
+    std::vector<std::uint32_t> m_principalIpBegin;
+    std::vector<std::uint16_t> m_principalIpCount;
+    std::vector<StringId> m_processPath;
+    std::vector<StringId> m_processId;
+    std::vector<StringId> m_targetHostname;
+    std::vector<std::uint32_t> m_targetIpBegin;
+    std::vector<std::uint16_t> m_targetIpCount;
+    std::vector<std::uint16_t> m_targetPort;
+    std::vector<std::uint64_t> m_bytesSent;
+    std::vector<std::uint64_t> m_bytesReceived;
+    std::vector<StringId> m_user;
+    std::vector<std::uint16_t> m_sourceFile;
+    std::vector<std::uint32_t> m_sourceLine;
+    std::vector<std::uint64_t> m_sourceOffset;
+    std::vector<StringId> m_ipValues; // all repeated IP lists, back to back
+};
+
+} // namespace cepheid

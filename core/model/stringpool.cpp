@@ -1,0 +1,97 @@
+#include "stringpool.h"
+
+#include "hash.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace cepheid {
+
+namespace {
+constexpr std::size_t kFirstBlockSize = 64 * 1024;
+constexpr std::size_t kMaxBlockSize = 16 * 1024 * 1024;
+} // namespace
+
+StringPool::StringPool()
+{
+    m_slots.assign(1024, 0);
+    m_hashes.reserve(512);
+    m_views.reserve(512);
+    m_views.emplace_back();
+    m_hashes.push_back(hashBytes({}));
+    m_slots[m_hashes[0] & (m_slots.size() - 1)] = 1;
+}
+
+std::string_view StringPool::store(std::string_view text)
+{
+    if (text.empty())
+        return {};
+    if (m_blocks.empty() || m_blockUsed + text.size() > m_blockSize) {
+        m_blockSize = std::max({text.size(), std::min(kMaxBlockSize, std::max(kFirstBlockSize, m_blockSize * 2))});
+        m_blocks.push_back(std::make_unique<char[]>(m_blockSize));
+        m_blockUsed = 0;
+    }
+    char* destination = m_blocks.back().get() + m_blockUsed;
+    std::memcpy(destination, text.data(), text.size());
+    m_blockUsed += text.size();
+    m_storedBytes += text.size();
+    return {destination, text.size()};
+}
+
+void StringPool::grow()
+{
+    std::vector<std::uint32_t> slots(m_slots.size() * 2, 0);
+    const std::size_t mask = slots.size() - 1;
+    for (std::uint32_t id = 0; id < m_views.size(); ++id) {
+        std::size_t slot = m_hashes[id] & mask;
+        while (slots[slot] != 0)
+            slot = (slot + 1) & mask;
+        slots[slot] = id + 1;
+    }
+    m_slots.swap(slots);
+}
+
+StringId StringPool::find(std::string_view text, bool* found) const
+{
+    const std::uint64_t hash = hashBytes(text);
+    const std::size_t mask = m_slots.size() - 1;
+    for (std::size_t slot = hash & mask; m_slots[slot] != 0; slot = (slot + 1) & mask) {
+        const StringId id = m_slots[slot] - 1;
+        if (m_hashes[id] == hash && m_views[id] == text) {
+            if (found)
+                *found = true;
+            return id;
+        }
+    }
+    if (found)
+        *found = false;
+    return kEmptyString;
+}
+
+StringId StringPool::intern(std::string_view text)
+{
+    const std::uint64_t hash = hashBytes(text);
+    std::size_t mask = m_slots.size() - 1;
+    std::size_t slot = hash & mask;
+    for (; m_slots[slot] != 0; slot = (slot + 1) & mask) {
+        const StringId id = m_slots[slot] - 1;
+        if (m_hashes[id] == hash && m_views[id] == text)
+            return id;
+    }
+    const auto id = static_cast<StringId>(m_views.size());
+    m_views.push_back(store(text));
+    m_hashes.push_back(hash);
+    m_slots[slot] = id + 1;
+    // Keep the load factor under one half so probes stay short.
+    if (m_views.size() * 2 > m_slots.size())
+        grow();
+    return id;
+}
+
+std::size_t StringPool::memoryBytes() const
+{
+    return m_storedBytes + m_views.capacity() * sizeof(std::string_view) + m_slots.capacity() * sizeof(std::uint32_t)
+        + m_hashes.capacity() * sizeof(std::uint64_t);
+}
+
+} // namespace cepheid

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace cepheid {
+
+// Index of an interned string. 0 is always the empty string, so a zero-initialised id means "absent",
+// which matches how Chronicle reads a missing field (the proto3 default "").
+using StringId = std::uint32_t;
+inline constexpr StringId kEmptyString = 0;
+
+// Interns strings so that every column of the EventTable holds a 4-byte id instead of a string.
+// Host names, process paths and IPs repeat across millions of events; each distinct value is stored once.
+// Views returned by view() stay valid for the pool's lifetime (strings live in stable blocks).
+class StringPool
+{
+public:
+    StringPool();
+    StringPool(const StringPool&) = delete;
+    StringPool& operator=(const StringPool&) = delete;
+    StringPool(StringPool&&) noexcept = default;
+    StringPool& operator=(StringPool&&) noexcept = default;
+
+    StringId intern(std::string_view text);
+    // Returns the id of text if it was interned before, or kEmptyString with found = false.
+    StringId find(std::string_view text, bool* found = nullptr) const;
+    std::string_view view(StringId id) const { return m_views[id]; }
+    std::size_t size() const { return m_views.size(); }
+    std::size_t memoryBytes() const;
+
+private:
+    std::string_view store(std::string_view text);
+    void grow();
+
+    std::vector<std::unique_ptr<char[]>> m_blocks;
+    std::size_t m_blockUsed = 0;
+    std::size_t m_blockSize = 0;
+    std::size_t m_storedBytes = 0;
+    std::vector<std::string_view> m_views;
+    // Open addressing, linear probing: slot holds id + 1 (0 = empty), hashes kept for cheap rehash.
+    std::vector<std::uint32_t> m_slots;
+    std::vector<std::uint64_t> m_hashes;
+};
+
+} // namespace cepheid
