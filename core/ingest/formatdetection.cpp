@@ -19,7 +19,10 @@ std::string_view formatName(InputFormat format)
 
 namespace {
 
-bool contains(std::string_view text, std::string_view needle) { return text.find(needle) != std::string_view::npos; }
+bool contains(std::string_view text, std::string_view needle)
+{
+    return text.find(needle) != std::string_view::npos;
+}
 
 std::string printablePrefix(std::string_view text)
 {
@@ -41,26 +44,26 @@ DetectedFormat detectFormat(std::string_view head)
         head.remove_prefix(3);
     const auto first = head.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos)
-        return {InputFormat::Empty, {}};
+        return { InputFormat::Empty, {} };
     const std::string_view body = head.substr(first);
     if (body.front() == '{' || body.front() == '[') {
         // Any JSON object or array is read as UDM; records that are not UDM events are rejected one by one with
         // their line, which tells more than refusing the whole file would.
-        return {InputFormat::ChronicleUdmJson, {}};
+        return { InputFormat::ChronicleUdmJson, {} };
     }
     if (body.starts_with("<?xml") || body.starts_with("<Event") || body.starts_with("<Events"))
-        return {InputFormat::Unrecognised, "XML (Windows event log?): only Chronicle UDM JSON is supported so far"};
+        return { InputFormat::Unrecognised, "XML (Windows event log?): only Chronicle UDM JSON is supported so far" };
     if (body.starts_with("ElfFile"))
-        return {InputFormat::Unrecognised, "a binary .evtx log: only Chronicle UDM JSON is supported so far"};
+        return { InputFormat::Unrecognised, "a binary .evtx log: only Chronicle UDM JSON is supported so far" };
     if (body.starts_with("#separator") || body.starts_with("#fields"))
-        return {InputFormat::Unrecognised, "a Zeek TSV log: only Chronicle UDM JSON is supported so far"};
+        return { InputFormat::Unrecognised, "a Zeek TSV log: only Chronicle UDM JSON is supported so far" };
     if (body.starts_with("SQLite format 3"))
-        return {InputFormat::Unrecognised, "an SQLite database: open a case file with --case, not as an input"};
+        return { InputFormat::Unrecognised, "an SQLite database: open a case file with --case, not as an input" };
     const std::string_view firstLine = body.substr(0, body.find('\n'));
     if (std::count(firstLine.begin(), firstLine.end(), ',') >= 2
         && (contains(firstLine, "metadata.") || contains(firstLine, "Timestamp")))
-        return {InputFormat::Unrecognised, "CSV: only Chronicle UDM JSON is supported so far"};
-    return {InputFormat::Unrecognised, "not JSON (starts with \"" + printablePrefix(body) + "\")"};
+        return { InputFormat::Unrecognised, "CSV: only Chronicle UDM JSON is supported so far" };
+    return { InputFormat::Unrecognised, "not JSON (starts with \"" + printablePrefix(body) + "\")" };
 }
 
 } // namespace cepheid

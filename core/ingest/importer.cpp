@@ -9,20 +9,28 @@ namespace cepheid {
 namespace {
 
 // "metadata.eventTimestamp: '2025-13-01' is not an RFC 3339 timestamp" -> "metadata.eventTimestamp: … is not an
-// RFC 3339 timestamp": values are cut out so that rejects group by kind.
+// RFC 3339 timestamp", "events[12]: …" -> "events[…]: …": values from the data are cut out so rejects group by kind.
 std::string rejectKind(const std::string& reason)
 {
     std::string kind;
     kind.reserve(reason.size());
-    bool inQuote = false;
+    bool inQuote = false, inIndex = false;
     for (char c : reason) {
-        if (c == '\'') {
-            if (!inQuote)
+        if (c == '\'' || (c == '[' && !inQuote) || (c == ']' && inIndex)) {
+            const bool opening = c == '\'' ? !inQuote : c == '[';
+            if (c == '\'')
+                inQuote = opening;
+            else
+                inIndex = opening;
+            if (c == '[')
+                kind.append("[…");
+            else if (c == ']')
+                kind.push_back(']');
+            else if (opening)
                 kind.append("…");
-            inQuote = !inQuote;
             continue;
         }
-        if (!inQuote && !(c >= '0' && c <= '9'))
+        if (!inQuote && !inIndex)
             kind.push_back(c);
     }
     return kind;
@@ -48,7 +56,7 @@ std::optional<DetectedFormat> sniff(const std::string& path, std::string& error)
 } // namespace
 
 std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
-                                       std::string& error, const ImportOptions& options)
+    std::string& error, const ImportOptions& options)
 {
     const auto detected = sniff(path, error);
     if (!detected) {
@@ -76,7 +84,7 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
         ++summary.eventsRejected;
         ++summary.rejectKinds[rejectKind(reason)];
         if (summary.rejects.size() < InputSummary::kMaxListedRejects)
-            summary.rejects.push_back({line, std::move(reason)});
+            summary.rejects.push_back({ line, std::move(reason) });
     };
     UdmJsonParser parser;
     JsonRecordSplitter splitter(input);
@@ -104,8 +112,7 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     summary.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
     summary.bytesRead = lastEnd;
     if (!ok) {
-        error = path + ": read error after " + std::to_string(summary.eventsRead)
-            + " events: " + input.errorMessage();
+        error = path + ": read error after " + std::to_string(summary.eventsRead) + " events: " + input.errorMessage();
         return std::nullopt;
     }
     if (options.progress)

@@ -47,6 +47,6 @@ struct ImportOptions
 // Reads one export into the table. Returns nullopt and sets error when the file cannot be read at all
 // (missing, unreadable, unrecognised format, I/O error mid-way). Bad records never make it fail.
 std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
-                                       std::string& error, const ImportOptions& options = {});
+    std::string& error, const ImportOptions& options = {});
 
 } // namespace cepheid

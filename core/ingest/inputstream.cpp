@@ -16,7 +16,9 @@ InputStream::~InputStream()
 
 bool InputStream::open(const std::string& path)
 {
-    struct stat status {};
+    struct stat status
+    {
+    };
     if (::stat(path.c_str(), &status) != 0) {
         m_error = std::strerror(errno);
         return false;

@@ -12,7 +12,10 @@ namespace {
 constexpr std::size_t kChunkBytes = 4u << 20;
 constexpr std::size_t kSniffLines = 20;
 
-bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isJsonSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::string_view trim(std::string_view text)
 {
@@ -59,8 +62,7 @@ JsonRecordSplitter::JsonRecordSplitter(InputStream& input, std::size_t maxRecord
     , m_maxRecordBytes(maxRecordBytes)
     , m_buffer(new char[kChunkBytes * 2 + kPadding])
     , m_capacity(kChunkBytes * 2)
-{
-}
+{ }
 
 JsonRecordSplitter::~JsonRecordSplitter() = default;
 
@@ -116,8 +118,8 @@ JsonRecordSplitter::Mode JsonRecordSplitter::chooseMode()
     // Look at the first lines (reading more until kSniffLines complete lines or the end of the file).
     while (true) {
         std::size_t lines = 0;
-        for (const char* p = m_buffer.get(); (p = static_cast<const char*>(std::memchr(p, '\n', m_buffer.get() + m_end - p)));
-             ++p)
+        for (const char* p = m_buffer.get();
+             (p = static_cast<const char*>(std::memchr(p, '\n', m_buffer.get() + m_end - p))); ++p)
             ++lines;
         if (lines >= kSniffLines || m_end >= m_maxRecordBytes || !fill())
             break;
@@ -166,13 +168,13 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
     bool skippingLongLine = false;
     std::size_t scanFrom = m_begin;
     while (true) {
-        const char* newline = static_cast<const char*>(
-            std::memchr(m_buffer.get() + scanFrom, '\n', m_end - scanFrom));
+        const char* newline = static_cast<const char*>(std::memchr(m_buffer.get() + scanFrom, '\n', m_end - scanFrom));
         if (!newline) {
             const std::size_t pending = m_end - m_begin;
             if (!skippingLongLine && pending > m_maxRecordBytes) {
-                onProblem(line, "record longer than " + std::to_string(m_maxRecordBytes >> 20)
-                              + " MiB without a line break: skipped to the next line");
+                onProblem(line,
+                    "record longer than " + std::to_string(m_maxRecordBytes >> 20)
+                        + " MiB without a line break: skipped to the next line");
                 skippingLongLine = true;
             }
             if (skippingLongLine)
@@ -222,8 +224,8 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
     int depth = 0;
     bool inString = false, escaped = false;
     bool topIsArray = false, topIsObject = false;
-    bool inEventsArray = false;     // inside the "events" array of an envelope
-    std::size_t keyStart = kNone;   // start of a string at depth 1 of a top-level object (a candidate key)
+    bool inEventsArray = false; // inside the "events" array of an envelope
+    std::size_t keyStart = kNone; // start of a string at depth 1 of a top-level object (a candidate key)
     bool lastKeyWasEvents = false;
     std::size_t recordStart = kNone;
     int recordDepth = 0;
@@ -234,8 +236,7 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
     while (true) {
         if (position >= m_end) {
             if (recordStart != kNone && position - recordStart > m_maxRecordBytes) {
-                onProblem(recordLine,
-                          "record longer than " + std::to_string(m_maxRecordBytes >> 20) + " MiB: skipped");
+                onProblem(recordLine, "record longer than " + std::to_string(m_maxRecordBytes >> 20) + " MiB: skipped");
                 recordStart = kNone; // the scan goes on through it, so the structure stays known
             }
             // Keep the record being read (and a pending key) across the refill.
@@ -253,7 +254,7 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
                     return false;
                 if (depth != 0 || inString)
                     onProblem(recordStart != kNone ? recordLine : line,
-                              "file ends inside a JSON value (truncated export?): the unfinished record is skipped");
+                        "file ends inside a JSON value (truncated export?): the unfinished record is skipped");
                 return true;
             }
             continue;
@@ -269,8 +270,7 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
             } else if (c == '"') {
                 inString = false;
                 if (keyStart != kNone) {
-                    lastKeyWasEvents
-                        = std::string_view(m_buffer.get() + keyStart, position - keyStart) == "\"events";
+                    lastKeyWasEvents = std::string_view(m_buffer.get() + keyStart, position - keyStart) == "\"events";
                     keyStart = kNone;
                 }
             }
@@ -335,8 +335,9 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
         default:
             if (!isJsonSpace(c) && c != ':' && !strayReported
                 && (depth == 0 || (depth == 1 && topIsArray && recordStart == kNone))) {
-                onProblem(line, depth == 0 ? "text outside any JSON value: ignored"
-                                           : "array element is not a JSON object: skipped");
+                onProblem(line,
+                    depth == 0 ? "text outside any JSON value: ignored"
+                               : "array element is not a JSON object: skipped");
                 strayReported = true;
                 m_sawContent = true;
             }

@@ -58,8 +58,8 @@ private:
     std::size_t m_maxRecordBytes;
     std::unique_ptr<char[]> m_buffer;
     std::size_t m_capacity = 0; // usable bytes, padding not included
-    std::size_t m_begin = 0;    // first byte not yet consumed
-    std::size_t m_end = 0;      // one past the last byte read
+    std::size_t m_begin = 0; // first byte not yet consumed
+    std::size_t m_end = 0; // one past the last byte read
     std::uint64_t m_bufferOffset = 0; // file offset of m_buffer[0]
     bool m_eof = false;
     bool m_failed = false;

@@ -55,7 +55,10 @@ std::string excerpt(std::string_view text)
     return out;
 }
 
-[[noreturn]] void fail(std::string reason) { throw FieldError {std::move(reason)}; }
+[[noreturn]] void fail(std::string reason)
+{
+    throw FieldError { std::move(reason) };
+}
 
 [[noreturn]] void failType(std::string_view path, std::string_view expected, dom::element value)
 {
@@ -98,7 +101,7 @@ std::uint64_t expectUnsigned(dom::element value, std::string_view path)
     case dom::element_type::INT64: {
         const auto signedValue = std::int64_t(value);
         if (signedValue < 0)
-            fail(std::string(path) + ": " + std::to_string(signedValue) + " is negative");
+            fail(std::string(path) + ": " + excerpt(std::to_string(signedValue)) + " is negative");
         return static_cast<std::uint64_t>(signedValue);
     }
     case dom::element_type::DOUBLE:
@@ -154,11 +157,11 @@ TimestampUs expectTimestamp(dom::element value, std::string_view path)
     if (!sawSeconds)
         fail(std::string(path) + ": timestamp object has no 'seconds'");
     if (nanos < 0 || nanos > 999'999'999)
-        fail(std::string(path) + ".nanos: " + std::to_string(nanos) + " is outside 0..999999999");
+        fail(std::string(path) + ".nanos: " + excerpt(std::to_string(nanos)) + " is outside 0..999999999");
     // Keep the arithmetic inside int64 microseconds (about ±292,000 years).
     constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / kMicrosPerSecond - 1;
     if (seconds > kLimit || seconds < -kLimit)
-        fail(std::string(path) + ".seconds: " + std::to_string(seconds) + " is out of range");
+        fail(std::string(path) + ".seconds: " + excerpt(std::to_string(seconds)) + " is out of range");
     return seconds * kMicrosPerSecond + nanos / 1000;
 }
 
@@ -185,7 +188,7 @@ Direction expectDirection(dom::element value, std::string_view path)
     if (value.is_int64() || value.is_uint64()) {
         const std::int64_t number = expectSigned(value, path);
         if (number < 0 || number > 3)
-            fail(std::string(path) + ": " + std::to_string(number) + " is not a network.direction value");
+            fail(std::string(path) + ": " + excerpt(std::to_string(number)) + " is not a network.direction value");
         return static_cast<Direction>(number);
     }
     const std::string_view name = expectString(value, path);
@@ -260,7 +263,7 @@ void parseTarget(dom::element value, EventRecord& event)
         } else if (key == "port") {
             const std::int64_t port = expectSigned(member, "target.port");
             if (port < 0 || port > 65535)
-                fail("target.port: " + std::to_string(port) + " is not a port number");
+                fail("target.port: " + excerpt(std::to_string(port)) + " is not a port number");
             event.targetPort = static_cast<std::uint16_t>(port);
         }
     }
@@ -318,7 +321,7 @@ struct UdmJsonParser::Impl
     }
 
     void readEvent(dom::object object, const JsonRecordSplitter::Record& record, std::uint64_t element,
-                   std::uint16_t fileIndex, const EventSink& onEvent)
+        std::uint16_t fileIndex, const EventSink& onEvent)
     {
         event.clear();
         std::string_view name;
@@ -333,20 +336,19 @@ struct UdmJsonParser::Impl
             event.id = name;
         if (event.id.empty())
             event.idHash = hashBytes(record.text) ^ mix64(element + 1);
-        event.source = {fileIndex, record.line, record.offset};
+        event.source = { fileIndex, record.line, record.offset };
         onEvent(event);
     }
 };
 
 UdmJsonParser::UdmJsonParser()
     : m_impl(std::make_unique<Impl>())
-{
-}
+{ }
 
 UdmJsonParser::~UdmJsonParser() = default;
 
 void UdmJsonParser::parse(const JsonRecordSplitter::Record& record, std::uint16_t fileIndex, const EventSink& onEvent,
-                          const RejectSink& onReject)
+    const RejectSink& onReject)
 {
     Impl& impl = *m_impl;
     try {

@@ -25,7 +25,7 @@ public:
     UdmJsonParser& operator=(const UdmJsonParser&) = delete;
 
     void parse(const JsonRecordSplitter::Record& record, std::uint16_t fileIndex, const EventSink& onEvent,
-               const RejectSink& onReject);
+        const RejectSink& onReject);
 
 private:
     struct Impl;

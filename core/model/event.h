@@ -17,7 +17,7 @@ std::string_view directionName(Direction direction);
 struct SourceReference
 {
     std::uint16_t fileIndex = 0;
-    std::uint32_t line = 0;      // 1-based line of the record's first byte in the (decompressed) file
+    std::uint32_t line = 0; // 1-based line of the record's first byte in the (decompressed) file
     std::uint64_t byteOffset = 0; // offset of the record's first byte in the (decompressed) file
 };
 
@@ -26,8 +26,8 @@ struct SourceReference
 struct EventRecord
 {
     TimestampUs timestamp = 0;
-    std::string_view id;        // metadata.id (base64 in UDM JSON); empty: the reader supplies idHash itself
-    std::uint64_t idHash = 0;   // identity for count_distinct(metadata.id)
+    std::string_view id; // metadata.id (base64 in UDM JSON); empty: the reader supplies idHash itself
+    std::uint64_t idHash = 0; // identity for count_distinct(metadata.id)
     std::string_view eventType; // metadata.event_type enum name
     Direction direction = Direction::Unknown;
     std::string_view principalHostname;

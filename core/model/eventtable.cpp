@@ -50,8 +50,8 @@ EventIndex EventTable::append(const EventRecord& record)
     m_idHash.push_back(record.id.empty() ? record.idHash : hashBytes(record.id));
     m_eventType.push_back(m_strings.intern(record.eventType));
     m_direction.push_back(record.direction);
-    m_flags.push_back(static_cast<std::uint8_t>((record.bytesSentKnown ? kSentKnown : 0)
-                                                | (record.bytesReceivedKnown ? kReceivedKnown : 0)));
+    m_flags.push_back(static_cast<std::uint8_t>(
+        (record.bytesSentKnown ? kSentKnown : 0) | (record.bytesReceivedKnown ? kReceivedKnown : 0)));
     m_principalHostname.push_back(m_strings.intern(record.principalHostname));
     std::uint16_t count = 0;
     m_principalIpBegin.push_back(appendIps(record.principalIps, count));
@@ -87,8 +87,8 @@ std::size_t EventTable::memoryBytes() const
     return m_strings.memoryBytes() + bytes(m_timestamp) + bytes(m_idHash) + bytes(m_eventType) + bytes(m_direction)
         + bytes(m_flags) + bytes(m_principalHostname) + bytes(m_principalIpBegin) + bytes(m_principalIpCount)
         + bytes(m_processPath) + bytes(m_processId) + bytes(m_targetHostname) + bytes(m_targetIpBegin)
-        + bytes(m_targetIpCount) + bytes(m_targetPort) + bytes(m_bytesSent) + bytes(m_bytesReceived)
-        + bytes(m_user) + bytes(m_sourceFile) + bytes(m_sourceLine) + bytes(m_sourceOffset) + bytes(m_ipValues);
+        + bytes(m_targetIpCount) + bytes(m_targetPort) + bytes(m_bytesSent) + bytes(m_bytesReceived) + bytes(m_user)
+        + bytes(m_sourceFile) + bytes(m_sourceLine) + bytes(m_sourceOffset) + bytes(m_ipValues);
 }
 
 } // namespace cepheid

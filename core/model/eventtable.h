@@ -30,7 +30,10 @@ public:
     StringId eventType(EventIndex i) const { return m_eventType[i]; }
     Direction direction(EventIndex i) const { return m_direction[i]; }
     StringId principalHostname(EventIndex i) const { return m_principalHostname[i]; }
-    std::span<const StringId> principalIps(EventIndex i) const { return ips(m_principalIpBegin[i], m_principalIpCount[i]); }
+    std::span<const StringId> principalIps(EventIndex i) const
+    {
+        return ips(m_principalIpBegin[i], m_principalIpCount[i]);
+    }
     StringId processPath(EventIndex i) const { return m_processPath[i]; }
     StringId processId(EventIndex i) const { return m_processId[i]; }
     StringId targetHostname(EventIndex i) const { return m_targetHostname[i]; }
@@ -41,7 +44,7 @@ public:
     bool bytesSentKnown(EventIndex i) const { return (m_flags[i] & kSentKnown) != 0; }
     bool bytesReceivedKnown(EventIndex i) const { return (m_flags[i] & kReceivedKnown) != 0; }
     StringId user(EventIndex i) const { return m_user[i]; }
-    SourceReference source(EventIndex i) const { return {m_sourceFile[i], m_sourceLine[i], m_sourceOffset[i]}; }
+    SourceReference source(EventIndex i) const { return { m_sourceFile[i], m_sourceLine[i], m_sourceOffset[i] }; }
 
     // The destination of a flow: target.hostname, or the first target IP when the hostname is empty
     // (network sensors often see only the IP). kEmptyString when the event names no destination at all.
@@ -60,7 +63,7 @@ private:
 
     std::span<const StringId> ips(std::uint32_t begin, std::uint16_t count) const
     {
-        return {m_ipValues.data() + begin, count};
+        return { m_ipValues.data() + begin, count };
     }
     std::uint32_t appendIps(const std::vector<std::string_view>& values, std::uint16_t& count);
 

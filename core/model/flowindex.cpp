@@ -28,7 +28,7 @@ std::uint32_t removeDuplicateRows(const EventTable& events, std::span<EventIndex
     std::vector<Item> items;
     items.reserve(entries.size());
     for (std::uint32_t p = 0; p < entries.size(); ++p)
-        items.push_back({events.idHash(entries[p]), p});
+        items.push_back({ events.idHash(entries[p]), p });
     // Stable by position: the earliest row of an id is the one kept.
     std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
         return a.idHash != b.idHash ? a.idHash < b.idHash : a.position < b.position;
@@ -82,11 +82,11 @@ FlowIndex FlowIndex::build(const EventTable& events)
         const bool destinationIsIp = events.targetHostname(event) == kEmptyString;
         const auto ips = events.principalIps(event);
         if (ips.empty()) {
-            addEntry({kEmptyString, destination, events.processPath(event)}, destinationIsIp, event);
+            addEntry({ kEmptyString, destination, events.processPath(event) }, destinationIsIp, event);
             continue;
         }
         for (StringId ip : ips)
-            addEntry({ip, destination, events.processPath(event)}, destinationIsIp, event);
+            addEntry({ ip, destination, events.processPath(event) }, destinationIsIp, event);
     }
 
     // Counting sort of entries by flow (CSR layout), then each flow sorted by time.

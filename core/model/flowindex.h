@@ -42,7 +42,7 @@ public:
     // A flow's events sorted by time (then by event index); fan-out copies of one event are adjacent.
     std::span<const EventIndex> events(const Flow& flow) const
     {
-        return {m_entries.data() + flow.firstEntry, flow.entryCount};
+        return { m_entries.data() + flow.firstEntry, flow.entryCount };
     }
     // Events that name neither a target hostname nor a target IP belong to no flow.
     std::size_t eventsWithoutDestination() const { return m_eventsWithoutDestination; }

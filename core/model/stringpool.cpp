@@ -27,7 +27,7 @@ std::string_view StringPool::store(std::string_view text)
     if (text.empty())
         return {};
     if (m_blocks.empty() || m_blockUsed + text.size() > m_blockSize) {
-        m_blockSize = std::max({text.size(), std::min(kMaxBlockSize, std::max(kFirstBlockSize, m_blockSize * 2))});
+        m_blockSize = std::max({ text.size(), std::min(kMaxBlockSize, std::max(kFirstBlockSize, m_blockSize * 2)) });
         m_blocks.push_back(std::make_unique<char[]>(m_blockSize));
         m_blockUsed = 0;
     }
@@ -35,7 +35,7 @@ std::string_view StringPool::store(std::string_view text)
     std::memcpy(destination, text.data(), text.size());
     m_blockUsed += text.size();
     m_storedBytes += text.size();
-    return {destination, text.size()};
+    return { destination, text.size() };
 }
 
 void StringPool::grow()

@@ -31,11 +31,14 @@ bool readDigits(std::string_view text, std::size_t position, std::size_t count, 
     return true;
 }
 
-bool isLeapYear(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool isLeapYear(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int daysInMonth(int year, int month)
 {
-    static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr std::array<int, 12> days = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     return month == 2 && isLeapYear(year) ? 29 : days[static_cast<std::size_t>(month - 1)];
 }
 
@@ -45,14 +48,12 @@ std::optional<TimestampUs> parseRfc3339(std::string_view text)
 {
     int year, month, day, hour, minute, second;
     if (!readDigits(text, 0, 4, year) || text.size() < 19 || text[4] != '-' || !readDigits(text, 5, 2, month)
-        || text[7] != '-' || !readDigits(text, 8, 2, day)
-        || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !readDigits(text, 11, 2, hour)
-        || text[13] != ':' || !readDigits(text, 14, 2, minute) || text[16] != ':'
+        || text[7] != '-' || !readDigits(text, 8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ')
+        || !readDigits(text, 11, 2, hour) || text[13] != ':' || !readDigits(text, 14, 2, minute) || text[16] != ':'
         || !readDigits(text, 17, 2, second))
         return std::nullopt;
     // Leap second 60 is accepted by RFC 3339; it is folded into the next second as most systems do.
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59
-        || second > 60)
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 60)
         return std::nullopt;
 
     std::size_t position = 19;
@@ -77,9 +78,8 @@ std::optional<TimestampUs> parseRfc3339(std::string_view text)
         ++position;
     } else if (text[position] == '+' || text[position] == '-') {
         int offsetHours, offsetMinutes;
-        if (!readDigits(text, position + 1, 2, offsetHours) || position + 3 >= text.size()
-            || text[position + 3] != ':' || !readDigits(text, position + 4, 2, offsetMinutes) || offsetHours > 23
-            || offsetMinutes > 59)
+        if (!readDigits(text, position + 1, 2, offsetHours) || position + 3 >= text.size() || text[position + 3] != ':'
+            || !readDigits(text, position + 4, 2, offsetMinutes) || offsetHours > 23 || offsetMinutes > 59)
             return std::nullopt;
         offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (text[position] == '-' ? -1 : 1);
         position += 6;
@@ -113,14 +113,14 @@ std::string formatRfc3339(TimestampUs time)
     const std::int64_t fraction = microsOfDay % kMicrosPerSecond;
     char buffer[48];
     int length = std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                               static_cast<long long>(year), month, day, static_cast<long long>(secondsOfDay / 3600),
-                               static_cast<long long>(secondsOfDay / 60 % 60), static_cast<long long>(secondsOfDay % 60));
+        static_cast<long long>(year), month, day, static_cast<long long>(secondsOfDay / 3600),
+        static_cast<long long>(secondsOfDay / 60 % 60), static_cast<long long>(secondsOfDay % 60));
     if (fraction != 0 && fraction % 1000 == 0)
         length += std::snprintf(buffer + length, sizeof buffer - static_cast<std::size_t>(length), ".%03lld",
-                                static_cast<long long>(fraction / 1000));
+            static_cast<long long>(fraction / 1000));
     else if (fraction != 0)
         length += std::snprintf(buffer + length, sizeof buffer - static_cast<std::size_t>(length), ".%06lld",
-                                static_cast<long long>(fraction));
+            static_cast<long long>(fraction));
     buffer[length++] = 'Z';
     return std::string(buffer, static_cast<std::size_t>(length));
 }

@@ -1,0 +1,142 @@
+#include "clioptions.h"
+
+namespace cepheid::cli {
+
+const char* const kUsage = R"(Usage:
+  cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--output FILE] [--now TIME]
+                    [--compact] INPUT...
+  cepheid-cli profile show [--profile FILE]
+  cepheid-cli --help | --version
+
+Cepheid reproduces the Google Chronicle (SecOps) YARA-L rule t1584_007_serverless_c2_beaconing on exported
+events and explains why each flow fired or not. A flow is (principal IP, destination, process path); the
+destination is target.hostname, or the first target IP when the hostname is empty.
+
+score
+  Reads Chronicle UDM JSON exports (NDJSON, a JSON array, or udmSearch pages {"events":[{"name","udm"}]};
+  lowerCamelCase or snake_case keys; plain or .gz) and prints a JSON report on standard output:
+    inputs   per file: format, events read, records rejected with line and reason
+    flows    flows that fire the rule (and are not allowlisted); with --all every considered flow, i.e. every
+             flow whose destination matches the rule's regex or the serverless catalog, including flows that can
+             never fire (dropped_reason says why: empty process path, IP-only destination, ...)
+    lint     findings about the rule itself (unanchored regex, Lambda URL pattern, short bursts, hop model)
+    summary  counts of events, flows, detections and dropped events
+  Timestamps are RFC 3339 UTC. Bad records never stop an import: they are counted, listed and skipped.
+
+  --profile FILE    tuning profile (JSON): thresholds, window model, domain catalog, allowlist.
+                    Keys left out keep their defaults; see `cepheid-cli profile show`.
+  --windows MODEL   hop (default): 24 h windows every 2.4 h aligned to the Unix epoch, Cepheid's model of
+                    Chronicle's undocumented hop; sliding: a window starting at every event.
+  --all             list every considered flow, not only those that fire.
+  --output FILE     write the report to FILE instead of standard output.
+  --now TIME        the time at which allowlist expiry is judged (RFC 3339); default: now.
+  --compact         one-line JSON.
+
+profile show
+  Prints the effective profile (defaults merged with --profile FILE) as JSON.
+
+Exit status: 0 success; 1 an input or profile could not be read (message on standard error);
+2 usage error.
+)";
+
+namespace {
+
+// Takes the value of an option given as "--name VALUE" or "--name=VALUE".
+bool takeValue(const std::vector<std::string>& arguments, std::size_t& i, const std::string& name, std::string& value,
+    std::string& error, bool& matched)
+{
+    const std::string& argument = arguments[i];
+    matched = false;
+    if (argument == name) {
+        matched = true;
+        if (i + 1 >= arguments.size()) {
+            error = name + " needs a value";
+            return false;
+        }
+        value = arguments[++i];
+        return true;
+    }
+    if (argument.rfind(name + "=", 0) == 0) {
+        matched = true;
+        value = argument.substr(name.size() + 1);
+        return true;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    ScoreOptions options;
+    bool onlyInputs = false;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& argument = arguments[i];
+        if (onlyInputs || argument.empty() || argument[0] != '-' || argument == "-") {
+            options.inputs.push_back(argument);
+            continue;
+        }
+        if (argument == "--") {
+            onlyInputs = true;
+            continue;
+        }
+        if (argument == "--all") {
+            options.listAll = true;
+            continue;
+        }
+        if (argument == "--compact") {
+            options.compact = true;
+            continue;
+        }
+        std::string value;
+        bool matched = false;
+        for (const char* name : { "--profile", "--windows", "--output", "--now" }) {
+            if (!takeValue(arguments, i, name, value, error, matched))
+                return std::nullopt;
+            if (!matched)
+                continue;
+            const std::string option = name;
+            if (option == "--profile")
+                options.profilePath = value;
+            else if (option == "--output")
+                options.outputPath = value;
+            else if (option == "--now")
+                options.now = value;
+            else if (value == "hop" || value == "sliding")
+                options.windows = value;
+            else {
+                error = "--windows must be hop or sliding, not '" + value + "'";
+                return std::nullopt;
+            }
+            break;
+        }
+        if (!matched) {
+            error = "unknown option '" + argument + "'";
+            return std::nullopt;
+        }
+    }
+    if (options.inputs.empty()) {
+        error = "score needs at least one INPUT file";
+        return std::nullopt;
+    }
+    return options;
+}
+
+std::optional<ProfileShowOptions> parseProfileShowOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    ProfileShowOptions options;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        std::string value;
+        bool matched = false;
+        if (!takeValue(arguments, i, "--profile", value, error, matched))
+            return std::nullopt;
+        if (!matched) {
+            error = "unknown argument '" + arguments[i] + "'";
+            return std::nullopt;
+        }
+        options.profilePath = value;
+    }
+    return options;
+}
+
+} // namespace cepheid::cli

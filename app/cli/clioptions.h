@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cepheid::cli {
+
+enum ExitCode { Success = 0, InputError = 1, UsageError = 2 };
+
+struct ScoreOptions
+{
+    std::string profilePath;
+    std::optional<std::string> windows; // "hop" | "sliding": overrides the profile's rule.windows
+    bool listAll = false;
+    bool compact = false;
+    std::string outputPath;
+    std::optional<std::string> now; // RFC 3339; default: the system clock
+    std::vector<std::string> inputs;
+};
+
+struct ProfileShowOptions
+{
+    std::string profilePath;
+};
+
+// Parses `score` arguments (after the command word). Returns nullopt with error set on a usage error.
+std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& arguments, std::string& error);
+std::optional<ProfileShowOptions> parseProfileShowOptions(
+    const std::vector<std::string>& arguments, std::string& error);
+
+extern const char* const kUsage;
+
+} // namespace cepheid::cli

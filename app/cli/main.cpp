@@ -1,0 +1,60 @@
+// cepheid-cli: the engine on the command line, for servers, scripts and CI. No display needed.
+
+#include "clioptions.h"
+#include "commands.h"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#ifndef CEPHEID_VERSION
+#define CEPHEID_VERSION "unknown"
+#endif
+
+using namespace cepheid::cli;
+
+namespace {
+
+int usageError(const std::string& message)
+{
+    std::cerr << "cepheid-cli: " << message << "\n\n" << kUsage;
+    return UsageError;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> arguments(argv + 1, argv + argc);
+    if (arguments.empty())
+        return usageError("no command given");
+    const std::string command = arguments.front();
+    arguments.erase(arguments.begin());
+    for (const std::string& argument : arguments)
+        if (argument == "--help" || argument == "-h") {
+            std::cout << kUsage;
+            return Success;
+        }
+
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return Success;
+    }
+    if (command == "--version") {
+        std::cout << "cepheid-cli " << CEPHEID_VERSION << '\n';
+        return Success;
+    }
+    std::string error;
+    if (command == "score") {
+        const auto options = parseScoreOptions(arguments, error);
+        return options ? runScore(*options) : usageError(error);
+    }
+    if (command == "profile") {
+        if (arguments.empty() || arguments.front() != "show")
+            return usageError("profile needs a subcommand: show");
+        arguments.erase(arguments.begin());
+        const auto options = parseProfileShowOptions(arguments, error);
+        return options ? runProfileShow(*options) : usageError(error);
+    }
+    return usageError("unknown command '" + command + "'");
+}

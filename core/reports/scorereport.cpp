@@ -1,0 +1,247 @@
+#include "scorereport.h"
+
+#include "util/jsonwriter.h"
+
+#include <algorithm>
+
+namespace cepheid {
+
+std::string droppedReason(const RuleOutcome& outcome)
+{
+    if (outcome.eligibleEvents > 0)
+        return {};
+    const DroppedEvents& d = outcome.dropped;
+    // Name the check that removed the most events; the counts per check are in "dropped_events".
+    const std::pair<std::uint64_t, const char*> reasons[] = {
+        { d.emptyProcessPath,
+            "principal.process.file.full_path is empty: Chronicle drops events whose match "
+            "placeholder ($proc_path) has a zero value, so this flow can never fire" },
+        { d.emptySourceIp,
+            "principal.ip is empty: Chronicle drops events whose match placeholder ($src_ip) has a "
+            "zero value, so this flow can never fire" },
+        { d.noHostname,
+            "target.hostname is empty (the destination is known only by IP): the rule's regex cannot "
+            "match, so this flow can never fire" },
+        { d.domainMismatch,
+            "target.hostname does not match the rule's regex (the flow is listed because the "
+            "serverless catalog matches it)" },
+        { d.direction, "no event has network.direction = OUTBOUND" },
+        { d.eventType, "no event has metadata.event_type = NETWORK_CONNECTION" },
+    };
+    const auto* best = std::max_element(
+        std::begin(reasons), std::end(reasons), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return best->first > 0 ? best->second : "the flow has no events";
+}
+
+std::vector<std::string> unmetConditions(const WindowOutcome& window, const RuleSettings& settings)
+{
+    std::vector<std::string> unmet;
+    if (window.eventCount < settings.minEvents)
+        unmet.push_back(
+            "event_count " + std::to_string(window.eventCount) + " < " + std::to_string(settings.minEvents));
+    if (window.hourBuckets < settings.minHourBuckets)
+        unmet.push_back(
+            "hour_buckets " + std::to_string(window.hourBuckets) + " < " + std::to_string(settings.minHourBuckets));
+    if (window.avgBytesSent >= settings.maxAvgBytesSent)
+        unmet.push_back("avg_bytes_sent " + std::to_string(window.avgBytesSent)
+            + " >= " + std::to_string(settings.maxAvgBytesSent));
+    if (window.avgBytesReceived >= settings.maxAvgBytesReceived)
+        unmet.push_back("avg_bytes_received " + std::to_string(window.avgBytesReceived)
+            + " >= " + std::to_string(settings.maxAvgBytesReceived));
+    return unmet;
+}
+
+namespace {
+
+void writeDropped(JsonWriter& json, const DroppedEvents& dropped)
+{
+    json.beginObject()
+        .field("event_type", dropped.eventType)
+        .field("direction", dropped.direction)
+        .field("no_hostname", dropped.noHostname)
+        .field("domain_mismatch", dropped.domainMismatch)
+        .field("empty_src_ip", dropped.emptySourceIp)
+        .field("empty_proc_path", dropped.emptyProcessPath)
+        .endObject();
+}
+
+void writeOptionalString(JsonWriter& json, std::string_view name, std::string_view text)
+{
+    json.key(name);
+    if (text.empty())
+        json.null();
+    else
+        json.value(text);
+}
+
+void writeInput(JsonWriter& json, const InputSummary& input)
+{
+    json.beginObject()
+        .field("path", input.path)
+        .field("format", formatName(input.format))
+        .field("layout", input.layout)
+        .field("compressed", input.compressed)
+        .field("events_read", input.eventsRead)
+        .field("events_rejected", input.eventsRejected);
+    json.key("rejects").beginArray();
+    for (const Reject& reject : input.rejects)
+        json.beginObject().field("line", reject.line).field("reason", reject.reason).endObject();
+    json.endArray();
+    json.field("rejects_listed", static_cast<std::uint64_t>(input.rejects.size()));
+    json.key("reject_kinds").beginObject();
+    for (const auto& [kind, count] : input.rejectKinds)
+        json.field(kind, count);
+    json.endObject();
+    json.endObject();
+}
+
+void writeRule(JsonWriter& json, const Finding& finding, std::string_view processPath, const RuleSettings& settings)
+{
+    const RuleOutcome& rule = finding.rule;
+    json.key("rule").beginObject();
+    json.field("domain_matched", rule.domainMatched);
+    json.field("fires", rule.fires);
+    writeOptionalString(json, "dropped_reason", droppedReason(rule));
+    if (rule.window) {
+        const WindowOutcome& window = *rule.window;
+        json.field("window_start", formatRfc3339(window.windowStart));
+        json.field("window_end", formatRfc3339(window.windowEnd));
+        json.field("event_count", window.eventCount);
+        json.field("hour_buckets", window.hourBuckets);
+        json.field("total_bytes_sent", window.totalBytesSent);
+        json.field("total_bytes_received", window.totalBytesReceived);
+        json.field("avg_bytes_sent", window.avgBytesSent);
+        json.field("avg_bytes_received", window.avgBytesReceived);
+    } else {
+        for (const char* name : { "window_start", "window_end", "event_count", "hour_buckets", "total_bytes_sent",
+                 "total_bytes_received", "avg_bytes_sent", "avg_bytes_received" })
+            json.key(name).null();
+    }
+    json.key("process_name").beginArray();
+    if (rule.eligibleEvents > 0)
+        json.value(processPath);
+    json.endArray();
+    json.key("unmet").beginArray();
+    if (rule.window && !rule.fires)
+        for (const std::string& condition : unmetConditions(*rule.window, settings))
+            json.value(condition);
+    json.endArray();
+    json.field("eligible_events", rule.eligibleEvents);
+    json.key("dropped_events");
+    writeDropped(json, rule.dropped);
+    json.key("detections").beginArray();
+    for (const Detection& detection : rule.detections)
+        json.beginObject()
+            .field("start", formatRfc3339(detection.start))
+            .field("end", formatRfc3339(detection.end))
+            .field("windows", detection.windows)
+            .field("peak_event_count", detection.peakEventCount)
+            .endObject();
+    json.endArray();
+    json.field("windows_evaluated", rule.windowsEvaluated);
+    json.endObject();
+}
+
+} // namespace
+
+std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
+    const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options)
+{
+    const RuleSettings& settings = analyzer.rule().settings();
+    std::vector<const Finding*> listed;
+    for (const Finding& finding : analysis.findings)
+        if (options.listAll || (finding.rule.fires && finding.allowlistedBy.empty()))
+            listed.push_back(&finding);
+    // Firing flows first, then the busiest; ties broken by the flow key so the output is stable.
+    std::sort(listed.begin(), listed.end(), [&](const Finding* a, const Finding* b) {
+        if (a->rule.fires != b->rule.fires)
+            return a->rule.fires;
+        const auto countA = a->rule.window ? a->rule.window->eventCount : 0;
+        const auto countB = b->rule.window ? b->rule.window->eventCount : 0;
+        if (countA != countB)
+            return countA > countB;
+        const FlowKey& x = flows.flow(a->flowIndex).key;
+        const FlowKey& y = flows.flow(b->flowIndex).key;
+        return std::tuple(events.text(x.sourceIp), events.text(x.destination), events.text(x.processPath))
+            < std::tuple(events.text(y.sourceIp), events.text(y.destination), events.text(y.processPath));
+    });
+
+    std::string out;
+    out.reserve(4096 + listed.size() * 1500);
+    JsonWriter json(out, options.pretty);
+    json.beginObject();
+    json.key("inputs").beginArray();
+    for (const InputSummary& input : inputs)
+        writeInput(json, input);
+    json.endArray();
+
+    json.key("flows").beginArray();
+    for (const Finding* finding : listed) {
+        const Flow& flow = flows.flow(finding->flowIndex);
+        json.beginObject();
+        json.field("src_ip", events.text(flow.key.sourceIp));
+        json.field("dest_host", events.text(flow.key.destination));
+        json.field("proc_path", events.text(flow.key.processPath));
+        json.key("hostnames").beginArray();
+        for (std::string_view host : finding->hostnames)
+            json.value(host);
+        json.endArray();
+        writeOptionalString(json, "platform", finding->platform);
+        writeOptionalString(json, "allowlisted_by", finding->allowlistedBy);
+        json.field("destination_is_ip", flow.destinationIsIp);
+        json.field("events", finding->events);
+        json.field("duplicate_rows", flow.duplicateRows);
+        json.field("first_seen", formatRfc3339(finding->firstSeen));
+        json.field("last_seen", formatRfc3339(finding->lastSeen));
+        writeRule(json, *finding, events.text(flow.key.processPath), settings);
+        json.endObject();
+    }
+    json.endArray();
+
+    json.key("lint").beginArray();
+    for (const LintFinding& lint : analysis.lint)
+        json.beginObject()
+            .field("id", lint.id)
+            .field("severity", lint.severity)
+            .field("message", lint.message)
+            .endObject();
+    json.endArray();
+
+    const AnalysisSummary& summary = analysis.summary;
+    std::uint64_t eventsRead = 0, eventsRejected = 0;
+    for (const InputSummary& input : inputs) {
+        eventsRead += input.eventsRead;
+        eventsRejected += input.eventsRejected;
+    }
+    json.key("summary").beginObject();
+    json.field("events_read", eventsRead);
+    json.field("events_rejected", eventsRejected);
+    json.field("flows_total", summary.flowsTotal);
+    json.field("flows_considered", summary.flowsConsidered);
+    json.field("flows_firing", summary.flowsFiring);
+    json.field("flows_firing_allowlisted", summary.flowsFiringAllowlisted);
+    json.field("flows_allowlisted", summary.flowsAllowlisted);
+    json.field("flows_listed", static_cast<std::uint64_t>(listed.size()));
+    json.field("detections", summary.detections);
+    json.field("catalog_only_flows", summary.catalogOnlyFlows);
+    json.field("events_without_destination", summary.eventsWithoutDestination);
+    json.field("duplicate_rows", summary.duplicateRows);
+    json.field("eligible_events", summary.eligibleEvents);
+    json.key("dropped_events");
+    writeDropped(json, summary.dropped);
+    json.key("rule").beginObject();
+    json.field("name", "t1584_007_serverless_c2_beaconing");
+    json.field("windows", windowModelName(settings.windows));
+    json.field("window_hours", settings.windowHours);
+    if (settings.windows == WindowModel::Hop)
+        json.field("hop_hours", static_cast<double>(analyzer.rule().hopLength()) / kMicrosPerHour);
+    json.endObject();
+    json.field("profile", options.profileSource);
+    json.field("evaluated_at", formatRfc3339(options.evaluatedAt));
+    json.endObject();
+    json.endObject();
+    out.push_back('\n');
+    return out;
+}
+
+} // namespace cepheid

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "findings/analysis.h"
+#include "ingest/importer.h"
+
+#include <string>
+#include <vector>
+
+namespace cepheid {
+
+struct ScoreReportOptions
+{
+    bool listAll = false; // every considered flow, not just those that fire and are not allowlisted
+    std::string profileSource; // a path, or "default"
+    TimestampUs evaluatedAt = 0; // the "now" used for allowlist expiry
+    bool pretty = true;
+};
+
+// The JSON document `cepheid-cli score` prints (format documented in README.md).
+std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
+    const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options);
+
+// One sentence on why a flow with no eligible event can never fire, or empty when some events were eligible.
+std::string droppedReason(const RuleOutcome& outcome);
+
+// The rule conditions the shown window fails, e.g. "event_count 11 < 12".
+std::vector<std::string> unmetConditions(const WindowOutcome& window, const RuleSettings& settings);
+
+} // namespace cepheid

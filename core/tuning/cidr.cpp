@@ -1,0 +1,78 @@
+#include "cidr.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <charconv>
+
+namespace cepheid {
+
+namespace {
+
+// Parses an address; IPv4-mapped IPv6 becomes IPv4. Returns false if text is not an IP address.
+bool parseAddress(std::string_view text, std::array<std::uint8_t, 16>& bytes, bool& v6)
+{
+    boost::system::error_code error;
+    auto address = boost::asio::ip::make_address(std::string(text), error);
+    if (error)
+        return false;
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+    bytes.fill(0);
+    v6 = address.is_v6();
+    if (v6) {
+        const auto raw = address.to_v6().to_bytes();
+        std::copy(raw.begin(), raw.end(), bytes.begin());
+    } else {
+        const auto raw = address.to_v4().to_bytes();
+        std::copy(raw.begin(), raw.end(), bytes.begin());
+    }
+    return true;
+}
+
+bool samePrefix(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b, unsigned prefix)
+{
+    unsigned i = 0;
+    for (; prefix >= 8; prefix -= 8, ++i)
+        if (a[i] != b[i])
+            return false;
+    if (prefix == 0)
+        return true;
+    const auto mask = static_cast<std::uint8_t>(0xFF << (8 - prefix));
+    return (a[i] & mask) == (b[i] & mask);
+}
+
+} // namespace
+
+std::optional<Cidr> Cidr::parse(std::string_view text, std::string& error)
+{
+    Cidr cidr;
+    const auto slash = text.find('/');
+    const std::string_view addressText = text.substr(0, slash);
+    if (!parseAddress(addressText, cidr.m_network, cidr.m_v6)) {
+        error = "'" + std::string(addressText) + "' is not an IP address";
+        return std::nullopt;
+    }
+    const unsigned maximum = cidr.m_v6 ? 128 : 32;
+    cidr.m_prefix = maximum;
+    if (slash != std::string_view::npos) {
+        const std::string_view prefixText = text.substr(slash + 1);
+        unsigned prefix = 0;
+        const auto [end, code] = std::from_chars(prefixText.data(), prefixText.data() + prefixText.size(), prefix);
+        if (code != std::errc() || end != prefixText.data() + prefixText.size() || prefixText.empty()
+            || prefix > maximum) {
+            error
+                = "'/" + std::string(prefixText) + "' is not a prefix length between 0 and " + std::to_string(maximum);
+            return std::nullopt;
+        }
+        cidr.m_prefix = prefix;
+    }
+    return cidr;
+}
+
+bool Cidr::contains(std::string_view address) const
+{
+    std::array<std::uint8_t, 16> bytes {};
+    bool v6 = false;
+    return parseAddress(address, bytes, v6) && v6 == m_v6 && samePrefix(bytes, m_network, m_prefix);
+}
+
+} // namespace cepheid

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cepheid {
+
+// An IPv4 or IPv6 network. IPv4-mapped IPv6 addresses (::ffff:a.b.c.d, as Sysmon writes them) match IPv4 networks.
+class Cidr
+{
+public:
+    // "10.0.0.0/8", "2001:db8::/32", or a bare address (a single host). nullopt with error set when invalid.
+    static std::optional<Cidr> parse(std::string_view text, std::string& error);
+    bool contains(std::string_view address) const;
+
+private:
+    std::array<std::uint8_t, 16> m_network {}; // IPv4 stored in the first 4 bytes
+    unsigned m_prefix = 0;
+    bool m_v6 = false;
+};
+
+} // namespace cepheid

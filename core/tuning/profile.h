@@ -1,0 +1,75 @@
+#pragma once
+
+#include "model/timestamp.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cepheid {
+
+// The seed rule's regex, verbatim from t1584_007_serverless_c2_beaconing (unanchored, as Chronicle runs it).
+inline constexpr std::string_view kSeedDomainRegex
+    = R"((?i)(.*\.workers\.dev|.*\.cloudflareworkers\.com|.*\.execute-api\.[a-z0-9-]+\.amazonaws\.com|.*\.lambda-url\.[a-z0-9-]+\.amazonaws\.com|script\.google\.com|.*\.cloudfunctions\.net|.*\.run\.app|.*\.azurewebsites\.net|.*\.pages\.dev|.*\.netlify\.app|.*\.vercel\.app|.*\.supabase\.co|.*\.deno\.dev))";
+
+// How `over 24h` is cut into windows. Google does not publish the hop size; see docs and rule lint.
+enum class WindowModel { Hop, Sliding };
+
+struct RuleSettings
+{
+    double windowHours = 24;
+    WindowModel windows = WindowModel::Hop;
+    std::int64_t minEvents = 12; // $event_count >= min_events
+    std::int64_t minHourBuckets = 3; // $hour_buckets >= min_hour_buckets
+    std::int64_t maxAvgBytesSent = 4096; // $avg_bytes_sent < max_avg_bytes_sent
+    std::int64_t maxAvgBytesReceived = 16384; // $avg_bytes_received < max_avg_bytes_received
+    std::string domainRegex { kSeedDomainRegex }; // RE2, partial match on target.hostname
+
+    friend bool operator==(const RuleSettings&, const RuleSettings&) = default;
+};
+
+// A serverless platform of the domain catalog; pattern is RE2 matched against the whole hostname.
+struct CatalogEntry
+{
+    std::string platform;
+    std::string pattern;
+    friend bool operator==(const CatalogEntry&, const CatalogEntry&) = default;
+};
+
+enum class MatchMode { Exact, Glob, Regex };
+
+// Matches a flow when every matcher it sets matches. Matching ignores case (DNS names and Windows paths do).
+struct AllowlistEntry
+{
+    std::string id;
+    std::string domain; // target hostname (the flow's destination)
+    std::string process; // process path
+    std::string host; // principal IP or any principal hostname of the flow
+    std::string cidr; // principal IP inside this network
+    MatchMode match = MatchMode::Exact;
+    std::string reason; // required: an allowlist without reasons cannot be reviewed
+    std::string author;
+    std::string created;
+    std::string expires; // RFC 3339, or YYYY-MM-DD meaning through the end of that UTC day
+    std::optional<TimestampUs> expiresAt;
+
+    bool isActive(TimestampUs now) const { return !expiresAt || now < *expiresAt; }
+    friend bool operator==(const AllowlistEntry&, const AllowlistEntry&) = default;
+};
+
+struct Profile
+{
+    std::string description;
+    RuleSettings rule;
+    std::vector<CatalogEntry> catalog = defaultCatalog();
+    std::vector<AllowlistEntry> allowlist;
+
+    static std::vector<CatalogEntry> defaultCatalog();
+    friend bool operator==(const Profile&, const Profile&) = default;
+};
+
+std::string_view windowModelName(WindowModel model);
+std::string_view matchModeName(MatchMode mode);
+
+} // namespace cepheid

@@ -1,0 +1,341 @@
+#include "profilejson.h"
+
+#include "allowlist.h"
+#include "util/jsonwriter.h"
+
+#include <cmath>
+#include <fstream>
+#include <re2/re2.h>
+#include <set>
+#include <simdjson.h>
+#include <sstream>
+
+namespace cepheid {
+
+namespace dom = simdjson::dom;
+
+namespace {
+
+struct ProfileError
+{
+    std::string message;
+};
+
+[[noreturn]] void fail(std::string message)
+{
+    throw ProfileError { std::move(message) };
+}
+
+std::string_view kindOf(dom::element value)
+{
+    switch (value.type()) {
+    case dom::element_type::ARRAY:
+        return "an array";
+    case dom::element_type::OBJECT:
+        return "an object";
+    case dom::element_type::STRING:
+        return "a string";
+    case dom::element_type::BOOL:
+        return "a boolean";
+    case dom::element_type::NULL_VALUE:
+        return "null";
+    default:
+        return "a number";
+    }
+}
+
+dom::object objectAt(dom::element value, const std::string& path)
+{
+    if (!value.is_object())
+        fail(path + ": expected an object, got " + std::string(kindOf(value)));
+    return dom::object(value);
+}
+
+std::string stringAt(dom::element value, const std::string& path)
+{
+    if (!value.is_string())
+        fail(path + ": expected a string, got " + std::string(kindOf(value)));
+    return std::string(std::string_view(value));
+}
+
+std::int64_t integerAt(dom::element value, const std::string& path, std::int64_t minimum, std::int64_t maximum)
+{
+    std::int64_t number = 0;
+    if (value.is_int64()) {
+        number = std::int64_t(value);
+    } else if (value.is_double() && std::floor(double(value)) == double(value) && std::abs(double(value)) < 9e15) {
+        number = static_cast<std::int64_t>(double(value));
+    } else {
+        fail(path + ": expected an integer, got "
+            + (value.is_number() ? simdjson::minify(value) : std::string(kindOf(value))));
+    }
+    if (number < minimum || number > maximum)
+        fail(path + ": " + std::to_string(number) + " is outside " + std::to_string(minimum) + ".."
+            + std::to_string(maximum));
+    return number;
+}
+
+std::optional<TimestampUs> parseDateOrTimestamp(std::string_view text, bool endOfDay)
+{
+    if (text.size() == 10) {
+        // YYYY-MM-DD: an expiry date means "valid through that day", so it ends at the next midnight UTC.
+        const auto midnight = parseRfc3339(std::string(text) + "T00:00:00Z");
+        if (!midnight)
+            return std::nullopt;
+        return endOfDay ? *midnight + kMicrosPerDay : *midnight;
+    }
+    return parseRfc3339(text);
+}
+
+void readRule(dom::element value, RuleSettings& rule)
+{
+    for (auto [key, member] : objectAt(value, "rule")) {
+        const std::string path = "rule." + std::string(key);
+        if (key == "window_hours") {
+            if (!member.is_number())
+                fail(path + ": expected a number of hours, got " + std::string(kindOf(member)));
+            const double hours = double(member);
+            // YARA-L accepts `over` windows from 1 minute to 48 hours.
+            if (!(hours >= 1.0 / 60.0 && hours <= 48.0))
+                fail(path + ": " + simdjson::minify(member) + " is outside 1 minute..48 hours (YARA-L's limits)");
+            rule.windowHours = hours;
+        } else if (key == "windows") {
+            const std::string model = stringAt(member, path);
+            if (model == "hop")
+                rule.windows = WindowModel::Hop;
+            else if (model == "sliding")
+                rule.windows = WindowModel::Sliding;
+            else
+                fail(path + ": \"" + model + "\" is not \"hop\" or \"sliding\"");
+        } else if (key == "min_events") {
+            rule.minEvents = integerAt(member, path, 1, 1'000'000'000);
+        } else if (key == "min_hour_buckets") {
+            rule.minHourBuckets = integerAt(member, path, 1, 24);
+        } else if (key == "max_avg_bytes_sent") {
+            rule.maxAvgBytesSent = integerAt(member, path, 0, std::int64_t(1) << 62);
+        } else if (key == "max_avg_bytes_received") {
+            rule.maxAvgBytesReceived = integerAt(member, path, 0, std::int64_t(1) << 62);
+        } else if (key == "domain_regex") {
+            rule.domainRegex = stringAt(member, path);
+        } else {
+            fail(path
+                + ": unknown key (known: window_hours, windows, min_events, min_hour_buckets, "
+                  "max_avg_bytes_sent, max_avg_bytes_received, domain_regex)");
+        }
+    }
+}
+
+std::vector<CatalogEntry> readCatalog(dom::element value)
+{
+    if (!value.is_array())
+        fail("catalog: expected an array, got " + std::string(kindOf(value)));
+    std::vector<CatalogEntry> catalog;
+    for (dom::element item : dom::array(value)) {
+        const std::string path = "catalog[" + std::to_string(catalog.size()) + "]";
+        CatalogEntry entry;
+        for (auto [key, member] : objectAt(item, path)) {
+            if (key == "platform")
+                entry.platform = stringAt(member, path + ".platform");
+            else if (key == "pattern")
+                entry.pattern = stringAt(member, path + ".pattern");
+            else
+                fail(path + "." + std::string(key) + ": unknown key (known: platform, pattern)");
+        }
+        if (entry.platform.empty() || entry.pattern.empty())
+            fail(path + ": needs both \"platform\" and \"pattern\"");
+        catalog.push_back(std::move(entry));
+    }
+    return catalog;
+}
+
+std::vector<AllowlistEntry> readAllowlist(dom::element value)
+{
+    if (!value.is_array())
+        fail("allowlist: expected an array, got " + std::string(kindOf(value)));
+    std::vector<AllowlistEntry> allowlist;
+    for (dom::element item : dom::array(value)) {
+        AllowlistEntry entry;
+        const std::size_t index = allowlist.size();
+        const dom::object object = objectAt(item, "allowlist[" + std::to_string(index) + "]");
+        // Read the id first so that every later error can name the entry.
+        if (dom::element id; object["id"].get(id) == simdjson::SUCCESS)
+            entry.id = stringAt(id, "allowlist[" + std::to_string(index) + "].id");
+        const std::string name = describeAllowlistEntry(index, entry);
+        for (auto [key, member] : object) {
+            const std::string path = name + "." + std::string(key);
+            if (key == "id")
+                continue;
+            if (key == "domain")
+                entry.domain = stringAt(member, path);
+            else if (key == "process")
+                entry.process = stringAt(member, path);
+            else if (key == "host")
+                entry.host = stringAt(member, path);
+            else if (key == "cidr")
+                entry.cidr = stringAt(member, path);
+            else if (key == "reason")
+                entry.reason = stringAt(member, path);
+            else if (key == "author")
+                entry.author = stringAt(member, path);
+            else if (key == "created")
+                entry.created = stringAt(member, path);
+            else if (key == "expires")
+                entry.expires = member.is_null() ? std::string() : stringAt(member, path);
+            else if (key == "match") {
+                const std::string mode = stringAt(member, path);
+                if (mode == "exact")
+                    entry.match = MatchMode::Exact;
+                else if (mode == "glob")
+                    entry.match = MatchMode::Glob;
+                else if (mode == "regex")
+                    entry.match = MatchMode::Regex;
+                else
+                    fail(path + ": \"" + mode + "\" is not \"exact\", \"glob\" or \"regex\"");
+            } else {
+                fail(path
+                    + ": unknown key (known: id, domain, process, host, cidr, match, reason, author, created, "
+                      "expires)");
+            }
+        }
+        allowlist.push_back(std::move(entry));
+    }
+    return allowlist;
+}
+
+} // namespace
+
+bool validateProfile(const Profile& profile, std::string& error)
+{
+    RE2::Options options;
+    options.set_log_errors(false);
+    const RE2 domainRegex(profile.rule.domainRegex, options);
+    if (!domainRegex.ok()) {
+        error = "rule.domain_regex: invalid RE2 regex: " + domainRegex.error();
+        return false;
+    }
+    if (!Catalog::compile(profile.catalog, error))
+        return false;
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < profile.allowlist.size(); ++i) {
+        const AllowlistEntry& entry = profile.allowlist[i];
+        const std::string name = describeAllowlistEntry(i, entry);
+        if (entry.id.empty()) {
+            error = name + ": \"id\" is required";
+            return false;
+        }
+        if (!ids.insert(entry.id).second) {
+            error = name + ": id is used by an earlier entry";
+            return false;
+        }
+        if (entry.reason.empty()) {
+            error = name + ": \"reason\" is required (say why this traffic is benign)";
+            return false;
+        }
+        if (entry.domain.empty() && entry.process.empty() && entry.host.empty() && entry.cidr.empty()) {
+            error = name + ": needs at least one of \"domain\", \"process\", \"host\", \"cidr\"";
+            return false;
+        }
+        if (!entry.created.empty() && !parseDateOrTimestamp(entry.created, false)) {
+            error = name + ".created: \"" + entry.created + "\" is not an RFC 3339 timestamp or YYYY-MM-DD date";
+            return false;
+        }
+        if (!entry.expires.empty() && !parseDateOrTimestamp(entry.expires, true)) {
+            error = name + ".expires: \"" + entry.expires + "\" is not an RFC 3339 timestamp or YYYY-MM-DD date";
+            return false;
+        }
+    }
+    return Allowlist::compile(profile.allowlist, error).has_value();
+}
+
+std::optional<Profile> parseProfile(std::string_view json, std::string& error)
+{
+    Profile profile;
+    try {
+        dom::parser parser;
+        dom::element root;
+        const simdjson::padded_string padded(json);
+        if (const auto code = parser.parse(padded).get(root); code != simdjson::SUCCESS)
+            fail(std::string("not valid JSON: ") + simdjson::error_message(code));
+        for (auto [key, member] : objectAt(root, "profile")) {
+            if (key == "rule")
+                readRule(member, profile.rule);
+            else if (key == "catalog")
+                profile.catalog = readCatalog(member);
+            else if (key == "allowlist")
+                profile.allowlist = readAllowlist(member);
+            else if (key == "description")
+                profile.description = stringAt(member, "description");
+            else
+                fail(std::string(key) + ": unknown key (known: description, rule, catalog, allowlist)");
+        }
+    } catch (const ProfileError& problem) {
+        error = problem.message;
+        return std::nullopt;
+    }
+    for (AllowlistEntry& entry : profile.allowlist)
+        if (!entry.expires.empty())
+            entry.expiresAt = parseDateOrTimestamp(entry.expires, true);
+    if (!validateProfile(profile, error))
+        return std::nullopt;
+    return profile;
+}
+
+std::optional<Profile> loadProfile(const std::string& path, std::string& error)
+{
+    std::ifstream file(path, std::ios::binary);
+    if (!file) {
+        error = path + ": cannot open profile";
+        return std::nullopt;
+    }
+    std::ostringstream content;
+    content << file.rdbuf();
+    auto profile = parseProfile(content.str(), error);
+    if (!profile)
+        error = path + ": " + error;
+    return profile;
+}
+
+std::string profileToJson(const Profile& profile)
+{
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject();
+    if (!profile.description.empty())
+        json.field("description", profile.description);
+    json.key("rule").beginObject();
+    json.field("window_hours", profile.rule.windowHours);
+    json.field("windows", windowModelName(profile.rule.windows));
+    json.field("min_events", profile.rule.minEvents);
+    json.field("min_hour_buckets", profile.rule.minHourBuckets);
+    json.field("max_avg_bytes_sent", profile.rule.maxAvgBytesSent);
+    json.field("max_avg_bytes_received", profile.rule.maxAvgBytesReceived);
+    json.field("domain_regex", profile.rule.domainRegex);
+    json.endObject();
+    json.key("catalog").beginArray();
+    for (const CatalogEntry& entry : profile.catalog)
+        json.beginObject().field("platform", entry.platform).field("pattern", entry.pattern).endObject();
+    json.endArray();
+    json.key("allowlist").beginArray();
+    for (const AllowlistEntry& entry : profile.allowlist) {
+        json.beginObject().field("id", entry.id);
+        for (const auto& [key, text] : { std::pair { "domain", &entry.domain }, std::pair { "process", &entry.process },
+                 std::pair { "host", &entry.host }, std::pair { "cidr", &entry.cidr } })
+            if (!text->empty())
+                json.field(key, *text);
+        json.field("match", matchModeName(entry.match));
+        json.field("reason", entry.reason);
+        if (!entry.author.empty())
+            json.field("author", entry.author);
+        if (!entry.created.empty())
+            json.field("created", entry.created);
+        if (!entry.expires.empty())
+            json.field("expires", entry.expires);
+        json.endObject();
+    }
+    json.endArray();
+    json.endObject();
+    out.push_back('\n');
+    return out;
+}
+
+} // namespace cepheid

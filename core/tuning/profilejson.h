@@ -1,0 +1,23 @@
+#pragma once
+
+#include "profile.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cepheid {
+
+// Reads a profile. Keys left out keep their defaults; unknown keys, wrong types, out-of-range values, invalid
+// regexes, globs or CIDRs are errors that name the key or entry. Nothing is returned from a half-read profile.
+// A "catalog" array replaces the default catalog as a whole; "allowlist" likewise.
+std::optional<Profile> parseProfile(std::string_view json, std::string& error);
+std::optional<Profile> loadProfile(const std::string& path, std::string& error);
+
+// Checks what parsing alone cannot: regexes compile, CIDRs parse, ids are unique, reasons present.
+bool validateProfile(const Profile& profile, std::string& error);
+
+// The effective profile, every key written out (what `cepheid-cli profile show` prints).
+std::string profileToJson(const Profile& profile);
+
+} // namespace cepheid
