@@ -12,6 +12,11 @@ namespace {
 constexpr std::size_t kChunkBytes = 4u << 20;
 constexpr std::size_t kSniffLines = 20;
 
+std::string sizeText(std::size_t bytes)
+{
+    return bytes >= (1u << 20) ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes) + " bytes";
+}
+
 bool isJsonSpace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -197,6 +202,8 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
         const std::size_t lineEnd = static_cast<std::size_t>(newline - m_buffer.get());
         if (skippingLongLine) {
             skippingLongLine = false;
+        } else if (lineEnd - m_begin > m_maxRecordBytes) {
+            onProblem(line, "record longer than " + sizeText(m_maxRecordBytes) + ": skipped");
         } else {
             std::size_t recordEnd = lineEnd;
             while (recordEnd > m_begin && isJsonSpace(m_buffer[recordEnd - 1]))
@@ -282,6 +289,13 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
             inString = true;
             if (depth == 1 && topIsObject)
                 keyStart = position;
+            if (!strayReported && (depth == 0 || (depth == 1 && topIsArray))) {
+                onProblem(line,
+                    depth == 0 ? "text outside any JSON value: ignored"
+                               : "array element is not a JSON object: skipped");
+                strayReported = true;
+                m_sawContent = true;
+            }
             break;
         case '{':
         case '[':

@@ -1,0 +1,122 @@
+// cepheid-bench: throughput of ingest + grouping + rule evaluation, against simdjson's raw parse speed.
+// A benchmark, not a test: run it on a quiet machine, on a file made by tests/generator/generate_events.py.
+//
+//   cepheid-bench [--repeat N] FILE.ndjson
+//
+// Prints, for the best of N runs: simdjson parse_many over the file held in memory (the baseline), then
+// Cepheid's phases (import, FlowIndex, Analyzer) in MB/s and events/s, peak RSS and bytes held per event.
+
+#include "findings/analysis.h"
+#include "ingest/importer.h"
+#include "model/flowindex.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <simdjson.h>
+#include <string>
+#include <sys/resource.h>
+
+using namespace cepheid;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+long peakRssKiB()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    int repeat = 3;
+    std::string path;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
+            repeat = std::max(1, std::atoi(argv[++i]));
+        else
+            path = argv[i];
+    }
+    if (path.empty()) {
+        std::fprintf(stderr, "usage: cepheid-bench [--repeat N] FILE.ndjson\n");
+        return 2;
+    }
+
+    // Baseline: simdjson's own NDJSON path over the file already in memory (no I/O, no extraction).
+    double baselineSeconds = 1e30;
+    std::size_t baselineDocuments = 0, fileBytes = 0;
+    {
+        simdjson::padded_string content;
+        if (simdjson::padded_string::load(path).get(content) != simdjson::SUCCESS) {
+            std::fprintf(stderr, "cannot read %s\n", path.c_str());
+            return 1;
+        }
+        fileBytes = content.size();
+        simdjson::dom::parser parser;
+        for (int run = 0; run < repeat; ++run) {
+            const auto start = Clock::now();
+            simdjson::dom::document_stream stream;
+            if (parser.parse_many(content).get(stream) != simdjson::SUCCESS)
+                return 1;
+            std::size_t documents = 0;
+            for (auto document : stream)
+                documents += document.error() == simdjson::SUCCESS;
+            baselineSeconds = std::min(baselineSeconds, secondsSince(start));
+            baselineDocuments = documents;
+        }
+    }
+    const double megabytes = static_cast<double>(fileBytes) / 1e6;
+    std::printf("file                 %s (%.1f MB, %zu records)\n", path.c_str(), megabytes, baselineDocuments);
+    std::printf("simdjson parse_many  %8.3f s  %8.1f MB/s  (baseline: parse only, file in memory, %s kernel)\n",
+        baselineSeconds, megabytes / baselineSeconds, simdjson::get_active_implementation()->name().c_str());
+
+    double importBest = 1e30, groupBest = 1e30, ruleBest = 1e30;
+    std::size_t events = 0, tableBytes = 0, flowBytes = 0, flows = 0, firing = 0;
+    std::string error;
+    const auto analyzer = Analyzer::create(Profile {}, error);
+    for (int run = 0; run < repeat; ++run) {
+        EventTable table;
+        auto start = Clock::now();
+        const auto summary = importFile(path, 0, table, error);
+        if (!summary) {
+            std::fprintf(stderr, "%s\n", error.c_str());
+            return 1;
+        }
+        importBest = std::min(importBest, secondsSince(start));
+        start = Clock::now();
+        const FlowIndex index = FlowIndex::build(table);
+        groupBest = std::min(groupBest, secondsSince(start));
+        start = Clock::now();
+        const Analysis analysis = analyzer->run(table, index, 0);
+        ruleBest = std::min(ruleBest, secondsSince(start));
+        events = table.size();
+        tableBytes = table.memoryBytes();
+        flowBytes = index.memoryBytes();
+        flows = index.size();
+        firing = analysis.summary.flowsFiring;
+    }
+    const double total = importBest + groupBest + ruleBest;
+    const double eventCount = static_cast<double>(events);
+    std::printf("import               %8.3f s  %8.1f MB/s  %10.0f events/s\n", importBest, megabytes / importBest,
+        eventCount / importBest);
+    std::printf(
+        "group (FlowIndex)    %8.3f s  %10.0f events/s  (%zu flows)\n", groupBest, eventCount / groupBest, flows);
+    std::printf(
+        "rule (Analyzer)      %8.3f s  %10.0f events/s  (%zu flows fire)\n", ruleBest, eventCount / ruleBest, firing);
+    std::printf("total                %8.3f s  %8.1f MB/s  %10.0f events/s  = %.2fx the baseline's time\n", total,
+        megabytes / total, eventCount / total, total / baselineSeconds);
+    std::printf("memory               %.1f bytes/event held (table %.1f + flows %.1f); peak RSS %.0f MiB\n",
+        static_cast<double>(tableBytes + flowBytes) / eventCount, static_cast<double>(tableBytes) / eventCount,
+        static_cast<double>(flowBytes) / eventCount, peakRssKiB() / 1024.0);
+    return 0;
+}

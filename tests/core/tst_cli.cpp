@@ -1,0 +1,244 @@
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+
+using namespace cepheid::test;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+Run cli(const QStringList& arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
+    process.closeWriteChannel();
+    Run run;
+    if (!process.waitForFinished(120000)) {
+        process.kill();
+        qFatal("cepheid-cli did not finish");
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+// A firing beacon, the same traffic without a process path, and one broken record.
+QString writeFixture(QTemporaryDir& directory)
+{
+    std::string text;
+    for (int i = 0; i < 12; ++i) {
+        const std::string hour = (i < 4 ? "10:" : i < 8 ? "11:" : "12:") + std::to_string(10 + (i % 4) * 10) + ":00";
+        const std::string time = "2025-03-04T" + hour + "Z";
+        text += udmEventWithProcess(i, time, "C:\\\\Temp\\\\beacon.exe", "api.lab.workers.dev") + "\n";
+        text += udmEventWithProcess(100 + i, time, "", "api.lab.workers.dev") + "\n";
+    }
+    text += "{\"metadata\": truncated\n";
+    const QString path = directory.filePath(QStringLiteral("fixture.ndjson"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write fixture");
+    file.write(QByteArray::fromStdString(text));
+    return path;
+}
+
+} // namespace
+
+class CliTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void helpExplainsCommandsAndExitsZero()
+    {
+        const Run run = cli({ QStringLiteral("--help") });
+        QCOMPARE(run.exitCode, 0);
+        for (const char* text :
+            { "score", "--profile", "--windows", "--all", "--output", "profile show", "Exit status" })
+            QVERIFY2(run.out.contains(text), text);
+    }
+
+    void usageErrorsExitTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("no command") << QStringList {};
+        QTest::newRow("unknown command") << QStringList { QStringLiteral("frobnicate") };
+        QTest::newRow("score without input") << QStringList { QStringLiteral("score") };
+        QTest::newRow("unknown option") << QStringList { QStringLiteral("score"), QStringLiteral("--fast"),
+            QStringLiteral("x") };
+        QTest::newRow("bad window model")
+            << QStringList { QStringLiteral("score"), QStringLiteral("--windows=tumbling"), QStringLiteral("x") };
+        QTest::newRow("option without value")
+            << QStringList { QStringLiteral("score"), QStringLiteral("x"), QStringLiteral("--profile") };
+        QTest::newRow("profile without subcommand") << QStringList { QStringLiteral("profile") };
+    }
+    void usageErrorsExitTwo()
+    {
+        QFETCH(QStringList, arguments);
+        const Run run = cli(arguments);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.err.contains(u"Usage:"));
+    }
+
+    void unreadableInputExitsOneNamingTheFile()
+    {
+        const Run run = cli({ QStringLiteral("score"), QStringLiteral("/nonexistent/export.json") });
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.err.contains(u"/nonexistent/export.json"));
+        QVERIFY(run.out.isEmpty());
+    }
+
+    void refusedProfileExitsOneAndRunsNothing()
+    {
+        QTemporaryDir directory;
+        const QString profile = directory.filePath(QStringLiteral("profile.json"));
+        QFile file(profile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"rule": {"min_event": 3}})");
+        file.close();
+        const Run run = cli({ QStringLiteral("score"), QStringLiteral("--profile"), profile, writeFixture(directory) });
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"rule.min_event: unknown key"), qPrintable(run.err));
+        QVERIFY(run.out.isEmpty());
+    }
+
+    void scoreListsFiringFlowsAndReportsRejects()
+    {
+        QTemporaryDir directory;
+        const Run run
+            = cli({ QStringLiteral("score"), QStringLiteral("--now=2026-01-01T00:00:00Z"), writeFixture(directory) });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject report = run.json();
+        const QJsonObject input = report[u"inputs"].toArray().at(0).toObject();
+        QCOMPARE(input[u"events_read"].toInt(), 24);
+        QCOMPARE(input[u"events_rejected"].toInt(), 1);
+        QCOMPARE(input[u"rejects"].toArray().at(0).toObject()[u"line"].toInt(), 25);
+        QVERIFY(run.err.contains(u"1 record(s) rejected"));
+
+        const QJsonArray flows = report[u"flows"].toArray();
+        QCOMPARE(flows.size(), 1);
+        const QJsonObject flow = flows.at(0).toObject();
+        QCOMPARE(flow[u"src_ip"].toString(), QStringLiteral("10.0.0.5"));
+        QCOMPARE(flow[u"platform"].toString(), QStringLiteral("Cloudflare Workers"));
+        QVERIFY(flow[u"allowlisted_by"].isNull());
+        const QJsonObject rule = flow[u"rule"].toObject();
+        QVERIFY(rule[u"fires"].toBool());
+        QCOMPARE(rule[u"event_count"].toInt(), 12);
+        QCOMPARE(rule[u"hour_buckets"].toInt(), 3);
+        QCOMPARE(rule[u"avg_bytes_sent"].toInt(), 400);
+        QCOMPARE(rule[u"process_name"].toArray().at(0).toString(), QStringLiteral(R"(C:\Temp\beacon.exe)"));
+        QVERIFY(rule[u"window_start"].toString().endsWith(u'Z'));
+        QCOMPARE(report[u"summary"].toObject()[u"flows_firing"].toInt(), 1);
+        QVERIFY(!report[u"lint"].toArray().isEmpty());
+    }
+
+    void allListsFlowsThatCannotFireWithTheReason()
+    {
+        QTemporaryDir directory;
+        const Run run = cli({ QStringLiteral("score"), QStringLiteral("--all"), writeFixture(directory) });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray flows = run.json()[u"flows"].toArray();
+        QCOMPARE(flows.size(), 2);
+        const QJsonObject quiet = flows.at(1).toObject();
+        QCOMPARE(quiet[u"proc_path"].toString(), QString());
+        QVERIFY(!quiet[u"rule"].toObject()[u"fires"].toBool());
+        QVERIFY(quiet[u"rule"].toObject()[u"dropped_reason"].toString().contains(u"full_path is empty"));
+        QCOMPARE(quiet[u"rule"].toObject()[u"dropped_events"].toObject()[u"empty_proc_path"].toInt(), 12);
+    }
+
+    void allowlistedFlowsAreLeftOutUnlessAll()
+    {
+        QTemporaryDir directory;
+        const QString profile = directory.filePath(QStringLiteral("profile.json"));
+        QFile file(profile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"allowlist": [{"id": "lab", "domain": "*.lab.workers.dev", "match": "glob",
+                       "reason": "our own test Worker", "expires": "2026-06-30"}]})");
+        file.close();
+        const QString fixture = writeFixture(directory);
+        const Run before = cli({ QStringLiteral("score"), QStringLiteral("--profile"), profile,
+            QStringLiteral("--now=2026-06-30T12:00:00Z"), fixture });
+        QCOMPARE(before.exitCode, 0);
+        QCOMPARE(before.json()[u"flows"].toArray().size(), 0);
+        QCOMPARE(before.json()[u"summary"].toObject()[u"flows_firing_allowlisted"].toInt(), 1);
+        const Run all = cli({ QStringLiteral("score"), QStringLiteral("--all"), QStringLiteral("--profile"), profile,
+            QStringLiteral("--now=2026-06-30T12:00:00Z"), fixture });
+        QCOMPARE(all.json()[u"flows"].toArray().at(0).toObject()[u"allowlisted_by"].toString(), QStringLiteral("lab"));
+        // After the expiry date the entry no longer hides the flow.
+        const Run expired = cli({ QStringLiteral("score"), QStringLiteral("--profile"), profile,
+            QStringLiteral("--now=2026-07-01T00:00:00Z"), fixture });
+        QCOMPARE(expired.json()[u"flows"].toArray().size(), 1);
+    }
+
+    void windowsOptionOverridesTheProfile()
+    {
+        QTemporaryDir directory;
+        const Run run = cli({ QStringLiteral("score"), QStringLiteral("--windows"), QStringLiteral("sliding"),
+            writeFixture(directory) });
+        QCOMPARE(run.exitCode, 0);
+        QCOMPARE(
+            run.json()[u"summary"].toObject()[u"rule"].toObject()[u"windows"].toString(), QStringLiteral("sliding"));
+    }
+
+    void outputOptionWritesTheReportToAFile()
+    {
+        QTemporaryDir directory;
+        const QString output = directory.filePath(QStringLiteral("report.json"));
+        const Run run = cli({ QStringLiteral("score"), QStringLiteral("--compact"), QStringLiteral("--output"), output,
+            writeFixture(directory) });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.out.isEmpty());
+        QFile file(output);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray content = file.readAll();
+        QCOMPARE(content.count('\n'), 1);
+        QVERIFY(QJsonDocument::fromJson(content).isObject());
+        QVERIFY(!QFile::exists(output + QStringLiteral(".part")));
+    }
+
+    void invalidNowIsAUsageError()
+    {
+        QTemporaryDir directory;
+        QCOMPARE(cli({ QStringLiteral("score"), QStringLiteral("--now"), QStringLiteral("tomorrow"),
+                         writeFixture(directory) })
+                     .exitCode,
+            2);
+    }
+
+    void profileShowPrintsTheEffectiveProfile()
+    {
+        const Run defaults = cli({ QStringLiteral("profile"), QStringLiteral("show") });
+        QCOMPARE(defaults.exitCode, 0);
+        const QJsonObject rule = defaults.json()[u"rule"].toObject();
+        QCOMPARE(rule[u"min_events"].toInt(), 12);
+        QCOMPARE(rule[u"windows"].toString(), QStringLiteral("hop"));
+        QVERIFY(rule[u"domain_regex"].toString().startsWith(u"(?i)(.*\\.workers\\.dev"));
+        QVERIFY(defaults.json()[u"catalog"].toArray().size() >= 15);
+
+        QTemporaryDir directory;
+        const QString profile = directory.filePath(QStringLiteral("p.json"));
+        QFile file(profile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"rule": {"min_events": 20}})");
+        file.close();
+        const Run merged
+            = cli({ QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("--profile"), profile });
+        QCOMPARE(merged.json()[u"rule"].toObject()[u"min_events"].toInt(), 20);
+        QCOMPARE(merged.json()[u"rule"].toObject()[u"min_hour_buckets"].toInt(), 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "tst_cli.moc"

@@ -1,0 +1,174 @@
+#include "tuning/allowlist.h"
+#include "tuning/profilejson.h"
+
+#include <QTest>
+
+using namespace cepheid;
+
+namespace {
+
+std::string errorOf(const std::string& json)
+{
+    std::string error;
+    const auto profile = parseProfile(json, error);
+    if (profile)
+        return "(accepted)";
+    return error;
+}
+
+} // namespace
+
+class ProfileTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void defaultsReproduceTheSeedRule()
+    {
+        const Profile profile;
+        QCOMPARE(profile.rule.windowHours, 24.0);
+        QCOMPARE(profile.rule.windows, WindowModel::Hop);
+        QCOMPARE(profile.rule.minEvents, std::int64_t(12));
+        QCOMPARE(profile.rule.minHourBuckets, std::int64_t(3));
+        QCOMPARE(profile.rule.maxAvgBytesSent, std::int64_t(4096));
+        QCOMPARE(profile.rule.maxAvgBytesReceived, std::int64_t(16384));
+        QVERIFY(profile.rule.domainRegex.starts_with("(?i)(.*\\.workers\\.dev|.*\\.cloudflareworkers\\.com|"));
+        QVERIFY(profile.rule.domainRegex.ends_with(".*\\.supabase\\.co|.*\\.deno\\.dev)"));
+        QVERIFY(profile.allowlist.empty());
+    }
+
+    void defaultCatalogCoversSeedPlatformsAndRealLambdaUrls()
+    {
+        std::string error;
+        const auto catalog = Catalog::compile(Profile::defaultCatalog(), error);
+        QVERIFY(catalog);
+        for (const char* host : { "a.workers.dev", "a.cloudflareworkers.com", "a.execute-api.eu-west-1.amazonaws.com",
+                 "a.lambda-url.us-east-1.amazonaws.com", "a.lambda-url.us-east-1.on.aws", "script.google.com",
+                 "script.googleusercontent.com", "a.cloudfunctions.net", "a.run.app", "a.azurewebsites.net",
+                 "a.pages.dev", "a.netlify.app", "a.vercel.app", "a.supabase.co", "a.deno.dev", "A.WORKERS.DEV" })
+            QVERIFY2(!catalog->platformOf(host).empty(), host);
+        // Catalog patterns are anchored, unlike the seed regex.
+        for (const char* host : { "script.google.com.evil.example", "workers.dev", "www.google.com" })
+            QVERIFY2(catalog->platformOf(host).empty(), host);
+    }
+
+    void partialProfileKeepsOtherDefaults()
+    {
+        std::string error;
+        const auto profile = parseProfile("{\"rule\": {\"min_events\": 20, \"windows\": \"sliding\"}}", error);
+        QVERIFY2(profile, error.c_str());
+        QCOMPARE(profile->rule.minEvents, std::int64_t(20));
+        QCOMPARE(profile->rule.windows, WindowModel::Sliding);
+        QCOMPARE(profile->rule.minHourBuckets, std::int64_t(3));
+        QCOMPARE(profile->catalog, Profile::defaultCatalog());
+    }
+
+    void refusesBadProfilesNamingTheProblem_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not JSON") << QStringLiteral("{rule:") << QStringLiteral("not valid JSON");
+        QTest::newRow("not an object") << QStringLiteral("[]") << QStringLiteral("profile: expected an object");
+        QTest::newRow("unknown top-level key")
+            << QStringLiteral("{\"rules\": {}}") << QStringLiteral("rules: unknown key");
+        QTest::newRow("typo in a threshold")
+            << QStringLiteral("{\"rule\": {\"min_event\": 3}}") << QStringLiteral("rule.min_event: unknown key");
+        QTest::newRow("wrong type") << QStringLiteral("{\"rule\": {\"min_events\": \"12\"}}")
+                                    << QStringLiteral("rule.min_events: expected an integer, got a string");
+        QTest::newRow("fractional count") << QStringLiteral("{\"rule\": {\"min_events\": 2.5}}")
+                                          << QStringLiteral("rule.min_events: expected an integer");
+        QTest::newRow("out of range") << QStringLiteral("{\"rule\": {\"min_hour_buckets\": 25}}")
+                                      << QStringLiteral("rule.min_hour_buckets: 25 is outside 1..24");
+        QTest::newRow("window too long") << QStringLiteral("{\"rule\": {\"window_hours\": 72}}")
+                                         << QStringLiteral("rule.window_hours: 72 is outside");
+        QTest::newRow("bad window model") << QStringLiteral("{\"rule\": {\"windows\": \"tumbling\"}}")
+                                          << QStringLiteral("rule.windows: \"tumbling\"");
+        QTest::newRow("invalid rule regex") << QStringLiteral("{\"rule\": {\"domain_regex\": \"(unclosed\"}}")
+                                            << QStringLiteral("rule.domain_regex: invalid RE2 regex: missing )");
+        QTest::newRow("lookahead is not RE2") << QStringLiteral("{\"rule\": {\"domain_regex\": \"(?=x)\"}}")
+                                              << QStringLiteral("rule.domain_regex: invalid RE2 regex");
+        QTest::newRow("invalid catalog regex")
+            << QStringLiteral("{\"catalog\": [{\"platform\": \"X\", \"pattern\": \"[a-\"}]}")
+            << QStringLiteral("catalog[0] (platform \"X\"): invalid regex");
+        QTest::newRow("catalog entry without pattern")
+            << QStringLiteral("{\"catalog\": [{\"platform\": \"X\"}]}") << QStringLiteral("catalog[0]: needs both");
+        QTest::newRow("allowlist without reason")
+            << QStringLiteral("{\"allowlist\": [{\"id\": \"dev\", \"domain\": \"a.workers.dev\"}]}")
+            << QStringLiteral("allowlist[0] (id \"dev\"): \"reason\" is required");
+        QTest::newRow("allowlist without id")
+            << QStringLiteral("{\"allowlist\": [{\"domain\": \"a.workers.dev\", \"reason\": \"r\"}]}")
+            << QStringLiteral("allowlist[0]: \"id\" is required");
+        QTest::newRow("allowlist duplicate id") << QStringLiteral(
+            "{\"allowlist\": [{\"id\": \"a\", \"domain\": \"x\", \"reason\": \"r\"}, {\"id\": \"a\", \"domain\": "
+            "\"y\", \"reason\": \"r\"}]}") << QStringLiteral("allowlist[1] (id \"a\"): id is used by an earlier entry");
+        QTest::newRow("allowlist without matcher")
+            << QStringLiteral("{\"allowlist\": [{\"id\": \"a\", \"reason\": \"r\"}]}")
+            << QStringLiteral("needs at least one of");
+        QTest::newRow("allowlist bad regex")
+            << QStringLiteral(
+                   "{\"allowlist\": [{\"id\": \"dev\", \"domain\": \"(x\", \"match\": \"regex\", \"reason\": \"r\"}]}")
+            << QStringLiteral("allowlist[0] (id \"dev\"): invalid regex in \"domain\": missing )");
+        QTest::newRow("allowlist bad cidr")
+            << QStringLiteral("{\"allowlist\": [{\"id\": \"lab\", \"cidr\": \"10.0.0.0/33\", \"reason\": \"r\"}]}")
+            << QStringLiteral("allowlist[0] (id \"lab\"): invalid \"cidr\"");
+        QTest::newRow("allowlist bad cidr address")
+            << QStringLiteral("{\"allowlist\": [{\"id\": \"lab\", \"cidr\": \"10.0.0/8\", \"reason\": \"r\"}]}")
+            << QStringLiteral("'10.0.0' is not an IP address");
+        QTest::newRow("allowlist bad match mode") << QStringLiteral(
+            "{\"allowlist\": [{\"id\": \"a\", \"domain\": \"x\", \"match\": \"fuzzy\", \"reason\": \"r\"}]}")
+                                                  << QStringLiteral("allowlist[0] (id \"a\").match: \"fuzzy\"");
+        QTest::newRow("allowlist unknown key")
+            << QStringLiteral("{\"allowlist\": [{\"id\": \"a\", \"domian\": \"x\", \"reason\": \"r\"}]}")
+            << QStringLiteral("allowlist[0] (id \"a\").domian: unknown key");
+        QTest::newRow("allowlist bad expiry") << QStringLiteral(
+            "{\"allowlist\": [{\"id\": \"a\", \"domain\": \"x\", \"reason\": \"r\", \"expires\": \"soon\"}]}")
+                                              << QStringLiteral("allowlist[0] (id \"a\").expires: \"soon\"");
+    }
+    void refusesBadProfilesNamingTheProblem()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        const QString error = QString::fromStdString(errorOf(json.toStdString()));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+    }
+
+    void expiryDateMeansThroughTheEndOfThatDay()
+    {
+        std::string error;
+        const auto profile = parseProfile(
+            "{\"allowlist\": [{\"id\": \"a\", \"domain\": \"x\", \"reason\": \"r\", \"expires\": \"2026-12-31\"}]}",
+            error);
+        QVERIFY2(profile, error.c_str());
+        const AllowlistEntry& entry = profile->allowlist[0];
+        QVERIFY(entry.isActive(*parseRfc3339("2026-12-31T23:59:59Z")));
+        QVERIFY(!entry.isActive(*parseRfc3339("2027-01-01T00:00:00Z")));
+    }
+
+    void effectiveProfileRoundTrips()
+    {
+        std::string error;
+        const auto profile = parseProfile(
+            "{\"description\": \"team tuning\", \"rule\": {\"min_events\": 15, \"window_hours\": 12.5},\n"
+            "            \"allowlist\": [{\"id\": \"dev\", \"domain\": \"*.dev0.workers.dev\", \"match\": \"glob\", "
+            "\"reason\": \"dev0 tests her Worker\",\n"
+            "                           \"author\": \"ana\", \"created\": \"2026-11-01\", \"expires\": "
+            "\"2026-12-31T00:00:00Z\"}]}",
+            error);
+        QVERIFY2(profile, error.c_str());
+        const std::string json = profileToJson(*profile);
+        const auto again = parseProfile(json, error);
+        QVERIFY2(again, error.c_str());
+        QVERIFY(*again == *profile);
+        QCOMPARE(profileToJson(*again), json);
+    }
+
+    void loadProfileNamesTheFile()
+    {
+        std::string error;
+        QVERIFY(!loadProfile("/nonexistent/profile.json", error));
+        QVERIFY(error.find("/nonexistent/profile.json") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(ProfileTest)
+#include "tst_profile.moc"
