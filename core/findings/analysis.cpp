@@ -35,6 +35,8 @@ Analysis Analyzer::run(const EventTable& events, const FlowIndex& flows, Timesta
 
     for (std::uint32_t index = 0; index < flows.size(); ++index) {
         const Flow& flow = flows.flow(index);
+        if (flow.entryCount == 0)
+            continue;
         const std::string_view destination = events.text(flow.key.destination);
         const bool domainMatched = !flow.destinationIsIp && m_rule.domainMatches(destination);
         const std::string_view platform = m_catalog.platformOf(destination);

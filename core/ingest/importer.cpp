@@ -1,12 +1,36 @@
 #include "importer.h"
 
+#include "batchqueue.h"
+#include "eventbatch.h"
 #include "inputstream.h"
 #include "jsonrecordsplitter.h"
 #include "udmjsonparser.h"
 
+#include <thread>
+
 namespace cepheid {
 
 namespace {
+
+constexpr std::uint64_t kRecordsBeforeReserve = 20000;
+constexpr std::size_t kBatchItems = 8192; // events and rejects per batch
+constexpr std::size_t kQueuedBatches = 4;
+
+// Events the whole file will give, from the events per decompressed byte so far. The decompressed size of a
+// plain file is its size; for gzip it is extrapolated from the compressed bytes consumed (an estimate: zlib
+// reads ahead, so it errs low, and the vectors still grow if needed).
+std::size_t estimateEvents(
+    std::uint64_t eventsSoFar, std::uint64_t bytesSoFar, std::uint64_t compressed, const InputStream& input)
+{
+    double totalBytes = static_cast<double>(input.fileSize());
+    if (input.isCompressed()) {
+        if (compressed == 0)
+            return 0;
+        totalBytes *= static_cast<double>(bytesSoFar) / static_cast<double>(compressed);
+    }
+    return static_cast<std::size_t>(
+        static_cast<double>(eventsSoFar) / static_cast<double>(bytesSoFar) * totalBytes * 1.02);
+}
 
 // "metadata.eventTimestamp: '2025-13-01' is not an RFC 3339 timestamp" -> "metadata.eventTimestamp: … is not an
 // RFC 3339 timestamp", "events[12]: …" -> "events[…]: …": values from the data are cut out so rejects group by kind.
@@ -86,32 +110,85 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
         if (summary.rejects.size() < InputSummary::kMaxListedRejects)
             summary.rejects.push_back({ line, std::move(reason) });
     };
-    UdmJsonParser parser;
-    JsonRecordSplitter splitter(input);
+
+    // Two stages on two threads: the reader splits and parses records into batches that own their text; this
+    // thread interns them into the table. Batches keep file order, so events and rejects keep theirs.
+    BatchQueue<std::unique_ptr<EventBatch>> queue(kQueuedBatches);
+    std::atomic<bool> stop { false };
+    bool readOk = true;
+    JsonRecordSplitter::Mode mode = JsonRecordSplitter::Mode::Lines;
+    std::jthread reader([&] {
+        UdmJsonParser parser;
+        JsonRecordSplitter splitter(input);
+        auto batch = std::make_unique<EventBatch>();
+        auto flush = [&] {
+            batch->compressedOffset = input.compressedOffset();
+            if (!queue.push(std::move(batch)))
+                stop = true;
+            batch = std::make_unique<EventBatch>();
+        };
+        auto onReject = [&](std::uint32_t line, std::string reason) { batch->addReject(line, std::move(reason)); };
+        readOk = splitter.run(
+            [&](const JsonRecordSplitter::Record& record) {
+                parser.parse(
+                    record, fileIndex, [&](const EventRecord& event) { batch->add(event); }, onReject);
+                ++batch->records;
+                batch->endOffset = record.offset + record.text.size();
+                if (batch->eventCount() + batch->rejects().size() >= kBatchItems)
+                    flush();
+                return !stop.load(std::memory_order_relaxed);
+            },
+            onReject);
+        mode = splitter.mode();
+        if (!stop && (batch->eventCount() > 0 || !batch->rejects().empty() || batch->records > 0))
+            flush();
+        queue.close();
+    });
+    // Declared after the thread, so it runs first on every exit: a blocked reader is released before the join.
+    struct ReleaseReader
+    {
+        BatchQueue<std::unique_ptr<EventBatch>>& queue;
+        std::atomic<bool>& stop;
+        ~ReleaseReader()
+        {
+            stop = true;
+            queue.abandon();
+        }
+    } releaseReader { queue, stop };
+
     std::uint64_t records = 0;
     std::uint64_t lastEnd = 0;
-    const bool ok = splitter.run(
-        [&](const JsonRecordSplitter::Record& record) {
-            lastEnd = record.offset + record.text.size();
-            parser.parse(
-                record, fileIndex,
-                [&](const EventRecord& event) {
-                    table.append(event);
-                    ++summary.eventsRead;
-                },
-                addReject);
-            if ((++records & 0x3FFF) == 0) {
-                if (options.progress)
-                    options.progress(input.compressedOffset(), input.fileSize());
-                if (options.cancel && options.cancel->load(std::memory_order_relaxed))
-                    summary.cancelled = true;
-            }
-            return !summary.cancelled;
-        },
-        addReject);
-    summary.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
+    bool reserved = false;
+    EventRecord record;
+    while (auto batch = queue.pop()) {
+        for (std::size_t i = 0; i < (*batch)->eventCount(); ++i) {
+            (*batch)->get(i, record);
+            table.append(record);
+        }
+        summary.eventsRead += (*batch)->eventCount();
+        for (Reject& reject : (*batch)->rejects())
+            addReject(reject.line, std::move(reject.reason));
+        records += (*batch)->records;
+        lastEnd = std::max(lastEnd, (*batch)->endOffset);
+        // Reserve once from the density seen so far, instead of letting a dozen columns double and copy.
+        if (!reserved && records >= kRecordsBeforeReserve && lastEnd > 0) {
+            table.reserve(
+                table.size() + estimateEvents(summary.eventsRead, lastEnd, (*batch)->compressedOffset, input));
+            reserved = true;
+        }
+        if (options.progress)
+            options.progress((*batch)->compressedOffset, input.fileSize());
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+            summary.cancelled = true;
+            break;
+        }
+    }
+    stop = true;
+    queue.abandon();
+    reader.join();
+    summary.layout = mode == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
     summary.bytesRead = lastEnd;
-    if (!ok) {
+    if (!readOk) {
         error = path + ": read error after " + std::to_string(summary.eventsRead) + " events: " + input.errorMessage();
         return std::nullopt;
     }

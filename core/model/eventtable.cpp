@@ -9,6 +9,8 @@ namespace cepheid {
 
 void EventTable::reserve(std::size_t events)
 {
+    if (events <= m_timestamp.capacity())
+        return;
     m_timestamp.reserve(events);
     m_idHash.reserve(events);
     m_eventType.reserve(events);

@@ -17,35 +17,28 @@ struct FlowKeyHash
     }
 };
 
-// Leaves out rows that repeat an earlier row's event id; fan-out copies (same event index) stay.
-std::uint32_t removeDuplicateRows(const EventTable& events, std::span<EventIndex> entries, std::vector<bool>& keep)
+// Marks rows whose metadata.id repeats an earlier row's: the same event exported twice (overlapping exports).
+// Chronicle stores each event once, so only the first row of an id is kept. Open addressing over id hashes.
+std::vector<bool> findDuplicateRows(const EventTable& events)
 {
-    struct Item
-    {
-        std::uint64_t idHash;
-        std::uint32_t position;
-    };
-    std::vector<Item> items;
-    items.reserve(entries.size());
-    for (std::uint32_t p = 0; p < entries.size(); ++p)
-        items.push_back({ events.idHash(entries[p]), p });
-    // Stable by position: the earliest row of an id is the one kept.
-    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-        return a.idHash != b.idHash ? a.idHash < b.idHash : a.position < b.position;
-    });
-    keep.assign(entries.size(), true);
-    std::uint32_t removed = 0;
-    for (std::size_t groupStart = 0; groupStart < items.size();) {
-        std::size_t next = groupStart + 1;
-        for (; next < items.size() && items[next].idHash == items[groupStart].idHash; ++next) {
-            if (entries[items[next].position] != entries[items[groupStart].position]) {
-                keep[items[next].position] = false;
-                ++removed;
-            }
-        }
-        groupStart = next;
+    std::vector<bool> duplicate(events.size(), false);
+    std::size_t capacity = 16;
+    while (capacity < events.size() * 2)
+        capacity *= 2;
+    std::vector<std::uint64_t> slots(capacity, 0);
+    const std::size_t mask = capacity - 1;
+    for (EventIndex event = 0; event < events.size(); ++event) {
+        // 0 marks an empty slot, so a (vanishingly unlikely) zero hash is nudged.
+        const std::uint64_t id = events.idHash(event) | (events.idHash(event) == 0);
+        std::size_t slot = mix64(id) & mask;
+        while (slots[slot] != 0 && slots[slot] != id)
+            slot = (slot + 1) & mask;
+        if (slots[slot] == id)
+            duplicate[event] = true;
+        else
+            slots[slot] = id;
     }
-    return removed;
+    return duplicate;
 }
 
 } // namespace
@@ -73,6 +66,7 @@ FlowIndex FlowIndex::build(const EventTable& events)
         ++index.m_flows[it->second].entryCount;
     };
 
+    const std::vector<bool> duplicate = findDuplicateRows(events);
     for (EventIndex event = 0; event < events.size(); ++event) {
         const StringId destination = events.destination(event);
         if (destination == kEmptyString) {
@@ -80,6 +74,16 @@ FlowIndex FlowIndex::build(const EventTable& events)
             continue;
         }
         const bool destinationIsIp = events.targetHostname(event) == kEmptyString;
+        if (duplicate[event]) {
+            // Counted against the flow it repeats (its first principal IP's), when that flow exists.
+            const auto ips = events.principalIps(event);
+            const auto it
+                = flowIds.find({ ips.empty() ? kEmptyString : ips[0], destination, events.processPath(event) });
+            if (it != flowIds.end())
+                ++index.m_flows[it->second].duplicateRows;
+            ++index.m_duplicateRows;
+            continue;
+        }
         const auto ips = events.principalIps(event);
         if (ips.empty()) {
             addEntry({ kEmptyString, destination, events.processPath(event) }, destinationIsIp, event);
@@ -104,25 +108,16 @@ FlowIndex FlowIndex::build(const EventTable& events)
     entryFlow = {};
     entryEvent = {};
 
-    std::vector<bool> keep;
-    std::uint32_t write = 0;
+    // Exports are usually in time order already; sort only the flows that are not.
     for (Flow& flow : index.m_flows) {
         std::span<EventIndex> entries(index.m_entries.data() + flow.firstEntry, flow.entryCount);
-        std::sort(entries.begin(), entries.end(), [&](EventIndex a, EventIndex b) {
+        auto earlier = [&](EventIndex a, EventIndex b) {
             const TimestampUs ta = events.timestamp(a), tb = events.timestamp(b);
             return ta != tb ? ta < tb : a < b;
-        });
-        flow.duplicateRows = entries.size() > 1 ? removeDuplicateRows(events, entries, keep) : 0;
-        index.m_duplicateRows += flow.duplicateRows;
-        const std::uint32_t newFirst = write;
-        for (std::uint32_t p = 0; p < entries.size(); ++p)
-            if (flow.duplicateRows == 0 || keep[p])
-                index.m_entries[write++] = entries[p];
-        flow.firstEntry = newFirst;
-        flow.entryCount = write - newFirst;
+        };
+        if (!std::is_sorted(entries.begin(), entries.end(), earlier))
+            std::sort(entries.begin(), entries.end(), earlier);
     }
-    index.m_entries.resize(write);
-    index.m_entries.shrink_to_fit();
     return index;
 }
 

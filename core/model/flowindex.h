@@ -22,8 +22,8 @@ struct Flow
     FlowKey key;
     std::uint32_t firstEntry = 0; // into FlowIndex::entries
     std::uint32_t entryCount = 0;
-    // Rows whose metadata.id repeats an earlier row of this flow: the same event exported twice (overlapping
-    // exports). Chronicle holds each event once, so these rows are left out of the flow and only counted.
+    // Rows whose metadata.id repeats an earlier row's (anywhere in the table): the same event exported twice by
+    // overlapping exports. Chronicle holds each event once, so these rows are left out and only counted here.
     std::uint32_t duplicateRows = 0;
     bool destinationIsIp = false; // no target.hostname; the destination is the first target IP
 };

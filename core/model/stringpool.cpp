@@ -14,12 +14,12 @@ constexpr std::size_t kMaxBlockSize = 16 * 1024 * 1024;
 
 StringPool::StringPool()
 {
-    m_slots.assign(1024, 0);
+    m_slots.assign(1024, Slot {});
     m_hashes.reserve(512);
     m_views.reserve(512);
     m_views.emplace_back();
     m_hashes.push_back(hashBytes({}));
-    m_slots[m_hashes[0] & (m_slots.size() - 1)] = 1;
+    m_slots[m_hashes[0] & (m_slots.size() - 1)] = { 1, static_cast<std::uint32_t>(m_hashes[0] >> 32) };
 }
 
 std::string_view StringPool::store(std::string_view text)
@@ -40,13 +40,13 @@ std::string_view StringPool::store(std::string_view text)
 
 void StringPool::grow()
 {
-    std::vector<std::uint32_t> slots(m_slots.size() * 2, 0);
+    std::vector<Slot> slots(m_slots.size() * 2, Slot {});
     const std::size_t mask = slots.size() - 1;
     for (std::uint32_t id = 0; id < m_views.size(); ++id) {
         std::size_t slot = m_hashes[id] & mask;
-        while (slots[slot] != 0)
+        while (slots[slot].idPlusOne != 0)
             slot = (slot + 1) & mask;
-        slots[slot] = id + 1;
+        slots[slot] = { id + 1, static_cast<std::uint32_t>(m_hashes[id] >> 32) };
     }
     m_slots.swap(slots);
 }
@@ -54,10 +54,11 @@ void StringPool::grow()
 StringId StringPool::find(std::string_view text, bool* found) const
 {
     const std::uint64_t hash = hashBytes(text);
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
     const std::size_t mask = m_slots.size() - 1;
-    for (std::size_t slot = hash & mask; m_slots[slot] != 0; slot = (slot + 1) & mask) {
-        const StringId id = m_slots[slot] - 1;
-        if (m_hashes[id] == hash && m_views[id] == text) {
+    for (std::size_t slot = hash & mask; m_slots[slot].idPlusOne != 0; slot = (slot + 1) & mask) {
+        const StringId id = m_slots[slot].idPlusOne - 1;
+        if (m_slots[slot].tag == tag && m_views[id] == text) {
             if (found)
                 *found = true;
             return id;
@@ -70,18 +71,21 @@ StringId StringPool::find(std::string_view text, bool* found) const
 
 StringId StringPool::intern(std::string_view text)
 {
+    if (text.empty())
+        return kEmptyString; // many optional fields are absent; skip the hash
     const std::uint64_t hash = hashBytes(text);
-    std::size_t mask = m_slots.size() - 1;
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    const std::size_t mask = m_slots.size() - 1;
     std::size_t slot = hash & mask;
-    for (; m_slots[slot] != 0; slot = (slot + 1) & mask) {
-        const StringId id = m_slots[slot] - 1;
-        if (m_hashes[id] == hash && m_views[id] == text)
+    for (; m_slots[slot].idPlusOne != 0; slot = (slot + 1) & mask) {
+        const StringId id = m_slots[slot].idPlusOne - 1;
+        if (m_slots[slot].tag == tag && m_views[id] == text)
             return id;
     }
     const auto id = static_cast<StringId>(m_views.size());
     m_views.push_back(store(text));
     m_hashes.push_back(hash);
-    m_slots[slot] = id + 1;
+    m_slots[slot] = { id + 1, tag };
     // Keep the load factor under one half so probes stay short.
     if (m_views.size() * 2 > m_slots.size())
         grow();
@@ -90,7 +94,7 @@ StringId StringPool::intern(std::string_view text)
 
 std::size_t StringPool::memoryBytes() const
 {
-    return m_storedBytes + m_views.capacity() * sizeof(std::string_view) + m_slots.capacity() * sizeof(std::uint32_t)
+    return m_storedBytes + m_views.capacity() * sizeof(std::string_view) + m_slots.capacity() * sizeof(Slot)
         + m_hashes.capacity() * sizeof(std::uint64_t);
 }
 

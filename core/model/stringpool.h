@@ -40,8 +40,14 @@ private:
     std::size_t m_blockSize = 0;
     std::size_t m_storedBytes = 0;
     std::vector<std::string_view> m_views;
-    // Open addressing, linear probing: slot holds id + 1 (0 = empty), hashes kept for cheap rehash.
-    std::vector<std::uint32_t> m_slots;
+    // Open addressing, linear probing. A slot holds id + 1 (0 = empty) and 32 bits of the hash, so a probe
+    // rarely has to touch the stored string; full hashes are kept for rehashing.
+    struct Slot
+    {
+        std::uint32_t idPlusOne = 0;
+        std::uint32_t tag = 0;
+    };
+    std::vector<Slot> m_slots;
     std::vector<std::uint64_t> m_hashes;
 };
 

@@ -67,6 +67,24 @@ private slots:
         QCOMPARE(flows.duplicateRows(), std::size_t(1));
     }
 
+    void keepsOnlyTheFirstRowOfAnIdAcrossTheWholeTable()
+    {
+        // Chronicle stores an event once: a second row with the same id is the same event, even if its fields
+        // differ. It creates no flow of its own; the table-wide count keeps it visible.
+        EventTable table;
+        append(table, { .time = "2025-03-04T10:00:00Z", .destination = "a.workers.dev", .id = "same" });
+        append(table, { .time = "2025-03-04T10:00:00Z", .destination = "b.workers.dev", .id = "same" });
+        const FlowIndex flows = FlowIndex::build(table);
+        QCOMPARE(flows.size(), std::size_t(1));
+        QVERIFY(
+            std::all_of(flows.flows().begin(), flows.flows().end(), [](const Flow& f) { return f.entryCount > 0; }));
+        std::size_t events = 0;
+        for (const Flow& flow : flows.flows())
+            events += flows.events(flow).size();
+        QCOMPARE(events, std::size_t(1));
+        QCOMPARE(flows.duplicateRows(), std::size_t(1));
+    }
+
     void usesFirstTargetIpWhenHostnameIsEmpty()
     {
         EventTable table;

@@ -1,0 +1,70 @@
+#include "eventbatch.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace cepheid {
+
+namespace {
+constexpr std::size_t kBlockBytes = 256 * 1024;
+}
+
+std::string_view EventBatch::copy(std::string_view text)
+{
+    if (text.empty())
+        return {};
+    if (m_blocks.empty() || m_blockUsed + text.size() > m_blockSize) {
+        m_blockSize = std::max(kBlockBytes, text.size());
+        m_blocks.push_back(std::make_unique<char[]>(m_blockSize));
+        m_blockUsed = 0;
+    }
+    char* destination = m_blocks.back().get() + m_blockUsed;
+    std::memcpy(destination, text.data(), text.size());
+    m_blockUsed += text.size();
+    return { destination, text.size() };
+}
+
+void EventBatch::add(const EventRecord& source)
+{
+    Event& event = m_events.emplace_back();
+    EventRecord& record = event.record;
+    record.timestamp = source.timestamp;
+    record.id = copy(source.id);
+    record.idHash = source.idHash;
+    record.eventType = copy(source.eventType);
+    record.direction = source.direction;
+    record.principalHostname = copy(source.principalHostname);
+    record.processPath = copy(source.processPath);
+    record.processId = copy(source.processId);
+    record.targetHostname = copy(source.targetHostname);
+    record.targetPort = source.targetPort;
+    record.bytesSent = source.bytesSent;
+    record.bytesReceived = source.bytesReceived;
+    record.bytesSentKnown = source.bytesSentKnown;
+    record.bytesReceivedKnown = source.bytesReceivedKnown;
+    record.user = copy(source.user);
+    record.source = source.source;
+    event.principalIpBegin = static_cast<std::uint32_t>(m_ips.size());
+    for (std::string_view ip : source.principalIps)
+        m_ips.push_back(copy(ip));
+    event.principalIpCount = static_cast<std::uint32_t>(source.principalIps.size());
+    event.targetIpBegin = static_cast<std::uint32_t>(m_ips.size());
+    for (std::string_view ip : source.targetIps)
+        m_ips.push_back(copy(ip));
+    event.targetIpCount = static_cast<std::uint32_t>(source.targetIps.size());
+}
+
+void EventBatch::get(std::size_t i, EventRecord& record) const
+{
+    const Event& event = m_events[i];
+    auto principal = std::move(record.principalIps);
+    auto target = std::move(record.targetIps);
+    record = event.record;
+    principal.assign(
+        m_ips.begin() + event.principalIpBegin, m_ips.begin() + event.principalIpBegin + event.principalIpCount);
+    target.assign(m_ips.begin() + event.targetIpBegin, m_ips.begin() + event.targetIpBegin + event.targetIpCount);
+    record.principalIps = std::move(principal);
+    record.targetIps = std::move(target);
+}
+
+} // namespace cepheid

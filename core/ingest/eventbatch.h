@@ -1,0 +1,45 @@
+#pragma once
+
+#include "importer.h"
+#include "model/event.h"
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace cepheid {
+
+// A run of parsed events and rejects that owns its text, so the parsing thread can move on while another
+// thread stores the batch in the EventTable. Strings live in fixed blocks: views into them stay valid.
+class EventBatch
+{
+public:
+    struct Event
+    {
+        EventRecord record; // views point into this batch's blocks; IP lists are rebuilt from ipBegin/ipCount
+        std::uint32_t principalIpBegin = 0, principalIpCount = 0, targetIpBegin = 0, targetIpCount = 0;
+    };
+
+    void add(const EventRecord& record);
+    void addReject(std::uint32_t line, std::string reason) { m_rejects.push_back({ line, std::move(reason) }); }
+    // Fills `record` (reusing its IP vectors) with event i.
+    void get(std::size_t i, EventRecord& record) const;
+
+    std::size_t eventCount() const { return m_events.size(); }
+    std::vector<Reject>& rejects() { return m_rejects; }
+    std::uint64_t endOffset = 0; // decompressed offset just past the batch's last record
+    std::uint64_t records = 0; // records (lines or array elements) in the batch
+    std::uint64_t compressedOffset = 0; // file bytes consumed when the batch was closed (for progress)
+
+private:
+    std::string_view copy(std::string_view text);
+
+    std::vector<Event> m_events;
+    std::vector<std::string_view> m_ips;
+    std::vector<Reject> m_rejects;
+    std::vector<std::unique_ptr<char[]>> m_blocks;
+    std::size_t m_blockUsed = 0;
+    std::size_t m_blockSize = 0;
+};
+
+} // namespace cepheid
