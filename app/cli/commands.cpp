@@ -62,6 +62,9 @@ bool writeFileAtomically(const std::string& path, const std::string& content, st
 
 void warnAboutRejects(const InputSummary& input)
 {
+    if (!input.readError.empty())
+        std::cerr << "cepheid-cli: warning: " << input.path << ": reading stopped part-way (" << input.readError
+                  << "); the " << input.eventsRead << " events before it are used\n";
     if (input.eventsRejected == 0)
         return;
     std::cerr << "cepheid-cli: " << input.path << ": " << input.eventsRejected << " record(s) rejected";

@@ -29,6 +29,7 @@ public:
     std::vector<Reject>& rejects() { return m_rejects; }
     std::uint64_t endOffset = 0; // decompressed offset just past the batch's last record
     std::uint64_t records = 0; // records (lines or array elements) in the batch
+    std::uint32_t lastLine = 0; // line of the batch's last record
     std::uint64_t compressedOffset = 0; // file bytes consumed when the batch was closed (for progress)
 
 private:

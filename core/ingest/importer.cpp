@@ -134,6 +134,7 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
                     record, fileIndex, [&](const EventRecord& event) { batch->add(event); }, onReject);
                 ++batch->records;
                 batch->endOffset = record.offset + record.text.size();
+                batch->lastLine = record.line;
                 if (batch->eventCount() + batch->rejects().size() >= kBatchItems)
                     flush();
                 return !stop.load(std::memory_order_relaxed);
@@ -158,6 +159,7 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
 
     std::uint64_t records = 0;
     std::uint64_t lastEnd = 0;
+    std::uint32_t lastLine = 0;
     bool reserved = false;
     EventRecord record;
     while (auto batch = queue.pop()) {
@@ -169,6 +171,7 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
         for (Reject& reject : (*batch)->rejects())
             addReject(reject.line, std::move(reject.reason));
         records += (*batch)->records;
+        lastLine = std::max(lastLine, (*batch)->lastLine);
         lastEnd = std::max(lastEnd, (*batch)->endOffset);
         // Reserve once from the density seen so far, instead of letting a dozen columns double and copy.
         if (!reserved && records >= kRecordsBeforeReserve && lastEnd > 0) {
@@ -189,8 +192,10 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     summary.layout = mode == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
     summary.bytesRead = lastEnd;
     if (!readOk) {
-        error = path + ": read error after " + std::to_string(summary.eventsRead) + " events: " + input.errorMessage();
-        return std::nullopt;
+        // Truncated gzip or an I/O error part-way: the events before it are kept, and the stop is reported like
+        // a reject so that it cannot go unnoticed.
+        summary.readError = input.errorMessage();
+        addReject(lastLine + 1, "reading stopped here: " + summary.readError + " (truncated file?)");
     }
     if (options.progress)
         options.progress(input.fileSize(), input.fileSize());

@@ -35,6 +35,7 @@ struct InputSummary
     std::vector<Reject> rejects;
     std::map<std::string, std::uint64_t> rejectKinds; // reason with values stripped -> count
     bool cancelled = false;
+    std::string readError; // set when reading stopped part-way (truncated gzip, I/O error); earlier events kept
 };
 
 struct ImportOptions
@@ -45,7 +46,8 @@ struct ImportOptions
 };
 
 // Reads one export into the table. Returns nullopt and sets error when the file cannot be read at all
-// (missing, unreadable, unrecognised format, I/O error mid-way). Bad records never make it fail.
+// (missing, unreadable, unrecognised format). Bad records never make it fail, and neither does a read error
+// part-way (a truncated .gz): the events before it are kept and summary.readError says where it stopped.
 std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
     std::string& error, const ImportOptions& options = {});
 

@@ -28,6 +28,7 @@ bool InputStream::open(const std::string& path)
         return false;
     }
     m_fileSize = static_cast<std::uint64_t>(status.st_size);
+    m_path = path;
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file) {
         m_error = errno ? std::strerror(errno) : "cannot open";
@@ -47,22 +48,21 @@ std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
     while (total < size) {
         const auto request = static_cast<unsigned>(std::min<std::size_t>(size - total, 1u << 30));
         const int got = gzread(file, destination + total, request);
-        if (got < 0) {
-            int code = 0;
-            const char* message = gzerror(file, &code);
+        int code = Z_OK;
+        const char* message = gzerror(file, &code);
+        // gzread returns 0 at a clean end and also on a truncated gzip stream; tell the two apart. Bytes already
+        // decoded in this call are returned first, and the error on the next call.
+        if (got < 0 || (got == 0 && code != Z_OK && code != Z_STREAM_END)) {
+            if (total > 0)
+                break;
             m_error = message && *message ? message : "read error";
+            // zlib prefixes its messages with the path, which every caller already names.
+            if (m_error.starts_with(m_path + ": "))
+                m_error.erase(0, m_path.size() + 2);
             return -1;
         }
-        if (got == 0) {
-            // gzread returns 0 at a clean end and also on a truncated gzip stream; tell the two apart.
-            int code = 0;
-            const char* message = gzerror(file, &code);
-            if (code != Z_OK && code != Z_STREAM_END) {
-                m_error = message && *message ? message : "read error";
-                return -1;
-            }
+        if (got == 0)
             break;
-        }
         total += static_cast<std::size_t>(got);
     }
     return static_cast<std::ptrdiff_t>(total);

@@ -31,6 +31,7 @@ private:
     bool m_compressed = false;
     std::uint64_t m_fileSize = 0;
     std::string m_error;
+    std::string m_path;
 };
 
 } // namespace cepheid

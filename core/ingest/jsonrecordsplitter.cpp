@@ -239,6 +239,17 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
     std::uint32_t recordLine = 0;
     bool strayReported = false;
     std::size_t position = m_begin;
+    // A value that starts where a record should but is not an object: reported once per element.
+    auto reportStray = [&] {
+        const bool stray
+            = recordStart == kNone && (depth == 0 || (depth == 1 && topIsArray) || (depth == 2 && inEventsArray));
+        if (!stray || strayReported)
+            return;
+        onProblem(
+            line, depth == 0 ? "text outside any JSON value: ignored" : "array element is not a JSON object: skipped");
+        strayReported = true;
+        m_sawContent = true;
+    };
 
     while (true) {
         if (position >= m_end) {
@@ -289,13 +300,7 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
             inString = true;
             if (depth == 1 && topIsObject)
                 keyStart = position;
-            if (!strayReported && (depth == 0 || (depth == 1 && topIsArray))) {
-                onProblem(line,
-                    depth == 0 ? "text outside any JSON value: ignored"
-                               : "array element is not a JSON object: skipped");
-                strayReported = true;
-                m_sawContent = true;
-            }
+            reportStray();
             break;
         case '{':
         case '[':
@@ -323,6 +328,8 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
                 recordStart = position;
                 recordDepth = 2;
                 recordLine = line;
+            } else if (c == '[') {
+                reportStray(); // an array where an event object belongs
             }
             ++depth;
             break;
@@ -343,18 +350,12 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
                 inEventsArray = false;
             break;
         case ',':
-            if (depth <= 1)
+            if (depth <= 2)
                 strayReported = false;
             break;
         default:
-            if (!isJsonSpace(c) && c != ':' && !strayReported
-                && (depth == 0 || (depth == 1 && topIsArray && recordStart == kNone))) {
-                onProblem(line,
-                    depth == 0 ? "text outside any JSON value: ignored"
-                               : "array element is not a JSON object: skipped");
-                strayReported = true;
-                m_sawContent = true;
-            }
+            if (!isJsonSpace(c) && c != ':')
+                reportStray();
             break;
         }
         ++position;

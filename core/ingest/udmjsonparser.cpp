@@ -391,7 +391,10 @@ void UdmJsonParser::parse(const JsonRecordSplitter::Record& record, std::uint16_
             std::uint64_t index = 0;
             for (dom::element item : dom::array(events)) {
                 try {
-                    impl.readEvent(expectObject(item, "events[]"), record, ++index, fileIndex, onEvent);
+                    ++index;
+                    if (!item.is_object())
+                        fail("expected an event object, got " + std::string(typeName(item.type())));
+                    impl.readEvent(dom::object(item), record, index, fileIndex, onEvent);
                 } catch (const FieldError& error) {
                     onReject(record.line, "events[" + std::to_string(index - 1) + "]: " + error.reason);
                 }

@@ -83,6 +83,7 @@ void writeInput(JsonWriter& json, const InputSummary& input)
         .field("compressed", input.compressed)
         .field("events_read", input.eventsRead)
         .field("events_rejected", input.eventsRejected);
+    writeOptionalString(json, "read_error", input.readError);
     json.key("rejects").beginArray();
     for (const Reject& reject : input.rejects)
         json.beginObject().field("line", reject.line).field("reason", reject.reason).endObject();

@@ -22,7 +22,8 @@ std::vector<EventSpec> firingBeacon(EventSpec base = {})
     return series("2025-03-04T10:00:00Z", 12, 20 * 60, base);
 }
 
-const Finding& only(const Evaluated& evaluated)
+// By value: callers write `const Finding& f = only(evaluate(table))`, and the Evaluated temporary dies there.
+Finding only(const Evaluated& evaluated)
 {
     if (evaluated.analysis.findings.size() != 1)
         qFatal("expected exactly one finding, got %zu", evaluated.analysis.findings.size());

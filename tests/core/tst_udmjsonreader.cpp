@@ -3,6 +3,7 @@
 #include "testsupport.h"
 
 #include <QTest>
+#include <zlib.h>
 
 using namespace cepheid;
 using namespace cepheid::test;
@@ -257,6 +258,47 @@ private slots:
         QVERIFY2(result.ok, result.error.c_str());
         QCOMPARE(result.summary.eventsRead, std::uint64_t(2));
         QCOMPARE(result.summary.eventsRejected, std::uint64_t(2));
+    }
+
+    void reportsNonObjectsWhereEventsBelong()
+    {
+        const auto nested = importText("[[" + camelEvent("a") + "], " + camelEvent("b") + "]");
+        QCOMPARE(nested.summary.eventsRead, std::uint64_t(1));
+        QCOMPARE(nested.summary.eventsRejected, std::uint64_t(1));
+        const auto envelope = importText("{\n \"events\": [5, [1],\n " + camelEvent("a") + "]\n}\n");
+        QCOMPARE(envelope.summary.eventsRead, std::uint64_t(1));
+        QCOMPARE(envelope.summary.eventsRejected, std::uint64_t(2));
+        const auto page = importText("{\"events\":[5," + camelEvent("a") + "]}\n");
+        QCOMPARE(page.summary.eventsRead, std::uint64_t(1));
+        QCOMPARE(page.summary.rejects.at(0).reason, std::string("events[0]: expected an event object, got a number"));
+    }
+
+    void truncatedGzipKeepsTheEventsBeforeTheCut()
+    {
+        std::string text;
+        for (int i = 0; i < 2000; ++i)
+            text += camelEvent("id" + std::to_string(i)) + "\n";
+        QTemporaryDir directory;
+        const std::string path = directory.filePath(QStringLiteral("cut.ndjson.gz")).toStdString();
+        {
+            const auto whole = importText(text, "whole.ndjson.gz"); // sanity: the uncut file reads completely
+            QCOMPARE(whole.summary.eventsRead, std::uint64_t(2000));
+        }
+        gzFile file = gzopen(path.c_str(), "wb");
+        gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+        gzclose(file);
+        QFile cut(QString::fromStdString(path));
+        QVERIFY(cut.open(QIODevice::ReadWrite));
+        QVERIFY(cut.resize(cut.size() / 2));
+        cut.close();
+        EventTable table;
+        std::string error;
+        const auto summary = importFile(path, 0, table, error);
+        QVERIFY2(summary.has_value(), error.c_str());
+        QVERIFY(summary->eventsRead > 500 && summary->eventsRead < 2000);
+        QVERIFY(!summary->readError.empty());
+        QCOMPARE(summary->rejects.back().line, std::uint32_t(summary->eventsRead + 1));
+        QVERIFY(summary->rejects.back().reason.starts_with("reading stopped here: "));
     }
 
     void emptyFileIsReadAsNoEvents()
