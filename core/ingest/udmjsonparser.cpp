@@ -1,6 +1,7 @@
 #include "udmjsonparser.h"
 
 #include "model/hash.h"
+#include "util/jsontypename.h"
 
 #include <charconv>
 #include <limits>
@@ -21,27 +22,6 @@ struct FieldError
 bool isKey(std::string_view key, std::string_view camel, std::string_view snake)
 {
     return key == camel || key == snake;
-}
-
-std::string_view typeName(dom::element_type type)
-{
-    switch (type) {
-    case dom::element_type::ARRAY:
-        return "an array";
-    case dom::element_type::OBJECT:
-        return "an object";
-    case dom::element_type::INT64:
-    case dom::element_type::UINT64:
-    case dom::element_type::DOUBLE:
-        return "a number";
-    case dom::element_type::STRING:
-        return "a string";
-    case dom::element_type::BOOL:
-        return "a boolean";
-    case dom::element_type::NULL_VALUE:
-        return "null";
-    }
-    return "an unknown value";
 }
 
 std::string excerpt(std::string_view text)
@@ -86,7 +66,8 @@ std::string describeJsonError(simdjson::error_code code)
 
 [[noreturn]] void failType(std::string_view path, std::string_view expected, dom::element value)
 {
-    fail(std::string(path) + ": expected " + std::string(expected) + ", got " + std::string(typeName(value.type())));
+    fail(
+        std::string(path) + ": expected " + std::string(expected) + ", got " + std::string(jsonTypeName(value.type())));
 }
 
 dom::object expectObject(dom::element value, std::string_view path)
@@ -383,7 +364,7 @@ void UdmJsonParser::parse(const JsonRecordSplitter::Record& record, std::uint16_
         if (code != simdjson::SUCCESS)
             fail("invalid JSON: " + describeJsonError(code));
         if (!root.is_object())
-            fail("record is " + std::string(typeName(root.type())) + ", not a JSON object");
+            fail("record is " + std::string(jsonTypeName(root.type())) + ", not a JSON object");
         const dom::object object(root);
         // A udmSearch page on one line: each element of "events" is its own event, accepted or rejected alone.
         dom::element events;
@@ -393,7 +374,7 @@ void UdmJsonParser::parse(const JsonRecordSplitter::Record& record, std::uint16_
                 try {
                     ++index;
                     if (!item.is_object())
-                        fail("expected an event object, got " + std::string(typeName(item.type())));
+                        fail("expected an event object, got " + std::string(jsonTypeName(item.type())));
                     impl.readEvent(dom::object(item), record, index, fileIndex, onEvent);
                 } catch (const FieldError& error) {
                     onReject(record.line, "events[" + std::to_string(index - 1) + "]: " + error.reason);

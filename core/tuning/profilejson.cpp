@@ -1,6 +1,7 @@
 #include "profilejson.h"
 
 #include "allowlist.h"
+#include "util/jsontypename.h"
 #include "util/jsonwriter.h"
 
 #include <cmath>
@@ -26,35 +27,17 @@ struct ProfileError
     throw ProfileError { std::move(message) };
 }
 
-std::string_view kindOf(dom::element value)
-{
-    switch (value.type()) {
-    case dom::element_type::ARRAY:
-        return "an array";
-    case dom::element_type::OBJECT:
-        return "an object";
-    case dom::element_type::STRING:
-        return "a string";
-    case dom::element_type::BOOL:
-        return "a boolean";
-    case dom::element_type::NULL_VALUE:
-        return "null";
-    default:
-        return "a number";
-    }
-}
-
 dom::object objectAt(dom::element value, const std::string& path)
 {
     if (!value.is_object())
-        fail(path + ": expected an object, got " + std::string(kindOf(value)));
+        fail(path + ": expected an object, got " + std::string(jsonTypeName(value.type())));
     return dom::object(value);
 }
 
 std::string stringAt(dom::element value, const std::string& path)
 {
     if (!value.is_string())
-        fail(path + ": expected a string, got " + std::string(kindOf(value)));
+        fail(path + ": expected a string, got " + std::string(jsonTypeName(value.type())));
     return std::string(std::string_view(value));
 }
 
@@ -67,7 +50,7 @@ std::int64_t integerAt(dom::element value, const std::string& path, std::int64_t
         number = static_cast<std::int64_t>(double(value));
     } else {
         fail(path + ": expected an integer, got "
-            + (value.is_number() ? simdjson::minify(value) : std::string(kindOf(value))));
+            + (value.is_number() ? simdjson::minify(value) : std::string(jsonTypeName(value.type()))));
     }
     if (number < minimum || number > maximum)
         fail(path + ": " + std::to_string(number) + " is outside " + std::to_string(minimum) + ".."
@@ -93,7 +76,7 @@ void readRule(dom::element value, RuleSettings& rule)
         const std::string path = "rule." + std::string(key);
         if (key == "window_hours") {
             if (!member.is_number())
-                fail(path + ": expected a number of hours, got " + std::string(kindOf(member)));
+                fail(path + ": expected a number of hours, got " + std::string(jsonTypeName(member.type())));
             const double hours = double(member);
             // YARA-L accepts `over` windows from 1 minute to 48 hours.
             if (!(hours >= 1.0 / 60.0 && hours <= 48.0))
@@ -128,7 +111,7 @@ void readRule(dom::element value, RuleSettings& rule)
 std::vector<CatalogEntry> readCatalog(dom::element value)
 {
     if (!value.is_array())
-        fail("catalog: expected an array, got " + std::string(kindOf(value)));
+        fail("catalog: expected an array, got " + std::string(jsonTypeName(value.type())));
     std::vector<CatalogEntry> catalog;
     for (dom::element item : dom::array(value)) {
         const std::string path = "catalog[" + std::to_string(catalog.size()) + "]";
@@ -151,7 +134,7 @@ std::vector<CatalogEntry> readCatalog(dom::element value)
 std::vector<AllowlistEntry> readAllowlist(dom::element value)
 {
     if (!value.is_array())
-        fail("allowlist: expected an array, got " + std::string(kindOf(value)));
+        fail("allowlist: expected an array, got " + std::string(jsonTypeName(value.type())));
     std::vector<AllowlistEntry> allowlist;
     for (dom::element item : dom::array(value)) {
         AllowlistEntry entry;
