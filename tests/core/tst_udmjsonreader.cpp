@@ -183,6 +183,9 @@ private slots:
             "metadata.eventTimestamp is missing");
         row("bad timestamp", R"({"metadata":{"id":"a","eventTimestamp":"yesterday"}})",
             "metadata.eventTimestamp: 'yesterday'");
+        row("timestamp seconds out of range",
+            "{\"metadata\":{\"id\":\"a\",\"eventTimestamp\":{\"seconds\":\"9223372036000\"}}}",
+            "metadata.eventTimestamp.seconds: '9223372036000' is outside years 0001-9999");
         row("timestamp wrong type", R"({"metadata":{"id":"a","eventTimestamp":true}})",
             "metadata.eventTimestamp: expected");
         row("huge bytes as string",
