@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <unistd.h>
 
 namespace cepheid::cli {
 
@@ -58,6 +59,23 @@ bool writeFileAtomically(const std::string& path, const std::string& content, st
         return false;
     }
     return true;
+}
+
+// A one-line progress display on a terminal; silent when stderr is a pipe or a file (scripts, CI, tests).
+ImportOptions progressOptions(const std::string& path)
+{
+    ImportOptions options;
+    if (!isatty(STDERR_FILENO))
+        return options;
+    options.progress = [path, last = -1](std::uint64_t done, std::uint64_t total) mutable {
+        const int percent = total > 0 ? static_cast<int>(done * 100 / total) : 0;
+        if (percent == last)
+            return;
+        last = percent;
+        std::cerr << "\rcepheid-cli: reading " << path << ": " << percent << " %" << (percent >= 100 ? "\n" : "")
+                  << std::flush;
+    };
+    return options;
 }
 
 void warnAboutRejects(const InputSummary& input)
@@ -107,7 +125,8 @@ int runScore(const ScoreOptions& options)
     EventTable events;
     std::vector<InputSummary> inputs;
     for (std::size_t i = 0; i < options.inputs.size(); ++i) {
-        auto summary = importFile(options.inputs[i], static_cast<std::uint16_t>(i), events, error);
+        auto summary = importFile(
+            options.inputs[i], static_cast<std::uint16_t>(i), events, error, progressOptions(options.inputs[i]));
         if (!summary) {
             std::cerr << "cepheid-cli: " << error << '\n';
             return InputError;
