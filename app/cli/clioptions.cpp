@@ -1,10 +1,12 @@
 #include "clioptions.h"
 
+#include <cstdlib>
+
 namespace cepheid::cli {
 
 const char* const kUsage = R"(Usage:
-  cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--output FILE] [--now TIME]
-                    [--compact] INPUT...
+  cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--min-score N] [--output FILE]
+                    [--now TIME] [--compact] INPUT...
   cepheid-cli profile show [--profile FILE]
   cepheid-cli --help | --version
 
@@ -16,9 +18,12 @@ score
   Reads Chronicle UDM JSON exports (NDJSON, a JSON array, or udmSearch pages {"events":[{"name","udm"}]};
   lowerCamelCase or snake_case keys; plain or .gz) and prints a JSON report on standard output:
     inputs   per file: format, events read, records rejected with line and reason
-    flows    flows that fire the rule (and are not allowlisted); with --all every considered flow, i.e. every
-             flow whose destination matches the rule's regex or the serverless catalog, including flows that can
-             never fire (dropped_reason says why: empty process path, IP-only destination, ...)
+    flows    flows that fire the rule or whose beacon score reaches the profile's alert verdict (and are not
+             allowlisted), highest score first; with --all every considered flow, i.e. every flow whose
+             destination matches the rule's regex or the serverless catalog, including flows that can never fire
+             (dropped_reason says why: empty process path, IP-only destination, ...). Each flow has "rule" (the
+             seed rule's outcome) and "beacon" (Cepheid's 0-100 score, verdict beacon/likely/possible/none, period,
+             jitter coefficient, named components, and RITA v5's score for comparison; see docs/scoring.md)
     lint     findings about the rule itself (unanchored regex, Lambda URL pattern, short bursts, hop model)
     summary  counts of events, flows, detections and dropped events
   Timestamps are RFC 3339 UTC. Bad records never stop an import: they are counted, listed and skipped.
@@ -27,7 +32,8 @@ score
                     Keys left out keep their defaults; see `cepheid-cli profile show`.
   --windows MODEL   hop (default): 24 h windows every 2.4 h aligned to the Unix epoch, Cepheid's model of
                     Chronicle's undocumented hop; sliding: a window starting at every event.
-  --all             list every considered flow, not only those that fire.
+  --all             list every considered flow, not only those that fire or score.
+  --min-score N     list flows that fire or score at least N (0-100) instead of the alert verdict.
   --output FILE     write the report to FILE instead of standard output.
   --now TIME        the time at which allowlist expiry is judged (RFC 3339); default: now.
   --compact         one-line JSON.
@@ -90,7 +96,7 @@ std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& ar
         }
         std::string value;
         bool matched = false;
-        for (const char* name : { "--profile", "--windows", "--output", "--now" }) {
+        for (const char* name : { "--profile", "--windows", "--output", "--now", "--min-score" }) {
             if (!takeValue(arguments, i, name, value, error, matched))
                 return std::nullopt;
             if (!matched)
@@ -102,7 +108,15 @@ std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& ar
                 options.outputPath = value;
             else if (option == "--now")
                 options.now = value;
-            else if (value == "hop" || value == "sliding")
+            else if (option == "--min-score") {
+                char* end = nullptr;
+                const double score = std::strtod(value.c_str(), &end);
+                if (value.empty() || *end != '\0' || !(score >= 0 && score <= 100)) {
+                    error = "--min-score must be a number from 0 to 100, not '" + value + "'";
+                    return std::nullopt;
+                }
+                options.minScore = score;
+            } else if (value == "hop" || value == "sliding")
                 options.windows = value;
             else {
                 error = "--windows must be hop or sliding, not '" + value + "'";

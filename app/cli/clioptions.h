@@ -16,6 +16,7 @@ struct ScoreOptions
     bool compact = false;
     std::string outputPath;
     std::optional<std::string> now; // RFC 3339; default: the system clock
+    std::optional<double> minScore;
     std::vector<std::string> inputs;
 };
 

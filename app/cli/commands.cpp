@@ -139,6 +139,7 @@ int runScore(const ScoreOptions& options)
 
     ScoreReportOptions reportOptions;
     reportOptions.listAll = options.listAll;
+    reportOptions.minScore = options.minScore;
     reportOptions.pretty = !options.compact;
     reportOptions.profileSource = options.profilePath.empty() ? "default" : options.profilePath;
     reportOptions.evaluatedAt = now;

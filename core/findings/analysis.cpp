@@ -4,8 +4,9 @@
 
 namespace cepheid {
 
-Analyzer::Analyzer(RuleEvaluator rule, Catalog catalog, Allowlist allowlist)
+Analyzer::Analyzer(RuleEvaluator rule, BeaconScorer scorer, Catalog catalog, Allowlist allowlist)
     : m_rule(std::move(rule))
+    , m_scorer(std::move(scorer))
     , m_catalog(std::move(catalog))
     , m_allowlist(std::move(allowlist))
 { }
@@ -21,7 +22,7 @@ std::optional<Analyzer> Analyzer::create(const Profile& profile, std::string& er
     auto allowlist = Allowlist::compile(profile.allowlist, error);
     if (!allowlist)
         return std::nullopt;
-    return Analyzer(std::move(*rule), std::move(*catalog), std::move(*allowlist));
+    return Analyzer(std::move(*rule), BeaconScorer(profile.score), std::move(*catalog), std::move(*allowlist));
 }
 
 Analysis Analyzer::run(const EventTable& events, const FlowIndex& flows, TimestampUs now) const
@@ -32,6 +33,7 @@ Analysis Analyzer::run(const EventTable& events, const FlowIndex& flows, Timesta
     summary.eventsWithoutDestination = flows.eventsWithoutDestination();
     summary.duplicateRows = flows.duplicateRows();
     std::string catalogOnlyExample;
+    const BeaconScorer::Context scoringContext = BeaconScorer::prepare(events, flows);
 
     for (std::uint32_t index = 0; index < flows.size(); ++index) {
         const Flow& flow = flows.flow(index);
@@ -67,6 +69,9 @@ Analysis Analyzer::run(const EventTable& events, const FlowIndex& flows, Timesta
             finding.allowlistedBy = m_allowlist.entry(static_cast<std::size_t>(entry)).id;
 
         finding.rule = m_rule.evaluate(events, flows, flow);
+        finding.beacon = m_scorer.score(events, flows, flow, scoringContext);
+        ++summary.verdicts[static_cast<int>(finding.beacon.verdict)];
+        summary.fleetFlows += finding.beacon.fleet;
 
         ++summary.flowsConsidered;
         summary.dropped += finding.rule.dropped;

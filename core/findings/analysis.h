@@ -3,6 +3,7 @@
 #include "model/flowindex.h"
 #include "rules/ruleevaluator.h"
 #include "rules/rulelint.h"
+#include "scoring/beaconscorer.h"
 #include "tuning/allowlist.h"
 #include "tuning/profile.h"
 
@@ -23,6 +24,7 @@ struct Finding
     TimestampUs lastSeen = 0;
     std::uint32_t events = 0;
     RuleOutcome rule;
+    BeaconScore beacon;
 };
 
 struct AnalysisSummary
@@ -40,6 +42,8 @@ struct AnalysisSummary
     // + duplicate rows: every event is accounted for.
     DroppedEvents dropped;
     std::uint64_t eligibleEvents = 0;
+    std::uint64_t verdicts[4] = {}; // considered flows per Verdict (none, possible, likely, beacon)
+    std::uint64_t fleetFlows = 0;
 };
 
 struct Analysis
@@ -58,11 +62,13 @@ public:
     // now decides which allowlist entries have expired (injected so tests and reports are reproducible).
     Analysis run(const EventTable& events, const FlowIndex& flows, TimestampUs now) const;
     const RuleEvaluator& rule() const { return m_rule; }
+    const BeaconScorer& scorer() const { return m_scorer; }
 
 private:
-    Analyzer(RuleEvaluator rule, Catalog catalog, Allowlist allowlist);
+    Analyzer(RuleEvaluator rule, BeaconScorer scorer, Catalog catalog, Allowlist allowlist);
 
     RuleEvaluator m_rule;
+    BeaconScorer m_scorer;
     Catalog m_catalog;
     Allowlist m_allowlist;
 };

@@ -3,6 +3,7 @@
 #include "util/jsonwriter.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace cepheid {
 
@@ -51,7 +52,105 @@ std::vector<std::string> unmetConditions(const WindowOutcome& window, const Rule
     return unmet;
 }
 
+bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options)
+{
+    if (options.listAll)
+        return true;
+    if (!finding.allowlistedBy.empty())
+        return false;
+    if (finding.rule.fires)
+        return true;
+    if (options.minScore)
+        return finding.beacon.score >= *options.minScore;
+    return finding.beacon.verdict >= analyzer.scorer().settings().alertVerdict;
+}
+
 namespace {
+
+// Three decimals are plenty for an analyst and keep the report readable.
+double rounded(double value)
+{
+    return std::round(value * 1000) / 1000;
+}
+
+void writeBeacon(JsonWriter& json, const BeaconScore& beacon)
+{
+    const IntervalStats& intervals = beacon.intervals;
+    json.key("beacon").beginObject();
+    json.field("score", rounded(beacon.score));
+    json.field("verdict", verdictName(beacon.verdict));
+    json.key("period_s");
+    if (beacon.period.found)
+        json.value(rounded(beacon.period.periodSeconds));
+    else
+        json.null();
+    json.field("period_confidence", rounded(beacon.period.confidence));
+    json.field("mean_interval_s", rounded(intervals.meanSeconds));
+    json.field("median_interval_s", rounded(intervals.medianSeconds));
+    json.field("jitter_cv", rounded(intervals.jitterCv));
+    json.field("mad_s", rounded(intervals.madSeconds));
+    json.field("bowley_skew", rounded(intervals.bowleySkew));
+    json.field("interval_count", intervals.intervals);
+    json.field("single_beat_cv", rounded(beacon.period.singleBeatCv));
+    json.field("floor_ratio", rounded(beacon.period.floorRatio));
+    json.field("missed_beat_fraction", rounded(beacon.period.missedBeatFraction));
+    json.key("payload");
+    if (beacon.payload.known) {
+        const PayloadStats& p = beacon.payload;
+        json.beginObject()
+            .field("sent_mean", rounded(p.sentMean))
+            .field("sent_median", rounded(p.sentMedian))
+            .field("sent_cv", rounded(p.sentCv))
+            .field("received_mean", rounded(p.receivedMean))
+            .field("received_median", rounded(p.receivedMedian))
+            .field("received_cv", rounded(p.receivedCv))
+            .field("events_with_bytes", p.withBytes)
+            .endObject();
+    } else {
+        json.null();
+    }
+    json.field("process_class", processClassName(beacon.processClass));
+    json.field("prevalence", beacon.prevalence);
+    json.field("fleet", beacon.fleet);
+    json.key("components").beginArray();
+    for (const ScoreComponent& component : beacon.components) {
+        json.beginObject().field("name", component.name).key("value");
+        if (component.value)
+            json.value(rounded(*component.value));
+        else
+            json.null();
+        json.field("weight", rounded(component.weight))
+            .field("contribution", rounded(component.contribution))
+            .field("explanation", component.explanation)
+            .endObject();
+    }
+    json.endArray();
+    json.key("rita_score");
+    if (beacon.rita.computed)
+        json.value(rounded(beacon.rita.score));
+    else
+        json.null();
+    json.key("rita");
+    if (beacon.rita.computed)
+        json.beginObject()
+            .field("timestamp", rounded(beacon.rita.timestamp))
+            .field("data_size", rounded(beacon.rita.dataSize))
+            .field("histogram", rounded(beacon.rita.histogram))
+            .field("duration", rounded(beacon.rita.duration))
+            .endObject();
+    else
+        json.null();
+    json.key("histogram").beginArray();
+    for (const IntervalBin& bin : intervals.histogram)
+        if (bin.count > 0)
+            json.beginObject()
+                .field("lower_s", rounded(bin.lowerSeconds))
+                .field("upper_s", rounded(bin.upperSeconds))
+                .field("count", bin.count)
+                .endObject();
+    json.endArray();
+    json.endObject();
+}
 
 void writeDropped(JsonWriter& json, const DroppedEvents& dropped)
 {
@@ -151,10 +250,12 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
     const RuleSettings& settings = analyzer.rule().settings();
     std::vector<const Finding*> listed;
     for (const Finding& finding : analysis.findings)
-        if (options.listAll || (finding.rule.fires && finding.allowlistedBy.empty()))
+        if (isListed(finding, analyzer, options))
             listed.push_back(&finding);
-    // Firing flows first, then the busiest; ties broken by the flow key so the output is stable.
+    // Highest score first, then firing flows, then the busiest; ties broken by the flow key so output is stable.
     std::sort(listed.begin(), listed.end(), [&](const Finding* a, const Finding* b) {
+        if (rounded(a->beacon.score) != rounded(b->beacon.score))
+            return a->beacon.score > b->beacon.score;
         if (a->rule.fires != b->rule.fires)
             return a->rule.fires;
         const auto countA = a->rule.window ? a->rule.window->eventCount : 0;
@@ -195,6 +296,7 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         json.field("first_seen", formatRfc3339(finding->firstSeen));
         json.field("last_seen", formatRfc3339(finding->lastSeen));
         writeRule(json, *finding, events.text(flow.key.processPath), settings);
+        writeBeacon(json, finding->beacon);
         json.endObject();
     }
     json.endArray();
@@ -225,6 +327,16 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
     json.field("flows_listed", static_cast<std::uint64_t>(listed.size()));
     json.field("detections", summary.detections);
     json.field("catalog_only_flows", summary.catalogOnlyFlows);
+    json.key("verdicts").beginObject();
+    for (Verdict verdict : { Verdict::Beacon, Verdict::Likely, Verdict::Possible, Verdict::None })
+        json.field(verdictName(verdict), summary.verdicts[static_cast<int>(verdict)]);
+    json.endObject();
+    std::uint64_t disagree = 0;
+    for (const Finding& finding : analysis.findings)
+        disagree += finding.rule.fires != (finding.beacon.verdict >= analyzer.scorer().settings().alertVerdict);
+    json.field("rule_and_score_disagree", disagree);
+    json.field("fleet_flows", summary.fleetFlows);
+    json.field("alert_verdict", verdictName(analyzer.scorer().settings().alertVerdict));
     json.field("events_without_destination", summary.eventsWithoutDestination);
     json.field("duplicate_rows", summary.duplicateRows);
     json.field("eligible_events", summary.eligibleEvents);

@@ -3,6 +3,7 @@
 #include "findings/analysis.h"
 #include "ingest/importer.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,9 @@ namespace cepheid {
 struct ScoreReportOptions
 {
     bool listAll = false; // every considered flow, not just those that fire and are not allowlisted
+    // Without listAll, flows are listed when they fire or their score reaches the profile's alert verdict; with
+    // minScore set, when they fire or score at least minScore instead.
+    std::optional<double> minScore;
     std::string profileSource; // a path, or "default"
     TimestampUs evaluatedAt = 0; // the "now" used for allowlist expiry
     bool pretty = true;
@@ -19,6 +23,9 @@ struct ScoreReportOptions
 // The JSON document `cepheid-cli score` prints (format documented in README.md).
 std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
     const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options);
+
+// Whether a finding belongs in the default listing.
+bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options);
 
 // One sentence on why a flow with no eligible event can never fire, or empty when some events were eligible.
 std::string droppedReason(const RuleOutcome& outcome);

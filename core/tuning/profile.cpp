@@ -25,6 +25,21 @@ std::vector<CatalogEntry> Profile::defaultCatalog()
     };
 }
 
+std::string_view verdictName(Verdict verdict)
+{
+    switch (verdict) {
+    case Verdict::Beacon:
+        return "beacon";
+    case Verdict::Likely:
+        return "likely";
+    case Verdict::Possible:
+        return "possible";
+    case Verdict::None:
+        break;
+    }
+    return "none";
+}
+
 std::string_view windowModelName(WindowModel model)
 {
     return model == WindowModel::Hop ? "hop" : "sliding";

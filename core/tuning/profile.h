@@ -29,6 +29,35 @@ struct RuleSettings
     friend bool operator==(const RuleSettings&, const RuleSettings&) = default;
 };
 
+enum class Verdict { None = 0, Possible = 1, Likely = 2, Beacon = 3 };
+
+// Weights (points) of the beacon score's components; see docs/scoring.md. The positive components are
+// normalised over those present (payload is absent when the source has no byte counts); fleet is a penalty.
+struct ScoreWeights
+{
+    double regularity = 30; // low jitter of single-beat gaps
+    double periodFloor = 15; // gaps never far below the period (bounded jitter, not memoryless traffic)
+    double harmonics = 10; // gaps explained as 1..4 x the period (missed beats)
+    double persistence = 15; // enough beats to be sure
+    double payload = 15; // small, steady bytes per check-in
+    double process = 15; // scripting host / LOLBin / user-writable binary vs browser / developer tool
+    double fleet = 40; // subtracted in full when fleetHosts or more hosts run the same flow
+    friend bool operator==(const ScoreWeights&, const ScoreWeights&) = default;
+};
+
+struct ScoreSettings
+{
+    ScoreWeights weights;
+    double beaconAt = 75; // verdict thresholds on the 0..100 score
+    double likelyAt = 55;
+    double possibleAt = 35;
+    Verdict alertVerdict = Verdict::Likely; // flows at or above it are listed like firing ones
+    std::int64_t fleetHosts = 5; // hosts reaching one destination with one process that make it fleet software
+    friend bool operator==(const ScoreSettings&, const ScoreSettings&) = default;
+};
+
+std::string_view verdictName(Verdict verdict);
+
 // A serverless platform of the domain catalog; pattern is RE2 matched against the whole hostname.
 struct CatalogEntry
 {
@@ -62,6 +91,7 @@ struct Profile
 {
     std::string description;
     RuleSettings rule;
+    ScoreSettings score;
     std::vector<CatalogEntry> catalog = defaultCatalog();
     std::vector<AllowlistEntry> allowlist;
 

@@ -4,6 +4,7 @@
 #include "util/jsontypename.h"
 #include "util/jsonwriter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <re2/re2.h>
@@ -108,6 +109,65 @@ void readRule(dom::element value, RuleSettings& rule)
     }
 }
 
+double numberAt(dom::element value, const std::string& path, double minimum, double maximum)
+{
+    if (!value.is_number())
+        fail(path + ": expected a number, got " + std::string(jsonTypeName(value.type())));
+    const double number = double(value);
+    if (!(number >= minimum && number <= maximum))
+        fail(path + ": " + simdjson::minify(value) + " is outside " + std::to_string(static_cast<long long>(minimum))
+            + ".." + std::to_string(static_cast<long long>(maximum)));
+    return number;
+}
+
+void readScore(dom::element value, ScoreSettings& score)
+{
+    for (auto [key, member] : objectAt(value, "score")) {
+        const std::string path = "score." + std::string(key);
+        if (key == "weights") {
+            ScoreWeights& w = score.weights;
+            const std::pair<const char*, double*> weights[] = { { "regularity", &w.regularity },
+                { "period_floor", &w.periodFloor }, { "harmonics", &w.harmonics }, { "persistence", &w.persistence },
+                { "payload", &w.payload }, { "process", &w.process }, { "fleet", &w.fleet } };
+            for (auto [weightKey, weightValue] : objectAt(member, path)) {
+                const auto* found = std::find_if(std::begin(weights), std::end(weights),
+                    [&](const auto& entry) { return weightKey == entry.first; });
+                if (found == std::end(weights))
+                    fail(path + "." + std::string(weightKey)
+                        + ": unknown key (known: regularity, period_floor, harmonics, persistence, payload, process, "
+                          "fleet)");
+                *found->second = numberAt(weightValue, path + "." + std::string(weightKey), 0, 1000);
+            }
+        } else if (key == "thresholds") {
+            for (auto [level, threshold] : objectAt(member, path)) {
+                const std::string levelPath = path + "." + std::string(level);
+                if (level == "beacon")
+                    score.beaconAt = numberAt(threshold, levelPath, 0, 100);
+                else if (level == "likely")
+                    score.likelyAt = numberAt(threshold, levelPath, 0, 100);
+                else if (level == "possible")
+                    score.possibleAt = numberAt(threshold, levelPath, 0, 100);
+                else
+                    fail(levelPath + ": unknown key (known: beacon, likely, possible)");
+            }
+        } else if (key == "alert_verdict") {
+            const std::string verdict = stringAt(member, path);
+            if (verdict == "beacon")
+                score.alertVerdict = Verdict::Beacon;
+            else if (verdict == "likely")
+                score.alertVerdict = Verdict::Likely;
+            else if (verdict == "possible")
+                score.alertVerdict = Verdict::Possible;
+            else
+                fail(path + ": \"" + verdict + "\" is not \"beacon\", \"likely\" or \"possible\"");
+        } else if (key == "fleet_hosts") {
+            score.fleetHosts = integerAt(member, path, 2, 1'000'000);
+        } else {
+            fail(path + ": unknown key (known: weights, thresholds, alert_verdict, fleet_hosts)");
+        }
+    }
+}
+
 std::vector<CatalogEntry> readCatalog(dom::element value)
 {
     if (!value.is_array())
@@ -198,6 +258,16 @@ bool validateProfile(const Profile& profile, std::string& error)
     }
     if (!Catalog::compile(profile.catalog, error))
         return false;
+    const ScoreSettings& score = profile.score;
+    if (!(score.beaconAt > score.likelyAt && score.likelyAt > score.possibleAt)) {
+        error = "score.thresholds: beacon > likely > possible is required";
+        return false;
+    }
+    const ScoreWeights& w = score.weights;
+    if (w.regularity + w.periodFloor + w.harmonics + w.persistence + w.process <= 0) {
+        error = "score.weights: at least one of regularity, period_floor, harmonics, persistence, process must be > 0";
+        return false;
+    }
     std::set<std::string> ids;
     for (std::size_t i = 0; i < profile.allowlist.size(); ++i) {
         const AllowlistEntry& entry = profile.allowlist[i];
@@ -242,6 +312,8 @@ std::optional<Profile> parseProfile(std::string_view json, std::string& error)
         for (auto [key, member] : objectAt(root, "profile")) {
             if (key == "rule")
                 readRule(member, profile.rule);
+            else if (key == "score")
+                readScore(member, profile.score);
             else if (key == "catalog")
                 profile.catalog = readCatalog(member);
             else if (key == "allowlist")
@@ -249,7 +321,7 @@ std::optional<Profile> parseProfile(std::string_view json, std::string& error)
             else if (key == "description")
                 profile.description = stringAt(member, "description");
             else
-                fail(std::string(key) + ": unknown key (known: description, rule, catalog, allowlist)");
+                fail(std::string(key) + ": unknown key (known: description, rule, score, catalog, allowlist)");
         }
     } catch (const ProfileError& problem) {
         error = problem.message;
@@ -293,6 +365,23 @@ std::string profileToJson(const Profile& profile)
     json.field("max_avg_bytes_sent", profile.rule.maxAvgBytesSent);
     json.field("max_avg_bytes_received", profile.rule.maxAvgBytesReceived);
     json.field("domain_regex", profile.rule.domainRegex);
+    json.endObject();
+    const ScoreSettings& score = profile.score;
+    json.key("score").beginObject();
+    json.key("weights").beginObject();
+    json.field("regularity", score.weights.regularity);
+    json.field("period_floor", score.weights.periodFloor);
+    json.field("harmonics", score.weights.harmonics);
+    json.field("persistence", score.weights.persistence);
+    json.field("payload", score.weights.payload);
+    json.field("process", score.weights.process);
+    json.field("fleet", score.weights.fleet);
+    json.endObject();
+    json.key("thresholds").beginObject();
+    json.field("beacon", score.beaconAt).field("likely", score.likelyAt).field("possible", score.possibleAt);
+    json.endObject();
+    json.field("alert_verdict", verdictName(score.alertVerdict));
+    json.field("fleet_hosts", score.fleetHosts);
     json.endObject();
     json.key("catalog").beginArray();
     for (const CatalogEntry& entry : profile.catalog)

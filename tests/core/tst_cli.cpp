@@ -127,9 +127,20 @@ private slots:
         QCOMPARE(input[u"rejects"].toArray().at(0).toObject()[u"line"].toInt(), 25);
         QVERIFY(run.err.contains(u"1 record(s) rejected"));
 
+        // Listed: flows that fire, and flows whose beacon score reaches the alert verdict (the process-less copy of
+        // the beacon cannot fire but is just as regular).
         const QJsonArray flows = report[u"flows"].toArray();
-        QCOMPARE(flows.size(), 1);
-        const QJsonObject flow = flows.at(0).toObject();
+        QCOMPARE(flows.size(), 2);
+        QJsonObject flow;
+        for (const QJsonValue& value : flows) {
+            const QJsonObject candidate = value.toObject();
+            const QJsonObject beacon = candidate[u"beacon"].toObject();
+            QVERIFY(candidate[u"rule"].toObject()[u"fires"].toBool() || beacon[u"verdict"].toString() == u"beacon"
+                || beacon[u"verdict"].toString() == u"likely");
+            if (candidate[u"proc_path"].toString() == QStringLiteral(R"(C:\Temp\beacon.exe)"))
+                flow = candidate;
+        }
+        QVERIFY(!flow.isEmpty());
         QCOMPARE(flow[u"src_ip"].toString(), QStringLiteral("10.0.0.5"));
         QCOMPARE(flow[u"platform"].toString(), QStringLiteral("Cloudflare Workers"));
         QVERIFY(flow[u"allowlisted_by"].isNull());
@@ -151,7 +162,10 @@ private slots:
         QCOMPARE(run.exitCode, 0);
         const QJsonArray flows = run.json()[u"flows"].toArray();
         QCOMPARE(flows.size(), 2);
-        const QJsonObject quiet = flows.at(1).toObject();
+        QJsonObject quiet;
+        for (const QJsonValue& value : flows)
+            if (value.toObject()[u"proc_path"].toString().isEmpty())
+                quiet = value.toObject();
         QCOMPARE(quiet[u"proc_path"].toString(), QString());
         QVERIFY(!quiet[u"rule"].toObject()[u"fires"].toBool());
         QVERIFY(quiet[u"rule"].toObject()[u"dropped_reason"].toString().contains(u"full_path is empty"));
@@ -176,10 +190,45 @@ private slots:
         const Run all = cli({ QStringLiteral("score"), QStringLiteral("--all"), QStringLiteral("--profile"), profile,
             QStringLiteral("--now=2026-06-30T12:00:00Z"), fixture });
         QCOMPARE(all.json()[u"flows"].toArray().at(0).toObject()[u"allowlisted_by"].toString(), QStringLiteral("lab"));
-        // After the expiry date the entry no longer hides the flow.
+        // After the expiry date the entry no longer hides the flows (the firing one and the score-listed one).
         const Run expired = cli({ QStringLiteral("score"), QStringLiteral("--profile"), profile,
             QStringLiteral("--now=2026-07-01T00:00:00Z"), fixture });
-        QCOMPARE(expired.json()[u"flows"].toArray().size(), 1);
+        QCOMPARE(expired.json()[u"flows"].toArray().size(), 2);
+    }
+
+    void minScoreReplacesTheAlertVerdict()
+    {
+        QTemporaryDir directory;
+        const QString fixture = writeFixture(directory);
+        // At 100 only the firing flow qualifies; at 0 every considered flow does.
+        const Run strict
+            = cli({ QStringLiteral("score"), QStringLiteral("--min-score"), QStringLiteral("100"), fixture });
+        QCOMPARE(strict.exitCode, 0);
+        QCOMPARE(strict.json()[u"flows"].toArray().size(), 1);
+        QVERIFY(strict.json()[u"flows"].toArray().at(0).toObject()[u"rule"].toObject()[u"fires"].toBool());
+        const Run loose = cli({ QStringLiteral("score"), QStringLiteral("--min-score=0"), fixture });
+        QCOMPARE(loose.json()[u"flows"].toArray().size(), 2);
+        QCOMPARE(
+            cli({ QStringLiteral("score"), QStringLiteral("--min-score"), QStringLiteral("high"), fixture }).exitCode,
+            2);
+    }
+
+    void beaconObjectExplainsTheScore()
+    {
+        QTemporaryDir directory;
+        const Run run = cli({ QStringLiteral("score"), writeFixture(directory) });
+        const QJsonObject beacon = run.json()[u"flows"].toArray().at(0).toObject()[u"beacon"].toObject();
+        for (const char* key : { "score", "verdict", "period_s", "mean_interval_s", "median_interval_s", "jitter_cv",
+                 "mad_s", "interval_count", "components", "rita_score" })
+            QVERIFY2(beacon.contains(QLatin1String(key)), key);
+        double sum = 0;
+        for (const QJsonValue& component : beacon[u"components"].toArray()) {
+            const QJsonObject object = component.toObject();
+            QVERIFY(object.contains(u"name") && object.contains(u"value") && object.contains(u"weight"));
+            sum += object[u"contribution"].toDouble();
+        }
+        QVERIFY(qAbs(sum - beacon[u"score"].toDouble()) < 0.01); // the components add up to the score
+        QCOMPARE(run.json()[u"summary"].toObject()[u"alert_verdict"].toString(), QStringLiteral("likely"));
     }
 
     void windowsOptionOverridesTheProfile()

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "beaconscore.h"
+#include "model/flowindex.h"
+
+#include <unordered_map>
+
+namespace cepheid {
+
+// Scores flows as beacons (DESIGN.md, "Beacon score"; the model and its calibration are in docs/scoring.md).
+class BeaconScorer
+{
+public:
+    // What the score needs from the whole data set, computed once per analysis.
+    struct Context
+    {
+        std::unordered_map<std::uint64_t, std::uint32_t> prevalence; // (destination, process) -> distinct source IPs
+        TimestampUs datasetFirst = 0;
+        TimestampUs datasetLast = 0;
+    };
+
+    explicit BeaconScorer(ScoreSettings settings);
+    static Context prepare(const EventTable& events, const FlowIndex& flows);
+    BeaconScore score(const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context) const;
+    Verdict verdictFor(double score) const;
+    const ScoreSettings& settings() const { return m_settings; }
+
+private:
+    ScoreSettings m_settings;
+};
+
+} // namespace cepheid
