@@ -159,15 +159,23 @@ BeaconScore BeaconScorer::score(
         points += component.contribution;
     }
 
-    // Fleet software: many hosts reach the same destination with the same program. Implants are rare; agents
-    // are everywhere.
-    const double fleetness = m_settings.fleetHosts > 1
+    // Fleet software: many hosts reach the same destination with the same installed program. Implants are rare;
+    // agents are everywhere. The same scripting host or user-writable binary on many hosts is not fleet software
+    // but a campaign, so those keep their score.
+    const bool installedProgram = result.processClass != ProcessClass::ScriptingOrLolbin
+        && result.processClass != ProcessClass::UserWritable;
+    const double spread = m_settings.fleetHosts > 1
         ? clamp01((static_cast<double>(result.prevalence) - 1) / static_cast<double>(m_settings.fleetHosts - 1))
         : 0.0;
-    result.fleet = static_cast<std::int64_t>(result.prevalence) >= m_settings.fleetHosts;
-    result.components.push_back({ "fleet", fleetness, w.fleet, -w.fleet * fleetness,
-        format("%.0f host(s) reach this destination with this process", static_cast<double>(result.prevalence))
-            + (result.fleet ? ": fleet software" : "") });
+    const double fleetness = installedProgram ? spread : 0.0;
+    result.fleet = installedProgram && static_cast<std::int64_t>(result.prevalence) >= m_settings.fleetHosts;
+    std::string fleetExplanation
+        = format("%.0f host(s) reach this destination with this process", static_cast<double>(result.prevalence));
+    if (result.fleet)
+        fleetExplanation += ": fleet software";
+    else if (!installedProgram && result.prevalence > 1)
+        fleetExplanation += "; a scripting host or user-writable binary on many hosts is a campaign, not fleet";
+    result.components.push_back({"fleet", fleetness, w.fleet, -w.fleet * fleetness, std::move(fleetExplanation)});
     points -= w.fleet * fleetness;
 
     result.score = std::clamp(points, 0.0, 100.0);
