@@ -87,6 +87,21 @@ private slots:
                                             << QStringLiteral("rule.domain_regex: invalid RE2 regex: missing )");
         QTest::newRow("lookahead is not RE2") << QStringLiteral("{\"rule\": {\"domain_regex\": \"(?=x)\"}}")
                                               << QStringLiteral("rule.domain_regex: invalid RE2 regex");
+        QTest::newRow("unknown score weight") << QStringLiteral("{\"score\": {\"weights\": {\"regularty\": 10}}}")
+                                              << QStringLiteral("score.weights.regularty: unknown key");
+        QTest::newRow("negative weight") << QStringLiteral("{\"score\": {\"weights\": {\"fleet\": -1}}}")
+                                         << QStringLiteral("score.weights.fleet: -1 is outside 0..1000");
+        QTest::newRow("thresholds out of order")
+            << QStringLiteral("{\"score\": {\"thresholds\": {\"likely\": 80}}}")
+            << QStringLiteral("score.thresholds: beacon > likely > possible is required");
+        QTest::newRow("unknown verdict") << QStringLiteral("{\"score\": {\"alert_verdict\": \"maybe\"}}")
+                                         << QStringLiteral("score.alert_verdict: \"maybe\"");
+        QTest::newRow("fleet of one") << QStringLiteral("{\"score\": {\"fleet_hosts\": 1}}")
+                                      << QStringLiteral("score.fleet_hosts: 1 is outside 2..1000000");
+        QTest::newRow("all timing weights zero")
+            << QStringLiteral("{\"score\": {\"weights\": {\"regularity\": 0, \"period_floor\": 0, \"harmonics\": 0, "
+                              "\"persistence\": 0, \"process\": 0}}}")
+            << QStringLiteral("score.weights: at least one of");
         QTest::newRow("invalid catalog regex")
             << QStringLiteral("{\"catalog\": [{\"platform\": \"X\", \"pattern\": \"[a-\"}]}")
             << QStringLiteral("catalog[0] (platform \"X\"): invalid regex");
@@ -149,6 +164,9 @@ private slots:
         std::string error;
         const auto profile = parseProfile(
             "{\"description\": \"team tuning\", \"rule\": {\"min_events\": 15, \"window_hours\": 12.5},\n"
+            "\"score\": {\"weights\": {\"fleet\": 25.5}, \"thresholds\": {\"beacon\": 80}, \"alert_verdict\": "
+            "\"beacon\", "
+            "\"fleet_hosts\": 10},\n"
             "            \"allowlist\": [{\"id\": \"dev\", \"domain\": \"*.dev0.workers.dev\", \"match\": \"glob\", "
             "\"reason\": \"dev0 tests her Worker\",\n"
             "                           \"author\": \"ana\", \"created\": \"2026-11-01\", \"expires\": "
@@ -159,6 +177,8 @@ private slots:
         const auto again = parseProfile(json, error);
         QVERIFY2(again, error.c_str());
         QVERIFY(*again == *profile);
+        QCOMPARE(again->score.weights.fleet, 25.5);
+        QCOMPARE(again->score.alertVerdict, Verdict::Beacon);
         QCOMPARE(profileToJson(*again), json);
     }
 
