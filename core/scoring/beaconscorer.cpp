@@ -162,8 +162,8 @@ BeaconScore BeaconScorer::score(
     // Fleet software: many hosts reach the same destination with the same installed program. Implants are rare;
     // agents are everywhere. The same scripting host or user-writable binary on many hosts is not fleet software
     // but a campaign, so those keep their score.
-    const bool installedProgram = result.processClass != ProcessClass::ScriptingOrLolbin
-        && result.processClass != ProcessClass::UserWritable;
+    const bool installedProgram
+        = result.processClass != ProcessClass::ScriptingOrLolbin && result.processClass != ProcessClass::UserWritable;
     const double spread = m_settings.fleetHosts > 1
         ? clamp01((static_cast<double>(result.prevalence) - 1) / static_cast<double>(m_settings.fleetHosts - 1))
         : 0.0;
@@ -175,7 +175,7 @@ BeaconScore BeaconScorer::score(
         fleetExplanation += ": fleet software";
     else if (!installedProgram && result.prevalence > 1)
         fleetExplanation += "; a scripting host or user-writable binary on many hosts is a campaign, not fleet";
-    result.components.push_back({"fleet", fleetness, w.fleet, -w.fleet * fleetness, std::move(fleetExplanation)});
+    result.components.push_back({ "fleet", fleetness, w.fleet, -w.fleet * fleetness, std::move(fleetExplanation) });
     points -= w.fleet * fleetness;
 
     result.score = std::clamp(points, 0.0, 100.0);

@@ -21,6 +21,20 @@ double quantile(std::span<const double> sorted, double q)
     return sorted[below] + (sorted[above] - sorted[below]) * fraction;
 }
 
+MeanAndSpread meanAndSpread(std::span<const double> values)
+{
+    MeanAndSpread result;
+    if (values.empty())
+        return result;
+    result.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+    double squares = 0;
+    for (double value : values)
+        squares += (value - result.mean) * (value - result.mean);
+    result.stddev = std::sqrt(squares / static_cast<double>(values.size()));
+    result.cv = result.mean > 0 ? result.stddev / result.mean : 0;
+    return result;
+}
+
 IntervalStats computeIntervalStats(std::span<const TimestampUs> timesUs, std::span<const EventIndex> events)
 {
     IntervalStats stats;
@@ -36,12 +50,10 @@ IntervalStats computeIntervalStats(std::span<const TimestampUs> timesUs, std::sp
     }
     stats.intervals = static_cast<std::uint32_t>(intervals.size());
     stats.spanSeconds = static_cast<double>(timesUs.back() - timesUs.front()) / kMicrosPerSecond;
-    stats.meanSeconds = std::accumulate(intervals.begin(), intervals.end(), 0.0) / intervals.size();
-    double squares = 0;
-    for (double interval : intervals)
-        squares += (interval - stats.meanSeconds) * (interval - stats.meanSeconds);
-    stats.stddevSeconds = std::sqrt(squares / intervals.size());
-    stats.jitterCv = stats.meanSeconds > 0 ? stats.stddevSeconds / stats.meanSeconds : 0;
+    const MeanAndSpread spread = meanAndSpread(intervals);
+    stats.meanSeconds = spread.mean;
+    stats.stddevSeconds = spread.stddev;
+    stats.jitterCv = spread.cv;
 
     // Histogram on logarithmic bins before sorting, so each bin keeps the events of its intervals.
     const double top = std::max(1.0, *std::max_element(intervals.begin(), intervals.end()));

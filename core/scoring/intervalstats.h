@@ -41,4 +41,12 @@ IntervalStats computeIntervalStats(std::span<const TimestampUs> timesUs, std::sp
 // Linear-interpolated quantile of an ascending sample (q in [0,1]).
 double quantile(std::span<const double> sorted, double q);
 
+struct MeanAndSpread
+{
+    double mean = 0;
+    double stddev = 0; // population standard deviation
+    double cv = 0; // stddev / mean, 0 when the mean is 0
+};
+MeanAndSpread meanAndSpread(std::span<const double> values);
+
 } // namespace cepheid

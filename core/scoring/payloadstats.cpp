@@ -3,7 +3,6 @@
 #include "intervalstats.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace cepheid {
 
@@ -11,16 +10,9 @@ namespace {
 
 void meanCvMedian(std::vector<double>& values, double& mean, double& cv, double& median)
 {
-    if (values.empty())
-        return;
-    double sum = 0;
-    for (double value : values)
-        sum += value;
-    mean = sum / values.size();
-    double squares = 0;
-    for (double value : values)
-        squares += (value - mean) * (value - mean);
-    cv = mean > 0 ? std::sqrt(squares / values.size()) / mean : 0;
+    const MeanAndSpread spread = meanAndSpread(values);
+    mean = spread.mean;
+    cv = spread.cv;
     std::sort(values.begin(), values.end());
     median = quantile(values, 0.5);
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace cepheid {
 
@@ -47,12 +46,9 @@ PeriodFit fitPeriod(const IntervalStats& stats)
         return fit;
     fit.found = true;
     fit.singleBeats = static_cast<std::uint32_t>(singles.size());
-    const double mean = std::accumulate(singles.begin(), singles.end(), 0.0) / singles.size();
-    double squares = 0;
-    for (double gap : singles)
-        squares += (gap - mean) * (gap - mean);
-    fit.periodSeconds = mean;
-    fit.singleBeatCv = mean > 0 ? std::sqrt(squares / singles.size()) / mean : 0;
+    const MeanAndSpread spread = meanAndSpread(singles);
+    fit.periodSeconds = spread.mean;
+    fit.singleBeatCv = spread.cv;
     const double singleMedian = quantile(singles, 0.5);
     fit.floorRatio = singleMedian > 0 ? quantile(singles, 0.10) / singleMedian : 0;
     fit.harmonicFraction = static_cast<double>(explained) / considered;
