@@ -50,10 +50,10 @@ IntervalStats computeIntervalStats(std::span<const TimestampUs> timesUs, std::sp
     }
     stats.intervals = static_cast<std::uint32_t>(intervals.size());
     stats.spanSeconds = static_cast<double>(timesUs.back() - timesUs.front()) / kMicrosPerSecond;
-    const MeanAndSpread spread = meanAndSpread(intervals);
-    stats.meanSeconds = spread.mean;
-    stats.stddevSeconds = spread.stddev;
-    stats.jitterCv = spread.cv;
+    const MeanAndSpread moments = meanAndSpread(intervals);
+    stats.meanSeconds = moments.mean;
+    stats.stddevSeconds = moments.stddev;
+    stats.jitterCv = moments.cv;
 
     // Histogram on logarithmic bins before sorting, so each bin keeps the events of its intervals.
     const double top = std::max(1.0, *std::max_element(intervals.begin(), intervals.end()));
