@@ -111,6 +111,20 @@ private slots:
                 && finding.rule.fires)
                 ++fleetFiring;
         QCOMPARE(fleetFiring, 12); // the over-reporting the seed document warns about
+
+        // The score turns both around: the burst and the Lambda URL implant are beacons, the fleet is not.
+        QCOMPARE(atomic->beacon.verdict, Verdict::Beacon);
+        QCOMPARE(lambda->beacon.verdict, Verdict::Beacon);
+        QCOMPARE(implant->beacon.verdict, Verdict::Beacon);
+        for (const Finding& finding : evaluated.analysis.findings) {
+            const std::string_view process = sample.table.text(evaluated.flows.flow(finding.flowIndex).key.processPath);
+            if (process.ends_with("contoso-agent.exe")) {
+                QVERIFY(finding.beacon.fleet);
+                QCOMPARE(finding.beacon.verdict, Verdict::Possible);
+            }
+            if (process.ends_with("Code.exe") || process.ends_with("chrome.exe") || process.ends_with("firefox.exe"))
+                QCOMPARE(finding.beacon.verdict, Verdict::None);
+        }
     }
 
     void everyLayoutAndKeyStyleGivesTheSameFindings()
