@@ -21,7 +21,21 @@ public:
     };
 
     void add(const EventRecord& record);
-    void addReject(std::uint32_t line, std::string reason) { m_rejects.push_back({ line, std::move(reason) }); }
+    void addReject(std::uint32_t line, std::string reason, std::string excerpt = {})
+    {
+        m_rejects.push_back({ line, std::move(reason), std::move(excerpt) });
+    }
+    struct RawRecord
+    {
+        std::uint32_t line;
+        std::uint64_t offset;
+        std::string_view text;
+    };
+    void addRaw(std::uint32_t line, std::uint64_t offset, std::string_view text)
+    {
+        m_raw.push_back({ line, offset, copy(text) });
+    }
+    const std::vector<RawRecord>& raw() const { return m_raw; }
     // Fills `record` (reusing its IP vectors) with event i.
     void get(std::size_t i, EventRecord& record) const;
 
@@ -38,6 +52,7 @@ private:
     std::vector<Event> m_events;
     std::vector<std::string_view> m_ips;
     std::vector<Reject> m_rejects;
+    std::vector<RawRecord> m_raw;
     std::vector<std::unique_ptr<char[]>> m_blocks;
     std::size_t m_blockUsed = 0;
     std::size_t m_blockSize = 0;

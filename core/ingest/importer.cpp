@@ -15,6 +15,7 @@ namespace {
 constexpr std::uint64_t kRecordsBeforeReserve = 20000;
 constexpr std::size_t kBatchItems = 8192; // events and rejects per batch
 constexpr std::size_t kQueuedBatches = 4;
+constexpr std::size_t kExcerptBytes = 200;
 
 // Events the whole file will give, from the events per decompressed byte so far. The decompressed size of a
 // plain file is its size; for gzip it is extrapolated from the compressed bytes consumed (an estimate: zlib
@@ -104,11 +105,14 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     }
     summary.compressed = input.isCompressed();
 
-    auto addReject = [&](std::uint32_t line, std::string reason) {
+    auto addReject = [&](std::uint32_t line, std::string reason, std::string excerpt = {}) {
         ++summary.eventsRejected;
         ++summary.rejectKinds[rejectKind(reason)];
+        Reject reject { line, std::move(reason), std::move(excerpt) };
+        if (options.onReject)
+            options.onReject(reject);
         if (summary.rejects.size() < InputSummary::kMaxListedRejects)
-            summary.rejects.push_back({ line, std::move(reason) });
+            summary.rejects.push_back(std::move(reject));
     };
 
     // Two stages on two threads: the reader splits and parses records into batches that own their text; this
@@ -128,10 +132,16 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
             batch = std::make_unique<EventBatch>();
         };
         auto onReject = [&](std::uint32_t line, std::string reason) { batch->addReject(line, std::move(reason)); };
+        const bool keepRaw = static_cast<bool>(options.onRawRecord);
         readOk = splitter.run(
             [&](const JsonRecordSplitter::Record& record) {
+                if (keepRaw)
+                    batch->addRaw(record.line, record.offset, record.text);
                 parser.parse(
-                    record, fileIndex, [&](const EventRecord& event) { batch->add(event); }, onReject);
+                    record, fileIndex, [&](const EventRecord& event) { batch->add(event); },
+                    [&](std::uint32_t line, std::string reason) {
+                        batch->addReject(line, std::move(reason), std::string(record.text.substr(0, kExcerptBytes)));
+                    });
                 ++batch->records;
                 batch->endOffset = record.offset + record.text.size();
                 batch->lastLine = record.line;
@@ -163,13 +173,16 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     bool reserved = false;
     EventRecord record;
     while (auto batch = queue.pop()) {
+        if (options.onRawRecord)
+            for (const EventBatch::RawRecord& raw : (*batch)->raw())
+                options.onRawRecord(raw.line, raw.offset, raw.text);
         for (std::size_t i = 0; i < (*batch)->eventCount(); ++i) {
             (*batch)->get(i, record);
             table.append(record);
         }
         summary.eventsRead += (*batch)->eventCount();
         for (Reject& reject : (*batch)->rejects())
-            addReject(reject.line, std::move(reject.reason));
+            addReject(reject.line, std::move(reject.reason), std::move(reject.excerpt));
         records += (*batch)->records;
         lastLine = std::max(lastLine, (*batch)->lastLine);
         lastEnd = std::max(lastEnd, (*batch)->endOffset);

@@ -17,6 +17,7 @@ struct Reject
 {
     std::uint32_t line = 0;
     std::string reason;
+    std::string excerpt; // the start of the rejected record, when there was one
 };
 
 // What one input file gave: the counts always add up (nothing is dropped silently). The first
@@ -43,6 +44,10 @@ struct ImportOptions
     // Called now and then with the bytes of the file on disk consumed so far and the file size.
     std::function<void(std::uint64_t done, std::uint64_t total)> progress;
     const std::atomic<bool>* cancel = nullptr;
+    // Called on the calling thread, in file order, with every record's original text (for drill-down) ...
+    std::function<void(std::uint32_t line, std::uint64_t offset, std::string_view text)> onRawRecord;
+    // ... and with every reject (InputSummary lists only the first kMaxListedRejects).
+    std::function<void(const Reject&)> onReject;
 };
 
 // Reads one export into the table. Returns nullopt and sets error when the file cannot be read at all

@@ -73,6 +73,35 @@ EventIndex EventTable::append(const EventRecord& record)
     return index;
 }
 
+EventIndex EventTable::appendStored(const StoredEvent& event)
+{
+    const auto index = static_cast<EventIndex>(m_timestamp.size());
+    m_timestamp.push_back(event.timestamp);
+    m_idHash.push_back(event.idHash);
+    m_eventType.push_back(event.eventType);
+    m_direction.push_back(event.direction);
+    m_flags.push_back(
+        static_cast<std::uint8_t>((event.bytesSent ? kSentKnown : 0) | (event.bytesReceived ? kReceivedKnown : 0)));
+    m_principalHostname.push_back(event.principalHostname);
+    m_principalIpBegin.push_back(static_cast<std::uint32_t>(m_ipValues.size()));
+    m_ipValues.insert(m_ipValues.end(), event.principalIps.begin(), event.principalIps.end());
+    m_principalIpCount.push_back(static_cast<std::uint16_t>(event.principalIps.size()));
+    m_processPath.push_back(event.processPath);
+    m_processId.push_back(event.processId);
+    m_targetHostname.push_back(event.targetHostname);
+    m_targetIpBegin.push_back(static_cast<std::uint32_t>(m_ipValues.size()));
+    m_ipValues.insert(m_ipValues.end(), event.targetIps.begin(), event.targetIps.end());
+    m_targetIpCount.push_back(static_cast<std::uint16_t>(event.targetIps.size()));
+    m_targetPort.push_back(event.targetPort);
+    m_bytesSent.push_back(event.bytesSent.value_or(0));
+    m_bytesReceived.push_back(event.bytesReceived.value_or(0));
+    m_user.push_back(event.user);
+    m_sourceFile.push_back(event.source.fileIndex);
+    m_sourceLine.push_back(event.source.line);
+    m_sourceOffset.push_back(event.source.byteOffset);
+    return index;
+}
+
 StringId EventTable::destination(EventIndex i) const
 {
     if (m_targetHostname[i] != kEmptyString)

@@ -4,6 +4,7 @@
 #include "stringpool.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -22,6 +23,26 @@ public:
 
     void reserve(std::size_t events);
     EventIndex append(const EventRecord& record);
+
+    // An event whose strings are already interned in this table's pool (a case being reopened).
+    struct StoredEvent
+    {
+        TimestampUs timestamp = 0;
+        std::uint64_t idHash = 0;
+        StringId eventType = kEmptyString;
+        Direction direction = Direction::Unknown;
+        StringId principalHostname = kEmptyString;
+        std::span<const StringId> principalIps;
+        StringId processPath = kEmptyString;
+        StringId processId = kEmptyString;
+        StringId targetHostname = kEmptyString;
+        std::span<const StringId> targetIps;
+        std::uint16_t targetPort = 0;
+        std::optional<std::uint64_t> bytesSent, bytesReceived;
+        StringId user = kEmptyString;
+        SourceReference source;
+    };
+    EventIndex appendStored(const StoredEvent& event);
     std::size_t size() const { return m_timestamp.size(); }
     bool empty() const { return m_timestamp.empty(); }
 

@@ -1,0 +1,103 @@
+#include "schema.h"
+
+#include <array>
+
+namespace cepheid {
+
+namespace {
+
+// Version 1: imports. Strings are stored once, in pool order, so a case reopens to the same interned ids.
+// Byte counts are NULL when the source has none (absent is not zero).
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE case_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL, layout TEXT NOT NULL, compressed INTEGER NOT NULL, imported_at TEXT NOT NULL,
+    events_read INTEGER NOT NULL, events_rejected INTEGER NOT NULL, read_error TEXT);
+CREATE TABLE strings (id INTEGER PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id), line INTEGER NOT NULL,
+    byte_offset INTEGER NOT NULL, timestamp_us INTEGER NOT NULL, id_hash INTEGER NOT NULL,
+    event_type INTEGER NOT NULL, direction INTEGER NOT NULL, principal_hostname INTEGER NOT NULL,
+    principal_ips BLOB, process_path INTEGER NOT NULL, process_id INTEGER NOT NULL,
+    target_hostname INTEGER NOT NULL, target_ips BLOB, target_port INTEGER NOT NULL,
+    bytes_sent INTEGER, bytes_received INTEGER, user_name INTEGER NOT NULL);
+CREATE TABLE raw_records (
+    source_id INTEGER NOT NULL REFERENCES sources(id), byte_offset INTEGER NOT NULL, line INTEGER NOT NULL,
+    compressed INTEGER NOT NULL, content BLOB NOT NULL, PRIMARY KEY (source_id, byte_offset)) WITHOUT ROWID;
+CREATE TABLE rejects (
+    source_id INTEGER NOT NULL REFERENCES sources(id), line INTEGER NOT NULL, reason TEXT NOT NULL, excerpt TEXT);
+)sql";
+
+// Version 2: tuning history and triage state (keyed by flow, so it survives re-scoring and new profiles).
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, author TEXT NOT NULL, note TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE triage (
+    src_ip TEXT NOT NULL, dest TEXT NOT NULL, proc_path TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('new', 'investigating', 'benign', 'malicious', 'false-positive')),
+    analyst TEXT NOT NULL, notes TEXT NOT NULL, updated_at TEXT NOT NULL,
+    PRIMARY KEY (src_ip, dest, proc_path)) WITHOUT ROWID;
+CREATE INDEX events_by_source ON events(source_id);
+)sql";
+
+constexpr std::array<const char*, 2> kMigrations = { kVersion1, kVersion2 };
+
+bool hasTables(sql::Database& database)
+{
+    auto statement = database.prepare("SELECT count(*) FROM sqlite_schema");
+    return statement.step() && statement.integer(0) > 0;
+}
+
+// Reading the header is the first access: a file that is not SQLite fails here, with SQLite's own words.
+void checkIdentity(sql::Database& database, int& version)
+{
+    std::int64_t applicationId = 0;
+    try {
+        applicationId = database.pragmaInteger("application_id");
+        version = static_cast<int>(database.pragmaInteger("user_version"));
+    } catch (const sql::Error& error) {
+        throw sql::Error(std::string("not a Cepheid case file (") + error.what() + ")");
+    }
+    if (applicationId != kCaseApplicationId && (applicationId != 0 || hasTables(database)))
+        throw sql::Error("not a Cepheid case file: an SQLite database of another application");
+    if (version > latestSchemaVersion())
+        throw sql::Error("this case was written by a newer Cepheid (schema " + std::to_string(version)
+            + "); this build reads schemas up to " + std::to_string(latestSchemaVersion()));
+}
+
+} // namespace
+
+int latestSchemaVersion()
+{
+    return static_cast<int>(kMigrations.size());
+}
+
+void migrate(sql::Database& database, int targetVersion)
+{
+    if (targetVersion < 0)
+        targetVersion = latestSchemaVersion();
+    int version = 0;
+    checkIdentity(database, version);
+    if (version >= targetVersion)
+        return;
+    sql::Transaction transaction(database);
+    database.execute("PRAGMA application_id = " + std::to_string(kCaseApplicationId));
+    for (int next = version + 1; next <= targetVersion; ++next)
+        database.execute(kMigrations[static_cast<std::size_t>(next - 1)]);
+    database.execute("PRAGMA user_version = " + std::to_string(targetVersion));
+    transaction.commit();
+}
+
+void checkReadable(sql::Database& database)
+{
+    int version = 0;
+    checkIdentity(database, version);
+    if (version == 0)
+        throw sql::Error("not a Cepheid case file (empty database)");
+    if (version < latestSchemaVersion())
+        throw sql::Error("this case uses schema " + std::to_string(version)
+            + "; open it once read-write to upgrade it to schema " + std::to_string(latestSchemaVersion()));
+}
+
+} // namespace cepheid

@@ -1,0 +1,191 @@
+#include "sqlite.h"
+
+#include <sqlite3.h>
+
+namespace cepheid::sql {
+
+namespace {
+
+[[noreturn]] void fail(sqlite3* database, std::string_view doing)
+{
+    throw Error(std::string(doing) + ": " + (database ? sqlite3_errmsg(database) : "out of memory"));
+}
+
+} // namespace
+
+Statement::Statement(sqlite3* database, std::string_view sql)
+    : m_database(database)
+{
+    if (sqlite3_prepare_v2(database, sql.data(), static_cast<int>(sql.size()), &m_statement, nullptr) != SQLITE_OK)
+        fail(database, "preparing SQL");
+}
+
+Statement::~Statement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : m_database(other.m_database)
+    , m_statement(other.m_statement)
+{
+    other.m_statement = nullptr;
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept
+{
+    std::swap(m_database, other.m_database);
+    std::swap(m_statement, other.m_statement);
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value)
+{
+    if (sqlite3_bind_int64(m_statement, index, value) != SQLITE_OK)
+        fail(m_database, "binding a value");
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value)
+{
+    if (sqlite3_bind_double(m_statement, index, value) != SQLITE_OK)
+        fail(m_database, "binding a value");
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text)
+{
+    if (sqlite3_bind_text64(m_statement, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
+        fail(m_database, "binding a value");
+    return *this;
+}
+
+Statement& Statement::bindBlob(int index, std::span<const std::uint8_t> bytes)
+{
+    if (sqlite3_bind_blob64(m_statement, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK)
+        fail(m_database, "binding a value");
+    return *this;
+}
+
+Statement& Statement::bindNull(int index)
+{
+    if (sqlite3_bind_null(m_statement, index) != SQLITE_OK)
+        fail(m_database, "binding a value");
+    return *this;
+}
+
+bool Statement::step()
+{
+    const int result = sqlite3_step(m_statement);
+    if (result == SQLITE_ROW)
+        return true;
+    if (result == SQLITE_DONE)
+        return false;
+    fail(m_database, "running SQL");
+}
+
+void Statement::execute()
+{
+    while (step()) { }
+    reset();
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+}
+
+std::int64_t Statement::integer(int column) const
+{
+    return sqlite3_column_int64(m_statement, column);
+}
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(m_statement, column);
+}
+
+std::string_view Statement::text(int column) const
+{
+    const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column));
+    return data ? std::string_view(data, static_cast<std::size_t>(sqlite3_column_bytes(m_statement, column)))
+                : std::string_view();
+}
+
+std::span<const std::uint8_t> Statement::blob(int column) const
+{
+    const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_statement, column));
+    return data
+        ? std::span<const std::uint8_t>(data, static_cast<std::size_t>(sqlite3_column_bytes(m_statement, column)))
+        : std::span<const std::uint8_t>();
+}
+
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
+
+Database::Database(const std::string& path, bool readOnly, bool create)
+{
+    const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0)
+        | SQLITE_OPEN_NOMUTEX;
+    const int result = sqlite3_open_v2(path.c_str(), &m_handle, flags, nullptr);
+    if (result != SQLITE_OK) {
+        const std::string message = m_handle ? sqlite3_errmsg(m_handle) : "out of memory";
+        sqlite3_close(m_handle);
+        m_handle = nullptr;
+        throw Error(message);
+    }
+    sqlite3_extended_result_codes(m_handle, 1);
+}
+
+Database::~Database()
+{
+    sqlite3_close(m_handle);
+}
+
+void Database::execute(std::string_view sql)
+{
+    char* message = nullptr;
+    if (sqlite3_exec(m_handle, std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+        const std::string text = message ? message : sqlite3_errmsg(m_handle);
+        sqlite3_free(message);
+        throw Error(text);
+    }
+}
+
+std::int64_t Database::lastInsertId() const
+{
+    return sqlite3_last_insert_rowid(m_handle);
+}
+
+std::int64_t Database::pragmaInteger(std::string_view pragma)
+{
+    Statement statement(m_handle, "PRAGMA " + std::string(pragma));
+    return statement.step() ? statement.integer(0) : 0;
+}
+
+Transaction::Transaction(Database& database)
+    : m_database(database)
+{
+    m_database.execute("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction()
+{
+    if (m_open) {
+        try {
+            m_database.execute("ROLLBACK");
+        } catch (const Error&) {
+            // Nothing more to do: SQLite has already rolled back a failed transaction.
+        }
+    }
+}
+
+void Transaction::commit()
+{
+    m_database.execute("COMMIT");
+    m_open = false;
+}
+
+} // namespace cepheid::sql

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace cepheid::sql {
+
+// Every SQLite failure becomes this, with SQLite's own message and what Cepheid was doing.
+class Error : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// One prepared statement. Parameters are bound by position (1-based); only parameterised SQL reaches SQLite.
+class Statement
+{
+public:
+    Statement(sqlite3* database, std::string_view sql);
+    ~Statement();
+    Statement(Statement&&) noexcept;
+    Statement& operator=(Statement&&) noexcept;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, double value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bindBlob(int index, std::span<const std::uint8_t> bytes);
+    Statement& bindNull(int index);
+    // Returns true while a row is available; false when done. Throws on error.
+    bool step();
+    // Runs a statement that returns no rows, then resets it for reuse.
+    void execute();
+    void reset();
+
+    std::int64_t integer(int column) const;
+    double real(int column) const;
+    std::string_view text(int column) const;
+    std::span<const std::uint8_t> blob(int column) const;
+    bool isNull(int column) const;
+
+private:
+    sqlite3* m_database = nullptr;
+    sqlite3_stmt* m_statement = nullptr;
+};
+
+// An open database connection (RAII). WAL mode and a busy timeout are set by the case layer.
+class Database
+{
+public:
+    // Opens path; readOnly opens without write access; create allows creating a new file.
+    Database(const std::string& path, bool readOnly, bool create);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    void execute(std::string_view sql); // for fixed SQL without parameters (DDL, PRAGMA)
+    Statement prepare(std::string_view sql) { return Statement(m_handle, sql); }
+    std::int64_t lastInsertId() const;
+    std::int64_t pragmaInteger(std::string_view pragma);
+    sqlite3* handle() const { return m_handle; }
+
+private:
+    sqlite3* m_handle = nullptr;
+};
+
+// BEGIN IMMEDIATE … COMMIT, rolled back if not committed (an exception, a cancel).
+class Transaction
+{
+public:
+    explicit Transaction(Database& database);
+    ~Transaction();
+    void commit();
+
+private:
+    Database& m_database;
+    bool m_open = true;
+};
+
+} // namespace cepheid::sql
