@@ -7,6 +7,10 @@ namespace cepheid::cli {
 const char* const kUsage = R"(Usage:
   cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--min-score N] [--output FILE]
                     [--now TIME] [--compact] INPUT...
+  cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …
+  cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] INPUT...
+  cepheid-cli case info FILE
+  cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH --status STATUS [--note TEXT] [--analyst NAME]
   cepheid-cli profile show [--profile FILE]
   cepheid-cli --help | --version
 
@@ -37,6 +41,26 @@ score
   --output FILE     write the report to FILE instead of standard output.
   --now TIME        the time at which allowlist expiry is judged (RFC 3339); default: now.
   --compact         one-line JSON.
+
+import
+  Imports exports into a case file (SQLite, created if missing): every event, its original record (for
+  drill-down), every reject with line, reason and excerpt, and the file's size and SHA-256. Importing the same
+  file again does nothing and says so. Each file is one transaction: an import that fails, is interrupted or
+  killed leaves the case exactly as it was. Prints JSON: {"case", "inputs":[{…,"sha256","already_imported"}],
+  "events_in_case"}.
+
+score --case FILE
+  Scores the events of a case. Without --profile it uses the case's latest saved profile (or the defaults); a
+  --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".
+
+case info
+  Prints the case as JSON: title, analyst, ticket, sources with counts and SHA-256, events, tuning history,
+  triage summary.
+
+case triage
+  Sets a flow's triage status (new, investigating, benign, malicious, false-positive) and note. The flow is
+  the src_ip, dest_host and proc_path of the score report, separated by commas (the path may contain commas).
+  Triage state belongs to the flow, so it survives re-scoring and profile changes.
 
 profile show
   Prints the effective profile (defaults merged with --profile FILE) as JSON.
@@ -96,7 +120,7 @@ std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& ar
         }
         std::string value;
         bool matched = false;
-        for (const char* name : { "--profile", "--windows", "--output", "--now", "--min-score" }) {
+        for (const char* name : { "--profile", "--windows", "--output", "--now", "--min-score", "--case" }) {
             if (!takeValue(arguments, i, name, value, error, matched))
                 return std::nullopt;
             if (!matched)
@@ -104,6 +128,8 @@ std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& ar
             const std::string option = name;
             if (option == "--profile")
                 options.profilePath = value;
+            else if (option == "--case")
+                options.casePath = value;
             else if (option == "--output")
                 options.outputPath = value;
             else if (option == "--now")
@@ -129,8 +155,103 @@ std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& ar
             return std::nullopt;
         }
     }
+    if (options.inputs.empty() && options.casePath.empty()) {
+        error = "score needs INPUT files or --case FILE";
+        return std::nullopt;
+    }
+    if (!options.inputs.empty() && !options.casePath.empty()) {
+        error = "score takes INPUT files or --case FILE, not both (import the files into the case first)";
+        return std::nullopt;
+    }
+    return options;
+}
+
+namespace {
+
+// Parses "--name VALUE" / "--name=VALUE" options from a fixed list; everything else is positional.
+bool parseNamed(const std::vector<std::string>& arguments,
+    std::initializer_list<std::pair<const char*, std::string*>> named, std::vector<std::string>& positional,
+    std::string& error)
+{
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        if (arguments[i].size() < 2 || arguments[i][0] != '-') {
+            positional.push_back(arguments[i]);
+            continue;
+        }
+        bool matched = false;
+        for (const auto& [name, target] : named) {
+            std::string value;
+            if (!takeValue(arguments, i, name, value, error, matched))
+                return false;
+            if (matched) {
+                *target = value;
+                break;
+            }
+        }
+        if (!matched) {
+            error = "unknown option '" + arguments[i] + "'";
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<ImportOptionsCli> parseImportOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    ImportOptionsCli options;
+    if (!parseNamed(arguments,
+            { { "--case", &options.casePath }, { "--title", &options.title }, { "--analyst", &options.analyst },
+                { "--ticket", &options.ticket } },
+            options.inputs, error))
+        return std::nullopt;
+    if (options.casePath.empty()) {
+        error = "import needs --case FILE";
+        return std::nullopt;
+    }
     if (options.inputs.empty()) {
-        error = "score needs at least one INPUT file";
+        error = "import needs at least one INPUT file";
+        return std::nullopt;
+    }
+    return options;
+}
+
+std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    if (arguments.size() != 1 || arguments[0].starts_with("--")) {
+        error = "case info takes exactly one case FILE";
+        return std::nullopt;
+    }
+    return CaseInfoOptions { arguments[0] };
+}
+
+std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    CaseTriageOptions options;
+    std::string flow;
+    std::vector<std::string> positional;
+    if (!parseNamed(arguments,
+            { { "--flow", &flow }, { "--status", &options.status }, { "--note", &options.note },
+                { "--analyst", &options.analyst } },
+            positional, error))
+        return std::nullopt;
+    if (positional.size() != 1) {
+        error = "case triage takes exactly one case FILE";
+        return std::nullopt;
+    }
+    options.casePath = positional[0];
+    const auto first = flow.find(',');
+    const auto second = first == std::string::npos ? std::string::npos : flow.find(',', first + 1);
+    if (second == std::string::npos) {
+        error = "--flow must be SRC_IP,DEST,PROC_PATH";
+        return std::nullopt;
+    }
+    options.sourceIp = flow.substr(0, first);
+    options.destination = flow.substr(first + 1, second - first - 1);
+    options.processPath = flow.substr(second + 1);
+    if (options.status.empty()) {
+        error = "case triage needs --status (new, investigating, benign, malicious, false-positive)";
         return std::nullopt;
     }
     return options;

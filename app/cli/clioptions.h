@@ -18,7 +18,31 @@ struct ScoreOptions
     std::optional<std::string> now; // RFC 3339; default: the system clock
     std::optional<double> minScore;
     std::vector<std::string> inputs;
+    std::string casePath; // score a case instead of files
 };
+
+struct ImportOptionsCli
+{
+    std::string casePath;
+    std::string title, analyst, ticket;
+    std::vector<std::string> inputs;
+};
+
+struct CaseInfoOptions
+{
+    std::string casePath;
+};
+
+struct CaseTriageOptions
+{
+    std::string casePath;
+    std::string sourceIp, destination, processPath;
+    std::string status, note, analyst;
+};
+
+std::optional<ImportOptionsCli> parseImportOptions(const std::vector<std::string>& arguments, std::string& error);
+std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::string>& arguments, std::string& error);
+std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::string>& arguments, std::string& error);
 
 struct ProfileShowOptions
 {

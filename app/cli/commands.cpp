@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "cases/casefile.h"
+#include "clisupport.h"
 #include "findings/analysis.h"
 #include "ingest/importer.h"
 #include "model/flowindex.h"
@@ -8,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -35,69 +38,38 @@ TimestampUs systemNow()
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Writes next to the target and renames, so a failed run never leaves half a report behind.
-bool writeFileAtomically(const std::string& path, const std::string& content, std::string& error)
-{
-    const std::string temporary = path + ".part";
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            error = "cannot write " + temporary;
-            return false;
-        }
-        file.write(content.data(), static_cast<std::streamsize>(content.size()));
-        if (!file.flush()) {
-            error = "cannot write " + temporary;
-            return false;
-        }
-    }
-    std::error_code code;
-    std::filesystem::rename(temporary, path, code);
-    if (code) {
-        error = "cannot replace " + path + ": " + code.message();
-        std::filesystem::remove(temporary, code);
-        return false;
-    }
-    return true;
-}
-
-// A one-line progress display on a terminal; silent when stderr is a pipe or a file (scripts, CI, tests).
-ImportOptions progressOptions(const std::string& path)
-{
-    ImportOptions options;
-    if (!isatty(STDERR_FILENO))
-        return options;
-    options.progress = [path, last = -1](std::uint64_t done, std::uint64_t total) mutable {
-        const int percent = total > 0 ? static_cast<int>(done * 100 / total) : 0;
-        if (percent == last)
-            return;
-        last = percent;
-        std::cerr << "\rcepheid-cli: reading " << path << ": " << percent << " %" << (percent >= 100 ? "\n" : "")
-                  << std::flush;
-    };
-    return options;
-}
-
-void warnAboutRejects(const InputSummary& input)
-{
-    if (!input.readError.empty())
-        std::cerr << "cepheid-cli: warning: " << input.path << ": reading stopped part-way (" << input.readError
-                  << "); the " << input.eventsRead << " events before it are used\n";
-    if (input.eventsRejected == 0)
-        return;
-    std::cerr << "cepheid-cli: " << input.path << ": " << input.eventsRejected << " record(s) rejected";
-    if (!input.rejects.empty())
-        std::cerr << " (first: line " << input.rejects.front().line << ": " << input.rejects.front().reason << ")";
-    std::cerr << "; all are listed in the report's \"inputs\"\n";
-}
-
 } // namespace
 
 int runScore(const ScoreOptions& options)
 {
+    std::string profileSource = options.profilePath.empty() ? "default" : options.profilePath;
     auto profile = profileFrom(options.profilePath);
     if (!profile)
         return InputError;
+    if (!options.casePath.empty()) {
+        // A case remembers the profile its findings came from: the latest saved one is used without --profile,
+        // and a --profile that differs from it joins the tuning history.
+        std::string caseError;
+        auto caseFile = CaseFile::open(options.casePath, CaseFile::Mode::ReadWrite, caseError);
+        if (!caseFile) {
+            std::cerr << "cepheid-cli: case refused: " << caseError << '\n';
+            return InputError;
+        }
+        const auto versions = caseFile->profiles();
+        if (options.profilePath.empty() && !versions.empty()) {
+            profile = parseProfile(versions.back().json, caseError);
+            if (!profile) {
+                std::cerr << "cepheid-cli: the case's saved profile " << versions.back().id
+                          << " cannot be read: " << caseError << '\n';
+                return InputError;
+            }
+            profileSource = options.casePath + "#profile-" + std::to_string(versions.back().id);
+        } else if (!options.profilePath.empty()
+            && (versions.empty() || versions.back().json != profileToJson(*profile))) {
+            const char* user = std::getenv("USER");
+            caseFile->saveProfile(profileToJson(*profile), user ? user : "", "used by cepheid-cli score");
+        }
+    }
     if (options.windows)
         profile->rule.windows = *options.windows == "sliding" ? WindowModel::Sliding : WindowModel::Hop;
 
@@ -124,6 +96,37 @@ int runScore(const ScoreOptions& options)
 
     EventTable events;
     std::vector<InputSummary> inputs;
+    std::unique_ptr<CaseFile> caseFile;
+    if (!options.casePath.empty()) {
+        caseFile = CaseFile::open(options.casePath, CaseFile::Mode::ReadWrite, error);
+        if (!caseFile) {
+            std::cerr << "cepheid-cli: case refused: " << error << '\n';
+            return InputError;
+        }
+        try {
+            caseFile->loadEvents(events);
+            for (const CaseSource& source : caseFile->sources()) {
+                InputSummary input;
+                input.path = source.path;
+                input.format
+                    = source.format == "chronicle-udm-json" ? InputFormat::ChronicleUdmJson : InputFormat::Empty;
+                input.layout = source.layout;
+                input.compressed = source.compressed;
+                input.eventsRead = source.eventsRead;
+                input.eventsRejected = source.eventsRejected;
+                input.readError = source.readError;
+                for (Reject& reject : caseFile->rejects(source.id)) {
+                    if (input.rejects.size() >= InputSummary::kMaxListedRejects)
+                        break;
+                    input.rejects.push_back(std::move(reject));
+                }
+                inputs.push_back(std::move(input));
+            }
+        } catch (const sql::Error& problem) {
+            std::cerr << "cepheid-cli: case refused: " << options.casePath << ": " << problem.what() << '\n';
+            return InputError;
+        }
+    }
     for (std::size_t i = 0; i < options.inputs.size(); ++i) {
         auto summary = importFile(
             options.inputs[i], static_cast<std::uint16_t>(i), events, error, progressOptions(options.inputs[i]));
@@ -141,7 +144,10 @@ int runScore(const ScoreOptions& options)
     reportOptions.listAll = options.listAll;
     reportOptions.minScore = options.minScore;
     reportOptions.pretty = !options.compact;
-    reportOptions.profileSource = options.profilePath.empty() ? "default" : options.profilePath;
+    reportOptions.profileSource = profileSource;
+    if (caseFile)
+        for (TriageState& state : caseFile->triage())
+            reportOptions.triage[{ state.sourceIp, state.destination, state.processPath }] = state;
     reportOptions.evaluatedAt = now;
     const std::string report = writeScoreReport(inputs, events, flows, analysis, *analyzer, reportOptions);
     if (options.outputPath.empty() || options.outputPath == "-") {

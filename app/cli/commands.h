@@ -6,5 +6,8 @@ namespace cepheid::cli {
 
 int runScore(const ScoreOptions& options);
 int runProfileShow(const ProfileShowOptions& options);
+int runImport(const ImportOptionsCli& options);
+int runCaseInfo(const CaseInfoOptions& options);
+int runCaseTriage(const CaseTriageOptions& options);
 
 } // namespace cepheid::cli

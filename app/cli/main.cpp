@@ -49,6 +49,22 @@ int main(int argc, char** argv)
         const auto options = parseScoreOptions(arguments, error);
         return options ? runScore(*options) : usageError(error);
     }
+    if (command == "import") {
+        const auto options = parseImportOptions(arguments, error);
+        return options ? runImport(*options) : usageError(error);
+    }
+    if (command == "case") {
+        const std::string sub = arguments.empty() ? std::string() : arguments.front();
+        if (sub != "info" && sub != "triage")
+            return usageError("case needs a subcommand: info or triage");
+        arguments.erase(arguments.begin());
+        if (sub == "info") {
+            const auto options = parseCaseInfoOptions(arguments, error);
+            return options ? runCaseInfo(*options) : usageError(error);
+        }
+        const auto options = parseCaseTriageOptions(arguments, error);
+        return options ? runCaseTriage(*options) : usageError(error);
+    }
     if (command == "profile") {
         if (arguments.empty() || arguments.front() != "show")
             return usageError("profile needs a subcommand: show");

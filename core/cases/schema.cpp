@@ -73,6 +73,13 @@ int latestSchemaVersion()
     return static_cast<int>(kMigrations.size());
 }
 
+int caseSchemaVersion(sql::Database& database)
+{
+    int version = 0;
+    checkIdentity(database, version);
+    return version;
+}
+
 void migrate(sql::Database& database, int targetVersion)
 {
     if (targetVersion < 0)

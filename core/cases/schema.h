@@ -19,4 +19,8 @@ void migrate(sql::Database& database, int targetVersion = -1);
 // Checks, without writing, that a file is a case this build can read at the latest schema.
 void checkReadable(sql::Database& database);
 
+// Reads, without writing, the schema version of a case (0 for an empty database); throws for files that are not
+// SQLite, belong to another application, or come from a newer Cepheid.
+int caseSchemaVersion(sql::Database& database);
+
 } // namespace cepheid

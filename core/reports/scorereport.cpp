@@ -297,6 +297,20 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         json.field("last_seen", formatRfc3339(finding->lastSeen));
         writeRule(json, *finding, events.text(flow.key.processPath), settings);
         writeBeacon(json, finding->beacon);
+        if (!options.triage.empty()) {
+            json.key("triage");
+            const auto it = options.triage.find({ std::string(events.text(flow.key.sourceIp)),
+                std::string(events.text(flow.key.destination)), std::string(events.text(flow.key.processPath)) });
+            if (it == options.triage.end())
+                json.null();
+            else
+                json.beginObject()
+                    .field("status", it->second.status)
+                    .field("analyst", it->second.analyst)
+                    .field("notes", it->second.notes)
+                    .field("updated_at", it->second.updatedAt)
+                    .endObject();
+        }
         json.endObject();
     }
     json.endArray();

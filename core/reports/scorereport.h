@@ -1,10 +1,13 @@
 #pragma once
 
+#include "cases/casefile.h"
 #include "findings/analysis.h"
 #include "ingest/importer.h"
 
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace cepheid {
@@ -18,6 +21,8 @@ struct ScoreReportOptions
     std::string profileSource; // a path, or "default"
     TimestampUs evaluatedAt = 0; // the "now" used for allowlist expiry
     bool pretty = true;
+    // Triage state by flow (src_ip, destination, process path), when scoring a case.
+    std::map<std::tuple<std::string, std::string, std::string>, TriageState> triage;
 };
 
 // The JSON document `cepheid-cli score` prints (format documented in README.md).

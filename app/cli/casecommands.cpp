@@ -1,0 +1,213 @@
+// cepheid-cli import / case info / case triage: the case file from the command line.
+
+#include "cases/casefile.h"
+#include "cases/schema.h"
+#include "clisupport.h"
+#include "commands.h"
+#include "util/jsonwriter.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace cepheid::cli {
+
+namespace {
+
+std::unique_ptr<CaseFile> openCase(const std::string& path, CaseFile::Mode mode)
+{
+    std::string error;
+    auto caseFile = CaseFile::open(path, mode, error);
+    if (!caseFile)
+        std::cerr << "cepheid-cli: case refused: " << error << '\n';
+    return caseFile;
+}
+
+std::string currentUser()
+{
+    const char* user = std::getenv("USER");
+    return user ? user : "";
+}
+
+int printJson(const std::string& json)
+{
+    std::cout << json;
+    std::cout.flush();
+    return std::cout ? Success : InputError;
+}
+
+} // namespace
+
+int runImport(const ImportOptionsCli& options)
+{
+    std::string error;
+    const bool exists = std::filesystem::exists(options.casePath);
+    auto caseFile = openCase(options.casePath, exists ? CaseFile::Mode::ReadWrite : CaseFile::Mode::Create);
+    if (!caseFile)
+        return InputError;
+    try {
+        if (!exists || !options.title.empty() || !options.analyst.empty() || !options.ticket.empty()) {
+            CaseInfo info = caseFile->info();
+            if (!options.title.empty())
+                info.title = options.title;
+            info.analyst
+                = options.analyst.empty() ? (info.analyst.empty() ? currentUser() : info.analyst) : options.analyst;
+            if (!options.ticket.empty())
+                info.ticket = options.ticket;
+            caseFile->setInfo(info);
+        }
+        EventTable events;
+        caseFile->loadEvents(events);
+        std::string out;
+        JsonWriter json(out);
+        json.beginObject().field("case", options.casePath);
+        json.key("inputs").beginArray();
+        for (const std::string& input : options.inputs) {
+            const auto result = caseFile->importFile(input, events, error, progressOptions(input));
+            if (!result) {
+                std::cerr << "cepheid-cli: " << error << '\n';
+                return InputError;
+            }
+            if (result->alreadyImported)
+                std::cerr << "cepheid-cli: " << input << ": already in the case (same SHA-256): nothing imported\n";
+            else
+                warnAboutRejects(result->summary);
+            json.beginObject()
+                .field("path", input)
+                .field("sha256", result->sha256)
+                .field("already_imported", result->alreadyImported)
+                .field("events_read", result->summary.eventsRead)
+                .field("events_rejected", result->summary.eventsRejected)
+                .endObject();
+        }
+        json.endArray();
+        json.field("events_in_case", static_cast<std::uint64_t>(events.size()));
+        json.endObject();
+        out.push_back('\n');
+        return printJson(out);
+    } catch (const sql::Error& problem) {
+        std::cerr << "cepheid-cli: " << options.casePath << ": " << problem.what() << '\n';
+        return InputError;
+    }
+}
+
+int runCaseInfo(const CaseInfoOptions& options)
+{
+    auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadOnly);
+    if (!caseFile)
+        return InputError;
+    try {
+        const CaseInfo info = caseFile->info();
+        std::string out;
+        JsonWriter json(out);
+        json.beginObject();
+        json.key("case")
+            .beginObject()
+            .field("path", options.casePath)
+            .field("title", info.title)
+            .field("analyst", info.analyst)
+            .field("ticket", info.ticket)
+            .field("created", info.created)
+            .field("schema", latestSchemaVersion())
+            .endObject();
+        json.key("sources").beginArray();
+        for (const CaseSource& source : caseFile->sources()) {
+            json.beginObject()
+                .field("id", source.id)
+                .field("path", source.path)
+                .field("size", source.size)
+                .field("sha256", source.sha256)
+                .field("format", source.format)
+                .field("layout", source.layout)
+                .field("compressed", source.compressed)
+                .field("imported_at", source.importedAt)
+                .field("events_read", source.eventsRead)
+                .field("events_rejected", source.eventsRejected)
+                .key("read_error");
+            if (source.readError.empty())
+                json.null();
+            else
+                json.value(source.readError);
+            json.endObject();
+        }
+        json.endArray();
+        json.field("events", caseFile->eventCount());
+        json.key("profiles").beginArray();
+        for (const ProfileVersion& version : caseFile->profiles())
+            json.beginObject()
+                .field("id", version.id)
+                .field("created_at", version.createdAt)
+                .field("author", version.author)
+                .field("note", version.note)
+                .endObject();
+        json.endArray();
+        const auto triage = caseFile->triage();
+        std::map<std::string, std::uint64_t> byStatus;
+        for (const TriageState& state : triage)
+            ++byStatus[state.status];
+        json.key("triage").beginObject();
+        for (const char* status : { "new", "investigating", "benign", "malicious", "false-positive" })
+            json.field(status, byStatus[status]);
+        json.endObject();
+        json.key("triaged").beginArray();
+        for (const TriageState& state : triage)
+            json.beginObject()
+                .field("src_ip", state.sourceIp)
+                .field("dest_host", state.destination)
+                .field("proc_path", state.processPath)
+                .field("status", state.status)
+                .field("analyst", state.analyst)
+                .field("notes", state.notes)
+                .field("updated_at", state.updatedAt)
+                .endObject();
+        json.endArray();
+        json.endObject();
+        out.push_back('\n');
+        return printJson(out);
+    } catch (const sql::Error& problem) {
+        std::cerr << "cepheid-cli: " << options.casePath << ": " << problem.what() << '\n';
+        return InputError;
+    }
+}
+
+int runCaseTriage(const CaseTriageOptions& options)
+{
+    if (!isTriageStatus(options.status)) {
+        std::cerr << "cepheid-cli: --status must be new, investigating, benign, malicious or false-positive, not '"
+                  << options.status << "'\n";
+        return UsageError;
+    }
+    auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadWrite);
+    if (!caseFile)
+        return InputError;
+    try {
+        TriageState state;
+        state.sourceIp = options.sourceIp;
+        state.destination = options.destination;
+        state.processPath = options.processPath;
+        state.status = options.status;
+        state.notes = options.note;
+        state.analyst = options.analyst.empty() ? currentUser() : options.analyst;
+        caseFile->setTriage(state);
+        const auto saved = caseFile->triage(state.sourceIp, state.destination, state.processPath);
+        std::string out;
+        JsonWriter json(out);
+        json.beginObject()
+            .field("src_ip", saved->sourceIp)
+            .field("dest_host", saved->destination)
+            .field("proc_path", saved->processPath)
+            .field("status", saved->status)
+            .field("analyst", saved->analyst)
+            .field("notes", saved->notes)
+            .field("updated_at", saved->updatedAt)
+            .endObject();
+        out.push_back('\n');
+        return printJson(out);
+    } catch (const sql::Error& problem) {
+        std::cerr << "cepheid-cli: " << options.casePath << ": " << problem.what() << '\n';
+        return InputError;
+    }
+}
+
+} // namespace cepheid::cli

@@ -1,0 +1,453 @@
+#include "casefile.h"
+
+#include "schema.h"
+#include "sha256.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <sys/stat.h>
+#include <zlib.h>
+
+namespace cepheid {
+
+namespace {
+
+// A raw record is stored compressed when that saves at least a quarter of it.
+std::vector<std::uint8_t> compressIfItPays(std::string_view text, bool& compressed)
+{
+    compressed = false;
+    std::vector<std::uint8_t> out(compressBound(static_cast<uLong>(text.size())));
+    uLongf size = static_cast<uLongf>(out.size());
+    if (text.size() >= 128
+        && compress2(out.data(), &size, reinterpret_cast<const Bytef*>(text.data()), static_cast<uLong>(text.size()), 6)
+            == Z_OK
+        && size * 4 <= text.size() * 3) {
+        out.resize(size);
+        compressed = true;
+        return out;
+    }
+    return { text.begin(), text.end() };
+}
+
+std::span<const std::uint8_t> idBytes(std::span<const StringId> ids)
+{
+    return { reinterpret_cast<const std::uint8_t*>(ids.data()), ids.size() * sizeof(StringId) };
+}
+
+std::int64_t asSigned(std::uint64_t value)
+{
+    return static_cast<std::int64_t>(value);
+} // bit pattern kept
+
+} // namespace
+
+std::string nowRfc3339()
+{
+    using namespace std::chrono;
+    return formatRfc3339(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+bool isTriageStatus(std::string_view status)
+{
+    return status == "new" || status == "investigating" || status == "benign" || status == "malicious"
+        || status == "false-positive";
+}
+
+CaseFile::CaseFile(std::string path, std::unique_ptr<sql::Database> database)
+    : m_path(std::move(path))
+    , m_database(std::move(database))
+{ }
+
+std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std::string& error)
+{
+    try {
+        struct stat status
+        {
+        };
+        const bool exists = ::stat(path.c_str(), &status) == 0;
+        if (mode == Mode::Create && exists) {
+            error = path + ": already exists";
+            return nullptr;
+        }
+        if (mode != Mode::Create && !exists) {
+            error = path + ": no such case file";
+            return nullptr;
+        }
+        auto database = std::make_unique<sql::Database>(path, mode == Mode::ReadOnly, mode == Mode::Create);
+        database->execute("PRAGMA busy_timeout = 5000");
+        if (mode == Mode::ReadOnly) {
+            checkReadable(*database);
+        } else {
+            // Identity first: a foreign or damaged file is refused before anything is written to it.
+            if (mode == Mode::ReadWrite && caseSchemaVersion(*database) == 0)
+                throw sql::Error("not a Cepheid case file (an empty file or database)");
+            migrate(*database);
+            database->execute("PRAGMA journal_mode = WAL");
+            database->execute("PRAGMA synchronous = NORMAL");
+        }
+        database->execute("PRAGMA foreign_keys = ON");
+        sql::Statement check = database->prepare("PRAGMA quick_check");
+        if (!check.step() || check.text(0) != "ok") {
+            error = path + ": the case file is damaged (" + std::string(check.text(0)) + ")";
+            return nullptr;
+        }
+        auto caseFile = std::unique_ptr<CaseFile>(new CaseFile(path, std::move(database)));
+        if (mode == Mode::Create) {
+            CaseInfo info;
+            info.created = nowRfc3339();
+            info.title = std::filesystem::path(path).stem().string();
+            caseFile->setInfo(info);
+        }
+        return caseFile;
+    } catch (const sql::Error& problem) {
+        error = path + ": " + problem.what();
+        if (mode == Mode::Create)
+            std::filesystem::remove(path);
+        return nullptr;
+    }
+}
+
+CaseInfo CaseFile::info()
+{
+    CaseInfo info;
+    auto statement = m_database->prepare("SELECT key, value FROM case_info");
+    while (statement.step()) {
+        const std::string_view key = statement.text(0);
+        std::string value(statement.text(1));
+        if (key == "title")
+            info.title = std::move(value);
+        else if (key == "analyst")
+            info.analyst = std::move(value);
+        else if (key == "ticket")
+            info.ticket = std::move(value);
+        else if (key == "created")
+            info.created = std::move(value);
+    }
+    return info;
+}
+
+void CaseFile::setInfo(const CaseInfo& info)
+{
+    sql::Transaction transaction(*m_database);
+    auto statement = m_database->prepare("INSERT OR REPLACE INTO case_info (key, value) VALUES (?1, ?2)");
+    for (const auto& [key, value] : { std::pair { "title", &info.title }, std::pair { "analyst", &info.analyst },
+             std::pair { "ticket", &info.ticket }, std::pair { "created", &info.created } })
+        statement.bind(1, std::string_view(key)).bind(2, *value).execute();
+    transaction.commit();
+}
+
+std::vector<CaseSource> CaseFile::sources()
+{
+    std::vector<CaseSource> sources;
+    auto statement = m_database->prepare(
+        "SELECT id, path, size, sha256, format, layout, compressed, imported_at, events_read, events_rejected, "
+        "read_error FROM sources ORDER BY id");
+    while (statement.step()) {
+        CaseSource source;
+        source.id = statement.integer(0);
+        source.path = statement.text(1);
+        source.size = static_cast<std::uint64_t>(statement.integer(2));
+        source.sha256 = statement.text(3);
+        source.format = statement.text(4);
+        source.layout = statement.text(5);
+        source.compressed = statement.integer(6) != 0;
+        source.importedAt = statement.text(7);
+        source.eventsRead = static_cast<std::uint64_t>(statement.integer(8));
+        source.eventsRejected = static_cast<std::uint64_t>(statement.integer(9));
+        source.readError = statement.text(10);
+        sources.push_back(std::move(source));
+    }
+    return sources;
+}
+
+std::uint64_t CaseFile::eventCount()
+{
+    auto statement = m_database->prepare("SELECT count(*) FROM events");
+    return statement.step() ? static_cast<std::uint64_t>(statement.integer(0)) : 0;
+}
+
+void CaseFile::loadEvents(EventTable& table)
+{
+    table = EventTable {};
+    // Strings in id order reproduce the pool exactly; id 0 is the empty string the pool starts with.
+    auto strings = m_database->prepare("SELECT id, text FROM strings ORDER BY id");
+    while (strings.step()) {
+        const StringId id = table.strings().intern(strings.text(1));
+        if (id != static_cast<StringId>(strings.integer(0)))
+            throw sql::Error("the case's string table is inconsistent (id " + std::to_string(strings.integer(0)) + ")");
+    }
+    table.reserve(eventCount());
+    auto events = m_database->prepare(
+        "SELECT source_id, line, byte_offset, timestamp_us, id_hash, event_type, direction, principal_hostname, "
+        "principal_ips, process_path, process_id, target_hostname, target_ips, target_port, bytes_sent, "
+        "bytes_received, user_name FROM events ORDER BY id");
+    const auto poolSize = static_cast<std::int64_t>(table.strings().size());
+    auto checkedId = [&](std::int64_t id) {
+        if (id < 0 || id >= poolSize)
+            throw sql::Error("an event refers to a string the case does not have");
+        return static_cast<StringId>(id);
+    };
+    std::vector<StringId> principal, target;
+    auto readIds = [&](std::span<const std::uint8_t> bytes, std::vector<StringId>& out) {
+        out.resize(bytes.size() / sizeof(StringId));
+        std::memcpy(out.data(), bytes.data(), out.size() * sizeof(StringId));
+        for (StringId id : out)
+            checkedId(id);
+    };
+    while (events.step()) {
+        EventTable::StoredEvent event;
+        event.source = { static_cast<std::uint16_t>(events.integer(0)), static_cast<std::uint32_t>(events.integer(1)),
+            static_cast<std::uint64_t>(events.integer(2)) };
+        event.timestamp = events.integer(3);
+        event.idHash = static_cast<std::uint64_t>(events.integer(4));
+        event.eventType = checkedId(events.integer(5));
+        event.direction = static_cast<Direction>(std::clamp<std::int64_t>(events.integer(6), 0, 3));
+        event.principalHostname = checkedId(events.integer(7));
+        readIds(events.blob(8), principal);
+        event.principalIps = principal;
+        event.processPath = checkedId(events.integer(9));
+        event.processId = checkedId(events.integer(10));
+        event.targetHostname = checkedId(events.integer(11));
+        readIds(events.blob(12), target);
+        event.targetIps = target;
+        event.targetPort = static_cast<std::uint16_t>(events.integer(13));
+        if (!events.isNull(14))
+            event.bytesSent = static_cast<std::uint64_t>(events.integer(14));
+        if (!events.isNull(15))
+            event.bytesReceived = static_cast<std::uint64_t>(events.integer(15));
+        event.user = checkedId(events.integer(16));
+        table.appendStored(event);
+    }
+}
+
+std::optional<CaseFile::ImportResult> CaseFile::importFile(
+    const std::string& path, EventTable& table, std::string& error, const ImportOptions& options)
+{
+    ImportResult result;
+    const auto digest = sha256OfFile(path, error);
+    if (!digest) {
+        error = path + ": " + error;
+        return std::nullopt;
+    }
+    result.sha256 = *digest;
+    {
+        auto existing = m_database->prepare("SELECT events_read, events_rejected FROM sources WHERE sha256 = ?1");
+        existing.bind(1, result.sha256);
+        if (existing.step()) {
+            result.alreadyImported = true;
+            result.summary.path = path;
+            result.summary.eventsRead = static_cast<std::uint64_t>(existing.integer(0));
+            result.summary.eventsRejected = static_cast<std::uint64_t>(existing.integer(1));
+            return result;
+        }
+    }
+    try {
+        sql::Transaction transaction(*m_database);
+        auto insertSource = m_database->prepare(
+            "INSERT INTO sources (path, size, sha256, format, layout, compressed, imported_at, events_read, "
+            "events_rejected) VALUES (?1, ?2, ?3, '', '', 0, ?4, 0, 0)");
+        insertSource.bind(1, std::filesystem::absolute(path).string())
+            .bind(2, static_cast<std::int64_t>(std::filesystem::file_size(path)))
+            .bind(3, result.sha256)
+            .bind(4, nowRfc3339())
+            .execute();
+        const std::int64_t sourceId = m_database->lastInsertId();
+        if (sourceId > 65535)
+            throw sql::Error("a case holds at most 65535 imported files");
+
+        const std::size_t firstEvent = table.size();
+        const std::size_t firstString = table.strings().size();
+        auto insertRaw = m_database->prepare(
+            "INSERT OR IGNORE INTO raw_records (source_id, byte_offset, line, compressed, content) VALUES (?1, ?2, ?3, "
+            "?4, ?5)");
+        auto insertReject
+            = m_database->prepare("INSERT INTO rejects (source_id, line, reason, excerpt) VALUES (?1, ?2, ?3, ?4)");
+        ImportOptions caseOptions = options;
+        caseOptions.onRawRecord = [&](std::uint32_t line, std::uint64_t offset, std::string_view text) {
+            bool compressed = false;
+            const auto content = compressIfItPays(text, compressed);
+            insertRaw.bind(1, sourceId)
+                .bind(2, asSigned(offset))
+                .bind(3, static_cast<std::int64_t>(line))
+                .bind(4, static_cast<std::int64_t>(compressed))
+                .bindBlob(5, content)
+                .execute();
+        };
+        caseOptions.onReject = [&](const Reject& reject) {
+            insertReject.bind(1, sourceId)
+                .bind(2, static_cast<std::int64_t>(reject.line))
+                .bind(3, reject.reason)
+                .bind(4, reject.excerpt)
+                .execute();
+        };
+        auto summary = cepheid::importFile(path, static_cast<std::uint16_t>(sourceId), table, error, caseOptions);
+        if (!summary)
+            return std::nullopt; // the transaction rolls back
+        if (summary->cancelled) {
+            error = path + ": import cancelled; the case is unchanged";
+            return std::nullopt;
+        }
+
+        auto insertString = m_database->prepare("INSERT INTO strings (id, text) VALUES (?1, ?2)");
+        for (std::size_t id = firstString; id < table.strings().size(); ++id)
+            insertString.bind(1, static_cast<std::int64_t>(id))
+                .bind(2, table.text(static_cast<StringId>(id)))
+                .execute();
+        if (firstString == 0) // a new case: the pool's empty string has id 0 too
+            insertString.bind(1, std::int64_t(0)).bind(2, std::string_view()).execute();
+
+        auto insertEvent = m_database->prepare(
+            "INSERT INTO events (source_id, line, byte_offset, timestamp_us, id_hash, event_type, direction, "
+            "principal_hostname, principal_ips, process_path, process_id, target_hostname, target_ips, target_port, "
+            "bytes_sent, bytes_received, user_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+            "?14, ?15, ?16, ?17)");
+        for (std::size_t i = firstEvent; i < table.size(); ++i) {
+            const auto event = static_cast<EventIndex>(i);
+            const SourceReference source = table.source(event);
+            insertEvent.bind(1, sourceId)
+                .bind(2, static_cast<std::int64_t>(source.line))
+                .bind(3, asSigned(source.byteOffset))
+                .bind(4, table.timestamp(event))
+                .bind(5, asSigned(table.idHash(event)))
+                .bind(6, static_cast<std::int64_t>(table.eventType(event)))
+                .bind(7, static_cast<std::int64_t>(table.direction(event)))
+                .bind(8, static_cast<std::int64_t>(table.principalHostname(event)))
+                .bindBlob(9, idBytes(table.principalIps(event)))
+                .bind(10, static_cast<std::int64_t>(table.processPath(event)))
+                .bind(11, static_cast<std::int64_t>(table.processId(event)))
+                .bind(12, static_cast<std::int64_t>(table.targetHostname(event)))
+                .bindBlob(13, idBytes(table.targetIps(event)))
+                .bind(14, static_cast<std::int64_t>(table.targetPort(event)));
+            if (table.bytesSentKnown(event))
+                insertEvent.bind(15, asSigned(table.bytesSent(event)));
+            if (table.bytesReceivedKnown(event))
+                insertEvent.bind(16, asSigned(table.bytesReceived(event)));
+            insertEvent.bind(17, static_cast<std::int64_t>(table.user(event))).execute();
+        }
+
+        auto updateSource = m_database->prepare(
+            "UPDATE sources SET format = ?2, layout = ?3, compressed = ?4, events_read = ?5, events_rejected = ?6, "
+            "read_error = ?7 WHERE id = ?1");
+        updateSource.bind(1, sourceId)
+            .bind(2, formatName(summary->format))
+            .bind(3, summary->layout)
+            .bind(4, static_cast<std::int64_t>(summary->compressed))
+            .bind(5, static_cast<std::int64_t>(summary->eventsRead))
+            .bind(6, static_cast<std::int64_t>(summary->eventsRejected));
+        if (summary->readError.empty())
+            updateSource.bindNull(7);
+        else
+            updateSource.bind(7, summary->readError);
+        updateSource.execute();
+        transaction.commit();
+        result.summary = std::move(*summary);
+        return result;
+    } catch (const sql::Error& problem) {
+        error = m_path + ": " + problem.what();
+        return std::nullopt;
+    } catch (const std::filesystem::filesystem_error& problem) {
+        error = path + ": " + problem.what();
+        return std::nullopt;
+    }
+}
+
+std::optional<std::string> CaseFile::rawRecord(std::int64_t sourceId, std::uint64_t offset)
+{
+    auto statement
+        = m_database->prepare("SELECT compressed, content FROM raw_records WHERE source_id = ?1 AND byte_offset = ?2");
+    statement.bind(1, sourceId).bind(2, asSigned(offset));
+    if (!statement.step())
+        return std::nullopt;
+    const auto content = statement.blob(1);
+    if (statement.integer(0) == 0)
+        return std::string(content.begin(), content.end());
+    // Records are at most 64 MiB; grow the buffer until zlib fits.
+    for (uLongf capacity = static_cast<uLongf>(content.size() * 4 + 1024); capacity <= (128u << 20); capacity *= 2) {
+        std::string text(capacity, '\0');
+        uLongf size = capacity;
+        const int result = uncompress(
+            reinterpret_cast<Bytef*>(text.data()), &size, content.data(), static_cast<uLong>(content.size()));
+        if (result == Z_OK) {
+            text.resize(size);
+            return text;
+        }
+        if (result != Z_BUF_ERROR)
+            break;
+    }
+    return std::nullopt;
+}
+
+std::vector<Reject> CaseFile::rejects(std::int64_t sourceId)
+{
+    std::vector<Reject> rejects;
+    auto statement
+        = m_database->prepare("SELECT line, reason, excerpt FROM rejects WHERE source_id = ?1 ORDER BY rowid");
+    statement.bind(1, sourceId);
+    while (statement.step())
+        rejects.push_back({ static_cast<std::uint32_t>(statement.integer(0)), std::string(statement.text(1)),
+            std::string(statement.text(2)) });
+    return rejects;
+}
+
+void CaseFile::setTriage(const TriageState& state)
+{
+    if (!isTriageStatus(state.status))
+        throw sql::Error("'" + state.status
+            + "' is not a triage status (new, investigating, benign, malicious, "
+              "false-positive)");
+    auto statement = m_database->prepare(
+        "INSERT INTO triage (src_ip, dest, proc_path, status, analyst, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7) ON CONFLICT (src_ip, dest, proc_path) DO UPDATE SET status = excluded.status, analyst = "
+        "excluded.analyst, notes = excluded.notes, updated_at = excluded.updated_at");
+    statement.bind(1, state.sourceIp)
+        .bind(2, state.destination)
+        .bind(3, state.processPath)
+        .bind(4, state.status)
+        .bind(5, state.analyst)
+        .bind(6, state.notes)
+        .bind(7, state.updatedAt.empty() ? nowRfc3339() : state.updatedAt)
+        .execute();
+}
+
+std::vector<TriageState> CaseFile::triage()
+{
+    std::vector<TriageState> states;
+    auto statement = m_database->prepare(
+        "SELECT src_ip, dest, proc_path, status, analyst, notes, updated_at FROM triage ORDER BY updated_at, src_ip");
+    while (statement.step())
+        states.push_back({ std::string(statement.text(0)), std::string(statement.text(1)),
+            std::string(statement.text(2)), std::string(statement.text(3)), std::string(statement.text(4)),
+            std::string(statement.text(5)), std::string(statement.text(6)) });
+    return states;
+}
+
+std::optional<TriageState> CaseFile::triage(
+    const std::string& sourceIp, const std::string& destination, const std::string& processPath)
+{
+    for (TriageState& state : triage())
+        if (state.sourceIp == sourceIp && state.destination == destination && state.processPath == processPath)
+            return state;
+    return std::nullopt;
+}
+
+std::int64_t CaseFile::saveProfile(const std::string& json, const std::string& author, const std::string& note)
+{
+    auto statement
+        = m_database->prepare("INSERT INTO profiles (created_at, author, note, json) VALUES (?1, ?2, ?3, ?4)");
+    statement.bind(1, nowRfc3339()).bind(2, author).bind(3, note).bind(4, json).execute();
+    return m_database->lastInsertId();
+}
+
+std::vector<ProfileVersion> CaseFile::profiles()
+{
+    std::vector<ProfileVersion> versions;
+    auto statement = m_database->prepare("SELECT id, created_at, author, note, json FROM profiles ORDER BY id");
+    while (statement.step())
+        versions.push_back({ statement.integer(0), std::string(statement.text(1)), std::string(statement.text(2)),
+            std::string(statement.text(3)), std::string(statement.text(4)) });
+    return versions;
+}
+
+} // namespace cepheid

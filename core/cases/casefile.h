@@ -1,0 +1,94 @@
+#pragma once
+
+#include "ingest/importer.h"
+#include "model/flowindex.h"
+#include "sqlite.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cepheid {
+
+struct CaseInfo
+{
+    std::string title, analyst, ticket, created;
+};
+
+struct CaseSource
+{
+    std::int64_t id = 0;
+    std::string path, sha256, format, layout, importedAt, readError;
+    std::uint64_t size = 0, eventsRead = 0, eventsRejected = 0;
+    bool compressed = false;
+};
+
+struct TriageState
+{
+    std::string sourceIp, destination, processPath;
+    std::string status; // new, investigating, benign, malicious, false-positive
+    std::string analyst, notes, updatedAt;
+};
+
+struct ProfileVersion
+{
+    std::int64_t id = 0;
+    std::string createdAt, author, note, json;
+};
+
+// One investigation in one SQLite file (*.cepheid): imports with provenance, every event and its raw record,
+// rejects, the tuning history and the triage state. All SQL is parameterised; WAL mode lets a second process
+// read while one writes. An import is one transaction: cancelled, failed or killed, it leaves the case as it was.
+class CaseFile
+{
+public:
+    enum class Mode { ReadWrite, ReadOnly, Create };
+
+    // Refuses, with the reason, files that are not SQLite, not a case, damaged, or from a newer Cepheid.
+    static std::unique_ptr<CaseFile> open(const std::string& path, Mode mode, std::string& error);
+
+    CaseInfo info();
+    void setInfo(const CaseInfo& info);
+    std::vector<CaseSource> sources();
+    std::uint64_t eventCount();
+
+    // Rebuilds the in-memory table from the case (the strings keep their ids). Source file indexes are source ids.
+    void loadEvents(EventTable& table);
+
+    struct ImportResult
+    {
+        InputSummary summary;
+        std::string sha256;
+        bool alreadyImported = false; // the same bytes were imported before: nothing was done
+    };
+    // Imports one export. `table` must hold this case's events (loadEvents); on success it also holds the new
+    // ones, and on failure or cancel the case is unchanged and `table` must be reloaded.
+    std::optional<ImportResult> importFile(
+        const std::string& path, EventTable& table, std::string& error, const ImportOptions& options = {});
+
+    // The original text of the record an event came from.
+    std::optional<std::string> rawRecord(std::int64_t sourceId, std::uint64_t offset);
+    std::vector<Reject> rejects(std::int64_t sourceId);
+
+    void setTriage(const TriageState& state);
+    std::vector<TriageState> triage();
+    std::optional<TriageState> triage(
+        const std::string& sourceIp, const std::string& destination, const std::string& processPath);
+
+    std::int64_t saveProfile(const std::string& json, const std::string& author, const std::string& note);
+    std::vector<ProfileVersion> profiles();
+
+    const std::string& path() const { return m_path; }
+
+private:
+    CaseFile(std::string path, std::unique_ptr<sql::Database> database);
+
+    std::string m_path;
+    std::unique_ptr<sql::Database> m_database;
+};
+
+std::string nowRfc3339();
+bool isTriageStatus(std::string_view status);
+
+} // namespace cepheid
