@@ -1,0 +1,349 @@
+#include "cases/casefile.h"
+#include "cases/schema.h"
+#include "testsupport.h"
+#include "tuning/profilejson.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+#include <atomic>
+
+using namespace cepheid;
+using namespace cepheid::test;
+
+namespace {
+
+std::string writeText(const QTemporaryDir& directory, const QString& name, const std::string& text)
+{
+    const QString path = directory.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write fixture");
+    file.write(text.data(), static_cast<qint64>(text.size()));
+    return path.toStdString();
+}
+
+// A beacon series, one rejected record and a record without byte counts.
+std::string fixtureExport(int events, const std::string& idPrefix = "e")
+{
+    std::string text;
+    for (int i = 0; i < events; ++i) {
+        const std::string time = formatRfc3339(at("2025-03-04T10:00:00Z") + i * 20LL * 60 * kMicrosPerSecond);
+        std::string line = udmEventWithProcess(i, time, "C:\\\\Temp\\\\beacon.exe", "api.lab.workers.dev");
+        line.replace(line.find("\"e"), 2, "\"" + idPrefix);
+        text += line + "\n";
+    }
+    text += "{\"metadata\": broken\n";
+    text += udmEventCamel(idPrefix + "-nobytes").substr(0) + "\n";
+    return text;
+}
+
+std::unique_ptr<CaseFile> openCase(const std::string& path, CaseFile::Mode mode)
+{
+    std::string error;
+    auto caseFile = CaseFile::open(path, mode, error);
+    if (!caseFile)
+        qFatal("case refused: %s", error.c_str());
+    return caseFile;
+}
+
+std::string refusal(const std::string& path, CaseFile::Mode mode = CaseFile::Mode::ReadWrite)
+{
+    std::string error;
+    const auto caseFile = CaseFile::open(path, mode, error);
+    return caseFile ? std::string("(opened)") : error;
+}
+
+} // namespace
+
+class CaseFileTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTripsEveryTable()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        const std::string input = writeText(directory, QStringLiteral("export.ndjson"), fixtureExport(12));
+        EventTable direct;
+        std::string error;
+        QVERIFY(importFile(input, 1, direct, error));
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            caseFile->setInfo({ "Lab beacon", "ana", "INC-1234", "2026-11-27T10:00:00Z" });
+            EventTable table;
+            caseFile->loadEvents(table);
+            const auto result = caseFile->importFile(input, table, error);
+            QVERIFY2(result, error.c_str());
+            QCOMPARE(result->summary.eventsRead, std::uint64_t(13));
+            QCOMPARE(result->summary.eventsRejected, std::uint64_t(1));
+            caseFile->setTriage({ "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "investigating", "ana",
+                "looks regular", "" });
+            caseFile->saveProfile(profileToJson(Profile {}), "ana", "defaults");
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        const CaseInfo info = caseFile->info();
+        QCOMPARE(info.title, std::string("Lab beacon"));
+        QCOMPARE(info.ticket, std::string("INC-1234"));
+        const auto sources = caseFile->sources();
+        QCOMPARE(sources.size(), std::size_t(1));
+        QCOMPARE(sources[0].eventsRead, std::uint64_t(13));
+        QCOMPARE(sources[0].sha256.size(), std::size_t(64));
+        QCOMPARE(sources[0].format, std::string("chronicle-udm-json"));
+
+        EventTable loaded;
+        caseFile->loadEvents(loaded);
+        QCOMPARE(loaded.size(), direct.size());
+        for (EventIndex i = 0; i < loaded.size(); ++i) {
+            QCOMPARE(loaded.timestamp(i), direct.timestamp(i));
+            QCOMPARE(loaded.idHash(i), direct.idHash(i));
+            QCOMPARE(loaded.text(loaded.processPath(i)), direct.text(direct.processPath(i)));
+            QCOMPARE(loaded.text(loaded.targetHostname(i)), direct.text(direct.targetHostname(i)));
+            QCOMPARE(loaded.text(loaded.principalIps(i)[0]), direct.text(direct.principalIps(i)[0]));
+            QCOMPARE(loaded.bytesSentKnown(i), direct.bytesSentKnown(i));
+            QCOMPARE(loaded.bytesSent(i), direct.bytesSent(i));
+            QCOMPARE(loaded.direction(i), direct.direction(i));
+            QCOMPARE(loaded.source(i).line, direct.source(i).line);
+        }
+        // Drill-down: the original record, byte for byte.
+        const std::string firstLine = fixtureExport(12).substr(0, fixtureExport(12).find('\n'));
+        QCOMPARE(caseFile->rawRecord(sources[0].id, loaded.source(0).byteOffset).value_or(""), firstLine);
+        const auto rejects = caseFile->rejects(sources[0].id);
+        QCOMPARE(rejects.size(), std::size_t(1));
+        QCOMPARE(rejects[0].line, std::uint32_t(13));
+        QCOMPARE(rejects[0].excerpt, std::string("{\"metadata\": broken"));
+        const auto triage = caseFile->triage("10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)");
+        QVERIFY(triage && triage->status == "investigating" && triage->notes == "looks regular");
+        QCOMPARE(caseFile->profiles().size(), std::size_t(1));
+        QCOMPARE(caseFile->profiles()[0].note, std::string("defaults"));
+    }
+
+    void reimportingTheSameFileIsANoOp()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        const std::string input = writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(12));
+        const std::string copy = writeText(directory, QStringLiteral("copy-of-a.ndjson"), fixtureExport(12));
+        auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+        EventTable table;
+        std::string error;
+        QVERIFY(!caseFile->importFile(input, table, error)->alreadyImported);
+        const auto again = caseFile->importFile(copy, table, error); // same bytes under another name
+        QVERIFY(again && again->alreadyImported);
+        QCOMPARE(caseFile->sources().size(), std::size_t(1));
+        QCOMPARE(caseFile->eventCount(), std::uint64_t(13));
+    }
+
+    void secondImportKeepsStringIdsConsistent()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        std::string error;
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            QVERIFY(caseFile->importFile(
+                writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(5, "a")), table, error));
+        }
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
+            EventTable table;
+            caseFile->loadEvents(table);
+            QVERIFY(caseFile->importFile(
+                writeText(directory, QStringLiteral("b.ndjson"), fixtureExport(5, "b")), table, error));
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        EventTable loaded;
+        caseFile->loadEvents(loaded);
+        QCOMPARE(loaded.size(), std::size_t(12));
+        QCOMPARE(loaded.text(loaded.targetHostname(11)), std::string_view("api.lab.workers.dev"));
+        QCOMPARE(loaded.source(11).fileIndex, std::uint16_t(2));
+    }
+
+    void cancelledImportLeavesTheCaseUnchanged()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        std::string big;
+        for (int i = 0; i < 40000; ++i)
+            big += udmEventCamel("big" + std::to_string(i)) + "\n";
+        const std::string input = writeText(directory, QStringLiteral("big.ndjson"), big);
+        auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+        EventTable table;
+        std::atomic<bool> cancel { false };
+        ImportOptions options;
+        options.cancel = &cancel;
+        options.progress = [&](std::uint64_t, std::uint64_t) { cancel = true; };
+        std::string error;
+        QVERIFY(!caseFile->importFile(input, table, error, options));
+        QVERIFY2(error.find("cancelled") != std::string::npos, error.c_str());
+        QCOMPARE(caseFile->eventCount(), std::uint64_t(0));
+        QVERIFY(caseFile->sources().empty());
+    }
+
+    void killedImportLeavesTheCaseAsItWas()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        std::string error;
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            QVERIFY(caseFile->importFile(
+                writeText(directory, QStringLiteral("small.ndjson"), fixtureExport(12)), table, error));
+        }
+        std::string big;
+        big.reserve(200'000 * 520);
+        for (int i = 0; i < 200'000; ++i)
+            big += udmEventCamel("k" + std::to_string(i)) + "\n";
+        const std::string input = writeText(directory, QStringLiteral("big.ndjson"), big);
+        big.clear();
+
+        QProcess importer;
+        importer.start(QStringLiteral(CEPHEID_CLI_PATH),
+            { QStringLiteral("import"), QStringLiteral("--case"), QString::fromStdString(casePath),
+                QString::fromStdString(input) });
+        QVERIFY(importer.waitForStarted());
+        // Kill it once it is writing: the write-ahead log grows as the import's transaction fills.
+        const QString wal = QString::fromStdString(casePath) + QStringLiteral("-wal");
+        QElapsedTimer timer;
+        timer.start();
+        while (QFileInfo(wal).size() < 2'000'000 && importer.state() == QProcess::Running && timer.elapsed() < 60000)
+            QTest::qWait(5);
+        QVERIFY2(importer.state() == QProcess::Running, "the import finished before it could be killed");
+        importer.kill(); // SIGKILL
+        QVERIFY(importer.waitForFinished());
+
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite); // runs PRAGMA quick_check
+        QCOMPARE(caseFile->sources().size(), std::size_t(1));
+        QCOMPARE(caseFile->eventCount(), std::uint64_t(13));
+        EventTable table;
+        caseFile->loadEvents(table);
+        QCOMPARE(table.size(), std::size_t(13));
+        // And the case still takes the import that was killed.
+        QVERIFY(caseFile->importFile(input, table, error));
+        QCOMPARE(caseFile->eventCount(), std::uint64_t(200'013));
+    }
+
+    void triageSurvivesRescoringAndProfileChanges()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        std::string error;
+        auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+        EventTable table;
+        QVERIFY(
+            caseFile->importFile(writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(12)), table, error));
+        caseFile->setTriage(
+            { "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "benign", "ana", "lab test", "" });
+        Profile strict;
+        strict.rule.minEvents = 100;
+        for (const Profile& profile : { Profile {}, strict }) {
+            caseFile->saveProfile(profileToJson(profile), "ana", "tuning");
+            const auto evaluated = evaluate(table, profile);
+            QVERIFY(evaluated.find(table, "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)"));
+        }
+        QVERIFY(caseFile->importFile(
+            writeText(directory, QStringLiteral("b.ndjson"), fixtureExport(6, "b")), table, error));
+        const auto state = caseFile->triage("10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)");
+        QVERIFY(state && state->status == "benign" && state->notes == "lab test");
+        QCOMPARE(caseFile->profiles().size(), std::size_t(2));
+        QVERIFY_THROWS_EXCEPTION(sql::Error, caseFile->setTriage({ "a", "b", "c", "suspicious", "", "", "" }));
+    }
+
+    void migratesFromTheFirstSchema()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("v1.cepheid")).toStdString();
+        {
+            sql::Database database(casePath, false, true);
+            migrate(database, 1);
+            database.execute("INSERT INTO case_info (key, value) VALUES ('title', 'old case')");
+            QCOMPARE(database.pragmaInteger("user_version"), std::int64_t(1));
+        }
+        QVERIFY(refusal(casePath, CaseFile::Mode::ReadOnly).find("open it once read-write") != std::string::npos);
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
+        QCOMPARE(caseFile->info().title, std::string("old case"));
+        caseFile->setTriage({ "10.0.0.5", "x.workers.dev", "", "new", "", "", "" }); // a table of schema 2
+        QCOMPARE(caseFile->triage().size(), std::size_t(1));
+    }
+
+    void refusesFilesThatAreNotCases()
+    {
+        QTemporaryDir directory;
+        const std::string text = writeText(directory, QStringLiteral("notes.cepheid"), std::string(5000, 'x'));
+        QVERIFY2(refusal(text).find("not a Cepheid case file") != std::string::npos, refusal(text).c_str());
+
+        const std::string empty = writeText(directory, QStringLiteral("empty.cepheid"), "");
+        QVERIFY2(refusal(empty).find("not a Cepheid case file") != std::string::npos, refusal(empty).c_str());
+
+        const std::string foreign = directory.filePath(QStringLiteral("foreign.db")).toStdString();
+        {
+            sql::Database database(foreign, false, true);
+            database.execute("CREATE TABLE bookmarks (url TEXT)");
+        }
+        QVERIFY2(refusal(foreign).find("another application") != std::string::npos, refusal(foreign).c_str());
+
+        const std::string newer = directory.filePath(QStringLiteral("newer.cepheid")).toStdString();
+        openCase(newer, CaseFile::Mode::Create);
+        {
+            sql::Database database(newer, false, false);
+            database.execute("PRAGMA user_version = 99");
+        }
+        QVERIFY2(refusal(newer).find("newer Cepheid") != std::string::npos, refusal(newer).c_str());
+
+        // A case cut in half: refused (damaged or not a database), never half-used.
+        const std::string cut = directory.filePath(QStringLiteral("cut.cepheid")).toStdString();
+        {
+            auto caseFile = openCase(cut, CaseFile::Mode::Create);
+            EventTable table;
+            std::string error;
+            std::string many;
+            for (int i = 0; i < 3000; ++i)
+                many += udmEventCamel("c" + std::to_string(i)) + "\n";
+            QVERIFY(caseFile->importFile(writeText(directory, QStringLiteral("m.ndjson"), many), table, error));
+        }
+        {
+            sql::Database database(cut, false, false);
+            database.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        QFile file(QString::fromStdString(cut));
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.resize(file.size() / 2));
+        file.close();
+        std::string error;
+        auto damaged = CaseFile::open(cut, CaseFile::Mode::ReadOnly, error);
+        if (damaged) { // the header survived: reading the events must fail cleanly instead
+            EventTable table;
+            QVERIFY_THROWS_EXCEPTION(sql::Error, damaged->loadEvents(table));
+        } else {
+            QVERIFY(!error.empty());
+        }
+        QVERIFY(refusal(directory.filePath(QStringLiteral("missing.cepheid")).toStdString()).find("no such case")
+            != std::string::npos);
+    }
+
+    void secondProcessCanReadWhileTheCaseIsOpen()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+        EventTable table;
+        std::string error;
+        QVERIFY(
+            caseFile->importFile(writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(12)), table, error));
+        QProcess reader;
+        reader.start(QStringLiteral(CEPHEID_CLI_PATH),
+            { QStringLiteral("case"), QStringLiteral("info"), QString::fromStdString(casePath) });
+        QVERIFY(reader.waitForFinished(60000));
+        QCOMPARE(reader.exitCode(), 0);
+        const QJsonObject info = QJsonDocument::fromJson(reader.readAllStandardOutput()).object();
+        QCOMPARE(info[u"events"].toInt(), 13);
+    }
+};
+
+QTEST_GUILESS_MAIN(CaseFileTest)
+#include "tst_casefile.moc"
