@@ -1,5 +1,6 @@
 #include "casefile.h"
 
+#include "rawchunks.h"
 #include "schema.h"
 #include "sha256.h"
 
@@ -8,28 +9,10 @@
 #include <cstring>
 #include <filesystem>
 #include <sys/stat.h>
-#include <zlib.h>
 
 namespace cepheid {
 
 namespace {
-
-// A raw record is stored compressed when that saves at least a quarter of it.
-std::vector<std::uint8_t> compressIfItPays(std::string_view text, bool& compressed)
-{
-    compressed = false;
-    std::vector<std::uint8_t> out(compressBound(static_cast<uLong>(text.size())));
-    uLongf size = static_cast<uLongf>(out.size());
-    if (text.size() >= 128
-        && compress2(out.data(), &size, reinterpret_cast<const Bytef*>(text.data()), static_cast<uLong>(text.size()), 6)
-            == Z_OK
-        && size * 4 <= text.size() * 3) {
-        out.resize(size);
-        compressed = true;
-        return out;
-    }
-    return { text.begin(), text.end() };
-}
 
 std::span<const std::uint8_t> idBytes(std::span<const StringId> ids)
 {
@@ -259,22 +242,12 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
 
         const std::size_t firstEvent = table.size();
         const std::size_t firstString = table.strings().size();
-        auto insertRaw = m_database->prepare(
-            "INSERT OR IGNORE INTO raw_records (source_id, byte_offset, line, compressed, content) VALUES (?1, ?2, ?3, "
-            "?4, ?5)");
+        RawChunkWriter rawRecords(*m_database, sourceId);
         auto insertReject
             = m_database->prepare("INSERT INTO rejects (source_id, line, reason, excerpt) VALUES (?1, ?2, ?3, ?4)");
         ImportOptions caseOptions = options;
-        caseOptions.onRawRecord = [&](std::uint32_t line, std::uint64_t offset, std::string_view text) {
-            bool compressed = false;
-            const auto content = compressIfItPays(text, compressed);
-            insertRaw.bind(1, sourceId)
-                .bind(2, asSigned(offset))
-                .bind(3, static_cast<std::int64_t>(line))
-                .bind(4, static_cast<std::int64_t>(compressed))
-                .bindBlob(5, content)
-                .execute();
-        };
+        caseOptions.onRawRecord
+            = [&](std::uint32_t, std::uint64_t offset, std::string_view text) { rawRecords.add(offset, text); };
         caseOptions.onReject = [&](const Reject& reject) {
             insertReject.bind(1, sourceId)
                 .bind(2, static_cast<std::int64_t>(reject.line))
@@ -285,6 +258,7 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
         auto summary = cepheid::importFile(path, static_cast<std::uint16_t>(sourceId), table, error, caseOptions);
         if (!summary)
             return std::nullopt; // the transaction rolls back
+        rawRecords.finish();
         if (summary->cancelled) {
             error = path + ": import cancelled; the case is unchanged";
             return std::nullopt;
@@ -355,28 +329,7 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
 
 std::optional<std::string> CaseFile::rawRecord(std::int64_t sourceId, std::uint64_t offset)
 {
-    auto statement
-        = m_database->prepare("SELECT compressed, content FROM raw_records WHERE source_id = ?1 AND byte_offset = ?2");
-    statement.bind(1, sourceId).bind(2, asSigned(offset));
-    if (!statement.step())
-        return std::nullopt;
-    const auto content = statement.blob(1);
-    if (statement.integer(0) == 0)
-        return std::string(content.begin(), content.end());
-    // Records are at most 64 MiB; grow the buffer until zlib fits.
-    for (uLongf capacity = static_cast<uLongf>(content.size() * 4 + 1024); capacity <= (128u << 20); capacity *= 2) {
-        std::string text(capacity, '\0');
-        uLongf size = capacity;
-        const int result = uncompress(
-            reinterpret_cast<Bytef*>(text.data()), &size, content.data(), static_cast<uLong>(content.size()));
-        if (result == Z_OK) {
-            text.resize(size);
-            return text;
-        }
-        if (result != Z_BUF_ERROR)
-            break;
-    }
-    return std::nullopt;
+    return readRawRecord(*m_database, sourceId, offset);
 }
 
 std::vector<Reject> CaseFile::rejects(std::int64_t sourceId)

@@ -7,6 +7,9 @@ namespace cepheid {
 namespace {
 
 // Version 1: imports. Strings are stored once, in pool order, so a case reopens to the same interned ids.
+// Raw records are kept in chunks of about 64 KiB: their texts back to back, compressed together (JSON records
+// share their keys, so a chunk compresses several times better than a record alone, and far faster), with an
+// index of (file offset, position in the chunk, length) per record.
 // Byte counts are NULL when the source has none (absent is not zero).
 constexpr const char* kVersion1 = R"sql(
 CREATE TABLE case_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -22,9 +25,10 @@ CREATE TABLE events (
     principal_ips BLOB, process_path INTEGER NOT NULL, process_id INTEGER NOT NULL,
     target_hostname INTEGER NOT NULL, target_ips BLOB, target_port INTEGER NOT NULL,
     bytes_sent INTEGER, bytes_received INTEGER, user_name INTEGER NOT NULL);
-CREATE TABLE raw_records (
-    source_id INTEGER NOT NULL REFERENCES sources(id), byte_offset INTEGER NOT NULL, line INTEGER NOT NULL,
-    compressed INTEGER NOT NULL, content BLOB NOT NULL, PRIMARY KEY (source_id, byte_offset)) WITHOUT ROWID;
+CREATE TABLE raw_chunks (
+    source_id INTEGER NOT NULL REFERENCES sources(id), first_offset INTEGER NOT NULL, last_offset INTEGER NOT NULL,
+    compressed INTEGER NOT NULL, record_index BLOB NOT NULL, content BLOB NOT NULL,
+    PRIMARY KEY (source_id, first_offset)) WITHOUT ROWID;
 CREATE TABLE rejects (
     source_id INTEGER NOT NULL REFERENCES sources(id), line INTEGER NOT NULL, reason TEXT NOT NULL, excerpt TEXT);
 )sql";

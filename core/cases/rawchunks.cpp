@@ -1,0 +1,112 @@
+#include "rawchunks.h"
+
+#include <algorithm>
+#include <cstring>
+#include <zlib.h>
+
+namespace cepheid {
+
+namespace {
+
+constexpr std::size_t kChunkBytes = 64 * 1024;
+constexpr int kCompressionLevel = 1; // the fast end: a chunk of JSON still shrinks several times
+
+struct StoredEntry
+{
+    std::uint64_t offset;
+    std::uint32_t position;
+    std::uint32_t length;
+};
+static_assert(sizeof(StoredEntry) == 16);
+
+} // namespace
+
+RawChunkWriter::RawChunkWriter(sql::Database& database, std::int64_t sourceId)
+    : m_insert(
+        database.prepare("INSERT INTO raw_chunks (source_id, first_offset, last_offset, compressed, record_index, "
+                         "content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
+    , m_sourceId(sourceId)
+{
+    m_content.reserve(kChunkBytes * 2);
+}
+
+void RawChunkWriter::add(std::uint64_t offset, std::string_view text)
+{
+    m_index.push_back(
+        { offset, static_cast<std::uint32_t>(m_content.size()), static_cast<std::uint32_t>(text.size()) });
+    m_content.append(text);
+    if (m_content.size() >= kChunkBytes)
+        flush();
+}
+
+void RawChunkWriter::finish()
+{
+    flush();
+}
+
+void RawChunkWriter::flush()
+{
+    if (m_index.empty())
+        return;
+    m_compressed.resize(compressBound(static_cast<uLong>(m_content.size())));
+    uLongf size = static_cast<uLongf>(m_compressed.size());
+    const bool compressed = compress2(m_compressed.data(), &size, reinterpret_cast<const Bytef*>(m_content.data()),
+                                static_cast<uLong>(m_content.size()), kCompressionLevel)
+            == Z_OK
+        && size * 10 <= m_content.size() * 9;
+    std::vector<StoredEntry> index(m_index.size());
+    for (std::size_t i = 0; i < m_index.size(); ++i)
+        index[i] = { m_index[i].offset, m_index[i].position, m_index[i].length };
+    const std::span<const std::uint8_t> indexBytes(
+        reinterpret_cast<const std::uint8_t*>(index.data()), index.size() * sizeof(StoredEntry));
+    const std::span<const std::uint8_t> content = compressed
+        ? std::span<const std::uint8_t>(m_compressed.data(), size)
+        : std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(m_content.data()), m_content.size());
+    m_insert.bind(1, m_sourceId)
+        .bind(2, static_cast<std::int64_t>(m_index.front().offset))
+        .bind(3, static_cast<std::int64_t>(m_index.back().offset))
+        .bind(4, static_cast<std::int64_t>(compressed))
+        .bindBlob(5, indexBytes)
+        .bindBlob(6, content)
+        .execute();
+    m_index.clear();
+    m_content.clear();
+}
+
+std::optional<std::string> readRawRecord(sql::Database& database, std::int64_t sourceId, std::uint64_t offset)
+{
+    auto statement = database.prepare("SELECT last_offset, compressed, record_index, content FROM raw_chunks WHERE "
+                                      "source_id = ?1 AND first_offset <= "
+                                      "?2 ORDER BY first_offset DESC LIMIT 1");
+    statement.bind(1, sourceId).bind(2, static_cast<std::int64_t>(offset));
+    if (!statement.step() || static_cast<std::uint64_t>(statement.integer(0)) < offset)
+        return std::nullopt;
+    const auto indexBytes = statement.blob(2);
+    std::vector<StoredEntry> index(indexBytes.size() / sizeof(StoredEntry));
+    std::memcpy(index.data(), indexBytes.data(), index.size() * sizeof(StoredEntry));
+    const auto entry
+        = std::find_if(index.begin(), index.end(), [&](const StoredEntry& e) { return e.offset == offset; });
+    if (entry == index.end())
+        return std::nullopt;
+    std::size_t contentSize = 0;
+    for (const StoredEntry& e : index)
+        contentSize = std::max<std::size_t>(contentSize, std::size_t(e.position) + e.length);
+    const auto stored = statement.blob(3);
+    std::string content;
+    if (statement.integer(1) == 0) {
+        content.assign(stored.begin(), stored.end());
+    } else {
+        content.resize(contentSize);
+        uLongf size = static_cast<uLongf>(contentSize);
+        if (uncompress(
+                reinterpret_cast<Bytef*>(content.data()), &size, stored.data(), static_cast<uLong>(stored.size()))
+                != Z_OK
+            || size != contentSize)
+            return std::nullopt;
+    }
+    if (std::size_t(entry->position) + entry->length > content.size())
+        return std::nullopt;
+    return content.substr(entry->position, entry->length);
+}
+
+} // namespace cepheid
