@@ -175,7 +175,8 @@ void CaseFile::loadEvents(EventTable& table)
     std::vector<StringId> principal, target;
     auto readIds = [&](std::span<const std::uint8_t> bytes, std::vector<StringId>& out) {
         out.resize(bytes.size() / sizeof(StringId));
-        std::memcpy(out.data(), bytes.data(), out.size() * sizeof(StringId));
+        if (!out.empty()) // an empty blob reads as a null pointer, which memcpy must not see
+            std::memcpy(out.data(), bytes.data(), out.size() * sizeof(StringId));
         for (StringId id : out)
             checkedId(id);
     };

@@ -83,6 +83,8 @@ std::optional<std::string> readRawRecord(sql::Database& database, std::int64_t s
         return std::nullopt;
     const auto indexBytes = statement.blob(2);
     std::vector<StoredEntry> index(indexBytes.size() / sizeof(StoredEntry));
+    if (index.empty())
+        return std::nullopt;
     std::memcpy(index.data(), indexBytes.data(), index.size() * sizeof(StoredEntry));
     const auto entry
         = std::find_if(index.begin(), index.end(), [&](const StoredEntry& e) { return e.offset == offset; });
