@@ -4,6 +4,7 @@
 #include "cases/schema.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "reports/scorereport.h"
 #include "util/jsonwriter.h"
 
 #include <cstdlib>
@@ -152,15 +153,7 @@ int runCaseInfo(const CaseInfoOptions& options)
         json.endObject();
         json.key("triaged").beginArray();
         for (const TriageState& state : triage)
-            json.beginObject()
-                .field("src_ip", state.sourceIp)
-                .field("dest_host", state.destination)
-                .field("proc_path", state.processPath)
-                .field("status", state.status)
-                .field("analyst", state.analyst)
-                .field("notes", state.notes)
-                .field("updated_at", state.updatedAt)
-                .endObject();
+            writeTriageState(json, state, true);
         json.endArray();
         json.endObject();
         out.push_back('\n');
@@ -193,15 +186,7 @@ int runCaseTriage(const CaseTriageOptions& options)
         const auto saved = caseFile->triage(state.sourceIp, state.destination, state.processPath);
         std::string out;
         JsonWriter json(out);
-        json.beginObject()
-            .field("src_ip", saved->sourceIp)
-            .field("dest_host", saved->destination)
-            .field("proc_path", saved->processPath)
-            .field("status", saved->status)
-            .field("analyst", saved->analyst)
-            .field("notes", saved->notes)
-            .field("updated_at", saved->updatedAt)
-            .endObject();
+        writeTriageState(json, *saved, true);
         out.push_back('\n');
         return printJson(out);
     } catch (const sql::Error& problem) {

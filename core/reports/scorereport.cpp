@@ -52,6 +52,20 @@ std::vector<std::string> unmetConditions(const WindowOutcome& window, const Rule
     return unmet;
 }
 
+void writeTriageState(JsonWriter& json, const TriageState& state, bool includeFlow)
+{
+    json.beginObject();
+    if (includeFlow)
+        json.field("src_ip", state.sourceIp)
+            .field("dest_host", state.destination)
+            .field("proc_path", state.processPath);
+    json.field("status", state.status)
+        .field("analyst", state.analyst)
+        .field("notes", state.notes)
+        .field("updated_at", state.updatedAt)
+        .endObject();
+}
+
 bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options)
 {
     if (options.listAll)
@@ -304,12 +318,7 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
             if (it == options.triage.end())
                 json.null();
             else
-                json.beginObject()
-                    .field("status", it->second.status)
-                    .field("analyst", it->second.analyst)
-                    .field("notes", it->second.notes)
-                    .field("updated_at", it->second.updatedAt)
-                    .endObject();
+                writeTriageState(json, it->second, false);
         }
         json.endObject();
     }

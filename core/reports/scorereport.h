@@ -29,6 +29,10 @@ struct ScoreReportOptions
 std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
     const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options);
 
+class JsonWriter;
+// A flow's triage state as a JSON object; includeFlow adds src_ip, dest_host and proc_path first.
+void writeTriageState(JsonWriter& json, const TriageState& state, bool includeFlow);
+
 // Whether a finding belongs in the default listing.
 bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options);
 
