@@ -1,0 +1,135 @@
+#include "mainwindow.h"
+#include "models/findingsfilter.h"
+#include "models/findingsmodel.h"
+#include "views/flowdetail.h"
+
+#include <QAbstractItemModelTester>
+#include <QBarSeries>
+#include <QChart>
+#include <QChartView>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cepheid;
+using namespace cepheid::ui;
+
+namespace {
+
+constexpr int kTimeoutMs = 120000;
+
+int rowOfDestination(const MainWindow& window, const QString& destination)
+{
+    FindingsFilter* filter = window.findingsFilter();
+    for (int row = 0; row < filter->rowCount(); ++row)
+        if (filter->index(row, FindingsModel::Destination).data().toString() == destination)
+            return row;
+    return -1;
+}
+
+} // namespace
+
+class WorkbenchTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void importsTheSampleAndExplainsAFinding()
+    {
+        MainWindow window;
+        QAbstractItemModelTester modelTester(
+            window.findingsModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester filterTester(
+            window.findingsFilter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        window.show();
+        QVERIFY(!MainWindow::samplePath().isEmpty());
+        window.importFiles({ MainWindow::samplePath() }); // what File > Open the Bundled Sample does
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+
+        // Sorted by score: the first row is a beacon.
+        QCOMPARE(window.findingsFilter()->index(0, FindingsModel::Verdict).data().toString(), QStringLiteral("beacon"));
+
+        // The atomic-test burst: a beacon the rule misses.
+        const int row = rowOfDestination(window, QStringLiteral("c2-0.atomic-test.workers.dev"));
+        QVERIFY(row >= 0);
+        window.findingsView()->selectRow(row);
+        FlowDetail* detail = window.flowDetail();
+        const QString why = detail->whyHtml();
+        QVERIFY2(why.contains(QStringLiteral("Beacon score")) && why.contains(QStringLiteral("does not fire")),
+            qPrintable(why.left(300)));
+        QVERIFY(why.contains(QStringLiteral("hour_buckets")));
+
+        // Interval histogram with bars.
+        const auto series = detail->chartView()->chart()->series();
+        QCOMPARE(series.size(), 1);
+        QVERIFY(static_cast<QBarSeries*>(series.front())->count() == 1);
+
+        // Events and the original record.
+        QCOMPARE(detail->eventsView()->model()->rowCount(), 15);
+        detail->tabs()->setCurrentIndex(FlowDetail::EventsTab);
+        detail->eventsView()->selectRow(0);
+        QTRY_VERIFY(detail->rawRecordText().contains(QStringLiteral("c2-0.atomic-test.workers.dev")));
+        QVERIFY(detail->rawRecordText().contains(QStringLiteral("\"metadata\"")));
+    }
+
+    void quickFiltersNarrowTheTable()
+    {
+        MainWindow window;
+        window.show();
+        window.importFiles({ MainWindow::samplePath() });
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+        FindingsFilter* filter = window.findingsFilter();
+        const auto summary = window.session()->snapshot()->analysis.summary;
+        filter->setRuleFiredOnly(true);
+        QCOMPARE(filter->rowCount(), int(summary.flowsFiring));
+        filter->setRuleFiredOnly(false);
+        filter->setMinimumVerdict(static_cast<int>(Verdict::Beacon));
+        QCOMPARE(filter->rowCount(), int(summary.verdicts[static_cast<int>(Verdict::Beacon)]));
+        filter->setMinimumVerdict(0);
+        filter->setDisagreementOnly(true);
+        QVERIFY(filter->rowCount() > 0);
+        for (int row = 0; row < filter->rowCount(); ++row)
+            QVERIFY(filter->index(row, 0).data(FindingsModel::DisagreeRole).toBool());
+        filter->setDisagreementOnly(false);
+        filter->setText(QStringLiteral("contoso"));
+        QCOMPARE(filter->rowCount(), 12);
+    }
+
+    void cancelledImportLeavesNoPartialState()
+    {
+        QTemporaryDir directory;
+        MainWindow window;
+        window.show();
+        window.importFiles({ MainWindow::samplePath() });
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        const std::size_t before = window.session()->snapshot()->events.size();
+
+        // A large export, cancelled as soon as its import starts.
+        const QString big = directory.filePath(QStringLiteral("big.ndjson"));
+        {
+            QFile file(big);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 150000; ++i)
+                file.write(QByteArrayLiteral("{\"metadata\":{\"id\":\"big") + QByteArray::number(i)
+                    + QByteArrayLiteral("\",\"eventTimestamp\":\"2025-03-04T10:00:00Z\",\"eventType\":"
+                                        "\"NETWORK_CONNECTION\"},\"target\":{\"hostname\":\"x.workers.dev\"}}\n"));
+        }
+        QSignalSpy busy(window.session(), &CaseSession::busyChanged);
+        window.importFiles({ big });
+        QVERIFY(window.session()->isBusy());
+        window.session()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        QCOMPARE(window.session()->snapshot()->events.size(), before);
+        QCOMPARE(window.session()->snapshot()->sources.size(), std::size_t(1));
+    }
+};
+
+QTEST_MAIN(WorkbenchTest)
+#include "tst_workbench.moc"

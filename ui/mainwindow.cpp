@@ -1,0 +1,457 @@
+#include "mainwindow.h"
+
+#include "models/findingsfilter.h"
+#include "models/findingsmodel.h"
+#include "views/flowdetail.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace cepheid::ui {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const QString kCaseSuffix = QStringLiteral("cepheid");
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_session(new CaseSession(this))
+    , m_model(new FindingsModel(this))
+    , m_filter(new FindingsFilter(this))
+    , m_pages(new QStackedWidget(this))
+    , m_progress(new QProgressBar(this))
+    , m_progressText(new QLabel(this))
+    , m_rejects(new QPushButton(this))
+    , m_progressDelay(new QTimer(this))
+{
+    setWindowTitle(tr("Cepheid"));
+    setAcceptDrops(true);
+    m_filter->setSourceModel(m_model);
+    m_pages->addWidget(createEmptyState());
+    m_pages->addWidget(createWorkbench());
+    setCentralWidget(m_pages);
+    createActions();
+
+    m_progress->setMaximumWidth(220);
+    m_progress->hide();
+    m_progressText->hide();
+    m_rejects->setFlat(true);
+    m_rejects->hide();
+    statusBar()->addPermanentWidget(m_progressText);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_rejects);
+    connect(m_rejects, &QPushButton::clicked, this, &MainWindow::showRejects);
+    // Progress appears only for work that takes a while: quick jobs never flash a bar.
+    m_progressDelay->setSingleShot(true);
+    m_progressDelay->setInterval(500);
+    connect(m_progressDelay, &QTimer::timeout, this, [this] {
+        m_progress->show();
+        m_progressText->show();
+    });
+
+    connect(m_session, &CaseSession::busyChanged, this, &MainWindow::setBusy);
+    connect(m_session, &CaseSession::progress, this, &MainWindow::showProgress);
+    connect(m_session, &CaseSession::snapshotReady, this, &MainWindow::showSnapshot);
+    connect(m_session, &CaseSession::failed, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 15000);
+        if (isVisible())
+            QMessageBox::warning(this, tr("Cepheid"), message);
+    });
+    connect(
+        m_session, &CaseSession::message, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    updateRecentMenu();
+}
+
+MainWindow::~MainWindow() = default;
+
+QString MainWindow::samplePath()
+{
+    const QStringList candidates { QStringLiteral(CEPHEID_SOURCE_SAMPLE),
+        QCoreApplication::applicationDirPath()
+            + QStringLiteral("/../share/cepheid/samples/chronicle-udm-sample.ndjson.gz") };
+    for (const QString& candidate : candidates)
+        if (QFileInfo::exists(candidate))
+            return QFileInfo(candidate).canonicalFilePath();
+    return {};
+}
+
+QWidget* MainWindow::createEmptyState()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    auto* text = new QLabel(
+        tr("<h2>Cepheid</h2><p>Hunt command-and-control beacons over serverless infrastructure.</p>"
+           "<p>Open a case (<b>Ctrl+O</b>), or import Chronicle UDM JSON exports (<b>Ctrl+I</b>) — or drop files "
+           "here.</p><p>New here? Open the bundled sample: two days of traffic with implants the seed rule misses "
+           "and fleet agents it over-reports.</p>"),
+        page);
+    text->setAlignment(Qt::AlignCenter);
+    text->setWordWrap(true);
+    auto* sample = new QPushButton(tr("Open the bundled sample"), page);
+    sample->setEnabled(!samplePath().isEmpty());
+    connect(sample, &QPushButton::clicked, this, [this] { importFiles({ samplePath() }); });
+    layout->addStretch();
+    layout->addWidget(text);
+    layout->addWidget(sample, 0, Qt::AlignCenter);
+    layout->addStretch();
+    return page;
+}
+
+QWidget* MainWindow::createWorkbench()
+{
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    auto* left = new QWidget(splitter);
+    auto* layout = new QVBoxLayout(left);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* filters = new QHBoxLayout();
+    m_search = new QLineEdit(left);
+    m_search->setPlaceholderText(tr("Filter host, destination, process… (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_verdict = new QComboBox(left);
+    m_verdict->addItem(tr("All verdicts"), 0);
+    m_verdict->addItem(tr("Possible or more"), static_cast<int>(Verdict::Possible));
+    m_verdict->addItem(tr("Likely or more"), static_cast<int>(Verdict::Likely));
+    m_verdict->addItem(tr("Beacon"), static_cast<int>(Verdict::Beacon));
+    m_triage = new QComboBox(left);
+    m_triage->addItem(tr("Any triage"), QString());
+    for (const char* status : { "new", "investigating", "benign", "malicious", "false-positive" })
+        m_triage->addItem(QString::fromLatin1(status), QString::fromLatin1(status));
+    m_fired = new QCheckBox(tr("Rule fires"), left);
+    m_disagree = new QCheckBox(tr("Rule and score disagree"), left);
+    filters->addWidget(m_search, 1);
+    filters->addWidget(m_verdict);
+    filters->addWidget(m_triage);
+    filters->addWidget(m_fired);
+    filters->addWidget(m_disagree);
+    layout->addLayout(filters);
+    m_table = new QTableView(left);
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(FindingsModel::Score, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->setWordWrap(false);
+    m_table->setTextElideMode(Qt::ElideMiddle);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    const int character = m_table->fontMetrics().averageCharWidth();
+    for (const auto& [column, characters] : { std::pair { FindingsModel::Verdict, 8 },
+             std::pair { FindingsModel::Score, 6 }, std::pair { FindingsModel::Rule, 10 },
+             std::pair { FindingsModel::Host, 30 }, std::pair { FindingsModel::Destination, 36 },
+             std::pair { FindingsModel::Process, 16 }, std::pair { FindingsModel::Events, 7 },
+             std::pair { FindingsModel::Period, 8 }, std::pair { FindingsModel::Jitter, 7 },
+             std::pair { FindingsModel::FirstSeen, 19 }, std::pair { FindingsModel::LastSeen, 19 } })
+        m_table->setColumnWidth(column, (characters + 2) * character);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(m_table, 1);
+    m_summary = new QLabel(left);
+    layout->addWidget(m_summary);
+    m_detail = new FlowDetail([this](EventIndex event) { return m_session->rawRecord(event); }, splitter);
+    splitter->addWidget(left);
+    splitter->addWidget(m_detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({ 900, 600 });
+
+    connect(m_search, &QLineEdit::textChanged, m_filter, &FindingsFilter::setText);
+    connect(m_verdict, &QComboBox::currentIndexChanged, this,
+        [this] { m_filter->setMinimumVerdict(m_verdict->currentData().toInt()); });
+    connect(m_triage, &QComboBox::currentIndexChanged, this,
+        [this] { m_filter->setTriageStatus(m_triage->currentData().toString()); });
+    connect(m_fired, &QCheckBox::toggled, m_filter, &FindingsFilter::setRuleFiredOnly);
+    connect(m_disagree, &QCheckBox::toggled, m_filter, &FindingsFilter::setDisagreementOnly);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedFinding);
+    return splitter;
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* create = file->addAction(tr("&New Case…"), this, [this] {
+        const QString path
+            = QFileDialog::getSaveFileName(this, tr("New case"), QDir::homePath(), tr("Cepheid cases (*.cepheid)"));
+        if (!path.isEmpty())
+            openCase(path.endsWith(u'.' + kCaseSuffix) ? path : path + u'.' + kCaseSuffix, true);
+    });
+    create->setShortcut(QKeySequence::New);
+    QAction* open = file->addAction(tr("&Open Case…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open case"), QDir::homePath(), tr("Cepheid cases (*.cepheid);;All files (*)"));
+        if (!path.isEmpty())
+            openCase(path);
+    });
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_importAction = file->addAction(tr("&Import Exports…"), this, [this] {
+        const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import exports"), QDir::homePath(),
+            tr("Chronicle UDM JSON (*.json *.ndjson *.jsonl *.gz);;All files (*)"));
+        if (!paths.isEmpty())
+            importFiles(paths);
+    });
+    m_importAction->setShortcut(QKeySequence(tr("Ctrl+I")));
+    file->addAction(tr("Open the Bundled &Sample"), this, [this] { importFiles({ samplePath() }); });
+    file->addSeparator();
+    m_cancelAction = file->addAction(tr("&Cancel Import"), m_session, &CaseSession::cancel);
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setEnabled(false);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QAction* find = view->addAction(tr("&Filter Findings"), this, [this] {
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    for (int tab = FlowDetail::WhyTab; tab <= FlowDetail::EventsTab; ++tab) {
+        QAction* action = view->addAction(
+            m_detail->tabs()->tabText(tab).remove(u'&'), this, [this, tab] { m_detail->tabs()->setCurrentIndex(tab); });
+        action->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + tab)));
+    }
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Cepheid"), this, [this] {
+        QMessageBox::about(this, tr("About Cepheid"),
+            tr("<p><b>Cepheid %1</b></p><p>Reproduces the Chronicle rule "
+               "t1584_007_serverless_c2_beaconing on exported events and scores beacons over "
+               "serverless infrastructure.</p>")
+                .arg(QCoreApplication::applicationVersion()));
+    });
+
+    QToolBar* tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->addAction(open);
+    tools->addAction(m_importAction);
+    tools->addAction(m_cancelAction);
+}
+
+QString MainWindow::temporaryCasePath() const
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    QDir().mkpath(folder);
+    return folder + QStringLiteral("/untitled-")
+        + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")) + u'.' + kCaseSuffix;
+}
+
+void MainWindow::openCase(const QString& path, bool create)
+{
+    m_session->openCase(path, create);
+    rememberRecent(path);
+}
+
+void MainWindow::importFiles(const QStringList& paths)
+{
+    if (paths.isEmpty() || (paths.size() == 1 && paths.front().isEmpty()))
+        return;
+    if (m_session->casePath().isEmpty()) {
+        // No case yet: the exports go into a new case, saved where Cepheid keeps its data.
+        m_pendingImports = paths;
+        openCase(temporaryCasePath(), true);
+        return;
+    }
+    m_session->importFiles(paths);
+}
+
+void MainWindow::openPaths(const QStringList& paths)
+{
+    QStringList exports;
+    for (const QString& path : paths) {
+        if (path.endsWith(u'.' + kCaseSuffix))
+            openCase(path);
+        else
+            exports << path;
+    }
+    if (!exports.isEmpty()) {
+        if (m_session->isBusy())
+            m_pendingImports += exports;
+        else
+            importFiles(exports);
+    }
+}
+
+void MainWindow::showSnapshot(SnapshotPtr snapshot)
+{
+    const QModelIndex current = m_table->currentIndex();
+    const int previousRow = current.isValid() ? m_filter->mapToSource(current).row() : -1;
+    m_model->setSnapshot(snapshot);
+    m_pages->setCurrentIndex(1);
+    setWindowTitle(tr("%1 — Cepheid").arg(QFileInfo(m_session->casePath()).fileName()));
+    const AnalysisSummary& summary = snapshot->analysis.summary;
+    m_summary->setText(
+        tr("%1 events · %2 flows considered · rule fires on %3 · score: %4 beacon, %5 likely, %6 possible")
+            .arg(snapshot->events.size())
+            .arg(summary.flowsConsidered)
+            .arg(summary.flowsFiring)
+            .arg(summary.verdicts[static_cast<int>(Verdict::Beacon)])
+            .arg(summary.verdicts[static_cast<int>(Verdict::Likely)])
+            .arg(summary.verdicts[static_cast<int>(Verdict::Possible)]));
+    std::uint64_t rejected = 0;
+    for (const CaseSource& source : snapshot->sources)
+        rejected += source.eventsRejected;
+    m_rejects->setText(tr("%1 records rejected…").arg(rejected));
+    m_rejects->setVisible(rejected > 0);
+    if (previousRow >= 0 && previousRow < m_model->rowCount())
+        m_table->selectRow(m_filter->mapFromSource(m_model->index(previousRow, 0)).row());
+    else if (m_filter->rowCount() > 0)
+        m_table->selectRow(0);
+    showSelectedFinding();
+}
+
+void MainWindow::showSelectedFinding()
+{
+    const QModelIndex current = m_table->currentIndex();
+    m_detail->setFinding(
+        m_model->snapshot(), current.isValid() ? m_model->finding(m_filter->mapToSource(current)) : nullptr);
+}
+
+void MainWindow::setBusy(bool busy)
+{
+    m_importAction->setEnabled(!busy);
+    m_cancelAction->setEnabled(busy);
+    if (busy) {
+        m_jobClock.start();
+        m_progress->setRange(0, 0);
+        m_progressText->clear();
+        m_progressDelay->start();
+        return;
+    }
+    m_progressDelay->stop();
+    m_progress->hide();
+    m_progressText->hide();
+    if (!m_pendingImports.isEmpty() && !m_session->casePath().isEmpty()) {
+        const QStringList pending = std::exchange(m_pendingImports, {});
+        QTimer::singleShot(0, this, [this, pending] { importFiles(pending); });
+    }
+}
+
+void MainWindow::showProgress(qint64 done, qint64 total, qint64 events, int file, int files)
+{
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(total > 0 ? static_cast<int>(done * 1000 / total) : 0);
+    const double seconds = std::max(0.001, m_jobClock.elapsed() / 1000.0);
+    const double fraction = total > 0 ? double(done) / double(total) : 0;
+    const QString eta
+        = fraction > 0.02 ? tr(", about %1 s left").arg(qRound(seconds * (1 - fraction) / fraction)) : QString();
+    m_progressText->setText(tr("Importing file %1 of %2: %3 events/s%4")
+                                .arg(file + 1)
+                                .arg(files)
+                                .arg(qRound(double(events) / seconds))
+                                .arg(eta));
+}
+
+void MainWindow::showRejects()
+{
+    const SnapshotPtr snapshot = m_model->snapshot();
+    if (!snapshot)
+        return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Rejected records"));
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* table = new QTableWidget(&dialog);
+    table->setColumnCount(4);
+    table->setHorizontalHeaderLabels({ tr("File"), tr("Line"), tr("Reason"), tr("Record starts with") });
+    for (const CaseSource& source : snapshot->sources) {
+        for (const Reject& reject : m_session->rejects(source.id)) {
+            const int row = table->rowCount();
+            table->insertRow(row);
+            table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(source.path)));
+            table->setItem(row, 1, new QTableWidgetItem(QString::number(reject.line)));
+            table->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(reject.reason)));
+            table->setItem(row, 3, new QTableWidgetItem(QString::fromStdString(reject.excerpt)));
+        }
+    }
+    table->horizontalHeader()->setStretchLastSection(true);
+    layout->addWidget(table);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(900, 400);
+    dialog.exec();
+}
+
+void MainWindow::rememberRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentCases")).toStringList();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(absolute);
+    recent.prepend(absolute);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("recentCases"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentCases")).toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openCase(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    openPaths(paths);
+    event->acceptProposedAction();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_session->cancel();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+} // namespace cepheid::ui

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "session/casesession.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+class QTimer;
+
+namespace cepheid::ui {
+
+class FindingsFilter;
+class FindingsModel;
+class FlowDetail;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // The paths the menu, drag and drop and the command line all take.
+    void openCase(const QString& path, bool create = false);
+    void importFiles(const QStringList& paths);
+    void openPaths(const QStringList& paths); // cases open, anything else is imported
+
+    CaseSession* session() const { return m_session; }
+    FindingsModel* findingsModel() const { return m_model; }
+    FindingsFilter* findingsFilter() const { return m_filter; }
+    QTableView* findingsView() const { return m_table; }
+    FlowDetail* flowDetail() const { return m_detail; }
+    static QString samplePath();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    QWidget* createEmptyState();
+    QWidget* createWorkbench();
+    void showSnapshot(SnapshotPtr snapshot);
+    void showSelectedFinding();
+    void setBusy(bool busy);
+    void showProgress(qint64 done, qint64 total, qint64 events, int file, int files);
+    void showRejects();
+    void rememberRecent(const QString& path);
+    void updateRecentMenu();
+    QString temporaryCasePath() const;
+
+    CaseSession* m_session;
+    FindingsModel* m_model;
+    FindingsFilter* m_filter;
+    QStackedWidget* m_pages;
+    QTableView* m_table = nullptr;
+    FlowDetail* m_detail = nullptr;
+    QLineEdit* m_search = nullptr;
+    QComboBox* m_verdict = nullptr;
+    QComboBox* m_triage = nullptr;
+    QCheckBox* m_fired = nullptr;
+    QCheckBox* m_disagree = nullptr;
+    QLabel* m_summary = nullptr;
+    QProgressBar* m_progress;
+    QLabel* m_progressText;
+    QPushButton* m_rejects;
+    QTimer* m_progressDelay;
+    QElapsedTimer m_jobClock;
+    QMenu* m_recentMenu = nullptr;
+    QAction* m_importAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QStringList m_pendingImports; // imports waiting for the case that is being created
+};
+
+} // namespace cepheid::ui

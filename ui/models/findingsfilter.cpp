@@ -1,0 +1,59 @@
+#include "findingsfilter.h"
+
+#include "findingsmodel.h"
+
+namespace cepheid::ui {
+
+FindingsFilter::FindingsFilter(QObject* parent)
+    : QSortFilterProxyModel(parent)
+{
+    setSortRole(FindingsModel::SortRole);
+    setDynamicSortFilter(true);
+}
+
+void FindingsFilter::setText(const QString& text)
+{
+    m_text = text.trimmed();
+    invalidateRowsFilter();
+}
+
+void FindingsFilter::setMinimumVerdict(int verdict)
+{
+    m_minimumVerdict = verdict;
+    invalidateRowsFilter();
+}
+
+void FindingsFilter::setRuleFiredOnly(bool only)
+{
+    m_ruleFiredOnly = only;
+    invalidateRowsFilter();
+}
+
+void FindingsFilter::setDisagreementOnly(bool only)
+{
+    m_disagreementOnly = only;
+    invalidateRowsFilter();
+}
+
+void FindingsFilter::setTriageStatus(const QString& status)
+{
+    m_triageStatus = status;
+    invalidateRowsFilter();
+}
+
+bool FindingsFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (index.data(FindingsModel::VerdictRole).toInt() < m_minimumVerdict)
+        return false;
+    if (m_ruleFiredOnly && !index.data(FindingsModel::FiresRole).toBool())
+        return false;
+    if (m_disagreementOnly && !index.data(FindingsModel::DisagreeRole).toBool())
+        return false;
+    if (!m_triageStatus.isEmpty() && index.data(FindingsModel::TriageRole).toString() != m_triageStatus)
+        return false;
+    return m_text.isEmpty()
+        || index.data(FindingsModel::SearchTextRole).toString().contains(m_text, Qt::CaseInsensitive);
+}
+
+} // namespace cepheid::ui

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QSortFilterProxyModel>
+
+namespace cepheid::ui {
+
+// Text filter and the quick filters of the findings table. Sorting uses FindingsModel::SortRole.
+class FindingsFilter : public QSortFilterProxyModel
+{
+    Q_OBJECT
+
+public:
+    explicit FindingsFilter(QObject* parent = nullptr);
+
+    void setText(const QString& text);
+    void setMinimumVerdict(int verdict); // 0 = all
+    void setRuleFiredOnly(bool only);
+    void setDisagreementOnly(bool only);
+    void setTriageStatus(const QString& status); // empty = all
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+private:
+    QString m_text;
+    int m_minimumVerdict = 0;
+    bool m_ruleFiredOnly = false;
+    bool m_disagreementOnly = false;
+    QString m_triageStatus;
+};
+
+} // namespace cepheid::ui

@@ -1,0 +1,201 @@
+#include "findingsmodel.h"
+
+#include <QDateTime>
+
+namespace cepheid::ui {
+
+namespace {
+
+QString text(std::string_view view)
+{
+    return QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
+}
+
+QString fileName(std::string_view path)
+{
+    const auto slash = path.find_last_of("\\/");
+    return text(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+QString dateTime(TimestampUs time)
+{
+    return QDateTime::fromMSecsSinceEpoch(time / 1000, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+} // namespace
+
+FindingsModel::FindingsModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{ }
+
+void FindingsModel::setSnapshot(SnapshotPtr snapshot)
+{
+    beginResetModel();
+    m_snapshot = std::move(snapshot);
+    endResetModel();
+}
+
+const Finding* FindingsModel::finding(const QModelIndex& index) const
+{
+    if (!m_snapshot || !index.isValid() || index.row() >= rowCount())
+        return nullptr;
+    return &m_snapshot->analysis.findings[static_cast<std::size_t>(index.row())];
+}
+
+int FindingsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() || !m_snapshot ? 0 : static_cast<int>(m_snapshot->analysis.findings.size());
+}
+
+int FindingsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString FindingsModel::formatDuration(double seconds)
+{
+    if (seconds <= 0)
+        return QStringLiteral("—");
+    if (seconds < 120)
+        return QString::number(seconds, 'f', seconds < 10 ? 1 : 0) + QStringLiteral(" s");
+    if (seconds < 7200)
+        return QString::number(seconds / 60, 'f', 1) + QStringLiteral(" min");
+    return QString::number(seconds / 3600, 'f', 1) + QStringLiteral(" h");
+}
+
+QString FindingsModel::triageStatus(const Finding& finding) const
+{
+    const FlowKey& key = m_snapshot->flows.flow(finding.flowIndex).key;
+    const auto it = m_snapshot->triage.find({ std::string(m_snapshot->events.text(key.sourceIp)),
+        std::string(m_snapshot->events.text(key.destination)), std::string(m_snapshot->events.text(key.processPath)) });
+    return it == m_snapshot->triage.end() ? QStringLiteral("new") : QString::fromStdString(it->second.status);
+}
+
+QVariant FindingsModel::data(const QModelIndex& index, int role) const
+{
+    const Finding* f = finding(index);
+    if (!f)
+        return {};
+    const EventTable& events = m_snapshot->events;
+    const FlowKey& key = m_snapshot->flows.flow(f->flowIndex).key;
+    const BeaconScore& beacon = f->beacon;
+    const cepheid::Verdict alert = m_snapshot->profile.score.alertVerdict;
+    switch (role) {
+    case FindingRole:
+        return index.row();
+    case VerdictRole:
+        return static_cast<int>(beacon.verdict);
+    case FiresRole:
+        return f->rule.fires;
+    case DisagreeRole:
+        return f->rule.fires != (beacon.verdict >= alert);
+    case PlatformRole:
+        return QString::fromStdString(f->platform);
+    case TriageRole:
+        return triageStatus(*f);
+    case SearchTextRole: {
+        QString hosts;
+        for (std::string_view host : f->hostnames)
+            hosts += text(host) + u' ';
+        return QString(hosts + text(events.text(key.sourceIp)) + u' ' + text(events.text(key.destination)) + u' '
+            + text(events.text(key.processPath)) + u' ' + QString::fromStdString(f->platform));
+    }
+    default:
+        break;
+    }
+
+    const int column = index.column();
+    if (role == SortRole) {
+        switch (column) {
+        case Verdict:
+        case Score:
+            return beacon.score;
+        case Rule:
+            return f->rule.fires ? 1 : 0;
+        case Host:
+            return text(events.text(key.sourceIp));
+        case Destination:
+            return text(events.text(key.destination));
+        case Process:
+            return fileName(events.text(key.processPath)).toLower();
+        case Events:
+            return f->events;
+        case Period:
+            return beacon.period.found ? beacon.period.periodSeconds : -1.0;
+        case Jitter:
+            return beacon.period.found ? beacon.period.singleBeatCv : -1.0;
+        case FirstSeen:
+            return qint64(f->firstSeen);
+        case LastSeen:
+            return qint64(f->lastSeen);
+        case Triage:
+            return triageStatus(*f);
+        }
+        return {};
+    }
+    if (role == Qt::DisplayRole) {
+        switch (column) {
+        case Verdict:
+            return text(verdictName(beacon.verdict));
+        case Score:
+            return QString::number(beacon.score, 'f', 1);
+        case Rule:
+            return f->rule.fires ? tr("fires") : (f->rule.eligibleEvents == 0 ? tr("cannot fire") : tr("—"));
+        case Host:
+            return f->hostnames.empty()
+                ? text(events.text(key.sourceIp))
+                : text(f->hostnames.front()) + QStringLiteral(" (") + text(events.text(key.sourceIp)) + u')';
+        case Destination:
+            return text(events.text(key.destination));
+        case Process:
+            return key.processPath == kEmptyString ? tr("(no process)") : fileName(events.text(key.processPath));
+        case Events:
+            return f->events;
+        case Period:
+            return beacon.period.found ? formatDuration(beacon.period.periodSeconds) : QStringLiteral("—");
+        case Jitter:
+            return beacon.period.found ? QString::number(beacon.period.singleBeatCv, 'f', 3) : QStringLiteral("—");
+        case FirstSeen:
+            return dateTime(f->firstSeen);
+        case LastSeen:
+            return dateTime(f->lastSeen);
+        case Triage:
+            return triageStatus(*f);
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (column) {
+        case Process:
+            return text(events.text(key.processPath));
+        case Destination:
+            return f->platform.empty() ? tr("matched by the rule's regex only") : QString::fromStdString(f->platform);
+        case Jitter:
+            return tr("Jitter coefficient of single-beat gaps (stddev / mean). All gaps, nights and missed beats "
+                      "included: %1")
+                .arg(beacon.intervals.jitterCv, 0, 'f', 3);
+        case Host:
+            return text(events.text(key.sourceIp));
+        case Rule:
+            return f->rule.fires ? tr("%1 detection(s)").arg(f->rule.detections.size())
+                                 : tr("%1 of %2 events eligible").arg(f->rule.eligibleEvents).arg(f->events);
+        default:
+            break;
+        }
+    }
+    if (role == Qt::TextAlignmentRole && (column == Score || column == Events || column == Period || column == Jitter))
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char* const names[ColumnCount]
+        = { QT_TR_NOOP("Verdict"), QT_TR_NOOP("Score"), QT_TR_NOOP("Rule"), QT_TR_NOOP("Host"),
+              QT_TR_NOOP("Destination"), QT_TR_NOOP("Process"), QT_TR_NOOP("Events"), QT_TR_NOOP("Period"),
+              QT_TR_NOOP("Jitter CV"), QT_TR_NOOP("First seen"), QT_TR_NOOP("Last seen"), QT_TR_NOOP("Triage") };
+    return tr(names[section]);
+}
+
+} // namespace cepheid::ui

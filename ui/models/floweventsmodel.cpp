@@ -1,0 +1,90 @@
+#include "floweventsmodel.h"
+
+#include <QDateTime>
+
+namespace cepheid::ui {
+
+FlowEventsModel::FlowEventsModel(QObject* parent)
+    : QAbstractTableModel(parent)
+{ }
+
+void FlowEventsModel::setFlow(SnapshotPtr snapshot, const Finding* finding)
+{
+    beginResetModel();
+    m_snapshot = std::move(snapshot);
+    m_events.clear();
+    if (m_snapshot && finding)
+        for (EventIndex event : m_snapshot->flows.events(m_snapshot->flows.flow(finding->flowIndex)))
+            if (m_events.empty() || m_events.back() != event)
+                m_events.push_back(event);
+    endResetModel();
+}
+
+int FlowEventsModel::rowOf(EventIndex event) const
+{
+    const auto it = std::find(m_events.begin(), m_events.end(), event);
+    return it == m_events.end() ? -1 : static_cast<int>(it - m_events.begin());
+}
+
+int FlowEventsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_events.size());
+}
+
+int FlowEventsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
+{
+    if (!m_snapshot || !index.isValid() || index.row() >= rowCount())
+        return {};
+    const EventIndex event = m_events[static_cast<std::size_t>(index.row())];
+    if (role == EventRole)
+        return qulonglong(event);
+    if (role != Qt::DisplayRole)
+        return {};
+    const EventTable& events = m_snapshot->events;
+    auto text
+        = [&](StringId id) { return QString::fromUtf8(events.text(id).data(), qsizetype(events.text(id).size())); };
+    switch (index.column()) {
+    case Time:
+        return QString::fromStdString(formatRfc3339(events.timestamp(event)));
+    case SourceIp: {
+        QStringList ips;
+        for (StringId ip : events.principalIps(event))
+            ips << text(ip);
+        return ips.join(QStringLiteral(", "));
+    }
+    case Destination:
+        return text(events.destination(event));
+    case Port:
+        return events.targetPort(event);
+    case Sent:
+        return events.bytesSentKnown(event) ? QVariant(qulonglong(events.bytesSent(event))) : QVariant(tr("—"));
+    case Received:
+        return events.bytesReceivedKnown(event) ? QVariant(qulonglong(events.bytesReceived(event))) : QVariant(tr("—"));
+    case Type:
+        return text(events.eventType(event));
+    case Direction:
+        return QString::fromUtf8(directionName(events.direction(event)).data());
+    case Origin: {
+        const SourceReference source = events.source(event);
+        return tr("source %1, line %2").arg(source.fileIndex).arg(source.line);
+    }
+    }
+    return {};
+}
+
+QVariant FlowEventsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char* const names[ColumnCount] = { QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Principal IP"),
+        QT_TR_NOOP("Destination"), QT_TR_NOOP("Port"), QT_TR_NOOP("Sent"), QT_TR_NOOP("Received"),
+        QT_TR_NOOP("Event type"), QT_TR_NOOP("Direction"), QT_TR_NOOP("Origin") };
+    return tr(names[section]);
+}
+
+} // namespace cepheid::ui

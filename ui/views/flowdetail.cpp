@@ -1,0 +1,241 @@
+#include "flowdetail.h"
+
+#include "models/findingsmodel.h"
+#include "models/floweventsmodel.h"
+#include "reports/scorereport.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QChartView>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+namespace cepheid::ui {
+
+namespace {
+
+QString escaped(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())).toHtmlEscaped();
+}
+
+QString mark(bool ok)
+{
+    return ok ? QStringLiteral("✓") : QStringLiteral("✗");
+}
+
+} // namespace
+
+FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
+    : QWidget(parent)
+    , m_rawRecord(std::move(rawRecord))
+    , m_tabs(new QTabWidget(this))
+    , m_why(new QTextBrowser(this))
+    , m_chart(new QChartView(this))
+    , m_events(new QTableView(this))
+    , m_raw(new QPlainTextEdit(this))
+    , m_eventsModel(new FlowEventsModel(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_tabs);
+    m_why->setOpenLinks(false);
+    m_tabs->addTab(m_why, tr("&Why"));
+    m_chart->setRenderHint(QPainter::Antialiasing);
+    m_tabs->addTab(m_chart, tr("&Intervals"));
+    auto* split = new QSplitter(Qt::Vertical, this);
+    m_events->setModel(m_eventsModel);
+    m_events->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_events->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_events->verticalHeader()->hide();
+    m_events->horizontalHeader()->setStretchLastSection(true);
+    m_raw->setReadOnly(true);
+    m_raw->setPlaceholderText(tr("Select an event to see its original record."));
+    m_raw->setFont(QFont(QStringLiteral("monospace")));
+    split->addWidget(m_events);
+    split->addWidget(m_raw);
+    m_tabs->addTab(split, tr("&Events"));
+    connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FlowDetail::showRawRecord);
+    setFinding(nullptr, nullptr);
+}
+
+QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& finding)
+{
+    const EventTable& events = snapshot.events;
+    const FlowKey& key = snapshot.flows.flow(finding.flowIndex).key;
+    const BeaconScore& beacon = finding.beacon;
+    const RuleSettings& rule = snapshot.profile.rule;
+    QString html;
+    html += QStringLiteral("<h3>%1 → %2</h3><p>%3<br>%4</p>")
+                .arg(escaped(events.text(key.sourceIp)), escaped(events.text(key.destination)),
+                    key.processPath == kEmptyString ? tr("(no process path)") : escaped(events.text(key.processPath)),
+                    finding.platform.empty() ? tr("matched by the rule's regex only") : escaped(finding.platform));
+    html += QStringLiteral("<h4>Beacon score %1 — %2</h4>")
+                .arg(QString::number(beacon.score, 'f', 1), escaped(verdictName(beacon.verdict)));
+    html += QStringLiteral("<table cellspacing='4'>");
+    for (const ScoreComponent& component : beacon.components) {
+        const int width = static_cast<int>(std::abs(component.contribution) * 2);
+        const QString colour = component.contribution < 0 ? QStringLiteral("#c0392b") : QStringLiteral("#2e86c1");
+        html += QStringLiteral("<tr><td><b>%1</b></td><td align='right'>%2</td><td><table cellspacing='0' "
+                               "cellpadding='0'><tr><td width='%3' bgcolor='%4'>&nbsp;</td></tr></table></td>"
+                               "<td align='right'>%5</td><td>%6</td></tr>")
+                    .arg(escaped(component.name),
+                        component.value ? QString::number(*component.value, 'f', 2) : tr("absent"))
+                    .arg(std::max(width, 1))
+                    .arg(colour, QString::number(component.contribution, 'f', 1), escaped(component.explanation));
+    }
+    html += QStringLiteral("</table>");
+    if (beacon.period.found)
+        html += tr("<p>Period %1 (confidence %2), jitter coefficient %3, %4 gaps. RITA v5 score: %5.</p>")
+                    .arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
+                    .arg(beacon.period.confidence, 0, 'f', 2)
+                    .arg(beacon.intervals.jitterCv, 0, 'f', 3)
+                    .arg(beacon.intervals.intervals)
+                    .arg(beacon.rita.computed ? QString::number(beacon.rita.score, 'f', 3) : tr("not computed"));
+
+    html += tr("<h4>Seed rule: %1</h4>").arg(finding.rule.fires ? tr("fires") : tr("does not fire"));
+    if (const std::string reason = droppedReason(finding.rule); !reason.empty())
+        html += QStringLiteral("<p>%1</p>").arg(escaped(reason));
+    if (const auto& window = finding.rule.window) {
+        html += tr("<p>%1 window %2 – %3:</p><table cellspacing='4'>")
+                    .arg(finding.rule.fires ? tr("First firing") : tr("Closest"))
+                    .arg(QString::fromStdString(formatRfc3339(window->windowStart)),
+                        QString::fromStdString(formatRfc3339(window->windowEnd)));
+        const auto row = [&](const QString& name, qint64 value, const QString& condition, bool ok) {
+            html += QStringLiteral("<tr><td>%1</td><td>%2</td><td align='right'>%3</td><td>%4</td></tr>")
+                        .arg(mark(ok), name)
+                        .arg(value)
+                        .arg(condition);
+        };
+        row(tr("event_count"), window->eventCount, QStringLiteral("≥ %1").arg(rule.minEvents),
+            window->eventCount >= rule.minEvents);
+        row(tr("hour_buckets"), window->hourBuckets, QStringLiteral("≥ %1").arg(rule.minHourBuckets),
+            window->hourBuckets >= rule.minHourBuckets);
+        row(tr("avg_bytes_sent"), window->avgBytesSent, QStringLiteral("&lt; %1").arg(rule.maxAvgBytesSent),
+            window->avgBytesSent < rule.maxAvgBytesSent);
+        row(tr("avg_bytes_received"), window->avgBytesReceived, QStringLiteral("&lt; %1").arg(rule.maxAvgBytesReceived),
+            window->avgBytesReceived < rule.maxAvgBytesReceived);
+        html += QStringLiteral("</table>");
+    }
+    const DroppedEvents& dropped = finding.rule.dropped;
+    if (dropped.total() > 0)
+        html += tr("<p>Dropped before the match section: %1 not NETWORK_CONNECTION, %2 not OUTBOUND, %3 without "
+                   "hostname, %4 not matching the regex, %5 without principal IP, %6 without process path.</p>")
+                    .arg(dropped.eventType)
+                    .arg(dropped.direction)
+                    .arg(dropped.noHostname)
+                    .arg(dropped.domainMismatch)
+                    .arg(dropped.emptySourceIp)
+                    .arg(dropped.emptyProcessPath);
+    if (!snapshot.analysis.lint.empty()) {
+        html += tr("<h4>Rule lint</h4><ul>");
+        for (const LintFinding& lint : snapshot.analysis.lint)
+            html += QStringLiteral("<li><i>%1</i>: %2</li>").arg(escaped(lint.severity), escaped(lint.message));
+        html += QStringLiteral("</ul>");
+    }
+    return html;
+}
+
+void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding)
+{
+    m_snapshot = std::move(snapshot);
+    m_finding = finding;
+    m_eventsModel->setFlow(m_snapshot, finding);
+    m_raw->clear();
+    if (!m_snapshot || !finding) {
+        m_why->setHtml(tr("<p>Select a finding to see why it scores and fires.</p>"));
+        m_chart->setChart(new QChart());
+        return;
+    }
+    m_why->setHtml(buildWhyHtml(*m_snapshot, *finding));
+    showHistogram();
+}
+
+void FlowDetail::showHistogram()
+{
+    auto* chart = new QChart();
+    const BeaconScore& beacon = m_finding->beacon;
+    std::vector<const IntervalBin*> bins;
+    for (const IntervalBin& bin : beacon.intervals.histogram)
+        if (bin.count > 0 || !bins.empty())
+            bins.push_back(&bin);
+    while (!bins.empty() && bins.back()->count == 0)
+        bins.pop_back();
+    auto* set = new QBarSet(tr("gaps"));
+    QStringList categories;
+    int tallest = 0;
+    for (const IntervalBin* bin : bins) {
+        *set << bin->count;
+        tallest = std::max<int>(tallest, static_cast<int>(bin->count));
+        categories << FindingsModel::formatDuration(bin->upperSeconds);
+    }
+    auto* series = new QBarSeries();
+    series->append(set);
+    chart->addSeries(series);
+    auto* axisX = new QBarCategoryAxis();
+    axisX->append(categories);
+    chart->addAxis(axisX, Qt::AlignBottom);
+    series->attachAxis(axisX);
+    auto* axisY = new QValueAxis();
+    axisY->setRange(0, std::max(1, tallest));
+    axisY->setLabelFormat(QStringLiteral("%d"));
+    chart->addAxis(axisY, Qt::AlignLeft);
+    series->attachAxis(axisY);
+    chart->legend()->hide();
+    chart->setTitle(beacon.period.found ? tr("Gaps between check-ins (upper bin edge) — period %1, jitter %2 "
+                                             "(all gaps: %3)")
+                                              .arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
+                                              .arg(beacon.period.singleBeatCv, 0, 'f', 3)
+                                              .arg(beacon.intervals.jitterCv, 0, 'f', 3)
+                                        : tr("Gaps between check-ins — no period"));
+    // A click on a bar opens the events and selects the one that ends the bar's first gap.
+    connect(set, &QBarSet::clicked, this, [this, bins](int index) {
+        if (index >= 0 && index < static_cast<int>(bins.size()) && bins[static_cast<std::size_t>(index)]->count > 0)
+            selectEvent(bins[static_cast<std::size_t>(index)]->firstEvent);
+    });
+    m_chart->setChart(chart);
+}
+
+void FlowDetail::selectEvent(EventIndex event)
+{
+    const int row = m_eventsModel->rowOf(event);
+    if (row < 0)
+        return;
+    m_tabs->setCurrentIndex(EventsTab);
+    m_events->selectRow(row);
+    m_events->scrollTo(m_eventsModel->index(row, 0));
+}
+
+void FlowDetail::showRawRecord()
+{
+    const QModelIndex current = m_events->currentIndex();
+    if (!current.isValid()) {
+        m_raw->clear();
+        return;
+    }
+    const auto event = static_cast<EventIndex>(current.data(FlowEventsModel::EventRole).toULongLong());
+    const QString raw = m_rawRecord ? m_rawRecord(event) : QString();
+    // Pretty-print JSON records; anything else is shown exactly as imported.
+    const QJsonDocument json = QJsonDocument::fromJson(raw.toUtf8());
+    m_raw->setPlainText(json.isNull() ? raw : QString::fromUtf8(json.toJson(QJsonDocument::Indented)));
+}
+
+QString FlowDetail::whyHtml() const
+{
+    return m_why->toHtml();
+}
+QString FlowDetail::rawRecordText() const
+{
+    return m_raw->toPlainText();
+}
+
+} // namespace cepheid::ui

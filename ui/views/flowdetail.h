@@ -1,0 +1,56 @@
+#pragma once
+
+#include "session/snapshot.h"
+
+#include <QWidget>
+#include <functional>
+
+class QChartView;
+class QPlainTextEdit;
+class QTabWidget;
+class QTableView;
+class QTextBrowser;
+
+namespace cepheid::ui {
+
+class FlowEventsModel;
+
+// Everything about the selected flow: why it scores and fires (or not), its interval histogram, its events and
+// their original records.
+class FlowDetail : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum Tab { WhyTab, IntervalsTab, EventsTab };
+    using RawRecordLookup = std::function<QString(EventIndex)>;
+
+    explicit FlowDetail(RawRecordLookup rawRecord, QWidget* parent = nullptr);
+    void setFinding(SnapshotPtr snapshot, const Finding* finding);
+
+    // For tests and for the histogram's click-through.
+    QTabWidget* tabs() const { return m_tabs; }
+    QString whyHtml() const;
+    QTableView* eventsView() const { return m_events; }
+    QString rawRecordText() const;
+    QChartView* chartView() const { return m_chart; }
+    void selectEvent(EventIndex event);
+
+    static QString buildWhyHtml(const Snapshot& snapshot, const Finding& finding);
+
+private:
+    void showHistogram();
+    void showRawRecord();
+
+    RawRecordLookup m_rawRecord;
+    SnapshotPtr m_snapshot;
+    const Finding* m_finding = nullptr;
+    QTabWidget* m_tabs;
+    QTextBrowser* m_why;
+    QChartView* m_chart;
+    QTableView* m_events;
+    QPlainTextEdit* m_raw;
+    FlowEventsModel* m_eventsModel;
+};
+
+} // namespace cepheid::ui
