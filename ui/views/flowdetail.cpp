@@ -10,7 +10,6 @@
 #include <QChart>
 #include <QChartView>
 #include <QHeaderView>
-#include <QJsonDocument>
 #include <QPlainTextEdit>
 #include <QSplitter>
 #include <QTabWidget>
@@ -31,6 +30,51 @@ QString escaped(std::string_view text)
 QString mark(bool ok)
 {
     return ok ? QStringLiteral("✓") : QStringLiteral("✗");
+}
+
+// Indents a JSON record without reparsing it: keys keep their order and values their exact text, so the analyst
+// sees the record as it was exported. Anything that is not JSON comes back unchanged.
+QString indentJson(const QString& text)
+{
+    if (!text.startsWith(u'{') && !text.startsWith(u'['))
+        return text;
+    QString out;
+    out.reserve(text.size() * 2);
+    int depth = 0;
+    bool inString = false, escaped = false;
+    auto newline = [&] { out += u'\n' + QString(depth * 2, u' '); };
+    for (const QChar c : text) {
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == u'\\')
+                escaped = true;
+            else if (c == u'"')
+                inString = false;
+            continue;
+        }
+        if (c == u'"') {
+            inString = true;
+            out += c;
+        } else if (c == u'{' || c == u'[') {
+            out += c;
+            ++depth;
+            newline();
+        } else if (c == u'}' || c == u']') {
+            depth = std::max(0, depth - 1);
+            newline();
+            out += c;
+        } else if (c == u',') {
+            out += c;
+            newline();
+        } else if (c == u':') {
+            out += QStringLiteral(": ");
+        } else if (!c.isSpace()) {
+            out += c;
+        }
+    }
+    return out;
 }
 
 } // namespace
@@ -57,6 +101,8 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     m_events->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_events->setSelectionMode(QAbstractItemView::SingleSelection);
     m_events->verticalHeader()->hide();
+    m_events->setWordWrap(false);
+    m_events->verticalHeader()->setDefaultSectionSize(m_events->fontMetrics().height() + 8);
     m_events->horizontalHeader()->setStretchLastSection(true);
     m_raw->setReadOnly(true);
     m_raw->setPlaceholderText(tr("Select an event to see its original record."));
@@ -224,9 +270,7 @@ void FlowDetail::showRawRecord()
     }
     const auto event = static_cast<EventIndex>(current.data(FlowEventsModel::EventRole).toULongLong());
     const QString raw = m_rawRecord ? m_rawRecord(event) : QString();
-    // Pretty-print JSON records; anything else is shown exactly as imported.
-    const QJsonDocument json = QJsonDocument::fromJson(raw.toUtf8());
-    m_raw->setPlainText(json.isNull() ? raw : QString::fromUtf8(json.toJson(QJsonDocument::Indented)));
+    m_raw->setPlainText(indentJson(raw));
 }
 
 QString FlowDetail::whyHtml() const
