@@ -199,7 +199,7 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding)
     m_raw->clear();
     if (!m_snapshot || !finding) {
         m_why->setHtml(tr("<p>Select a finding to see why it scores and fires.</p>"));
-        m_chart->setChart(new QChart());
+        replaceChart(new QChart());
         return;
     }
     m_why->setHtml(buildWhyHtml(*m_snapshot, *finding));
@@ -248,7 +248,15 @@ void FlowDetail::showHistogram()
         if (index >= 0 && index < static_cast<int>(bins.size()) && bins[static_cast<std::size_t>(index)]->count > 0)
             selectEvent(bins[static_cast<std::size_t>(index)]->firstEvent);
     });
+    replaceChart(chart);
+}
+
+void FlowDetail::replaceChart(QChart* chart)
+{
+    // QChartView::setChart releases the previous chart without deleting it.
+    QChart* previous = m_chart->chart();
     m_chart->setChart(chart);
+    delete previous;
 }
 
 void FlowDetail::selectEvent(EventIndex event)

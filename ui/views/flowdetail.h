@@ -5,6 +5,7 @@
 #include <QWidget>
 #include <functional>
 
+class QChart;
 class QChartView;
 class QPlainTextEdit;
 class QTabWidget;
@@ -41,6 +42,7 @@ public:
 private:
     void showHistogram();
     void showRawRecord();
+    void replaceChart(QChart* chart);
 
     RawRecordLookup m_rawRecord;
     SnapshotPtr m_snapshot;
