@@ -239,7 +239,7 @@ void MainWindow::createActions()
         m_search->selectAll();
     });
     find->setShortcut(QKeySequence::Find);
-    for (int tab = FlowDetail::WhyTab; tab <= FlowDetail::EventsTab; ++tab) {
+    for (int tab = FlowDetail::WhyTab; tab <= FlowDetail::TimelineTab; ++tab) {
         QAction* action = view->addAction(
             m_detail->tabs()->tabText(tab).remove(u'&'), this, [this, tab] { m_detail->tabs()->setCurrentIndex(tab); });
         action->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + tab)));

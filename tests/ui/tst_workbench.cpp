@@ -2,6 +2,7 @@
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "views/flowdetail.h"
+#include "views/timelineview.h"
 
 #include <QAbstractItemModelTester>
 #include <QBarSeries>
@@ -69,6 +70,15 @@ private slots:
         const auto series = detail->chartView()->chart()->series();
         QCOMPARE(series.size(), 1);
         QVERIFY(static_cast<QBarSeries*>(series.front())->count() == 1);
+
+        // Timeline: the burst's 15 connections; zooming with the keyboard narrows the visible range.
+        QCOMPARE(detail->timeline()->eventCount(), std::size_t(15));
+        detail->tabs()->setCurrentIndex(FlowDetail::TimelineTab);
+        const TimestampUs span = detail->timeline()->scale().end - detail->timeline()->scale().start;
+        QTest::keyClick(detail->timeline(), Qt::Key_Plus);
+        QVERIFY(detail->timeline()->scale().end - detail->timeline()->scale().start < span);
+        QTest::keyClick(detail->timeline(), Qt::Key_Home);
+        QCOMPARE(detail->timeline()->scale().end - detail->timeline()->scale().start, span);
 
         // Events and the original record.
         QCOMPARE(detail->eventsView()->model()->rowCount(), 15);

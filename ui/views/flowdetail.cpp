@@ -3,6 +3,7 @@
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
 #include "reports/scorereport.h"
+#include "timelineview.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -87,6 +88,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     , m_chart(new QChartView(this))
     , m_events(new QTableView(this))
     , m_raw(new QPlainTextEdit(this))
+    , m_timeline(new TimelineView(this))
     , m_eventsModel(new FlowEventsModel(this))
 {
     auto* layout = new QVBoxLayout(this);
@@ -110,6 +112,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     split->addWidget(m_events);
     split->addWidget(m_raw);
     m_tabs->addTab(split, tr("&Events"));
+    m_tabs->addTab(m_timeline, tr("&Timeline"));
     connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FlowDetail::showRawRecord);
     setFinding(nullptr, nullptr);
 }
@@ -196,6 +199,7 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding)
     m_snapshot = std::move(snapshot);
     m_finding = finding;
     m_eventsModel->setFlow(m_snapshot, finding);
+    m_timeline->setFlow(m_snapshot, finding);
     m_raw->clear();
     if (!m_snapshot || !finding) {
         m_why->setHtml(tr("<p>Select a finding to see why it scores and fires.</p>"));

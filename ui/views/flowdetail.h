@@ -15,6 +15,7 @@ class QTextBrowser;
 namespace cepheid::ui {
 
 class FlowEventsModel;
+class TimelineView;
 
 // Everything about the selected flow: why it scores and fires (or not), its interval histogram, its events and
 // their original records.
@@ -23,7 +24,7 @@ class FlowDetail : public QWidget
     Q_OBJECT
 
 public:
-    enum Tab { WhyTab, IntervalsTab, EventsTab };
+    enum Tab { WhyTab, IntervalsTab, EventsTab, TimelineTab };
     using RawRecordLookup = std::function<QString(EventIndex)>;
 
     explicit FlowDetail(RawRecordLookup rawRecord, QWidget* parent = nullptr);
@@ -35,6 +36,7 @@ public:
     QTableView* eventsView() const { return m_events; }
     QString rawRecordText() const;
     QChartView* chartView() const { return m_chart; }
+    TimelineView* timeline() const { return m_timeline; }
     void selectEvent(EventIndex event);
 
     static QString buildWhyHtml(const Snapshot& snapshot, const Finding& finding);
@@ -52,6 +54,7 @@ private:
     QChartView* m_chart;
     QTableView* m_events;
     QPlainTextEdit* m_raw;
+    TimelineView* m_timeline;
     FlowEventsModel* m_eventsModel;
 };
 
