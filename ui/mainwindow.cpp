@@ -3,6 +3,7 @@
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "views/flowdetail.h"
+#include "views/hostview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -196,6 +197,23 @@ QWidget* MainWindow::createWorkbench()
     connect(m_fired, &QCheckBox::toggled, m_filter, &FindingsFilter::setRuleFiredOnly);
     connect(m_disagree, &QCheckBox::toggled, m_filter, &FindingsFilter::setDisagreementOnly);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedFinding);
+    // A click on a host lane opens that flow, when it is a finding.
+    connect(m_detail->hostView(), &HostView::flowActivated, this, [this](std::uint32_t flowIndex) {
+        const SnapshotPtr snapshot = m_model->snapshot();
+        if (!snapshot)
+            return;
+        const auto& findings = snapshot->analysis.findings;
+        for (std::size_t row = 0; row < findings.size(); ++row)
+            if (findings[row].flowIndex == flowIndex) {
+                m_search->clear();
+                const QModelIndex index = m_filter->mapFromSource(m_model->index(static_cast<int>(row), 0));
+                if (index.isValid())
+                    m_table->selectRow(index.row());
+                return;
+            }
+        statusBar()->showMessage(
+            tr("That destination is not a serverless platform: it is shown for context only."), 5000);
+    });
     return splitter;
 }
 
@@ -239,7 +257,7 @@ void MainWindow::createActions()
         m_search->selectAll();
     });
     find->setShortcut(QKeySequence::Find);
-    for (int tab = FlowDetail::WhyTab; tab <= FlowDetail::TimelineTab; ++tab) {
+    for (int tab = FlowDetail::WhyTab; tab <= FlowDetail::HostTab; ++tab) {
         QAction* action = view->addAction(
             m_detail->tabs()->tabText(tab).remove(u'&'), this, [this, tab] { m_detail->tabs()->setCurrentIndex(tab); });
         action->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + tab)));

@@ -45,10 +45,11 @@ int main(int argc, char** argv)
         const QString path = parser.value(screenshot);
         const QString tabName = parser.value(tab);
         QObject::connect(window.session(), &cepheid::ui::CaseSession::snapshotReady, &window, [&window, path, tabName] {
-            const int index = tabName == QStringLiteral("timeline") ? cepheid::ui::FlowDetail::TimelineTab
-                : tabName == QStringLiteral("intervals")            ? cepheid::ui::FlowDetail::IntervalsTab
-                : tabName == QStringLiteral("events")               ? cepheid::ui::FlowDetail::EventsTab
-                                                                    : cepheid::ui::FlowDetail::WhyTab;
+            const int index = tabName == QStringLiteral("host") ? cepheid::ui::FlowDetail::HostTab
+                : tabName == QStringLiteral("timeline")         ? cepheid::ui::FlowDetail::TimelineTab
+                : tabName == QStringLiteral("intervals")        ? cepheid::ui::FlowDetail::IntervalsTab
+                : tabName == QStringLiteral("events")           ? cepheid::ui::FlowDetail::EventsTab
+                                                                : cepheid::ui::FlowDetail::WhyTab;
             window.flowDetail()->tabs()->setCurrentIndex(index);
             if (index == cepheid::ui::FlowDetail::EventsTab)
                 window.flowDetail()->eventsView()->selectRow(0);

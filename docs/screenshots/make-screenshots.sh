@@ -7,8 +7,8 @@ build=${1:-build/default}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export QT_QPA_PLATFORM=offscreen XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config"
-for tab in why intervals events timeline; do
+for tab in why intervals events timeline host; do
     "$build/app/cepheid" --screenshot "docs/screenshots/workbench-$tab.png" --tab "$tab" \
         resources/samples/chronicle-udm-sample.ndjson.gz
 done
-echo "wrote docs/screenshots/workbench-{why,intervals,events,timeline}.png"
+echo "wrote docs/screenshots/workbench-{why,intervals,events,timeline,host}.png"

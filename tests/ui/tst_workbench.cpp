@@ -2,6 +2,7 @@
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "views/flowdetail.h"
+#include "views/hostview.h"
 #include "views/timelineview.h"
 
 #include <QAbstractItemModelTester>
@@ -79,6 +80,14 @@ private slots:
         QVERIFY(detail->timeline()->scale().end - detail->timeline()->scale().start < span);
         QTest::keyClick(detail->timeline(), Qt::Key_Home);
         QCOMPARE(detail->timeline()->scale().end - detail->timeline()->scale().start, span);
+
+        // Host view: every destination of 10.20.0.11 is a lane; clicking the selected flow's lane keeps it selected.
+        HostView* host = detail->hostView();
+        QVERIFY(host->laneCount() >= 1);
+        QCOMPARE(host->laneFlow(0),
+            window.findingsModel()
+                ->finding(window.findingsFilter()->mapToSource(window.findingsView()->currentIndex()))
+                ->flowIndex);
 
         // Events and the original record.
         QCOMPARE(detail->eventsView()->model()->rowCount(), 15);

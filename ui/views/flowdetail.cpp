@@ -1,5 +1,6 @@
 #include "flowdetail.h"
 
+#include "hostview.h"
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
 #include "reports/scorereport.h"
@@ -12,6 +13,7 @@
 #include <QChartView>
 #include <QHeaderView>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -89,6 +91,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     , m_events(new QTableView(this))
     , m_raw(new QPlainTextEdit(this))
     , m_timeline(new TimelineView(this))
+    , m_host(new HostView(this))
     , m_eventsModel(new FlowEventsModel(this))
 {
     auto* layout = new QVBoxLayout(this);
@@ -113,6 +116,10 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     split->addWidget(m_raw);
     m_tabs->addTab(split, tr("&Events"));
     m_tabs->addTab(m_timeline, tr("&Timeline"));
+    auto* hostScroll = new QScrollArea(this);
+    hostScroll->setWidget(m_host);
+    hostScroll->setWidgetResizable(true);
+    m_tabs->addTab(hostScroll, tr("&Host"));
     connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FlowDetail::showRawRecord);
     setFinding(nullptr, nullptr);
 }
@@ -200,6 +207,7 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding)
     m_finding = finding;
     m_eventsModel->setFlow(m_snapshot, finding);
     m_timeline->setFlow(m_snapshot, finding);
+    m_host->setHost(m_snapshot, finding);
     m_raw->clear();
     if (!m_snapshot || !finding) {
         m_why->setHtml(tr("<p>Select a finding to see why it scores and fires.</p>"));

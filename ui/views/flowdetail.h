@@ -16,6 +16,7 @@ namespace cepheid::ui {
 
 class FlowEventsModel;
 class TimelineView;
+class HostView;
 
 // Everything about the selected flow: why it scores and fires (or not), its interval histogram, its events and
 // their original records.
@@ -24,7 +25,7 @@ class FlowDetail : public QWidget
     Q_OBJECT
 
 public:
-    enum Tab { WhyTab, IntervalsTab, EventsTab, TimelineTab };
+    enum Tab { WhyTab, IntervalsTab, EventsTab, TimelineTab, HostTab };
     using RawRecordLookup = std::function<QString(EventIndex)>;
 
     explicit FlowDetail(RawRecordLookup rawRecord, QWidget* parent = nullptr);
@@ -37,6 +38,7 @@ public:
     QString rawRecordText() const;
     QChartView* chartView() const { return m_chart; }
     TimelineView* timeline() const { return m_timeline; }
+    HostView* hostView() const { return m_host; }
     void selectEvent(EventIndex event);
 
     static QString buildWhyHtml(const Snapshot& snapshot, const Finding& finding);
@@ -55,6 +57,7 @@ private:
     QTableView* m_events;
     QPlainTextEdit* m_raw;
     TimelineView* m_timeline;
+    HostView* m_host;
     FlowEventsModel* m_eventsModel;
 };
 
