@@ -136,10 +136,15 @@ void TimelineView::paintEvent(QPaintEvent*)
         painter.drawText(plot, Qt::AlignCenter, tr("Select a finding to see its connections over time."));
 }
 
+void TimelineView::zoom(double factor, double anchorPixel)
+{
+    m_scale.zoom(factor, anchorPixel);
+    update();
+}
+
 void TimelineView::wheelEvent(QWheelEvent* event)
 {
-    m_scale.zoom(event->angleDelta().y() > 0 ? 1.25 : 0.8, event->position().x());
-    update();
+    zoom(event->angleDelta().y() > 0 ? 1.25 : 0.8, event->position().x());
     event->accept();
 }
 

@@ -20,6 +20,7 @@ public:
     const TimeScale& scale() const { return m_scale; }
     std::size_t eventCount() const { return m_times.size(); }
     void resetZoom();
+    void zoom(double factor, double anchorPixel); // > 1 zooms in, around the time under anchorPixel
     QSize sizeHint() const override { return { 600, 200 }; }
 
 protected:
