@@ -4,6 +4,7 @@
 #include "models/findingsmodel.h"
 #include "views/flowdetail.h"
 #include "views/hostview.h"
+#include "views/sparklinedelegate.h"
 
 #include <QAction>
 #include <QApplication>
@@ -151,11 +152,14 @@ QWidget* MainWindow::createWorkbench()
     m_triage->addItem(tr("Any triage"), QString());
     for (const char* status : { "new", "investigating", "benign", "malicious", "false-positive" })
         m_triage->addItem(QString::fromLatin1(status), QString::fromLatin1(status));
+    m_platform = new QComboBox(left);
+    m_platform->addItem(tr("Any platform"), QString());
     m_fired = new QCheckBox(tr("Rule fires"), left);
     m_disagree = new QCheckBox(tr("Rule and score disagree"), left);
     filters->addWidget(m_search, 1);
     filters->addWidget(m_verdict);
     filters->addWidget(m_triage);
+    filters->addWidget(m_platform);
     filters->addWidget(m_fired);
     filters->addWidget(m_disagree);
     layout->addLayout(filters);
@@ -179,6 +183,8 @@ QWidget* MainWindow::createWorkbench()
              std::pair { FindingsModel::FirstSeen, 19 }, std::pair { FindingsModel::LastSeen, 19 } })
         m_table->setColumnWidth(column, (characters + 2) * character);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setItemDelegateForColumn(FindingsModel::Activity, new SparklineDelegate(m_model, m_filter, m_table));
+    m_table->setColumnWidth(FindingsModel::Activity, 110);
     layout->addWidget(m_table, 1);
     m_summary = new QLabel(left);
     layout->addWidget(m_summary);
@@ -194,6 +200,8 @@ QWidget* MainWindow::createWorkbench()
         [this] { m_filter->setMinimumVerdict(m_verdict->currentData().toInt()); });
     connect(m_triage, &QComboBox::currentIndexChanged, this,
         [this] { m_filter->setTriageStatus(m_triage->currentData().toString()); });
+    connect(m_platform, &QComboBox::currentIndexChanged, this,
+        [this] { m_filter->setPlatform(m_platform->currentData().toString()); });
     connect(m_fired, &QCheckBox::toggled, m_filter, &FindingsFilter::setRuleFiredOnly);
     connect(m_disagree, &QCheckBox::toggled, m_filter, &FindingsFilter::setDisagreementOnly);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedFinding);
@@ -329,6 +337,27 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
     const int previousRow = current.isValid() ? m_filter->mapToSource(current).row() : -1;
     m_model->setSnapshot(snapshot);
     m_pages->setCurrentIndex(1);
+    // The platform filter offers the platforms present in this case.
+    const QString chosenPlatform = m_platform->currentData().toString();
+    QStringList platforms;
+    bool regexOnly = false;
+    for (const Finding& finding : snapshot->analysis.findings) {
+        if (finding.platform.empty())
+            regexOnly = true;
+        else if (!platforms.contains(QString::fromStdString(finding.platform)))
+            platforms << QString::fromStdString(finding.platform);
+    }
+    platforms.sort();
+    m_platform->blockSignals(true);
+    while (m_platform->count() > 1)
+        m_platform->removeItem(1);
+    for (const QString& platform : platforms)
+        m_platform->addItem(platform, platform);
+    if (regexOnly)
+        m_platform->addItem(tr("Rule regex only (no platform)"), QStringLiteral("-"));
+    m_platform->setCurrentIndex(std::max(0, m_platform->findData(chosenPlatform)));
+    m_platform->blockSignals(false);
+    m_filter->setPlatform(m_platform->currentData().toString());
     setWindowTitle(tr("%1 — Cepheid").arg(QFileInfo(m_session->casePath()).fileName()));
     const AnalysisSummary& summary = snapshot->analysis.summary;
     m_summary->setText(

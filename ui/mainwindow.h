@@ -69,6 +69,7 @@ private:
     QLineEdit* m_search = nullptr;
     QComboBox* m_verdict = nullptr;
     QComboBox* m_triage = nullptr;
+    QComboBox* m_platform = nullptr;
     QCheckBox* m_fired = nullptr;
     QCheckBox* m_disagree = nullptr;
     QLabel* m_summary = nullptr;

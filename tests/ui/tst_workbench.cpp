@@ -7,6 +7,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QBarSeries>
+#include <QBarSet>
 #include <QChart>
 #include <QChartView>
 #include <QSignalSpy>
@@ -15,6 +16,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <numeric>
 
 using namespace cepheid;
 using namespace cepheid::ui;
@@ -71,6 +73,13 @@ private slots:
         const auto series = detail->chartView()->chart()->series();
         QCOMPARE(series.size(), 1);
         QVERIFY(static_cast<QBarSeries*>(series.front())->count() == 1);
+        // The bin holding the 30 s period is highlighted.
+        QVERIFY(!static_cast<QBarSeries*>(series.front())->barSets().front()->selectedBars().isEmpty());
+
+        // The sparkline counts every event of the flow.
+        const int sourceRow = window.findingsFilter()->mapToSource(window.findingsView()->currentIndex()).row();
+        const auto activity = window.findingsModel()->activity(sourceRow);
+        QCOMPARE(int(std::accumulate(activity.begin(), activity.end(), 0)), 15);
 
         // Timeline: the burst's 15 connections; zooming with the keyboard narrows the visible range.
         QCOMPARE(detail->timeline()->eventCount(), std::size_t(15));
@@ -118,6 +127,9 @@ private slots:
         filter->setDisagreementOnly(false);
         filter->setText(QStringLiteral("contoso"));
         QCOMPARE(filter->rowCount(), 12);
+        filter->setText(QString());
+        filter->setPlatform(QStringLiteral("AWS Lambda function URL")); // the implant and a developer's function
+        QCOMPARE(filter->rowCount(), 2);
     }
 
     void cancelledImportLeavesNoPartialState()

@@ -41,6 +41,12 @@ void FindingsFilter::setTriageStatus(const QString& status)
     invalidateRowsFilter();
 }
 
+void FindingsFilter::setPlatform(const QString& platform)
+{
+    m_platform = platform;
+    invalidateRowsFilter();
+}
+
 bool FindingsFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
@@ -52,6 +58,11 @@ bool FindingsFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
         return false;
     if (!m_triageStatus.isEmpty() && index.data(FindingsModel::TriageRole).toString() != m_triageStatus)
         return false;
+    if (!m_platform.isEmpty()) {
+        const QString platform = index.data(FindingsModel::PlatformRole).toString();
+        if (m_platform == QStringLiteral("-") ? !platform.isEmpty() : platform != m_platform)
+            return false;
+    }
     return m_text.isEmpty()
         || index.data(FindingsModel::SearchTextRole).toString().contains(m_text, Qt::CaseInsensitive);
 }

@@ -17,6 +17,7 @@ public:
     void setRuleFiredOnly(bool only);
     void setDisagreementOnly(bool only);
     void setTriageStatus(const QString& status); // empty = all
+    void setPlatform(const QString& platform); // empty = all; "-" = matched by the rule's regex only
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -27,6 +28,7 @@ private:
     bool m_ruleFiredOnly = false;
     bool m_disagreementOnly = false;
     QString m_triageStatus;
+    QString m_platform;
 };
 
 } // namespace cepheid::ui

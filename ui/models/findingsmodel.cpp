@@ -32,7 +32,32 @@ void FindingsModel::setSnapshot(SnapshotPtr snapshot)
 {
     beginResetModel();
     m_snapshot = std::move(snapshot);
+    m_activity.clear();
+    if (m_snapshot && !m_snapshot->analysis.findings.empty()) {
+        const auto& findings = m_snapshot->analysis.findings;
+        TimestampUs first = findings.front().firstSeen, last = first + 1;
+        for (const Finding& f : findings) {
+            first = std::min(first, f.firstSeen);
+            last = std::max(last, f.lastSeen + 1);
+        }
+        m_activity.assign(findings.size() * kActivityBuckets, 0);
+        const double bucketWidth = static_cast<double>(last - first) / kActivityBuckets;
+        for (std::size_t row = 0; row < findings.size(); ++row)
+            for (EventIndex event : m_snapshot->flows.events(m_snapshot->flows.flow(findings[row].flowIndex))) {
+                const auto offset = static_cast<double>(m_snapshot->events.timestamp(event) - first) / bucketWidth;
+                const auto bucket = std::min<std::size_t>(kActivityBuckets - 1, static_cast<std::size_t>(offset));
+                std::uint16_t& count = m_activity[row * kActivityBuckets + bucket];
+                count = static_cast<std::uint16_t>(std::min<int>(count + 1, 65535));
+            }
+    }
     endResetModel();
+}
+
+std::span<const std::uint16_t> FindingsModel::activity(int row) const
+{
+    if (row < 0 || static_cast<std::size_t>(row + 1) * kActivityBuckets > m_activity.size())
+        return {};
+    return { m_activity.data() + static_cast<std::size_t>(row) * kActivityBuckets, kActivityBuckets };
 }
 
 const Finding* FindingsModel::finding(const QModelIndex& index) const
@@ -191,10 +216,10 @@ QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* const names[ColumnCount]
-        = { QT_TR_NOOP("Verdict"), QT_TR_NOOP("Score"), QT_TR_NOOP("Rule"), QT_TR_NOOP("Host"),
-              QT_TR_NOOP("Destination"), QT_TR_NOOP("Process"), QT_TR_NOOP("Events"), QT_TR_NOOP("Period"),
-              QT_TR_NOOP("Jitter CV"), QT_TR_NOOP("First seen"), QT_TR_NOOP("Last seen"), QT_TR_NOOP("Triage") };
+    static const char* const names[ColumnCount] = { QT_TR_NOOP("Verdict"), QT_TR_NOOP("Score"), QT_TR_NOOP("Rule"),
+        QT_TR_NOOP("Host"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Process"), QT_TR_NOOP("Events"),
+        QT_TR_NOOP("Period"), QT_TR_NOOP("Jitter CV"), QT_TR_NOOP("First seen"), QT_TR_NOOP("Last seen"),
+        QT_TR_NOOP("Activity"), QT_TR_NOOP("Triage") };
     return tr(names[section]);
 }
 

@@ -3,6 +3,7 @@
 #include "session/snapshot.h"
 
 #include <QAbstractTableModel>
+#include <span>
 
 namespace cepheid::ui {
 
@@ -25,9 +26,11 @@ public:
         Jitter,
         FirstSeen,
         LastSeen,
+        Activity,
         Triage,
         ColumnCount
     };
+    static constexpr std::size_t kActivityBuckets = 48;
     enum Role {
         SortRole = Qt::UserRole + 1,
         FindingRole,
@@ -44,6 +47,8 @@ public:
     void setSnapshot(SnapshotPtr snapshot);
     SnapshotPtr snapshot() const { return m_snapshot; }
     const Finding* finding(const QModelIndex& index) const;
+    // Events per bucket of the case's time range, for the sparkline (empty for an invalid row).
+    std::span<const std::uint16_t> activity(int row) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -56,6 +61,7 @@ private:
     QString triageStatus(const Finding& finding) const;
 
     SnapshotPtr m_snapshot;
+    std::vector<std::uint16_t> m_activity; // kActivityBuckets per row
 };
 
 } // namespace cepheid::ui

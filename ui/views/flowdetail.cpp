@@ -236,6 +236,15 @@ void FlowDetail::showHistogram()
         tallest = std::max<int>(tallest, static_cast<int>(bin->count));
         categories << FindingsModel::formatDuration(bin->upperSeconds);
     }
+    // The bins that hold the period and its multiples (missed beats) are highlighted.
+    set->setSelectedColor(QColor(243, 156, 18));
+    if (beacon.period.found)
+        for (std::size_t index = 0; index < bins.size(); ++index)
+            for (int multiple = 1; multiple <= 4; ++multiple) {
+                const double gap = multiple * beacon.period.periodSeconds;
+                if (gap >= bins[index]->lowerSeconds && gap < bins[index]->upperSeconds)
+                    set->selectBar(static_cast<int>(index));
+            }
     auto* series = new QBarSeries();
     series->append(set);
     chart->addSeries(series);
@@ -249,8 +258,8 @@ void FlowDetail::showHistogram()
     chart->addAxis(axisY, Qt::AlignLeft);
     series->attachAxis(axisY);
     chart->legend()->hide();
-    chart->setTitle(beacon.period.found ? tr("Gaps between check-ins (upper bin edge) — period %1, jitter %2 "
-                                             "(all gaps: %3)")
+    chart->setTitle(beacon.period.found ? tr("Gaps between check-ins (upper bin edge) — period %1 and its multiples in "
+                                             "orange, jitter %2 (all gaps: %3)")
                                               .arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
                                               .arg(beacon.period.singleBeatCv, 0, 'f', 3)
                                               .arg(beacon.intervals.jitterCv, 0, 'f', 3)
