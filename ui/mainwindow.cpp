@@ -18,6 +18,7 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -25,6 +26,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -271,6 +273,12 @@ void MainWindow::createActions()
         action->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + tab)));
     }
 
+    QMenu* findingMenu = menuBar()->addMenu(tr("F&inding"));
+    QAction* triage = findingMenu->addAction(tr("Set &Triage…"), this, &MainWindow::editTriage);
+    triage->setShortcut(QKeySequence(tr("Ctrl+T")));
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_table->addAction(triage);
+
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Cepheid"), this, [this] {
         QMessageBox::about(this, tr("About Cepheid"),
@@ -450,6 +458,55 @@ void MainWindow::showRejects()
     layout->addWidget(buttons);
     dialog.resize(900, 400);
     dialog.exec();
+}
+
+bool MainWindow::setTriageForSelection(const QString& status, const QString& notes, const QString& analyst)
+{
+    std::vector<TriageState> states;
+    for (const QModelIndex& selected : m_table->selectionModel()->selectedRows()) {
+        const auto [sourceIp, destination, processPath] = m_model->flowKey(m_filter->mapToSource(selected).row());
+        states.push_back({ sourceIp, destination, processPath, status.toStdString(), analyst.toStdString(),
+            notes.toStdString(), {} });
+    }
+    if (states.empty())
+        return false;
+    try {
+        m_model->setTriage(m_session->setTriage(states));
+    } catch (const sql::Error& problem) {
+        statusBar()->showMessage(tr("Triage not saved: %1").arg(QString::fromUtf8(problem.what())), 10000);
+        return false;
+    }
+    statusBar()->showMessage(tr("%1 finding(s) marked %2.").arg(states.size()).arg(status), 5000);
+    return true;
+}
+
+void MainWindow::editTriage()
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    if (rows.isEmpty() || m_session->isBusy())
+        return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Triage %n finding(s)", nullptr, static_cast<int>(rows.size())));
+    auto* layout = new QFormLayout(&dialog);
+    auto* status = new QComboBox(&dialog);
+    for (const char* name : { "new", "investigating", "benign", "malicious", "false-positive" })
+        status->addItem(QString::fromLatin1(name));
+    status->setCurrentText(rows.front().siblingAtColumn(FindingsModel::Triage).data().toString());
+    QSettings settings;
+    const QString defaultAnalyst = qEnvironmentVariable("USER");
+    auto* analyst = new QLineEdit(settings.value(QStringLiteral("analyst"), defaultAnalyst).toString(), &dialog);
+    auto* notes = new QPlainTextEdit(&dialog);
+    layout->addRow(tr("&Status"), status);
+    layout->addRow(tr("&Analyst"), analyst);
+    layout->addRow(tr("&Notes"), notes);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    settings.setValue(QStringLiteral("analyst"), analyst->text());
+    setTriageForSelection(status->currentText(), notes->toPlainText(), analyst->text());
 }
 
 void MainWindow::rememberRecent(const QString& path)

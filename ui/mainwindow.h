@@ -34,6 +34,8 @@ public:
     void openCase(const QString& path, bool create = false);
     void importFiles(const QStringList& paths);
     void openPaths(const QStringList& paths); // cases open, anything else is imported
+    // Sets the triage status and notes of every selected finding, in the case; what Finding > Set Triage does.
+    bool setTriageForSelection(const QString& status, const QString& notes, const QString& analyst);
 
     CaseSession* session() const { return m_session; }
     FindingsModel* findingsModel() const { return m_model; }
@@ -56,6 +58,7 @@ private:
     void setBusy(bool busy);
     void showProgress(qint64 done, qint64 total, qint64 events, int file, int files);
     void showRejects();
+    void editTriage();
     void rememberRecent(const QString& path);
     void updateRecentMenu();
     QString temporaryCasePath() const;

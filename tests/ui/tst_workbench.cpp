@@ -132,6 +132,40 @@ private slots:
         QCOMPARE(filter->rowCount(), 2);
     }
 
+    void triageIsSavedInTheCaseAndSurvivesReopening()
+    {
+        QString casePath;
+        {
+            MainWindow window;
+            window.show();
+            window.importFiles({ MainWindow::samplePath() });
+            QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+            QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+            casePath = window.session()->casePath();
+            // Mark the two first findings (the table's extended selection) malicious.
+            window.findingsView()->selectRow(0);
+            window.findingsView()->selectionModel()->select(
+                window.findingsFilter()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+            QVERIFY(window.setTriageForSelection(
+                QStringLiteral("malicious"), QStringLiteral("confirmed C2"), QStringLiteral("ana")));
+            QCOMPARE(window.findingsFilter()->index(0, FindingsModel::Triage).data().toString(),
+                QStringLiteral("malicious"));
+            window.findingsFilter()->setTriageStatus(QStringLiteral("malicious"));
+            QCOMPARE(window.findingsFilter()->rowCount(), 2);
+        }
+        MainWindow reopened;
+        reopened.show();
+        reopened.openCase(casePath);
+        QTRY_COMPARE_WITH_TIMEOUT(reopened.findingsModel()->rowCount(), 26, kTimeoutMs);
+        reopened.findingsFilter()->setTriageStatus(QStringLiteral("malicious"));
+        QCOMPARE(reopened.findingsFilter()->rowCount(), 2);
+        QVERIFY(reopened.findingsFilter()
+                    ->index(0, FindingsModel::Triage)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("confirmed C2")));
+    }
+
     void cancelledImportLeavesNoPartialState()
     {
         QTemporaryDir directory;

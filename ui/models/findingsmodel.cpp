@@ -32,6 +32,7 @@ void FindingsModel::setSnapshot(SnapshotPtr snapshot)
 {
     beginResetModel();
     m_snapshot = std::move(snapshot);
+    m_triage = m_snapshot ? m_snapshot->triage : TriageMap {};
     m_activity.clear();
     if (m_snapshot && !m_snapshot->analysis.findings.empty()) {
         const auto& findings = m_snapshot->analysis.findings;
@@ -88,12 +89,26 @@ QString FindingsModel::formatDuration(double seconds)
     return QString::number(seconds / 3600, 'f', 1) + QStringLiteral(" h");
 }
 
+std::tuple<std::string, std::string, std::string> FindingsModel::flowKey(int row) const
+{
+    const FlowKey& key
+        = m_snapshot->flows.flow(m_snapshot->analysis.findings[static_cast<std::size_t>(row)].flowIndex).key;
+    return { std::string(m_snapshot->events.text(key.sourceIp)), std::string(m_snapshot->events.text(key.destination)),
+        std::string(m_snapshot->events.text(key.processPath)) };
+}
+
+void FindingsModel::setTriage(TriageMap triage)
+{
+    m_triage = std::move(triage);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, Triage), index(rowCount() - 1, Triage));
+}
+
 QString FindingsModel::triageStatus(const Finding& finding) const
 {
-    const FlowKey& key = m_snapshot->flows.flow(finding.flowIndex).key;
-    const auto it = m_snapshot->triage.find({ std::string(m_snapshot->events.text(key.sourceIp)),
-        std::string(m_snapshot->events.text(key.destination)), std::string(m_snapshot->events.text(key.processPath)) });
-    return it == m_snapshot->triage.end() ? QStringLiteral("new") : QString::fromStdString(it->second.status);
+    const int row = static_cast<int>(&finding - m_snapshot->analysis.findings.data());
+    const auto it = m_triage.find(flowKey(row));
+    return it == m_triage.end() ? QStringLiteral("new") : QString::fromStdString(it->second.status);
 }
 
 QVariant FindingsModel::data(const QModelIndex& index, int role) const
@@ -194,6 +209,14 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
             return text(events.text(key.processPath));
         case Destination:
             return f->platform.empty() ? tr("matched by the rule's regex only") : QString::fromStdString(f->platform);
+        case Triage: {
+            const auto it = m_triage.find(flowKey(index.row()));
+            if (it == m_triage.end())
+                return tr("Not triaged yet");
+            return tr("%1 by %2 at %3\n%4")
+                .arg(QString::fromStdString(it->second.status), QString::fromStdString(it->second.analyst),
+                    QString::fromStdString(it->second.updatedAt), QString::fromStdString(it->second.notes));
+        }
         case Jitter:
             return tr("Jitter coefficient of single-beat gaps (stddev / mean). All gaps, nights and missed beats "
                       "included: %1")

@@ -45,6 +45,10 @@ public:
     explicit FindingsModel(QObject* parent = nullptr);
 
     void setSnapshot(SnapshotPtr snapshot);
+    // Triage changes between snapshots (it is edited, not computed): only the triage column updates.
+    void setTriage(TriageMap triage);
+    // The flow key of a row, as triage and the case know it.
+    std::tuple<std::string, std::string, std::string> flowKey(int row) const;
     SnapshotPtr snapshot() const { return m_snapshot; }
     const Finding* finding(const QModelIndex& index) const;
     // Events per bucket of the case's time range, for the sparkline (empty for an invalid row).
@@ -62,6 +66,7 @@ private:
 
     SnapshotPtr m_snapshot;
     std::vector<std::uint16_t> m_activity; // kActivityBuckets per row
+    TriageMap m_triage;
 };
 
 } // namespace cepheid::ui

@@ -200,6 +200,18 @@ QString CaseSession::rawRecord(EventIndex event) const
     return text ? QString::fromStdString(*text) : QString();
 }
 
+TriageMap CaseSession::setTriage(const std::vector<TriageState>& states)
+{
+    if (m_running || !m_case)
+        throw sql::Error("the case is busy");
+    for (const TriageState& state : states)
+        m_case->setTriage(state);
+    TriageMap triage;
+    for (TriageState& state : m_case->triage())
+        triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);
+    return triage;
+}
+
 std::vector<Reject> CaseSession::rejects(std::int64_t sourceId) const
 {
     if (m_running || !m_case)

@@ -33,6 +33,10 @@ public:
 
     // The original text of an event's record (read from the case; only between jobs).
     QString rawRecord(EventIndex event) const;
+    // Writes triage states to the case and returns the case's whole triage map (only between jobs; throws
+    // sql::Error when the case refuses them).
+    TriageMap setTriage(const std::vector<TriageState>& states);
+
     // Every reject of an imported file (only between jobs).
     std::vector<Reject> rejects(std::int64_t sourceId) const;
 

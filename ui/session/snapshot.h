@@ -19,8 +19,10 @@ struct Snapshot
     Analysis analysis;
     Profile profile;
     std::vector<CaseSource> sources;
-    std::map<std::tuple<std::string, std::string, std::string>, TriageState> triage;
+    std::map<std::tuple<std::string, std::string, std::string>, TriageState> triage; // as loaded with the snapshot
 };
+
+using TriageMap = std::map<std::tuple<std::string, std::string, std::string>, TriageState>;
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
