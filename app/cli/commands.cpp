@@ -46,11 +46,13 @@ int runScore(const ScoreOptions& options)
     auto profile = profileFrom(options.profilePath);
     if (!profile)
         return InputError;
+    // Opened once: for its saved profile here, for its events below.
+    std::unique_ptr<CaseFile> caseFile;
     if (!options.casePath.empty()) {
         // A case remembers the profile its findings came from: the latest saved one is used without --profile,
         // and a --profile that differs from it joins the tuning history.
         std::string caseError;
-        auto caseFile = CaseFile::open(options.casePath, CaseFile::Mode::ReadWrite, caseError);
+        caseFile = CaseFile::open(options.casePath, CaseFile::Mode::ReadWrite, caseError);
         if (!caseFile) {
             std::cerr << "cepheid-cli: case refused: " << caseError << '\n';
             return InputError;
@@ -96,13 +98,7 @@ int runScore(const ScoreOptions& options)
 
     EventTable events;
     std::vector<InputSummary> inputs;
-    std::unique_ptr<CaseFile> caseFile;
-    if (!options.casePath.empty()) {
-        caseFile = CaseFile::open(options.casePath, CaseFile::Mode::ReadWrite, error);
-        if (!caseFile) {
-            std::cerr << "cepheid-cli: case refused: " << error << '\n';
-            return InputError;
-        }
+    if (caseFile) {
         try {
             caseFile->loadEvents(events);
             for (const CaseSource& source : caseFile->sources()) {

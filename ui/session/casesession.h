@@ -11,8 +11,8 @@
 namespace cepheid::ui {
 
 // One open case and the jobs that read it. Engine work (open, import, analyse) runs on a worker thread; the
-// GUI thread only receives progress and finished snapshots. One job at a time: a new request waits its turn
-// is refused with busy(), and cancel() stops the running import, leaving the case as it was.
+// GUI thread only receives progress and finished snapshots. One job at a time: a request made while a job runs
+// is refused through failed(), and cancel() stops the running import, leaving the case as it was.
 class CaseSession : public QObject
 {
     Q_OBJECT
