@@ -19,6 +19,7 @@ struct Finding
     std::uint32_t flowIndex = 0;
     std::string platform; // catalog platform, empty when only the rule's regex matched
     std::string allowlistedBy; // id of the allowlist entry that matches, empty if none
+    std::int32_t allowlistEntry = -1; // index of that entry in the profile's allowlist
     std::vector<std::string_view> hostnames; // principal hostnames seen in the flow (views into the EventTable)
     TimestampUs firstSeen = 0;
     TimestampUs lastSeen = 0;
@@ -51,9 +52,20 @@ struct Analysis
     std::vector<Finding> findings;
     AnalysisSummary summary;
     std::vector<LintFinding> lint;
+    std::vector<std::uint32_t> allowlistHits; // per profile allowlist entry: findings it is the first match for
+
+    // Kept so that a re-run with the same selection can reuse them.
+    DroppedEvents droppedOutsideFindings; // events of flows the rule's regex and the catalog both pass over
+    std::string catalogOnlyExample;
 };
 
-// Runs the profile over grouped flows. Built once per profile; run() is what a tuning change repeats.
+// A finding reaches an analyst when the rule fires or the score reaches the profile's alert verdict, and no
+// allowlist entry hides it: what the what-if delta counts and what the CLI lists by default.
+bool isAlerting(const Finding& finding, const ScoreSettings& score);
+// Flow indexes of the alerting findings, ascending.
+std::vector<std::uint32_t> alertingFlows(const Analysis& analysis, const ScoreSettings& score);
+
+// Runs the profile over grouped flows. Built once per profile.
 class Analyzer
 {
 public:
@@ -61,12 +73,25 @@ public:
 
     // now decides which allowlist entries have expired (injected so tests and reports are reproducible).
     Analysis run(const EventTable& events, const FlowIndex& flows, TimestampUs now) const;
+    // The same result as run(), reusing what `previous` (the analysis of the same flows under `previousProfile`)
+    // computed that this profile's changes do not touch: the selection of flows unless the rule's regex or the
+    // catalog changed, the rule's outcomes unless a rule setting changed, the score's measurements always (only
+    // weights and thresholds are applied again). This is what a tuning change repeats.
+    Analysis rerun(const Analysis& previous, const Profile& previousProfile, const EventTable& events,
+        const FlowIndex& flows, TimestampUs now) const;
+
+    const Profile& profile() const { return m_profile; }
     const RuleEvaluator& rule() const { return m_rule; }
     const BeaconScorer& scorer() const { return m_scorer; }
 
 private:
-    Analyzer(RuleEvaluator rule, BeaconScorer scorer, Catalog catalog, Allowlist allowlist);
+    Analyzer(Profile profile, RuleEvaluator rule, BeaconScorer scorer, Catalog catalog, Allowlist allowlist);
+    Analysis analyse(const Analysis* previous, const Profile* previousProfile, const EventTable& events,
+        const FlowIndex& flows, TimestampUs now) const;
+    void select(Analysis& analysis, const EventTable& events, const FlowIndex& flows) const;
+    void summarise(Analysis& analysis, const FlowIndex& flows) const;
 
+    Profile m_profile;
     RuleEvaluator m_rule;
     BeaconScorer m_scorer;
     Catalog m_catalog;

@@ -70,13 +70,9 @@ bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreRepor
 {
     if (options.listAll)
         return true;
-    if (!finding.allowlistedBy.empty())
-        return false;
-    if (finding.rule.fires)
-        return true;
-    if (options.minScore)
-        return finding.beacon.score >= *options.minScore;
-    return finding.beacon.verdict >= analyzer.scorer().settings().alertVerdict;
+    if (!options.minScore)
+        return isAlerting(finding, analyzer.scorer().settings());
+    return finding.allowlistEntry < 0 && (finding.rule.fires || finding.beacon.score >= *options.minScore);
 }
 
 namespace {

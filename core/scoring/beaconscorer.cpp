@@ -83,8 +83,8 @@ Verdict BeaconScorer::verdictFor(double score) const
     return Verdict::None;
 }
 
-BeaconScore BeaconScorer::score(
-    const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context) const
+BeaconScore BeaconScorer::measure(
+    const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context)
 {
     BeaconScore result;
     const auto flowEvents = flows.events(flow);
@@ -110,7 +110,20 @@ BeaconScore BeaconScorer::score(
     if (const auto it = context.prevalence.find(destinationProcessKey(flow.key)); it != context.prevalence.end())
         result.prevalence = it->second;
     result.rita = computeRitaScore(times, sent, context.datasetFirst, context.datasetLast);
+    return result;
+}
 
+BeaconScore BeaconScorer::score(
+    const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context) const
+{
+    BeaconScore result = measure(events, flows, flow, context);
+    weigh(result);
+    return result;
+}
+
+void BeaconScorer::weigh(BeaconScore& result) const
+{
+    result.components.clear();
     const ScoreWeights& w = m_settings.weights;
     const PeriodFit& period = result.period;
     const std::uint32_t gaps = result.intervals.intervals;
@@ -180,7 +193,6 @@ BeaconScore BeaconScorer::score(
 
     result.score = std::clamp(points, 0.0, 100.0);
     result.verdict = verdictFor(result.score);
-    return result;
 }
 
 } // namespace cepheid

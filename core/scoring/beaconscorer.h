@@ -22,6 +22,12 @@ public:
     explicit BeaconScorer(ScoreSettings settings);
     static Context prepare(const EventTable& events, const FlowIndex& flows);
     BeaconScore score(const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context) const;
+    // score() in two steps. measure: intervals, period, payload, process class, prevalence and RITA, which no
+    // setting changes; weigh: components, score, verdict and fleet under this scorer's settings. A weight or
+    // threshold change only repeats weigh().
+    static BeaconScore measure(
+        const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context);
+    void weigh(BeaconScore& score) const;
     Verdict verdictFor(double score) const;
     const ScoreSettings& settings() const { return m_settings; }
 

@@ -6,6 +6,7 @@
 // Prints, for the best of N runs: simdjson parse_many over the file held in memory (the baseline), then
 // Cepheid's phases (import, FlowIndex, Analyzer) in MB/s and events/s, peak RSS and bytes held per event.
 
+#include "benchargs.h"
 #include "findings/analysis.h"
 #include "scoring/beaconscorer.h"
 #include "ingest/importer.h"
@@ -42,18 +43,11 @@ long peakRssKiB()
 
 int main(int argc, char** argv)
 {
-    int repeat = 3;
-    std::string path;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
-            repeat = std::max(1, std::atoi(argv[++i]));
-        else
-            path = argv[i];
-    }
-    if (path.empty()) {
-        std::fprintf(stderr, "usage: cepheid-bench [--repeat N] FILE.ndjson\n");
+    const auto args = bench::parseBenchArgs(argc, argv, "cepheid-bench", 3);
+    if (!args)
         return 2;
-    }
+    const int repeat = args->repeat;
+    const std::string& path = args->path;
 
     double importBest = 1e30, groupBest = 1e30, ruleBest = 1e30, scoreBest = 1e30;
     std::size_t events = 0, tableBytes = 0, flowBytes = 0, flows = 0, firing = 0, scored = 0;

@@ -1,0 +1,99 @@
+#include "profilediff.h"
+
+#include "profilejson.h"
+
+#include <map>
+#include <simdjson.h>
+
+namespace cepheid {
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+// path -> JSON value, in the order the profile JSON writes them (the vector keeps order, the map finds).
+struct FlatProfile
+{
+    std::vector<std::pair<std::string, std::string>> values;
+    std::map<std::string, std::size_t> index;
+
+    void add(std::string path, std::string value)
+    {
+        index.emplace(path, values.size());
+        values.emplace_back(std::move(path), std::move(value));
+    }
+};
+
+std::string stringOr(dom::element element, std::string_view key, std::string fallback)
+{
+    std::string_view value;
+    if (element.is_object() && element[key].get(value) == simdjson::SUCCESS)
+        return std::string(value);
+    return fallback;
+}
+
+void flatten(dom::element element, const std::string& path, FlatProfile& out)
+{
+    if (element.is_object()) {
+        for (auto [key, value] : dom::object(element))
+            flatten(value, path.empty() ? std::string(key) : path + "." + std::string(key), out);
+        return;
+    }
+    if (element.is_array()) {
+        std::size_t position = 0;
+        for (dom::element item : dom::array(element)) {
+            // Entries are named by what identifies them, so that reordering is no change.
+            std::string name = std::to_string(position++);
+            if (path == "allowlist")
+                name = stringOr(item, "id", name);
+            else if (path == "catalog")
+                name = stringOr(item, "pattern", name);
+            flatten(item, path + "[" + name + "]", out);
+        }
+        return;
+    }
+    out.add(path, simdjson::minify(element));
+}
+
+FlatProfile flatten(const Profile& profile, dom::parser& parser)
+{
+    FlatProfile flat;
+    // profileToJson writes every key, so both sides have the same shape apart from list entries.
+    const simdjson::padded_string json(profileToJson(profile));
+    dom::element root;
+    if (parser.parse(json).get(root) == simdjson::SUCCESS)
+        flatten(root, "", flat);
+    return flat;
+}
+
+} // namespace
+
+std::vector<ProfileChange> diffProfiles(const Profile& before, const Profile& after)
+{
+    dom::parser parser;
+    const FlatProfile a = flatten(before, parser);
+    const FlatProfile b = flatten(after, parser);
+    std::vector<ProfileChange> changes;
+    for (const auto& [path, value] : a.values) {
+        const auto other = b.index.find(path);
+        if (other == b.index.end())
+            changes.push_back({ path, value, {} });
+        else if (b.values[other->second].second != value)
+            changes.push_back({ path, value, b.values[other->second].second });
+    }
+    for (const auto& [path, value] : b.values)
+        if (!a.index.contains(path))
+            changes.push_back({ path, {}, value });
+    return changes;
+}
+
+std::string formatProfileDiff(const std::vector<ProfileChange>& changes)
+{
+    std::string text;
+    for (const ProfileChange& change : changes)
+        text += change.path + ": " + (change.before.empty() ? "(none)" : change.before) + " -> "
+            + (change.after.empty() ? "(none)" : change.after) + "\n";
+    return text;
+}
+
+} // namespace cepheid
