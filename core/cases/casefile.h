@@ -29,6 +29,7 @@ struct TriageState
     std::string sourceIp, destination, processPath;
     std::string status; // new, investigating, benign, malicious, false-positive
     std::string analyst, notes, updatedAt;
+    friend bool operator==(const TriageState&, const TriageState&) = default;
 };
 
 struct ProfileVersion

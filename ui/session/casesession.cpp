@@ -4,7 +4,9 @@
 
 #include <QDateTime>
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 namespace cepheid::ui {
 
@@ -19,31 +21,68 @@ struct CaseSession::Result
 
 namespace {
 
-TimestampUs now()
+TimestampUs systemNow()
 {
     using namespace std::chrono;
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Builds the snapshot of a case: its events, flows, the analysis under its latest profile, its triage state.
-std::shared_ptr<Snapshot> analyse(CaseFile& caseFile, EventTable&& events)
+double millisecondsSince(std::chrono::steady_clock::time_point start)
 {
-    auto snapshot = std::make_shared<Snapshot>();
-    snapshot->events = std::move(events);
-    snapshot->flows = FlowIndex::build(snapshot->events);
-    const auto versions = caseFile.profiles();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The what-if delta of a snapshot against its saved baseline.
+void computeDelta(Snapshot& snapshot)
+{
+    const auto alerting = alertingFlows(snapshot.analysis, snapshot.profile.score);
+    snapshot.added.clear();
+    snapshot.removed.clear();
+    std::set_difference(alerting.begin(), alerting.end(), snapshot.savedAlerting.begin(), snapshot.savedAlerting.end(),
+        std::back_inserter(snapshot.added));
+    std::set_difference(snapshot.savedAlerting.begin(), snapshot.savedAlerting.end(), alerting.begin(), alerting.end(),
+        std::back_inserter(snapshot.removed));
+}
+
+// Builds the snapshot of a case: its events and flows, the analysis under its newest saved profile (the what-if
+// baseline), then under the working profile when that differs, and its triage state.
+std::shared_ptr<Snapshot> analyse(CaseFile& caseFile, EventTable&& events, const std::optional<Profile>& working,
+    TimestampUs now, QStringList& messages)
+{
+    auto data = std::make_shared<CaseData>();
+    data->events = std::move(events);
+    data->flows = FlowIndex::build(data->events);
+    data->sources = caseFile.sources();
+    auto snapshot = std::make_shared<Snapshot>(data);
+
     std::string error;
+    const auto versions = caseFile.profiles();
     if (!versions.empty()) {
-        if (auto saved = parseProfile(versions.back().json, error))
-            snapshot->profile = std::move(*saved);
+        if (auto saved = parseProfile(versions.back().json, error)) {
+            snapshot->savedProfile = std::move(*saved);
+            snapshot->savedVersion = versions.back().id;
+        } else {
+            messages << CaseSession::tr("Profile version %1 of this case cannot be used (%2); the default profile "
+                                        "is used instead.")
+                            .arg(versions.back().id)
+                            .arg(QString::fromStdString(error));
+        }
     }
-    auto analyzer = Analyzer::create(snapshot->profile, error);
-    if (!analyzer) {
-        snapshot->profile = Profile {};
-        analyzer = Analyzer::create(snapshot->profile, error);
+    const auto started = std::chrono::steady_clock::now();
+    const auto savedAnalyzer = Analyzer::create(snapshot->savedProfile, error);
+    snapshot->analysis = savedAnalyzer->run(snapshot->events, snapshot->flows, now);
+    snapshot->profile = snapshot->savedProfile;
+    snapshot->savedAlerting = alertingFlows(snapshot->analysis, snapshot->savedProfile.score);
+    if (working && *working != snapshot->savedProfile) {
+        if (const auto analyzer = Analyzer::create(*working, error)) {
+            snapshot->analysis
+                = analyzer->rerun(snapshot->analysis, snapshot->savedProfile, snapshot->events, snapshot->flows, now);
+            snapshot->profile = *working;
+        }
     }
-    snapshot->analysis = analyzer->run(snapshot->events, snapshot->flows, now());
-    snapshot->sources = caseFile.sources();
+    snapshot->engineMilliseconds = millisecondsSince(started);
+    snapshot->evaluatedAt = now;
+    computeDelta(*snapshot);
     for (TriageState& state : caseFile.triage())
         snapshot->triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);
     return snapshot;
@@ -55,13 +94,21 @@ CaseSession::CaseSession(QObject* parent)
     : QObject(parent)
 {
     qRegisterMetaType<SnapshotPtr>();
+    m_clock = systemNow;
     connect(&m_watcher, &QFutureWatcher<void>::finished, this, &CaseSession::finished);
+    connect(&m_tuneWatcher, &QFutureWatcher<void>::finished, this, &CaseSession::tuningFinished);
 }
 
 CaseSession::~CaseSession()
 {
     m_cancel = true;
     m_watcher.waitForFinished();
+    m_tuneWatcher.waitForFinished();
+}
+
+void CaseSession::setClock(std::function<TimestampUs()> clock)
+{
+    m_clock = clock ? std::move(clock) : systemNow;
 }
 
 void CaseSession::start(std::function<Result()> job)
@@ -78,7 +125,8 @@ void CaseSession::finished()
 {
     const std::shared_ptr<Result> result = std::move(m_result);
     m_running = false;
-    if (result->caseFile) {
+    const bool opened = result->caseFile != nullptr;
+    if (opened) {
         m_case = std::move(result->caseFile);
         m_casePath = result->casePath;
     }
@@ -86,11 +134,110 @@ void CaseSession::finished()
         emit message(text);
     if (result->snapshot) {
         m_snapshot = result->snapshot;
+        if (opened) {
+            m_working = m_snapshot->profile;
+            m_tunePending = false; // tuning of the previous case does not carry over
+        }
         emit snapshotReady(m_snapshot);
+        if (opened)
+            emit profileReplaced();
     }
     if (!result->error.isEmpty())
         emit failed(result->error);
     emit busyChanged(false);
+    if (m_tunePending && !m_tuning)
+        startTuning();
+}
+
+void CaseSession::tune(const Profile& profile)
+{
+    if (!m_snapshot) {
+        emit failed(tr("Open a case before tuning."));
+        return;
+    }
+    m_working = profile;
+    m_tunePending = true;
+    if (!m_tuning && !m_running)
+        startTuning();
+    emit tuningChanged(true);
+}
+
+void CaseSession::replaceProfile(const Profile& profile)
+{
+    tune(profile);
+    emit profileReplaced();
+}
+
+void CaseSession::startTuning()
+{
+    m_tunePending = false;
+    m_tuning = true;
+    auto result = std::make_shared<Result>();
+    m_tuneResult = result;
+    m_tuneWatcher.setFuture(QtConcurrent::run([base = m_snapshot, profile = m_working, now = m_clock(), result] {
+        std::string error;
+        const auto analyzer = Analyzer::create(profile, error);
+        if (!analyzer) {
+            result->error = tr("The profile cannot be used: %1").arg(QString::fromStdString(error));
+            return;
+        }
+        auto snapshot = std::make_shared<Snapshot>(*base);
+        const auto started = std::chrono::steady_clock::now();
+        snapshot->analysis = analyzer->rerun(base->analysis, base->profile, base->events, base->flows, now);
+        snapshot->engineMilliseconds = millisecondsSince(started);
+        snapshot->profile = profile;
+        snapshot->evaluatedAt = now;
+        computeDelta(*snapshot);
+        result->snapshot = std::move(snapshot);
+    }));
+}
+
+void CaseSession::tuningFinished()
+{
+    const std::shared_ptr<Result> result = std::move(m_tuneResult);
+    m_tuning = false;
+    // Stale when an import or another case replaced the data meanwhile: the pending request re-runs on the new one.
+    const bool current = result->snapshot && m_snapshot && result->snapshot->data == m_snapshot->data;
+    if (current) {
+        // Keep the triage the case holds now (set while this ran), not the one this run started from.
+        if (m_snapshot->triage != result->snapshot->triage) {
+            auto snapshot = std::const_pointer_cast<Snapshot>(result->snapshot);
+            snapshot->triage = m_snapshot->triage;
+        }
+        m_snapshot = result->snapshot;
+        emit snapshotReady(m_snapshot);
+    }
+    if (!result->error.isEmpty())
+        emit failed(result->error);
+    if (m_tunePending && !m_running)
+        startTuning();
+    else
+        emit tuningChanged(isTuning());
+}
+
+std::int64_t CaseSession::saveProfile(const QString& author, const QString& note)
+{
+    if (m_running || !m_case || !m_snapshot)
+        throw sql::Error("the case is busy");
+    if (isTuning() || m_snapshot->profile != m_working)
+        throw sql::Error("the profile is still being evaluated");
+    const std::int64_t version
+        = m_case->saveProfile(profileToJson(m_working), author.toStdString(), note.toStdString());
+    auto snapshot = std::make_shared<Snapshot>(*m_snapshot);
+    snapshot->savedProfile = m_working;
+    snapshot->savedVersion = version;
+    snapshot->savedAlerting = alertingFlows(snapshot->analysis, m_working.score);
+    computeDelta(*snapshot);
+    m_snapshot = std::move(snapshot);
+    emit snapshotReady(m_snapshot);
+    return version;
+}
+
+std::vector<ProfileVersion> CaseSession::profileVersions() const
+{
+    if (m_running || !m_case)
+        return {};
+    return m_case->profiles();
 }
 
 void CaseSession::openCase(const QString& path, bool create)
@@ -99,7 +246,7 @@ void CaseSession::openCase(const QString& path, bool create)
         emit failed(tr("Cepheid is still working on the previous request."));
         return;
     }
-    start([path, create] {
+    start([path, create, now = m_clock()] {
         Result result;
         std::string error;
         auto caseFile
@@ -111,7 +258,7 @@ void CaseSession::openCase(const QString& path, bool create)
         try {
             EventTable events;
             caseFile->loadEvents(events);
-            result.snapshot = analyse(*caseFile, std::move(events));
+            result.snapshot = analyse(*caseFile, std::move(events), std::nullopt, now, result.messages);
             result.caseFile = std::move(caseFile);
             result.casePath = path;
         } catch (const sql::Error& problem) {
@@ -132,7 +279,7 @@ void CaseSession::importFiles(const QStringList& paths)
         return;
     }
     CaseFile* caseFile = m_case.get();
-    start([this, caseFile, paths] {
+    start([this, caseFile, paths, working = m_working, now = m_clock()] {
         Result result;
         try {
             EventTable events;
@@ -178,7 +325,7 @@ void CaseSession::importFiles(const QStringList& paths)
                                            .arg(imported->summary.eventsRead)
                                            .arg(imported->summary.eventsRejected);
             }
-            result.snapshot = analyse(*caseFile, std::move(events));
+            result.snapshot = analyse(*caseFile, std::move(events), working, now, result.messages);
         } catch (const sql::Error& problem) {
             result.error = QString::fromUtf8(problem.what());
         }
@@ -209,6 +356,12 @@ TriageMap CaseSession::setTriage(const std::vector<TriageState>& states)
     TriageMap triage;
     for (TriageState& state : m_case->triage())
         triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);
+    if (m_snapshot) {
+        // The next snapshots (tuning re-runs) start from this one: they must carry the new triage.
+        auto snapshot = std::make_shared<Snapshot>(*m_snapshot);
+        snapshot->triage = triage;
+        m_snapshot = std::move(snapshot);
+    }
     return triage;
 }
 

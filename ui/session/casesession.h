@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QStringList>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace cepheid::ui {
@@ -13,6 +14,10 @@ namespace cepheid::ui {
 // One open case and the jobs that read it. Engine work (open, import, analyse) runs on a worker thread; the
 // GUI thread only receives progress and finished snapshots. One job at a time: a request made while a job runs
 // is refused through failed(), and cancel() stops the running import, leaving the case as it was.
+//
+// Tuning: tune() sets the working profile and re-analyses on its own worker without touching the case file.
+// Requests coalesce: while one re-analysis runs, only the newest waits, so dragging a slider never queues up
+// stale work. The what-if baseline is the case's newest saved profile version; saveProfile() adds a version.
 class CaseSession : public QObject
 {
     Q_OBJECT
@@ -30,6 +35,21 @@ public:
     // Imports exports into the open case, then analyses again.
     void importFiles(const QStringList& paths);
     void cancel();
+
+    // The profile the next analysis uses: the case's newest saved version once opened, then every tune().
+    const Profile& workingProfile() const { return m_working; }
+    // Re-analyses the open case under `profile` (coalesced, latest wins). The profile must be valid
+    // (validateProfile); an invalid one is refused through failed().
+    void tune(const Profile& profile);
+    // tune() for a profile that replaces the editors' content (a loaded version, an imported file).
+    void replaceProfile(const Profile& profile);
+    bool isTuning() const { return m_tuning || m_tunePending; }
+    // Saves the working profile as the case's newest version, the new what-if baseline (between jobs and when
+    // no re-analysis is pending; throws sql::Error when the case refuses it).
+    std::int64_t saveProfile(const QString& author, const QString& note);
+    std::vector<ProfileVersion> profileVersions() const;
+    // The clock that decides allowlist expiry (tests inject one).
+    void setClock(std::function<TimestampUs()> clock);
 
     // The original text of an event's record (read from the case; only between jobs).
     QString rawRecord(EventIndex event) const;
@@ -49,11 +69,16 @@ signals:
     void failed(const QString& message);
     // Informational messages (file already imported, records rejected, cancelled).
     void message(const QString& text);
+    // The working profile was replaced as a whole (case opened, version loaded, file imported): editors reload.
+    void profileReplaced();
+    void tuningChanged(bool tuning);
 
 private:
     struct Result;
     void start(std::function<Result()> job);
     void finished();
+    void startTuning();
+    void tuningFinished();
 
     QString m_casePath;
     std::unique_ptr<CaseFile> m_case; // touched by the worker during a job, by the GUI thread between jobs
@@ -63,6 +88,13 @@ private:
     std::atomic<bool> m_cancel { false };
     std::atomic<qint64> m_lastProgressMs { 0 };
     bool m_running = false;
+
+    Profile m_working;
+    std::function<TimestampUs()> m_clock;
+    QFutureWatcher<void> m_tuneWatcher;
+    std::shared_ptr<Result> m_tuneResult;
+    bool m_tuning = false;
+    bool m_tunePending = false;
 };
 
 } // namespace cepheid::ui

@@ -10,19 +10,52 @@
 
 namespace cepheid::ui {
 
+using TriageMap = std::map<std::tuple<std::string, std::string, std::string>, TriageState>;
+
+// What an import or opening a case builds once and every later analysis reads: events, their flows, the
+// case's imports. Shared, never copied: a tuning change makes a new Snapshot around the same CaseData.
+struct CaseData
+{
+    EventTable events;
+    FlowIndex flows;
+    std::vector<CaseSource> sources;
+};
+
 // Everything the views show, built off the GUI thread and handed over whole (hotspot-style: one value, one
 // setData). Immutable once published, so views may keep a shared_ptr to it while a new one is computed.
 struct Snapshot
 {
-    EventTable events;
-    FlowIndex flows;
-    Analysis analysis;
-    Profile profile;
-    std::vector<CaseSource> sources;
-    std::map<std::tuple<std::string, std::string, std::string>, TriageState> triage; // as loaded with the snapshot
-};
+    explicit Snapshot(std::shared_ptr<const CaseData> caseData)
+        : data(std::move(caseData))
+        , events(data->events)
+        , flows(data->flows)
+        , sources(data->sources)
+    { }
+    // A copy shares the data (the references are bound to the same shared CaseData).
+    Snapshot(const Snapshot&) = default;
+    Snapshot& operator=(const Snapshot&) = delete;
 
-using TriageMap = std::map<std::tuple<std::string, std::string, std::string>, TriageState>;
+    std::shared_ptr<const CaseData> data;
+    const EventTable& events;
+    const FlowIndex& flows;
+    const std::vector<CaseSource>& sources;
+
+    Analysis analysis;
+    Profile profile; // the working profile the analysis ran with
+    TimestampUs evaluatedAt = 0; // the "now" allowlist expiry was decided at
+    double engineMilliseconds = 0; // how long the analysis took (re-runs after tuning are a fraction of a run)
+
+    // The what-if baseline: the case's newest saved profile version (the default profile before any is saved)
+    // and the flows that alert under it. added/removed: flows that alert now but not under it, and the reverse.
+    Profile savedProfile;
+    std::int64_t savedVersion = 0;
+    std::vector<std::uint32_t> savedAlerting;
+    std::vector<std::uint32_t> added, removed;
+
+    TriageMap triage; // as loaded with the snapshot
+
+    bool isModified() const { return profile != savedProfile; }
+};
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;
 
