@@ -2,6 +2,8 @@
 
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
+#include "session/analystname.h"
+#include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
 #include "views/hostview.h"
 #include "views/sparklinedelegate.h"
@@ -64,6 +66,9 @@ MainWindow::MainWindow(QWidget* parent)
     m_pages->addWidget(createEmptyState());
     m_pages->addWidget(createWorkbench());
     setCentralWidget(m_pages);
+    m_tuning = new TuningDock(m_session, this);
+    addDockWidget(Qt::RightDockWidgetArea, m_tuning);
+    connect(m_tuning, &TuningDock::changedOnlyToggled, m_filter, &FindingsFilter::setChangedOnly);
     createActions();
 
     m_progress->setMaximumWidth(220);
@@ -158,12 +163,16 @@ QWidget* MainWindow::createWorkbench()
     m_platform->addItem(tr("Any platform"), QString());
     m_fired = new QCheckBox(tr("Rule fires"), left);
     m_disagree = new QCheckBox(tr("Rule and score disagree"), left);
+    m_showAllowlisted = new QCheckBox(tr("Show allowlisted"), left);
+    m_showAllowlisted->setToolTip(
+        tr("Allowlisted findings are hidden; shown, they are grey and italic (Ctrl+Shift+A)"));
     filters->addWidget(m_search, 1);
     filters->addWidget(m_verdict);
     filters->addWidget(m_triage);
     filters->addWidget(m_platform);
     filters->addWidget(m_fired);
     filters->addWidget(m_disagree);
+    filters->addWidget(m_showAllowlisted);
     layout->addLayout(filters);
     m_table = new QTableView(left);
     m_table->setModel(m_filter);
@@ -206,6 +215,8 @@ QWidget* MainWindow::createWorkbench()
         [this] { m_filter->setPlatform(m_platform->currentData().toString()); });
     connect(m_fired, &QCheckBox::toggled, m_filter, &FindingsFilter::setRuleFiredOnly);
     connect(m_disagree, &QCheckBox::toggled, m_filter, &FindingsFilter::setDisagreementOnly);
+    connect(m_showAllowlisted, &QCheckBox::toggled, m_filter, &FindingsFilter::setShowAllowlisted);
+    connect(m_detail->hostView(), &HostView::flowContextMenuRequested, this, &MainWindow::showFlowMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedFinding);
     // A click on a host lane opens that flow, when it is a finding.
     connect(m_detail->hostView(), &HostView::flowActivated, this, [this](std::uint32_t flowIndex) {
@@ -279,6 +290,18 @@ void MainWindow::createActions()
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_table->addAction(triage);
 
+    findingMenu->addSeparator();
+    const std::pair<QString, AllowlistEntryDialog::Kind> allowlistActions[]
+        = { { tr("Allowlist This &Destination…"), AllowlistEntryDialog::Destination },
+              { tr("Allowlist This &Process on This Host…"), AllowlistEntryDialog::ProcessOnHost },
+              { tr("Allowlist This &Flow…"), AllowlistEntryDialog::Flow } };
+    for (const auto& [label, kind] : allowlistActions) {
+        QAction* action = findingMenu->addAction(label, this, [this, kind = kind] { allowlistCurrentFinding(kind); });
+        action->setObjectName(QStringLiteral("allowlist-%1").arg(int(kind)));
+        m_table->addAction(action);
+    }
+
+    createTuningActions();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Cepheid"), this, [this] {
         QMessageBox::about(this, tr("About Cepheid"),
@@ -293,6 +316,82 @@ void MainWindow::createActions()
     tools->addAction(open);
     tools->addAction(m_importAction);
     tools->addAction(m_cancelAction);
+}
+
+void MainWindow::createTuningActions()
+{
+    QMenu* menu = menuBar()->addMenu(tr("&Tuning"));
+    QAction* panel = m_tuning->toggleViewAction();
+    panel->setText(tr("Tuning &Panel"));
+    panel->setShortcut(QKeySequence(tr("Ctrl+Shift+T")));
+    menu->addAction(panel);
+    QAction* save = menu->addAction(tr("&Save Profile Version…"), m_tuning, qOverload<>(&TuningDock::saveVersion));
+    save->setShortcut(QKeySequence::Save);
+    menu->addAction(tr("&Revert to Saved Profile"), m_tuning, &TuningDock::revertToSaved);
+    QAction* showAllowlisted = menu->addAction(tr("Show &Allowlisted Findings"));
+    showAllowlisted->setCheckable(true);
+    showAllowlisted->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    connect(showAllowlisted, &QAction::toggled, m_showAllowlisted, &QCheckBox::setChecked);
+    connect(m_showAllowlisted, &QCheckBox::toggled, showAllowlisted, &QAction::setChecked);
+    menu->addSeparator();
+    menu->addAction(tr("&Import Profile…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Import profile"), QDir::homePath(), tr("Cepheid profiles (*.json);;All files (*)"));
+        QString error;
+        if (!path.isEmpty() && !m_tuning->importProfile(path, error))
+            QMessageBox::warning(this, tr("Import profile"), tr("%1 was not imported:\n%2").arg(path, error));
+        else if (!path.isEmpty())
+            statusBar()->showMessage(tr("Profile %1 imported as the working profile: save it to keep it in the case.")
+                                         .arg(QFileInfo(path).fileName()),
+                10000);
+    });
+    menu->addAction(tr("&Export Profile…"), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export profile"),
+            QDir::homePath() + QStringLiteral("/cepheid-profile.json"), tr("Cepheid profiles (*.json)"));
+        QString error;
+        if (!path.isEmpty() && !m_tuning->exportProfile(path, error))
+            QMessageBox::warning(this, tr("Export profile"), tr("%1 was not written: %2").arg(path, error));
+        else if (!path.isEmpty())
+            statusBar()->showMessage(
+                tr("Profile written to %1 (cepheid-cli score --profile reads it).").arg(path), 10000);
+    });
+}
+
+bool MainWindow::allowlistFlow(std::uint32_t flowIndex, AllowlistEntryDialog::Kind kind)
+{
+    const SnapshotPtr snapshot = m_model->snapshot();
+    if (!snapshot || flowIndex >= snapshot->flows.size())
+        return false;
+    const FlowKey& key = snapshot->flows.flow(flowIndex).key;
+    AllowlistEntry entry;
+    if (kind == AllowlistEntryDialog::Destination || kind == AllowlistEntryDialog::Flow)
+        entry.domain = std::string(snapshot->events.text(key.destination));
+    if (kind == AllowlistEntryDialog::ProcessOnHost || kind == AllowlistEntryDialog::Flow) {
+        entry.process = std::string(snapshot->events.text(key.processPath));
+        // The source IP names the host as the flow does (host names may be missing or shared).
+        entry.host = std::string(snapshot->events.text(key.sourceIp));
+    }
+    entry.match = MatchMode::Exact;
+    return m_tuning->addAllowlistEntry(entry);
+}
+
+bool MainWindow::allowlistCurrentFinding(AllowlistEntryDialog::Kind kind)
+{
+    const QModelIndex current = m_table->currentIndex();
+    const Finding* finding = current.isValid() ? m_model->finding(m_filter->mapToSource(current)) : nullptr;
+    return finding && allowlistFlow(finding->flowIndex, kind);
+}
+
+void MainWindow::showFlowMenu(std::uint32_t flowIndex, const QPoint& globalPosition)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Allowlist This Destination…"), this,
+        [this, flowIndex] { allowlistFlow(flowIndex, AllowlistEntryDialog::Destination); });
+    menu.addAction(tr("Allowlist This Process on This Host…"), this,
+        [this, flowIndex] { allowlistFlow(flowIndex, AllowlistEntryDialog::ProcessOnHost); });
+    menu.addAction(
+        tr("Allowlist This Flow…"), this, [this, flowIndex] { allowlistFlow(flowIndex, AllowlistEntryDialog::Flow); });
+    menu.exec(globalPosition);
 }
 
 QString MainWindow::temporaryCasePath() const
@@ -369,13 +468,15 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
     setWindowTitle(tr("%1 — Cepheid").arg(QFileInfo(m_session->casePath()).fileName()));
     const AnalysisSummary& summary = snapshot->analysis.summary;
     m_summary->setText(
-        tr("%1 events · %2 flows considered · rule fires on %3 · score: %4 beacon, %5 likely, %6 possible")
+        tr("%1 events · %2 flows considered · rule fires on %3 · score: %4 beacon, %5 likely, %6 possible · "
+           "%7 allowlisted")
             .arg(snapshot->events.size())
             .arg(summary.flowsConsidered)
             .arg(summary.flowsFiring)
             .arg(summary.verdicts[static_cast<int>(Verdict::Beacon)])
             .arg(summary.verdicts[static_cast<int>(Verdict::Likely)])
-            .arg(summary.verdicts[static_cast<int>(Verdict::Possible)]));
+            .arg(summary.verdicts[static_cast<int>(Verdict::Possible)])
+            .arg(summary.flowsAllowlisted));
     std::uint64_t rejected = 0;
     for (const CaseSource& source : snapshot->sources)
         rejected += source.eventsRejected;
@@ -492,9 +593,7 @@ void MainWindow::editTriage()
     for (const char* name : { "new", "investigating", "benign", "malicious", "false-positive" })
         status->addItem(QString::fromLatin1(name));
     status->setCurrentText(rows.front().siblingAtColumn(FindingsModel::Triage).data().toString());
-    QSettings settings;
-    const QString defaultAnalyst = qEnvironmentVariable("USER");
-    auto* analyst = new QLineEdit(settings.value(QStringLiteral("analyst"), defaultAnalyst).toString(), &dialog);
+    auto* analyst = new QLineEdit(analystName(), &dialog);
     auto* notes = new QPlainTextEdit(&dialog);
     layout->addRow(tr("&Status"), status);
     layout->addRow(tr("&Analyst"), analyst);
@@ -505,7 +604,7 @@ void MainWindow::editTriage()
     layout->addRow(buttons);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    settings.setValue(QStringLiteral("analyst"), analyst->text());
+    rememberAnalystName(analyst->text());
     setTriageForSelection(status->currentText(), notes->toPlainText(), analyst->text());
 }
 

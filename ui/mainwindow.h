@@ -1,6 +1,7 @@
 #pragma once
 
 #include "session/casesession.h"
+#include "tuning/allowlistentrydialog.h"
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -21,6 +22,7 @@ namespace cepheid::ui {
 class FindingsFilter;
 class FindingsModel;
 class FlowDetail;
+class TuningDock;
 
 class MainWindow : public QMainWindow
 {
@@ -36,12 +38,19 @@ public:
     void openPaths(const QStringList& paths); // cases open, anything else is imported
     // Sets the triage status and notes of every selected finding, in the case; what Finding > Set Triage does.
     bool setTriageForSelection(const QString& status, const QString& notes, const QString& analyst);
+    // "Allowlist this destination / process on this host / flow…": the entry dialog pre-filled from a flow,
+    // asking only for the reason. What the finding and lane context menus do.
+    bool allowlistFlow(std::uint32_t flowIndex, AllowlistEntryDialog::Kind kind);
+    // The same for the current finding of the table.
+    bool allowlistCurrentFinding(AllowlistEntryDialog::Kind kind);
 
     CaseSession* session() const { return m_session; }
     FindingsModel* findingsModel() const { return m_model; }
     FindingsFilter* findingsFilter() const { return m_filter; }
     QTableView* findingsView() const { return m_table; }
     FlowDetail* flowDetail() const { return m_detail; }
+    TuningDock* tuningDock() const { return m_tuning; }
+    QCheckBox* showAllowlistedToggle() const { return m_showAllowlisted; }
     static QString samplePath();
 
 protected:
@@ -59,6 +68,8 @@ private:
     void showProgress(qint64 done, qint64 total, qint64 events, int file, int files);
     void showRejects();
     void editTriage();
+    void createTuningActions();
+    void showFlowMenu(std::uint32_t flowIndex, const QPoint& globalPosition);
     void rememberRecent(const QString& path);
     void updateRecentMenu();
     QString temporaryCasePath() const;
@@ -75,6 +86,8 @@ private:
     QComboBox* m_platform = nullptr;
     QCheckBox* m_fired = nullptr;
     QCheckBox* m_disagree = nullptr;
+    QCheckBox* m_showAllowlisted = nullptr;
+    TuningDock* m_tuning = nullptr;
     QLabel* m_summary = nullptr;
     QProgressBar* m_progress;
     QLabel* m_progressText;

@@ -1,10 +1,12 @@
 // cepheid: the investigation workbench. `cepheid [FILE…]` opens cases (*.cepheid) and imports exports.
 
 #include "mainwindow.h"
+#include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -32,32 +34,65 @@ int main(int argc, char** argv)
             "shown, then quit (for documentation)."),
         QStringLiteral("png"));
     QCommandLineOption tab(QStringLiteral("tab"),
-        QCoreApplication::translate("main", "Detail tab for --screenshot: why, intervals or events."),
+        QCoreApplication::translate("main",
+            "Tab for --screenshot: why, intervals, events, timeline or host (flow detail); thresholds, allowlist or "
+            "history (tuning panel)."),
         QStringLiteral("name"), QStringLiteral("why"));
+    QCommandLineOption profile(QStringLiteral("profile"),
+        QCoreApplication::translate("main",
+            "Once the case is open, use this profile JSON (the format cepheid-cli --profile reads) as the working "
+            "profile."),
+        QStringLiteral("json"));
     parser.addOption(screenshot);
     parser.addOption(tab);
+    parser.addOption(profile);
     parser.process(application);
 
     cepheid::ui::MainWindow window;
-    window.resize(1500, 900);
+    window.resize(1800, 1000);
     window.show();
-    if (parser.isSet(screenshot)) {
-        const QString path = parser.value(screenshot);
-        const QString tabName = parser.value(tab);
-        QObject::connect(window.session(), &cepheid::ui::CaseSession::snapshotReady, &window, [&window, path, tabName] {
-            const int index = tabName == QStringLiteral("host") ? cepheid::ui::FlowDetail::HostTab
-                : tabName == QStringLiteral("timeline")         ? cepheid::ui::FlowDetail::TimelineTab
-                : tabName == QStringLiteral("intervals")        ? cepheid::ui::FlowDetail::IntervalsTab
-                : tabName == QStringLiteral("events")           ? cepheid::ui::FlowDetail::EventsTab
-                                                                : cepheid::ui::FlowDetail::WhyTab;
-            window.flowDetail()->tabs()->setCurrentIndex(index);
-            if (index == cepheid::ui::FlowDetail::EventsTab)
-                window.flowDetail()->eventsView()->selectRow(0);
-            QTimer::singleShot(800, &window, [&window, path] {
-                window.grab().save(path);
-                QCoreApplication::quit();
+    using cepheid::ui::CaseSession;
+    CaseSession* session = window.session();
+    if (parser.isSet(profile)) {
+        // Applied to the first snapshot with events: the case that was opened or the import that filled it.
+        auto* connection = new QMetaObject::Connection;
+        *connection = QObject::connect(session, &CaseSession::snapshotReady, &window,
+            [&window, connection, path = parser.value(profile)](const cepheid::ui::SnapshotPtr& snapshot) {
+                if (snapshot->events.size() == 0 || window.session()->isBusy())
+                    return;
+                QObject::disconnect(*connection);
+                delete connection;
+                QString error;
+                if (!window.tuningDock()->importProfile(path, error))
+                    window.statusBar()->showMessage(error);
             });
-        });
+    }
+    if (parser.isSet(screenshot)) {
+        // Once the case is shown and nothing is left to compute, select the tab and save a picture.
+        auto* poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window,
+            [&window, poll, session, path = parser.value(screenshot), tabName = parser.value(tab)] {
+                const auto snapshot = session->snapshot();
+                if (!snapshot || snapshot->events.size() == 0 || session->isBusy() || session->isTuning())
+                    return;
+                poll->stop();
+                using cepheid::ui::FlowDetail;
+                const QStringList detailTabs { QStringLiteral("why"), QStringLiteral("intervals"),
+                    QStringLiteral("events"), QStringLiteral("timeline"), QStringLiteral("host") };
+                const QStringList tuningTabs { QStringLiteral("thresholds"), QStringLiteral("allowlist"),
+                    QStringLiteral("history") };
+                if (tuningTabs.contains(tabName))
+                    window.tuningDock()->tabs()->setCurrentIndex(int(tuningTabs.indexOf(tabName)));
+                else
+                    window.flowDetail()->tabs()->setCurrentIndex(std::max(0, int(detailTabs.indexOf(tabName))));
+                if (tabName == QStringLiteral("events"))
+                    window.flowDetail()->eventsView()->selectRow(0);
+                QTimer::singleShot(800, &window, [&window, path] {
+                    window.grab().save(path);
+                    QCoreApplication::quit();
+                });
+            });
+        poll->start(200);
     }
     if (!parser.positionalArguments().isEmpty())
         window.openPaths(parser.positionalArguments());

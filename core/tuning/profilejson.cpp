@@ -59,18 +59,6 @@ std::int64_t integerAt(dom::element value, const std::string& path, std::int64_t
     return number;
 }
 
-std::optional<TimestampUs> parseDateOrTimestamp(std::string_view text, bool endOfDay)
-{
-    if (text.size() == 10) {
-        // YYYY-MM-DD: an expiry date means "valid through that day", so it ends at the next midnight UTC.
-        const auto midnight = parseRfc3339(std::string(text) + "T00:00:00Z");
-        if (!midnight)
-            return std::nullopt;
-        return endOfDay ? *midnight + kMicrosPerDay : *midnight;
-    }
-    return parseRfc3339(text);
-}
-
 void readRule(dom::element value, RuleSettings& rule)
 {
     for (auto [key, member] : objectAt(value, "rule")) {
@@ -246,6 +234,18 @@ std::vector<AllowlistEntry> readAllowlist(dom::element value)
 }
 
 } // namespace
+
+std::optional<TimestampUs> parseDateOrTimestamp(std::string_view text, bool endOfDay)
+{
+    if (text.size() == 10) {
+        // YYYY-MM-DD: an expiry date means "valid through that day", so it ends at the next midnight UTC.
+        const auto midnight = parseRfc3339(std::string(text) + "T00:00:00Z");
+        if (!midnight)
+            return std::nullopt;
+        return endOfDay ? *midnight + kMicrosPerDay : *midnight;
+    }
+    return parseRfc3339(text);
+}
 
 bool validateProfile(const Profile& profile, std::string& error)
 {

@@ -17,6 +17,10 @@ std::optional<Profile> loadProfile(const std::string& path, std::string& error);
 // Checks what parsing alone cannot: regexes compile, CIDRs parse, ids are unique, reasons present.
 bool validateProfile(const Profile& profile, std::string& error);
 
+// An allowlist time: RFC 3339, or YYYY-MM-DD meaning the start of that UTC day, or with endOfDay (expiry: "valid
+// through that day") the next midnight.
+std::optional<TimestampUs> parseDateOrTimestamp(std::string_view text, bool endOfDay);
+
 // The effective profile, every key written out (what `cepheid-cli profile show` prints).
 std::string profileToJson(const Profile& profile);
 

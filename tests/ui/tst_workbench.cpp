@@ -4,6 +4,7 @@
 #include "views/flowdetail.h"
 #include "views/hostview.h"
 #include "views/timelineview.h"
+#include "workbenchsupport.h"
 
 #include <QAbstractItemModelTester>
 #include <QBarSeries>
@@ -20,19 +21,11 @@
 
 using namespace cepheid;
 using namespace cepheid::ui;
+using cepheid::test::rowOfDestination;
 
 namespace {
 
 constexpr int kTimeoutMs = 120000;
-
-int rowOfDestination(const MainWindow& window, const QString& destination)
-{
-    FindingsFilter* filter = window.findingsFilter();
-    for (int row = 0; row < filter->rowCount(); ++row)
-        if (filter->index(row, FindingsModel::Destination).data().toString() == destination)
-            return row;
-    return -1;
-}
 
 } // namespace
 

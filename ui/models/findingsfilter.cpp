@@ -47,9 +47,25 @@ void FindingsFilter::setPlatform(const QString& platform)
     invalidateRowsFilter();
 }
 
+void FindingsFilter::setShowAllowlisted(bool show)
+{
+    m_showAllowlisted = show;
+    invalidateRowsFilter();
+}
+
+void FindingsFilter::setChangedOnly(bool only)
+{
+    m_changedOnly = only;
+    invalidateRowsFilter();
+}
+
 bool FindingsFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (!m_showAllowlisted && index.data(FindingsModel::AllowlistedRole).toBool())
+        return false;
+    if (m_changedOnly && index.data(FindingsModel::ChangeRole).toInt() == 0)
+        return false;
     if (index.data(FindingsModel::VerdictRole).toInt() < m_minimumVerdict)
         return false;
     if (m_ruleFiredOnly && !index.data(FindingsModel::FiresRole).toBool())

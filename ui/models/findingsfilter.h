@@ -18,6 +18,8 @@ public:
     void setDisagreementOnly(bool only);
     void setTriageStatus(const QString& status); // empty = all
     void setPlatform(const QString& platform); // empty = all; "-" = matched by the rule's regex only
+    void setShowAllowlisted(bool show); // allowlisted findings are hidden unless asked for
+    void setChangedOnly(bool only); // only findings the tuning changes (what-if delta)
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -29,6 +31,8 @@ private:
     bool m_disagreementOnly = false;
     QString m_triageStatus;
     QString m_platform;
+    bool m_showAllowlisted = false;
+    bool m_changedOnly = false;
 };
 
 } // namespace cepheid::ui

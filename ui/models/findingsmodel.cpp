@@ -1,6 +1,10 @@
 #include "findingsmodel.h"
 
+#include <QBrush>
+#include <QColor>
 #include <QDateTime>
+#include <QFont>
+#include <algorithm>
 
 namespace cepheid::ui {
 
@@ -30,9 +34,47 @@ FindingsModel::FindingsModel(QObject* parent)
 
 void FindingsModel::setSnapshot(SnapshotPtr snapshot)
 {
+    const auto sameRows = [](const SnapshotPtr& a, const SnapshotPtr& b) {
+        if (!a || !b || a->data != b->data || a->analysis.findings.size() != b->analysis.findings.size())
+            return false;
+        return std::equal(a->analysis.findings.begin(), a->analysis.findings.end(), b->analysis.findings.begin(),
+            [](const Finding& x, const Finding& y) { return x.flowIndex == y.flowIndex; });
+    };
+    if (sameRows(m_snapshot, snapshot)) {
+        m_snapshot = std::move(snapshot);
+        m_triage = m_snapshot->triage;
+        computeChanges();
+        if (rowCount() > 0)
+            emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+        return;
+    }
     beginResetModel();
     m_snapshot = std::move(snapshot);
     m_triage = m_snapshot ? m_snapshot->triage : TriageMap {};
+    computeActivity();
+    computeChanges();
+    endResetModel();
+}
+
+void FindingsModel::computeChanges()
+{
+    m_change.assign(m_snapshot ? m_snapshot->analysis.findings.size() : 0, 0);
+    if (!m_snapshot)
+        return;
+    const auto contains = [](const std::vector<std::uint32_t>& sorted, std::uint32_t flow) {
+        return std::binary_search(sorted.begin(), sorted.end(), flow);
+    };
+    for (std::size_t row = 0; row < m_change.size(); ++row) {
+        const std::uint32_t flow = m_snapshot->analysis.findings[row].flowIndex;
+        if (contains(m_snapshot->added, flow))
+            m_change[row] = 1;
+        else if (contains(m_snapshot->removed, flow))
+            m_change[row] = -1;
+    }
+}
+
+void FindingsModel::computeActivity()
+{
     m_activity.clear();
     if (m_snapshot && !m_snapshot->analysis.findings.empty()) {
         const auto& findings = m_snapshot->analysis.findings;
@@ -51,7 +93,6 @@ void FindingsModel::setSnapshot(SnapshotPtr snapshot)
                 count = static_cast<std::uint16_t>(std::min<int>(count + 1, 65535));
             }
     }
-    endResetModel();
 }
 
 std::span<const std::uint16_t> FindingsModel::activity(int row) const
@@ -133,6 +174,10 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
         return QString::fromStdString(f->platform);
     case TriageRole:
         return triageStatus(*f);
+    case AllowlistedRole:
+        return f->allowlistEntry >= 0;
+    case ChangeRole:
+        return int(m_change[static_cast<std::size_t>(index.row())]);
     case SearchTextRole: {
         QString hosts;
         for (std::string_view host : f->hostnames)
@@ -170,9 +215,24 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
             return qint64(f->lastSeen);
         case Triage:
             return triageStatus(*f);
+        case Change:
+            return int(m_change[static_cast<std::size_t>(index.row())]);
         }
         return {};
     }
+    const int change = m_change[static_cast<std::size_t>(index.row())];
+    const bool allowlisted = f->allowlistEntry >= 0;
+    // Allowlisted rows (shown only on request) are greyed and italic; rows the tuning changed are tinted, and the
+    // Change column says the same in words.
+    if (role == Qt::ForegroundRole && allowlisted)
+        return QBrush(QColor(0x80, 0x80, 0x80));
+    if (role == Qt::FontRole && allowlisted) {
+        QFont font;
+        font.setItalic(true);
+        return font;
+    }
+    if (role == Qt::BackgroundRole && change != 0)
+        return QBrush(change > 0 ? QColor(0xff, 0xe0, 0xa0) : QColor(0xcc, 0xe8, 0xcf));
     if (role == Qt::DisplayRole) {
         switch (column) {
         case Verdict:
@@ -201,10 +261,23 @@ QVariant FindingsModel::data(const QModelIndex& index, int role) const
             return dateTime(f->lastSeen);
         case Triage:
             return triageStatus(*f);
+        case Change:
+            return change > 0 ? tr("new alert") : change < 0 ? tr("no longer alerts") : QString();
         }
+    }
+    if (role == Qt::ToolTipRole && allowlisted && column != Triage) {
+        const auto& entries = m_snapshot->profile.allowlist;
+        const auto entry = static_cast<std::size_t>(f->allowlistEntry);
+        return tr("Allowlisted by \"%1\": %2")
+            .arg(QString::fromStdString(f->allowlistedBy),
+                entry < entries.size() ? QString::fromStdString(entries[entry].reason) : QString());
     }
     if (role == Qt::ToolTipRole) {
         switch (column) {
+        case Change:
+            return change > 0 ? tr("Alerts under the working profile but not under the saved one")
+                : change < 0  ? tr("Alerts under the saved profile but no longer under the working one")
+                              : QString();
         case Process:
             return text(events.text(key.processPath));
         case Destination:
@@ -242,7 +315,7 @@ QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int
     static const char* const names[ColumnCount] = { QT_TR_NOOP("Verdict"), QT_TR_NOOP("Score"), QT_TR_NOOP("Rule"),
         QT_TR_NOOP("Host"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Process"), QT_TR_NOOP("Events"),
         QT_TR_NOOP("Period"), QT_TR_NOOP("Jitter CV"), QT_TR_NOOP("First seen"), QT_TR_NOOP("Last seen"),
-        QT_TR_NOOP("Activity"), QT_TR_NOOP("Triage") };
+        QT_TR_NOOP("Activity"), QT_TR_NOOP("Triage"), QT_TR_NOOP("Change") };
     return tr(names[section]);
 }
 

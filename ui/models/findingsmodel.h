@@ -28,6 +28,7 @@ public:
         LastSeen,
         Activity,
         Triage,
+        Change, // the what-if delta: alerts now but not under the saved profile, or the reverse
         ColumnCount
     };
     static constexpr std::size_t kActivityBuckets = 48;
@@ -39,11 +40,15 @@ public:
         DisagreeRole,
         PlatformRole,
         TriageRole,
-        SearchTextRole
+        SearchTextRole,
+        AllowlistedRole, // bool
+        ChangeRole // int: +1 alerts only under the working profile, -1 only under the saved one, 0 unchanged
     };
 
     explicit FindingsModel(QObject* parent = nullptr);
 
+    // A snapshot of the same data with the same findings (a tuning re-run) updates the rows in place, keeping
+    // selection, sorting and scrolling; anything else resets the model.
     void setSnapshot(SnapshotPtr snapshot);
     // Triage changes between snapshots (it is edited, not computed): only the triage column updates.
     void setTriage(TriageMap triage);
@@ -63,9 +68,12 @@ public:
 
 private:
     QString triageStatus(const Finding& finding) const;
+    void computeActivity();
+    void computeChanges();
 
     SnapshotPtr m_snapshot;
     std::vector<std::uint16_t> m_activity; // kActivityBuckets per row
+    std::vector<std::int8_t> m_change; // ChangeRole per row
     TriageMap m_triage;
 };
 

@@ -1,5 +1,6 @@
 #include "hostview.h"
 
+#include <QContextMenuEvent>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
@@ -121,9 +122,15 @@ void HostView::mouseMoveEvent(QMouseEvent* event)
     }
 }
 
+void HostView::contextMenuEvent(QContextMenuEvent* event)
+{
+    if (const int lane = laneAt(event->pos().y()); lane >= 0)
+        emit flowContextMenuRequested(m_lanes[static_cast<std::size_t>(lane)].flowIndex, event->globalPos());
+}
+
 void HostView::mouseReleaseEvent(QMouseEvent* event)
 {
-    if (m_dragged)
+    if (m_dragged || event->button() != Qt::LeftButton)
         return;
     if (const int lane = laneAt(static_cast<int>(event->position().y())); lane >= 0)
         emit flowActivated(m_lanes[static_cast<std::size_t>(lane)].flowIndex);

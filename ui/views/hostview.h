@@ -9,7 +9,8 @@ namespace cepheid::ui {
 
 // One host, every destination it reached as a swim lane on a shared time axis: beacons stand out as regular tick
 // trains next to irregular browsing. Lanes are the host's flows (not only considered ones), busiest first.
-// Clicking a lane emits flowActivated; the wheel zooms and a drag pans, as in the timeline.
+// Clicking a lane emits flowActivated, a right click flowContextMenuRequested; the wheel zooms and a drag pans,
+// as in the timeline.
 class HostView : public QWidget
 {
     Q_OBJECT
@@ -24,6 +25,8 @@ public:
 
 signals:
     void flowActivated(std::uint32_t flowIndex);
+    // A right click on a lane: MainWindow offers to allowlist that flow.
+    void flowContextMenuRequested(std::uint32_t flowIndex, const QPoint& globalPosition);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -32,6 +35,7 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     struct Lane
