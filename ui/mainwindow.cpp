@@ -298,6 +298,8 @@ void MainWindow::createActions()
     for (const auto& [label, kind] : allowlistActions) {
         QAction* action = findingMenu->addAction(label, this, [this, kind = kind] { allowlistCurrentFinding(kind); });
         action->setObjectName(QStringLiteral("allowlist-%1").arg(int(kind)));
+        if (kind == AllowlistEntryDialog::Flow)
+            action->setShortcut(QKeySequence(tr("Ctrl+L")));
         m_table->addAction(action);
     }
 

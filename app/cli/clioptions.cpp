@@ -12,6 +12,7 @@ const char* const kUsage = R"(Usage:
   cepheid-cli case info FILE
   cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH --status STATUS [--note TEXT] [--analyst NAME]
   cepheid-cli profile show [--profile FILE]
+  cepheid-cli profile diff BEFORE AFTER
   cepheid-cli --help | --version
 
 Cepheid reproduces the Google Chronicle (SecOps) YARA-L rule t1584_007_serverless_c2_beaconing on exported
@@ -63,7 +64,14 @@ case triage
   Triage state belongs to the flow, so it survives re-scoring and profile changes.
 
 profile show
-  Prints the effective profile (defaults merged with --profile FILE) as JSON.
+  Prints the effective profile (defaults merged with --profile FILE) as JSON. With --profile CASE.cepheid or
+  CASE.cepheid@N it prints a case's newest or Nth saved version: the file a team shares.
+
+profile diff
+  Prints what changed from BEFORE to AFTER, one setting per line ("rule.min_events: 12 -> 8"). Each is a profile
+  JSON file or CASE.cepheid[@N]. Allowlist entries are matched by id, catalog entries by pattern.
+
+Profiles: wherever --profile takes a FILE, CASE.cepheid (newest saved version) or CASE.cepheid@N also works.
 
 Exit status: 0 success; 1 an input or profile could not be read (message on standard error);
 2 usage error.
@@ -272,6 +280,15 @@ std::optional<ProfileShowOptions> parseProfileShowOptions(const std::vector<std:
         options.profilePath = value;
     }
     return options;
+}
+
+std::optional<ProfileDiffOptions> parseProfileDiffOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    if (arguments.size() != 2 || arguments[0].starts_with("--") || arguments[1].starts_with("--")) {
+        error = "profile diff needs two profiles: BEFORE AFTER";
+        return std::nullopt;
+    }
+    return ProfileDiffOptions { arguments[0], arguments[1] };
 }
 
 } // namespace cepheid::cli

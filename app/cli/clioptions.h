@@ -49,8 +49,15 @@ struct ProfileShowOptions
     std::string profilePath;
 };
 
+struct ProfileDiffOptions
+{
+    std::string before, after; // profile specs, as --profile takes them
+};
+
 // Parses `score` arguments (after the command word). Returns nullopt with error set on a usage error.
 std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& arguments, std::string& error);
+std::optional<ProfileDiffOptions> parseProfileDiffOptions(
+    const std::vector<std::string>& arguments, std::string& error);
 std::optional<ProfileShowOptions> parseProfileShowOptions(
     const std::vector<std::string>& arguments, std::string& error);
 

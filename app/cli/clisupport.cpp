@@ -1,5 +1,8 @@
 #include "clisupport.h"
 
+#include "cases/casefile.h"
+#include "tuning/profilejson.h"
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -60,6 +63,52 @@ void warnAboutRejects(const InputSummary& input)
     if (!input.rejects.empty())
         std::cerr << " (first: line " << input.rejects.front().line << ": " << input.rejects.front().reason << ")";
     std::cerr << "; all are listed in the report's \"inputs\"\n";
+}
+
+std::optional<Profile> profileFrom(const std::string& spec)
+{
+    if (spec.empty())
+        return Profile {};
+    std::string error;
+    const auto at = spec.rfind(".cepheid@");
+    const bool caseVersion = at != std::string::npos;
+    if (!caseVersion && !spec.ends_with(".cepheid")) {
+        auto profile = loadProfile(spec, error);
+        if (!profile)
+            std::cerr << "cepheid-cli: profile refused: " << error << '\n';
+        return profile;
+    }
+    const std::string casePath = caseVersion ? spec.substr(0, at + 8) : spec;
+    std::int64_t wanted = 0; // 0: the newest
+    if (caseVersion) {
+        const std::string number = spec.substr(at + 9);
+        if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 12) {
+            std::cerr << "cepheid-cli: profile refused: \"" << number << "\" after @ is not a version number\n";
+            return std::nullopt;
+        }
+        wanted = std::stoll(number);
+    }
+    const auto caseFile = CaseFile::open(casePath, CaseFile::Mode::ReadOnly, error);
+    if (!caseFile) {
+        std::cerr << "cepheid-cli: case refused: " << error << '\n';
+        return std::nullopt;
+    }
+    const auto versions = caseFile->profiles();
+    if (versions.empty()) {
+        std::cerr << "cepheid-cli: profile refused: " << casePath << " has no saved profile version\n";
+        return std::nullopt;
+    }
+    for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
+        if (wanted != 0 && it->id != wanted)
+            continue;
+        auto profile = parseProfile(it->json, error);
+        if (!profile)
+            std::cerr << "cepheid-cli: profile refused: " << casePath << " version " << it->id << ": " << error << '\n';
+        return profile;
+    }
+    std::cerr << "cepheid-cli: profile refused: " << casePath << " has no version " << wanted << " (versions "
+              << versions.front().id << ".." << versions.back().id << ")\n";
+    return std::nullopt;
 }
 
 } // namespace cepheid::cli

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "ingest/importer.h"
+#include "tuning/profile.h"
 
+#include <optional>
 #include <string>
 
 namespace cepheid::cli {
@@ -12,5 +14,8 @@ bool writeFileAtomically(const std::string& path, const std::string& content, st
 ImportOptions progressOptions(const std::string& path);
 // One line on stderr per input with rejects or a read error; the report lists them all.
 void warnAboutRejects(const InputSummary& input);
+// The profile a --profile value names: empty for the defaults, a JSON file, or a case's saved version as
+// CASE.cepheid (the newest) or CASE.cepheid@N. Prints why on stderr and returns nothing when it cannot be used.
+std::optional<Profile> profileFrom(const std::string& spec);
 
 } // namespace cepheid::cli

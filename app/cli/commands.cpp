@@ -6,6 +6,7 @@
 #include "ingest/importer.h"
 #include "model/flowindex.h"
 #include "reports/scorereport.h"
+#include "tuning/profilediff.h"
 #include "tuning/profilejson.h"
 
 #include <chrono>
@@ -20,17 +21,6 @@
 namespace cepheid::cli {
 
 namespace {
-
-std::optional<Profile> profileFrom(const std::string& path)
-{
-    if (path.empty())
-        return Profile {};
-    std::string error;
-    auto profile = loadProfile(path, error);
-    if (!profile)
-        std::cerr << "cepheid-cli: profile refused: " << error << '\n';
-    return profile;
-}
 
 TimestampUs systemNow()
 {
@@ -167,6 +157,17 @@ int runProfileShow(const ProfileShowOptions& options)
     if (!profile)
         return InputError;
     std::cout << profileToJson(*profile);
+    return Success;
+}
+
+int runProfileDiff(const ProfileDiffOptions& options)
+{
+    const auto before = profileFrom(options.before);
+    const auto after = profileFrom(options.after);
+    if (!before || !after)
+        return InputError;
+    const auto changes = diffProfiles(*before, *after);
+    std::cout << (changes.empty() ? std::string("No differences.\n") : formatProfileDiff(changes));
     return Success;
 }
 

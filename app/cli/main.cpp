@@ -66,9 +66,14 @@ int main(int argc, char** argv)
         return options ? runCaseTriage(*options) : usageError(error);
     }
     if (command == "profile") {
-        if (arguments.empty() || arguments.front() != "show")
-            return usageError("profile needs a subcommand: show");
+        const std::string sub = arguments.empty() ? std::string() : arguments.front();
+        if (sub != "show" && sub != "diff")
+            return usageError("profile needs a subcommand: show or diff");
         arguments.erase(arguments.begin());
+        if (sub == "diff") {
+            const auto options = parseProfileDiffOptions(arguments, error);
+            return options ? runProfileDiff(*options) : usageError(error);
+        }
         const auto options = parseProfileShowOptions(arguments, error);
         return options ? runProfileShow(*options) : usageError(error);
     }

@@ -16,6 +16,7 @@ struct FlatProfile
 {
     std::vector<std::pair<std::string, std::string>> values;
     std::map<std::string, std::size_t> index;
+    std::map<std::string, std::string> entries; // "allowlist[id]" / "catalog[pattern]" -> the entry's JSON
 
     void add(std::string path, std::string value)
     {
@@ -48,7 +49,10 @@ void flatten(dom::element element, const std::string& path, FlatProfile& out)
                 name = stringOr(item, "id", name);
             else if (path == "catalog")
                 name = stringOr(item, "pattern", name);
-            flatten(item, path + "[" + name + "]", out);
+            const std::string entryPath = path + "[" + name + "]";
+            if (path == "allowlist" || path == "catalog")
+                out.entries.emplace(entryPath, simdjson::minify(item));
+            flatten(item, entryPath, out);
         }
         return;
     }
@@ -73,17 +77,35 @@ std::vector<ProfileChange> diffProfiles(const Profile& before, const Profile& af
     dom::parser parser;
     const FlatProfile a = flatten(before, parser);
     const FlatProfile b = flatten(after, parser);
+    // An entry on one side only is one change (the whole entry), not one per key.
+    auto entryOf = [](const std::string& path) {
+        const auto close = path.find(']');
+        return close == std::string::npos ? std::string() : path.substr(0, close + 1);
+    };
     std::vector<ProfileChange> changes;
     for (const auto& [path, value] : a.values) {
+        const std::string entry = entryOf(path);
+        if (a.entries.contains(entry) && !b.entries.contains(entry)) {
+            if (changes.empty() || changes.back().path != entry)
+                changes.push_back({ entry, a.entries.at(entry), {} });
+            continue;
+        }
         const auto other = b.index.find(path);
         if (other == b.index.end())
             changes.push_back({ path, value, {} });
         else if (b.values[other->second].second != value)
             changes.push_back({ path, value, b.values[other->second].second });
     }
-    for (const auto& [path, value] : b.values)
+    for (const auto& [path, value] : b.values) {
+        const std::string entry = entryOf(path);
+        if (b.entries.contains(entry) && !a.entries.contains(entry)) {
+            if (changes.empty() || changes.back().path != entry)
+                changes.push_back({ entry, {}, b.entries.at(entry) });
+            continue;
+        }
         if (!a.index.contains(path))
             changes.push_back({ path, {}, value });
+    }
     return changes;
 }
 

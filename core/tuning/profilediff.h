@@ -8,8 +8,9 @@
 namespace cepheid {
 
 // One setting that differs between two profiles. path names it as the profile JSON does
-// ("rule.min_events", "score.weights.regularity", "allowlist[dev-lambda].reason", "catalog[.+\.deno\.dev]");
-// before/after are JSON values, empty when the setting or entry exists on one side only.
+// ("rule.min_events", "score.weights.regularity", "allowlist[dev-lambda].reason"); before/after are JSON values,
+// empty when the setting exists on one side only. A list entry on one side only is one change named by the entry
+// ("allowlist[dev-lambda]", "catalog[.+\.deno\.dev]") with the whole entry as its value.
 struct ProfileChange
 {
     std::string path;

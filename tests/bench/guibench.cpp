@@ -3,18 +3,24 @@
 //   QT_QPA_PLATFORM=offscreen cepheid-gui-bench CASE.cepheid
 //
 // Measures: opening the case until the findings table has painted (case open + analysis on the worker, then the
-// model reset and a paint on the GUI thread), and the timeline's repaint time while zooming into the busiest flow.
+// model reset and a paint on the GUI thread), the timeline's repaint time while zooming into the busiest flow, and
+// tuning: threshold changes made in the panel, from the edit to the updated table, with the engine's time and the
+// GUI thread's longest stall (a 5 ms timer's worst lateness) while they run.
 
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
+#include "tuning/thresholdspanel.h"
+#include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
 #include "views/timelineview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <cstdio>
 
 using namespace cepheid;
@@ -69,5 +75,55 @@ int main(int argc, char** argv)
     }
     std::printf("timeline repaint (%zu events)  %6.2f ms mean, %6.2f ms worst over 20 zoom steps\n",
         timeline->eventCount(), total / 20, worst);
+
+    // Tuning. A 5 ms timer measures how late the GUI thread gets to it: its worst lateness is the longest stall.
+    QElapsedTimer tick;
+    double worstStall = 0;
+    QTimer heartbeat;
+    heartbeat.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&heartbeat, &QTimer::timeout, [&] {
+        worstStall = std::max(worstStall, tick.nsecsElapsed() / 1e6 - 5);
+        tick.restart();
+    });
+    int snapshots = 0;
+    QObject::connect(window.session(), &CaseSession::snapshotReady, [&] { ++snapshots; });
+    auto settle = [&] {
+        while (window.session()->isTuning())
+            QApplication::processEvents(QEventLoop::WaitForMoreEvents, 5);
+    };
+    QSpinBox* minEvents = window.tuningDock()->thresholds()->minEventsEditor();
+    double engineTotal = 0, engineWorst = 0, latencyTotal = 0, latencyWorst = 0;
+    tick.start();
+    heartbeat.start(5);
+    const int changes = 10;
+    for (int change = 0; change < changes; ++change) {
+        QElapsedTimer latency;
+        latency.start();
+        minEvents->setValue(change % 2 == 0 ? 20 + change : 12);
+        settle();
+        const double ms = latency.nsecsElapsed() / 1e6;
+        latencyTotal += ms;
+        latencyWorst = std::max(latencyWorst, ms);
+        const double engine = window.session()->snapshot()->engineMilliseconds;
+        engineTotal += engine;
+        engineWorst = std::max(engineWorst, engine);
+    }
+    std::printf("threshold change (min_events)  engine %6.1f ms mean, %6.1f ms worst; edit to updated table %6.1f ms "
+                "mean, %6.1f ms worst (%d changes)\n",
+        engineTotal / changes, engineWorst, latencyTotal / changes, latencyWorst, changes);
+    // A drag: 50 edits as fast as the spin box takes them. Coalescing runs only some of them; the last one wins.
+    snapshots = 0;
+    QElapsedTimer drag;
+    drag.start();
+    for (int value = 13; value < 63; ++value) {
+        minEvents->setValue(value);
+        QApplication::processEvents();
+    }
+    settle();
+    const double dragMs = drag.nsecsElapsed() / 1e6;
+    heartbeat.stop();
+    std::printf("drag of 50 edits               %6.1f ms to the last result, %d re-runs shown, final min_events %lld\n",
+        dragMs, snapshots, static_cast<long long>(window.session()->snapshot()->profile.rule.minEvents));
+    std::printf("GUI thread longest stall       %6.1f ms while tuning\n", worstStall);
     return 0;
 }

@@ -287,6 +287,55 @@ private slots:
         QCOMPARE(merged.json()[u"rule"].toObject()[u"min_events"].toInt(), 20);
         QCOMPARE(merged.json()[u"rule"].toObject()[u"min_hour_buckets"].toInt(), 3);
     }
+
+    // A team shares tuning as files: a case's saved versions are profiles the CLI reads, shows and compares.
+    void caseVersionsAreProfilesAndDiff()
+    {
+        QTemporaryDir directory;
+        const QString casePath = directory.filePath(QStringLiteral("t.cepheid"));
+        QCOMPARE(
+            cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath, writeFixture(directory) }).exitCode, 0);
+        const Run none
+            = cli({ QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("--profile"), casePath });
+        QCOMPARE(none.exitCode, 1);
+        QVERIFY2(none.err.contains(QStringLiteral("no saved profile version")), qPrintable(none.err));
+
+        const QString strict = directory.filePath(QStringLiteral("strict.json"));
+        QFile file(strict);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"rule": {"min_events": 20}})");
+        file.close();
+        // score --case --profile saves the profile as version 1.
+        QCOMPARE(
+            cli({ QStringLiteral("score"), QStringLiteral("--case"), casePath, QStringLiteral("--profile"), strict })
+                .exitCode,
+            0);
+        const Run shown = cli({ QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("--profile"),
+            casePath + QStringLiteral("@1") });
+        QCOMPARE(shown.exitCode, 0);
+        QCOMPARE(shown.json()[u"rule"].toObject()[u"min_events"].toInt(), 20);
+
+        const Run unreadable = cli({ QStringLiteral("profile"), QStringLiteral("diff"),
+            directory.filePath(QStringLiteral("missing.json")), casePath });
+        QCOMPARE(unreadable.exitCode, 1);
+        QVERIFY2(unreadable.err.contains(QStringLiteral("missing.json")), qPrintable(unreadable.err));
+        const QString defaults = directory.filePath(QStringLiteral("defaults.json"));
+        QFile empty(defaults);
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.write("{}");
+        empty.close();
+        const Run changes = cli({ QStringLiteral("profile"), QStringLiteral("diff"), defaults, casePath });
+        QCOMPARE(changes.exitCode, 0);
+        QCOMPARE(changes.out, QByteArray("rule.min_events: 12 -> 20\n"));
+        QCOMPARE(cli({ QStringLiteral("profile"), QStringLiteral("diff"), strict, casePath }).out,
+            QByteArray("No differences.\n"));
+
+        const Run missing = cli({ QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("--profile"),
+            casePath + QStringLiteral("@9") });
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY2(missing.err.contains(QStringLiteral("no version 9 (versions 1..1)")), qPrintable(missing.err));
+        QCOMPARE(cli({ QStringLiteral("profile"), QStringLiteral("diff"), strict }).exitCode, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

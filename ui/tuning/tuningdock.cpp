@@ -95,6 +95,7 @@ TuningDock::TuningDock(CaseSession* session, QWidget* parent)
     connect(
         m_session, &CaseSession::profileReplaced, this, [this] { m_thresholds->load(m_session->workingProfile()); });
     connect(m_session, &CaseSession::tuningChanged, this, &TuningDock::updateHeader);
+    connect(m_session, &CaseSession::busyChanged, this, &TuningDock::updateHeader);
     updateHeader();
 }
 
