@@ -101,7 +101,8 @@ MainWindow::MainWindow(QWidget* parent)
 
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
+        resizeDocks({ m_tuning }, { 440 }, Qt::Horizontal); // wide enough for the allowlist's first columns
     updateRecentMenu();
 }
 
@@ -166,13 +167,15 @@ QWidget* MainWindow::createWorkbench()
     m_showAllowlisted = new QCheckBox(tr("Show allowlisted"), left);
     m_showAllowlisted->setToolTip(
         tr("Allowlisted findings are hidden; shown, they are grey and italic (Ctrl+Shift+A)"));
-    filters->addWidget(m_search, 1);
+    // The text filter gets its own row: the quick filters beside it would squeeze it to nothing next to the docks.
+    layout->addWidget(m_search);
     filters->addWidget(m_verdict);
     filters->addWidget(m_triage);
     filters->addWidget(m_platform);
     filters->addWidget(m_fired);
     filters->addWidget(m_disagree);
     filters->addWidget(m_showAllowlisted);
+    filters->addStretch();
     layout->addLayout(filters);
     m_table = new QTableView(left);
     m_table->setModel(m_filter);

@@ -90,7 +90,7 @@ QVariant AllowlistModel::data(const QModelIndex& index, int role) const
         return describeMatchers(*e);
     case Mode:
         return e->cidr.empty() || !e->domain.empty() || !e->process.empty() || !e->host.empty()
-            ? QString::fromLatin1(matchModeName(e->match).data())
+            ? QString::fromLatin1(matchModeName(e->match).data(), qsizetype(matchModeName(e->match).size()))
             : QStringLiteral("—");
     case Reason:
         return QString::fromStdString(e->reason);
@@ -112,8 +112,8 @@ QVariant AllowlistModel::headerData(int section, Qt::Orientation orientation, in
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* const names[ColumnCount] = { QT_TR_NOOP("Kind"), QT_TR_NOOP("Matches"), QT_TR_NOOP("Match"),
-        QT_TR_NOOP("Reason"), QT_TR_NOOP("Author"), QT_TR_NOOP("Created"), QT_TR_NOOP("Expires"), QT_TR_NOOP("Hides") };
+    static const char* const names[ColumnCount] = { QT_TR_NOOP("Kind"), QT_TR_NOOP("Matches"), QT_TR_NOOP("Hides"),
+        QT_TR_NOOP("Expires"), QT_TR_NOOP("Reason"), QT_TR_NOOP("Match"), QT_TR_NOOP("Author"), QT_TR_NOOP("Created") };
     return tr(names[section]);
 }
 

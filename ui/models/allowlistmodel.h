@@ -13,7 +13,7 @@ class AllowlistModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Kind, Matches, Mode, Reason, Author, Created, Expires, Hides, ColumnCount };
+    enum Column { Kind, Matches, Hides, Expires, Reason, Mode, Author, Created, ColumnCount };
     enum Role { HitsRole = Qt::UserRole + 1, ExpiredRole, IdRole };
 
     explicit AllowlistModel(QObject* parent = nullptr);

@@ -27,8 +27,14 @@ AllowlistPanel::AllowlistPanel(QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    // What an entry matches and how much it hides first; the narrow dock scrolls for the rest.
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(AllowlistModel::Matches, QHeaderView::Interactive);
+    header->setSectionResizeMode(AllowlistModel::Reason, QHeaderView::Interactive);
+    header->setStretchLastSection(true);
     auto* add = new QPushButton(tr("&Add…"), this);
     m_edit->setEnabled(false);
     m_remove->setEnabled(false);
@@ -39,9 +45,11 @@ AllowlistPanel::AllowlistPanel(QWidget* parent)
     buttons->addStretch();
 
     m_suggestionHeader->setWordWrap(true);
-    m_suggestionView->setColumnCount(4);
+    m_suggestionView->setColumnCount(5);
     m_suggestionView->setHorizontalHeaderLabels(
-        { tr("Process → destination"), tr("Hosts"), tr("Period"), tr("Hides") });
+        { tr("Process → destination"), tr("Hosts"), tr("Period"), tr("Hides"), tr("Alerting") });
+    m_suggestionView->setWordWrap(false);
+    m_suggestionView->setTextElideMode(Qt::ElideMiddle);
     m_suggestionView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_suggestionView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_suggestionView->verticalHeader()->hide();
@@ -85,6 +93,7 @@ void AllowlistPanel::setSnapshot(SnapshotPtr snapshot)
 {
     const QString selected = selectedId();
     m_model->setSnapshot(snapshot);
+    m_view->setColumnWidth(AllowlistModel::Matches, std::max(m_view->columnWidth(AllowlistModel::Matches), 220));
     for (int row = 0; row < m_model->rowCount(); ++row)
         if (m_model->index(row, 0).data(AllowlistModel::IdRole).toString() == selected)
             m_view->selectRow(row);
@@ -110,14 +119,18 @@ void AllowlistPanel::setSnapshot(SnapshotPtr snapshot)
         m_suggestionView->setItem(row, 1, new QTableWidgetItem(QString::number(suggestion.hosts)));
         m_suggestionView->setItem(
             row, 2, new QTableWidgetItem(FindingsModel::formatDuration(suggestion.periodSeconds)));
-        m_suggestionView->setItem(row, 3,
-            new QTableWidgetItem(tr("%1 flows (%2 alerting, %3 firing)")
-                                     .arg(suggestion.flows)
-                                     .arg(suggestion.alerting)
-                                     .arg(suggestion.firing)));
+        auto* hides = new QTableWidgetItem(tr("%n flow(s)", nullptr, int(suggestion.flows)));
+        hides->setToolTip(tr("%1 flows, %2 of them alerting today, %3 firing the rule")
+                              .arg(suggestion.flows)
+                              .arg(suggestion.alerting)
+                              .arg(suggestion.firing));
+        m_suggestionView->setItem(row, 3, hides);
+        m_suggestionView->setItem(row, 4, new QTableWidgetItem(QString::number(suggestion.alerting)));
     }
     m_suggestionView->resizeColumnsToContents();
     m_suggestionView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int column = 1; column < m_suggestionView->columnCount(); ++column)
+        m_suggestionView->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
 }
 
 } // namespace cepheid::ui

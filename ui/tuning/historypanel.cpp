@@ -21,6 +21,7 @@ HistoryPanel::HistoryPanel(QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_load->setToolTip(tr("Revert: the selected version becomes the working profile; save it to make it the newest "
@@ -79,7 +80,8 @@ void HistoryPanel::setVersions(const std::vector<ProfileVersion>& versions, std:
             version.id == savedVersion ? tr("%1 (baseline)").arg(version.id) : QString::number(version.id));
         id->setData(Qt::UserRole, qint64(version.id));
         m_table->setItem(row, 0, id);
-        m_table->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(version.createdAt).left(19)));
+        m_table->setItem(
+            row, 1, new QTableWidgetItem(QString::fromStdString(version.createdAt).left(19).replace(u'T', u' ')));
         m_table->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(version.author)));
         m_table->setItem(row, 3, new QTableWidgetItem(QString::fromStdString(version.note)));
     }
