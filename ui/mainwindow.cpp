@@ -409,6 +409,8 @@ QString MainWindow::temporaryCasePath() const
 
 void MainWindow::openCase(const QString& path, bool create)
 {
+    if (!maybeKeepTuning())
+        return;
     m_session->openCase(path, create);
     rememberRecent(path);
 }
@@ -653,8 +655,25 @@ void MainWindow::dropEvent(QDropEvent* event)
     event->acceptProposedAction();
 }
 
+bool MainWindow::maybeKeepTuning()
+{
+    const SnapshotPtr snapshot = m_session->snapshot();
+    if (!snapshot || m_session->workingProfile() == snapshot->savedProfile)
+        return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved tuning"),
+        tr("The working profile has changes that are not saved in the case. Save them as a new version?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    return answer == QMessageBox::Discard || m_tuning->saveVersion();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!maybeKeepTuning()) {
+        event->ignore();
+        return;
+    }
     m_session->cancel();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

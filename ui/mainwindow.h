@@ -69,6 +69,9 @@ private:
     void showRejects();
     void editTriage();
     void createTuningActions();
+    // Before the working profile is dropped (closing, opening another case): offers to save unsaved tuning.
+    // False when the analyst cancels.
+    bool maybeKeepTuning();
     void showFlowMenu(std::uint32_t flowIndex, const QPoint& globalPosition);
     void rememberRecent(const QString& path);
     void updateRecentMenu();

@@ -21,6 +21,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -321,6 +322,28 @@ private slots:
         QCOMPARE(versions.size(), std::size_t(1));
         QCOMPARE(versions.front().note, std::string("fewer small bursts"));
         QCOMPARE(versions.front().author, std::string("ana"));
+    }
+
+    void unsavedTuningIsOfferedBeforeClosing()
+    {
+        MainWindow window;
+        openSample(window);
+        QVERIFY(window.close()); // nothing to save: closes without asking
+        window.show();
+        window.tuningDock()->thresholds()->minEventsEditor()->setValue(30);
+        QTRY_COMPARE_WITH_TIMEOUT(window.session()->snapshot()->profile.rule.minEvents, std::int64_t(30), kTimeoutMs);
+        auto answer = [](QMessageBox::StandardButton button) {
+            QTimer::singleShot(0, [button] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                box->button(button)->click();
+            });
+        };
+        answer(QMessageBox::Cancel);
+        QVERIFY(!window.close());
+        QVERIFY(window.isVisible());
+        answer(QMessageBox::Discard);
+        QVERIFY(window.close());
     }
 
     void profilesTravelAsFiles()
