@@ -116,7 +116,9 @@ void TuningDock::updateHeader()
     const bool ready = m_snapshot != nullptr;
     const bool tuning = m_session->isTuning();
     const bool modified = ready && (m_session->workingProfile() != m_snapshot->savedProfile);
-    m_save->setEnabled(ready && !tuning && !m_session->isBusy());
+    // Nothing to tune before a case is open; nothing new to save when the working profile is the saved one.
+    m_tabs->setEnabled(ready);
+    m_save->setEnabled(ready && !tuning && !m_session->isBusy() && (modified || m_snapshot->savedVersion == 0));
     m_revert->setEnabled(ready && modified);
     if (!ready) {
         m_whatIf->setText(tr("Open a case to tune its rule and score."));
