@@ -89,7 +89,7 @@ int main(int argc, char** argv)
                     window.flowDetail()->eventsView()->selectRow(0);
                 QTimer::singleShot(800, &window, [&window, path] {
                     window.grab().save(path);
-                    QCoreApplication::quit();
+                    QCoreApplication::exit(0); // not quit(): that closes windows, which may ask to save tuning
                 });
             });
         poll->start(200);
