@@ -183,7 +183,7 @@ private slots:
 
         // The whole destination from another agent row: the eleven other agents disappear and the count rises.
         window.findingsView()->selectRow(rowOfDestination(window, kAgentDestination));
-        answerAllowlistDialog(QStringLiteral("Contoso config service"));
+        answerAllowlistDialog(QStringLiteral("Contoso <b>config</b> service"));
         tableAction(window, AllowlistEntryDialog::Destination)->trigger();
         QTRY_COMPARE_WITH_TIMEOUT(window.session()->snapshot()->profile.allowlist.size(), std::size_t(2), kTimeoutMs);
         waitForTuning(window);
@@ -198,6 +198,15 @@ private slots:
         const int row = rowOfDestination(window, kAgentDestination);
         QVERIFY(window.findingsFilter()->index(row, 0).data(FindingsModel::AllowlistedRole).toBool());
         QVERIFY(window.findingsFilter()->index(row, 0).data(Qt::FontRole).value<QFont>().italic());
+        // The reason is quoted literally in the tooltip, never rendered as HTML.
+        int escaped = 0;
+        for (int r = 0; r < window.findingsFilter()->rowCount(); ++r) {
+            const QString tip
+                = window.findingsFilter()->index(r, FindingsModel::Destination).data(Qt::ToolTipRole).toString();
+            QVERIFY2(!tip.contains(QStringLiteral("<b>")), qPrintable(tip));
+            escaped += tip.contains(QStringLiteral("Contoso &lt;b&gt;config&lt;/b&gt; service"));
+        }
+        QCOMPARE(escaped, 11);
     }
 
     void fleetSuggestionIsOfferedWithItsEffect()

@@ -1,5 +1,6 @@
 #include "allowlistmodel.h"
 
+#include "plaintooltip.h"
 #include "tuning/allowlistentrydialog.h"
 
 #include <QBrush>
@@ -48,6 +49,13 @@ QString AllowlistModel::describeMatchers(const AllowlistEntry& entry)
 }
 
 QVariant AllowlistModel::data(const QModelIndex& index, int role) const
+{
+    if (role == Qt::ToolTipRole)
+        return plainToolTip(unescapedData(index, role).toString());
+    return unescapedData(index, role);
+}
+
+QVariant AllowlistModel::unescapedData(const QModelIndex& index, int role) const
 {
     const AllowlistEntry* e = entry(index.row());
     if (!e || !index.isValid())

@@ -29,6 +29,8 @@ public:
     static QString describeMatchers(const AllowlistEntry& entry);
 
 private:
+    // data() without the tooltip escaping: tooltips quote data and are made plain text once, in data().
+    QVariant unescapedData(const QModelIndex& index, int role) const;
     SnapshotPtr m_snapshot;
 };
 

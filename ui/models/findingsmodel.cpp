@@ -1,5 +1,7 @@
 #include "findingsmodel.h"
 
+#include "plaintooltip.h"
+
 #include <QBrush>
 #include <QColor>
 #include <QDateTime>
@@ -153,6 +155,13 @@ QString FindingsModel::triageStatus(const Finding& finding) const
 }
 
 QVariant FindingsModel::data(const QModelIndex& index, int role) const
+{
+    if (role == Qt::ToolTipRole)
+        return plainToolTip(unescapedData(index, role).toString());
+    return unescapedData(index, role);
+}
+
+QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
 {
     const Finding* f = finding(index);
     if (!f)

@@ -67,6 +67,8 @@ public:
     static QString formatDuration(double seconds);
 
 private:
+    // data() without the tooltip escaping: tooltips quote data and are made plain text once, in data().
+    QVariant unescapedData(const QModelIndex& index, int role) const;
     QString triageStatus(const Finding& finding) const;
     void computeActivity();
     void computeChanges();

@@ -129,6 +129,7 @@ AllowlistEntryDialog::AllowlistEntryDialog(std::set<std::string> takenIds, QWidg
     m_expiryDate->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
     m_expiryDate->setEnabled(false);
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the message quotes the pattern
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
     m_error->setObjectName(QStringLiteral("allowlistEntryError"));
     auto* help = new QLabel(tr("Matching ignores case. <b>Glob</b>: <code>*</code> is any run of characters, "

@@ -2,6 +2,7 @@
 
 #include "models/allowlistmodel.h"
 #include "models/findingsmodel.h"
+#include "models/plaintooltip.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -114,7 +115,7 @@ void AllowlistPanel::setSnapshot(SnapshotPtr snapshot)
         auto* what = new QTableWidgetItem(
             QString::fromStdString(suggestion.entry.process).section(QRegularExpression(QStringLiteral("[\\\\/]")), -1)
             + QStringLiteral(" → ") + QString::fromStdString(suggestion.entry.domain));
-        what->setToolTip(QString::fromStdString(suggestion.entry.reason));
+        what->setToolTip(plainToolTip(QString::fromStdString(suggestion.entry.reason)));
         m_suggestionView->setItem(row, 0, what);
         m_suggestionView->setItem(row, 1, new QTableWidgetItem(QString::number(suggestion.hosts)));
         m_suggestionView->setItem(

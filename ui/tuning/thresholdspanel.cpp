@@ -62,6 +62,7 @@ ThresholdsPanel::ThresholdsPanel(QWidget* parent)
     for (Verdict verdict : { Verdict::Possible, Verdict::Likely, Verdict::Beacon })
         m_alertVerdict->addItem(QString::fromLatin1(verdictName(verdict).data()), static_cast<int>(verdict));
     m_error->setWordWrap(true);
+    m_error->setTextFormat(Qt::PlainText); // the message quotes the pattern
     m_error->setStyleSheet(QStringLiteral("color: #b00020"));
     m_error->hide();
 

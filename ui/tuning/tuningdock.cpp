@@ -3,6 +3,7 @@
 #include "allowlistentrydialog.h"
 #include "allowlistpanel.h"
 #include "historypanel.h"
+#include "models/plaintooltip.h"
 #include "session/analystname.h"
 #include "thresholdspanel.h"
 #include "tuning/profilediff.h"
@@ -219,7 +220,7 @@ bool TuningDock::saveVersion()
     auto* summary = new QLabel(changes.empty() ? tr("No change from the saved profile.")
                                                : tr("%n setting(s) changed.", nullptr, int(changes.size())),
         &dialog);
-    summary->setToolTip(QString::fromStdString(formatProfileDiff(changes)));
+    summary->setToolTip(plainToolTip(QString::fromStdString(formatProfileDiff(changes))));
     form->addRow(tr("&Note"), note);
     form->addRow(tr("&Author"), author);
     form->addRow(summary);
