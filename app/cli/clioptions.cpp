@@ -30,6 +30,7 @@ score
              seed rule's outcome) and "beacon" (Cepheid's 0-100 score, verdict beacon/likely/possible/none, period,
              jitter coefficient, named components, and RITA v5's score for comparison; see docs/scoring.md)
     lint     findings about the rule itself (unanchored regex, Lambda URL pattern, short bursts, hop model)
+    allowlist per profile entry: how many flows it hides (the first matching entry takes a flow), expired
     summary  counts of events, flows, detections and dropped events
   Timestamps are RFC 3339 UTC. Bad records never stop an import: they are counted, listed and skipped.
 

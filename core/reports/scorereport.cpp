@@ -329,6 +329,17 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
             .endObject();
     json.endArray();
 
+    // What each allowlist entry does: the findings it hides (first match wins) and whether it has expired.
+    json.key("allowlist").beginArray();
+    const auto& entries = analyzer.profile().allowlist;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        json.beginObject()
+            .field("id", entries[i].id)
+            .field("hides", i < analysis.allowlistHits.size() ? analysis.allowlistHits[i] : 0u)
+            .field("expired", !entries[i].isActive(options.evaluatedAt))
+            .endObject();
+    json.endArray();
+
     const AnalysisSummary& summary = analysis.summary;
     std::uint64_t eventsRead = 0, eventsRejected = 0;
     for (const InputSummary& input : inputs) {

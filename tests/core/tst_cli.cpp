@@ -187,6 +187,10 @@ private slots:
         QCOMPARE(before.exitCode, 0);
         QCOMPARE(before.json()[u"flows"].toArray().size(), 0);
         QCOMPARE(before.json()[u"summary"].toObject()[u"flows_firing_allowlisted"].toInt(), 1);
+        const QJsonObject hits = before.json()[u"allowlist"].toArray().at(0).toObject();
+        QCOMPARE(hits[u"id"].toString(), QStringLiteral("lab"));
+        QCOMPARE(hits[u"hides"].toInt(), 2); // the firing flow and the one without a process path
+        QCOMPARE(hits[u"expired"].toBool(), false);
         const Run all = cli({ QStringLiteral("score"), QStringLiteral("--all"), QStringLiteral("--profile"), profile,
             QStringLiteral("--now=2026-06-30T12:00:00Z"), fixture });
         QCOMPARE(all.json()[u"flows"].toArray().at(0).toObject()[u"allowlisted_by"].toString(), QStringLiteral("lab"));
@@ -194,6 +198,8 @@ private slots:
         const Run expired = cli({ QStringLiteral("score"), QStringLiteral("--profile"), profile,
             QStringLiteral("--now=2026-07-01T00:00:00Z"), fixture });
         QCOMPARE(expired.json()[u"flows"].toArray().size(), 2);
+        QCOMPARE(expired.json()[u"allowlist"].toArray().at(0).toObject()[u"expired"].toBool(), true);
+        QCOMPARE(expired.json()[u"allowlist"].toArray().at(0).toObject()[u"hides"].toInt(), 0);
     }
 
     void minScoreReplacesTheAlertVerdict()
