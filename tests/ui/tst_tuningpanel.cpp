@@ -191,6 +191,11 @@ private slots:
         QCOMPARE(rowOfDestination(window, kAgentDestination), -1);
         QCOMPARE(entries->index(1, AllowlistModel::Hides).data().toInt(), 11);
         QVERIFY(window.tuningDock()->allowlist()->suggestions().empty()); // the fleet suggestion is taken care of
+        // The what-if delta names the twelve agent flows; "only changed" shows them although they are allowlisted.
+        QCOMPARE(window.session()->snapshot()->removed.size(), std::size_t(12));
+        window.findingsFilter()->setChangedOnly(true);
+        QCOMPARE(window.findingsFilter()->rowCount(), 12);
+        window.findingsFilter()->setChangedOnly(false);
 
         // Shown on request, marked.
         window.showAllowlistedToggle()->setChecked(true);

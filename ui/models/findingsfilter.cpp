@@ -62,9 +62,10 @@ void FindingsFilter::setChangedOnly(bool only)
 bool FindingsFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-    if (!m_showAllowlisted && index.data(FindingsModel::AllowlistedRole).toBool())
-        return false;
+    // Only changed findings: the what-if delta in full, including the findings an allowlist entry just took away.
     if (m_changedOnly && index.data(FindingsModel::ChangeRole).toInt() == 0)
+        return false;
+    if (!m_changedOnly && !m_showAllowlisted && index.data(FindingsModel::AllowlistedRole).toBool())
         return false;
     if (index.data(FindingsModel::VerdictRole).toInt() < m_minimumVerdict)
         return false;

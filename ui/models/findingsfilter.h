@@ -19,7 +19,7 @@ public:
     void setTriageStatus(const QString& status); // empty = all
     void setPlatform(const QString& platform); // empty = all; "-" = matched by the rule's regex only
     void setShowAllowlisted(bool show); // allowlisted findings are hidden unless asked for
-    void setChangedOnly(bool only); // only findings the tuning changes (what-if delta)
+    void setChangedOnly(bool only); // only findings the tuning changes (what-if delta), allowlisted ones included
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
