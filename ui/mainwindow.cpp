@@ -472,7 +472,9 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
     m_platform->setCurrentIndex(std::max(0, m_platform->findData(chosenPlatform)));
     m_platform->blockSignals(false);
     m_filter->setPlatform(m_platform->currentData().toString());
-    setWindowTitle(tr("%1 — Cepheid").arg(QFileInfo(m_session->casePath()).fileName()));
+    // [*]: the title shows that the working profile has tuning the case has not saved.
+    setWindowTitle(tr("%1[*] — Cepheid").arg(QFileInfo(m_session->casePath()).fileName()));
+    setWindowModified(snapshot->isModified());
     const AnalysisSummary& summary = snapshot->analysis.summary;
     m_summary->setText(
         tr("%1 events · %2 flows considered · rule fires on %3 · score: %4 beacon, %5 likely, %6 possible · "

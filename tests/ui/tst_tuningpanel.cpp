@@ -303,7 +303,9 @@ private slots:
                 window.session()->snapshot()->profile.rule.minEvents, std::int64_t(30), kTimeoutMs);
             waitForTuning(window);
             QVERIFY(window.session()->snapshot()->isModified());
+            QVERIFY(window.isWindowModified());
             QVERIFY(dock->saveVersion(QStringLiteral("fewer small bursts"), QStringLiteral("ana")));
+            QVERIFY(!window.isWindowModified());
             const SnapshotPtr saved = window.session()->snapshot();
             QCOMPARE(saved->savedVersion, std::int64_t(1));
             QVERIFY(!saved->isModified() && saved->added.empty() && saved->removed.empty());
