@@ -12,11 +12,14 @@
 #include "tuning/profilejson.h"
 #include "tuning/thresholdspanel.h"
 #include "tuning/tuningdock.h"
+#include "views/flowdetail.h"
+#include "views/hostview.h"
 #include "workbenchsupport.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QLabel>
@@ -212,6 +215,35 @@ private slots:
             escaped += tip.contains(QStringLiteral("Contoso &lt;b&gt;config&lt;/b&gt; service"));
         }
         QCOMPARE(escaped, 11);
+    }
+
+    // A right click on a host lane offers to allowlist that lane's flow (the menu calls allowlistFlow).
+    void hostLaneContextMenuAllowlistsItsFlow()
+    {
+        MainWindow window;
+        openSample(window);
+        window.findingsView()->selectRow(rowOfDestination(window, kAgentDestination));
+        HostView* lanes = window.flowDetail()->hostView();
+        QVERIFY(lanes->laneCount() > 0);
+        QSignalSpy requested(lanes, &HostView::flowContextMenuRequested);
+        // Qt's menu runs its own loop: close it as soon as it shows.
+        QTimer::singleShot(0, [] {
+            if (QWidget* popup = QApplication::activePopupWidget())
+                popup->close();
+        });
+        QContextMenuEvent click(QContextMenuEvent::Mouse, QPoint(10, 5), lanes->mapToGlobal(QPoint(10, 5)));
+        QApplication::sendEvent(lanes, &click);
+        QCOMPARE(requested.count(), 1);
+        const auto flowIndex = requested.front().front().value<std::uint32_t>();
+        QCOMPARE(flowIndex, lanes->laneFlow(0));
+
+        answerAllowlistDialog(QStringLiteral("lane test"));
+        QVERIFY(window.allowlistFlow(flowIndex, AllowlistEntryDialog::Flow));
+        QTRY_COMPARE_WITH_TIMEOUT(window.session()->snapshot()->profile.allowlist.size(), std::size_t(1), kTimeoutMs);
+        const AllowlistEntry& entry = window.session()->snapshot()->profile.allowlist.front();
+        const FlowKey& key = window.session()->snapshot()->flows.flow(flowIndex).key;
+        QCOMPARE(entry.domain, std::string(window.session()->snapshot()->events.text(key.destination)));
+        QCOMPARE(entry.host, std::string(window.session()->snapshot()->events.text(key.sourceIp)));
     }
 
     void fleetSuggestionIsOfferedWithItsEffect()
