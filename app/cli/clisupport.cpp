@@ -70,8 +70,9 @@ std::optional<Profile> profileFrom(const std::string& spec)
     if (spec.empty())
         return Profile {};
     std::string error;
+    // An existing file is a file, even if its path happens to contain ".cepheid@".
     const auto at = spec.rfind(".cepheid@");
-    const bool caseVersion = at != std::string::npos;
+    const bool caseVersion = at != std::string::npos && !std::filesystem::is_regular_file(spec);
     if (!caseVersion && !spec.ends_with(".cepheid")) {
         auto profile = loadProfile(spec, error);
         if (!profile)
