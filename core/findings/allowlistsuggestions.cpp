@@ -1,5 +1,6 @@
 #include "allowlistsuggestions.h"
 
+#include "model/pathname.h"
 #include "scoring/intervalstats.h"
 
 #include <algorithm>
@@ -23,17 +24,11 @@ std::string durationText(double seconds)
     return text;
 }
 
-std::string_view baseName(std::string_view path)
-{
-    const auto slash = path.find_last_of("\\/");
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 // An id that reads as what it allowlists and stays a plain token in JSON and on the command line.
 std::string idFor(std::string_view destination, std::string_view process)
 {
     std::string id = "fleet-";
-    for (char c : std::string(baseName(process)) + "-" + std::string(destination)) {
+    for (char c : std::string(fileNameOf(process)) + "-" + std::string(destination)) {
         const bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
         if (c >= 'A' && c <= 'Z')
             c = static_cast<char>(c - 'A' + 'a');
@@ -87,7 +82,7 @@ std::vector<AllowlistSuggestion> suggestAllowlistEntries(
         entry.domain = std::string(destination);
         entry.process = std::string(process);
         entry.match = MatchMode::Exact;
-        entry.reason = "Fleet software: " + std::string(baseName(process)) + " on " + std::to_string(suggestion.hosts)
+        entry.reason = "Fleet software: " + std::string(fileNameOf(process)) + " on " + std::to_string(suggestion.hosts)
             + " hosts reaches " + std::string(destination) + " every ~" + durationText(suggestion.periodSeconds);
         suggestions.push_back(std::move(suggestion));
     }

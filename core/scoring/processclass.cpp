@@ -1,5 +1,7 @@
 #include "processclass.h"
 
+#include "model/pathname.h"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -43,8 +45,7 @@ ProcessClass classifyProcess(std::string_view path)
     if (path.empty())
         return ProcessClass::Unknown;
     const std::string lowered = lower(path);
-    const auto slash = lowered.find_last_of("\\/");
-    const std::string_view name = std::string_view(lowered).substr(slash == std::string::npos ? 0 : slash + 1);
+    const std::string_view name = fileNameOf(lowered);
     if (isOneOf(name, kScriptingAndLolbins))
         return ProcessClass::ScriptingOrLolbin;
     if (isOneOf(name, kBrowsers))

@@ -1,6 +1,7 @@
 #include "allowlistmodel.h"
 
 #include "plaintooltip.h"
+#include "qtext.h"
 #include "tuning/allowlistentrydialog.h"
 
 #include <QBrush>
@@ -98,7 +99,7 @@ QVariant AllowlistModel::unescapedData(const QModelIndex& index, int role) const
         return describeMatchers(*e);
     case Mode:
         return e->cidr.empty() || !e->domain.empty() || !e->process.empty() || !e->host.empty()
-            ? QString::fromLatin1(matchModeName(e->match).data(), qsizetype(matchModeName(e->match).size()))
+            ? toQString(matchModeName(e->match))
             : QStringLiteral("—");
     case Reason:
         return QString::fromStdString(e->reason);

@@ -1,6 +1,8 @@
 #include "findingsmodel.h"
 
+#include "model/pathname.h"
 #include "plaintooltip.h"
+#include "qtext.h"
 
 #include <QBrush>
 #include <QColor>
@@ -12,15 +14,9 @@ namespace cepheid::ui {
 
 namespace {
 
-QString text(std::string_view view)
-{
-    return QString::fromUtf8(view.data(), static_cast<qsizetype>(view.size()));
-}
-
 QString fileName(std::string_view path)
 {
-    const auto slash = path.find_last_of("\\/");
-    return text(slash == std::string_view::npos ? path : path.substr(slash + 1));
+    return toQString(fileNameOf(path));
 }
 
 QString dateTime(TimestampUs time)
@@ -190,9 +186,9 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
     case SearchTextRole: {
         QString hosts;
         for (std::string_view host : f->hostnames)
-            hosts += text(host) + u' ';
-        return QString(hosts + text(events.text(key.sourceIp)) + u' ' + text(events.text(key.destination)) + u' '
-            + text(events.text(key.processPath)) + u' ' + QString::fromStdString(f->platform));
+            hosts += toQString(host) + u' ';
+        return QString(hosts + toQString(events.text(key.sourceIp)) + u' ' + toQString(events.text(key.destination))
+            + u' ' + toQString(events.text(key.processPath)) + u' ' + QString::fromStdString(f->platform));
     }
     default:
         break;
@@ -207,9 +203,9 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Rule:
             return f->rule.fires ? 1 : 0;
         case Host:
-            return text(events.text(key.sourceIp));
+            return toQString(events.text(key.sourceIp));
         case Destination:
-            return text(events.text(key.destination));
+            return toQString(events.text(key.destination));
         case Process:
             return fileName(events.text(key.processPath)).toLower();
         case Events:
@@ -245,17 +241,17 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
     if (role == Qt::DisplayRole) {
         switch (column) {
         case Verdict:
-            return text(verdictName(beacon.verdict));
+            return toQString(verdictName(beacon.verdict));
         case Score:
             return QString::number(beacon.score, 'f', 1);
         case Rule:
             return f->rule.fires ? tr("fires") : (f->rule.eligibleEvents == 0 ? tr("cannot fire") : tr("—"));
         case Host:
             return f->hostnames.empty()
-                ? text(events.text(key.sourceIp))
-                : text(f->hostnames.front()) + QStringLiteral(" (") + text(events.text(key.sourceIp)) + u')';
+                ? toQString(events.text(key.sourceIp))
+                : toQString(f->hostnames.front()) + QStringLiteral(" (") + toQString(events.text(key.sourceIp)) + u')';
         case Destination:
-            return text(events.text(key.destination));
+            return toQString(events.text(key.destination));
         case Process:
             return key.processPath == kEmptyString ? tr("(no process)") : fileName(events.text(key.processPath));
         case Events:
@@ -288,7 +284,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
                 : change < 0  ? tr("Alerts under the saved profile but no longer under the working one")
                               : QString();
         case Process:
-            return text(events.text(key.processPath));
+            return toQString(events.text(key.processPath));
         case Destination:
             return f->platform.empty() ? tr("matched by the rule's regex only") : QString::fromStdString(f->platform);
         case Triage: {
@@ -304,7 +300,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
                       "included: %1")
                 .arg(beacon.intervals.jitterCv, 0, 'f', 3);
         case Host:
-            return text(events.text(key.sourceIp));
+            return toQString(events.text(key.sourceIp));
         case Rule:
             return f->rule.fires ? tr("%1 detection(s)").arg(f->rule.detections.size())
                                  : tr("%1 of %2 events eligible").arg(f->rule.eligibleEvents).arg(f->events);

@@ -1,5 +1,7 @@
 #include "floweventsmodel.h"
 
+#include "qtext.h"
+
 #include <QDateTime>
 
 namespace cepheid::ui {
@@ -46,8 +48,7 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
     if (role != Qt::DisplayRole)
         return {};
     const EventTable& events = m_snapshot->events;
-    auto text
-        = [&](StringId id) { return QString::fromUtf8(events.text(id).data(), qsizetype(events.text(id).size())); };
+    auto text = [&](StringId id) { return toQString(events.text(id)); };
     switch (index.column()) {
     case Time:
         return QString::fromStdString(formatRfc3339(events.timestamp(event)));
@@ -68,7 +69,7 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
     case Type:
         return text(events.eventType(event));
     case Direction:
-        return QString::fromUtf8(directionName(events.direction(event)).data());
+        return toQString(directionName(events.direction(event)));
     case Origin: {
         const SourceReference source = events.source(event);
         return tr("source %1, line %2").arg(source.fileIndex).arg(source.line);

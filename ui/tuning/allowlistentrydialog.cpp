@@ -1,6 +1,8 @@
 #include "allowlistentrydialog.h"
 
 #include "cases/casefile.h"
+#include "model/pathname.h"
+#include "models/qtext.h"
 #include "tuning/cidr.h"
 #include "tuning/profilejson.h"
 #include "tuning/textmatcher.h"
@@ -13,7 +15,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace cepheid::ui {
@@ -234,8 +235,8 @@ QString AllowlistEntryDialog::generatedId() const
 {
     QStringList parts;
     const KindFields fields = fieldsOf(static_cast<Kind>(m_kind->currentData().toInt()));
-    if (fields.process && !m_process->text().isEmpty())
-        parts << m_process->text().section(QRegularExpression(QStringLiteral("[\\\\/]")), -1);
+    if (const std::string process = m_process->text().toStdString(); fields.process && !process.empty())
+        parts << toQString(fileNameOf(process));
     if (fields.host && !m_host->text().isEmpty())
         parts << m_host->text();
     if (fields.destination && !m_destination->text().isEmpty())

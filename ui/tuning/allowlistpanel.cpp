@@ -1,14 +1,15 @@
 #include "allowlistpanel.h"
 
+#include "model/pathname.h"
 #include "models/allowlistmodel.h"
 #include "models/findingsmodel.h"
 #include "models/plaintooltip.h"
+#include "models/qtext.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QTableView>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -112,9 +113,8 @@ void AllowlistPanel::setSnapshot(SnapshotPtr snapshot)
     for (std::size_t i = 0; i < m_suggestions.size(); ++i) {
         const AllowlistSuggestion& suggestion = m_suggestions[i];
         const int row = static_cast<int>(i);
-        auto* what = new QTableWidgetItem(
-            QString::fromStdString(suggestion.entry.process).section(QRegularExpression(QStringLiteral("[\\\\/]")), -1)
-            + QStringLiteral(" → ") + QString::fromStdString(suggestion.entry.domain));
+        auto* what = new QTableWidgetItem(toQString(fileNameOf(suggestion.entry.process)) + QStringLiteral(" → ")
+            + QString::fromStdString(suggestion.entry.domain));
         what->setToolTip(plainToolTip(QString::fromStdString(suggestion.entry.reason)));
         m_suggestionView->setItem(row, 0, what);
         m_suggestionView->setItem(row, 1, new QTableWidgetItem(QString::number(suggestion.hosts)));

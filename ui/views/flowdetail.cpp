@@ -3,6 +3,7 @@
 #include "hostview.h"
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
+#include "models/qtext.h"
 #include "reports/scorereport.h"
 #include "timelineview.h"
 
@@ -27,7 +28,7 @@ namespace {
 
 QString escaped(std::string_view text)
 {
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size())).toHtmlEscaped();
+    return toQString(text).toHtmlEscaped();
 }
 
 QString mark(bool ok)

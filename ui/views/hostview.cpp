@@ -1,5 +1,8 @@
 #include "hostview.h"
 
+#include "model/pathname.h"
+#include "models/qtext.h"
+
 #include <QContextMenuEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -37,12 +40,9 @@ void HostView::setHost(SnapshotPtr snapshot, const Finding* finding)
     std::sort(flows.begin(), flows.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (const auto& [count, index] : flows) {
         const FlowKey& key = m_snapshot->flows.flow(index).key;
-        const std::string_view path = events.text(key.processPath);
-        const auto slash = path.find_last_of("\\/");
-        const std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
         m_lanes.push_back({ index,
-            QString::fromUtf8(events.text(key.destination).data(), qsizetype(events.text(key.destination).size()))
-                + QStringLiteral("  ·  ") + QString::fromUtf8(name.data(), qsizetype(name.size())),
+            toQString(events.text(key.destination)) + QStringLiteral("  ·  ")
+                + toQString(fileNameOf(events.text(key.processPath))),
             index == finding->flowIndex });
     }
     m_scale = { first, last, double(std::max(1, width() - kLabelWidth)) };
