@@ -4,6 +4,12 @@
 
 namespace cepheid {
 
+const AllowlistEntry* allowlistEntryOf(const Finding& finding, const Profile& profile)
+{
+    const auto index = static_cast<std::size_t>(finding.allowlistEntry);
+    return finding.allowlistEntry >= 0 && index < profile.allowlist.size() ? &profile.allowlist[index] : nullptr;
+}
+
 bool isAlerting(const Finding& finding, const ScoreSettings& score)
 {
     return finding.allowlistEntry < 0 && (finding.rule.fires || finding.beacon.verdict >= score.alertVerdict);
@@ -125,11 +131,8 @@ Analysis Analyzer::analyse(const Analysis* previous, const Profile* previousProf
         const FlowFacts facts { events.text(flow.key.sourceIp), events.text(flow.key.destination),
             events.text(flow.key.processPath), finding.hostnames };
         finding.allowlistEntry = m_allowlist.match(facts, now);
-        finding.allowlistedBy.clear();
-        if (finding.allowlistEntry >= 0) {
-            finding.allowlistedBy = m_allowlist.entry(static_cast<std::size_t>(finding.allowlistEntry)).id;
+        if (finding.allowlistEntry >= 0)
             ++analysis.allowlistHits[static_cast<std::size_t>(finding.allowlistEntry)];
-        }
     }
     summarise(analysis, flows);
 

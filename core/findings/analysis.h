@@ -18,8 +18,7 @@ struct Finding
 {
     std::uint32_t flowIndex = 0;
     std::string platform; // catalog platform, empty when only the rule's regex matched
-    std::string allowlistedBy; // id of the allowlist entry that matches, empty if none
-    std::int32_t allowlistEntry = -1; // index of that entry in the profile's allowlist
+    std::int32_t allowlistEntry = -1; // index of the first matching entry in the profile's allowlist, -1 if none
     std::vector<std::string_view> hostnames; // principal hostnames seen in the flow (views into the EventTable)
     TimestampUs firstSeen = 0;
     TimestampUs lastSeen = 0;
@@ -58,6 +57,9 @@ struct Analysis
     DroppedEvents droppedOutsideFindings; // events of flows the rule's regex and the catalog both pass over
     std::string catalogOnlyExample;
 };
+
+// The allowlist entry that hides a finding (its index into profile.allowlist), or nullptr.
+const AllowlistEntry* allowlistEntryOf(const Finding& finding, const Profile& profile);
 
 // A finding reaches an analyst when the rule fires or the score reaches the profile's alert verdict, and no
 // allowlist entry hides it: what the what-if delta counts and what the CLI lists by default.

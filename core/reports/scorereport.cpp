@@ -299,7 +299,8 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
             json.value(host);
         json.endArray();
         writeOptionalString(json, "platform", finding->platform);
-        writeOptionalString(json, "allowlisted_by", finding->allowlistedBy);
+        const AllowlistEntry* allowlistedBy = allowlistEntryOf(*finding, analyzer.profile());
+        writeOptionalString(json, "allowlisted_by", allowlistedBy ? allowlistedBy->id : std::string_view());
         json.field("destination_is_ip", flow.destinationIsIp);
         json.field("events", finding->events);
         json.field("duplicate_rows", flow.duplicateRows);

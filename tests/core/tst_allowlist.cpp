@@ -129,7 +129,7 @@ private slots:
         const auto evaluated = evaluate(table, profile, at("2026-01-01T00:00:00Z"));
         QCOMPARE(evaluated.analysis.findings.size(), std::size_t(1));
         const Finding& finding = evaluated.analysis.findings[0];
-        QCOMPARE(finding.allowlistedBy, std::string("bob-lab"));
+        QCOMPARE(allowlistEntryOf(finding, profile)->id, std::string("bob-lab"));
         QVERIFY(finding.rule.fires);
         QCOMPARE(evaluated.analysis.summary.flowsFiringAllowlisted, std::uint64_t(1));
     }

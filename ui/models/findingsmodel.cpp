@@ -270,13 +270,10 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
             return change > 0 ? tr("new alert") : change < 0 ? tr("no longer alerts") : QString();
         }
     }
-    if (role == Qt::ToolTipRole && allowlisted && column != Triage) {
-        const auto& entries = m_snapshot->profile.allowlist;
-        const auto entry = static_cast<std::size_t>(f->allowlistEntry);
-        return tr("Allowlisted by \"%1\": %2")
-            .arg(QString::fromStdString(f->allowlistedBy),
-                entry < entries.size() ? QString::fromStdString(entries[entry].reason) : QString());
-    }
+    if (role == Qt::ToolTipRole && column != Triage)
+        if (const AllowlistEntry* entry = allowlistEntryOf(*f, m_snapshot->profile))
+            return tr("Allowlisted by \"%1\": %2")
+                .arg(QString::fromStdString(entry->id), QString::fromStdString(entry->reason));
     if (role == Qt::ToolTipRole) {
         switch (column) {
         case Change:
