@@ -125,12 +125,8 @@ int runCaseInfo(const CaseInfoOptions& options)
                 .field("imported_at", source.importedAt)
                 .field("events_read", source.eventsRead)
                 .field("events_rejected", source.eventsRejected)
-                .key("read_error");
-            if (source.readError.empty())
-                json.null();
-            else
-                json.value(source.readError);
-            json.endObject();
+                .fieldOrNull("read_error", source.readError)
+                .endObject();
         }
         json.endArray();
         json.field("events", caseFile->eventCount());

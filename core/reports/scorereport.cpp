@@ -174,15 +174,6 @@ void writeDropped(JsonWriter& json, const DroppedEvents& dropped)
         .endObject();
 }
 
-void writeOptionalString(JsonWriter& json, std::string_view name, std::string_view text)
-{
-    json.key(name);
-    if (text.empty())
-        json.null();
-    else
-        json.value(text);
-}
-
 void writeInput(JsonWriter& json, const InputSummary& input)
 {
     json.beginObject()
@@ -192,7 +183,7 @@ void writeInput(JsonWriter& json, const InputSummary& input)
         .field("compressed", input.compressed)
         .field("events_read", input.eventsRead)
         .field("events_rejected", input.eventsRejected);
-    writeOptionalString(json, "read_error", input.readError);
+    json.fieldOrNull("read_error", input.readError);
     json.key("rejects").beginArray();
     for (const Reject& reject : input.rejects)
         json.beginObject().field("line", reject.line).field("reason", reject.reason).endObject();
@@ -211,7 +202,7 @@ void writeRule(JsonWriter& json, const Finding& finding, std::string_view proces
     json.key("rule").beginObject();
     json.field("domain_matched", rule.domainMatched);
     json.field("fires", rule.fires);
-    writeOptionalString(json, "dropped_reason", droppedReason(rule));
+    json.fieldOrNull("dropped_reason", droppedReason(rule));
     if (rule.window) {
         const WindowOutcome& window = *rule.window;
         json.field("window_start", formatRfc3339(window.windowStart));
@@ -298,9 +289,9 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         for (std::string_view host : finding->hostnames)
             json.value(host);
         json.endArray();
-        writeOptionalString(json, "platform", finding->platform);
+        json.fieldOrNull("platform", finding->platform);
         const AllowlistEntry* allowlistedBy = allowlistEntryOf(*finding, analyzer.profile());
-        writeOptionalString(json, "allowlisted_by", allowlistedBy ? allowlistedBy->id : std::string_view());
+        json.fieldOrNull("allowlisted_by", allowlistedBy ? allowlistedBy->id : std::string_view());
         json.field("destination_is_ip", flow.destinationIsIp);
         json.field("events", finding->events);
         json.field("duplicate_rows", flow.duplicateRows);

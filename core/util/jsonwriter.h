@@ -37,6 +37,13 @@ public:
         return value(fieldValue);
     }
 
+    // name: text, or name: null when text is empty (the reports' "not applicable").
+    JsonWriter& fieldOrNull(std::string_view name, std::string_view text)
+    {
+        key(name);
+        return text.empty() ? null() : value(text);
+    }
+
     static void appendEscaped(std::string& out, std::string_view text);
 
 private:
