@@ -69,7 +69,15 @@ std::shared_ptr<Snapshot> analyse(CaseFile& caseFile, EventTable&& events, const
         }
     }
     const auto started = std::chrono::steady_clock::now();
-    const auto savedAnalyzer = Analyzer::create(snapshot->savedProfile, error);
+    auto savedAnalyzer = Analyzer::create(snapshot->savedProfile, error);
+    if (!savedAnalyzer) {
+        // parseProfile validates what an Analyzer needs, so this is a safety net, not a path users take.
+        messages << CaseSession::tr("The saved profile cannot be run (%1); the default profile is used instead.")
+                        .arg(QString::fromStdString(error));
+        snapshot->savedProfile = Profile {};
+        snapshot->savedVersion = 0;
+        savedAnalyzer = Analyzer::create(snapshot->savedProfile, error);
+    }
     snapshot->analysis = savedAnalyzer->run(snapshot->events, snapshot->flows, now);
     snapshot->profile = snapshot->savedProfile;
     snapshot->savedAlerting = alertingFlows(snapshot->analysis, snapshot->savedProfile.score);
