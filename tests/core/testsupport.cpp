@@ -103,6 +103,15 @@ QString sourcePath(const QString& relative)
     return QStringLiteral(CEPHEID_SOURCE_DIR) + u'/' + relative;
 }
 
+QString writeTestFile(const QTemporaryDir& directory, const QString& name, std::string_view text)
+{
+    const QString path = directory.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), qint64(text.size())) != qint64(text.size()))
+        qFatal("cannot write the test file %s", qPrintable(path));
+    return path;
+}
+
 std::string udmEventCamel(const std::string& id, const std::string& time, const std::string& principalIpJson)
 {
     return R"({"metadata":{"id":")" + id + R"(","eventTimestamp":")" + time

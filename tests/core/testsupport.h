@@ -57,6 +57,8 @@ struct Evaluated
 Evaluated evaluate(const EventTable& table, const Profile& profile = {}, TimestampUs now = 0);
 
 QString sourcePath(const QString& relative);
+// Writes a fixture file into a test's temporary folder and returns its path (aborts the test run if it cannot).
+QString writeTestFile(const QTemporaryDir& directory, const QString& name, std::string_view text);
 
 // UDM JSON fixtures, one event per line. They live here rather than in the suites because Qt 6.4's moc
 // mis-reads raw strings holding an odd number of quotes.

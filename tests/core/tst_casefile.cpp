@@ -15,16 +15,6 @@ using namespace cepheid::test;
 
 namespace {
 
-std::string writeText(const QTemporaryDir& directory, const QString& name, const std::string& text)
-{
-    const QString path = directory.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        qFatal("cannot write fixture");
-    file.write(text.data(), static_cast<qint64>(text.size()));
-    return path.toStdString();
-}
-
 // A beacon series, one rejected record and a record without byte counts.
 std::string fixtureExport(int events, const std::string& idPrefix = "e")
 {
@@ -67,7 +57,8 @@ private slots:
     {
         QTemporaryDir directory;
         const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
-        const std::string input = writeText(directory, QStringLiteral("export.ndjson"), fixtureExport(12));
+        const std::string input
+            = writeTestFile(directory, QStringLiteral("export.ndjson"), fixtureExport(12)).toStdString();
         EventTable direct;
         std::string error;
         QVERIFY(importFile(input, 1, direct, error));
@@ -125,8 +116,9 @@ private slots:
     {
         QTemporaryDir directory;
         const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
-        const std::string input = writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(12));
-        const std::string copy = writeText(directory, QStringLiteral("copy-of-a.ndjson"), fixtureExport(12));
+        const std::string input = writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString();
+        const std::string copy
+            = writeTestFile(directory, QStringLiteral("copy-of-a.ndjson"), fixtureExport(12)).toStdString();
         auto caseFile = openCase(casePath, CaseFile::Mode::Create);
         EventTable table;
         std::string error;
@@ -146,14 +138,16 @@ private slots:
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
             QVERIFY(caseFile->importFile(
-                writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(5, "a")), table, error));
+                writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(5, "a")).toStdString(), table,
+                error));
         }
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
             EventTable table;
             caseFile->loadEvents(table);
             QVERIFY(caseFile->importFile(
-                writeText(directory, QStringLiteral("b.ndjson"), fixtureExport(5, "b")), table, error));
+                writeTestFile(directory, QStringLiteral("b.ndjson"), fixtureExport(5, "b")).toStdString(), table,
+                error));
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
         EventTable loaded;
@@ -170,7 +164,7 @@ private slots:
         std::string big;
         for (int i = 0; i < 40000; ++i)
             big += udmEventCamel("big" + std::to_string(i)) + "\n";
-        const std::string input = writeText(directory, QStringLiteral("big.ndjson"), big);
+        const std::string input = writeTestFile(directory, QStringLiteral("big.ndjson"), big).toStdString();
         auto caseFile = openCase(casePath, CaseFile::Mode::Create);
         EventTable table;
         std::atomic<bool> cancel { false };
@@ -193,13 +187,14 @@ private slots:
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
             QVERIFY(caseFile->importFile(
-                writeText(directory, QStringLiteral("small.ndjson"), fixtureExport(12)), table, error));
+                writeTestFile(directory, QStringLiteral("small.ndjson"), fixtureExport(12)).toStdString(), table,
+                error));
         }
         std::string big;
         big.reserve(200'000 * 520);
         for (int i = 0; i < 200'000; ++i)
             big += udmEventCamel("k" + std::to_string(i)) + "\n";
-        const std::string input = writeText(directory, QStringLiteral("big.ndjson"), big);
+        const std::string input = writeTestFile(directory, QStringLiteral("big.ndjson"), big).toStdString();
         big.clear();
 
         QProcess importer;
@@ -235,8 +230,8 @@ private slots:
         std::string error;
         auto caseFile = openCase(casePath, CaseFile::Mode::Create);
         EventTable table;
-        QVERIFY(
-            caseFile->importFile(writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(12)), table, error));
+        QVERIFY(caseFile->importFile(
+            writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table, error));
         caseFile->setTriage(
             { "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "benign", "ana", "lab test", "" });
         Profile strict;
@@ -247,7 +242,7 @@ private slots:
             QVERIFY(evaluated.find(table, "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)"));
         }
         QVERIFY(caseFile->importFile(
-            writeText(directory, QStringLiteral("b.ndjson"), fixtureExport(6, "b")), table, error));
+            writeTestFile(directory, QStringLiteral("b.ndjson"), fixtureExport(6, "b")).toStdString(), table, error));
         const auto state = caseFile->triage("10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)");
         QVERIFY(state && state->status == "benign" && state->notes == "lab test");
         QCOMPARE(caseFile->profiles().size(), std::size_t(2));
@@ -274,10 +269,11 @@ private slots:
     void refusesFilesThatAreNotCases()
     {
         QTemporaryDir directory;
-        const std::string text = writeText(directory, QStringLiteral("notes.cepheid"), std::string(5000, 'x'));
+        const std::string text
+            = writeTestFile(directory, QStringLiteral("notes.cepheid"), std::string(5000, 'x')).toStdString();
         QVERIFY2(refusal(text).find("not a Cepheid case file") != std::string::npos, refusal(text).c_str());
 
-        const std::string empty = writeText(directory, QStringLiteral("empty.cepheid"), "");
+        const std::string empty = writeTestFile(directory, QStringLiteral("empty.cepheid"), "").toStdString();
         QVERIFY2(refusal(empty).find("not a Cepheid case file") != std::string::npos, refusal(empty).c_str());
 
         const std::string foreign = directory.filePath(QStringLiteral("foreign.db")).toStdString();
@@ -304,7 +300,8 @@ private slots:
             std::string many;
             for (int i = 0; i < 3000; ++i)
                 many += udmEventCamel("c" + std::to_string(i)) + "\n";
-            QVERIFY(caseFile->importFile(writeText(directory, QStringLiteral("m.ndjson"), many), table, error));
+            QVERIFY(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("m.ndjson"), many).toStdString(), table, error));
         }
         {
             sql::Database database(cut, false, false);
@@ -333,8 +330,8 @@ private slots:
         auto caseFile = openCase(casePath, CaseFile::Mode::Create);
         EventTable table;
         std::string error;
-        QVERIFY(
-            caseFile->importFile(writeText(directory, QStringLiteral("a.ndjson"), fixtureExport(12)), table, error));
+        QVERIFY(caseFile->importFile(
+            writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table, error));
         QProcess reader;
         reader.start(QStringLiteral(CEPHEID_CLI_PATH),
             { QStringLiteral("case"), QStringLiteral("info"), QString::fromStdString(casePath) });

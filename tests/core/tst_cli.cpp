@@ -46,12 +46,7 @@ QString writeFixture(QTemporaryDir& directory)
         text += udmEventWithProcess(100 + i, time, "", "api.lab.workers.dev") + "\n";
     }
     text += "{\"metadata\": truncated\n";
-    const QString path = directory.filePath(QStringLiteral("fixture.ndjson"));
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        qFatal("cannot write fixture");
-    file.write(QByteArray::fromStdString(text));
-    return path;
+    return writeTestFile(directory, QStringLiteral("fixture.ndjson"), text);
 }
 
 } // namespace
@@ -103,11 +98,8 @@ private slots:
     void refusedProfileExitsOneAndRunsNothing()
     {
         QTemporaryDir directory;
-        const QString profile = directory.filePath(QStringLiteral("profile.json"));
-        QFile file(profile);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"rule": {"min_event": 3}})");
-        file.close();
+        const QString profile
+            = writeTestFile(directory, QStringLiteral("profile.json"), R"({"rule": {"min_event": 3}})");
         const Run run = cli({ QStringLiteral("score"), QStringLiteral("--profile"), profile, writeFixture(directory) });
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.err.contains(u"rule.min_event: unknown key"), qPrintable(run.err));
@@ -175,12 +167,9 @@ private slots:
     void allowlistedFlowsAreLeftOutUnlessAll()
     {
         QTemporaryDir directory;
-        const QString profile = directory.filePath(QStringLiteral("profile.json"));
-        QFile file(profile);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"allowlist": [{"id": "lab", "domain": "*.lab.workers.dev", "match": "glob",
+        const QString profile = writeTestFile(directory, QStringLiteral("profile.json"),
+            R"({"allowlist": [{"id": "lab", "domain": "*.lab.workers.dev", "match": "glob",
                        "reason": "our own test Worker", "expires": "2026-06-30"}]})");
-        file.close();
         const QString fixture = writeFixture(directory);
         const Run before = cli({ QStringLiteral("score"), QStringLiteral("--profile"), profile,
             QStringLiteral("--now=2026-06-30T12:00:00Z"), fixture });
@@ -283,11 +272,7 @@ private slots:
         QVERIFY(defaults.json()[u"catalog"].toArray().size() >= 15);
 
         QTemporaryDir directory;
-        const QString profile = directory.filePath(QStringLiteral("p.json"));
-        QFile file(profile);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"rule": {"min_events": 20}})");
-        file.close();
+        const QString profile = writeTestFile(directory, QStringLiteral("p.json"), R"({"rule": {"min_events": 20}})");
         const Run merged
             = cli({ QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("--profile"), profile });
         QCOMPARE(merged.json()[u"rule"].toObject()[u"min_events"].toInt(), 20);
@@ -306,11 +291,8 @@ private slots:
         QCOMPARE(none.exitCode, 1);
         QVERIFY2(none.err.contains(QStringLiteral("no saved profile version")), qPrintable(none.err));
 
-        const QString strict = directory.filePath(QStringLiteral("strict.json"));
-        QFile file(strict);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"rule": {"min_events": 20}})");
-        file.close();
+        const QString strict
+            = writeTestFile(directory, QStringLiteral("strict.json"), R"({"rule": {"min_events": 20}})");
         // score --case --profile saves the profile as version 1.
         QCOMPARE(
             cli({ QStringLiteral("score"), QStringLiteral("--case"), casePath, QStringLiteral("--profile"), strict })
@@ -325,11 +307,7 @@ private slots:
             directory.filePath(QStringLiteral("missing.json")), casePath });
         QCOMPARE(unreadable.exitCode, 1);
         QVERIFY2(unreadable.err.contains(QStringLiteral("missing.json")), qPrintable(unreadable.err));
-        const QString defaults = directory.filePath(QStringLiteral("defaults.json"));
-        QFile empty(defaults);
-        QVERIFY(empty.open(QIODevice::WriteOnly));
-        empty.write("{}");
-        empty.close();
+        const QString defaults = writeTestFile(directory, QStringLiteral("defaults.json"), "{}");
         const Run changes = cli({ QStringLiteral("profile"), QStringLiteral("diff"), defaults, casePath });
         QCOMPARE(changes.exitCode, 0);
         QCOMPARE(changes.out, QByteArray("rule.min_events: 12 -> 20\n"));

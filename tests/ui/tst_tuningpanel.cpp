@@ -6,6 +6,7 @@
 #include "models/allowlistmodel.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
+#include "testsupport.h"
 #include "tuning/allowlistentrydialog.h"
 #include "tuning/allowlistpanel.h"
 #include "tuning/historypanel.h"
@@ -85,12 +86,6 @@ QAction* tableAction(const MainWindow& window, AllowlistEntryDialog::Kind kind)
         if (action->objectName() == QStringLiteral("allowlist-%1").arg(int(kind)))
             return action;
     return nullptr;
-}
-
-bool writeFile(const QString& path, const QByteArray& content)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
 }
 
 } // namespace
@@ -295,10 +290,9 @@ private slots:
     void expiryFollowsTheInjectedClock()
     {
         QTemporaryDir directory;
-        const QString profilePath = directory.filePath(QStringLiteral("team.json"));
-        QVERIFY(writeFile(profilePath,
+        const QString profilePath = cepheid::test::writeTestFile(directory, QStringLiteral("team.json"),
             R"({"allowlist": [{"id": "agent", "domain": "contoso-config-0.cloudfunctions.net",
-                "reason": "change CHG-1", "expires": "2026-01-31"}]})"));
+                "reason": "change CHG-1", "expires": "2026-01-31"}]})");
         MainWindow window;
         TimestampUs now = *parseDateOrTimestamp("2026-01-31T23:59:00Z", false);
         window.session()->setClock([&now] { return now; });
@@ -411,8 +405,8 @@ private slots:
         QCOMPARE(*exported, window.session()->workingProfile());
 
         // A profile that cannot be read is refused with the reason and changes nothing.
-        const QString broken = directory.filePath(QStringLiteral("broken.json"));
-        QVERIFY(writeFile(broken, R"({"rule": {"min_events": "twelve"}})"));
+        const QString broken = cepheid::test::writeTestFile(
+            directory, QStringLiteral("broken.json"), R"({"rule": {"min_events": "twelve"}})");
         const Profile before = window.session()->workingProfile();
         QVERIFY(!dock->importProfile(broken, error));
         QVERIFY2(error.contains(QStringLiteral("rule.min_events")), qPrintable(error));
