@@ -62,10 +62,7 @@ ImportedText importText(const std::string& text, const std::string& fileName)
         gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
         gzclose(file);
     } else {
-        QFile file(QString::fromStdString(path));
-        if (!file.open(QIODevice::WriteOnly))
-            qFatal("cannot write fixture");
-        file.write(text.data(), static_cast<qint64>(text.size()));
+        writeTestFile(directory, QString::fromStdString(fileName), text);
     }
     auto summary = importFile(path, 0, result.table, result.error);
     result.ok = summary.has_value();
