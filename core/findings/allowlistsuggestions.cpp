@@ -2,27 +2,15 @@
 
 #include "model/pathname.h"
 #include "scoring/intervalstats.h"
+#include "util/durationtext.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <set>
 
 namespace cepheid {
 
 namespace {
-
-std::string durationText(double seconds)
-{
-    char text[32];
-    if (seconds >= 3600)
-        std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
-    else if (seconds >= 60)
-        std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
-    else
-        std::snprintf(text, sizeof text, "%.0f s", seconds);
-    return text;
-}
 
 // An id that reads as what it allowlists and stays a plain token in JSON and on the command line.
 std::string idFor(std::string_view destination, std::string_view process)

@@ -44,7 +44,10 @@ std::optional<Analyzer> Analyzer::create(const Profile& profile, std::string& er
     auto allowlist = Allowlist::compile(profile.allowlist, error);
     if (!allowlist)
         return std::nullopt;
-    return Analyzer(profile, std::move(*rule), BeaconScorer(profile.score), std::move(*catalog), std::move(*allowlist));
+    auto scorer = BeaconScorer::create(profile.score, error);
+    if (!scorer)
+        return std::nullopt;
+    return Analyzer(profile, std::move(*rule), std::move(*scorer), std::move(*catalog), std::move(*allowlist));
 }
 
 Analysis Analyzer::run(const EventTable& events, const FlowIndex& flows, TimestampUs now) const

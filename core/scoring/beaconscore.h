@@ -1,5 +1,6 @@
 #pragma once
 
+#include "checkins.h"
 #include "intervalstats.h"
 #include "payloadstats.h"
 #include "periodfit.h"
@@ -27,12 +28,15 @@ struct BeaconScore
 {
     double score = 0; // 0..100
     Verdict verdict = Verdict::None;
-    IntervalStats intervals;
-    PeriodFit period;
+    CheckInSummary checkIns;
+    IntervalStats intervals; // gaps between check-ins
+    PeriodFit period; // of the check-ins
     PayloadStats payload;
     ProcessClass processClass = ProcessClass::Unknown;
     std::uint32_t prevalence = 0; // distinct source IPs reaching this destination with this process
     bool fleet = false;
+    std::string destinationIp; // the destination when it is an IP address (no hostname), else empty
+    std::string localOnlyNetwork; // the profile's local-only network holding destinationIp, empty if none
     RitaScore rita;
     std::vector<ScoreComponent> components;
 };

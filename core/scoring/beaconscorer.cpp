@@ -1,6 +1,7 @@
 #include "beaconscorer.h"
 
 #include "model/hash.h"
+#include "util/durationtext.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,10 +22,10 @@ std::uint64_t destinationProcessKey(const FlowKey& key)
     return (std::uint64_t(key.destination) << 32) | key.processPath;
 }
 
-std::string format(const char* pattern, double a, double b = 0)
+template<typename... Numbers> std::string format(const char* pattern, Numbers... numbers)
 {
-    char buffer[160];
-    std::snprintf(buffer, sizeof buffer, pattern, a, b);
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, pattern, numbers...);
     return buffer;
 }
 
@@ -47,9 +48,18 @@ double processValue(ProcessClass processClass)
 
 } // namespace
 
-BeaconScorer::BeaconScorer(ScoreSettings settings)
+BeaconScorer::BeaconScorer(ScoreSettings settings, LocalOnlyNetworks localOnly)
     : m_settings(std::move(settings))
+    , m_localOnly(std::move(localOnly))
 { }
+
+std::optional<BeaconScorer> BeaconScorer::create(const ScoreSettings& settings, std::string& error)
+{
+    auto localOnly = LocalOnlyNetworks::compile(settings.localOnlyNetworks, error);
+    if (!localOnly)
+        return std::nullopt;
+    return BeaconScorer(settings, std::move(*localOnly));
+}
 
 BeaconScorer::Context BeaconScorer::prepare(const EventTable& events, const FlowIndex& flows)
 {
@@ -88,28 +98,38 @@ BeaconScore BeaconScorer::measure(
 {
     BeaconScore result;
     const auto flowEvents = flows.events(flow);
-    // Check-ins: distinct timestamps (fan-out copies and simultaneous connections are one check-in).
+    // Connections: distinct timestamps (fan-out copies and simultaneous connections are one). RITA sees every
+    // connection, as its own import does.
     std::vector<TimestampUs> times;
     std::vector<EventIndex> timeEvents;
-    std::vector<double> sent;
+    std::vector<RitaConnection> ritaConnections;
     times.reserve(flowEvents.size());
+    ritaConnections.reserve(flowEvents.size());
+    EventIndex previous = static_cast<EventIndex>(-1);
     for (EventIndex event : flowEvents) {
+        if (event == previous)
+            continue; // a fan-out copy
+        previous = event;
         const TimestampUs t = events.timestamp(event);
+        ritaConnections.push_back({ t,
+            events.bytesSentKnown(event) ? static_cast<std::int64_t>(events.bytesSent(event)) : std::int64_t(-1) });
         if (!times.empty() && times.back() == t)
             continue;
         times.push_back(t);
         timeEvents.push_back(event);
-        if (events.bytesSentKnown(event))
-            sent.push_back(static_cast<double>(events.bytesSent(event)));
     }
-    result.intervals = computeIntervalStats(times, timeEvents);
-    result.period = fitPeriod(result.intervals);
+    const CheckIns checkIns = findCheckIns(times, timeEvents);
+    result.checkIns = summarise(checkIns);
+    result.intervals = computeIntervalStats(checkIns.starts, checkIns.startEvents);
+    result.period = fitPeriod(result.intervals.sortedIntervals);
     result.intervals.sortedIntervals = {}; // only needed for the fit
-    result.payload = computePayloadStats(events, flowEvents);
+    result.payload = computePayloadStats(events, flowEvents, checkIns.starts);
     result.processClass = classifyProcess(events.text(flow.key.processPath));
     if (const auto it = context.prevalence.find(destinationProcessKey(flow.key)); it != context.prevalence.end())
         result.prevalence = it->second;
-    result.rita = computeRitaScore(times, sent, context.datasetFirst, context.datasetLast);
+    if (flow.destinationIsIp)
+        result.destinationIp = std::string(events.text(flow.key.destination));
+    result.rita = computeRitaScore(ritaConnections, context.datasetFirst, context.datasetLast);
     return result;
 }
 
@@ -130,17 +150,29 @@ void BeaconScorer::weigh(BeaconScore& result) const
     auto add = [&](std::string name, std::optional<double> value, double weight, std::string explanation) {
         result.components.push_back({ std::move(name), value, weight, 0, std::move(explanation) });
     };
+    // Few gaps are little evidence: five check-ins can agree by chance, fifty cannot. The timing components are
+    // weighed by the same curve as persistence, so a flow needs both regular gaps and enough of them.
+    const double evidence = 1 - std::exp(-static_cast<double>(gaps) / 8.0);
+    const std::string evidenceNote
+        = evidence < 0.95 ? format(" [x %.2f: %u gaps are little evidence]", evidence, gaps) : std::string();
     if (period.found) {
-        add("regularity", clamp01((0.6 - period.singleBeatCv) / 0.5), w.regularity,
-            format("single-beat gaps vary by %.3f of the period (jitter coefficient; 0.1 or less is machine-like)",
-                period.singleBeatCv));
-        add("period_floor", clamp01((period.floorRatio - 0.25) / 0.35), w.periodFloor,
+        add("regularity", evidence * regularityOf(period.singleBeatCvBound), w.regularity,
+            format("single-beat gaps vary by %.3f of the period; from %u of them it could be up to %.3f (95 %% "
+                   "bound, the value scored; 0.1 or less is machine-like)",
+                period.singleBeatCv, period.singleBeats, period.singleBeatCvBound)
+                + evidenceNote);
+        add("period_floor", evidence * clamp01((period.floorRatio - 0.25) / 0.35), w.periodFloor,
             format("the shortest gaps are %.0f%% of the typical gap (bounded jitter keeps them high; random waits "
                    "do not)",
-                period.floorRatio * 100));
-        add("harmonics", clamp01((period.harmonicFraction - 0.6) / 0.35), w.harmonics,
-            format("%.0f%% of gaps are 1-4 periods long (%.0f%% of those are missed beats)",
-                period.harmonicFraction * 100, period.missedBeatFraction * 100));
+                period.floorRatio * 100)
+                + evidenceNote);
+        std::string harmonics = format("%.0f%% of gaps are 1-4 periods long, within %.0f%% (%.0f%% of those are "
+                                       "missed beats)",
+            period.harmonicFraction * 100, period.tolerance * 100, period.missedBeatFraction * 100);
+        if (period.pauses > 0)
+            harmonics += format("; %u longer pause(s) count as unexplained", period.pauses);
+        add("harmonics", evidence * clamp01((period.harmonicFraction - 0.6) / 0.35), w.harmonics,
+            harmonics + evidenceNote);
     } else {
         const std::string why
             = gaps < 3 ? "fewer than 4 check-ins: no period can be measured" : "no regular single-beat gaps to measure";
@@ -148,8 +180,13 @@ void BeaconScorer::weigh(BeaconScore& result) const
         add("period_floor", 0.0, w.periodFloor, why);
         add("harmonics", 0.0, w.harmonics, why);
     }
-    add("persistence", 1 - std::exp(-static_cast<double>(gaps) / 8.0), w.persistence,
-        format("%.0f gaps over %.1f hours", gaps, result.intervals.spanSeconds / 3600));
+    std::string persistence
+        = format("%u check-ins over %.1f hours", result.checkIns.checkIns, result.intervals.spanSeconds / 3600);
+    if (result.checkIns.largest > 1)
+        persistence += format(" (%.1f connections per check-in on average, up to %u, at most %s apart)",
+            result.checkIns.meanConnections, result.checkIns.largest,
+            durationText(result.checkIns.longestInnerGapSeconds).c_str());
+    add("persistence", evidence, w.persistence, std::move(persistence));
     if (result.payload.known) {
         const double small = clamp01((8192 - result.payload.sentMedian) / (8192 - 2048));
         const double steady = clamp01(1 - std::max(result.payload.sentCv, result.payload.receivedCv));
@@ -190,6 +227,22 @@ void BeaconScorer::weigh(BeaconScore& result) const
         fleetExplanation += "; a scripting host or user-writable binary on many hosts is a campaign, not fleet";
     result.components.push_back({ "fleet", fleetness, w.fleet, -w.fleet * fleetness, std::move(fleetExplanation) });
     points -= w.fleet * fleetness;
+
+    // Traffic that never leaves the host or its link cannot reach a C2 server, however regular it is (router
+    // solicitations every hour, service discovery): it is named and never alerts.
+    const std::string* localNetwork = result.destinationIp.empty() ? nullptr : m_localOnly.find(result.destinationIp);
+    result.localOnlyNetwork = localNetwork ? *localNetwork : std::string();
+    if (localNetwork) {
+        const std::string_view kind = localOnlyNetworkKind(*localNetwork);
+        std::string explanation = result.destinationIp + " is in " + *localNetwork;
+        if (!kind.empty())
+            explanation += " (" + std::string(kind) + ")";
+        explanation += ": its traffic never leaves the host or its link, so it cannot reach a C2 server "
+                       "(profile: score.local_only_networks)";
+        const double remaining = std::max(points, 0.0);
+        result.components.push_back({ "local_only", 1.0, 0, -remaining, std::move(explanation) });
+        points -= remaining;
+    }
 
     result.score = std::clamp(points, 0.0, 100.0);
     result.verdict = verdictFor(result.score);

@@ -2,7 +2,9 @@
 
 #include "beaconscore.h"
 #include "model/flowindex.h"
+#include "tuning/localonlynetworks.h"
 
+#include <optional>
 #include <unordered_map>
 
 namespace cepheid {
@@ -19,7 +21,8 @@ public:
         TimestampUs datasetLast = 0;
     };
 
-    explicit BeaconScorer(ScoreSettings settings);
+    // nullopt with error when a local-only network is not a network (parseProfile refuses those already).
+    static std::optional<BeaconScorer> create(const ScoreSettings& settings, std::string& error);
     static Context prepare(const EventTable& events, const FlowIndex& flows);
     BeaconScore score(const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context) const;
     // score() in two steps. measure: intervals, period, payload, process class, prevalence and RITA, which no
@@ -32,7 +35,10 @@ public:
     const ScoreSettings& settings() const { return m_settings; }
 
 private:
+    BeaconScorer(ScoreSettings settings, LocalOnlyNetworks localOnly);
+
     ScoreSettings m_settings;
+    LocalOnlyNetworks m_localOnly;
 };
 
 } // namespace cepheid

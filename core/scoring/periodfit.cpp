@@ -1,61 +1,89 @@
 #include "periodfit.h"
 
+#include "intervalstats.h"
+
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace cepheid {
 
 namespace {
 
-constexpr double kTolerance = 0.35; // of k x base
 constexpr double kSingleBeatLimit = 1.5; // x base
 constexpr int kMaxHarmonic = 4;
 constexpr std::uint32_t kMinimumIntervals = 3;
+// Harmonic windows: 3 x the single-beat CV covers uniform jitter's whole range (sqrt(3) standard deviations) with
+// room for the median sitting off the mean; 5 % is network timing noise; 35 % is what 50 % Cobalt-Strike jitter
+// needs (single gaps U[0.5P, P] are base +/- 33 %).
+constexpr double kTolerancePerCv = 3;
+constexpr double kMinimumTolerance = 0.05;
+constexpr double kMaximumTolerance = 0.35;
+constexpr double kUpperQuantileZ = 1.645; // one-sided 95 %
 
 double clamp01(double value)
 {
     return std::clamp(value, 0.0, 1.0);
 }
 
+// Upper confidence bound of a coefficient of variation from n samples (McKay's approximation of its standard
+// error): five gaps that happen to agree say much less than five hundred.
+double cvUpperBound(double cv, std::size_t n)
+{
+    if (n < 2)
+        return 1;
+    const double count = static_cast<double>(n);
+    return cv + kUpperQuantileZ * cv * std::sqrt(1 / (2 * (count - 1)) + cv * cv / count);
+}
+
 } // namespace
 
-PeriodFit fitPeriod(const IntervalStats& stats)
+double regularityOf(double jitterCv)
+{
+    return clamp01((0.6 - jitterCv) / 0.5);
+}
+
+PeriodFit fitPeriod(std::span<const double> sortedGaps)
 {
     PeriodFit fit;
-    const std::vector<double>& gaps = stats.sortedIntervals;
-    if (gaps.size() < kMinimumIntervals || stats.medianSeconds <= 0)
+    if (sortedGaps.size() < kMinimumIntervals)
         return fit;
-    const double base = stats.medianSeconds;
+    const double base = quantile(sortedGaps, 0.5);
+    if (base <= 0)
+        return fit;
 
-    std::vector<double> singles;
-    std::size_t considered = 0, explained = 0, missed = 0;
-    for (double gap : gaps) {
-        if (gap <= kSingleBeatLimit * base)
-            singles.push_back(gap);
-        const double ratio = gap / base;
-        if (ratio > kMaxHarmonic * (1 + kTolerance))
-            continue; // a pause, not a beat
-        ++considered;
-        const int k = std::max(1, static_cast<int>(std::lround(ratio)));
-        if (k <= kMaxHarmonic && std::abs(gap - k * base) <= kTolerance * k * base) {
-            ++explained;
-            missed += k >= 2;
-        }
-    }
-    if (singles.size() < kMinimumIntervals || considered == 0)
+    const auto singlesEnd = std::upper_bound(sortedGaps.begin(), sortedGaps.end(), kSingleBeatLimit * base);
+    const std::span<const double> singles(sortedGaps.begin(), singlesEnd);
+    if (singles.size() < kMinimumIntervals)
         return fit;
     fit.found = true;
     fit.singleBeats = static_cast<std::uint32_t>(singles.size());
     const MeanAndSpread spread = meanAndSpread(singles);
     fit.periodSeconds = spread.mean;
     fit.singleBeatCv = spread.cv;
+    fit.singleBeatCvBound = cvUpperBound(spread.cv, singles.size());
     const double singleMedian = quantile(singles, 0.5);
     fit.floorRatio = singleMedian > 0 ? quantile(singles, 0.10) / singleMedian : 0;
-    fit.harmonicFraction = static_cast<double>(explained) / considered;
-    fit.missedBeatFraction = explained > 0 ? static_cast<double>(missed) / explained : 0;
+
+    fit.tolerance = std::clamp(kTolerancePerCv * fit.singleBeatCv, kMinimumTolerance, kMaximumTolerance);
+    std::size_t explained = 0, missed = 0;
+    for (double gap : sortedGaps) {
+        const double ratio = gap / base;
+        if (ratio > kMaxHarmonic * (1 + fit.tolerance)) {
+            ++fit.pauses;
+            continue;
+        }
+        const int k = std::max(1, static_cast<int>(std::lround(ratio)));
+        if (k <= kMaxHarmonic && std::abs(gap - k * base) <= fit.tolerance * k * base) {
+            ++explained;
+            missed += k >= 2;
+        }
+    }
+    fit.harmonicFraction = static_cast<double>(explained) / static_cast<double>(sortedGaps.size());
+    fit.missedBeatFraction = explained > 0 ? static_cast<double>(missed) / static_cast<double>(explained) : 0;
 
     // Confidence: regular single beats with a floor, most gaps explained, and enough beats to tell.
-    const double regular = clamp01((0.6 - fit.singleBeatCv) / 0.5);
+    const double regular = regularityOf(fit.singleBeatCvBound);
     const double floor = clamp01((fit.floorRatio - 0.25) / 0.35);
     const double harmonic = clamp01((fit.harmonicFraction - 0.6) / 0.35);
     const double evidence = 1 - std::exp(-static_cast<double>(fit.singleBeats) / 8.0);

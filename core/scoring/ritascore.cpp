@@ -9,6 +9,10 @@ namespace cepheid {
 
 namespace {
 
+constexpr std::int64_t kSecondsPerHour = 3600;
+constexpr std::int64_t kWindowSeconds = 24 * kSecondsPerHour;
+constexpr int kBins = 24;
+
 double round3(double value)
 {
     return std::round(value * 1000) / 1000;
@@ -16,6 +20,11 @@ double round3(double value)
 double ceil3(double value)
 {
     return std::ceil(value * 1000) / 1000;
+}
+
+std::int64_t wholeSeconds(TimestampUs time)
+{
+    return time >= 0 ? time / kMicrosPerSecond : -((-time + kMicrosPerSecond - 1) / kMicrosPerSecond);
 }
 
 double median(std::vector<double> values)
@@ -54,63 +63,81 @@ double skewAndMadScore(const std::vector<double>& values, double madDefault)
     return round3((skewScore + madScore) / 2);
 }
 
-} // namespace
-
-RitaScore computeRitaScore(std::span<const TimestampUs> timesUs, std::span<const double> bytesSent,
-    TimestampUs datasetFirst, TimestampUs datasetLast)
+// RITA's histogram score over its 24 bins: max(1 - CV of the bin counts, bimodal fit of the bar heights).
+double histogramScore(const std::array<double, kBins>& bins, int busyBins)
 {
-    RitaScore rita;
-    if (timesUs.size() < 4)
-        return rita;
-    std::vector<double> gaps;
-    for (std::size_t i = 1; i < timesUs.size(); ++i)
-        if (timesUs[i] != timesUs[i - 1])
-            gaps.push_back(std::floor(static_cast<double>(timesUs[i] - timesUs[i - 1]) / kMicrosPerSecond));
-    gaps.erase(std::remove(gaps.begin(), gaps.end(), 0.0), gaps.end()); // RITA drops zero deltas
-    if (gaps.size() < 3)
-        return rita;
-    rita.computed = true;
-    rita.timestamp = skewAndMadScore(gaps, 1.0);
-    rita.dataSize = bytesSent.size() >= 3 ? skewAndMadScore({ bytesSent.begin(), bytesSent.end() }, 0.0) : 0;
-
-    // 24 equal bins over the data set's range.
-    const double range = std::max<double>(1, static_cast<double>(datasetLast - datasetFirst));
-    std::array<double, 24> bins {};
-    for (TimestampUs t : timesUs) {
-        const auto bin = std::clamp(static_cast<int>((t - datasetFirst) / range * 24), 0, 23);
-        bins[static_cast<std::size_t>(bin)] += 1;
-    }
-    const double mean = std::accumulate(bins.begin(), bins.end(), 0.0) / 24;
+    const double mean = std::accumulate(bins.begin(), bins.end(), 0.0) / kBins;
     double squares = 0;
     for (double count : bins)
         squares += (count - mean) * (count - mean);
-    const double cv = mean > 0 ? std::sqrt(squares / 24) / mean : 0;
-    const double cvScore = cv > 1 ? 0 : 1 - cv;
-    int totalBars = 0;
-    double tallest = 0;
-    for (double count : bins) {
-        totalBars += count > 0;
-        tallest = std::max(tallest, count);
-    }
+    const double cv = mean > 0 ? std::sqrt(squares / kBins) / mean : 0;
+    const double cvScore = cv > 1 ? 0 : round3(1 - cv);
     double bimodal = 0;
-    if (totalBars >= 11) {
+    if (busyBins >= 11) {
         // Group bar heights into buckets of width ceil(tallest * 0.05); the two fullest buckets over the bars.
+        const double tallest = *std::max_element(bins.begin(), bins.end());
         const double width = std::max(1.0, std::ceil(tallest * 0.05));
         std::vector<int> buckets(static_cast<std::size_t>(tallest / width) + 2, 0);
         for (double count : bins)
             if (count > 0)
                 ++buckets[static_cast<std::size_t>(count / width)];
         std::sort(buckets.rbegin(), buckets.rend());
-        bimodal = std::min(1.0, (buckets[0] + buckets[1]) / std::max(1.0, double(totalBars - 1)));
+        bimodal = round3(std::min(1.0, (buckets[0] + buckets[1]) / std::max(1.0, double(busyBins - 1))));
     }
-    rita.histogram = round3(std::max(cvScore, bimodal));
+    return std::max(cvScore, bimodal);
+}
 
-    if (totalBars >= 6) {
-        const double coverage = std::min(1.0, ceil3(static_cast<double>(timesUs.back() - timesUs.front()) / range));
+} // namespace
+
+RitaScore computeRitaScore(
+    std::span<const RitaConnection> connections, TimestampUs datasetFirst, TimestampUs datasetLast)
+{
+    RitaScore rita;
+    // RITA's window: the last 24 h of the data set, in whole seconds (RITA stores DateTime columns).
+    const std::int64_t windowEnd = wholeSeconds(datasetLast);
+    const std::int64_t windowStart = std::max(wholeSeconds(datasetFirst), windowEnd - kWindowSeconds);
+    const std::int64_t firstHour = windowStart - ((windowStart % kSecondsPerHour) + kSecondsPerHour) % kSecondsPerHour;
+    std::vector<std::int64_t> seconds;
+    std::vector<double> bytes;
+    for (const RitaConnection& connection : connections) {
+        const std::int64_t second = wholeSeconds(connection.time);
+        if (second < firstHour)
+            continue;
+        seconds.push_back(second);
+        if (connection.bytesSent >= 0)
+            bytes.push_back(static_cast<double>(connection.bytesSent));
+    }
+    rita.connections = static_cast<std::uint32_t>(seconds.size());
+    // seconds is sorted (connections are), so distinct seconds and non-zero gaps are counted in one pass.
+    std::vector<double> gaps;
+    for (std::size_t i = 1; i < seconds.size(); ++i)
+        if (seconds[i] != seconds[i - 1])
+            gaps.push_back(static_cast<double>(seconds[i] - seconds[i - 1]));
+    if (seconds.empty() || gaps.size() + 1 < 4) // RITA: at least 4 distinct timestamps
+        return rita;
+    rita.computed = true;
+    rita.timestamp = skewAndMadScore(gaps, 1.0);
+    rita.dataSize = bytes.size() >= 3 ? skewAndMadScore(bytes, 0.0) : 0;
+
+    // 24 equal bins over the window; connections before it (the partial first hour) fall in the first bin, the
+    // window's last second in the last.
+    const double range = static_cast<double>(std::max<std::int64_t>(1, windowEnd - windowStart));
+    std::array<double, kBins> bins {};
+    for (std::int64_t second : seconds) {
+        const double position = static_cast<double>(second - windowStart) / range * kBins;
+        bins[static_cast<std::size_t>(std::clamp(static_cast<int>(std::floor(position)), 0, kBins - 1))] += 1;
+    }
+    int busyBins = 0;
+    for (double count : bins)
+        busyBins += count > 0;
+    rita.histogram = histogramScore(bins, busyBins);
+
+    if (busyBins >= 6) {
+        const double coverage = std::min(1.0, ceil3(static_cast<double>(seconds.back() - seconds.front()) / range));
         int longest = 0, run = 0;
-        for (int i = 0; i < 48; ++i) { // wrap around
-            run = bins[static_cast<std::size_t>(i % 24)] > 0 ? run + 1 : 0;
-            longest = std::max(longest, std::min(run, 24));
+        for (int i = 0; i < 2 * kBins; ++i) { // runs wrap around the end of the window
+            run = bins[static_cast<std::size_t>(i % kBins)] > 0 ? run + 1 : 0;
+            longest = std::max(longest, std::min(run, kBins));
         }
         const double consistency = std::min(1.0, ceil3(longest / 12.0));
         rita.duration = std::max(coverage, consistency);

@@ -53,8 +53,18 @@ struct ScoreSettings
     double possibleAt = 35;
     Verdict alertVerdict = Verdict::Likely; // flows at or above it are listed like firing ones
     std::int64_t fleetHosts = 5; // hosts reaching one destination with one process that make it fleet software
+    // IP destinations whose traffic never leaves the host or its link (loopback, link-local, multicast,
+    // broadcast, unspecified): they cannot reach a C2 server, are shown as such and never alert. A hostname is
+    // never judged by the address it resolves to: a sinkholed C2 domain answers 0.0.0.0 or 127.0.0.1, and the
+    // host that keeps calling it is still infected.
+    std::vector<std::string> localOnlyNetworks = defaultLocalOnlyNetworks();
     friend bool operator==(const ScoreSettings&, const ScoreSettings&) = default;
+
+    static std::vector<std::string> defaultLocalOnlyNetworks();
 };
+
+// What a default local-only network is ("IPv6 multicast"), or empty for one a profile added.
+std::string_view localOnlyNetworkKind(std::string_view cidr);
 
 std::string_view verdictName(Verdict verdict);
 

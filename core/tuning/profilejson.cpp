@@ -1,6 +1,7 @@
 #include "profilejson.h"
 
 #include "allowlist.h"
+#include "localonlynetworks.h"
 #include "util/jsontypename.h"
 #include "util/jsonwriter.h"
 
@@ -150,8 +151,15 @@ void readScore(dom::element value, ScoreSettings& score)
                 fail(path + ": \"" + verdict + "\" is not \"beacon\", \"likely\" or \"possible\"");
         } else if (key == "fleet_hosts") {
             score.fleetHosts = integerAt(member, path, 2, 1'000'000);
+        } else if (key == "local_only_networks") {
+            if (!member.is_array())
+                fail(path + ": expected an array, got " + std::string(jsonTypeName(member.type())));
+            score.localOnlyNetworks.clear();
+            for (dom::element network : dom::array(member))
+                score.localOnlyNetworks.push_back(
+                    stringAt(network, path + "[" + std::to_string(score.localOnlyNetworks.size()) + "]"));
         } else {
-            fail(path + ": unknown key (known: weights, thresholds, alert_verdict, fleet_hosts)");
+            fail(path + ": unknown key (known: weights, thresholds, alert_verdict, fleet_hosts, local_only_networks)");
         }
     }
 }
@@ -263,6 +271,8 @@ bool validateProfile(const Profile& profile, std::string& error)
         error = "score.thresholds: beacon > likely > possible is required";
         return false;
     }
+    if (!LocalOnlyNetworks::compile(score.localOnlyNetworks, error))
+        return false;
     const ScoreWeights& w = score.weights;
     if (w.regularity + w.periodFloor + w.harmonics + w.persistence + w.process <= 0) {
         error = "score.weights: at least one of regularity, period_floor, harmonics, persistence, process must be > 0";
@@ -382,6 +392,10 @@ std::string profileToJson(const Profile& profile)
     json.endObject();
     json.field("alert_verdict", verdictName(score.alertVerdict));
     json.field("fleet_hosts", score.fleetHosts);
+    json.key("local_only_networks").beginArray();
+    for (const std::string& network : score.localOnlyNetworks)
+        json.value(network);
+    json.endArray();
     json.endObject();
     json.key("catalog").beginArray();
     for (const CatalogEntry& entry : profile.catalog)

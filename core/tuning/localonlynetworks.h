@@ -1,0 +1,25 @@
+#pragma once
+
+#include "cidr.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cepheid {
+
+// The profile's local-only networks (ScoreSettings::localOnlyNetworks), compiled: which one an IP destination is in.
+class LocalOnlyNetworks
+{
+public:
+    // nullopt with error naming the entry ("score.local_only_networks[2]: ...") when one is not a network.
+    static std::optional<LocalOnlyNetworks> compile(const std::vector<std::string>& networks, std::string& error);
+    // The network (as the profile wrote it) that contains address, or nullptr.
+    const std::string* find(std::string_view address) const;
+
+private:
+    std::vector<std::pair<Cidr, std::string>> m_networks;
+};
+
+} // namespace cepheid
