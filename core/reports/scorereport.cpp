@@ -102,8 +102,21 @@ void writeBeacon(JsonWriter& json, const BeaconScore& beacon)
     json.field("bowley_skew", rounded(intervals.bowleySkew));
     json.field("interval_count", intervals.intervals);
     json.field("single_beat_cv", rounded(beacon.period.singleBeatCv));
+    json.field("single_beat_cv_bound", rounded(beacon.period.singleBeatCvBound));
     json.field("floor_ratio", rounded(beacon.period.floorRatio));
+    json.field("harmonic_tolerance", rounded(beacon.period.tolerance));
     json.field("missed_beat_fraction", rounded(beacon.period.missedBeatFraction));
+    json.field("pauses", beacon.period.pauses);
+    const CheckInSummary& checkIns = beacon.checkIns;
+    json.key("checkins")
+        .beginObject()
+        .field("count", checkIns.checkIns)
+        .field("connections", checkIns.connections)
+        .field("mean_connections", rounded(checkIns.meanConnections))
+        .field("largest", checkIns.largest)
+        .field("longest_inner_gap_s", rounded(checkIns.longestInnerGapSeconds))
+        .field("two_scale", checkIns.twoScale)
+        .endObject();
     json.key("payload");
     if (beacon.payload.known) {
         const PayloadStats& p = beacon.payload;
@@ -122,6 +135,8 @@ void writeBeacon(JsonWriter& json, const BeaconScore& beacon)
     json.field("process_class", processClassName(beacon.processClass));
     json.field("prevalence", beacon.prevalence);
     json.field("fleet", beacon.fleet);
+    json.field("local_only", !beacon.localOnlyNetwork.empty());
+    json.fieldOrNull("local_only_network", beacon.localOnlyNetwork);
     json.key("components").beginArray();
     for (const ScoreComponent& component : beacon.components) {
         json.beginObject().field("name", component.name).key("value");
@@ -147,6 +162,7 @@ void writeBeacon(JsonWriter& json, const BeaconScore& beacon)
             .field("data_size", rounded(beacon.rita.dataSize))
             .field("histogram", rounded(beacon.rita.histogram))
             .field("duration", rounded(beacon.rita.duration))
+            .field("connections", beacon.rita.connections)
             .endObject();
     else
         json.null();

@@ -199,13 +199,27 @@ void BeaconScorer::weigh(BeaconScore& result) const
     }
     add("process", processValue(result.processClass), w.process, std::string(processClassName(result.processClass)));
 
+    // Context (persistence, payload, process) says what kind of periodic flow this is; it cannot make a flow
+    // periodic. It counts in proportion to how periodic the timing components say the flow is, so a long-lived
+    // flow of small payloads from a temp-folder binary with irregular gaps is not a beacon.
+    const std::size_t timingComponents = 3;
+    double timingWeight = 0, timingPoints = 0;
+    for (std::size_t i = 0; i < timingComponents; ++i) {
+        timingWeight += result.components[i].weight;
+        timingPoints += result.components[i].weight * result.components[i].value.value_or(0);
+    }
+    const double periodicity = timingWeight > 0 ? timingPoints / timingWeight : 1.0;
     double present = 0, points = 0;
     for (const ScoreComponent& component : result.components)
         if (component.value)
             present += component.weight;
-    for (ScoreComponent& component : result.components) {
+    for (std::size_t i = 0; i < result.components.size(); ++i) {
+        ScoreComponent& component = result.components[i];
+        const double gate = i < timingComponents ? 1.0 : periodicity;
         component.contribution
-            = component.value && present > 0 ? 100 * component.weight * *component.value / present : 0;
+            = component.value && present > 0 ? 100 * component.weight * *component.value * gate / present : 0;
+        if (gate < 0.95 && component.value && component.weight > 0)
+            component.explanation += format(" [counts x %.2f: only as much as the timing is periodic]", gate);
         points += component.contribution;
     }
 

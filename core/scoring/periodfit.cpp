@@ -13,10 +13,12 @@ namespace {
 constexpr double kSingleBeatLimit = 1.5; // x base
 constexpr int kMaxHarmonic = 4;
 constexpr std::uint32_t kMinimumIntervals = 3;
-// Harmonic windows: 3 x the single-beat CV covers uniform jitter's whole range (sqrt(3) standard deviations) with
-// room for the median sitting off the mean; 5 % is network timing noise; 35 % is what 50 % Cobalt-Strike jitter
-// needs (single gaps U[0.5P, P] are base +/- 33 %).
-constexpr double kTolerancePerCv = 3;
+// Harmonic windows: 3 robust standard deviations (1.4826 x the median absolute deviation, which stray gaps among
+// the single beats do not inflate) cover uniform jitter's whole range (sqrt(3) standard deviations) with room for
+// the median sitting off the mean; 5 % is network timing noise; 35 % is what 50 % Cobalt-Strike jitter needs
+// (single gaps U[0.5P, P] are base +/- 33 %).
+constexpr double kTolerancePerSpread = 3;
+constexpr double kMadToStandardDeviation = 1.4826;
 constexpr double kMinimumTolerance = 0.05;
 constexpr double kMaximumTolerance = 0.35;
 constexpr double kUpperQuantileZ = 1.645; // one-sided 95 %
@@ -65,7 +67,13 @@ PeriodFit fitPeriod(std::span<const double> sortedGaps)
     const double singleMedian = quantile(singles, 0.5);
     fit.floorRatio = singleMedian > 0 ? quantile(singles, 0.10) / singleMedian : 0;
 
-    fit.tolerance = std::clamp(kTolerancePerCv * fit.singleBeatCv, kMinimumTolerance, kMaximumTolerance);
+    std::vector<double> deviations;
+    deviations.reserve(singles.size());
+    for (double gap : singles)
+        deviations.push_back(std::abs(gap - singleMedian));
+    std::sort(deviations.begin(), deviations.end());
+    const double robustCv = singleMedian > 0 ? kMadToStandardDeviation * quantile(deviations, 0.5) / singleMedian : 1;
+    fit.tolerance = std::clamp(kTolerancePerSpread * robustCv, kMinimumTolerance, kMaximumTolerance);
     std::size_t explained = 0, missed = 0;
     for (double gap : sortedGaps) {
         const double ratio = gap / base;

@@ -12,8 +12,9 @@ namespace cepheid {
 //    well above zero (CS 50 %: 0.7, Sliver: 0.8); memoryless traffic (people, polling with random waits) has many
 //    short gaps (Poisson: about 0.15);
 //  - a gap is explained when it lies near k x base for k = 1..4 (missed beats give 2x, 3x, 4x). The tolerance
-//    follows the measured jitter (3 x the single-beat CV of k x base, between 5 % and 35 %): a machine-tight flow
-//    must land near the multiples, a heavily jittered one cannot be held to them;
+//    follows the measured jitter (3 robust standard deviations of k x base, between 5 % and 35 %): a machine-tight flow
+//    must land near the multiples, a heavily jittered one cannot be held to them. The jitter here is the robust
+//    spread of the single beats (median absolute deviation), so a few stray gaps among them do not widen it;
 //  - longer gaps (nights, weekends) are pauses: they count as unexplained, so a flow whose gaps are mostly
 //    irregular is not called regular because a subset of them is. Real beacons pause rarely against their beats.
 struct PeriodFit

@@ -61,6 +61,26 @@ private slots:
         QCOMPARE(profile->rule.windows, WindowModel::Sliding);
         QCOMPARE(profile->rule.minHourBuckets, std::int64_t(3));
         QCOMPARE(profile->catalog, Profile::defaultCatalog());
+        QCOMPARE(profile->score.localOnlyNetworks, ScoreSettings::defaultLocalOnlyNetworks());
+    }
+
+    void localOnlyNetworksCanBeReplaced()
+    {
+        // The list replaces the defaults (an empty list scores every destination), and round-trips.
+        std::string error;
+        const auto profile
+            = parseProfile("{\"score\": {\"local_only_networks\": [\"10.99.0.0/16\", \"ff02::/16\"]}}", error);
+        QVERIFY2(profile, error.c_str());
+        QCOMPARE(profile->score.localOnlyNetworks, (std::vector<std::string> { "10.99.0.0/16", "ff02::/16" }));
+        const auto none = parseProfile("{\"score\": {\"local_only_networks\": []}}", error);
+        QVERIFY2(none, error.c_str());
+        QVERIFY(none->score.localOnlyNetworks.empty());
+        const auto again = parseProfile(profileToJson(*profile), error);
+        QVERIFY2(again, error.c_str());
+        QVERIFY(*again == *profile);
+        QVERIFY(ScoreSettings::defaultLocalOnlyNetworks().size() >= 9);
+        QCOMPARE(localOnlyNetworkKind("ff00::/8"), std::string_view("IPv6 multicast"));
+        QVERIFY(localOnlyNetworkKind("10.99.0.0/16").empty());
     }
 
     void refusesBadProfilesNamingTheProblem_data()
@@ -98,6 +118,12 @@ private slots:
                                          << QStringLiteral("score.alert_verdict: \"maybe\"");
         QTest::newRow("fleet of one") << QStringLiteral("{\"score\": {\"fleet_hosts\": 1}}")
                                       << QStringLiteral("score.fleet_hosts: 1 is outside 2..1000000");
+        QTest::newRow("local-only network not a network")
+            << QStringLiteral("{\"score\": {\"local_only_networks\": [\"127.0.0.0/8\", \"multicast\"]}}")
+            << QStringLiteral("score.local_only_networks[1]: 'multicast' is not an IP address");
+        QTest::newRow("local-only networks not a list")
+            << QStringLiteral("{\"score\": {\"local_only_networks\": \"ff00::/8\"}}")
+            << QStringLiteral("score.local_only_networks: expected an array, got a string");
         QTest::newRow("all timing weights zero")
             << QStringLiteral("{\"score\": {\"weights\": {\"regularity\": 0, \"period_floor\": 0, \"harmonics\": 0, "
                               "\"persistence\": 0, \"process\": 0}}}")
