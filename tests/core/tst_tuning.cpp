@@ -94,9 +94,25 @@ private slots:
     void rerunEqualsFullRun()
     {
         QFETCH(Change, change);
-        const Profile before;
         Profile after;
         change(after);
+        compareRerunWithFullRun({}, after);
+    }
+
+    void rerunAppliesLocalOnlyNetworks()
+    {
+        // Every destination considered, then every IP destination declared local-only: a score setting, so the
+        // re-run re-weighs the same measurements.
+        Profile before;
+        before.catalog = { { "any destination", ".*" } };
+        Profile after = before;
+        after.score.localOnlyNetworks = { "0.0.0.0/0", "::/0" };
+        compareRerunWithFullRun(before, after);
+    }
+
+private:
+    void compareRerunWithFullRun(const Profile& before, const Profile& after)
+    {
         std::string error;
         const auto beforeAnalyzer = Analyzer::create(before, error);
         const auto afterAnalyzer = Analyzer::create(after, error);
@@ -109,6 +125,8 @@ private slots:
         // And the change did something, or the comparison proves nothing.
         QVERIFY(report(full, *afterAnalyzer) != report(previous, *beforeAnalyzer));
     }
+
+private slots:
 
     void allowlistHitsCountFirstMatches()
     {

@@ -121,6 +121,8 @@ QString FindingsModel::formatDuration(double seconds)
 {
     if (seconds <= 0)
         return QStringLiteral("—");
+    if (seconds < 1)
+        return QString::number(seconds, 'g', 2) + QStringLiteral(" s");
     if (seconds < 120)
         return QString::number(seconds, 'f', seconds < 10 ? 1 : 0) + QStringLiteral(" s");
     if (seconds < 7200)
@@ -241,7 +243,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
     if (role == Qt::DisplayRole) {
         switch (column) {
         case Verdict:
-            return toQString(verdictName(beacon.verdict));
+            return beacon.localOnlyNetwork.empty() ? toQString(verdictName(beacon.verdict)) : tr("local only");
         case Score:
             return QString::number(beacon.score, 'f', 1);
         case Rule:
@@ -257,7 +259,14 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Events:
             return f->events;
         case Period:
-            return beacon.period.found ? formatDuration(beacon.period.periodSeconds) : QStringLiteral("—");
+            if (!beacon.period.found)
+                return QStringLiteral("—");
+            // Check-ins of several connections show how many: "2.0 min ×2".
+            return beacon.checkIns.meanConnections >= 1.5
+                ? formatDuration(beacon.period.periodSeconds) + QStringLiteral(" ×")
+                    + QString::number(
+                        beacon.checkIns.meanConnections, 'f', beacon.checkIns.meanConnections < 10 ? 1 : 0)
+                : formatDuration(beacon.period.periodSeconds);
         case Jitter:
             return beacon.period.found ? QString::number(beacon.period.singleBeatCv, 'f', 3) : QStringLiteral("—");
         case FirstSeen:
@@ -296,6 +305,21 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
             return tr("Jitter coefficient of single-beat gaps (stddev / mean). All gaps, nights and missed beats "
                       "included: %1")
                 .arg(beacon.intervals.jitterCv, 0, 'f', 3);
+        case Verdict:
+            return beacon.localOnlyNetwork.empty()
+                ? QString()
+                : tr("The destination is in %1: its traffic never leaves the host or its link, so it never alerts")
+                      .arg(QString::fromStdString(beacon.localOnlyNetwork));
+        case Period:
+            return beacon.checkIns.largest > 1
+                ? tr("Period between check-ins. %1 check-ins from %2 connections (%3 per check-in on average, up to "
+                     "%4; connections at most %5 apart are one check-in)")
+                      .arg(beacon.checkIns.checkIns)
+                      .arg(beacon.checkIns.connections)
+                      .arg(beacon.checkIns.meanConnections, 0, 'f', 1)
+                      .arg(beacon.checkIns.largest)
+                      .arg(formatDuration(beacon.checkIns.longestInnerGapSeconds))
+                : tr("Period between check-ins (each one connection)");
         case Host:
             return toQString(events.text(key.sourceIp));
         case Rule:
