@@ -27,8 +27,10 @@ score
              allowlisted), highest score first; with --all every considered flow, i.e. every flow whose
              destination matches the rule's regex or the serverless catalog, including flows that can never fire
              (dropped_reason says why: empty process path, IP-only destination, ...). Each flow has "rule" (the
-             seed rule's outcome) and "beacon" (Cepheid's 0-100 score, verdict beacon/likely/possible/none, period,
-             jitter coefficient, named components, and RITA v5's score for comparison; see docs/scoring.md)
+             seed rule's outcome) and "beacon" (Cepheid's 0-100 score, verdict beacon/likely/possible/none, the
+             check-ins the connections group into, period and jitter coefficient between check-ins, named
+             components, local_only for loopback/link-local/multicast/broadcast destinations, which never alert,
+             and RITA v5's score over its last-24 h window for comparison; see docs/scoring.md)
     lint     findings about the rule itself (unanchored regex, Lambda URL pattern, short bursts, hop model)
     allowlist per profile entry: how many flows it hides (the first matching entry takes a flow), expired
     summary  counts of events, flows, detections and dropped events
