@@ -243,7 +243,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
     if (role == Qt::DisplayRole) {
         switch (column) {
         case Verdict:
-            return beacon.localOnlyNetwork.empty() ? toQString(verdictName(beacon.verdict)) : tr("local only");
+            return beacon.localOnlyNetwork.empty() ? toQString(verdictName(beacon.verdict)) : tr("local");
         case Score:
             return QString::number(beacon.score, 'f', 1);
         case Rule:
