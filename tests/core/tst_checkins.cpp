@@ -231,6 +231,41 @@ private slots:
         QVERIFY2(*component(stray, "harmonics").value < 0.6, describe(stray));
     }
 
+    void implantTraitsRankAbovePeriodicUpdaters_data()
+    {
+        QTest::addColumn<int>("trait");
+        QTest::newRow("machine-tight timing") << 0;
+        QTest::newRow("binary in a user-writable folder") << 1;
+        QTest::newRow("scripting host") << 2;
+        QTest::newRow("small steady payloads") << 3;
+        QTest::newRow("longer persistence") << 4;
+    }
+    void implantTraitsRankAbovePeriodicUpdaters()
+    {
+        // An updater on one host: an installed program every 15 minutes with 40 % timing CV, fetching 2-30 KB, seen
+        // for 3 hours. Nothing in the data says it is benign, but each trait of an implant, alone, must rank a flow
+        // above it. Timing and payloads come from separate seeded streams, so a variant differs in its trait only.
+        QFETCH(int, trait);
+        auto flowWith = [](int changed) {
+            Traffic timing(1100), payloads(1200);
+            EventTable table;
+            const std::string process = changed == 1 ? kTempImplant : changed == 2 ? kPowerShell : kInstalledAgent;
+            EventSpec spec = implant(kDestination, process);
+            const double hours = changed == 4 ? 72 : 3;
+            for (double t = 0; t < hours * 3600;
+                 t += changed == 0 ? timing.uniform(890, 910) : timing.uniform(0.3 * 900, 1.7 * 900)) {
+                spec.sent = changed == 3 ? 420 : static_cast<std::uint64_t>(payloads.uniform(2000, 30'000));
+                spec.received = changed == 3 ? 900 : static_cast<std::uint64_t>(payloads.uniform(5000, 60'000));
+                timing.connect(table, spec, t);
+            }
+            return scored(table, kDestination, process);
+        };
+        const Finding updater = flowWith(-1), variant = flowWith(trait);
+        QVERIFY2(updater.beacon.verdict < Verdict::Likely, describe(updater));
+        QVERIFY2(variant.beacon.score > updater.beacon.score,
+            QByteArray(describe(variant) + " vs updater " + describe(updater)).constData());
+    }
+
     void memorylessTrafficIsNotGroupedIntoCheckIns()
     {
         // Sorted gaps of random traffic are dense at every scale, so no two-scale structure is found however the
