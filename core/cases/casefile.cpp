@@ -185,6 +185,8 @@ void CaseFile::loadEvents(EventTable& table)
         event.source = { static_cast<std::uint16_t>(events.integer(0)), static_cast<std::uint32_t>(events.integer(1)),
             static_cast<std::uint64_t>(events.integer(2)) };
         event.timestamp = events.integer(3);
+        if (!isRepresentable(event.timestamp)) // no reader writes these: the file was altered
+            throw sql::Error("an event has a timestamp outside years 0001-9999");
         event.idHash = static_cast<std::uint64_t>(events.integer(4));
         event.eventType = checkedId(events.integer(5));
         event.direction = static_cast<Direction>(std::clamp<std::int64_t>(events.integer(6), 0, 3));

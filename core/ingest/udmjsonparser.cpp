@@ -163,10 +163,7 @@ TimestampUs expectTimestamp(dom::element value, std::string_view path)
         fail(std::string(path) + ": timestamp object has no 'seconds'");
     if (nanos < 0 || nanos > 999'999'999)
         fail(std::string(path) + ".nanos: " + excerpt(std::to_string(nanos)) + " is outside 0..999999999");
-    // The same range as an RFC 3339 string (years 0001-9999), which also keeps window arithmetic far from
-    // int64 overflow.
-    constexpr std::int64_t kFirstSecond = -62135596800; // 0001-01-01T00:00:00Z
-    constexpr std::int64_t kLastSecond = 253402300799; // 9999-12-31T23:59:59Z
+    // The same range as an RFC 3339 string (kFirstSecond..kLastSecond, model/timestamp.h).
     if (seconds < kFirstSecond || seconds > kLastSecond)
         fail(std::string(path) + ".seconds: " + excerpt(std::to_string(seconds)) + " is outside years 0001-9999");
     return seconds * kMicrosPerSecond + nanos / 1000;

@@ -14,6 +14,15 @@ inline constexpr TimestampUs kMicrosPerSecond = 1'000'000;
 inline constexpr TimestampUs kMicrosPerHour = 3600 * kMicrosPerSecond;
 inline constexpr TimestampUs kMicrosPerDay = 24 * kMicrosPerHour;
 
+// The range every timestamp in Cepheid lies in: what RFC 3339 can write (years 0001-9999). Readers refuse the rest,
+// which also keeps interval and window arithmetic far from int64 overflow.
+inline constexpr std::int64_t kFirstSecond = -62135596800; // 0001-01-01T00:00:00Z
+inline constexpr std::int64_t kLastSecond = 253402300799; // 9999-12-31T23:59:59Z
+inline constexpr bool isRepresentable(TimestampUs time)
+{
+    return time >= kFirstSecond * kMicrosPerSecond && time <= kLastSecond * kMicrosPerSecond + (kMicrosPerSecond - 1);
+}
+
 // Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's days_from_civil).
 std::int64_t daysFromCivil(std::int64_t year, unsigned month, unsigned day);
 

@@ -155,6 +155,7 @@ void writeBeacon(JsonWriter& json, const BeaconScore& beacon)
         json.value(rounded(beacon.rita.score));
     else
         json.null();
+    json.field("rita_strobe", beacon.rita.strobe);
     json.key("rita");
     if (beacon.rita.computed)
         json.beginObject()

@@ -17,11 +17,16 @@ namespace cepheid {
 // One named part of the score, shown to the analyst with its value and what it adds.
 struct ScoreComponent
 {
+    // Timing says whether the flow is periodic; context (persistence, payload, process) what kind of periodic flow
+    // it is, and counts only as much as the timing says; penalties (fleet, local-only) are subtracted.
+    enum class Kind { Timing, Context, Penalty };
+
     std::string name;
     std::optional<double> value; // 0..1; empty when the data cannot say (payload without byte counts)
     double weight = 0;
     double contribution = 0; // points added (negative for the fleet penalty)
     std::string explanation;
+    Kind kind = Kind::Context;
 };
 
 struct BeaconScore

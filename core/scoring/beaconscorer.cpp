@@ -121,8 +121,7 @@ BeaconScore BeaconScorer::measure(
     const CheckIns checkIns = findCheckIns(times, timeEvents);
     result.checkIns = summarise(checkIns);
     result.intervals = computeIntervalStats(checkIns.starts, checkIns.startEvents);
-    result.period = fitPeriod(result.intervals.sortedIntervals);
-    result.intervals.sortedIntervals = {}; // only needed for the fit
+    result.period = checkIns.period;
     result.payload = computePayloadStats(events, flowEvents, checkIns.starts);
     result.processClass = classifyProcess(events.text(flow.key.processPath));
     if (const auto it = context.prevalence.find(destinationProcessKey(flow.key)); it != context.prevalence.end())
@@ -147,12 +146,14 @@ void BeaconScorer::weigh(BeaconScore& result) const
     const ScoreWeights& w = m_settings.weights;
     const PeriodFit& period = result.period;
     const std::uint32_t gaps = result.intervals.intervals;
-    auto add = [&](std::string name, std::optional<double> value, double weight, std::string explanation) {
-        result.components.push_back({ std::move(name), value, weight, 0, std::move(explanation) });
+    using Kind = ScoreComponent::Kind;
+    auto add = [&](std::string name, std::optional<double> value, double weight, std::string explanation,
+                   Kind kind = Kind::Context) {
+        result.components.push_back({ std::move(name), value, weight, 0, std::move(explanation), kind });
     };
     // Few gaps are little evidence: five check-ins can agree by chance, fifty cannot. The timing components are
     // weighed by the same curve as persistence, so a flow needs both regular gaps and enough of them.
-    const double evidence = 1 - std::exp(-static_cast<double>(gaps) / 8.0);
+    const double evidence = evidenceOf(gaps);
     const std::string evidenceNote
         = evidence < 0.95 ? format(" [x %.2f: %u gaps are little evidence]", evidence, gaps) : std::string();
     if (period.found) {
@@ -160,25 +161,27 @@ void BeaconScorer::weigh(BeaconScore& result) const
             format("single-beat gaps vary by %.3f of the period; from %u of them it could be up to %.3f (95 %% "
                    "bound, the value scored; 0.1 or less is machine-like)",
                 period.singleBeatCv, period.singleBeats, period.singleBeatCvBound)
-                + evidenceNote);
-        add("period_floor", evidence * clamp01((period.floorRatio - 0.25) / 0.35), w.periodFloor,
+                + evidenceNote,
+            Kind::Timing);
+        add("period_floor", evidence * floorValueOf(period.floorRatio), w.periodFloor,
             format("the shortest gaps are %.0f%% of the typical gap (bounded jitter keeps them high; random waits "
                    "do not)",
                 period.floorRatio * 100)
-                + evidenceNote);
+                + evidenceNote,
+            Kind::Timing);
         std::string harmonics = format("%.0f%% of gaps are 1-4 periods long, within %.0f%% (%.0f%% of those are "
                                        "missed beats)",
             period.harmonicFraction * 100, period.tolerance * 100, period.missedBeatFraction * 100);
         if (period.pauses > 0)
             harmonics += format("; %u longer pause(s) count as unexplained", period.pauses);
-        add("harmonics", evidence * clamp01((period.harmonicFraction - 0.6) / 0.35), w.harmonics,
-            harmonics + evidenceNote);
+        add("harmonics", evidence * harmonicValueOf(period.harmonicFraction), w.harmonics, harmonics + evidenceNote,
+            Kind::Timing);
     } else {
         const std::string why
             = gaps < 3 ? "fewer than 4 check-ins: no period can be measured" : "no regular single-beat gaps to measure";
-        add("regularity", 0.0, w.regularity, why);
-        add("period_floor", 0.0, w.periodFloor, why);
-        add("harmonics", 0.0, w.harmonics, why);
+        add("regularity", 0.0, w.regularity, why, Kind::Timing);
+        add("period_floor", 0.0, w.periodFloor, why, Kind::Timing);
+        add("harmonics", 0.0, w.harmonics, why, Kind::Timing);
     }
     std::string persistence
         = format("%u check-ins over %.1f hours", result.checkIns.checkIns, result.intervals.spanSeconds / 3600);
@@ -202,20 +205,19 @@ void BeaconScorer::weigh(BeaconScore& result) const
     // Context (persistence, payload, process) says what kind of periodic flow this is; it cannot make a flow
     // periodic. It counts in proportion to how periodic the timing components say the flow is, so a long-lived
     // flow of small payloads from a temp-folder binary with irregular gaps is not a beacon.
-    const std::size_t timingComponents = 3;
     double timingWeight = 0, timingPoints = 0;
-    for (std::size_t i = 0; i < timingComponents; ++i) {
-        timingWeight += result.components[i].weight;
-        timingPoints += result.components[i].weight * result.components[i].value.value_or(0);
-    }
+    for (const ScoreComponent& component : result.components)
+        if (component.kind == Kind::Timing) {
+            timingWeight += component.weight;
+            timingPoints += component.weight * component.value.value_or(0);
+        }
     const double periodicity = timingWeight > 0 ? timingPoints / timingWeight : 1.0;
     double present = 0, points = 0;
     for (const ScoreComponent& component : result.components)
         if (component.value)
             present += component.weight;
-    for (std::size_t i = 0; i < result.components.size(); ++i) {
-        ScoreComponent& component = result.components[i];
-        const double gate = i < timingComponents ? 1.0 : periodicity;
+    for (ScoreComponent& component : result.components) {
+        const double gate = component.kind == Kind::Context ? periodicity : 1.0;
         component.contribution
             = component.value && present > 0 ? 100 * component.weight * *component.value * gate / present : 0;
         if (gate < 0.95 && component.value && component.weight > 0)
@@ -239,7 +241,8 @@ void BeaconScorer::weigh(BeaconScore& result) const
         fleetExplanation += ": fleet software";
     else if (!installedProgram && result.prevalence > 1)
         fleetExplanation += "; a scripting host or user-writable binary on many hosts is a campaign, not fleet";
-    result.components.push_back({ "fleet", fleetness, w.fleet, -w.fleet * fleetness, std::move(fleetExplanation) });
+    result.components.push_back(
+        { "fleet", fleetness, w.fleet, -w.fleet * fleetness, std::move(fleetExplanation), Kind::Penalty });
     points -= w.fleet * fleetness;
 
     // Traffic that never leaves the host or its link cannot reach a C2 server, however regular it is (router
@@ -254,7 +257,7 @@ void BeaconScorer::weigh(BeaconScore& result) const
         explanation += ": its traffic never leaves the host or its link, so it cannot reach a C2 server "
                        "(profile: score.local_only_networks)";
         const double remaining = std::max(points, 0.0);
-        result.components.push_back({ "local_only", 1.0, 0, -remaining, std::move(explanation) });
+        result.components.push_back({ "local_only", 1.0, 0, -remaining, std::move(explanation), Kind::Penalty });
         points -= remaining;
     }
 

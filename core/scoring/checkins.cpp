@@ -26,9 +26,10 @@ std::vector<double> sortedGapsSeconds(const CheckIns& checkIns)
     return gaps;
 }
 
-// The two-scale grouping gap: the widest empty stretch (as a ratio) between consecutive sorted connection gaps
-// that are a second or longer, with enough gaps on both sides. 0 when the flow has no such structure.
-TimestampUs twoScaleGroupingGap(std::span<const TimestampUs> times)
+// Candidate two-scale grouping gaps, shortest first: every empty stretch of at least kClusterRatio between
+// consecutive sorted connection gaps of a second or longer, with enough gaps on both sides. Each candidate is the
+// longest gap it puts inside a check-in, plus 1 us. A flow has few (each multiplies the gap by 4 or more).
+std::vector<TimestampUs> twoScaleGroupingGaps(std::span<const TimestampUs> times)
 {
     std::vector<TimestampUs> gaps;
     gaps.reserve(times.size());
@@ -38,37 +39,32 @@ TimestampUs twoScaleGroupingGap(std::span<const TimestampUs> times)
     const std::size_t n = gaps.size();
     const auto minimumInner
         = std::max(kMinimumInnerGaps, static_cast<std::size_t>(kMinimumInnerShare * static_cast<double>(n) + 0.999));
-    double widest = kClusterRatio;
-    TimestampUs groupingGap = 0;
-    for (std::size_t i = 0; i + 1 < n; ++i) {
-        const std::size_t inner = i + 1, outer = n - inner;
-        if (gaps[i] < kSameExchangeUs || inner < minimumInner)
-            continue; // the sub-second rule already groups these
-        if (outer < kMinimumOuterGaps)
-            break;
-        const double ratio = static_cast<double>(gaps[i + 1]) / static_cast<double>(gaps[i]);
-        if (ratio >= widest) {
-            widest = ratio;
-            groupingGap = gaps[i] + 1; // everything up to gaps[i] is inside a check-in
-        }
+    const auto firstSecondOrLonger
+        = static_cast<std::size_t>(std::lower_bound(gaps.begin(), gaps.end(), kSameExchangeUs) - gaps.begin());
+    std::vector<TimestampUs> candidates;
+    for (std::size_t i = firstSecondOrLonger; i + 1 + kMinimumOuterGaps <= n; ++i) {
+        const std::size_t inner = i + 1 - firstSecondOrLonger; // the sub-second rule already groups the others
+        if (inner >= minimumInner && static_cast<double>(gaps[i + 1]) >= kClusterRatio * static_cast<double>(gaps[i]))
+            candidates.push_back(gaps[i] + 1);
     }
-    return groupingGap;
+    return candidates;
 }
 
-// Check-ins are short compared to the time between them; a "check-in" lasting hours is a working day, not a burst.
-bool checkInsAreBursts(const CheckIns& checkIns, std::span<const TimestampUs> times)
+// Check-ins are short compared to the time between them: the longest multi-connection check-ins (their 90th
+// percentile, so one long retry storm does not veto the rest) last at most a quarter of the median gap between
+// check-ins. A "check-in" lasting hours is a working day of beats, or a session, not a burst.
+bool checkInsAreBursts(const CheckIns& checkIns, std::span<const TimestampUs> times, std::span<const double> sortedGaps)
 {
-    if (checkIns.count() < 2)
-        return false;
-    TimestampUs inner = 0;
+    std::vector<double> durations;
     std::size_t connection = 0;
     for (std::uint32_t size : checkIns.connections) {
-        inner += times[connection + size - 1] - times[connection];
+        if (size > 1)
+            durations.push_back(
+                static_cast<double>(times[connection + size - 1] - times[connection]) / kMicrosPerSecond);
         connection += size;
     }
-    const double meanDuration = static_cast<double>(inner) / checkIns.count() / kMicrosPerSecond;
-    std::vector<double> gaps = sortedGapsSeconds(checkIns);
-    return meanDuration * kClusterRatio <= quantile(gaps, 0.5);
+    std::sort(durations.begin(), durations.end());
+    return quantile(durations, 0.9) * kClusterRatio <= quantile(sortedGaps, 0.5);
 }
 
 } // namespace
@@ -120,18 +116,19 @@ std::vector<double> checkInGaps(const CheckIns& checkIns)
 CheckIns findCheckIns(std::span<const TimestampUs> times, std::span<const EventIndex> events)
 {
     CheckIns exchanges = groupCheckIns(times, events, kSameExchangeUs);
-    const TimestampUs twoScaleGap = twoScaleGroupingGap(times);
-    if (twoScaleGap == 0)
-        return exchanges;
-    CheckIns bursts = groupCheckIns(times, events, twoScaleGap);
-    if (!checkInsAreBursts(bursts, times))
-        return exchanges;
-    const PeriodFit asExchanges = fitPeriod(sortedGapsSeconds(exchanges));
-    const PeriodFit asBursts = fitPeriod(sortedGapsSeconds(bursts));
-    if (asBursts.confidence <= asExchanges.confidence)
-        return exchanges;
-    bursts.twoScale = true;
-    return bursts;
+    exchanges.period = fitPeriod(sortedGapsSeconds(exchanges));
+    for (TimestampUs groupingGap : twoScaleGroupingGaps(times)) {
+        CheckIns bursts = groupCheckIns(times, events, groupingGap);
+        const std::vector<double> gaps = sortedGapsSeconds(bursts);
+        if (bursts.count() < 2 || !checkInsAreBursts(bursts, times, gaps))
+            continue;
+        bursts.period = fitPeriod(gaps);
+        if (bursts.period.confidence > exchanges.period.confidence) {
+            bursts.twoScale = true;
+            return bursts;
+        }
+    }
+    return exchanges;
 }
 
 } // namespace cepheid

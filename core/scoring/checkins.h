@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/eventtable.h"
+#include "periodfit.h"
 
 #include <cstdint>
 #include <span>
@@ -25,6 +26,8 @@ struct CheckIns
     // True when the grouping was chosen from the flow's own two-scale gap structure (bursts of k connections
     // every T), not only the fixed sub-second rule.
     bool twoScale = false;
+    // The period fit of the gaps between check-ins (findCheckIns fits it to choose; groupCheckIns leaves it empty).
+    PeriodFit period;
 
     std::uint32_t count() const { return static_cast<std::uint32_t>(starts.size()); }
 };
@@ -51,10 +54,11 @@ inline constexpr TimestampUs kSameExchangeUs = 1'000'000;
 CheckIns groupCheckIns(
     std::span<const TimestampUs> times, std::span<const EventIndex> events, TimestampUs groupingGapUs);
 
-// The check-ins of a flow. Connections within kSameExchangeUs are always one check-in. Beyond that, when the
-// remaining gaps fall into two clusters far apart (no gap between them for a factor of kClusterRatio), the short
-// ones are taken as gaps inside a check-in if that makes the check-ins more clearly periodic than the connections
-// are (the period fit's confidence decides, so traffic with no such structure is left alone).
+// The check-ins of a flow, with their period fit. Connections within kSameExchangeUs are always one check-in.
+// Beyond that, where the remaining gaps fall into two clusters far apart (no gap between them for a factor of 4),
+// the short ones are taken as gaps inside a check-in if the check-ins this makes are short bursts and more clearly
+// periodic than the connections are (the period fit's confidence decides, so traffic with no such structure is
+// left alone). The shortest such grouping that passes is taken: bursts come before nights.
 CheckIns findCheckIns(std::span<const TimestampUs> times, std::span<const EventIndex> events);
 
 // Gaps between consecutive check-in starts, in seconds, in time order.

@@ -21,6 +21,16 @@ double quantile(std::span<const double> sorted, double q)
     return sorted[below] + (sorted[above] - sorted[below]) * fraction;
 }
 
+double medianAbsoluteDeviation(std::span<const double> values, double median)
+{
+    std::vector<double> deviations;
+    deviations.reserve(values.size());
+    for (double value : values)
+        deviations.push_back(std::abs(value - median));
+    std::sort(deviations.begin(), deviations.end());
+    return quantile(deviations, 0.5);
+}
+
 MeanAndSpread meanAndSpread(std::span<const double> values)
 {
     MeanAndSpread result;
@@ -83,15 +93,9 @@ IntervalStats computeIntervalStats(std::span<const TimestampUs> timesUs, std::sp
     stats.q25Seconds = quantile(intervals, 0.25);
     stats.q75Seconds = quantile(intervals, 0.75);
     stats.q90Seconds = quantile(intervals, 0.90);
-    std::vector<double> deviations;
-    deviations.reserve(intervals.size());
-    for (double interval : intervals)
-        deviations.push_back(std::abs(interval - stats.medianSeconds));
-    std::sort(deviations.begin(), deviations.end());
-    stats.madSeconds = quantile(deviations, 0.5);
+    stats.madSeconds = medianAbsoluteDeviation(intervals, stats.medianSeconds);
     const double spread = stats.q75Seconds - stats.q25Seconds;
     stats.bowleySkew = spread > 0 ? (stats.q25Seconds + stats.q75Seconds - 2 * stats.medianSeconds) / spread : 0;
-    stats.sortedIntervals = std::move(intervals);
     return stats;
 }
 

@@ -31,7 +31,6 @@ struct IntervalStats
     double jitterCv = 0; // stddev / mean: the seed's "JitterCoefficient"
     double bowleySkew = 0; // (Q1 + Q3 - 2 Q2) / (Q3 - Q1); 0 when the quartiles are too close to say
     double q10Seconds = 0, q25Seconds = 0, q75Seconds = 0, q90Seconds = 0;
-    std::vector<double> sortedIntervals; // ascending, for period fitting
     std::vector<IntervalBin> histogram; // logarithmic bins, 1 s .. span
 };
 
@@ -40,6 +39,8 @@ IntervalStats computeIntervalStats(std::span<const TimestampUs> timesUs, std::sp
 
 // Linear-interpolated quantile of an ascending sample (q in [0,1]).
 double quantile(std::span<const double> sorted, double q);
+// Median absolute deviation of values around their median.
+double medianAbsoluteDeviation(std::span<const double> values, double median);
 
 struct MeanAndSpread
 {

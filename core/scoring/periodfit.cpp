@@ -45,6 +45,21 @@ double regularityOf(double jitterCv)
     return clamp01((0.6 - jitterCv) / 0.5);
 }
 
+double floorValueOf(double floorRatio)
+{
+    return clamp01((floorRatio - 0.25) / 0.35);
+}
+
+double harmonicValueOf(double harmonicFraction)
+{
+    return clamp01((harmonicFraction - 0.6) / 0.35);
+}
+
+double evidenceOf(std::uint32_t count)
+{
+    return 1 - std::exp(-static_cast<double>(count) / 8.0);
+}
+
 PeriodFit fitPeriod(std::span<const double> sortedGaps)
 {
     PeriodFit fit;
@@ -67,22 +82,18 @@ PeriodFit fitPeriod(std::span<const double> sortedGaps)
     const double singleMedian = quantile(singles, 0.5);
     fit.floorRatio = singleMedian > 0 ? quantile(singles, 0.10) / singleMedian : 0;
 
-    std::vector<double> deviations;
-    deviations.reserve(singles.size());
-    for (double gap : singles)
-        deviations.push_back(std::abs(gap - singleMedian));
-    std::sort(deviations.begin(), deviations.end());
-    const double robustCv = singleMedian > 0 ? kMadToStandardDeviation * quantile(deviations, 0.5) / singleMedian : 1;
+    const double robustCv = singleMedian > 0
+        ? kMadToStandardDeviation * medianAbsoluteDeviation(singles, singleMedian) / singleMedian
+        : 1;
     fit.tolerance = std::clamp(kTolerancePerSpread * robustCv, kMinimumTolerance, kMaximumTolerance);
     std::size_t explained = 0, missed = 0;
     for (double gap : sortedGaps) {
-        const double ratio = gap / base;
-        if (ratio > kMaxHarmonic * (1 + fit.tolerance)) {
-            ++fit.pauses;
+        const int k = std::max(1, static_cast<int>(std::lround(gap / base)));
+        if (k > kMaxHarmonic) {
+            ++fit.pauses; // a pause, not a beat: unexplained
             continue;
         }
-        const int k = std::max(1, static_cast<int>(std::lround(ratio)));
-        if (k <= kMaxHarmonic && std::abs(gap - k * base) <= fit.tolerance * k * base) {
+        if (std::abs(gap - k * base) <= fit.tolerance * k * base) {
             ++explained;
             missed += k >= 2;
         }
@@ -91,11 +102,9 @@ PeriodFit fitPeriod(std::span<const double> sortedGaps)
     fit.missedBeatFraction = explained > 0 ? static_cast<double>(missed) / static_cast<double>(explained) : 0;
 
     // Confidence: regular single beats with a floor, most gaps explained, and enough beats to tell.
-    const double regular = regularityOf(fit.singleBeatCvBound);
-    const double floor = clamp01((fit.floorRatio - 0.25) / 0.35);
-    const double harmonic = clamp01((fit.harmonicFraction - 0.6) / 0.35);
-    const double evidence = 1 - std::exp(-static_cast<double>(fit.singleBeats) / 8.0);
-    fit.confidence = std::cbrt(regular * floor * harmonic) * evidence;
+    fit.confidence = std::cbrt(regularityOf(fit.singleBeatCvBound) * floorValueOf(fit.floorRatio)
+                         * harmonicValueOf(fit.harmonicFraction))
+        * evidenceOf(fit.singleBeats);
     return fit;
 }
 

@@ -15,8 +15,9 @@ namespace cepheid {
 //    follows the measured jitter (3 robust standard deviations of k x base, between 5 % and 35 %): a machine-tight flow
 //    must land near the multiples, a heavily jittered one cannot be held to them. The jitter here is the robust
 //    spread of the single beats (median absolute deviation), so a few stray gaps among them do not widen it;
-//  - longer gaps (nights, weekends) are pauses: they count as unexplained, so a flow whose gaps are mostly
-//    irregular is not called regular because a subset of them is. Real beacons pause rarely against their beats.
+//  - gaps of 4.5 x base or more (nights, weekends) are pauses: they count as unexplained, so a flow whose gaps are
+//    mostly irregular is not called regular because a subset of them is. Real beacons pause rarely against their
+//    beats.
 struct PeriodFit
 {
     bool found = false;
@@ -28,14 +29,18 @@ struct PeriodFit
     double harmonicFraction = 0; // share of all gaps explained by k x base
     double missedBeatFraction = 0; // share of explained gaps with k >= 2
     std::uint32_t singleBeats = 0;
-    std::uint32_t pauses = 0; // gaps beyond the fourth harmonic
+    std::uint32_t pauses = 0; // gaps of 4.5 x base or more
     double confidence = 0; // 0..1: how sure the period is real (see docs/scoring.md)
 };
 
 // sortedGaps: gaps between check-ins in seconds, ascending.
 PeriodFit fitPeriod(std::span<const double> sortedGaps);
 
-// The value of the score's regularity component for a jitter coefficient (1 at 0.1 or less, 0 at 0.6 or more).
-double regularityOf(double jitterCv);
+// The curves that turn the fit into the score's timing values (docs/scoring.md, "The score"); the confidence above
+// uses the same ones.
+double regularityOf(double jitterCv); // 1 at a CV of 0.1 or less, 0 at 0.6 or more
+double floorValueOf(double floorRatio); // 1 at 0.6 or more, 0 at 0.25 or less
+double harmonicValueOf(double harmonicFraction); // 1 at 95 % or more, 0 at 60 % or less
+double evidenceOf(std::uint32_t count); // 1 - e^(-count / 8): how much a number of gaps can say
 
 } // namespace cepheid

@@ -12,6 +12,7 @@ namespace {
 constexpr std::int64_t kSecondsPerHour = 3600;
 constexpr std::int64_t kWindowSeconds = 24 * kSecondsPerHour;
 constexpr int kBins = 24;
+constexpr std::size_t kStrobeConnections = 86'400; // RITA's default strobe connection limit
 
 double round3(double value)
 {
@@ -108,6 +109,10 @@ RitaScore computeRitaScore(
             bytes.push_back(static_cast<double>(connection.bytesSent));
     }
     rita.connections = static_cast<std::uint32_t>(seconds.size());
+    if (seconds.size() >= kStrobeConnections) {
+        rita.strobe = true;
+        return rita;
+    }
     // seconds is sorted (connections are), so distinct seconds and non-zero gaps are counted in one pass.
     std::vector<double> gaps;
     for (std::size_t i = 1; i < seconds.size(); ++i)

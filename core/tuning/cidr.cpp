@@ -8,7 +8,7 @@ namespace cepheid {
 namespace {
 
 // Parses an address; IPv4-mapped IPv6 becomes IPv4. Returns false if text is not an IP address.
-bool parseAddress(std::string_view text, std::array<std::uint8_t, 16>& bytes, bool& v6)
+bool parseAddressBytes(std::string_view text, std::array<std::uint8_t, 16>& bytes, bool& v6)
 {
     boost::system::error_code error;
     auto address = boost::asio::ip::make_address(std::string(text), error);
@@ -47,7 +47,7 @@ std::optional<Cidr> Cidr::parse(std::string_view text, std::string& error)
     Cidr cidr;
     const auto slash = text.find('/');
     const std::string_view addressText = text.substr(0, slash);
-    if (!parseAddress(addressText, cidr.m_network, cidr.m_v6)) {
+    if (!parseAddressBytes(addressText, cidr.m_network, cidr.m_v6)) {
         error = "'" + std::string(addressText) + "' is not an IP address";
         return std::nullopt;
     }
@@ -68,11 +68,23 @@ std::optional<Cidr> Cidr::parse(std::string_view text, std::string& error)
     return cidr;
 }
 
+std::optional<Cidr::Address> Cidr::parseAddress(std::string_view text)
+{
+    Address address;
+    if (!parseAddressBytes(text, address.bytes, address.v6))
+        return std::nullopt;
+    return address;
+}
+
 bool Cidr::contains(std::string_view address) const
 {
-    std::array<std::uint8_t, 16> bytes {};
-    bool v6 = false;
-    return parseAddress(address, bytes, v6) && v6 == m_v6 && samePrefix(bytes, m_network, m_prefix);
+    const auto parsed = parseAddress(address);
+    return parsed && contains(*parsed);
+}
+
+bool Cidr::contains(const Address& address) const
+{
+    return address.v6 == m_v6 && samePrefix(address.bytes, m_network, m_prefix);
 }
 
 } // namespace cepheid

@@ -12,9 +12,18 @@ namespace cepheid {
 class Cidr
 {
 public:
+    // An address parsed once, to test against many networks.
+    struct Address
+    {
+        std::array<std::uint8_t, 16> bytes {}; // IPv4 in the first 4 bytes
+        bool v6 = false;
+    };
+    static std::optional<Address> parseAddress(std::string_view text);
+
     // "10.0.0.0/8", "2001:db8::/32", or a bare address (a single host). nullopt with error set when invalid.
     static std::optional<Cidr> parse(std::string_view text, std::string& error);
     bool contains(std::string_view address) const;
+    bool contains(const Address& address) const;
 
 private:
     std::array<std::uint8_t, 16> m_network {}; // IPv4 stored in the first 4 bytes

@@ -9,6 +9,10 @@
 
 namespace cepheid {
 
+// What a default local-only network is ("IPv6 multicast"), or empty for one a profile added. The defaults are
+// ScoreSettings::defaultLocalOnlyNetworks() (tuning/profile.h), defined with their kinds in localonlynetworks.cpp.
+std::string_view localOnlyNetworkKind(std::string_view cidr);
+
 // The profile's local-only networks (ScoreSettings::localOnlyNetworks), compiled: which one an IP destination is in.
 class LocalOnlyNetworks
 {

@@ -63,9 +63,6 @@ struct ScoreSettings
     static std::vector<std::string> defaultLocalOnlyNetworks();
 };
 
-// What a default local-only network is ("IPv6 multicast"), or empty for one a profile added.
-std::string_view localOnlyNetworkKind(std::string_view cidr);
-
 std::string_view verdictName(Verdict verdict);
 
 // A serverless platform of the domain catalog; pattern is RE2 matched against the whole hostname.

@@ -13,8 +13,12 @@ std::string durationText(double seconds)
         std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
     else if (seconds >= 10)
         std::snprintf(text, sizeof text, "%.0f s", seconds);
+    else if (seconds >= 1)
+        std::snprintf(text, sizeof text, "%.1f s", seconds);
+    else if (seconds >= 0.001)
+        std::snprintf(text, sizeof text, "%.0f ms", seconds * 1000);
     else
-        std::snprintf(text, sizeof text, "%.2g s", seconds);
+        std::snprintf(text, sizeof text, "< 1 ms");
     return text;
 }
 

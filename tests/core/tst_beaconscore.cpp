@@ -403,9 +403,28 @@ private slots:
         // 4th: 60 connections in that hour plus 24 x 60 after it.
         QCOMPARE(finding.beacon.rita.connections, std::uint32_t(25 * 60));
         QCOMPARE(finding.beacon.rita.timestamp, 1.0);
-        // The early hour lands in the first bin (120 connections, 60 in every other): RITA's bimodal fit is 1.
+        // The early hour lands in the first bin (119 connections; the window's last second makes the last 61, the
+        // others hold 60): RITA's bimodal fit is 1.
         QCOMPARE(finding.beacon.rita.histogram, 1.0);
         QCOMPARE(finding.beacon.rita.duration, 1.0);
+    }
+
+    void ritaLeavesStrobesUnscored()
+    {
+        // 90,000 connections a day is what RITA calls a strobe: reported apart, never beacon-scored.
+        EventTable table;
+        const TimestampUs start = at("2025-03-04T00:00:00Z");
+        for (int i = 0; i < 90'000; ++i) {
+            EventSpec spec = implant("x.workers.dev");
+            spec.time = formatRfc3339(start + static_cast<TimestampUs>(i) * 950'000);
+            spec.sent = 100;
+            spec.received = 100;
+            append(table, spec);
+        }
+        const Finding finding = scored(table, "x.workers.dev", kTempImplant);
+        QVERIFY(finding.beacon.rita.strobe);
+        QVERIFY(!finding.beacon.rita.computed);
+        QCOMPARE(finding.beacon.rita.connections, std::uint32_t(90'000));
     }
 
     void ritaColumnMatchesRitasIntegrationTestOnItsProxyData()

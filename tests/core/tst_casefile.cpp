@@ -323,6 +323,35 @@ private slots:
             != std::string::npos);
     }
 
+    void refusesEventsWithImpossibleTimestamps()
+    {
+        // No reader writes a timestamp outside years 0001-9999; a case holding one was altered, and its gaps would
+        // overflow the interval arithmetic. Loading it is refused with the reason.
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("altered.cepheid")).toStdString();
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            std::string error;
+            const std::string events = udmEventCamel("a") + "\n" + udmEventCamel("b", "2025-03-04T13:08:42Z") + "\n";
+            QVERIFY(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("e.ndjson"), events).toStdString(), table, error));
+        }
+        {
+            sql::Database database(casePath, false, false);
+            database.execute("UPDATE events SET timestamp_us = 9223372036854775807 WHERE id = (SELECT MAX(id) FROM "
+                             "events)");
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        EventTable table;
+        try {
+            caseFile->loadEvents(table);
+            QFAIL("an event 292,000 years from now was loaded");
+        } catch (const sql::Error& problem) {
+            QVERIFY2(std::string(problem.what()).find("outside years 0001-9999") != std::string::npos, problem.what());
+        }
+    }
+
     void secondProcessCanReadWhileTheCaseIsOpen()
     {
         QTemporaryDir directory;

@@ -95,6 +95,7 @@ private slots:
             get.time = formatRfc3339(start + i * 120 * kMicrosPerSecond + 80'000);
             get.sent = 200;
             get.received = 1200;
+            get.principalIps = { "10.0.0.5", "10.0.0.5" }; // listed twice: a fan-out copy in the same flow
             append(table, post);
             append(table, get);
         }
@@ -207,6 +208,23 @@ private slots:
             > many.beacon.period.singleBeatCvBound - many.beacon.period.singleBeatCv);
     }
 
+    void jitterIsScoredAtItsUpperBound()
+    {
+        // Ten check-ins with 30 % symmetric jitter: the measured CV is about 0.17, but ten gaps cannot rule out
+        // much more, and regularity is scored at the 95 % bound.
+        Traffic traffic(1800);
+        EventTable table;
+        for (double t = 0, i = 0; i < 10; ++i, t += traffic.uniform(70, 130))
+            traffic.connect(table, implant(kDestination), t);
+        const Finding finding = scored(table, kDestination, kTempImplant);
+        const PeriodFit& period = finding.beacon.period;
+        QVERIFY(period.found);
+        QVERIFY2(period.singleBeatCvBound > period.singleBeatCv * 1.2, QByteArray::number(period.singleBeatCvBound));
+        const double evidence = evidenceOf(finding.beacon.intervals.intervals);
+        QCOMPARE(*component(finding, "regularity").value, evidence * regularityOf(period.singleBeatCvBound));
+        QVERIFY(*component(finding, "regularity").value < evidence * regularityOf(period.singleBeatCv));
+    }
+
     void harmonicToleranceFollowsTheJitter()
     {
         // A machine-tight 60 s beacon. Missed beats land on 120 s and 180 s; gaps anywhere in 70-230 s do not,
@@ -264,6 +282,87 @@ private slots:
         QVERIFY2(updater.beacon.verdict < Verdict::Likely, describe(updater));
         QVERIFY2(variant.beacon.score > updater.beacon.score,
             QByteArray(describe(variant) + " vs updater " + describe(updater)).constData());
+    }
+
+    void officeHoursImplantKeepsItsMultiConnectionCheckIns()
+    {
+        // Check-ins of three connections (+2 s, +6 s) every 5 minutes, working hours only, for two weeks. Nights
+        // are the widest empty stretch between gaps, but bursts come first: the period is the check-ins'.
+        Traffic traffic(1300);
+        EventTable table;
+        const EventSpec spec = implant(kDestination);
+        for (double t = 0; t < 14 * 86400; t += traffic.uniform(270, 330)) {
+            const double hourOfDay = std::fmod(t / 3600, 24);
+            const bool weekend = (static_cast<int>(t / 86400) + 2) % 7 >= 5;
+            if (hourOfDay < 8 || hourOfDay >= 18 || weekend)
+                continue;
+            for (double offset : { 0.0, 2.0, 6.0 })
+                traffic.connect(table, spec, t + offset);
+        }
+        const Finding finding = scored(table, kDestination, kTempImplant);
+        QVERIFY(finding.beacon.checkIns.twoScale);
+        QCOMPARE(finding.beacon.checkIns.largest, std::uint32_t(3));
+        QVERIFY2(std::abs(finding.beacon.period.periodSeconds - 300) / 300 < 0.05,
+            QByteArray::number(finding.beacon.period.periodSeconds));
+        QVERIFY2(finding.beacon.verdict == Verdict::Beacon, describe(finding));
+    }
+
+    void aStrayRetryIsNotASecondScale()
+    {
+        // POST and GET 50 ms apart every 2 minutes, and once a retry 3 s later: the sub-second rule groups the
+        // pairs; one gap of a second or more is not a cluster.
+        Traffic traffic(1400);
+        EventTable table;
+        multiConnectionBeacon(
+            traffic, table, implant(kDestination), 120, 24, [] { return std::vector<double> { 0.05 }; });
+        traffic.connect(table, implant(kDestination), 3600 + 3.05); // after the check-in near the hour mark
+        const BeaconScore beacon = scored(table, kDestination, kTempImplant).beacon;
+        QVERIFY(!beacon.checkIns.twoScale);
+    }
+
+    void sessionsLastingHoursAreNotCheckIns()
+    {
+        // Sessions of irregular requests (5-60 s apart) lasting 45 minutes, every 2 hours: grouping them would make
+        // a regular series, but a 45-minute "check-in" is a session, not a burst.
+        Traffic traffic(1500);
+        EventTable table;
+        for (double session = 0; session < 72 * 3600; session += 7200)
+            for (double t = session; t < session + 2700; t += traffic.uniform(5, 60))
+                traffic.connect(table, implant(kDestination), t);
+        const BeaconScore beacon = scored(table, kDestination, kTempImplant).beacon;
+        QVERIFY(!beacon.checkIns.twoScale);
+    }
+
+    void anImplantInInteractiveBurstsKeepsItsPeriod()
+    {
+        // Twelve check-ins 5 s apart, then 8-12 minutes of sleep, thirty times. The bursts could be grouped (they
+        // are short against the sleeps), but the 5 s beacon is the more periodic reading, and it is kept.
+        Traffic traffic(1600);
+        EventTable table;
+        double t = 0;
+        for (int burst = 0; burst < 30; ++burst) {
+            for (int beat = 0; beat < 12; ++beat, t += traffic.uniform(4.95, 5.05))
+                traffic.connect(table, implant(kDestination), t);
+            t += traffic.uniform(480, 720);
+        }
+        const BeaconScore beacon = scored(table, kDestination, kTempImplant).beacon;
+        QVERIFY(!beacon.checkIns.twoScale);
+        QVERIFY2(std::abs(beacon.period.periodSeconds - 5) / 5 < 0.05, QByteArray::number(beacon.period.periodSeconds));
+    }
+
+    void anExactTimerKeepsItsMissedBeatsThroughNetworkDelay()
+    {
+        // A timer exact to 10 ms every 60 s; a quarter of its beats are missed, and those gaps carry a second or
+        // two of network delay. The harmonic windows never shrink below 5 %, which such delays need.
+        Traffic traffic(1700);
+        EventTable table;
+        double t = 0;
+        for (int i = 0; i < 300; ++i) {
+            traffic.connect(table, implant(kDestination), t);
+            t += traffic.uniform(0, 1) < 0.25 ? 120 + traffic.uniform(-2, 2) : traffic.uniform(59.99, 60.01);
+        }
+        const Finding finding = scored(table, kDestination, kTempImplant);
+        QVERIFY2(*component(finding, "harmonics").value > 0.9, describe(finding));
     }
 
     void memorylessTrafficIsNotGroupedIntoCheckIns()

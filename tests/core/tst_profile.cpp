@@ -1,4 +1,5 @@
 #include "tuning/allowlist.h"
+#include "tuning/localonlynetworks.h"
 #include "tuning/profilejson.h"
 
 #include <QTest>

@@ -121,13 +121,21 @@ QString FindingsModel::formatDuration(double seconds)
 {
     if (seconds <= 0)
         return QStringLiteral("—");
-    if (seconds < 1)
-        return QString::number(seconds, 'g', 2) + QStringLiteral(" s");
+    if (seconds < 1) // milliseconds, never "1e-05 s"
+        return seconds < 0.001 ? tr("< 1 ms") : QString::number(seconds * 1000, 'f', 0) + QStringLiteral(" ms");
     if (seconds < 120)
         return QString::number(seconds, 'f', seconds < 10 ? 1 : 0) + QStringLiteral(" s");
     if (seconds < 7200)
         return QString::number(seconds / 60, 'f', 1) + QStringLiteral(" min");
     return QString::number(seconds / 3600, 'f', 1) + QStringLiteral(" h");
+}
+
+QString FindingsModel::checkInRule(const CheckInSummary& checkIns)
+{
+    return checkIns.twoScale ? tr("connections up to %1 apart are one check-in (the flow's gaps fall into two "
+                                  "clusters: bursts, and the time between them)")
+                                   .arg(formatDuration(checkIns.longestInnerGapSeconds))
+                             : tr("connections less than a second apart are one check-in");
 }
 
 std::tuple<std::string, std::string, std::string> FindingsModel::flowKey(int row) const
@@ -313,12 +321,12 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Period:
             return beacon.checkIns.largest > 1
                 ? tr("Period between check-ins. %1 check-ins from %2 connections (%3 per check-in on average, up to "
-                     "%4; connections at most %5 apart are one check-in)")
+                     "%4; %5)")
                       .arg(beacon.checkIns.checkIns)
                       .arg(beacon.checkIns.connections)
                       .arg(beacon.checkIns.meanConnections, 0, 'f', 1)
                       .arg(beacon.checkIns.largest)
-                      .arg(formatDuration(beacon.checkIns.longestInnerGapSeconds))
+                      .arg(checkInRule(beacon.checkIns))
                 : tr("Period between check-ins (each one connection)");
         case Host:
             return toQString(events.text(key.sourceIp));

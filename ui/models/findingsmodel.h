@@ -65,6 +65,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString formatDuration(double seconds);
+    // How a flow's connections were grouped into check-ins, as a clause ("connections less than a second apart are
+    // one check-in").
+    static QString checkInRule(const CheckInSummary& checkIns);
 
 private:
     // data() without the tooltip escaping: tooltips quote data and are made plain text once, in data().

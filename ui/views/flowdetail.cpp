@@ -156,16 +156,13 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                    "flow never alerts. The profile's score.local_only_networks lists these networks.</p>")
                     .arg(escaped(beacon.localOnlyNetwork));
     if (beacon.checkIns.largest > 1)
-        html += tr("<p>Check-ins: %1 from %2 connections, %3 per check-in on average and up to %4; connections at "
-                   "most %5 apart are one check-in%6. Gaps, period and jitter are measured between check-ins.</p>")
+        html += tr("<p>Check-ins: %1 from %2 connections, %3 per check-in on average and up to %4; %5. Gaps, "
+                   "period and jitter are measured between check-ins.</p>")
                     .arg(beacon.checkIns.checkIns)
                     .arg(beacon.checkIns.connections)
                     .arg(beacon.checkIns.meanConnections, 0, 'f', 1)
                     .arg(beacon.checkIns.largest)
-                    .arg(FindingsModel::formatDuration(beacon.checkIns.longestInnerGapSeconds))
-                    .arg(beacon.checkIns.twoScale ? tr(" (the flow's gaps fall into two clusters, bursts and the "
-                                                       "time between them)")
-                                                  : QString());
+                    .arg(FindingsModel::checkInRule(beacon.checkIns));
     if (beacon.period.found)
         html += tr("<p>Period %1 (confidence %2), jitter coefficient %3, %4 gaps. RITA v5 score: %5.</p>")
                     .arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
