@@ -164,12 +164,17 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                     .arg(beacon.checkIns.largest)
                     .arg(FindingsModel::checkInRule(beacon.checkIns));
     if (beacon.period.found)
-        html += tr("<p>Period %1 (confidence %2), jitter coefficient %3, %4 gaps. RITA v5 score: %5.</p>")
+        html += tr("<p>Period %1 (confidence %2), jitter coefficient %3, %4 gaps.</p>")
                     .arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
                     .arg(beacon.period.confidence, 0, 'f', 2)
                     .arg(beacon.intervals.jitterCv, 0, 'f', 3)
-                    .arg(beacon.intervals.intervals)
-                    .arg(beacon.rita.computed ? QString::number(beacon.rita.score, 'f', 3) : tr("not computed"));
+                    .arg(beacon.intervals.intervals);
+    html += tr("<p>RITA v5 score (its last 24 hours, %1 connections): %2.</p>")
+                .arg(beacon.rita.connections)
+                .arg(beacon.rita.computed ? QString::number(beacon.rita.score, 'f', 3)
+                        : beacon.rita.strobe
+                        ? tr("a strobe — 86,400 connections a day or more, which RITA reports apart and does not score")
+                        : tr("not computed (fewer than 4 distinct seconds)"));
 
     html += tr("<h4>Seed rule: %1</h4>").arg(finding.rule.fires ? tr("fires") : tr("does not fire"));
     if (const std::string reason = droppedReason(finding.rule); !reason.empty())
