@@ -49,6 +49,9 @@ void flatten(dom::element element, const std::string& path, FlatProfile& out)
                 name = stringOr(item, "id", name);
             else if (path == "catalog")
                 name = stringOr(item, "pattern", name);
+            else if (std::string_view network;
+                     path == "score.local_only_networks" && item.get(network) == simdjson::SUCCESS)
+                name = std::string(network); // a set of networks: named by themselves
             const std::string entryPath = path + "[" + name + "]";
             if (path == "allowlist" || path == "catalog")
                 out.entries.emplace(entryPath, simdjson::minify(item));

@@ -181,6 +181,9 @@ private slots:
         after.allowlist[0].reason = "approved in CHG-1234";
         after.allowlist.push_back(entry("c", "c.workers.dev"));
         after.catalog.pop_back();
+        // Local-only networks are a set: one removed and one added are two changes, whatever the order.
+        after.score.localOnlyNetworks.erase(after.score.localOnlyNetworks.begin());
+        after.score.localOnlyNetworks.push_back("10.99.0.0/16");
 
         const auto changes = diffProfiles(before, after);
         QVERIFY(diffProfiles(before, before).empty());
@@ -201,7 +204,10 @@ private slots:
         QVERIFY(find("allowlist[a].domain").path.empty()); // entry a did not change, only moved
         QVERIFY(find(R"(catalog[.+\.deno\.dev])").before.find("Deno Deploy") != std::string::npos);
         QCOMPARE(find(R"(catalog[.+\.deno\.dev])").after, std::string());
-        QCOMPARE(changes.size(), std::size_t(5));
+        QCOMPARE(find("score.local_only_networks[0.0.0.0/8]"),
+            (ProfileChange { "score.local_only_networks[0.0.0.0/8]", "\"0.0.0.0/8\"", "" }));
+        QCOMPARE(find("score.local_only_networks[10.99.0.0/16]").after, std::string("\"10.99.0.0/16\""));
+        QCOMPARE(changes.size(), std::size_t(7));
         QVERIFY(formatProfileDiff(changes).find("rule.min_events: 12 -> 8\n") != std::string::npos);
     }
 
