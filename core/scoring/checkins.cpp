@@ -87,7 +87,6 @@ CheckIns groupCheckIns(
     std::span<const TimestampUs> times, std::span<const EventIndex> events, TimestampUs groupingGapUs)
 {
     CheckIns checkIns;
-    checkIns.groupingGapUs = groupingGapUs;
     TimestampUs longestInner = 0;
     for (std::size_t i = 0; i < times.size(); ++i) {
         const TimestampUs gap = i > 0 ? times[i] - times[i - 1] : 0;

@@ -19,8 +19,6 @@ struct CheckIns
     std::vector<TimestampUs> starts; // first connection of each check-in, ascending
     std::vector<EventIndex> startEvents; // the event at each start
     std::vector<std::uint32_t> connections; // distinct connection timestamps in each check-in
-    // Consecutive connections closer than this belong to one check-in (microseconds; 0 groups nothing).
-    TimestampUs groupingGapUs = 0;
     // The longest gap between two connections of one check-in, in seconds (0 when every check-in is one connection).
     double longestInnerGapSeconds = 0;
     // True when the grouping was chosen from the flow's own two-scale gap structure (bursts of k connections

@@ -88,11 +88,12 @@ PeriodFit fitPeriod(std::span<const double> sortedGaps)
     fit.tolerance = std::clamp(kTolerancePerSpread * robustCv, kMinimumTolerance, kMaximumTolerance);
     std::size_t explained = 0, missed = 0;
     for (double gap : sortedGaps) {
-        const int k = std::max(1, static_cast<int>(std::lround(gap / base)));
-        if (k > kMaxHarmonic) {
+        const double ratio = gap / base;
+        if (ratio >= kMaxHarmonic + 0.5) { // compared before rounding: a week-long pause must not overflow an int
             ++fit.pauses; // a pause, not a beat: unexplained
             continue;
         }
+        const int k = std::max(1, static_cast<int>(std::lround(ratio)));
         if (std::abs(gap - k * base) <= fit.tolerance * k * base) {
             ++explained;
             missed += k >= 2;
