@@ -3,6 +3,7 @@
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "session/analystname.h"
+#include "triage/triagedialog.h"
 #include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
 #include "views/hostview.h"
@@ -158,8 +159,8 @@ QWidget* MainWindow::createWorkbench()
     m_verdict->addItem(tr("Beacon"), static_cast<int>(Verdict::Beacon));
     m_triage = new QComboBox(left);
     m_triage->addItem(tr("Any triage"), QString());
-    for (const char* status : { "new", "investigating", "benign", "malicious", "false-positive" })
-        m_triage->addItem(QString::fromLatin1(status), QString::fromLatin1(status));
+    for (const QString& status : triageStatuses())
+        m_triage->addItem(status, status);
     m_platform = new QComboBox(left);
     m_platform->addItem(tr("Any platform"), QString());
     m_fired = new QCheckBox(tr("Rule fires"), left);
@@ -500,9 +501,9 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
 
 void MainWindow::showSelectedFinding()
 {
-    const QModelIndex current = m_table->currentIndex();
-    m_detail->setFinding(
-        m_model->snapshot(), current.isValid() ? m_model->finding(m_filter->mapToSource(current)) : nullptr);
+    const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
+    m_detail->setFinding(m_model->snapshot(), current.isValid() ? m_model->finding(current) : nullptr,
+        current.isValid() ? m_model->triageState(current.row()) : nullptr);
 }
 
 void MainWindow::setBusy(bool busy)
@@ -572,21 +573,35 @@ void MainWindow::showRejects()
 
 bool MainWindow::setTriageForSelection(const QString& status, const QString& notes, const QString& analyst)
 {
-    std::vector<TriageState> states;
+    return setTriageForSelection(TriageEdit { status, notes, TriageEdit::NotesMode::Replace, analyst });
+}
+
+bool MainWindow::setTriageForSelection(const TriageEdit& edit)
+{
+    std::vector<TriageUpdate> updates;
     for (const QModelIndex& selected : m_table->selectionModel()->selectedRows()) {
-        const auto [sourceIp, destination, processPath] = m_model->flowKey(m_filter->mapToSource(selected).row());
-        states.push_back({ sourceIp, destination, processPath, status.toStdString(), analyst.toStdString(),
-            notes.toStdString(), {} });
+        const int row = m_filter->mapToSource(selected).row();
+        const auto [sourceIp, destination, processPath] = m_model->flowKey(row);
+        const TriageState* current = m_model->triageState(row);
+        TriageUpdate update { sourceIp, destination, processPath, {}, {}, edit.analyst.toStdString(), {} };
+        if (edit.status)
+            update.status = edit.status->toStdString();
+        update.notes = edit.notesFor(current ? current->notes : std::string());
+        updates.push_back(std::move(update));
     }
-    if (states.empty())
+    if (updates.empty())
         return false;
     try {
-        m_model->setTriage(m_session->setTriage(states));
+        m_model->setTriage(m_session->updateTriage(updates));
     } catch (const sql::Error& problem) {
         statusBar()->showMessage(tr("Triage not saved: %1").arg(QString::fromUtf8(problem.what())), 10000);
         return false;
     }
-    statusBar()->showMessage(tr("%1 finding(s) marked %2.").arg(states.size()).arg(status), 5000);
+    showSelectedFinding(); // the Why tab shows the new history
+    statusBar()->showMessage(edit.status
+            ? tr("%n finding(s) marked %1.", nullptr, static_cast<int>(updates.size())).arg(*edit.status)
+            : tr("Notes of %n finding(s) saved.", nullptr, static_cast<int>(updates.size())),
+        5000);
     return true;
 }
 
@@ -595,26 +610,18 @@ void MainWindow::editTriage()
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     if (rows.isEmpty() || m_session->isBusy())
         return;
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Triage %n finding(s)", nullptr, static_cast<int>(rows.size())));
-    auto* layout = new QFormLayout(&dialog);
-    auto* status = new QComboBox(&dialog);
-    for (const char* name : { "new", "investigating", "benign", "malicious", "false-positive" })
-        status->addItem(QString::fromLatin1(name));
-    status->setCurrentText(rows.front().siblingAtColumn(FindingsModel::Triage).data().toString());
-    auto* analyst = new QLineEdit(analystName(), &dialog);
-    auto* notes = new QPlainTextEdit(&dialog);
-    layout->addRow(tr("&Status"), status);
-    layout->addRow(tr("&Analyst"), analyst);
-    layout->addRow(tr("&Notes"), notes);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    layout->addRow(buttons);
+    std::vector<TriageDialog::Current> selection;
+    for (const QModelIndex& selected : rows) {
+        const TriageState* state = m_model->triageState(m_filter->mapToSource(selected).row());
+        selection.push_back(
+            state ? TriageDialog::Current { state->status, state->notes } : TriageDialog::Current { "new", "" });
+    }
+    TriageDialog dialog(selection, analystName(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    rememberAnalystName(analyst->text());
-    setTriageForSelection(status->currentText(), notes->toPlainText(), analyst->text());
+    const TriageEdit edit = dialog.edit();
+    rememberAnalystName(edit.analyst);
+    setTriageForSelection(edit);
 }
 
 void MainWindow::rememberRecent(const QString& path)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "session/casesession.h"
+#include "triage/triagedialog.h"
 #include "tuning/allowlistentrydialog.h"
 
 #include <QElapsedTimer>
@@ -36,7 +37,9 @@ public:
     void openCase(const QString& path, bool create = false);
     void importFiles(const QStringList& paths);
     void openPaths(const QStringList& paths); // cases open, anything else is imported
-    // Sets the triage status and notes of every selected finding, in the case; what Finding > Set Triage does.
+    // Applies a triage edit to every selected finding, in the case, keeping each change in its history; what
+    // Finding > Set Triage does. The three-argument form sets status and replaces the notes.
+    bool setTriageForSelection(const TriageEdit& edit);
     bool setTriageForSelection(const QString& status, const QString& notes, const QString& analyst);
     // "Allowlist this destination / process on this host / flow…": the entry dialog pre-filled from a flow,
     // asking only for the reason. What the finding and lane context menus do.

@@ -162,27 +162,26 @@ int runCaseInfo(const CaseInfoOptions& options)
 
 int runCaseTriage(const CaseTriageOptions& options)
 {
-    if (!isTriageStatus(options.status)) {
+    if (options.status && !isTriageStatus(*options.status)) {
         std::cerr << "cepheid-cli: --status must be new, investigating, benign, malicious or false-positive, not '"
-                  << options.status << "'\n";
+                  << *options.status << "'\n";
         return UsageError;
     }
     auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadWrite);
     if (!caseFile)
         return InputError;
     try {
-        TriageState state;
-        state.sourceIp = options.sourceIp;
-        state.destination = options.destination;
-        state.processPath = options.processPath;
-        state.status = options.status;
-        state.notes = options.note;
-        state.analyst = options.analyst.empty() ? currentUser() : options.analyst;
-        caseFile->setTriage(state);
-        const auto saved = caseFile->triage(state.sourceIp, state.destination, state.processPath);
+        TriageUpdate update;
+        update.sourceIp = options.sourceIp;
+        update.destination = options.destination;
+        update.processPath = options.processPath;
+        update.status = options.status;
+        update.notes = options.note;
+        update.analyst = options.analyst.empty() ? currentUser() : options.analyst;
+        const TriageState saved = caseFile->updateTriage(update);
         std::string out;
         JsonWriter json(out);
-        writeTriageState(json, *saved, true);
+        writeTriageState(json, saved, true);
         out.push_back('\n');
         return printJson(out);
     } catch (const sql::Error& problem) {

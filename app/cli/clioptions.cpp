@@ -1,6 +1,7 @@
 #include "clioptions.h"
 
 #include <cstdlib>
+#include <variant>
 
 namespace cepheid::cli {
 
@@ -10,7 +11,7 @@ const char* const kUsage = R"(Usage:
   cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …
   cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] INPUT...
   cepheid-cli case info FILE
-  cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH --status STATUS [--note TEXT] [--analyst NAME]
+  cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
   cepheid-cli profile show [--profile FILE]
   cepheid-cli profile diff BEFORE AFTER
   cepheid-cli --help | --version
@@ -62,9 +63,11 @@ case info
   triage summary.
 
 case triage
-  Sets a flow's triage status (new, investigating, benign, malicious, false-positive) and note. The flow is
-  the src_ip, dest_host and proc_path of the score report, separated by commas (the path may contain commas).
-  Triage state belongs to the flow, so it survives re-scoring and profile changes.
+  Sets a flow's triage status (new, investigating, benign, malicious, false-positive), its note, or both; what
+  is not given is kept (--note "" clears the note). The flow is the src_ip, dest_host and proc_path of the score
+  report, separated by commas (the path may contain commas). Every change is kept in the case as the flow's
+  history (status from and to, analyst, note, time), printed with the new state. Triage state belongs to the
+  flow, so it survives re-scoring and profile changes.
 
 profile show
   Prints the effective profile (defaults merged with --profile FILE) as JSON. With --profile CASE.cepheid or
@@ -180,8 +183,12 @@ std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& ar
 namespace {
 
 // Parses "--name VALUE" / "--name=VALUE" options from a fixed list; everything else is positional.
+// Named options with one value each. A target is a plain string, or an optional one when "given empty" (clear
+// it) must differ from "not given" (keep it).
+using NamedTarget = std::variant<std::string*, std::optional<std::string>*>;
+
 bool parseNamed(const std::vector<std::string>& arguments,
-    std::initializer_list<std::pair<const char*, std::string*>> named, std::vector<std::string>& positional,
+    std::initializer_list<std::pair<const char*, NamedTarget>> named, std::vector<std::string>& positional,
     std::string& error)
 {
     for (std::size_t i = 0; i < arguments.size(); ++i) {
@@ -195,7 +202,7 @@ bool parseNamed(const std::vector<std::string>& arguments,
             if (!takeValue(arguments, i, name, value, error, matched))
                 return false;
             if (matched) {
-                *target = value;
+                std::visit([&value](auto* field) { *field = value; }, target);
                 break;
             }
         }
@@ -261,8 +268,8 @@ std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::s
     options.sourceIp = flow.substr(0, first);
     options.destination = flow.substr(first + 1, second - first - 1);
     options.processPath = flow.substr(second + 1);
-    if (options.status.empty()) {
-        error = "case triage needs --status (new, investigating, benign, malicious, false-positive)";
+    if (!options.status && !options.note) {
+        error = "case triage needs --status (new, investigating, benign, malicious, false-positive), --note, or both";
         return std::nullopt;
     }
     return options;

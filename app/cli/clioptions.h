@@ -37,7 +37,8 @@ struct CaseTriageOptions
 {
     std::string casePath;
     std::string sourceIp, destination, processPath;
-    std::string status, note, analyst;
+    std::optional<std::string> status, note; // absent: kept as the case has it
+    std::string analyst;
 };
 
 std::optional<ImportOptionsCli> parseImportOptions(const std::vector<std::string>& arguments, std::string& error);

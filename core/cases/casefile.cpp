@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <sys/stat.h>
 
 namespace cepheid {
@@ -347,45 +348,102 @@ std::vector<Reject> CaseFile::rejects(std::int64_t sourceId)
     return rejects;
 }
 
-void CaseFile::setTriage(const TriageState& state)
+TriageState CaseFile::updateTriage(const TriageUpdate& update)
 {
-    if (!isTriageStatus(state.status))
-        throw sql::Error("'" + state.status
-            + "' is not a triage status (new, investigating, benign, malicious, "
-              "false-positive)");
-    auto statement = m_database->prepare(
+    if (update.status && !isTriageStatus(*update.status))
+        throw sql::Error(
+            "'" + *update.status + "' is not a triage status (new, investigating, benign, malicious, false-positive)");
+    sql::Transaction transaction(*m_database);
+    TriageState state
+        = triage(update.sourceIp, update.destination, update.processPath)
+              .value_or(TriageState { update.sourceIp, update.destination, update.processPath, "new", "", "", "", {} });
+    const std::string fromStatus = state.status;
+    const std::string status = update.status.value_or(state.status);
+    const std::string notes = update.notes.value_or(state.notes);
+    if (status == state.status && notes == state.notes && !state.history.empty())
+        return state; // nothing changes: no history entry that says nothing
+    const std::string at = update.at.empty() ? nowRfc3339() : update.at;
+    auto current = m_database->prepare(
         "INSERT INTO triage (src_ip, dest, proc_path, status, analyst, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
         "?6, ?7) ON CONFLICT (src_ip, dest, proc_path) DO UPDATE SET status = excluded.status, analyst = "
         "excluded.analyst, notes = excluded.notes, updated_at = excluded.updated_at");
-    statement.bind(1, state.sourceIp)
-        .bind(2, state.destination)
-        .bind(3, state.processPath)
-        .bind(4, state.status)
-        .bind(5, state.analyst)
-        .bind(6, state.notes)
-        .bind(7, state.updatedAt.empty() ? nowRfc3339() : state.updatedAt)
+    current.bind(1, update.sourceIp)
+        .bind(2, update.destination)
+        .bind(3, update.processPath)
+        .bind(4, status)
+        .bind(5, update.analyst)
+        .bind(6, notes)
+        .bind(7, at)
         .execute();
+    auto history = m_database->prepare("INSERT INTO triage_history (src_ip, dest, proc_path, from_status, status, "
+                                       "analyst, notes, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    history.bind(1, update.sourceIp)
+        .bind(2, update.destination)
+        .bind(3, update.processPath)
+        .bind(4, fromStatus)
+        .bind(5, status)
+        .bind(6, update.analyst)
+        .bind(7, notes)
+        .bind(8, at)
+        .execute();
+    transaction.commit();
+    state.status = status;
+    state.notes = notes;
+    state.analyst = update.analyst;
+    state.updatedAt = at;
+    state.history.push_back({ fromStatus, status, update.analyst, notes, at });
+    return state;
 }
+
+namespace {
+
+std::vector<TriageState> readTriage(sql::Database& database, std::string_view where, const std::string* sourceIp,
+    const std::string* destination, const std::string* processPath)
+{
+    std::vector<TriageState> states;
+    std::map<std::tuple<std::string, std::string, std::string>, std::size_t> byFlow;
+    auto statement = database.prepare(std::string("SELECT src_ip, dest, proc_path, status, analyst, notes, "
+                                                  "updated_at FROM triage ")
+        + std::string(where) + " ORDER BY updated_at, src_ip, dest, proc_path");
+    auto history = database.prepare(std::string("SELECT src_ip, dest, proc_path, from_status, status, analyst, "
+                                                "notes, at FROM triage_history ")
+        + std::string(where) + " ORDER BY seq");
+    if (sourceIp) {
+        for (auto* query : { &statement, &history })
+            query->bind(1, *sourceIp).bind(2, *destination).bind(3, *processPath);
+    }
+    while (statement.step()) {
+        byFlow[{ std::string(statement.text(0)), std::string(statement.text(1)), std::string(statement.text(2)) }]
+            = states.size();
+        states.push_back({ std::string(statement.text(0)), std::string(statement.text(1)),
+            std::string(statement.text(2)), std::string(statement.text(3)), std::string(statement.text(4)),
+            std::string(statement.text(5)), std::string(statement.text(6)), {} });
+    }
+    while (history.step()) {
+        const auto it
+            = byFlow.find({ std::string(history.text(0)), std::string(history.text(1)), std::string(history.text(2)) });
+        if (it != byFlow.end())
+            states[it->second].history.push_back({ std::string(history.text(3)), std::string(history.text(4)),
+                std::string(history.text(5)), std::string(history.text(6)), std::string(history.text(7)) });
+    }
+    return states;
+}
+
+} // namespace
 
 std::vector<TriageState> CaseFile::triage()
 {
-    std::vector<TriageState> states;
-    auto statement = m_database->prepare(
-        "SELECT src_ip, dest, proc_path, status, analyst, notes, updated_at FROM triage ORDER BY updated_at, src_ip");
-    while (statement.step())
-        states.push_back({ std::string(statement.text(0)), std::string(statement.text(1)),
-            std::string(statement.text(2)), std::string(statement.text(3)), std::string(statement.text(4)),
-            std::string(statement.text(5)), std::string(statement.text(6)) });
-    return states;
+    return readTriage(*m_database, "", nullptr, nullptr, nullptr);
 }
 
 std::optional<TriageState> CaseFile::triage(
     const std::string& sourceIp, const std::string& destination, const std::string& processPath)
 {
-    for (TriageState& state : triage())
-        if (state.sourceIp == sourceIp && state.destination == destination && state.processPath == processPath)
-            return state;
-    return std::nullopt;
+    auto states = readTriage(
+        *m_database, "WHERE src_ip = ?1 AND dest = ?2 AND proc_path = ?3", &sourceIp, &destination, &processPath);
+    if (states.empty())
+        return std::nullopt;
+    return std::move(states.front());
 }
 
 std::int64_t CaseFile::saveProfile(const std::string& json, const std::string& author, const std::string& note)

@@ -24,12 +24,30 @@ struct CaseSource
     bool compressed = false;
 };
 
+// One change of a flow's triage: what the status was, what it became, who wrote which notes, when.
+struct TriageChange
+{
+    std::string fromStatus, status, analyst, notes, at;
+    friend bool operator==(const TriageChange&, const TriageChange&) = default;
+};
+
 struct TriageState
 {
     std::string sourceIp, destination, processPath;
     std::string status; // new, investigating, benign, malicious, false-positive
     std::string analyst, notes, updatedAt;
+    std::vector<TriageChange> history; // oldest first; the last entry is this state
     friend bool operator==(const TriageState&, const TriageState&) = default;
+};
+
+// What an analyst changes: only the fields given are changed, the rest is kept from the current state (a flow
+// never triaged is "new" with no notes). Nothing is written when nothing changes.
+struct TriageUpdate
+{
+    std::string sourceIp, destination, processPath;
+    std::optional<std::string> status, notes;
+    std::string analyst;
+    std::string at; // empty: now
 };
 
 struct ProfileVersion
@@ -72,7 +90,10 @@ public:
     std::optional<std::string> rawRecord(std::int64_t sourceId, std::uint64_t offset);
     std::vector<Reject> rejects(std::int64_t sourceId);
 
-    void setTriage(const TriageState& state);
+    // Applies the update and records it in the flow's history, in one transaction; returns the flow's state.
+    // Throws sql::Error for a status that is not a triage status.
+    TriageState updateTriage(const TriageUpdate& update);
+    // Every triaged flow with its history.
     std::vector<TriageState> triage();
     std::optional<TriageState> triage(
         const std::string& sourceIp, const std::string& destination, const std::string& processPath);

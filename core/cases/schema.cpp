@@ -45,7 +45,19 @@ CREATE TABLE triage (
 CREATE INDEX events_by_source ON events(source_id);
 )sql";
 
-constexpr std::array<const char*, 2> kMigrations = { kVersion1, kVersion2 };
+// Version 3: every triage change is kept (status from → to, analyst, notes, time), oldest first by seq. The
+// triage table stays the current state; a change and its history row are written in one transaction. Cases of
+// schema 2 carry their current state over as each flow's first history entry (there was no earlier record).
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE triage_history (
+    seq INTEGER PRIMARY KEY, src_ip TEXT NOT NULL, dest TEXT NOT NULL, proc_path TEXT NOT NULL,
+    from_status TEXT NOT NULL, status TEXT NOT NULL, analyst TEXT NOT NULL, notes TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX triage_history_by_flow ON triage_history(src_ip, dest, proc_path, seq);
+INSERT INTO triage_history (src_ip, dest, proc_path, from_status, status, analyst, notes, at)
+    SELECT src_ip, dest, proc_path, 'new', status, analyst, notes, updated_at FROM triage ORDER BY updated_at;
+)sql";
+
+constexpr std::array<const char*, 3> kMigrations = { kVersion1, kVersion2, kVersion3 };
 
 bool hasTables(sql::Database& database)
 {

@@ -62,8 +62,17 @@ void writeTriageState(JsonWriter& json, const TriageState& state, bool includeFl
     json.field("status", state.status)
         .field("analyst", state.analyst)
         .field("notes", state.notes)
-        .field("updated_at", state.updatedAt)
-        .endObject();
+        .field("updated_at", state.updatedAt);
+    json.key("history").beginArray();
+    for (const TriageChange& change : state.history)
+        json.beginObject()
+            .field("from", change.fromStatus)
+            .field("status", change.status)
+            .field("analyst", change.analyst)
+            .field("notes", change.notes)
+            .field("at", change.at)
+            .endObject();
+    json.endArray().endObject();
 }
 
 bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options)

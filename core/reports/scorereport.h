@@ -30,7 +30,8 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
     const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options);
 
 class JsonWriter;
-// A flow's triage state as a JSON object; includeFlow adds src_ip, dest_host and proc_path first.
+// A flow's triage state as a JSON object with its history (oldest first); includeFlow adds src_ip, dest_host and
+// proc_path first.
 void writeTriageState(JsonWriter& json, const TriageState& state, bool includeFlow);
 
 // Whether a finding belongs in the default listing.

@@ -71,8 +71,8 @@ private slots:
             QVERIFY2(result, error.c_str());
             QCOMPARE(result->summary.eventsRead, std::uint64_t(13));
             QCOMPARE(result->summary.eventsRejected, std::uint64_t(1));
-            caseFile->setTriage({ "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "investigating", "ana",
-                "looks regular", "" });
+            caseFile->updateTriage({ "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "investigating",
+                "looks regular", "ana", "" });
             caseFile->saveProfile(profileToJson(Profile {}), "ana", "defaults");
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
@@ -232,8 +232,8 @@ private slots:
         EventTable table;
         QVERIFY(caseFile->importFile(
             writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table, error));
-        caseFile->setTriage(
-            { "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "benign", "ana", "lab test", "" });
+        caseFile->updateTriage(
+            { "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "benign", "lab test", "ana", "" });
         Profile strict;
         strict.rule.minEvents = 100;
         for (const Profile& profile : { Profile {}, strict }) {
@@ -246,7 +246,60 @@ private slots:
         const auto state = caseFile->triage("10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)");
         QVERIFY(state && state->status == "benign" && state->notes == "lab test");
         QCOMPARE(caseFile->profiles().size(), std::size_t(2));
-        QVERIFY_THROWS_EXCEPTION(sql::Error, caseFile->setTriage({ "a", "b", "c", "suspicious", "", "", "" }));
+        QVERIFY_THROWS_EXCEPTION(sql::Error, caseFile->updateTriage({ "a", "b", "c", "suspicious", {}, "", "" }));
+        QVERIFY(!caseFile->triage("a", "b", "c"));
+    }
+
+    void triageChangesOnlyWhatIsGivenAndKeepsItsHistory()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        const std::string path = R"(C:\Temp\beacon.exe)";
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", path, "investigating", "called the owner", "ana",
+                "2026-11-01T10:00:00Z" });
+            // A status change without notes keeps the notes (the CLI's "case triage --status" without --note).
+            caseFile->updateTriage(
+                { "10.0.0.5", "x.workers.dev", path, "malicious", std::nullopt, "bo", "2026-11-02T10:00:00Z" });
+            // A notes change keeps the status; the same state again writes nothing.
+            caseFile->updateTriage(
+                { "10.0.0.5", "x.workers.dev", path, std::nullopt, "IOC shared", "cy", "2026-11-03T10:00:00Z" });
+            caseFile->updateTriage(
+                { "10.0.0.5", "x.workers.dev", path, "malicious", "IOC shared", "cy", "2026-11-04T10:00:00Z" });
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        const auto state = caseFile->triage("10.0.0.5", "x.workers.dev", path);
+        QVERIFY(state);
+        QCOMPARE(state->status, std::string("malicious"));
+        QCOMPARE(state->notes, std::string("IOC shared"));
+        QCOMPARE(state->updatedAt, std::string("2026-11-03T10:00:00Z"));
+        const std::vector<TriageChange> expected {
+            { "new", "investigating", "ana", "called the owner", "2026-11-01T10:00:00Z" },
+            { "investigating", "malicious", "bo", "called the owner", "2026-11-02T10:00:00Z" },
+            { "malicious", "malicious", "cy", "IOC shared", "2026-11-03T10:00:00Z" },
+        };
+        QCOMPARE(state->history.size(), expected.size());
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            QVERIFY2(state->history[i] == expected[i], std::to_string(i).c_str());
+        QCOMPARE(caseFile->triage().front().history.size(), expected.size());
+    }
+
+    void triageOfTheSecondSchemaBecomesTheFirstHistoryEntry()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("v2.cepheid")).toStdString();
+        {
+            sql::Database database(casePath, false, true);
+            migrate(database, 2);
+            database.execute("INSERT INTO triage VALUES ('10.0.0.5', 'x.workers.dev', '', 'benign', 'ana', "
+                             "'fleet agent', '2025-01-01T00:00:00Z')");
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
+        const auto state = caseFile->triage("10.0.0.5", "x.workers.dev", "");
+        QVERIFY(state);
+        QCOMPARE(state->history.size(), std::size_t(1));
+        QVERIFY((state->history[0] == TriageChange { "new", "benign", "ana", "fleet agent", "2025-01-01T00:00:00Z" }));
     }
 
     void migratesFromTheFirstSchema()
@@ -262,7 +315,7 @@ private slots:
         QVERIFY(refusal(casePath, CaseFile::Mode::ReadOnly).find("open it once read-write") != std::string::npos);
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
         QCOMPARE(caseFile->info().title, std::string("old case"));
-        caseFile->setTriage({ "10.0.0.5", "x.workers.dev", "", "new", "", "", "" }); // a table of schema 2
+        caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", "", "new", "", "", "" }); // a table of schema 2
         QCOMPARE(caseFile->triage().size(), std::size_t(1));
     }
 

@@ -320,6 +320,50 @@ private slots:
         QVERIFY2(missing.err.contains(QStringLiteral("no version 9 (versions 1..1)")), qPrintable(missing.err));
         QCOMPARE(cli({ QStringLiteral("profile"), QStringLiteral("diff"), strict }).exitCode, 2);
     }
+
+    void caseTriageChangesOnlyWhatItIsGiven()
+    {
+        QTemporaryDir directory;
+        const QString casePath = directory.filePath(QStringLiteral("t.cepheid"));
+        QCOMPARE(
+            cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath, writeFixture(directory) }).exitCode, 0);
+        const QString flow = QStringLiteral(R"(10.0.0.5,api.lab.workers.dev,C:\Temp\beacon.exe)");
+        const auto triage = [&](const QStringList& arguments) {
+            return cli(QStringList { QStringLiteral("case"), QStringLiteral("triage"), casePath,
+                           QStringLiteral("--flow"), flow, QStringLiteral("--analyst"), QStringLiteral("ana") }
+                + arguments);
+        };
+        QCOMPARE(triage({ QStringLiteral("--status"), QStringLiteral("investigating"), QStringLiteral("--note"),
+                            QStringLiteral("asked the owner") })
+                     .exitCode,
+            0);
+        const Run status = triage({ QStringLiteral("--status"), QStringLiteral("malicious") });
+        QCOMPARE(status.exitCode, 0);
+        QCOMPARE(status.json()[u"notes"].toString(), QStringLiteral("asked the owner"));
+        QCOMPARE(status.json()[u"status"].toString(), QStringLiteral("malicious"));
+        const QJsonArray history = status.json()[u"history"].toArray();
+        QCOMPARE(history.size(), 2);
+        QCOMPARE(history[0].toObject()[u"status"].toString(), QStringLiteral("investigating"));
+        QCOMPARE(history[1].toObject()[u"from"].toString(), QStringLiteral("investigating"));
+        QCOMPARE(history[1].toObject()[u"notes"].toString(), QStringLiteral("asked the owner"));
+        QCOMPARE(triage({}).exitCode, 2); // neither --status nor --note: nothing to change
+
+        // The score report carries the state with its history, oldest first.
+        const Run report = cli({ QStringLiteral("score"), QStringLiteral("--case"), casePath });
+        QCOMPARE(report.exitCode, 0);
+        bool found = false;
+        for (const QJsonValue flowValue : report.json()[u"flows"].toArray()) {
+            const QJsonObject object = flowValue.toObject();
+            if (object[u"proc_path"].toString() != QStringLiteral(R"(C:\Temp\beacon.exe)"))
+                continue;
+            found = true;
+            const QJsonObject state = object[u"triage"].toObject();
+            QCOMPARE(state[u"history"].toArray().size(), 2);
+            QCOMPARE(
+                state[u"history"].toArray()[0].toObject()[u"at"].toString() <= state[u"updated_at"].toString(), true);
+        }
+        QVERIFY(found);
+    }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
+#include "triage/triagedialog.h"
 #include "views/flowdetail.h"
 #include "views/hostview.h"
 #include "views/timelineview.h"
@@ -11,6 +12,9 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -157,6 +161,58 @@ private slots:
                     .data(Qt::ToolTipRole)
                     .toString()
                     .contains(QStringLiteral("confirmed C2")));
+    }
+
+    void retriageKeepsNotesAndMixedSelectionsAppend()
+    {
+        MainWindow window;
+        window.show();
+        window.importFiles({ MainWindow::samplePath() });
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        QTableView* table = window.findingsView();
+        FindingsFilter* filter = window.findingsFilter();
+        const auto stateOf = [&](int row) {
+            return window.findingsModel()->triageState(filter->mapToSource(filter->index(row, 0)).row());
+        };
+        table->selectRow(0);
+        QVERIFY(window.setTriageForSelection(
+            QStringLiteral("investigating"), QStringLiteral("asked the owner"), QStringLiteral("ana")));
+
+        // Re-triage: the dialog opens on the current status and notes; changing the status keeps the notes.
+        {
+            TriageDialog dialog({ { stateOf(0)->status, stateOf(0)->notes } }, QStringLiteral("bo"));
+            QCOMPARE(dialog.statusBox()->currentText(), QStringLiteral("investigating"));
+            QCOMPARE(dialog.notesEdit()->toPlainText(), QStringLiteral("asked the owner"));
+            QVERIFY(dialog.notesHint()->isHidden());
+            dialog.statusBox()->setCurrentText(QStringLiteral("malicious"));
+            // Ctrl+Return in the notes accepts the dialog rather than adding a line.
+            dialog.show();
+            QTest::keyClick(dialog.notesEdit(), Qt::Key_Return, Qt::ControlModifier);
+            QCOMPARE(dialog.result(), int(QDialog::Accepted));
+            QCOMPARE(dialog.notesEdit()->toPlainText(), QStringLiteral("asked the owner"));
+            QVERIFY(window.setTriageForSelection(dialog.edit()));
+        }
+        QCOMPARE(stateOf(0)->status, std::string("malicious"));
+        QCOMPARE(stateOf(0)->notes, std::string("asked the owner"));
+        QCOMPARE(stateOf(0)->history.size(), std::size_t(2));
+        QCOMPARE(stateOf(0)->history[1].fromStatus, std::string("investigating"));
+        QVERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("investigating → malicious")));
+
+        // Two findings with different notes: the dialog says so, keeps each status, and appends.
+        table->selectionModel()->select(filter->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(table->selectionModel()->selectedRows().size(), 2);
+        TriageDialog dialog({ { "malicious", "asked the owner" }, { "new", "" } }, QStringLiteral("cy"));
+        QVERIFY(!dialog.notesHint()->isHidden());
+        QVERIFY(dialog.notesHint()->text().contains(QStringLiteral("different notes")));
+        QVERIFY(dialog.notesEdit()->toPlainText().isEmpty());
+        QVERIFY(!dialog.edit().status); // statuses differ: each is kept unless one is chosen
+        dialog.notesEdit()->setPlainText(QStringLiteral("same C2 family"));
+        QVERIFY(window.setTriageForSelection(dialog.edit()));
+        QCOMPARE(stateOf(0)->notes, std::string("asked the owner\n\nsame C2 family"));
+        QCOMPARE(stateOf(0)->status, std::string("malicious"));
+        QCOMPARE(stateOf(1)->notes, std::string("same C2 family"));
+        QCOMPARE(stateOf(1)->status, std::string("new"));
     }
 
     void cancelledImportLeavesNoPartialState()

@@ -153,11 +153,18 @@ void FindingsModel::setTriage(TriageMap triage)
         emit dataChanged(index(0, Triage), index(rowCount() - 1, Triage));
 }
 
+const TriageState* FindingsModel::triageState(int row) const
+{
+    if (!m_snapshot || row < 0 || row >= rowCount())
+        return nullptr;
+    const auto it = m_triage.find(flowKey(row));
+    return it == m_triage.end() ? nullptr : &it->second;
+}
+
 QString FindingsModel::triageStatus(const Finding& finding) const
 {
-    const int row = static_cast<int>(&finding - m_snapshot->analysis.findings.data());
-    const auto it = m_triage.find(flowKey(row));
-    return it == m_triage.end() ? QStringLiteral("new") : QString::fromStdString(it->second.status);
+    const TriageState* state = triageState(static_cast<int>(&finding - m_snapshot->analysis.findings.data()));
+    return state ? QString::fromStdString(state->status) : QStringLiteral("new");
 }
 
 QVariant FindingsModel::data(const QModelIndex& index, int role) const
@@ -302,12 +309,16 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Destination:
             return f->platform.empty() ? tr("matched by the rule's regex only") : QString::fromStdString(f->platform);
         case Triage: {
-            const auto it = m_triage.find(flowKey(index.row()));
-            if (it == m_triage.end())
+            const TriageState* state = triageState(index.row());
+            if (!state)
                 return tr("Not triaged yet");
-            return tr("%1 by %2 at %3\n%4")
-                .arg(QString::fromStdString(it->second.status), QString::fromStdString(it->second.analyst),
-                    QString::fromStdString(it->second.updatedAt), QString::fromStdString(it->second.notes));
+            QString text = tr("%1 by %2 at %3\n%4")
+                               .arg(QString::fromStdString(state->status), QString::fromStdString(state->analyst),
+                                   QString::fromStdString(state->updatedAt), QString::fromStdString(state->notes));
+            if (state->history.size() > 1)
+                text += tr("\n(%n change(s) in the history: see the Why tab)", nullptr,
+                    static_cast<int>(state->history.size()));
+            return text;
         }
         case Jitter:
             return tr("Jitter coefficient of single-beat gaps (stddev / mean). All gaps, nights and missed beats "

@@ -54,6 +54,8 @@ public:
     void setTriage(TriageMap triage);
     // The flow key of a row, as triage and the case know it.
     std::tuple<std::string, std::string, std::string> flowKey(int row) const;
+    // A row's triage state with its history; null when the flow was never triaged.
+    const TriageState* triageState(int row) const;
     SnapshotPtr snapshot() const { return m_snapshot; }
     const Finding* finding(const QModelIndex& index) const;
     // Events per bucket of the case's time range, for the sparkline (empty for an invalid row).

@@ -355,12 +355,12 @@ QString CaseSession::rawRecord(EventIndex event) const
     return text ? QString::fromStdString(*text) : QString();
 }
 
-TriageMap CaseSession::setTriage(const std::vector<TriageState>& states)
+TriageMap CaseSession::updateTriage(const std::vector<TriageUpdate>& updates)
 {
     if (m_running || !m_case)
         throw sql::Error("the case is busy");
-    for (const TriageState& state : states)
-        m_case->setTriage(state);
+    for (const TriageUpdate& update : updates)
+        m_case->updateTriage(update);
     TriageMap triage;
     for (TriageState& state : m_case->triage())
         triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);

@@ -55,7 +55,7 @@ public:
     QString rawRecord(EventIndex event) const;
     // Writes triage states to the case and returns the case's whole triage map (only between jobs; throws
     // sql::Error when the case refuses them).
-    TriageMap setTriage(const std::vector<TriageState>& states);
+    TriageMap updateTriage(const std::vector<TriageUpdate>& updates);
 
     // Every reject of an imported file (only between jobs).
     std::vector<Reject> rejects(std::int64_t sourceId) const;

@@ -125,7 +125,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     setFinding(nullptr, nullptr);
 }
 
-QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& finding)
+QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& finding, const TriageState* triage)
 {
     const EventTable& events = snapshot.events;
     const FlowKey& key = snapshot.flows.flow(finding.flowIndex).key;
@@ -210,6 +210,18 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                     .arg(dropped.domainMismatch)
                     .arg(dropped.emptySourceIp)
                     .arg(dropped.emptyProcessPath);
+    if (triage) {
+        html += tr("<h4>Triage: %1</h4>").arg(escaped(triage->status));
+        html += QStringLiteral("<table cellspacing='4'>");
+        for (const TriageChange& change : triage->history)
+            html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
+                        .arg(escaped(change.at),
+                            change.fromStatus == change.status
+                                ? escaped(change.status)
+                                : QStringLiteral("%1 → %2").arg(escaped(change.fromStatus), escaped(change.status)),
+                            escaped(change.analyst), escaped(change.notes).replace(u'\n', QStringLiteral("<br>")));
+        html += QStringLiteral("</table>");
+    }
     if (!snapshot.analysis.lint.empty()) {
         html += tr("<h4>Rule lint</h4><ul>");
         for (const LintFinding& lint : snapshot.analysis.lint)
@@ -219,7 +231,7 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
     return html;
 }
 
-void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding)
+void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding, const TriageState* triage)
 {
     m_snapshot = std::move(snapshot);
     m_finding = finding;
@@ -232,7 +244,7 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding)
         replaceChart(new QChart());
         return;
     }
-    m_why->setHtml(buildWhyHtml(*m_snapshot, *finding));
+    m_why->setHtml(buildWhyHtml(*m_snapshot, *finding, triage));
     showHistogram();
 }
 

@@ -29,7 +29,8 @@ public:
     using RawRecordLookup = std::function<QString(EventIndex)>;
 
     explicit FlowDetail(RawRecordLookup rawRecord, QWidget* parent = nullptr);
-    void setFinding(SnapshotPtr snapshot, const Finding* finding);
+    // The triage state, when given, is shown with its history in the Why tab.
+    void setFinding(SnapshotPtr snapshot, const Finding* finding, const TriageState* triage = nullptr);
 
     // For tests and for the histogram's click-through.
     QTabWidget* tabs() const { return m_tabs; }
@@ -41,7 +42,7 @@ public:
     HostView* hostView() const { return m_host; }
     void selectEvent(EventIndex event);
 
-    static QString buildWhyHtml(const Snapshot& snapshot, const Finding& finding);
+    static QString buildWhyHtml(const Snapshot& snapshot, const Finding& finding, const TriageState* triage = nullptr);
 
 private:
     void showHistogram();
