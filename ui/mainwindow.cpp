@@ -32,6 +32,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -101,13 +102,39 @@ MainWindow::MainWindow(QWidget* parent)
         m_session, &CaseSession::message, this, [this](const QString& text) { statusBar()->showMessage(text, 10000); });
 
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        fitScreen();
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
-        resizeDocks({ m_tuning }, { 440 }, Qt::Horizontal); // wide enough for the allowlist's first columns
+        resizeDocks({ m_tuning }, { std::clamp(width() / 4, 280, 440) }, Qt::Horizontal);
+    m_splitterRestored = m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     updateRecentMenu();
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    if (!m_splitterRestored) {
+        // First start: the table and the detail share the central width equally (the charts need the room).
+        m_splitterRestored = true;
+        const int half = std::max(1, m_splitter->width() / 2);
+        m_splitter->setSizes({ half, half });
+    }
+}
+
+void MainWindow::fitScreen()
+{
+    // A first start: most of the available screen (never more than it), centred.
+    const QScreen* screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    if (!screen)
+        return;
+    const QRect available = screen->availableGeometry();
+    const QSize size(std::min(available.width() - 40, std::max(960, available.width() * 9 / 10)),
+        std::min(available.height() - 40, std::max(640, available.height() * 9 / 10)));
+    resize(size.boundedTo(available.size()));
+    move(available.center() - rect().center());
+}
 
 QString MainWindow::samplePath()
 {
@@ -144,7 +171,7 @@ QWidget* MainWindow::createEmptyState()
 
 QWidget* MainWindow::createWorkbench()
 {
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    auto* splitter = m_splitter = new QSplitter(Qt::Horizontal, this);
     auto* left = new QWidget(splitter);
     auto* layout = new QVBoxLayout(left);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -168,16 +195,23 @@ QWidget* MainWindow::createWorkbench()
     m_showAllowlisted = new QCheckBox(tr("Show allowlisted"), left);
     m_showAllowlisted->setToolTip(
         tr("Allowlisted findings are hidden; shown, they are grey and italic (Ctrl+Shift+A)"));
-    // The text filter gets its own row: the quick filters beside it would squeeze it to nothing next to the docks.
+    // The text filter gets its own row and the quick filters two more: side by side they would set a minimum width
+    // that pushes the detail pane and the dock off a 1366 px screen (or any screen at scale 2).
+    for (QComboBox* box : { m_verdict, m_triage, m_platform }) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(8);
+    }
+    auto* toggles = new QHBoxLayout();
     layout->addWidget(m_search);
-    filters->addWidget(m_verdict);
-    filters->addWidget(m_triage);
-    filters->addWidget(m_platform);
-    filters->addWidget(m_fired);
-    filters->addWidget(m_disagree);
-    filters->addWidget(m_showAllowlisted);
-    filters->addStretch();
+    filters->addWidget(m_verdict, 1);
+    filters->addWidget(m_triage, 1);
+    filters->addWidget(m_platform, 2);
+    toggles->addWidget(m_fired);
+    toggles->addWidget(m_disagree);
+    toggles->addWidget(m_showAllowlisted);
+    toggles->addStretch();
     layout->addLayout(filters);
+    layout->addLayout(toggles);
     m_table = new QTableView(left);
     m_table->setModel(m_filter);
     m_table->setSortingEnabled(true);
@@ -188,13 +222,14 @@ QWidget* MainWindow::createWorkbench()
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideMiddle);
+    m_table->setMinimumWidth(280);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     const int character = m_table->fontMetrics().averageCharWidth();
     for (const auto& [column, characters] : { std::pair { FindingsModel::Verdict, 8 },
              std::pair { FindingsModel::Score, 6 }, std::pair { FindingsModel::Rule, 10 },
              std::pair { FindingsModel::Host, 30 }, std::pair { FindingsModel::Destination, 36 },
              std::pair { FindingsModel::Process, 16 }, std::pair { FindingsModel::Events, 7 },
-             std::pair { FindingsModel::Period, 8 }, std::pair { FindingsModel::Jitter, 7 },
+             std::pair { FindingsModel::Period, 8 }, std::pair { FindingsModel::Jitter, 11 },
              std::pair { FindingsModel::FirstSeen, 19 }, std::pair { FindingsModel::LastSeen, 19 } })
         m_table->setColumnWidth(column, (characters + 2) * character);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -202,13 +237,15 @@ QWidget* MainWindow::createWorkbench()
     m_table->setColumnWidth(FindingsModel::Activity, 110);
     layout->addWidget(m_table, 1);
     m_summary = new QLabel(left);
+    m_summary->setWordWrap(true); // a long one-line summary would set the pane's minimum width
     layout->addWidget(m_summary);
     m_detail = new FlowDetail([this](EventIndex event) { return m_session->rawRecord(event); }, splitter);
     splitter->addWidget(left);
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({ 900, 600 });
+    splitter->setChildrenCollapsible(false);
+    m_detail->setMinimumWidth(320);
 
     connect(m_search, &QLineEdit::textChanged, m_filter, &FindingsFilter::setText);
     connect(m_verdict, &QComboBox::currentIndexChanged, this,
@@ -687,6 +724,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     event->accept();
 }
 

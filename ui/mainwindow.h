@@ -14,6 +14,7 @@ class QLineEdit;
 class QMenu;
 class QProgressBar;
 class QPushButton;
+class QSplitter;
 class QStackedWidget;
 class QTableView;
 class QTimer;
@@ -60,8 +61,10 @@ protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
+    void fitScreen();
     void createActions();
     QWidget* createEmptyState();
     QWidget* createWorkbench();
@@ -84,6 +87,8 @@ private:
     FindingsModel* m_model;
     FindingsFilter* m_filter;
     QStackedWidget* m_pages;
+    QSplitter* m_splitter = nullptr;
+    bool m_splitterRestored = false;
     QTableView* m_table = nullptr;
     FlowDetail* m_detail = nullptr;
     QLineEdit* m_search = nullptr;

@@ -35,8 +35,8 @@ int main(int argc, char** argv)
         QStringLiteral("png"));
     QCommandLineOption tab(QStringLiteral("tab"),
         QCoreApplication::translate("main",
-            "Tab for --screenshot: why, intervals, events, timeline or host (flow detail); thresholds, allowlist or "
-            "history (tuning panel)."),
+            "Tab for --screenshot: why, intervals, gaps, events, timeline or host (flow detail); thresholds, "
+            "allowlist or history (tuning panel)."),
         QStringLiteral("name"), QStringLiteral("why"));
     QCommandLineOption profile(QStringLiteral("profile"),
         QCoreApplication::translate("main",
@@ -48,8 +48,7 @@ int main(int argc, char** argv)
     parser.addOption(profile);
     parser.process(application);
 
-    cepheid::ui::MainWindow window;
-    window.resize(1800, 1000);
+    cepheid::ui::MainWindow window; // restores the saved geometry, or fits the screen on a first start
     window.show();
     using cepheid::ui::CaseSession;
     CaseSession* session = window.session();
@@ -78,7 +77,8 @@ int main(int argc, char** argv)
                 poll->stop();
                 using cepheid::ui::FlowDetail;
                 const QStringList detailTabs { QStringLiteral("why"), QStringLiteral("intervals"),
-                    QStringLiteral("events"), QStringLiteral("timeline"), QStringLiteral("host") };
+                    QStringLiteral("gaps"), QStringLiteral("events"), QStringLiteral("timeline"),
+                    QStringLiteral("host") };
                 const QStringList tuningTabs { QStringLiteral("thresholds"), QStringLiteral("allowlist"),
                     QStringLiteral("history") };
                 if (tuningTabs.contains(tabName))

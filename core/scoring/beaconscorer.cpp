@@ -100,25 +100,18 @@ BeaconScore BeaconScorer::measure(
     const auto flowEvents = flows.events(flow);
     // Connections: distinct timestamps (fan-out copies and simultaneous connections are one). RITA sees every
     // connection, as its own import does.
-    std::vector<TimestampUs> times;
-    std::vector<EventIndex> timeEvents;
+    const Connections connections = distinctConnections(events, flowEvents);
     std::vector<RitaConnection> ritaConnections;
-    times.reserve(flowEvents.size());
     ritaConnections.reserve(flowEvents.size());
     EventIndex previous = static_cast<EventIndex>(-1);
     for (EventIndex event : flowEvents) {
         if (event == previous)
             continue; // a fan-out copy
         previous = event;
-        const TimestampUs t = events.timestamp(event);
-        ritaConnections.push_back({ t,
+        ritaConnections.push_back({ events.timestamp(event),
             events.bytesSentKnown(event) ? static_cast<std::int64_t>(events.bytesSent(event)) : std::int64_t(-1) });
-        if (!times.empty() && times.back() == t)
-            continue;
-        times.push_back(t);
-        timeEvents.push_back(event);
     }
-    const CheckIns checkIns = findCheckIns(times, timeEvents);
+    const CheckIns checkIns = findCheckIns(connections.times, connections.events);
     result.checkIns = summarise(checkIns);
     result.intervals = computeIntervalStats(checkIns.starts, checkIns.startEvents);
     result.period = checkIns.period;

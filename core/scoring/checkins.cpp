@@ -112,6 +112,21 @@ std::vector<double> checkInGaps(const CheckIns& checkIns)
     return gaps;
 }
 
+Connections distinctConnections(const EventTable& table, std::span<const EventIndex> flowEvents)
+{
+    Connections connections;
+    connections.times.reserve(flowEvents.size());
+    connections.events.reserve(flowEvents.size());
+    for (const EventIndex event : flowEvents) {
+        const TimestampUs t = table.timestamp(event);
+        if (!connections.times.empty() && connections.times.back() == t)
+            continue;
+        connections.times.push_back(t);
+        connections.events.push_back(event);
+    }
+    return connections;
+}
+
 CheckIns findCheckIns(std::span<const TimestampUs> times, std::span<const EventIndex> events)
 {
     CheckIns exchanges = groupCheckIns(times, events, kSameExchangeUs);

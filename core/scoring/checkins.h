@@ -59,6 +59,15 @@ CheckIns groupCheckIns(
 // left alone). The shortest such grouping that passes is taken: bursts come before nights.
 CheckIns findCheckIns(std::span<const TimestampUs> times, std::span<const EventIndex> events);
 
+// The connections of a flow: its distinct timestamps, ascending, each with the first event at it (fan-out copies
+// and simultaneous connections are one connection).
+struct Connections
+{
+    std::vector<TimestampUs> times;
+    std::vector<EventIndex> events;
+};
+Connections distinctConnections(const EventTable& table, std::span<const EventIndex> flowEvents);
+
 // Gaps between consecutive check-in starts, in seconds, in time order.
 std::vector<double> checkInGaps(const CheckIns& checkIns);
 

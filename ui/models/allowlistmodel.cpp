@@ -7,6 +7,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <QGuiApplication>
 
 namespace cepheid::ui {
 
@@ -73,7 +74,7 @@ QVariant AllowlistModel::unescapedData(const QModelIndex& index, int role) const
     case IdRole:
         return QString::fromStdString(e->id);
     case Qt::ForegroundRole:
-        return expired ? QVariant(QBrush(QColor(0x90, 0x90, 0x90))) : QVariant();
+        return expired ? QVariant(QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text)) : QVariant();
     case Qt::FontRole:
         if (expired && index.column() == Expires) {
             QFont font;

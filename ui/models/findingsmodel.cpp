@@ -1,13 +1,17 @@
 #include "findingsmodel.h"
 
+#include "charts/chartcolors.h"
 #include "model/pathname.h"
 #include "plaintooltip.h"
 #include "qtext.h"
+#include "timetext.h"
+#include "util/durationtext.h"
 
 #include <QBrush>
 #include <QColor>
-#include <QDateTime>
 #include <QFont>
+#include <QGuiApplication>
+#include <QPalette>
 #include <algorithm>
 
 namespace cepheid::ui {
@@ -17,11 +21,6 @@ namespace {
 QString fileName(std::string_view path)
 {
     return toQString(fileNameOf(path));
-}
-
-QString dateTime(TimestampUs time)
-{
-    return QDateTime::fromMSecsSinceEpoch(time / 1000, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 } // namespace
@@ -119,15 +118,34 @@ int FindingsModel::columnCount(const QModelIndex& parent) const
 
 QString FindingsModel::formatDuration(double seconds)
 {
-    if (seconds <= 0)
-        return QStringLiteral("—");
-    if (seconds < 1) // milliseconds, never "1e-05 s"
-        return seconds < 0.001 ? tr("< 1 ms") : QString::number(seconds * 1000, 'f', 0) + QStringLiteral(" ms");
-    if (seconds < 120)
-        return QString::number(seconds, 'f', seconds < 10 ? 1 : 0) + QStringLiteral(" s");
-    if (seconds < 7200)
-        return QString::number(seconds / 60, 'f', 1) + QStringLiteral(" min");
-    return QString::number(seconds / 3600, 'f', 1) + QStringLiteral(" h");
+    return QString::fromStdString(durationText(seconds));
+}
+
+QColor FindingsModel::changeTint(const QPalette& palette, int change)
+{
+    // Amber: alerts only under the working profile; green: no longer alerts. Blended into the palette's base so the
+    // palette's text keeps its contrast in light and dark themes.
+    return tintFor(palette, change > 0 ? QColor(243, 156, 18) : QColor(39, 174, 96));
+}
+
+bool FindingsModel::hasPeriod(const BeaconScore& beacon)
+{
+    return beacon.period.found && beacon.period.confidence > 0;
+}
+
+QString FindingsModel::noPeriodReason(const BeaconScore& beacon)
+{
+    if (beacon.intervals.intervals < 3)
+        return tr("No period: %n gap(s) between check-ins, too few to measure", nullptr,
+            static_cast<int>(beacon.intervals.intervals));
+    if (!beacon.period.found)
+        return tr("No period: no gap length recurs among the %1 gaps").arg(beacon.intervals.intervals);
+    return tr("No period: the most common gap, %1, recurs without regularity (beat jitter %2, floor ratio %3, "
+              "%4 % of gaps explained), so its confidence is 0")
+        .arg(formatDuration(beacon.period.periodSeconds))
+        .arg(beacon.period.singleBeatCvBound, 0, 'f', 2)
+        .arg(beacon.period.floorRatio, 0, 'f', 2)
+        .arg(beacon.period.harmonicFraction * 100, 0, 'f', 0);
 }
 
 QString FindingsModel::checkInRule(const CheckInSummary& checkIns)
@@ -228,9 +246,9 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Events:
             return f->events;
         case Period:
-            return beacon.period.found ? beacon.period.periodSeconds : -1.0;
+            return hasPeriod(beacon) ? beacon.period.periodSeconds : -1.0;
         case Jitter:
-            return beacon.period.found ? beacon.period.singleBeatCv : -1.0;
+            return hasPeriod(beacon) ? beacon.period.singleBeatCv : -1.0;
         case FirstSeen:
             return qint64(f->firstSeen);
         case LastSeen:
@@ -247,14 +265,14 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
     // Allowlisted rows (shown only on request) are greyed and italic; rows the tuning changed are tinted, and the
     // Change column says the same in words.
     if (role == Qt::ForegroundRole && allowlisted)
-        return QBrush(QColor(0x80, 0x80, 0x80));
+        return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
     if (role == Qt::FontRole && allowlisted) {
         QFont font;
         font.setItalic(true);
         return font;
     }
     if (role == Qt::BackgroundRole && change != 0)
-        return QBrush(change > 0 ? QColor(0xff, 0xe0, 0xa0) : QColor(0xcc, 0xe8, 0xcf));
+        return QBrush(changeTint(QGuiApplication::palette(), change));
     if (role == Qt::DisplayRole) {
         switch (column) {
         case Verdict:
@@ -274,7 +292,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Events:
             return f->events;
         case Period:
-            if (!beacon.period.found)
+            if (!hasPeriod(beacon))
                 return QStringLiteral("—");
             // Check-ins of several connections show how many: "2.0 min ×2".
             return beacon.checkIns.meanConnections >= 1.5
@@ -283,11 +301,11 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
                         beacon.checkIns.meanConnections, 'f', beacon.checkIns.meanConnections < 10 ? 1 : 0)
                 : formatDuration(beacon.period.periodSeconds);
         case Jitter:
-            return beacon.period.found ? QString::number(beacon.period.singleBeatCv, 'f', 3) : QStringLiteral("—");
+            return hasPeriod(beacon) ? QString::number(beacon.period.singleBeatCv, 'f', 3) : QStringLiteral("—");
         case FirstSeen:
-            return dateTime(f->firstSeen);
+            return compactTime(f->firstSeen);
         case LastSeen:
-            return dateTime(f->lastSeen);
+            return compactTime(f->lastSeen);
         case Triage:
             return triageStatus(*f);
         case Change:
@@ -320,25 +338,35 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
                     static_cast<int>(state->history.size()));
             return text;
         }
+        case FirstSeen:
+            return fullTime(f->firstSeen);
+        case LastSeen:
+            return fullTime(f->lastSeen);
         case Jitter:
-            return tr("Jitter coefficient of single-beat gaps (stddev / mean). All gaps, nights and missed beats "
-                      "included: %1")
-                .arg(beacon.intervals.jitterCv, 0, 'f', 3);
+            return hasPeriod(beacon) ? tr("Beat jitter: stddev / mean of the single-beat gaps (single_beat_cv). The "
+                                          "all-gaps CV, nights and missed beats included (jitter_cv, the seed's "
+                                          "JitterCoefficient): %1")
+                                           .arg(beacon.intervals.jitterCv, 0, 'f', 3)
+                                     : noPeriodReason(beacon);
         case Verdict:
             return beacon.localOnlyNetwork.empty()
                 ? QString()
                 : tr("The destination is in %1: its traffic never leaves the host or its link, so it never alerts")
                       .arg(QString::fromStdString(beacon.localOnlyNetwork));
         case Period:
+            if (!hasPeriod(beacon))
+                return noPeriodReason(beacon);
             return beacon.checkIns.largest > 1
                 ? tr("Period between check-ins. %1 check-ins from %2 connections (%3 per check-in on average, up to "
                      "%4; %5)")
-                      .arg(beacon.checkIns.checkIns)
-                      .arg(beacon.checkIns.connections)
-                      .arg(beacon.checkIns.meanConnections, 0, 'f', 1)
-                      .arg(beacon.checkIns.largest)
-                      .arg(checkInRule(beacon.checkIns))
-                : tr("Period between check-ins (each one connection)");
+                        .arg(beacon.checkIns.checkIns)
+                        .arg(beacon.checkIns.connections)
+                        .arg(beacon.checkIns.meanConnections, 0, 'f', 1)
+                        .arg(beacon.checkIns.largest)
+                        .arg(checkInRule(beacon.checkIns))
+                    + tr(", confidence %1").arg(beacon.period.confidence, 0, 'f', 2)
+                : tr("Period between check-ins (each one connection), confidence %1")
+                      .arg(beacon.period.confidence, 0, 'f', 2);
         case Host:
             return toQString(events.text(key.sourceIp));
         case Rule:
@@ -359,7 +387,7 @@ QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int
         return {};
     static const char* const names[ColumnCount] = { QT_TR_NOOP("Verdict"), QT_TR_NOOP("Score"), QT_TR_NOOP("Rule"),
         QT_TR_NOOP("Host"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Process"), QT_TR_NOOP("Events"),
-        QT_TR_NOOP("Period"), QT_TR_NOOP("Jitter CV"), QT_TR_NOOP("First seen"), QT_TR_NOOP("Last seen"),
+        QT_TR_NOOP("Period"), QT_TR_NOOP("Beat jitter"), QT_TR_NOOP("First seen"), QT_TR_NOOP("Last seen"),
         QT_TR_NOOP("Activity"), QT_TR_NOOP("Triage"), QT_TR_NOOP("Change") };
     return tr(names[section]);
 }

@@ -3,6 +3,8 @@
 #include "session/snapshot.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
+#include <QPalette>
 #include <span>
 
 namespace cepheid::ui {
@@ -66,7 +68,12 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    static QString formatDuration(double seconds);
+    static QString formatDuration(double seconds); // durationText: one formatter for every view
+    // A period is shown only with a confidence above 0; otherwise the cell says "—" and noPeriodReason why.
+    static bool hasPeriod(const BeaconScore& beacon);
+    // The background of a row whose alerting the tuning changed (ChangeRole +1 or -1), for this palette.
+    static QColor changeTint(const QPalette& palette, int change);
+    static QString noPeriodReason(const BeaconScore& beacon);
     // How a flow's connections were grouped into check-ins, as a clause ("connections less than a second apart are
     // one check-in").
     static QString checkInRule(const CheckInSummary& checkIns);

@@ -1,8 +1,8 @@
 #include "floweventsmodel.h"
 
 #include "qtext.h"
-
-#include <QDateTime>
+#include "timetext.h"
+#include "util/durationtext.h"
 
 namespace cepheid::ui {
 
@@ -12,13 +12,40 @@ FlowEventsModel::FlowEventsModel(QObject* parent)
 
 void FlowEventsModel::setFlow(SnapshotPtr snapshot, const Finding* finding)
 {
-    beginResetModel();
     m_snapshot = std::move(snapshot);
+    m_finding = finding;
+    m_rangeStart = m_rangeEnd = 0;
+    rebuild();
+}
+
+void FlowEventsModel::setRange(TimestampUs start, TimestampUs end)
+{
+    m_rangeStart = start;
+    m_rangeEnd = end;
+    rebuild();
+}
+
+void FlowEventsModel::rebuild()
+{
+    beginResetModel();
     m_events.clear();
-    if (m_snapshot && finding)
-        for (EventIndex event : m_snapshot->flows.events(m_snapshot->flows.flow(finding->flowIndex)))
-            if (m_events.empty() || m_events.back() != event)
+    m_previous.clear();
+    if (m_snapshot && m_finding) {
+        const EventTable& events = m_snapshot->events;
+        TimestampUs previous = -1;
+        EventIndex last = static_cast<EventIndex>(-1);
+        for (EventIndex event : m_snapshot->flows.events(m_snapshot->flows.flow(m_finding->flowIndex))) {
+            if (event == last)
+                continue; // a fan-out copy
+            last = event;
+            const TimestampUs time = events.timestamp(event);
+            if (!hasRange() || (time >= m_rangeStart && time < m_rangeEnd)) {
                 m_events.push_back(event);
+                m_previous.push_back(previous);
+            }
+            previous = time;
+        }
+    }
     endResetModel();
 }
 
@@ -45,13 +72,24 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
     const EventIndex event = m_events[static_cast<std::size_t>(index.row())];
     if (role == EventRole)
         return qulonglong(event);
+    const EventTable& events = m_snapshot->events;
+    const TimestampUs previous = m_previous[static_cast<std::size_t>(index.row())];
+    if (role == Qt::ToolTipRole && index.column() == Time)
+        return fullTime(events.timestamp(event));
+    if (role == Qt::ToolTipRole && index.column() == SincePrevious)
+        return tr("Time since the flow's previous event (connections, not check-ins)");
+    if (role == Qt::TextAlignmentRole && index.column() == SincePrevious)
+        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
-    const EventTable& events = m_snapshot->events;
     auto text = [&](StringId id) { return toQString(events.text(id)); };
     switch (index.column()) {
     case Time:
-        return QString::fromStdString(formatRfc3339(events.timestamp(event)));
+        return compactTime(events.timestamp(event), true);
+    case SincePrevious:
+        return previous < 0
+            ? QStringLiteral("—")
+            : QString::fromStdString(durationText(static_cast<double>(events.timestamp(event) - previous) / 1e6));
     case SourceIp: {
         QStringList ips;
         for (StringId ip : events.principalIps(event))
@@ -82,9 +120,9 @@ QVariant FlowEventsModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* const names[ColumnCount] = { QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Principal IP"),
-        QT_TR_NOOP("Destination"), QT_TR_NOOP("Port"), QT_TR_NOOP("Sent"), QT_TR_NOOP("Received"),
-        QT_TR_NOOP("Event type"), QT_TR_NOOP("Direction"), QT_TR_NOOP("Origin") };
+    static const char* const names[ColumnCount] = { QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Since previous"),
+        QT_TR_NOOP("Principal IP"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Port"), QT_TR_NOOP("Sent"),
+        QT_TR_NOOP("Received"), QT_TR_NOOP("Event type"), QT_TR_NOOP("Direction"), QT_TR_NOOP("Origin") };
     return tr(names[section]);
 }
 

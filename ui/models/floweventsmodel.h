@@ -6,18 +6,35 @@
 
 namespace cepheid::ui {
 
-// The events of one flow, in time order (fan-out copies shown once).
+// The events of one flow, in time order (fan-out copies shown once), optionally only those in a time range (what a
+// drag across the timeline selects).
 class FlowEventsModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
-    enum Column { Time, SourceIp, Destination, Port, Sent, Received, Type, Direction, Origin, ColumnCount };
+    enum Column {
+        Time,
+        SincePrevious,
+        SourceIp,
+        Destination,
+        Port,
+        Sent,
+        Received,
+        Type,
+        Direction,
+        Origin,
+        ColumnCount
+    };
     enum Role { EventRole = Qt::UserRole + 1 };
 
     explicit FlowEventsModel(QObject* parent = nullptr);
     void setFlow(SnapshotPtr snapshot, const Finding* finding);
-    int rowOf(EventIndex event) const;
+    // Shows only the events in [start, end); an empty range shows them all.
+    void setRange(TimestampUs start, TimestampUs end);
+    void clearRange() { setRange(0, 0); }
+    bool hasRange() const { return m_rangeEnd > m_rangeStart; }
+    int rowOf(EventIndex event) const; // -1 when not shown
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -25,8 +42,13 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    void rebuild();
+
     SnapshotPtr m_snapshot;
+    const Finding* m_finding = nullptr;
     std::vector<EventIndex> m_events;
+    std::vector<TimestampUs> m_previous; // the time of the flow's previous event, per row (-1: none)
+    TimestampUs m_rangeStart = 0, m_rangeEnd = 0;
 };
 
 } // namespace cepheid::ui

@@ -1,18 +1,21 @@
 #include "flowdetail.h"
 
+#include "charts/chartcolors.h"
+#include "charts/gapchart.h"
+#include "charts/intervalchart.h"
 #include "hostview.h"
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
 #include "models/qtext.h"
+#include "models/timetext.h"
 #include "reports/scorereport.h"
 #include "timelineview.h"
 
-#include <QBarCategoryAxis>
-#include <QBarSeries>
-#include <QBarSet>
-#include <QChart>
-#include <QChartView>
+#include <QCheckBox>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QScrollArea>
 #include <QSplitter>
@@ -20,7 +23,6 @@
 #include <QTableView>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QValueAxis>
 
 namespace cepheid::ui {
 
@@ -88,7 +90,13 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     , m_rawRecord(std::move(rawRecord))
     , m_tabs(new QTabWidget(this))
     , m_why(new QTextBrowser(this))
-    , m_chart(new QChartView(this))
+    , m_intervals(new IntervalChart(this))
+    , m_gaps(new GapChart(this))
+    , m_intervalHeader(new QLabel(this))
+    , m_gapHeader(new QLabel(this))
+    , m_intervalLog(new QCheckBox(tr("&Log scale"), this))
+    , m_gapLog(new QCheckBox(tr("&Log scale"), this))
+    , m_rangeBanner(new QLabel(this))
     , m_events(new QTableView(this))
     , m_raw(new QPlainTextEdit(this))
     , m_timeline(new TimelineView(this))
@@ -100,8 +108,12 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     layout->addWidget(m_tabs);
     m_why->setOpenLinks(false);
     m_tabs->addTab(m_why, tr("&Why"));
-    m_chart->setRenderHint(QPainter::Antialiasing);
-    m_tabs->addTab(m_chart, tr("&Intervals"));
+    m_tabs->addTab(chartPage(m_intervals, m_intervalHeader, m_intervalLog), tr("&Intervals"));
+    m_tabs->addTab(chartPage(m_gaps, m_gapHeader, m_gapLog), tr("&Gaps over time"));
+    connect(m_intervalLog, &QCheckBox::toggled, m_intervals, &IntervalChart::setLogScale);
+    connect(m_gapLog, &QCheckBox::toggled, m_gaps, &GapChart::setLogScale);
+    connect(m_intervals, &IntervalChart::eventActivated, this, &FlowDetail::selectEvent);
+    connect(m_gaps, &GapChart::eventActivated, this, &FlowDetail::selectEvent);
     auto* split = new QSplitter(Qt::Vertical, this);
     m_events->setModel(m_eventsModel);
     m_events->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -113,7 +125,20 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     m_raw->setReadOnly(true);
     m_raw->setPlaceholderText(tr("Select an event to see its original record."));
     m_raw->setFont(QFont(QStringLiteral("monospace")));
-    split->addWidget(m_events);
+    // A range dragged on the timeline filters the events; the banner says so and offers them all back.
+    auto* eventsPane = new QWidget(this);
+    auto* eventsLayout = new QVBoxLayout(eventsPane);
+    eventsLayout->setContentsMargins(0, 0, 0, 0);
+    m_rangeBanner->setWordWrap(true);
+    m_rangeBanner->setTextFormat(Qt::RichText);
+    m_rangeBanner->hide();
+    connect(m_rangeBanner, &QLabel::linkActivated, this, [this] {
+        m_timeline->clearSelection();
+        showRange(0, 0);
+    });
+    eventsLayout->addWidget(m_rangeBanner);
+    eventsLayout->addWidget(m_events, 1);
+    split->addWidget(eventsPane);
     split->addWidget(m_raw);
     m_tabs->addTab(split, tr("&Events"));
     m_tabs->addTab(m_timeline, tr("&Timeline"));
@@ -122,6 +147,9 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     hostScroll->setWidgetResizable(true);
     m_tabs->addTab(hostScroll, tr("&Host"));
     connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FlowDetail::showRawRecord);
+    connect(m_timeline, &TimelineView::eventActivated, this, &FlowDetail::selectEvent);
+    connect(m_timeline, &TimelineView::rangeSelected, this,
+        [this](TimestampUs start, TimestampUs end) { showRange(start, end); });
     setFinding(nullptr, nullptr);
 }
 
@@ -138,19 +166,21 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                     finding.platform.empty() ? tr("matched by the rule's regex only") : escaped(finding.platform));
     html += QStringLiteral("<h4>Beacon score %1 — %2</h4>")
                 .arg(QString::number(beacon.score, 'f', 1), escaped(verdictName(beacon.verdict)));
-    html += QStringLiteral("<table cellspacing='4'>");
+    // Each component on its own line (name, value, a bar as long as its contribution), its explanation below: no
+    // narrow table cells, so a narrow pane wraps whole words instead of breaking them.
+    const ChartColors colors = chartColors(QGuiApplication::palette());
     for (const ScoreComponent& component : beacon.components) {
-        const int width = static_cast<int>(std::abs(component.contribution) * 2);
-        const QString colour = component.contribution < 0 ? QStringLiteral("#c0392b") : QStringLiteral("#2e86c1");
-        html += QStringLiteral("<tr><td><b>%1</b></td><td align='right'>%2</td><td><table cellspacing='0' "
-                               "cellpadding='0'><tr><td width='%3' bgcolor='%4'>&nbsp;</td></tr></table></td>"
-                               "<td align='right'>%5</td><td>%6</td></tr>")
+        const int cells = std::max(1, static_cast<int>(std::lround(std::abs(component.contribution) / 2)));
+        const QColor colour = component.contribution < 0 ? colors.firing : colors.series;
+        html += QStringLiteral("<p style='white-space:nowrap; margin-bottom:0'><b>%1</b> %2 "
+                               "<span style='background-color:%3'>%4</span> %5</p>"
+                               "<p style='margin-top:0; margin-left:16px'>%6</p>")
                     .arg(escaped(component.name),
-                        component.value ? QString::number(*component.value, 'f', 2) : tr("absent"))
-                    .arg(std::max(width, 1))
-                    .arg(colour, QString::number(component.contribution, 'f', 1), escaped(component.explanation));
+                        component.value ? QString::number(*component.value, 'f', 2) : tr("absent"),
+                        QColor(colour.red(), colour.green(), colour.blue()).name(),
+                        QString(cells, QChar(0x00a0)).replace(QChar(0x00a0), QStringLiteral("&nbsp;")),
+                        QString::asprintf("%+.1f", component.contribution), escaped(component.explanation));
     }
-    html += QStringLiteral("</table>");
     if (!beacon.localOnlyNetwork.empty())
         html += tr("<p><b>Local-only destination</b> (%1): traffic to it never leaves the host or its link, so this "
                    "flow never alerts. The profile's score.local_only_networks lists these networks.</p>")
@@ -163,12 +193,16 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                     .arg(beacon.checkIns.meanConnections, 0, 'f', 1)
                     .arg(beacon.checkIns.largest)
                     .arg(FindingsModel::checkInRule(beacon.checkIns));
-    if (beacon.period.found)
-        html += tr("<p>Period %1 (confidence %2), jitter coefficient %3, %4 gaps.</p>")
+    if (FindingsModel::hasPeriod(beacon))
+        html += tr("<p>Period %1 (confidence %2), beat jitter %3 (single-beat gaps), all-gaps CV %4 (every gap, "
+                   "nights and missed beats included; the seed's JitterCoefficient), %5 gaps.</p>")
                     .arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
                     .arg(beacon.period.confidence, 0, 'f', 2)
+                    .arg(beacon.period.singleBeatCv, 0, 'f', 3)
                     .arg(beacon.intervals.jitterCv, 0, 'f', 3)
                     .arg(beacon.intervals.intervals);
+    else
+        html += QStringLiteral("<p>%1.</p>").arg(FindingsModel::noPeriodReason(beacon).toHtmlEscaped());
     html += tr("<p>RITA v5 score (its last 24 hours, %1 connections): %2.</p>")
                 .arg(beacon.rita.connections)
                 .arg(beacon.rita.computed ? QString::number(beacon.rita.score, 'f', 3)
@@ -212,15 +246,14 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                     .arg(dropped.emptyProcessPath);
     if (triage) {
         html += tr("<h4>Triage: %1</h4>").arg(escaped(triage->status));
-        html += QStringLiteral("<table cellspacing='4'>");
         for (const TriageChange& change : triage->history)
-            html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td></tr>")
-                        .arg(escaped(change.at),
-                            change.fromStatus == change.status
+            html += QStringLiteral("<p style='margin-bottom:0'><b>%1</b> · %2 · %3</p><p style='margin-top:0; "
+                                   "margin-left:16px'>%4</p>")
+                        .arg(change.fromStatus == change.status
                                 ? escaped(change.status)
                                 : QStringLiteral("%1 → %2").arg(escaped(change.fromStatus), escaped(change.status)),
-                            escaped(change.analyst), escaped(change.notes).replace(u'\n', QStringLiteral("<br>")));
-        html += QStringLiteral("</table>");
+                            escaped(change.analyst), escaped(change.at),
+                            escaped(change.notes).replace(u'\n', QStringLiteral("<br>")));
     }
     if (!snapshot.analysis.lint.empty()) {
         html += tr("<h4>Rule lint</h4><ul>");
@@ -236,82 +269,80 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding, const 
     m_snapshot = std::move(snapshot);
     m_finding = finding;
     m_eventsModel->setFlow(m_snapshot, finding);
-    m_timeline->setFlow(m_snapshot, finding);
+    m_timeline->setFlow(m_snapshot, finding); // keeps its zoom and selection for the same flow (a tuning re-run)
+    showRange(m_timeline->selectionStart(), m_timeline->selectionEnd(), false);
     m_host->setHost(m_snapshot, finding);
     m_raw->clear();
     if (!m_snapshot || !finding) {
         m_why->setHtml(tr("<p>Select a finding to see why it scores and fires.</p>"));
-        replaceChart(new QChart());
+        m_intervals->setSeries({});
+        m_gaps->setSeries({});
+        m_intervalHeader->clear();
+        m_gapHeader->clear();
         return;
     }
     m_why->setHtml(buildWhyHtml(*m_snapshot, *finding, triage));
-    showHistogram();
+    GapSeries series = GapSeries::of(*m_snapshot, *finding);
+    const std::size_t gaps = series.gaps.size();
+    m_gaps->setSeries(series);
+    m_intervals->setSeries(std::move(series));
+    m_intervalHeader->setText(gapSummary(finding->beacon, gaps, m_intervals->beyondRange()));
+    m_gapHeader->setText(gapSummary(finding->beacon, gaps, m_gaps->aboveRange()));
 }
 
-void FlowDetail::showHistogram()
+QString FlowDetail::gapSummary(const BeaconScore& beacon, std::size_t gaps, std::uint32_t beyond)
 {
-    auto* chart = new QChart();
-    const BeaconScore& beacon = m_finding->beacon;
-    std::vector<const IntervalBin*> bins;
-    for (const IntervalBin& bin : beacon.intervals.histogram)
-        if (bin.count > 0 || !bins.empty())
-            bins.push_back(&bin);
-    while (!bins.empty() && bins.back()->count == 0)
-        bins.pop_back();
-    auto* set = new QBarSet(tr("gaps"));
-    QStringList categories;
-    int tallest = 0;
-    for (const IntervalBin* bin : bins) {
-        *set << bin->count;
-        tallest = std::max<int>(tallest, static_cast<int>(bin->count));
-        categories << FindingsModel::formatDuration(bin->upperSeconds);
+    QStringList parts;
+    if (FindingsModel::hasPeriod(beacon))
+        parts << tr("<b>Period %1</b>").arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
+              << tr("confidence %1").arg(beacon.period.confidence, 0, 'f', 2)
+              << tr("beat jitter %1").arg(beacon.period.singleBeatCv, 0, 'f', 3);
+    else
+        parts << tr("<b>No period</b>");
+    parts << tr("all-gaps CV %1").arg(beacon.intervals.jitterCv, 0, 'f', 3) << tr("%n gap(s)", nullptr, int(gaps));
+    if (beyond > 0)
+        parts << tr("%n beyond the axis (log scale shows them)", nullptr, static_cast<int>(beyond));
+    return parts.join(QStringLiteral(" · "));
+}
+
+QWidget* FlowDetail::chartPage(QWidget* chart, QLabel* header, QCheckBox* logScale)
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* top = new QHBoxLayout();
+    header->setWordWrap(true);
+    header->setTextFormat(Qt::RichText);
+    header->setToolTip(tr("Beat jitter: the spread of single-beat gaps (single_beat_cv). All-gaps CV: every gap, "
+                          "nights and missed beats included (jitter_cv, the seed's JitterCoefficient)."));
+    logScale->setToolTip(tr("A logarithmic gap axis: long tails (nights, outages) in view"));
+    top->addWidget(header, 1);
+    top->addWidget(logScale, 0, Qt::AlignTop);
+    layout->addLayout(top);
+    layout->addWidget(chart, 1);
+    return page;
+}
+
+void FlowDetail::showRange(TimestampUs start, TimestampUs end, bool openEvents)
+{
+    m_eventsModel->setRange(start, end);
+    m_rangeBanner->setVisible(end > start);
+    if (end > start) {
+        m_rangeBanner->setText(tr("%n event(s) from %1 to %2 (the range dragged on the timeline) · "
+                                  "<a href='all'>Show all events</a>",
+            nullptr, m_eventsModel->rowCount())
+                                   .arg(compactTime(start).toHtmlEscaped(), compactTime(end).toHtmlEscaped()));
+        if (openEvents)
+            m_tabs->setCurrentIndex(EventsTab);
     }
-    // The bins that hold the period and its multiples (missed beats) are highlighted.
-    set->setSelectedColor(QColor(243, 156, 18));
-    if (beacon.period.found)
-        for (std::size_t index = 0; index < bins.size(); ++index)
-            for (int multiple = 1; multiple <= 4; ++multiple) {
-                const double gap = multiple * beacon.period.periodSeconds;
-                if (gap >= bins[index]->lowerSeconds && gap < bins[index]->upperSeconds)
-                    set->selectBar(static_cast<int>(index));
-            }
-    auto* series = new QBarSeries();
-    series->append(set);
-    chart->addSeries(series);
-    auto* axisX = new QBarCategoryAxis();
-    axisX->append(categories);
-    chart->addAxis(axisX, Qt::AlignBottom);
-    series->attachAxis(axisX);
-    auto* axisY = new QValueAxis();
-    axisY->setRange(0, std::max(1, tallest));
-    axisY->setLabelFormat(QStringLiteral("%d"));
-    chart->addAxis(axisY, Qt::AlignLeft);
-    series->attachAxis(axisY);
-    chart->legend()->hide();
-    chart->setTitle(beacon.period.found ? tr("Gaps between check-ins (upper bin edge) — period %1 and its multiples in "
-                                             "orange, jitter %2 (all gaps: %3)")
-                                              .arg(FindingsModel::formatDuration(beacon.period.periodSeconds))
-                                              .arg(beacon.period.singleBeatCv, 0, 'f', 3)
-                                              .arg(beacon.intervals.jitterCv, 0, 'f', 3)
-                                        : tr("Gaps between check-ins — no period"));
-    // A click on a bar opens the events and selects the one that ends the bar's first gap.
-    connect(set, &QBarSet::clicked, this, [this, bins](int index) {
-        if (index >= 0 && index < static_cast<int>(bins.size()) && bins[static_cast<std::size_t>(index)]->count > 0)
-            selectEvent(bins[static_cast<std::size_t>(index)]->firstEvent);
-    });
-    replaceChart(chart);
-}
-
-void FlowDetail::replaceChart(QChart* chart)
-{
-    // QChartView::setChart releases the previous chart without deleting it.
-    QChart* previous = m_chart->chart();
-    m_chart->setChart(chart);
-    delete previous;
 }
 
 void FlowDetail::selectEvent(EventIndex event)
 {
+    if (m_eventsModel->rowOf(event) < 0 && m_eventsModel->hasRange()) {
+        m_timeline->clearSelection();
+        showRange(0, 0);
+    }
     const int row = m_eventsModel->rowOf(event);
     if (row < 0)
         return;

@@ -5,8 +5,8 @@
 #include <QWidget>
 #include <functional>
 
-class QChart;
-class QChartView;
+class QCheckBox;
+class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
 class QTableView;
@@ -15,17 +15,19 @@ class QTextBrowser;
 namespace cepheid::ui {
 
 class FlowEventsModel;
+class GapChart;
+class IntervalChart;
 class TimelineView;
 class HostView;
 
-// Everything about the selected flow: why it scores and fires (or not), its interval histogram, its events and
-// their original records.
+// Everything about the selected flow: why it scores and fires (or not), its interval histogram, its gaps over time,
+// its events and their original records, its timeline and its host's other destinations.
 class FlowDetail : public QWidget
 {
     Q_OBJECT
 
 public:
-    enum Tab { WhyTab, IntervalsTab, EventsTab, TimelineTab, HostTab };
+    enum Tab { WhyTab, IntervalsTab, GapsTab, EventsTab, TimelineTab, HostTab, TabCount };
     using RawRecordLookup = std::function<QString(EventIndex)>;
 
     explicit FlowDetail(RawRecordLookup rawRecord, QWidget* parent = nullptr);
@@ -37,24 +39,35 @@ public:
     QString whyHtml() const;
     QTableView* eventsView() const { return m_events; }
     QString rawRecordText() const;
-    QChartView* chartView() const { return m_chart; }
+    IntervalChart* intervalChart() const { return m_intervals; }
+    GapChart* gapChart() const { return m_gaps; }
+    QLabel* intervalHeader() const { return m_intervalHeader; }
     TimelineView* timeline() const { return m_timeline; }
     HostView* hostView() const { return m_host; }
     void selectEvent(EventIndex event);
 
     static QString buildWhyHtml(const Snapshot& snapshot, const Finding& finding, const TriageState* triage = nullptr);
 
+    // The charts' header: period, confidence, beat jitter, all-gaps CV, gap count (wraps, never truncates).
+    static QString gapSummary(const BeaconScore& beacon, std::size_t gaps, std::uint32_t beyond);
+
 private:
-    void showHistogram();
     void showRawRecord();
-    void replaceChart(QChart* chart);
+    void showRange(TimestampUs start, TimestampUs end, bool openEvents = true);
+    QWidget* chartPage(QWidget* chart, QLabel* header, QCheckBox* logScale);
 
     RawRecordLookup m_rawRecord;
     SnapshotPtr m_snapshot;
     const Finding* m_finding = nullptr;
     QTabWidget* m_tabs;
     QTextBrowser* m_why;
-    QChartView* m_chart;
+    IntervalChart* m_intervals;
+    GapChart* m_gaps;
+    QLabel* m_intervalHeader;
+    QLabel* m_gapHeader;
+    QCheckBox* m_intervalLog;
+    QCheckBox* m_gapLog;
+    QLabel* m_rangeBanner;
     QTableView* m_events;
     QPlainTextEdit* m_raw;
     TimelineView* m_timeline;

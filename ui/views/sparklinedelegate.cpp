@@ -1,5 +1,6 @@
 #include "sparklinedelegate.h"
 
+#include "charts/chartcolors.h"
 #include "models/findingsmodel.h"
 
 #include <QPainter>
@@ -26,8 +27,8 @@ void SparklineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     const double width = area.width() / static_cast<double>(activity.size());
     painter->save();
     painter->setPen(Qt::NoPen);
-    painter->setBrush(
-        option.state & QStyle::State_Selected ? option.palette.highlightedText() : QBrush(QColor(46, 134, 193)));
+    painter->setBrush(option.state & QStyle::State_Selected ? option.palette.highlightedText()
+                                                            : QBrush(chartColors(option.palette).series));
     for (std::size_t i = 0; i < activity.size(); ++i) {
         if (activity[i] == 0)
             continue;

@@ -1,0 +1,221 @@
+// The beacon charts as an analyst reads them: tick labels in the period's unit and never cut, a 120 s beacon on one
+// line of the gap-over-time plot, clicks that open events, a drag that filters them, colours that keep their
+// contrast in light and dark palettes.
+
+#include "charts/axisticks.h"
+#include "charts/chartcolors.h"
+#include "charts/gapchart.h"
+#include "charts/intervalchart.h"
+#include "mainwindow.h"
+#include "models/findingsfilter.h"
+#include "models/findingsmodel.h"
+#include "models/floweventsmodel.h"
+#include "testsupport.h"
+#include "views/flowdetail.h"
+#include "views/timelineview.h"
+
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cepheid;
+using namespace cepheid::test;
+using namespace cepheid::ui;
+
+namespace {
+
+constexpr int kTimeoutMs = 120000;
+
+// A beacon every 120 s ± 1 s for six hours from 2025-03-04 10:00 (a fixed pattern, not random), reaching a
+// Workers domain so the catalog considers it.
+QString writeBeacon(const QTemporaryDir& directory)
+{
+    std::string text;
+    TimestampUs time = at("2025-03-04T10:00:00Z");
+    for (int i = 0; i < 180; ++i) {
+        text += udmEventWithProcess(i, formatRfc3339(time), R"(C:\\Temp\\beacon.exe)", "api.lab.workers.dev") + "\n";
+        time += (120 + (i % 3) - 1) * kMicrosPerSecond;
+    }
+    return writeTestFile(directory, QStringLiteral("beacon.ndjson"), text);
+}
+
+// The selected event of the Events tab.
+EventIndex currentEvent(FlowDetail* detail)
+{
+    return static_cast<EventIndex>(detail->eventsView()->currentIndex().data(FlowEventsModel::EventRole).toULongLong());
+}
+
+} // namespace
+
+class ChartsTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void durationTicksAreInThePeriodsUnit()
+    {
+        const DurationUnit minutes = durationUnitFor(120);
+        QCOMPARE(minutes.symbol, QStringLiteral("min"));
+        QStringList labels;
+        for (const AxisTick& tick : durationTicks(270, 6, minutes))
+            labels << tick.label;
+        QCOMPARE(labels,
+            (QStringList { QStringLiteral("0"), QStringLiteral("1 min"), QStringLiteral("2 min"),
+                QStringLiteral("3 min"), QStringLiteral("4 min") }));
+        labels.clear();
+        for (const AxisTick& tick : durationTicks(150, 6, minutes))
+            labels << tick.label;
+        // Half-minute steps: below one minute the label is in seconds, above it in minutes.
+        QCOMPARE(labels,
+            (QStringList { QStringLiteral("0"), QStringLiteral("30 s"), QStringLiteral("1 min"),
+                QStringLiteral("1.5 min"), QStringLiteral("2 min"), QStringLiteral("2.5 min") }));
+        QCOMPARE(durationUnitFor(30).symbol, QStringLiteral("s"));
+        QCOMPARE(durationUnitFor(3 * 3600).symbol, QStringLiteral("h"));
+    }
+
+    void timeTicksKeepTheDate()
+    {
+        // Six hours across midnight on a 600 px axis: hourly ticks; the first and the one at midnight carry the date.
+        const TimeTicks ticks = timeTicks(at("2025-03-04T21:10:00Z"), at("2025-03-05T03:10:00Z"), 600, 80);
+        QCOMPARE(ticks.step, kMicrosPerHour);
+        QCOMPARE(ticks.ticks.front().label, QStringLiteral("03-04 22:00"));
+        QCOMPARE(ticks.ticks[1].label, QStringLiteral("23:00"));
+        QCOMPARE(ticks.ticks[2].label, QStringLiteral("03-05 00:00"));
+        // Zoomed to a minute: seconds, still with the date on the first tick.
+        const TimeTicks seconds = timeTicks(at("2025-03-04T10:00:00Z"), at("2025-03-04T10:01:00Z"), 600, 80);
+        QCOMPARE(seconds.step, 10 * kMicrosPerSecond);
+        QCOMPARE(seconds.ticks.front().label, QStringLiteral("03-04 10:00:00"));
+        QCOMPARE(seconds.ticks[1].label, QStringLiteral("10:00:10"));
+    }
+
+    void chartsShowTheBeaconAtAGlance()
+    {
+        QTemporaryDir directory;
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        window.importFiles({ writeBeacon(directory) });
+        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
+        window.findingsView()->selectRow(0);
+        FlowDetail* detail = window.flowDetail();
+        QVERIFY(FindingsModel::hasPeriod(window.findingsModel()->finding(window.findingsModel()->index(0, 0))->beacon));
+
+        // Intervals: every x label drawn whole at 1366 px, in minutes (the period's unit).
+        detail->tabs()->setCurrentIndex(FlowDetail::IntervalsTab);
+        IntervalChart* intervals = detail->intervalChart();
+        intervals->grab();
+        const auto ticks = intervals->xTicks();
+        QVERIFY(ticks.size() >= 3);
+        QCOMPARE(intervals->labelsDrawn(), static_cast<int>(ticks.size()));
+        for (const AxisTick& tick : ticks)
+            QVERIFY2(tick.value == 0   ? tick.label == QStringLiteral("0")
+                    : tick.value >= 60 ? tick.label.endsWith(QStringLiteral(" min"))
+                                       : tick.label.endsWith(QStringLiteral(" s")),
+                qPrintable(tick.label));
+        QVERIFY(detail->intervalHeader()->text().contains(QStringLiteral("Period 2.0 min")));
+        // The gaps fall in the bins around two minutes, and a click on one opens an event.
+        int tallest = 0;
+        for (int bin = 0; bin < static_cast<int>(intervals->bins().size()); ++bin)
+            if (intervals->bins()[static_cast<std::size_t>(bin)].count
+                > intervals->bins()[static_cast<std::size_t>(tallest)].count)
+                tallest = bin;
+        const IntervalChart::Bin& peak = intervals->bins()[static_cast<std::size_t>(tallest)];
+        QVERIFY2(peak.low <= 121 && peak.high >= 119, qPrintable(intervals->binText(tallest)));
+
+        // Gap over time: a 120 s ± 1 s beacon is one flat line: every point within 2.5 % of the chart's height of the
+        // others (the ±1 s is all the spread there is).
+        detail->tabs()->setCurrentIndex(FlowDetail::GapsTab);
+        GapChart* gaps = detail->gapChart();
+        gaps->grab();
+        QCOMPARE(gaps->series().gaps.size(), std::size_t(179));
+        double top = 1e9, bottom = -1e9;
+        for (std::size_t i = 0; i < gaps->series().gaps.size(); ++i) {
+            top = std::min(top, gaps->pointPosition(i).y());
+            bottom = std::max(bottom, gaps->pointPosition(i).y());
+        }
+        QVERIFY2(bottom - top <= 0.025 * gaps->height(), qPrintable(QString::number(bottom - top)));
+        QVERIFY(bottom - top > 0); // and the jitter is still visible
+        QCOMPARE(gaps->aboveRange(), std::uint32_t(0));
+
+        // A click on a point opens its event in the Events tab.
+        const QPointF point = gaps->pointPosition(40);
+        QTest::mouseClick(gaps, Qt::LeftButton, {}, point.toPoint());
+        QCOMPARE(detail->tabs()->currentIndex(), int(FlowDetail::EventsTab));
+        QCOMPARE(currentEvent(detail), gaps->series().events[40]);
+    }
+
+    void timelineClickOpensTheEventAndDragFiltersEvents()
+    {
+        QTemporaryDir directory;
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        window.importFiles({ writeBeacon(directory) });
+        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
+        window.findingsView()->selectRow(0);
+        FlowDetail* detail = window.flowDetail();
+        detail->tabs()->setCurrentIndex(FlowDetail::TimelineTab);
+        TimelineView* timeline = detail->timeline();
+        QTRY_VERIFY(timeline->isVisible());
+        // Six hours of one connection every two minutes in a few hundred pixels: too dense for bars, drawn as a rate.
+        timeline->setVisibleRange(at("2025-03-04T10:00:00Z"), at("2025-03-04T16:00:00Z"));
+        QCOMPARE(timeline->mode(), TimelineView::Mode::Rate);
+        // Twenty minutes: each connection its own bar; clicking one opens it.
+        timeline->setVisibleRange(at("2025-03-04T10:50:00Z"), at("2025-03-04T11:10:00Z"));
+        QCOMPARE(timeline->mode(), TimelineView::Mode::Payload);
+        const TimestampUs target = at("2025-03-04T11:00:00Z");
+        const std::int64_t expected = timeline->eventAt(timeline->xOf(target));
+        QVERIFY(expected >= 0);
+        QTest::mouseClick(
+            timeline, Qt::LeftButton, {}, QPoint(static_cast<int>(timeline->xOf(target)), timeline->height() / 2));
+        QCOMPARE(detail->tabs()->currentIndex(), int(FlowDetail::EventsTab));
+        QCOMPARE(currentEvent(detail), static_cast<EventIndex>(expected));
+
+        // A drag across the timeline shows only the events in that range, and says so.
+        detail->tabs()->setCurrentIndex(FlowDetail::TimelineTab);
+        const int y = timeline->height() / 2;
+        const int from = static_cast<int>(timeline->xOf(at("2025-03-04T10:55:00Z")));
+        const int to = static_cast<int>(timeline->xOf(at("2025-03-04T11:05:30Z")));
+        QTest::mousePress(timeline, Qt::LeftButton, {}, QPoint(from, y));
+        QMouseEvent move(QEvent::MouseMove, QPointF(to, y), timeline->mapToGlobal(QPointF(to, y)), Qt::NoButton,
+            Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(timeline, &move);
+        QTest::mouseRelease(timeline, Qt::LeftButton, {}, QPoint(to, y));
+        const int shown = detail->eventsView()->model()->rowCount();
+        QVERIFY2(shown >= 4 && shown <= 6, qPrintable(QString::number(shown)));
+        QCOMPARE(detail->tabs()->currentIndex(), int(FlowDetail::EventsTab));
+    }
+
+    void coloursKeepTheirContrastInLightAndDarkPalettes()
+    {
+        QPalette light;
+        light.setColor(QPalette::Base, Qt::white);
+        light.setColor(QPalette::Text, QColor(20, 20, 20));
+        QPalette dark;
+        dark.setColor(QPalette::Base, QColor(30, 30, 30));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        QVERIFY(!isDark(light) && isDark(dark));
+        for (const QPalette& palette : { light, dark }) {
+            for (const int change : { 1, -1 }) {
+                const QColor tint = FindingsModel::changeTint(palette, change);
+                QVERIFY2(contrastRatio(tint, palette.color(QPalette::Text)) >= 4.5,
+                    qPrintable(tint.name() + QStringLiteral(" on ") + palette.color(QPalette::Base).name()));
+                QVERIFY(tint != palette.color(QPalette::Base)); // still a visible tint
+            }
+            const ChartColors colors = chartColors(palette);
+            // Graphics need 3:1 against their background (WCAG 1.4.11); axis text 4.5:1.
+            QVERIFY(contrastRatio(colors.series, colors.background) >= 3);
+            QVERIFY(contrastRatio(colors.accent, colors.background) >= 3);
+            QVERIFY(contrastRatio(colors.text, colors.background) >= 4.5);
+            QVERIFY(colors.night.alpha() > 0 && colors.night != colors.background);
+        }
+    }
+};
+
+QTEST_MAIN(ChartsTest)
+#include "tst_charts.moc"
