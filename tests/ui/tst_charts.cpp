@@ -11,10 +11,16 @@
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
 #include "testsupport.h"
+#include "tuning/thresholdspanel.h"
+#include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
+#include "views/hostview.h"
 #include "views/timelineview.h"
 
+#include <QFile>
 #include <QLabel>
+#include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -40,6 +46,27 @@ QString writeBeacon(const QTemporaryDir& directory)
         time += (120 + (i % 3) - 1) * kMicrosPerSecond;
     }
     return writeTestFile(directory, QStringLiteral("beacon.ndjson"), text);
+}
+
+// The beacon's host also browses: a Vercel app now and then and a busy ordinary site, three lanes in all.
+QString writeBusyHost(const QTemporaryDir& directory)
+{
+    QFile beacon(writeBeacon(directory));
+    if (!beacon.open(QIODevice::ReadOnly))
+        qFatal("cannot read the beacon fixture");
+    std::string text = beacon.readAll().toStdString();
+    TimestampUs time = at("2025-03-04T10:03:00Z");
+    for (int i = 0; i < 40; ++i) {
+        text += udmEventWithProcess(
+                    1000 + i, formatRfc3339(time), R"(C:\\Program Files\\Browser\\browser.exe)", "www.example.com")
+            + "\n";
+        time += (37 + (i * 53) % 400) * kMicrosPerSecond;
+    }
+    for (int i = 0; i < 5; ++i)
+        text += udmEventWithProcess(2000 + i, formatRfc3339(at("2025-03-04T12:00:00Z") + i * 900 * kMicrosPerSecond),
+                    R"(C:\\Program Files\\Browser\\browser.exe)", "docs-0.vercel.app")
+            + "\n";
+    return writeTestFile(directory, QStringLiteral("host.ndjson"), text);
 }
 
 // The selected event of the Events tab.
@@ -189,6 +216,53 @@ private slots:
         const int shown = detail->eventsView()->model()->rowCount();
         QVERIFY2(shown >= 4 && shown <= 6, qPrintable(QString::number(shown)));
         QCOMPARE(detail->tabs()->currentIndex(), int(FlowDetail::EventsTab));
+    }
+
+    void hostLanesScrollZoomSortAndKeepTheirZoom()
+    {
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        QTemporaryDir directory;
+        window.importFiles({ writeBusyHost(directory) });
+        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() > 0 && !window.session()->isBusy(), kTimeoutMs);
+        FlowDetail* detail = window.flowDetail();
+        HostView* host = detail->hostView();
+        window.findingsView()->selectRow(0);
+        QCOMPARE(host->laneCount(), 3);
+        detail->tabs()->setCurrentIndex(FlowDetail::HostTab);
+        QTRY_VERIFY(host->isVisible());
+        const TimestampUs span = host->scale().end - host->scale().start;
+        const QPointF middle(HostView::kLabelWidth + 50, 5);
+        // A plain wheel is left to the scroll area (the lanes scroll); Ctrl+wheel zooms.
+        QWheelEvent scroll(middle, host->mapToGlobal(middle), {}, QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+            Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(host, &scroll);
+        QCOMPARE(host->scale().end - host->scale().start, span);
+        QVERIFY(!scroll.isAccepted());
+        QWheelEvent zoom(middle, host->mapToGlobal(middle), {}, QPoint(0, 120), Qt::NoButton, Qt::ControlModifier,
+            Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(host, &zoom);
+        const TimestampUs zoomed = host->scale().end - host->scale().start;
+        QVERIFY(zoomed < span);
+        // A re-analysis (a threshold change) keeps the zoom.
+        window.tuningDock()->thresholds()->minEventsEditor()->setValue(13);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QCOMPARE(host->scale().end - host->scale().start, zoomed);
+        // Sorted by score, the first lane is the highest-scoring flow; the keyboard walks and opens lanes.
+        host->setLaneOrder(HostView::LaneOrder::Score);
+        QCOMPARE(host->laneFlow(0),
+            window.findingsModel()
+                ->finding(window.findingsFilter()->mapToSource(window.findingsView()->currentIndex()))
+                ->flowIndex);
+        QSignalSpy opened(host, &HostView::flowActivated);
+        host->setFocus();
+        QTest::keyClick(host, Qt::Key_Down);
+        QCOMPARE(host->currentLane(), 1);
+        const std::uint32_t second = host->laneFlow(1);
+        QTest::keyClick(host, Qt::Key_Return);
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(opened.front().front().value<std::uint32_t>(), second);
     }
 
     void coloursKeepTheirContrastInLightAndDarkPalettes()

@@ -12,6 +12,7 @@
 #include "timelineview.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -142,10 +143,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     split->addWidget(m_raw);
     m_tabs->addTab(split, tr("&Events"));
     m_tabs->addTab(m_timeline, tr("&Timeline"));
-    auto* hostScroll = new QScrollArea(this);
-    hostScroll->setWidget(m_host);
-    hostScroll->setWidgetResizable(true);
-    m_tabs->addTab(hostScroll, tr("&Host"));
+    m_tabs->addTab(hostPage(), tr("&Host"));
     connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FlowDetail::showRawRecord);
     connect(m_timeline, &TimelineView::eventActivated, this, &FlowDetail::selectEvent);
     connect(m_timeline, &TimelineView::rangeSelected, this,
@@ -303,6 +301,41 @@ QString FlowDetail::gapSummary(const BeaconScore& beacon, std::size_t gaps, std:
     if (beyond > 0)
         parts << tr("%n beyond the axis (log scale shows them)", nullptr, static_cast<int>(beyond));
     return parts.join(QStringLiteral(" · "));
+}
+
+QWidget* FlowDetail::hostPage()
+{
+    // Lanes scroll under a fixed header: the lane order and the shared time axis stay in view.
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto* header = new QHBoxLayout();
+    header->setContentsMargins(4, 4, 4, 0);
+    auto* order = new QComboBox(page);
+    order->addItem(tr("Busiest first"));
+    order->addItem(tr("Highest score first"));
+    order->setToolTip(tr("The order of the host's lanes"));
+    auto* hint
+        = new QLabel(tr("Wheel scrolls · Ctrl+wheel or +/− zooms · drag pans · ↑/↓ and Return open a lane"), page);
+    hint->setWordWrap(true);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    header->addWidget(order);
+    header->addWidget(hint, 1);
+    layout->addLayout(header);
+    auto* axis = new HostAxis(m_host, page);
+    layout->addWidget(axis);
+    auto* scroll = new QScrollArea(page);
+    scroll->setWidget(m_host);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    layout->addWidget(scroll, 1);
+    connect(order, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_host->setLaneOrder(index == 1 ? HostView::LaneOrder::Score : HostView::LaneOrder::Events);
+    });
+    connect(m_host, &HostView::currentLaneChanged, scroll,
+        [scroll](int top, int height) { scroll->ensureVisible(0, top + height / 2, 0, height); });
+    return page;
 }
 
 QWidget* FlowDetail::chartPage(QWidget* chart, QLabel* header, QCheckBox* logScale)

@@ -55,6 +55,7 @@ private:
     void showRawRecord();
     void showRange(TimestampUs start, TimestampUs end, bool openEvents = true);
     QWidget* chartPage(QWidget* chart, QLabel* header, QCheckBox* logScale);
+    QWidget* hostPage();
 
     RawRecordLookup m_rawRecord;
     SnapshotPtr m_snapshot;

@@ -8,25 +8,38 @@
 namespace cepheid::ui {
 
 // One host, every destination it reached as a swim lane on a shared time axis: beacons stand out as regular tick
-// trains next to irregular browsing. Lanes are the host's flows (not only considered ones), busiest first.
-// Clicking a lane emits flowActivated, a right click flowContextMenuRequested; the wheel zooms and a drag pans,
-// as in the timeline.
+// trains next to irregular browsing. Lanes are the host's flows (not only considered ones), busiest or highest
+// scoring first. The wheel scrolls the lanes and Ctrl+wheel (or +/-) zooms, a drag or Left/Right pans, Home resets;
+// Up/Down pick a lane and Return opens it, as a click does (flowActivated); a right click asks for the flow's menu.
+// A new snapshot of the same case and host (a tuning re-run) keeps the zoom.
 class HostView : public QWidget
 {
     Q_OBJECT
 
 public:
+    enum class LaneOrder { Events, Score };
+    static constexpr int kLabelWidth = 230;
+
     explicit HostView(QWidget* parent = nullptr);
     void setHost(SnapshotPtr snapshot, const Finding* finding);
+    void setLaneOrder(LaneOrder order);
+    LaneOrder laneOrder() const { return m_order; }
     int laneCount() const { return static_cast<int>(m_lanes.size()); }
     std::uint32_t laneFlow(int lane) const { return m_lanes[static_cast<std::size_t>(lane)].flowIndex; }
     int laneAt(int y) const;
+    int currentLane() const { return m_current; }
+    int laneHeight() const;
+    const TimeScale& scale() const { return m_scale; }
+    void zoom(double factor, double anchorPixel); // anchorPixel: widget x
+    void resetZoom();
     QSize sizeHint() const override { return { 600, 300 }; }
 
 signals:
     void flowActivated(std::uint32_t flowIndex);
     // A right click on a lane: MainWindow offers to allowlist that flow.
     void flowContextMenuRequested(std::uint32_t flowIndex, const QPoint& globalPosition);
+    void scaleChanged(); // zoomed or panned: the axis above the lanes redraws
+    void currentLaneChanged(int top, int height); // the lane the keyboard is on, for scrolling it into view
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -36,22 +49,44 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
     struct Lane
     {
         std::uint32_t flowIndex;
         QString label;
+        std::uint32_t events;
+        double score; // -1: not a considered flow
         bool selected;
     };
-    static constexpr int kLaneHeight = 22;
-    static constexpr int kLabelWidth = 230;
+    void sortLanes();
+    void setCurrentLane(int lane);
 
     SnapshotPtr m_snapshot;
     std::vector<Lane> m_lanes;
+    LaneOrder m_order = LaneOrder::Events;
     TimeScale m_scale;
+    TimestampUs m_first = 0, m_last = 1;
+    int m_current = -1;
     double m_pressX = 0;
     bool m_dragged = false;
+};
+
+// The time axis above the host's lanes (outside their scroll area, so it stays in view).
+class HostAxis : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit HostAxis(const HostView* view, QWidget* parent = nullptr);
+    QSize sizeHint() const override;
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+
+private:
+    const HostView* m_view;
 };
 
 } // namespace cepheid::ui
