@@ -2,6 +2,7 @@
 
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
+#include "models/qtext.h"
 #include "session/analystname.h"
 #include "triage/triagedialog.h"
 #include "tuning/tuningdock.h"
@@ -43,6 +44,8 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <functional>
+#include <map>
 
 namespace cepheid::ui {
 
@@ -169,6 +172,79 @@ QWidget* MainWindow::createEmptyState()
     return page;
 }
 
+QWidget* MainWindow::createNoFindings()
+{
+    auto* page = new QWidget(this);
+    auto* layout = new QVBoxLayout(page);
+    m_noFindingsText = new QLabel(page);
+    m_noFindingsText->setWordWrap(true);
+    m_noFindingsText->setTextFormat(Qt::RichText);
+    m_noFindingsText->setAlignment(Qt::AlignCenter);
+    m_considerAll = new QPushButton(tr("Consider &All Destinations"), page);
+    m_considerAll->setToolTip(tr("Adds a catalog pattern matching every hostname to the working profile"));
+    m_editCatalog = new QPushButton(tr("&Edit Catalog…"), page);
+    m_clearFiltersButton = new QPushButton(tr("&Clear Filters"), page);
+    connect(m_considerAll, &QPushButton::clicked, this, [this] { m_tuning->considerAllDestinations(); });
+    connect(m_editCatalog, &QPushButton::clicked, this, [this] { m_tuning->showCatalog(); });
+    connect(m_clearFiltersButton, &QPushButton::clicked, this, &MainWindow::clearFilters);
+    auto* buttons = new QHBoxLayout();
+    buttons->addStretch();
+    buttons->addWidget(m_considerAll);
+    buttons->addWidget(m_editCatalog);
+    buttons->addWidget(m_clearFiltersButton);
+    buttons->addStretch();
+    layout->addStretch();
+    layout->addWidget(m_noFindingsText);
+    layout->addLayout(buttons);
+    layout->addStretch(2);
+    return page;
+}
+
+bool MainWindow::showsNoFindings() const
+{
+    return m_tableStack->currentIndex() == 1;
+}
+
+QString MainWindow::noFindingsText() const
+{
+    return m_noFindingsText->text();
+}
+
+void MainWindow::updateEmptyState()
+{
+    const SnapshotPtr snapshot = m_model->snapshot();
+    const bool noFindings = snapshot && m_model->rowCount() == 0;
+    const bool allFiltered = m_model->rowCount() > 0 && m_filter->rowCount() == 0;
+    m_tableStack->setCurrentIndex(noFindings || allFiltered ? 1 : 0);
+    m_considerAll->setVisible(noFindings);
+    m_editCatalog->setVisible(noFindings);
+    m_clearFiltersButton->setVisible(allFiltered);
+    if (allFiltered) {
+        m_noFindingsText->setText(tr("<h3>No finding matches the filters</h3><p>%n finding(s) are hidden by the "
+                                     "filters above. Esc clears them.</p>",
+            nullptr, m_model->rowCount()));
+    } else if (noFindings) {
+        // The destinations of the capture, busiest first, so the analyst sees what the catalog left out.
+        std::map<StringId, std::uint64_t> byDestination;
+        for (const Flow& flow : snapshot->flows.flows())
+            byDestination[flow.key.destination] += flow.entryCount;
+        std::vector<std::pair<std::uint64_t, StringId>> busiest;
+        for (const auto& [destination, events] : byDestination)
+            busiest.emplace_back(events, destination);
+        std::sort(busiest.rbegin(), busiest.rend());
+        QStringList names;
+        for (std::size_t i = 0; i < std::min<std::size_t>(3, busiest.size()); ++i)
+            names << toQString(snapshot->events.text(busiest[i].second)).toHtmlEscaped();
+        m_noFindingsText->setText(
+            tr("<h3>0 of %1 destinations match the catalog</h3><p>Cepheid scores the destinations a serverless "
+               "platform of the catalog, or the rule's regex, matches. None of this case's %1 destinations does%2.</p>"
+               "<p>Consider every destination to score them all, or add the platform they run on to the "
+               "catalog.</p>")
+                .arg(byDestination.size())
+                .arg(names.isEmpty() ? QString() : tr(" (the busiest: %1)").arg(names.join(QStringLiteral(", ")))));
+    }
+}
+
 QWidget* MainWindow::createWorkbench()
 {
     auto* splitter = m_splitter = new QSplitter(Qt::Horizontal, this);
@@ -223,6 +299,7 @@ QWidget* MainWindow::createWorkbench()
     m_table->setWordWrap(false);
     m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setMinimumWidth(280);
+    m_table->setTabKeyNavigation(false); // Tab leaves the table for the detail pane; arrows move within it
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     const int character = m_table->fontMetrics().averageCharWidth();
     for (const auto& [column, characters] : { std::pair { FindingsModel::Verdict, 8 },
@@ -235,7 +312,11 @@ QWidget* MainWindow::createWorkbench()
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setItemDelegateForColumn(FindingsModel::Activity, new SparklineDelegate(m_model, m_filter, m_table));
     m_table->setColumnWidth(FindingsModel::Activity, 110);
-    layout->addWidget(m_table, 1);
+    // An empty table explains itself: no destination matched the catalog, or the filters hide every finding.
+    m_tableStack = new QStackedWidget(left);
+    m_tableStack->addWidget(m_table);
+    m_tableStack->addWidget(createNoFindings());
+    layout->addWidget(m_tableStack, 1);
     m_summary = new QLabel(left);
     m_summary->setWordWrap(true); // a long one-line summary would set the pane's minimum width
     layout->addWidget(m_summary);
@@ -259,6 +340,17 @@ QWidget* MainWindow::createWorkbench()
     connect(m_showAllowlisted, &QCheckBox::toggled, m_filter, &FindingsFilter::setShowAllowlisted);
     connect(m_detail->hostView(), &HostView::flowContextMenuRequested, this, &MainWindow::showFlowMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedFinding);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_shownRow = -1; }); // another case or analysis
+    // Filtering and re-sorting can take the current row away without a currentRowChanged: check once the proxy
+    // has settled.
+    const auto follow = [this] {
+        QTimer::singleShot(0, this, &MainWindow::followTable);
+        updateEmptyState();
+    };
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] { updateEmptyState(); });
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, follow);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, follow);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, follow);
     // A click on a host lane opens that flow, when it is a finding.
     connect(m_detail->hostView(), &HostView::flowActivated, this, [this](std::uint32_t flowIndex) {
         const SnapshotPtr snapshot = m_model->snapshot();
@@ -309,6 +401,11 @@ void MainWindow::createActions()
     m_cancelAction = file->addAction(tr("&Cancel Import"), m_session, &CaseSession::cancel);
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
     m_cancelAction->setEnabled(false);
+    // Esc cancels a running import; when nothing runs, it clears the filters (the two are never enabled together).
+    m_clearFiltersAction = new QAction(tr("&Clear Filters"), this);
+    m_clearFiltersAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    connect(m_clearFiltersAction, &QAction::triggered, this, &MainWindow::clearFilters);
+    addAction(m_clearFiltersAction);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -319,6 +416,7 @@ void MainWindow::createActions()
         m_search->selectAll();
     });
     find->setShortcut(QKeySequence::Find);
+    view->addAction(m_clearFiltersAction);
     for (int tab = FlowDetail::WhyTab; tab <= FlowDetail::HostTab; ++tab) {
         QAction* action = view->addAction(
             m_detail->tabs()->tabText(tab).remove(u'&'), this, [this, tab] { m_detail->tabs()->setCurrentIndex(tab); });
@@ -346,6 +444,8 @@ void MainWindow::createActions()
 
     createTuningActions();
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts)
+        ->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Cepheid"), this, [this] {
         QMessageBox::about(this, tr("About Cepheid"),
             tr("<p><b>Cepheid %1</b></p><p>Reproduces the Chronicle rule "
@@ -425,6 +525,61 @@ bool MainWindow::allowlistCurrentFinding(AllowlistEntryDialog::Kind kind)
     return finding && allowlistFlow(finding->flowIndex, kind);
 }
 
+QList<QPair<QString, QString>> MainWindow::shortcutList() const
+{
+    // Generated from the menus, so it cannot drift from what the keys do: every action with a shortcut, by menu.
+    QList<QPair<QString, QString>> rows;
+    std::function<void(const QMenu*, const QString&)> walk = [&](const QMenu* menu, const QString& path) {
+        for (const QAction* action : menu->actions()) {
+            const QString name = path + action->text().remove(u'&');
+            if (action->menu())
+                walk(action->menu(), name + QStringLiteral(" ▸ "));
+            else if (!action->shortcut().isEmpty())
+                rows.append({ name, action->shortcut().toString(QKeySequence::NativeText) });
+        }
+    };
+    for (const QAction* top : menuBar()->actions())
+        if (top->menu())
+            walk(top->menu(), top->text().remove(u'&') + QStringLiteral(" ▸ "));
+    // The keys the views handle themselves.
+    rows.append({ tr("Tables: copy the selected rows as tab-separated text"),
+        QKeySequence(QKeySequence::Copy).toString(QKeySequence::NativeText) });
+    rows.append({ tr("Triage dialog: save"), QStringLiteral("Ctrl+Return") });
+    rows.append({ tr("Timeline and host lanes: zoom in / out, reset"), QStringLiteral("+ / −, Home") });
+    rows.append({ tr("Timeline and host lanes: pan"), QStringLiteral("← / →") });
+    rows.append({ tr("Timeline: zoom / pan with the wheel"), QStringLiteral("Wheel / Shift+Wheel") });
+    rows.append({ tr("Host lanes: scroll / zoom with the wheel"), QStringLiteral("Wheel / Ctrl+Wheel") });
+    rows.append({ tr("Host lanes: previous / next lane, open it"), QStringLiteral("↑ / ↓, Return") });
+    rows.append({ tr("Move between filter, table, detail and dock"), QStringLiteral("Tab / Shift+Tab") });
+    return rows;
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
+    auto* layout = new QVBoxLayout(&dialog);
+    auto* table = new QTableWidget(&dialog);
+    table->setColumnCount(2);
+    table->setHorizontalHeaderLabels({ tr("Action"), tr("Keys") });
+    const auto rows = shortcutList();
+    table->setRowCount(static_cast<int>(rows.size()));
+    for (int row = 0; row < static_cast<int>(rows.size()); ++row) {
+        table->setItem(row, 0, new QTableWidgetItem(rows[row].first));
+        table->setItem(row, 1, new QTableWidgetItem(rows[row].second));
+    }
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    layout->addWidget(table);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(640, 520);
+    dialog.exec();
+}
+
 void MainWindow::showFlowMenu(std::uint32_t flowIndex, const QPoint& globalPosition)
 {
     QMenu menu(this);
@@ -489,6 +644,7 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
     const int previousRow = current.isValid() ? m_filter->mapToSource(current).row() : -1;
     m_model->setSnapshot(snapshot);
     m_pages->setCurrentIndex(1);
+    updateEmptyState();
     // The platform filter offers the platforms present in this case.
     const QString chosenPlatform = m_platform->currentData().toString();
     QStringList platforms;
@@ -538,15 +694,61 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
 
 void MainWindow::showSelectedFinding()
 {
-    const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
+    const QModelIndex proxyCurrent = m_table->currentIndex();
+    const bool highlighted = proxyCurrent.isValid() && m_table->selectionModel()->isRowSelected(proxyCurrent.row());
+    // When a filter takes the shown finding away, Qt moves the current index to a neighbour without selecting it:
+    // showing that neighbour would be a flow the table does not highlight. Say what happened instead.
+    if (!highlighted && m_shownRow >= 0 && m_shownRow < m_model->rowCount()
+        && !m_filter->hiddenReason(m_shownRow).isEmpty()) {
+        followTable();
+        return;
+    }
+    const QModelIndex current = m_filter->mapToSource(proxyCurrent);
+    m_shownRow = current.isValid() ? current.row() : -1;
     m_detail->setFinding(m_model->snapshot(), current.isValid() ? m_model->finding(current) : nullptr,
         current.isValid() ? m_model->triageState(current.row()) : nullptr);
+}
+
+void MainWindow::followTable()
+{
+    // The detail pane shows what the table highlights. When the finding it shows is filtered out, the pane says
+    // which filter hides it instead of going on showing a flow the table no longer has.
+    if (m_shownRow < 0 || m_shownRow >= m_model->rowCount()) {
+        if (m_table->currentIndex().isValid())
+            showSelectedFinding();
+        return;
+    }
+    const QString reason = m_filter->hiddenReason(m_shownRow);
+    if (reason.isEmpty()) {
+        const QModelIndex shown = m_filter->mapFromSource(m_model->index(m_shownRow, 0));
+        if (!m_table->selectionModel()->isRowSelected(shown.row()) && !m_table->selectionModel()->hasSelection())
+            m_table->selectRow(shown.row()); // visible again: highlight it
+        return;
+    }
+    m_table->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
+    const auto [sourceIp, destination, processPath] = m_model->flowKey(m_shownRow);
+    m_detail->showHidden(tr("<p>The finding you were viewing, <b>%1 → %2</b>, is hidden: %3.</p><p>Change the "
+                            "filter, or select another finding (Esc clears the filters).</p>")
+                             .arg(QString::fromStdString(sourceIp).toHtmlEscaped(),
+                                 QString::fromStdString(destination).toHtmlEscaped(), reason.toHtmlEscaped()));
+}
+
+void MainWindow::clearFilters()
+{
+    m_search->clear();
+    m_verdict->setCurrentIndex(0);
+    m_triage->setCurrentIndex(0);
+    m_platform->setCurrentIndex(0);
+    for (QCheckBox* box : { m_fired, m_disagree, m_showAllowlisted })
+        box->setChecked(false);
+    statusBar()->showMessage(tr("Filters cleared."), 3000);
 }
 
 void MainWindow::setBusy(bool busy)
 {
     m_importAction->setEnabled(!busy);
     m_cancelAction->setEnabled(busy);
+    m_clearFiltersAction->setEnabled(!busy);
     if (busy) {
         m_jobClock.start();
         m_progress->setRange(0, 0);

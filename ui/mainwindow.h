@@ -55,7 +55,15 @@ public:
     FlowDetail* flowDetail() const { return m_detail; }
     TuningDock* tuningDock() const { return m_tuning; }
     QCheckBox* showAllowlistedToggle() const { return m_showAllowlisted; }
+    // The page shown instead of an empty table, and its text and buttons (for tests).
+    bool showsNoFindings() const;
+    QString noFindingsText() const;
+    QPushButton* considerAllButton() const { return m_considerAll; }
+    QPushButton* editCatalogButton() const { return m_editCatalog; }
     static QString samplePath();
+    // Help ▸ Keyboard Shortcuts: (action, keys) for every action with a shortcut and the keys views handle.
+    QList<QPair<QString, QString>> shortcutList() const;
+    QLineEdit* searchField() const { return m_search; }
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -68,8 +76,13 @@ private:
     void createActions();
     QWidget* createEmptyState();
     QWidget* createWorkbench();
+    QWidget* createNoFindings();
+    void updateEmptyState();
     void showSnapshot(SnapshotPtr snapshot);
     void showSelectedFinding();
+    void followTable();
+    void clearFilters();
+    void showShortcuts();
     void setBusy(bool busy);
     void showProgress(qint64 done, qint64 total, qint64 events, int file, int files);
     void showRejects();
@@ -90,6 +103,11 @@ private:
     QSplitter* m_splitter = nullptr;
     bool m_splitterRestored = false;
     QTableView* m_table = nullptr;
+    QStackedWidget* m_tableStack = nullptr;
+    QLabel* m_noFindingsText = nullptr;
+    QPushButton* m_considerAll = nullptr;
+    QPushButton* m_editCatalog = nullptr;
+    QPushButton* m_clearFiltersButton = nullptr;
     FlowDetail* m_detail = nullptr;
     QLineEdit* m_search = nullptr;
     QComboBox* m_verdict = nullptr;
@@ -108,6 +126,8 @@ private:
     QMenu* m_recentMenu = nullptr;
     QAction* m_importAction = nullptr;
     QAction* m_cancelAction = nullptr;
+    QAction* m_clearFiltersAction = nullptr;
+    int m_shownRow = -1; // the source row the detail pane shows
     QStringList m_pendingImports; // imports waiting for the case that is being created
 };
 

@@ -36,7 +36,7 @@ int main(int argc, char** argv)
     QCommandLineOption tab(QStringLiteral("tab"),
         QCoreApplication::translate("main",
             "Tab for --screenshot: why, intervals, gaps, events, timeline or host (flow detail); thresholds, "
-            "allowlist or history (tuning panel)."),
+            "allowlist, catalog or history (tuning panel)."),
         QStringLiteral("name"), QStringLiteral("why"));
     QCommandLineOption profile(QStringLiteral("profile"),
         QCoreApplication::translate("main",
@@ -80,7 +80,7 @@ int main(int argc, char** argv)
                     QStringLiteral("gaps"), QStringLiteral("events"), QStringLiteral("timeline"),
                     QStringLiteral("host") };
                 const QStringList tuningTabs { QStringLiteral("thresholds"), QStringLiteral("allowlist"),
-                    QStringLiteral("history") };
+                    QStringLiteral("catalog"), QStringLiteral("history") };
                 if (tuningTabs.contains(tabName))
                     window.tuningDock()->tabs()->setCurrentIndex(int(tuningTabs.indexOf(tabName)));
                 else

@@ -233,7 +233,7 @@ private slots:
         detail->tabs()->setCurrentIndex(FlowDetail::HostTab);
         QTRY_VERIFY(host->isVisible());
         const TimestampUs span = host->scale().end - host->scale().start;
-        const QPointF middle(HostView::kLabelWidth + 50, 5);
+        const QPointF middle(host->labelWidth() + 50, 5);
         // A plain wheel is left to the scroll area (the lanes scroll); Ctrl+wheel zooms.
         QWheelEvent scroll(middle, host->mapToGlobal(middle), {}, QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
             Qt::NoScrollPhase, false);

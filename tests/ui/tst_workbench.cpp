@@ -3,16 +3,22 @@
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
+#include "testsupport.h"
 #include "triage/triagedialog.h"
+#include "tuning/catalogpanel.h"
+#include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
 #include "views/hostview.h"
 #include "views/timelineview.h"
 #include "workbenchsupport.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -24,6 +30,8 @@
 using namespace cepheid;
 using namespace cepheid::ui;
 using cepheid::test::rowOfDestination;
+using cepheid::test::udmEventWithProcess;
+using cepheid::test::writeTestFile;
 
 namespace {
 
@@ -210,6 +218,115 @@ private slots:
         QCOMPARE(stateOf(0)->status, std::string("malicious"));
         QCOMPARE(stateOf(1)->notes, std::string("same C2 family"));
         QCOMPARE(stateOf(1)->status, std::string("new"));
+    }
+
+    void emptyResultExplainsItselfAndOffersTheWayOut()
+    {
+        QTemporaryDir directory;
+        std::string text;
+        for (int i = 0; i < 20; ++i)
+            text += udmEventWithProcess(i, "2025-03-04T10:" + std::to_string(10 + i) + ":00Z",
+                        R"(C:\\Program Files\\Browser\\browser.exe)", i % 2 ? "www.example.com" : "cdn.example.net")
+                + "\n";
+        MainWindow window;
+        window.show();
+        window.importFiles({ writeTestFile(directory, QStringLiteral("plain.ndjson"), text) });
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->snapshot() && !window.session()->isBusy(), kTimeoutMs);
+        QCOMPARE(window.findingsModel()->rowCount(), 0);
+        QVERIFY(window.showsNoFindings());
+        QVERIFY2(window.noFindingsText().contains(QStringLiteral("0 of 2 destinations match the catalog")),
+            qPrintable(window.noFindingsText()));
+        QVERIFY(window.noFindingsText().contains(QStringLiteral("www.example.com")));
+        QVERIFY(window.considerAllButton()->isVisible() && window.editCatalogButton()->isVisible());
+        window.editCatalogButton()->click();
+        QCOMPARE(window.tuningDock()->tabs()->currentWidget(), static_cast<QWidget*>(window.tuningDock()->catalog()));
+        // A pattern RE2 refuses is never used.
+        QString error;
+        QVERIFY(!window.tuningDock()->tuneCatalog({ { "broken", "(" } }, error));
+        QVERIFY2(error.contains(QStringLiteral("broken")) || error.contains(QStringLiteral("(")), qPrintable(error));
+        window.considerAllButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 2, kTimeoutMs);
+        QVERIFY(!window.showsNoFindings());
+    }
+
+    void detailFollowsTheTableAndEscClearsFilters()
+    {
+        MainWindow window;
+        window.show();
+        window.importFiles({ MainWindow::samplePath() });
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        const int row = rowOfDestination(window, QStringLiteral("c2-0.atomic-test.workers.dev"));
+        window.findingsView()->selectRow(row);
+        QVERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("Beacon score")));
+        // Filtering the shown finding away: the pane says it is hidden and by what, not a stale flow.
+        window.searchField()->setText(QStringLiteral("contoso"));
+        QTRY_VERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("is hidden")));
+        QVERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("contoso")));
+        QVERIFY(!window.flowDetail()->whyHtml().contains(QStringLiteral("Beacon score")));
+        // Esc clears the filters when nothing runs; the pane follows the table again.
+        window.findingsView()->setFocus();
+        QTest::keyClick(window.findingsView(), Qt::Key_Escape);
+        QVERIFY(window.searchField()->text().isEmpty());
+        QCOMPARE(window.findingsFilter()->rowCount(), 26);
+        QTRY_VERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("Beacon score")));
+        // Filters that hide everything say so.
+        window.searchField()->setText(QStringLiteral("no such host anywhere"));
+        QTRY_VERIFY(window.showsNoFindings());
+        QVERIFY(window.noFindingsText().contains(QStringLiteral("hidden by the filters")));
+    }
+
+    void keyboardWalksBetweenPanesAndListsEveryShortcut()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        window.importFiles({ MainWindow::samplePath() });
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        window.findingsView()->selectRow(0);
+        // Tab from the filter reaches the table, and one Tab more leaves it for the detail pane.
+        window.searchField()->setFocus();
+        bool reachedTable = false, leftTable = false, reachedDock = false;
+        for (int step = 0; step < 40 && !reachedDock; ++step) {
+            QWidget* focused = QApplication::focusWidget();
+            QVERIFY(focused);
+            const bool inTable = focused == window.findingsView();
+            QTest::keyClick(focused, Qt::Key_Tab);
+            QWidget* next = QApplication::focusWidget();
+            reachedTable = reachedTable || next == window.findingsView();
+            if (inTable) {
+                QVERIFY(next != window.findingsView());
+                leftTable = window.flowDetail()->isAncestorOf(next);
+            }
+            reachedDock = window.tuningDock()->isAncestorOf(next);
+        }
+        QVERIFY(reachedTable);
+        QVERIFY(leftTable);
+        QVERIFY(reachedDock);
+
+        // Help ▸ Keyboard Shortcuts is generated from the menus.
+        const auto shortcuts = window.shortcutList();
+        const auto has = [&](const QString& name, const QString& keys) {
+            return std::any_of(shortcuts.begin(), shortcuts.end(),
+                [&](const auto& row) { return row.first.contains(name) && row.second == keys; });
+        };
+        QVERIFY(has(QStringLiteral("Set Triage"), QStringLiteral("Ctrl+T")));
+        QVERIFY(has(QStringLiteral("Clear Filters"), QStringLiteral("Esc")));
+        QVERIFY(has(QStringLiteral("Gaps over time"), QStringLiteral("Alt+3")));
+    }
+
+    void geometryIsRestored()
+    {
+        {
+            MainWindow window;
+            window.show();
+            window.resize(1301, 761);
+            QTRY_COMPARE(window.size(), QSize(1301, 761));
+            window.close();
+        }
+        MainWindow reopened;
+        QCOMPARE(reopened.size(), QSize(1301, 761));
     }
 
     void cancelledImportLeavesNoPartialState()

@@ -59,29 +59,38 @@ void FindingsFilter::setChangedOnly(bool only)
     invalidateRowsFilter();
 }
 
-bool FindingsFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+bool FindingsFilter::filterAcceptsRow(int sourceRow, const QModelIndex&) const
 {
-    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    return hiddenReason(sourceRow).isEmpty();
+}
+
+QString FindingsFilter::hiddenReason(int sourceRow) const
+{
+    const QModelIndex index = sourceModel()->index(sourceRow, 0);
+    if (!index.isValid())
+        return tr("it is no longer in the analysis");
     // Only changed findings: the what-if delta in full, including the findings an allowlist entry just took away.
     if (m_changedOnly && index.data(FindingsModel::ChangeRole).toInt() == 0)
-        return false;
+        return tr("the tuning does not change it (Show only changed findings is on)");
     if (!m_changedOnly && !m_showAllowlisted && index.data(FindingsModel::AllowlistedRole).toBool())
-        return false;
+        return tr("it is allowlisted (Show allowlisted, Ctrl+Shift+A, shows it)");
     if (index.data(FindingsModel::VerdictRole).toInt() < m_minimumVerdict)
-        return false;
+        return tr("its verdict is below the verdict filter");
     if (m_ruleFiredOnly && !index.data(FindingsModel::FiresRole).toBool())
-        return false;
+        return tr("the rule does not fire on it (Rule fires is on)");
     if (m_disagreementOnly && !index.data(FindingsModel::DisagreeRole).toBool())
-        return false;
+        return tr("rule and score agree on it (Rule and score disagree is on)");
     if (!m_triageStatus.isEmpty() && index.data(FindingsModel::TriageRole).toString() != m_triageStatus)
-        return false;
+        return tr("its triage is %1, not %2").arg(index.data(FindingsModel::TriageRole).toString(), m_triageStatus);
     if (!m_platform.isEmpty()) {
         const QString platform = index.data(FindingsModel::PlatformRole).toString();
         if (m_platform == QStringLiteral("-") ? !platform.isEmpty() : platform != m_platform)
-            return false;
+            return tr("its platform is not the platform filter's");
     }
-    return m_text.isEmpty()
-        || index.data(FindingsModel::SearchTextRole).toString().contains(m_text, Qt::CaseInsensitive);
+    if (!m_text.isEmpty()
+        && !index.data(FindingsModel::SearchTextRole).toString().contains(m_text, Qt::CaseInsensitive))
+        return tr("it does not contain \"%1\"").arg(m_text);
+    return {};
 }
 
 } // namespace cepheid::ui

@@ -21,6 +21,9 @@ public:
     void setShowAllowlisted(bool show); // allowlisted findings are hidden unless asked for
     void setChangedOnly(bool only); // only findings the tuning changes (what-if delta), allowlisted ones included
 
+    // Why a source row is not shown ("it is allowlisted…"), or an empty string when it is.
+    QString hiddenReason(int sourceRow) const;
+
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 

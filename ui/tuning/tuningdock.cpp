@@ -2,6 +2,7 @@
 
 #include "allowlistentrydialog.h"
 #include "allowlistpanel.h"
+#include "catalogpanel.h"
 #include "historypanel.h"
 #include "models/plaintooltip.h"
 #include "session/analystname.h"
@@ -22,6 +23,7 @@
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QVBoxLayout>
 #include <set>
 
@@ -37,6 +39,7 @@ TuningDock::TuningDock(CaseSession* session, QWidget* parent)
     , m_tabs(new QTabWidget(this))
     , m_thresholds(new ThresholdsPanel(this))
     , m_allowlist(new AllowlistPanel(this))
+    , m_catalog(new CatalogPanel(this))
     , m_history(new HistoryPanel(this))
 {
     setObjectName(QStringLiteral("tuningDock"));
@@ -50,6 +53,7 @@ TuningDock::TuningDock(CaseSession* session, QWidget* parent)
     scroll->setFrameShape(QFrame::NoFrame);
     m_tabs->addTab(scroll, tr("&Thresholds"));
     m_tabs->addTab(m_allowlist, tr("&Allowlist"));
+    m_tabs->addTab(m_catalog, tr("&Catalog"));
     m_tabs->addTab(m_history, tr("&History"));
 
     auto* content = new QWidget(this);
@@ -73,6 +77,11 @@ TuningDock::TuningDock(CaseSession* session, QWidget* parent)
     connect(m_allowlist, &AllowlistPanel::editRequested, this, &TuningDock::editAllowlistEntry);
     connect(m_allowlist, &AllowlistPanel::removeRequested, this, &TuningDock::removeAllowlistEntry);
     connect(m_allowlist, &AllowlistPanel::suggestionChosen, this, &TuningDock::addAllowlistEntry);
+    connect(m_catalog, &CatalogPanel::catalogEdited, this, [this](const std::vector<CatalogEntry>& catalog) {
+        QString error;
+        if (!tuneCatalog(catalog, error))
+            QMessageBox::warning(this, tr("Catalog"), error);
+    });
     connect(m_history, &HistoryPanel::loadRequested, this, &TuningDock::loadVersion);
     connect(m_history, &HistoryPanel::compareRequested, this, [this](std::int64_t version, std::int64_t other) {
         QDialog dialog(this);
@@ -103,6 +112,7 @@ void TuningDock::showSnapshot(const SnapshotPtr& snapshot)
     const bool newCase = !m_snapshot || m_snapshot->data != snapshot->data;
     m_snapshot = snapshot;
     m_allowlist->setSnapshot(snapshot);
+    m_catalog->setSnapshot(snapshot);
     if (newCase || m_historyShownFor != snapshot->savedVersion) {
         m_history->setVersions(m_session->profileVersions(), snapshot->savedVersion);
         m_historyShownFor = snapshot->savedVersion;
@@ -151,6 +161,38 @@ void TuningDock::tuneAllowlist(const std::function<void(std::vector<AllowlistEnt
         return;
     }
     m_session->tune(profile);
+}
+
+bool TuningDock::tuneCatalog(const std::vector<CatalogEntry>& catalog, QString& error)
+{
+    Profile profile = m_session->workingProfile();
+    profile.catalog = catalog;
+    std::string problem;
+    if (!validateProfile(profile, problem)) {
+        error = tr("The catalog was not changed: %1").arg(QString::fromStdString(problem));
+        m_catalog->setSnapshot(m_snapshot); // back to the catalog in use
+        return false;
+    }
+    m_session->tune(profile);
+    return true;
+}
+
+bool TuningDock::considerAllDestinations()
+{
+    std::vector<CatalogEntry> catalog = m_session->workingProfile().catalog;
+    if (std::find(catalog.begin(), catalog.end(), CatalogPanel::anyDestination()) != catalog.end())
+        return false;
+    catalog.push_back(CatalogPanel::anyDestination());
+    QString error;
+    return tuneCatalog(catalog, error);
+}
+
+void TuningDock::showCatalog()
+{
+    show();
+    raise();
+    m_tabs->setCurrentWidget(m_catalog);
+    m_catalog->view()->setFocus();
 }
 
 bool TuningDock::addAllowlistEntry(const AllowlistEntry& prefill)

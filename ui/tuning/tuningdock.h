@@ -12,12 +12,13 @@ class QTabWidget;
 namespace cepheid::ui {
 
 class AllowlistPanel;
+class CatalogPanel;
 class HistoryPanel;
 class ThresholdsPanel;
 
-// The tuning dock: thresholds, allowlist and the case's tuning history, over a header that states the what-if
-// delta against the saved profile (+N new alerts, -M no longer alerting) and offers Save Version and Revert.
-// Every edit goes to CaseSession::tune(), which re-analyses in the background; the dock never blocks.
+// The tuning dock: thresholds, allowlist, the serverless catalog and the case's tuning history, over a header that
+// states the what-if delta against the saved profile (+N new alerts, -M no longer alerting) and offers Save Version and
+// Revert. Every edit goes to CaseSession::tune(), which re-analyses in the background; the dock never blocks.
 class TuningDock : public QDockWidget
 {
     Q_OBJECT
@@ -30,6 +31,10 @@ public:
     bool editAllowlistEntry(const QString& id);
     void removeAllowlistEntry(const QString& id);
     // Asks for a note and saves the working profile as the case's newest version.
+    // The catalog: validated (RE2 must accept every pattern) before it is used; false, with the reason, when refused.
+    bool tuneCatalog(const std::vector<CatalogEntry>& catalog, QString& error);
+    bool considerAllDestinations(); // adds a pattern matching every hostname (false when already there)
+    void showCatalog(); // shows the dock on its Catalog tab
     bool saveVersion();
     bool saveVersion(const QString& note, const QString& author);
     void revertToSaved();
@@ -42,6 +47,7 @@ public:
 
     ThresholdsPanel* thresholds() const { return m_thresholds; }
     AllowlistPanel* allowlist() const { return m_allowlist; }
+    CatalogPanel* catalog() const { return m_catalog; }
     QLabel* whatIfLabel() const { return m_whatIf; }
     QTabWidget* tabs() const { return m_tabs; }
 
@@ -62,6 +68,7 @@ private:
     QTabWidget* m_tabs;
     ThresholdsPanel* m_thresholds;
     AllowlistPanel* m_allowlist;
+    CatalogPanel* m_catalog;
     HistoryPanel* m_history;
     std::int64_t m_historyShownFor = -1;
 };

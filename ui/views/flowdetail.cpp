@@ -108,6 +108,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
     m_why->setOpenLinks(false);
+    m_why->setTabChangesFocus(true);
     m_tabs->addTab(m_why, tr("&Why"));
     m_tabs->addTab(chartPage(m_intervals, m_intervalHeader, m_intervalLog), tr("&Intervals"));
     m_tabs->addTab(chartPage(m_gaps, m_gapHeader, m_gapLog), tr("&Gaps over time"));
@@ -124,6 +125,8 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     m_events->verticalHeader()->setDefaultSectionSize(m_events->fontMetrics().height() + 8);
     m_events->horizontalHeader()->setStretchLastSection(true);
     m_raw->setReadOnly(true);
+    m_raw->setTabChangesFocus(true);
+    m_events->setTabKeyNavigation(false);
     m_raw->setPlaceholderText(tr("Select an event to see its original record."));
     m_raw->setFont(QFont(QStringLiteral("monospace")));
     // A range dragged on the timeline filters the events; the banner says so and offers them all back.
@@ -286,6 +289,12 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding, const 
     m_intervals->setSeries(std::move(series));
     m_intervalHeader->setText(gapSummary(finding->beacon, gaps, m_intervals->beyondRange()));
     m_gapHeader->setText(gapSummary(finding->beacon, gaps, m_gaps->aboveRange()));
+}
+
+void FlowDetail::showHidden(const QString& html)
+{
+    setFinding(m_snapshot, nullptr);
+    m_why->setHtml(html);
 }
 
 QString FlowDetail::gapSummary(const BeaconScore& beacon, std::size_t gaps, std::uint32_t beyond)

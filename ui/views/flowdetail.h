@@ -33,6 +33,8 @@ public:
     explicit FlowDetail(RawRecordLookup rawRecord, QWidget* parent = nullptr);
     // The triage state, when given, is shown with its history in the Why tab.
     void setFinding(SnapshotPtr snapshot, const Finding* finding, const TriageState* triage = nullptr);
+    // No finding to show, and why (rich text): the one that was shown is hidden by a filter.
+    void showHidden(const QString& html);
 
     // For tests and for the histogram's click-through.
     QTabWidget* tabs() const { return m_tabs; }

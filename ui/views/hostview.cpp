@@ -90,14 +90,14 @@ void HostView::sortLanes()
 
 void HostView::resetZoom()
 {
-    m_scale = { m_first, m_last, double(std::max(1, width() - kLabelWidth)) };
+    m_scale = { m_first, m_last, double(std::max(1, width() - labelWidth())) };
     update();
     emit scaleChanged();
 }
 
 void HostView::zoom(double factor, double anchorPixel)
 {
-    m_scale.zoom(factor, anchorPixel - kLabelWidth);
+    m_scale.zoom(factor, anchorPixel - labelWidth());
     update();
     emit scaleChanged();
 }
@@ -110,7 +110,7 @@ int HostView::laneAt(int y) const
 
 void HostView::resizeEvent(QResizeEvent*)
 {
-    m_scale.width = std::max(1, width() - kLabelWidth);
+    m_scale.width = std::max(1, width() - labelWidth());
     emit scaleChanged();
 }
 
@@ -125,7 +125,7 @@ void HostView::paintEvent(QPaintEvent* event)
         return;
     }
     const EventTable& events = m_snapshot->events;
-    const int plotWidth = std::max(1, width() - kLabelWidth);
+    const int plotWidth = std::max(1, width() - labelWidth());
     const int height = laneHeight();
     std::vector<char> occupied(static_cast<std::size_t>(plotWidth));
     // Only the lanes in the exposed area are drawn: a host with hundreds of destinations scrolls smoothly.
@@ -147,8 +147,8 @@ void HostView::paintEvent(QPaintEvent* event)
         QString label = info.label;
         if (info.score >= 0)
             label = QString::number(info.score, 'f', 0) + QStringLiteral("  ") + label;
-        painter.drawText(QRect(4, top, kLabelWidth - 8, height), Qt::AlignVCenter | Qt::AlignLeft,
-            painter.fontMetrics().elidedText(label, Qt::ElideMiddle, kLabelWidth - 8));
+        painter.drawText(QRect(4, top, labelWidth() - 8, height), Qt::AlignVCenter | Qt::AlignLeft,
+            painter.fontMetrics().elidedText(label, Qt::ElideMiddle, labelWidth() - 8));
         // A tick per occupied pixel column.
         std::fill(occupied.begin(), occupied.end(), 0);
         for (EventIndex index : m_snapshot->flows.events(m_snapshot->flows.flow(info.flowIndex))) {
@@ -159,7 +159,7 @@ void HostView::paintEvent(QPaintEvent* event)
         painter.setPen(colors.series);
         for (int x = 0; x < plotWidth; ++x)
             if (occupied[static_cast<std::size_t>(x)])
-                painter.drawLine(kLabelWidth + x, top + 4, kLabelWidth + x, top + height - 4);
+                painter.drawLine(labelWidth() + x, top + 4, labelWidth() + x, top + height - 4);
     }
 }
 
@@ -221,7 +221,7 @@ void HostView::setCurrentLane(int lane)
 
 void HostView::keyPressEvent(QKeyEvent* event)
 {
-    const double middle = kLabelWidth + (width() - kLabelWidth) / 2.0;
+    const double middle = labelWidth() + (width() - labelWidth()) / 2.0;
     switch (event->key()) {
     case Qt::Key_Up:
         setCurrentLane(m_current - 1);
@@ -248,10 +248,10 @@ void HostView::keyPressEvent(QKeyEvent* event)
         zoom(1 / 1.5, middle);
         return;
     case Qt::Key_Left:
-        m_scale.pan((width() - kLabelWidth) / 10.0);
+        m_scale.pan((width() - labelWidth()) / 10.0);
         break;
     case Qt::Key_Right:
-        m_scale.pan(-(width() - kLabelWidth) / 10.0);
+        m_scale.pan(-(width() - labelWidth()) / 10.0);
         break;
     case Qt::Key_Home:
         resetZoom();
@@ -284,7 +284,7 @@ void HostAxis::paintEvent(QPaintEvent*)
     if (m_view->laneCount() == 0)
         return;
     // The lanes' plot starts after the label column, at the same x here (the scroll area adds no left offset).
-    const int left = m_view->mapTo(window(), QPoint(HostView::kLabelWidth, 0)).x() - mapTo(window(), QPoint(0, 0)).x();
+    const int left = m_view->mapTo(window(), QPoint(m_view->labelWidth(), 0)).x() - mapTo(window(), QPoint(0, 0)).x();
     const TimeScale& scale = m_view->scale();
     const QFontMetrics metrics(font());
     painter.setPen(colors.mutedText);

@@ -4,6 +4,7 @@
 #include "timescale.h"
 
 #include <QWidget>
+#include <algorithm>
 
 namespace cepheid::ui {
 
@@ -18,7 +19,6 @@ class HostView : public QWidget
 
 public:
     enum class LaneOrder { Events, Score };
-    static constexpr int kLabelWidth = 230;
 
     explicit HostView(QWidget* parent = nullptr);
     void setHost(SnapshotPtr snapshot, const Finding* finding);
@@ -29,6 +29,8 @@ public:
     int laneAt(int y) const;
     int currentLane() const { return m_current; }
     int laneHeight() const;
+    // The lane labels' column: a third of the width, within limits, so a narrow pane keeps room for the lanes.
+    int labelWidth() const { return std::clamp(width() / 3, 110, 260); }
     const TimeScale& scale() const { return m_scale; }
     void zoom(double factor, double anchorPixel); // anchorPixel: widget x
     void resetZoom();

@@ -392,14 +392,6 @@ void TimelineView::keyPressEvent(QKeyEvent* event)
     case Qt::Key_Home:
         resetZoom();
         return;
-    case Qt::Key_Escape:
-        if (m_selectionEnd > m_selectionStart) {
-            clearSelection();
-            emit rangeSelected(0, 0);
-            return;
-        }
-        QWidget::keyPressEvent(event);
-        return;
     default:
         QWidget::keyPressEvent(event);
         return;

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "session/snapshot.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace cepheid::ui {
+
+// The catalog tab: the serverless platforms whose destinations Cepheid considers, each a name and an RE2 pattern
+// matched against the whole hostname, with how many flows each one matches now. Cells edit in place; every change
+// is requested through catalogEdited (TuningDock validates it and re-analyses), so a pattern RE2 refuses is never
+// used.
+class CatalogPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // The entry that makes every destination a candidate (what an empty result offers).
+    static CatalogEntry anyDestination();
+
+    explicit CatalogPanel(QWidget* parent = nullptr);
+    void setSnapshot(SnapshotPtr snapshot);
+    QTableWidget* view() const { return m_view; }
+
+signals:
+    void catalogEdited(const std::vector<cepheid::CatalogEntry>& catalog);
+
+private:
+    std::vector<CatalogEntry> entries() const;
+    void fill(const std::vector<CatalogEntry>& catalog);
+
+    SnapshotPtr m_snapshot;
+    QTableWidget* m_view;
+    QLabel* m_header;
+    QPushButton* m_remove;
+    bool m_filling = false;
+};
+
+} // namespace cepheid::ui
