@@ -340,7 +340,10 @@ QWidget* MainWindow::createWorkbench()
     connect(m_showAllowlisted, &QCheckBox::toggled, m_filter, &FindingsFilter::setShowAllowlisted);
     connect(m_detail->hostView(), &HostView::flowContextMenuRequested, this, &MainWindow::showFlowMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedFinding);
-    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_shownRow = -1; }); // another case or analysis
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_shownRow = -1; // another case or analysis: rows mean other findings
+        m_hiddenShown = false;
+    });
     // Filtering and re-sorting can take the current row away without a currentRowChanged: check once the proxy
     // has settled.
     const auto follow = [this] {
@@ -694,43 +697,52 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
 
 void MainWindow::showSelectedFinding()
 {
-    const QModelIndex proxyCurrent = m_table->currentIndex();
-    const bool highlighted = proxyCurrent.isValid() && m_table->selectionModel()->isRowSelected(proxyCurrent.row());
     // When a filter takes the shown finding away, Qt moves the current index to a neighbour without selecting it:
     // showing that neighbour would be a flow the table does not highlight. Say what happened instead.
-    if (!highlighted && m_shownRow >= 0 && m_shownRow < m_model->rowCount()
+    if (m_shownRow >= 0 && !m_hiddenShown && m_shownRow < m_model->rowCount()
         && !m_filter->hiddenReason(m_shownRow).isEmpty()) {
-        followTable();
+        showHiddenFinding();
         return;
     }
-    const QModelIndex current = m_filter->mapToSource(proxyCurrent);
+    const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
+    if (!current.isValid() && m_hiddenShown)
+        return; // the message about the hidden finding stays until another is chosen
+    m_hiddenShown = false;
     m_shownRow = current.isValid() ? current.row() : -1;
     m_detail->setFinding(m_model->snapshot(), current.isValid() ? m_model->finding(current) : nullptr,
         current.isValid() ? m_model->triageState(current.row()) : nullptr);
 }
 
+void MainWindow::showHiddenFinding()
+{
+    m_hiddenShown = true;
+    const auto [sourceIp, destination, processPath] = m_model->flowKey(m_shownRow);
+    m_detail->showHidden(
+        tr("<p>The finding you were viewing, <b>%1 → %2</b>, is hidden: %3.</p><p>Change the "
+           "filter, or select another finding (Esc clears the filters).</p>")
+            .arg(QString::fromStdString(sourceIp).toHtmlEscaped(), QString::fromStdString(destination).toHtmlEscaped(),
+                m_filter->hiddenReason(m_shownRow).toHtmlEscaped()));
+    // The neighbour Qt made current is not what the analyst chose: no current row until they choose one (actions
+    // such as Allowlist act on the current row). Deferred: this may run inside the proxy's row removal.
+    const QPersistentModelIndex moved = m_table->currentIndex();
+    QTimer::singleShot(0, this, [this, moved] {
+        if (moved.isValid() && m_table->currentIndex() == moved
+            && !m_table->selectionModel()->isRowSelected(moved.row()))
+            m_table->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
+    });
+}
+
 void MainWindow::followTable()
 {
-    // The detail pane shows what the table highlights. When the finding it shows is filtered out, the pane says
-    // which filter hides it instead of going on showing a flow the table no longer has.
-    if (m_shownRow < 0 || m_shownRow >= m_model->rowCount()) {
-        if (m_table->currentIndex().isValid())
-            showSelectedFinding();
+    // After the proxy settles (filters, sorting, re-analysis): a shown finding that was filtered out without the
+    // current row moving is reported hidden; one the filters show again is highlighted again.
+    if (m_shownRow < 0 || m_shownRow >= m_model->rowCount())
         return;
-    }
-    const QString reason = m_filter->hiddenReason(m_shownRow);
-    if (reason.isEmpty()) {
-        const QModelIndex shown = m_filter->mapFromSource(m_model->index(m_shownRow, 0));
-        if (!m_table->selectionModel()->isRowSelected(shown.row()) && !m_table->selectionModel()->hasSelection())
-            m_table->selectRow(shown.row()); // visible again: highlight it
-        return;
-    }
-    m_table->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
-    const auto [sourceIp, destination, processPath] = m_model->flowKey(m_shownRow);
-    m_detail->showHidden(tr("<p>The finding you were viewing, <b>%1 → %2</b>, is hidden: %3.</p><p>Change the "
-                            "filter, or select another finding (Esc clears the filters).</p>")
-                             .arg(QString::fromStdString(sourceIp).toHtmlEscaped(),
-                                 QString::fromStdString(destination).toHtmlEscaped(), reason.toHtmlEscaped()));
+    const bool hidden = !m_filter->hiddenReason(m_shownRow).isEmpty();
+    if (hidden && !m_hiddenShown)
+        showHiddenFinding();
+    else if (!hidden && m_hiddenShown && !m_table->selectionModel()->hasSelection())
+        m_table->selectRow(m_filter->mapFromSource(m_model->index(m_shownRow, 0)).row());
 }
 
 void MainWindow::clearFilters()

@@ -81,6 +81,7 @@ private:
     void showSnapshot(SnapshotPtr snapshot);
     void showSelectedFinding();
     void followTable();
+    void showHiddenFinding();
     void clearFilters();
     void showShortcuts();
     void setBusy(bool busy);
@@ -127,7 +128,8 @@ private:
     QAction* m_importAction = nullptr;
     QAction* m_cancelAction = nullptr;
     QAction* m_clearFiltersAction = nullptr;
-    int m_shownRow = -1; // the source row the detail pane shows
+    int m_shownRow = -1; // the source row the detail pane shows (or says is hidden)
+    bool m_hiddenShown = false; // the detail pane says m_shownRow is hidden by a filter
     QStringList m_pendingImports; // imports waiting for the case that is being created
 };
 
