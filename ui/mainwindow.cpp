@@ -3,7 +3,10 @@
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "models/qtext.h"
+#include "models/tablecopy.h"
 #include "session/analystname.h"
+#include "session/lastfolder.h"
+#include "theme.h"
 #include "triage/triagedialog.h"
 #include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
@@ -11,8 +14,10 @@
 #include "views/sparklinedelegate.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
@@ -378,25 +383,30 @@ void MainWindow::createActions()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* create = file->addAction(tr("&New Case…"), this, [this] {
-        const QString path
-            = QFileDialog::getSaveFileName(this, tr("New case"), QDir::homePath(), tr("Cepheid cases (*.cepheid)"));
+        const QString path = QFileDialog::getSaveFileName(
+            this, tr("New case"), lastFolder(QStringLiteral("cases")), tr("Cepheid cases (*.cepheid)"));
+        rememberFolder(QStringLiteral("cases"), path);
         if (!path.isEmpty())
             openCase(path.endsWith(u'.' + kCaseSuffix) ? path : path + u'.' + kCaseSuffix, true);
     });
     create->setShortcut(QKeySequence::New);
     QAction* open = file->addAction(tr("&Open Case…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open case"), QDir::homePath(), tr("Cepheid cases (*.cepheid);;All files (*)"));
+            this, tr("Open case"), lastFolder(QStringLiteral("cases")), tr("Cepheid cases (*.cepheid);;All files (*)"));
+        rememberFolder(QStringLiteral("cases"), path);
         if (!path.isEmpty())
             openCase(path);
     });
     open->setShortcut(QKeySequence::Open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_importAction = file->addAction(tr("&Import Exports…"), this, [this] {
-        const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import exports"), QDir::homePath(),
-            tr("Chronicle UDM JSON (*.json *.ndjson *.jsonl *.gz);;All files (*)"));
-        if (!paths.isEmpty())
+        const QStringList paths
+            = QFileDialog::getOpenFileNames(this, tr("Import exports"), lastFolder(QStringLiteral("exports")),
+                tr("Chronicle UDM JSON (*.json *.ndjson *.jsonl *.gz);;All files (*)"));
+        if (!paths.isEmpty()) {
+            rememberFolder(QStringLiteral("exports"), paths.front());
             importFiles(paths);
+        }
     });
     m_importAction->setShortcut(QKeySequence(tr("Ctrl+I")));
     file->addAction(tr("Open the Bundled &Sample"), this, [this] { importFiles({ samplePath() }); });
@@ -426,11 +436,40 @@ void MainWindow::createActions()
         action->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + tab)));
     }
 
+    view->addSeparator();
+    QMenu* themes = view->addMenu(tr("T&heme"));
+    auto* themeGroup = new QActionGroup(this);
+    for (const auto& [label, theme] : { std::pair { tr("&System"), Theme::System },
+             std::pair { tr("&Light"), Theme::Light }, std::pair { tr("&Dark"), Theme::Dark } }) {
+        QAction* action = themes->addAction(label, this, [this, theme = theme] {
+            applyTheme(theme);
+            saveTheme(theme);
+            showSelectedFinding(); // the Why tab's colours are chosen when it is written
+        });
+        action->setCheckable(true);
+        action->setChecked(theme == savedTheme());
+        themeGroup->addAction(action);
+    }
+
     QMenu* findingMenu = menuBar()->addMenu(tr("F&inding"));
     QAction* triage = findingMenu->addAction(tr("Set &Triage…"), this, &MainWindow::editTriage);
     triage->setShortcut(QKeySequence(tr("Ctrl+T")));
-    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    installRowCopy(m_table);
     m_table->addAction(triage);
+    // The table's menu: the clicked cell's value (copy it, filter on it), then the actions on the selected rows.
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& position) {
+        const QModelIndex index = m_table->indexAt(position);
+        QMenu menu(this);
+        const QString value = index.data().toString();
+        if (index.isValid() && !value.isEmpty()) {
+            menu.addAction(tr("Copy Value"), this, [value] { QGuiApplication::clipboard()->setText(value); });
+            menu.addAction(tr("Filter on This Value"), this, [this, value] { m_search->setText(value); });
+            menu.addSeparator();
+        }
+        menu.addActions(m_table->actions());
+        menu.exec(m_table->viewport()->mapToGlobal(position));
+    });
 
     findingMenu->addSeparator();
     const std::pair<QString, AllowlistEntryDialog::Kind> allowlistActions[]
@@ -481,8 +520,9 @@ void MainWindow::createTuningActions()
     connect(m_showAllowlisted, &QCheckBox::toggled, showAllowlisted, &QAction::setChecked);
     menu->addSeparator();
     menu->addAction(tr("&Import Profile…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Import profile"), QDir::homePath(), tr("Cepheid profiles (*.json);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import profile"),
+            lastFolder(QStringLiteral("profiles")), tr("Cepheid profiles (*.json);;All files (*)"));
+        rememberFolder(QStringLiteral("profiles"), path);
         QString error;
         if (!path.isEmpty() && !m_tuning->importProfile(path, error))
             QMessageBox::warning(this, tr("Import profile"), tr("%1 was not imported:\n%2").arg(path, error));
@@ -493,7 +533,9 @@ void MainWindow::createTuningActions()
     });
     menu->addAction(tr("&Export Profile…"), this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export profile"),
-            QDir::homePath() + QStringLiteral("/cepheid-profile.json"), tr("Cepheid profiles (*.json)"));
+            lastFolder(QStringLiteral("profiles")) + QStringLiteral("/cepheid-profile.json"),
+            tr("Cepheid profiles (*.json)"));
+        rememberFolder(QStringLiteral("profiles"), path);
         QString error;
         if (!path.isEmpty() && !m_tuning->exportProfile(path, error))
             QMessageBox::warning(this, tr("Export profile"), tr("%1 was not written: %2").arg(path, error));

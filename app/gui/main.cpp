@@ -1,6 +1,9 @@
 // cepheid: the investigation workbench. `cepheid [FILE…]` opens cases (*.cepheid) and imports exports.
 
 #include "mainwindow.h"
+#include "models/findingsfilter.h"
+#include "models/findingsmodel.h"
+#include "theme.h"
 #include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
 
@@ -10,43 +13,89 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <cstring>
 
-int main(int argc, char** argv)
+namespace {
+
+void identify()
 {
-    QApplication application(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Cepheid"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("cepheid.github.io"));
     QCoreApplication::setApplicationName(QStringLiteral("cepheid"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CEPHEID_VERSION));
-    QGuiApplication::setDesktopFileName(QStringLiteral(CEPHEID_APP_ID));
+}
 
+// --help and --version print and exit: they must work on a machine without a display, before any GUI exists.
+bool asksForTextOnly(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char* option : { "-h", "--help", "--help-all", "-?", "-v", "--version" })
+            if (std::strcmp(argv[i], option) == 0)
+                return true;
+    return false;
+}
+
+struct Options
+{
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Workbench for C2 beaconing over serverless infrastructure (MITRE ATT&CK T1584.007)."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("files"),
-        QCoreApplication::translate("main", "Case files to open (*.cepheid) or exports to import."),
-        QStringLiteral("[FILE…]"));
-    QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QCoreApplication::translate("main",
-            "Save a PNG of the window once the findings are "
-            "shown, then quit (for documentation)."),
-        QStringLiteral("png"));
-    QCommandLineOption tab(QStringLiteral("tab"),
+    QCommandLineOption screenshot { QStringLiteral("screenshot"),
+        QCoreApplication::translate(
+            "main", "Save a PNG of the window once the findings are shown, then quit (for documentation)."),
+        QStringLiteral("png") };
+    QCommandLineOption tab { QStringLiteral("tab"),
         QCoreApplication::translate("main",
             "Tab for --screenshot: why, intervals, gaps, events, timeline or host (flow detail); thresholds, "
             "allowlist, catalog or history (tuning panel)."),
-        QStringLiteral("name"), QStringLiteral("why"));
-    QCommandLineOption profile(QStringLiteral("profile"),
+        QStringLiteral("name"), QStringLiteral("why") };
+    QCommandLineOption profile { QStringLiteral("profile"),
         QCoreApplication::translate("main",
             "Once the case is open, use this profile JSON (the format cepheid-cli --profile reads) as the working "
             "profile."),
-        QStringLiteral("json"));
-    parser.addOption(screenshot);
-    parser.addOption(tab);
-    parser.addOption(profile);
+        QStringLiteral("json") };
+    QCommandLineOption theme { QStringLiteral("theme"),
+        QCoreApplication::translate(
+            "main", "Colours for this run: system, light or dark (View > Theme sets them for good)."),
+        QStringLiteral("name") };
+    QCommandLineOption select { QStringLiteral("select"),
+        QCoreApplication::translate("main", "For --screenshot: select the finding whose destination contains this."),
+        QStringLiteral("text") };
+
+    Options()
+    {
+        parser.setApplicationDescription(QCoreApplication::translate(
+            "main", "Workbench for C2 beaconing over serverless infrastructure (MITRE ATT&CK T1584.007)."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument(QStringLiteral("files"),
+            QCoreApplication::translate("main", "Case files to open (*.cepheid) or exports to import."),
+            QStringLiteral("[FILE…]"));
+        for (const QCommandLineOption* option : { &screenshot, &tab, &profile, &theme, &select })
+            parser.addOption(*option);
+    }
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (asksForTextOnly(argc, argv)) {
+        QCoreApplication core(argc, argv);
+        identify();
+        Options options;
+        options.parser.process(core); // prints and exits
+        return 0;
+    }
+    QApplication application(argc, argv);
+    identify();
+    QGuiApplication::setDesktopFileName(QStringLiteral(CEPHEID_APP_ID));
+    Options options;
+    QCommandLineParser& parser = options.parser;
     parser.process(application);
+    const QCommandLineOption& screenshot = options.screenshot;
+    const QCommandLineOption& tab = options.tab;
+    const QCommandLineOption& profile = options.profile;
+    cepheid::ui::applyTheme(parser.isSet(options.theme) ? cepheid::ui::themeFromName(parser.value(options.theme))
+                                                        : cepheid::ui::savedTheme());
 
     cepheid::ui::MainWindow window; // restores the saved geometry, or fits the screen on a first start
     window.show();
@@ -70,11 +119,23 @@ int main(int argc, char** argv)
         // Once the case is shown and nothing is left to compute, select the tab and save a picture.
         auto* poll = new QTimer(&window);
         QObject::connect(poll, &QTimer::timeout, &window,
-            [&window, poll, session, path = parser.value(screenshot), tabName = parser.value(tab)] {
+            [&window, poll, session, path = parser.value(screenshot), tabName = parser.value(tab),
+                selectText = parser.value(options.select)] {
                 const auto snapshot = session->snapshot();
                 if (!snapshot || snapshot->events.size() == 0 || session->isBusy() || session->isTuning())
                     return;
                 poll->stop();
+                if (!selectText.isEmpty()) {
+                    auto* filter = window.findingsFilter();
+                    for (int row = 0; row < filter->rowCount(); ++row)
+                        if (filter->index(row, cepheid::ui::FindingsModel::Destination)
+                                .data()
+                                .toString()
+                                .contains(selectText)) {
+                            window.findingsView()->selectRow(row);
+                            break;
+                        }
+                }
                 using cepheid::ui::FlowDetail;
                 const QStringList detailTabs { QStringLiteral("why"), QStringLiteral("intervals"),
                     QStringLiteral("gaps"), QStringLiteral("events"), QStringLiteral("timeline"),

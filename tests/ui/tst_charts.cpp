@@ -174,6 +174,11 @@ private slots:
         QTest::mouseClick(gaps, Qt::LeftButton, {}, point.toPoint());
         QCOMPARE(detail->tabs()->currentIndex(), int(FlowDetail::EventsTab));
         QCOMPARE(currentEvent(detail), gaps->series().events[40]);
+        // The Events tab gives each event's time since the previous one, in the same words as the charts.
+        QCOMPARE(detail->eventsView()->model()->index(1, FlowEventsModel::SincePrevious).data().toString(),
+            QStringLiteral("2.0 min"));
+        QCOMPARE(detail->eventsView()->model()->index(0, FlowEventsModel::SincePrevious).data().toString(),
+            QStringLiteral("—"));
     }
 
     void timelineClickOpensTheEventAndDragFiltersEvents()

@@ -3,6 +3,8 @@
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
+#include "models/tablecopy.h"
+#include "session/lastfolder.h"
 #include "testsupport.h"
 #include "triage/triagedialog.h"
 #include "tuning/catalogpanel.h"
@@ -18,8 +20,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -314,6 +318,52 @@ private slots:
         QVERIFY(has(QStringLiteral("Set Triage"), QStringLiteral("Ctrl+T")));
         QVERIFY(has(QStringLiteral("Clear Filters"), QStringLiteral("Esc")));
         QVERIFY(has(QStringLiteral("Gaps over time"), QStringLiteral("Alt+3")));
+    }
+
+    void copiedRowsAreSpreadsheetSafeTsv()
+    {
+        // Cells from exports are attacker-controlled: a formula must arrive in a spreadsheet as text.
+        QStandardItemModel model(2, 2);
+        model.setHorizontalHeaderLabels({ QStringLiteral("Destination"), QStringLiteral("Process") });
+        model.setItem(0, 0, new QStandardItem(QStringLiteral("=HYPERLINK(\"http://x\")")));
+        model.setItem(0, 1, new QStandardItem(QStringLiteral("a\tb")));
+        model.setItem(1, 0, new QStandardItem(QStringLiteral("api.lab.workers.dev")));
+        model.setItem(1, 1, new QStandardItem(QStringLiteral("@SUM(1)")));
+        QTableView view;
+        view.setModel(&model);
+        view.setSelectionBehavior(QAbstractItemView::SelectRows);
+        view.selectAll();
+        QCOMPARE(selectedRowsAsTsv(view),
+            QStringLiteral("Destination\tProcess\n'=HYPERLINK(\"http://x\")\ta b\napi.lab.workers.dev\t'@SUM(1)\n"));
+        view.setColumnHidden(1, true);
+        QCOMPARE(
+            selectedRowsAsTsv(view), QStringLiteral("Destination\n'=HYPERLINK(\"http://x\")\napi.lab.workers.dev\n"));
+    }
+
+    void helpAndVersionNeedNoDisplay()
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const char* name : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
+            environment.remove(QString::fromLatin1(name));
+        process.setProcessEnvironment(environment);
+        for (const QString& option : { QStringLiteral("--help"), QStringLiteral("--version") }) {
+            process.start(QStringLiteral(CEPHEID_GUI_PATH), { option });
+            QVERIFY(process.waitForFinished(30000));
+            QCOMPARE(process.exitCode(), 0);
+            const QString out = QString::fromUtf8(process.readAllStandardOutput());
+            QVERIFY2(out.contains(
+                         option == QStringLiteral("--help") ? QStringLiteral("--theme") : QStringLiteral("cepheid")),
+                qPrintable(out + QString::fromUtf8(process.readAllStandardError())));
+        }
+    }
+
+    void fileDialogsRememberTheFolderPerKind()
+    {
+        QTemporaryDir directory;
+        rememberFolder(QStringLiteral("exports"), directory.filePath(QStringLiteral("a.ndjson")));
+        QCOMPARE(lastFolder(QStringLiteral("exports")), QFileInfo(directory.path()).absoluteFilePath());
+        QCOMPARE(lastFolder(QStringLiteral("never-used")), QDir::homePath());
     }
 
     void geometryIsRestored()

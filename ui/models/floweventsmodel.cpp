@@ -87,9 +87,11 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
     case Time:
         return compactTime(events.timestamp(event), true);
     case SincePrevious:
-        return previous < 0
-            ? QStringLiteral("—")
-            : QString::fromStdString(durationText(static_cast<double>(events.timestamp(event) - previous) / 1e6));
+        if (previous < 0)
+            return QStringLiteral("—");
+        if (events.timestamp(event) == previous)
+            return QStringLiteral("0 s"); // simultaneous: the same check-in
+        return QString::fromStdString(durationText(static_cast<double>(events.timestamp(event) - previous) / 1e6));
     case SourceIp: {
         QStringList ips;
         for (StringId ip : events.principalIps(event))

@@ -7,6 +7,7 @@
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
 #include "models/qtext.h"
+#include "models/tablecopy.h"
 #include "models/timetext.h"
 #include "reports/scorereport.h"
 #include "timelineview.h"
@@ -119,7 +120,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     auto* split = new QSplitter(Qt::Vertical, this);
     m_events->setModel(m_eventsModel);
     m_events->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_events->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_events->setSelectionMode(QAbstractItemView::ExtendedSelection); // several rows can be copied (Ctrl+C)
     m_events->verticalHeader()->hide();
     m_events->setWordWrap(false);
     m_events->verticalHeader()->setDefaultSectionSize(m_events->fontMetrics().height() + 8);
@@ -127,6 +128,8 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     m_raw->setReadOnly(true);
     m_raw->setTabChangesFocus(true);
     m_events->setTabKeyNavigation(false);
+    installRowCopy(m_events);
+    m_events->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_raw->setPlaceholderText(tr("Select an event to see its original record."));
     m_raw->setFont(QFont(QStringLiteral("monospace")));
     // A range dragged on the timeline filters the events; the banner says so and offers them all back.
