@@ -113,7 +113,7 @@ MainWindow::MainWindow(QWidget* parent)
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         fitScreen();
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
-        resizeDocks({ m_tuning }, { std::clamp(width() / 4, 280, 440) }, Qt::Horizontal);
+        resizeDocks({ m_tuning }, { std::clamp(width() * 2 / 9, 280, 420) }, Qt::Horizontal);
     m_splitterRestored = m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     updateRecentMenu();
 }

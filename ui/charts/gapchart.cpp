@@ -134,9 +134,9 @@ void GapChart::paintEvent(QPaintEvent*)
         painter.fillRect(QRectF(m_plot.left(), top, m_plot.width(), std::max(2.0, bottom - top)), colors.band);
         painter.setRenderHint(QPainter::Antialiasing, true);
         for (int multiple = 1; multiple <= 3; ++multiple) {
+            if (!m_log && multiple * period > m_high)
+                break; // above the axis (toY would pin it to the top edge)
             const double y = toY(multiple * period);
-            if (y < m_plot.top())
-                continue;
             painter.setPen(QPen(colors.accent, multiple == 1 ? 2 : 1, Qt::DashLine));
             painter.drawLine(QPointF(m_plot.left(), y), QPointF(m_plot.right(), y));
             const QString label = multiple == 1 ? tr("period %1").arg(FindingsModel::formatDuration(period))

@@ -183,6 +183,8 @@ void IntervalChart::paintEvent(QPaintEvent*)
     }
     if (period > 0) {
         painter.setRenderHint(QPainter::Antialiasing, true);
+        std::vector<QRectF> labelBoxes;
+        std::vector<std::pair<QPointF, QString>> labels; // drawn after every line, so no line crosses a label
         for (int multiple = 1; multiple <= 4; ++multiple) {
             const double x = toX(multiple * period);
             if (x > m_plot.right() || x < m_plot.left())
@@ -193,8 +195,16 @@ void IntervalChart::paintEvent(QPaintEvent*)
                                                 : QStringLiteral("%1×").arg(multiple);
             const double width = metrics.horizontalAdvance(label);
             const double left = x + 3 + width > m_plot.right() ? x - 3 - width : x + 3;
-            drawLabel(painter, QPointF(left, m_plot.top() + metrics.ascent() + 2), label, colors);
+            // A label that would touch one already drawn goes a line lower (a short period's multiples are close).
+            QRectF box(left - 2, m_plot.top() + 2, width + 4, metrics.height());
+            while (std::any_of(
+                labelBoxes.begin(), labelBoxes.end(), [&](const QRectF& other) { return other.intersects(box); }))
+                box.translate(0, metrics.height());
+            labelBoxes.push_back(box);
+            labels.emplace_back(QPointF(left, box.top() + metrics.ascent()), label);
         }
+        for (const auto& [position, label] : labels)
+            drawLabel(painter, position, label, colors);
         painter.setRenderHint(QPainter::Antialiasing, false);
     }
     frame.drawYAxis(painter, yTicks, toY, colors, tr("Gaps"));

@@ -58,13 +58,15 @@ TuningDock::TuningDock(CaseSession* session, QWidget* parent)
 
     auto* content = new QWidget(this);
     auto* layout = new QVBoxLayout(content);
+    // The buttons and the changed-only toggle on two rows: on one they set a minimum width that squeezes the
+    // detail pane on a 1366 px screen.
     auto* buttons = new QHBoxLayout();
     buttons->addWidget(m_save);
     buttons->addWidget(m_revert);
     buttons->addStretch();
-    buttons->addWidget(m_changedOnly);
     layout->addWidget(m_whatIf);
     layout->addLayout(buttons);
+    layout->addWidget(m_changedOnly);
     layout->addWidget(m_tabs, 1);
     setWidget(content);
 
