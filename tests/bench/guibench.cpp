@@ -3,10 +3,13 @@
 //   QT_QPA_PLATFORM=offscreen cepheid-gui-bench CASE.cepheid
 //
 // Measures: opening the case until the findings table has painted (case open + analysis on the worker, then the
-// model reset and a paint on the GUI thread), the timeline's repaint time while zooming into the busiest flow, and
+// model reset and a paint on the GUI thread), the timeline's repaint time while zooming into the busiest flow, its
+// interval histogram and gap-over-time repaints, and
 // tuning: threshold changes made in the panel, from the edit to the updated table, with the engine's time and the
 // GUI thread's longest stall (a 5 ms timer's worst lateness) while they run.
 
+#include "charts/gapchart.h"
+#include "charts/intervalchart.h"
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
@@ -22,6 +25,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <cstdio>
+#include <tuple>
 
 using namespace cepheid;
 using namespace cepheid::ui;
@@ -75,6 +79,34 @@ int main(int argc, char** argv)
     }
     std::printf("timeline repaint (%zu events)  %6.2f ms mean, %6.2f ms worst over 20 zoom steps\n",
         timeline->eventCount(), total / 20, worst);
+
+    // The busiest flow's beacon charts: selecting it (check-ins grouped for the charts), then repaints.
+    const int busiestRow = window.findingsFilter()->mapFromSource(window.findingsModel()->index(busiest, 0)).row();
+    window.findingsView()->selectRow(busiestRow == 0 ? 1 : 0); // another finding first, so the selection changes
+    QApplication::processEvents();
+    QElapsedTimer select;
+    select.start();
+    window.findingsView()->selectRow(
+        window.findingsFilter()->mapFromSource(window.findingsModel()->index(busiest, 0)).row());
+    std::printf(
+        "select the busiest finding     %6.2f ms (detail pane, both charts' series)\n", select.nsecsElapsed() / 1e6);
+    for (const auto& [tab, widget, name] :
+        { std::tuple { FlowDetail::IntervalsTab, static_cast<QWidget*>(detail->intervalChart()), "interval histogram" },
+            std::tuple { FlowDetail::GapsTab, static_cast<QWidget*>(detail->gapChart()), "gap over time      " } }) {
+        detail->tabs()->setCurrentIndex(tab);
+        QApplication::processEvents();
+        double chartWorst = 0, chartTotal = 0;
+        for (int repeat = 0; repeat < 20; ++repeat) {
+            QElapsedTimer paint;
+            paint.start();
+            widget->repaint();
+            const double ms = paint.nsecsElapsed() / 1e6;
+            chartWorst = std::max(chartWorst, ms);
+            chartTotal += ms;
+        }
+        std::printf("%s repaint      %6.2f ms mean, %6.2f ms worst over 20 (%zu gaps)\n", name, chartTotal / 20,
+            chartWorst, detail->gapChart()->series().gaps.size());
+    }
 
     // Tuning. A 5 ms timer measures how late the GUI thread gets to it: its worst lateness is the longest stall.
     QElapsedTimer tick;
