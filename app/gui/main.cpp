@@ -56,6 +56,9 @@ struct Options
         QCoreApplication::translate(
             "main", "Colours for this run: system, light or dark (View > Theme sets them for good)."),
         QStringLiteral("name") };
+    QCommandLineOption size { QStringLiteral("size"),
+        QCoreApplication::translate("main", "Window size for this run, WIDTHxHEIGHT (for --screenshot)."),
+        QStringLiteral("WxH") };
     QCommandLineOption select { QStringLiteral("select"),
         QCoreApplication::translate("main", "For --screenshot: select the finding whose destination contains this."),
         QStringLiteral("text") };
@@ -69,7 +72,7 @@ struct Options
         parser.addPositionalArgument(QStringLiteral("files"),
             QCoreApplication::translate("main", "Case files to open (*.cepheid) or exports to import."),
             QStringLiteral("[FILE…]"));
-        for (const QCommandLineOption* option : { &screenshot, &tab, &profile, &theme, &select })
+        for (const QCommandLineOption* option : { &screenshot, &tab, &profile, &theme, &size, &select })
             parser.addOption(*option);
     }
 };
@@ -98,6 +101,11 @@ int main(int argc, char** argv)
                                                         : cepheid::ui::savedTheme());
 
     cepheid::ui::MainWindow window; // restores the saved geometry, or fits the screen on a first start
+    if (parser.isSet(options.size)) {
+        const QStringList parts = parser.value(options.size).split(u'x');
+        if (parts.size() == 2 && parts[0].toInt() > 0 && parts[1].toInt() > 0)
+            window.resize(parts[0].toInt(), parts[1].toInt());
+    }
     window.show();
     using cepheid::ui::CaseSession;
     CaseSession* session = window.session();

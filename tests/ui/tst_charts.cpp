@@ -118,6 +118,9 @@ private slots:
         QCOMPARE(seconds.step, 10 * kMicrosPerSecond);
         QCOMPARE(seconds.ticks.front().label, QStringLiteral("03-04 10:00:00"));
         QCOMPARE(seconds.ticks[1].label, QStringLiteral("10:00:10"));
+        QCOMPARE(perBucketText(kMicrosPerHour), QStringLiteral("per hour"));
+        QCOMPARE(perBucketText(2 * kMicrosPerHour), QStringLiteral("per 2 h"));
+        QCOMPARE(perBucketText(30 * 60 * kMicrosPerSecond), QStringLiteral("per 30 min"));
     }
 
     void chartsShowTheBeaconAtAGlance()

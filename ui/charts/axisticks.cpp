@@ -2,6 +2,7 @@
 
 #include "util/durationtext.h"
 
+#include <QObject>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -141,6 +142,20 @@ TimeTicks timeTicks(TimestampUs start, TimestampUs end, double width, double min
         result.ticks.push_back({ static_cast<double>(tick), label });
     }
     return result;
+}
+
+QString perBucketText(TimestampUs bucket)
+{
+    const auto per = [](TimestampUs count, const QString& unit, const QString& single) {
+        return count == 1 ? QObject::tr("per %1").arg(single) : QObject::tr("per %1 %2").arg(count).arg(unit);
+    };
+    if (bucket % kMicrosPerDay == 0)
+        return per(bucket / kMicrosPerDay, QStringLiteral("d"), QObject::tr("day"));
+    if (bucket % kMicrosPerHour == 0)
+        return per(bucket / kMicrosPerHour, QStringLiteral("h"), QObject::tr("hour"));
+    if (bucket % (60 * kMicrosPerSecond) == 0)
+        return per(bucket / (60 * kMicrosPerSecond), QStringLiteral("min"), QObject::tr("minute"));
+    return per(std::max<TimestampUs>(1, bucket / kMicrosPerSecond), QStringLiteral("s"), QObject::tr("second"));
 }
 
 QString tooltipTime(TimestampUs time)

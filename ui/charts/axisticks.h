@@ -50,6 +50,9 @@ struct TimeTicks
 };
 TimeTicks timeTicks(TimestampUs start, TimestampUs end, double width, double minSpacing);
 
+// A rate bucket as an axis title says it: "per hour", "per 2 h", "per 30 min", "per 10 s", "per day".
+QString perBucketText(TimestampUs bucket);
+
 // A timestamp as the charts' tooltips write it: "2025-03-04 10:12:05 UTC".
 QString tooltipTime(TimestampUs time);
 

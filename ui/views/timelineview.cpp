@@ -249,7 +249,7 @@ void TimelineView::paintEvent(QPaintEvent*)
                 QRectF(left, toY(counts[i]), std::max(1.0, right - left - 1), m_plot.bottom() - toY(counts[i])));
         }
         painter.setClipping(false);
-        yTitle = tr("per %1").arg(FindingsModel::formatDuration(static_cast<double>(bucket) / 1e6));
+        yTitle = perBucketText(bucket);
         frame.drawYAxis(painter, yTicks, toY, colors, yTitle);
     } else {
         // One column per pixel: the largest payload in it (unknown payloads draw as a short tick).
