@@ -207,6 +207,16 @@ void CaseFile::loadEvents(EventTable& table)
         event.user = checkedId(events.integer(16));
         table.appendStored(event);
     }
+    auto http
+        = m_database->prepare("SELECT event_index, url, user_agent, response_code FROM http ORDER BY event_index");
+    while (http.step()) {
+        const std::int64_t index = http.integer(0);
+        if (index < 0 || static_cast<std::uint64_t>(index) >= table.size())
+            throw sql::Error("HTTP details refer to an event the case does not have");
+        table.setHttp(static_cast<EventIndex>(index),
+            { checkedId(http.integer(1)), checkedId(http.integer(2)),
+                static_cast<std::uint16_t>(std::clamp<std::int64_t>(http.integer(3), 0, 999)) });
+    }
 }
 
 std::optional<CaseFile::ImportResult> CaseFile::importFile(
@@ -304,6 +314,15 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
                 insertEvent.bind(16, asSigned(table.bytesReceived(event)));
             insertEvent.bind(17, static_cast<std::int64_t>(table.user(event))).execute();
         }
+        auto insertHttp = m_database->prepare(
+            "INSERT INTO http (event_index, url, user_agent, response_code) VALUES (?1, ?2, ?3, ?4)");
+        for (std::size_t i = firstEvent; i < table.size(); ++i)
+            if (const EventTable::HttpDetails* details = table.http(static_cast<EventIndex>(i)))
+                insertHttp.bind(1, static_cast<std::int64_t>(i))
+                    .bind(2, static_cast<std::int64_t>(details->url))
+                    .bind(3, static_cast<std::int64_t>(details->userAgent))
+                    .bind(4, static_cast<std::int64_t>(details->responseCode))
+                    .execute();
 
         auto updateSource = m_database->prepare(
             "UPDATE sources SET format = ?2, layout = ?3, compressed = ?4, events_read = ?5, events_rejected = ?6, "

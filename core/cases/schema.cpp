@@ -48,7 +48,12 @@ CREATE INDEX events_by_source ON events(source_id);
 // Version 3: every triage change is kept (status from → to, analyst, notes, time), oldest first by seq. The
 // triage table stays the current state; a change and its history row are written in one transaction. Cases of
 // schema 2 carry their current state over as each flow's first history entry (there was no earlier record).
+// HTTP details (URL, user agent, status) of the events that have them, keyed by the event's index in load order
+// (events ORDER BY id): a sparse table, as in memory.
 constexpr const char* kVersion3 = R"sql(
+CREATE TABLE http (
+    event_index INTEGER PRIMARY KEY, url INTEGER NOT NULL, user_agent INTEGER NOT NULL,
+    response_code INTEGER NOT NULL);
 CREATE TABLE triage_history (
     seq INTEGER PRIMARY KEY, src_ip TEXT NOT NULL, dest TEXT NOT NULL, proc_path TEXT NOT NULL,
     from_status TEXT NOT NULL, status TEXT NOT NULL, analyst TEXT NOT NULL, notes TEXT NOT NULL, at TEXT NOT NULL);

@@ -43,6 +43,9 @@ void EventBatch::add(const EventRecord& source)
     record.bytesSentKnown = source.bytesSentKnown;
     record.bytesReceivedKnown = source.bytesReceivedKnown;
     record.user = copy(source.user);
+    record.url = copy(source.url);
+    record.userAgent = copy(source.userAgent);
+    record.responseCode = source.responseCode;
     record.source = source.source;
     event.principalIpBegin = static_cast<std::uint32_t>(m_ips.size());
     for (std::string_view ip : source.principalIps)

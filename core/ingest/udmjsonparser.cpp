@@ -269,6 +269,22 @@ void parseTarget(dom::element value, EventRecord& event)
             if (port < 0 || port > 65535)
                 fail("target.port: " + excerpt(std::to_string(port)) + " is not a port number");
             event.targetPort = static_cast<std::uint16_t>(port);
+        } else if (key == "url") {
+            event.url = expectString(member, "target.url");
+        }
+    }
+}
+
+void parseHttp(dom::element value, EventRecord& event)
+{
+    for (auto [key, member] : expectObject(value, "network.http")) {
+        if (isKey(key, "userAgent", "user_agent")) {
+            event.userAgent = expectString(member, "network.http.user_agent");
+        } else if (isKey(key, "responseCode", "response_code")) {
+            const std::int64_t code = expectSigned(member, "network.http.response_code");
+            if (code < 0 || code > 999)
+                fail("network.http.response_code: " + excerpt(std::to_string(code)) + " is not an HTTP status");
+            event.responseCode = static_cast<std::uint16_t>(code);
         }
     }
 }
@@ -284,6 +300,8 @@ void parseNetwork(dom::element value, EventRecord& event)
         } else if (isKey(key, "receivedBytes", "received_bytes")) {
             event.bytesReceived = expectUnsigned(member, "network.receivedBytes");
             event.bytesReceivedKnown = true;
+        } else if (key == "http") {
+            parseHttp(member, event);
         }
     }
 }

@@ -42,6 +42,10 @@ struct EventRecord
     bool bytesSentKnown = false; // absent is not zero: Sysmon and Defender carry no byte counts at all
     bool bytesReceivedKnown = false;
     std::string_view user;
+    // HTTP, when the telemetry has it (proxy and web logs): shown with the events; the rule and score do not read it.
+    std::string_view url; // target.url
+    std::string_view userAgent; // network.http.user_agent
+    std::uint16_t responseCode = 0; // network.http.response_code; 0: none
     SourceReference source;
 
     // Resets every field but keeps the IP vectors' capacity: readers reuse one record for millions of events.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
 
 namespace cepheid {
 
@@ -67,6 +68,8 @@ EventIndex EventTable::append(const EventRecord& record)
     m_bytesSent.push_back(record.bytesSent);
     m_bytesReceived.push_back(record.bytesReceived);
     m_user.push_back(m_strings.intern(record.user));
+    if (!record.url.empty() || !record.userAgent.empty() || record.responseCode != 0)
+        setHttp(index, { m_strings.intern(record.url), m_strings.intern(record.userAgent), record.responseCode });
     m_sourceFile.push_back(record.source.fileIndex);
     m_sourceLine.push_back(record.source.line);
     m_sourceOffset.push_back(record.source.byteOffset);
@@ -102,6 +105,21 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     return index;
 }
 
+const EventTable::HttpDetails* EventTable::http(EventIndex i) const
+{
+    const auto it = std::lower_bound(m_httpEvents.begin(), m_httpEvents.end(), i);
+    return it != m_httpEvents.end() && *it == i ? &m_http[static_cast<std::size_t>(it - m_httpEvents.begin())]
+                                                : nullptr;
+}
+
+void EventTable::setHttp(EventIndex i, const HttpDetails& details)
+{
+    if (!m_httpEvents.empty() && m_httpEvents.back() >= i)
+        throw std::logic_error("EventTable::setHttp: events out of order");
+    m_httpEvents.push_back(i);
+    m_http.push_back(details);
+}
+
 StringId EventTable::destination(EventIndex i) const
 {
     if (m_targetHostname[i] != kEmptyString)
@@ -119,7 +137,8 @@ std::size_t EventTable::memoryBytes() const
         + bytes(m_flags) + bytes(m_principalHostname) + bytes(m_principalIpBegin) + bytes(m_principalIpCount)
         + bytes(m_processPath) + bytes(m_processId) + bytes(m_targetHostname) + bytes(m_targetIpBegin)
         + bytes(m_targetIpCount) + bytes(m_targetPort) + bytes(m_bytesSent) + bytes(m_bytesReceived) + bytes(m_user)
-        + bytes(m_sourceFile) + bytes(m_sourceLine) + bytes(m_sourceOffset) + bytes(m_ipValues);
+        + bytes(m_sourceFile) + bytes(m_sourceLine) + bytes(m_sourceOffset) + bytes(m_ipValues) + bytes(m_httpEvents)
+        + bytes(m_http);
 }
 
 } // namespace cepheid

@@ -65,6 +65,20 @@ public:
     bool bytesSentKnown(EventIndex i) const { return (m_flags[i] & kSentKnown) != 0; }
     bool bytesReceivedKnown(EventIndex i) const { return (m_flags[i] & kReceivedKnown) != 0; }
     StringId user(EventIndex i) const { return m_user[i]; }
+
+    // HTTP details are rare outside proxy logs, so they are kept only for the events that have them (a sparse
+    // column: other data pays nothing for it).
+    struct HttpDetails
+    {
+        StringId url = kEmptyString;
+        StringId userAgent = kEmptyString;
+        std::uint16_t responseCode = 0;
+        friend bool operator==(const HttpDetails&, const HttpDetails&) = default;
+    };
+    const HttpDetails* http(EventIndex i) const; // null when the event has none
+    std::size_t httpEventCount() const { return m_httpEvents.size(); }
+    // Attaches HTTP details to an appended event (loading a case); events must come in ascending order.
+    void setHttp(EventIndex i, const HttpDetails& details);
     SourceReference source(EventIndex i) const { return { m_sourceFile[i], m_sourceLine[i], m_sourceOffset[i] }; }
 
     // The destination of a flow: target.hostname, or the first target IP when the hostname is empty
@@ -110,6 +124,8 @@ private:
     std::vector<std::uint32_t> m_sourceLine;
     std::vector<std::uint64_t> m_sourceOffset;
     std::vector<StringId> m_ipValues; // all repeated IP lists, back to back
+    std::vector<EventIndex> m_httpEvents; // ascending
+    std::vector<HttpDetails> m_http; // parallel to m_httpEvents
 };
 
 } // namespace cepheid

@@ -131,4 +131,14 @@ std::string udmEventWithProcess(
         + R"("},"network":{"direction":"OUTBOUND","sentBytes":"400","receivedBytes":"800"}})";
 }
 
+std::string udmHttpEvent(int index, const std::string& time, const std::string& url, const std::string& userAgent,
+    const std::string& responseCodeJson)
+{
+    return R"({"metadata":{"id":"h)" + std::to_string(index) + R"(","eventTimestamp":")" + time
+        + R"(","eventType":"NETWORK_HTTP"},"principal":{"hostname":"wks-1","ip":["10.0.0.5"],"process":{"file":{"fullPath":"C:\\Temp\\beacon.exe"}}},"target":{"hostname":"api.lab.workers.dev","url":")"
+        + url
+        + R"("},"network":{"direction":"OUTBOUND","sentBytes":"400","receivedBytes":"800","http":{"method":"POST","userAgent":")"
+        + userAgent + R"(","responseCode":)" + responseCodeJson + "}}}";
+}
+
 } // namespace cepheid::test

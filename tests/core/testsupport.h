@@ -67,5 +67,8 @@ std::string udmEventCamel(const std::string& id, const std::string& time = "2025
 std::string udmEventSnake(const std::string& id);
 std::string udmEventWithProcess(
     int index, const std::string& time, const std::string& process, const std::string& destination);
+// A proxy-style event with HTTP details; responseCodeJson is written as is (200, "200", or something invalid).
+std::string udmHttpEvent(int index, const std::string& time, const std::string& url, const std::string& userAgent,
+    const std::string& responseCodeJson);
 
 } // namespace cepheid::test

@@ -112,6 +112,32 @@ private slots:
         QCOMPARE(caseFile->profiles()[0].note, std::string("defaults"));
     }
 
+    void httpDetailsSurviveTheCase()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("h.cepheid")).toStdString();
+        std::string text = fixtureExport(3);
+        text += udmHttpEvent(1, "2025-03-04T10:00:00Z", "https://api.lab.workers.dev/a", "curl/8.0", "302") + "\n";
+        std::string error;
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            QVERIFY2(caseFile->importFile(
+                         writeTestFile(directory, QStringLiteral("h.ndjson"), text).toStdString(), table, error),
+                error.c_str());
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        EventTable loaded;
+        caseFile->loadEvents(loaded);
+        QCOMPARE(loaded.httpEventCount(), std::size_t(1));
+        const auto last = static_cast<EventIndex>(loaded.size() - 1);
+        QVERIFY(loaded.http(last));
+        QCOMPARE(loaded.text(loaded.http(last)->url), std::string_view("https://api.lab.workers.dev/a"));
+        QCOMPARE(loaded.text(loaded.http(last)->userAgent), std::string_view("curl/8.0"));
+        QCOMPARE(loaded.http(last)->responseCode, std::uint16_t(302));
+        QVERIFY(!loaded.http(0));
+    }
+
     void reimportingTheSameFileIsANoOp()
     {
         QTemporaryDir directory;

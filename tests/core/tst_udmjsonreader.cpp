@@ -109,6 +109,26 @@ private slots:
         QCOMPARE(result.table.timestamp(0), at("2025-03-04T13:07:42Z"));
     }
 
+    void readsHttpDetailsWhenPresent()
+    {
+        const auto result = importText(udmHttpEvent(1, "2025-03-04T10:00:00Z", "https://api.lab.workers.dev/beat?id=7",
+                                           "Mozilla/5.0 (Windows NT 10.0)", "200")
+            + "\n" + camelEvent("plain") + "\n"
+            + udmHttpEvent(2, "2025-03-04T10:02:00Z", "https://api.lab.workers.dev/beat", "curl/8.0", "\"404\"")
+            + "\n");
+        QVERIFY2(result.ok, result.error.c_str());
+        const EventTable& table = result.table;
+        QCOMPARE(table.size(), std::size_t(3));
+        QCOMPARE(table.httpEventCount(), std::size_t(2)); // only the events that have them
+        const EventTable::HttpDetails* first = table.http(0);
+        QVERIFY(first);
+        QCOMPARE(table.text(first->url), std::string_view("https://api.lab.workers.dev/beat?id=7"));
+        QCOMPARE(table.text(first->userAgent), std::string_view("Mozilla/5.0 (Windows NT 10.0)"));
+        QCOMPARE(first->responseCode, std::uint16_t(200));
+        QVERIFY(!table.http(1));
+        QCOMPARE(table.http(2)->responseCode, std::uint16_t(404)); // int32 as a JSON string is proto3 JSON too
+    }
+
     void acceptsTimestampObjectsWithStringOrNumberSeconds()
     {
         const std::string a = R"({"metadata":{"id":"a","event_timestamp":{"seconds":"1741093662","nanos":118000000}}})";
@@ -209,6 +229,10 @@ private slots:
         row("port out of range",
             R"({"metadata":{"id":"a","eventTimestamp":"2025-03-04T13:07:42Z"},"target":{"port":70000}})",
             "target.port: '70000' is not a port number");
+        row("http status out of range", udmHttpEvent(9, "2025-03-04T10:00:00Z", "https://x/", "ua", "1200"),
+            "network.http.response_code: '1200' is not an HTTP status");
+        row("http status not a number", udmHttpEvent(9, "2025-03-04T10:00:00Z", "https://x/", "ua", "\"OK\""),
+            "network.http.response_code: 'OK' is not a 64-bit integer");
         row("unknown direction",
             R"({"metadata":{"id":"a","eventTimestamp":"2025-03-04T13:07:42Z"},"network":{"direction":"SIDEWAYS"}})",
             "network.direction: 'SIDEWAYS'");

@@ -182,6 +182,32 @@ private slots:
             QStringLiteral("2.0 min"));
         QCOMPARE(detail->eventsView()->model()->index(0, FlowEventsModel::SincePrevious).data().toString(),
             QStringLiteral("—"));
+        // No HTTP in this export: no empty URL, user agent and status columns.
+        QVERIFY(detail->eventsView()->isColumnHidden(FlowEventsModel::Url));
+        QVERIFY(detail->eventsView()->isColumnHidden(FlowEventsModel::ResponseCode));
+    }
+
+    void eventsShowHttpDetailsWhenTheExportHasThem()
+    {
+        QTemporaryDir directory;
+        std::string text;
+        TimestampUs time = at("2025-03-04T10:00:00Z");
+        for (int i = 0; i < 20; ++i, time += 120 * kMicrosPerSecond)
+            text += udmHttpEvent(i, formatRfc3339(time), "https://api.lab.workers.dev/beat?n=" + std::to_string(i),
+                        "Mozilla/5.0 (beacon)", i == 7 ? "503" : "200")
+                + "\n";
+        MainWindow window;
+        window.show();
+        window.importFiles({ writeTestFile(directory, QStringLiteral("proxy.ndjson"), text) });
+        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
+        window.findingsView()->selectRow(0);
+        QTableView* events = window.flowDetail()->eventsView();
+        QVERIFY(!events->isColumnHidden(FlowEventsModel::Url));
+        QCOMPARE(events->model()->index(7, FlowEventsModel::Url).data().toString(),
+            QStringLiteral("https://api.lab.workers.dev/beat?n=7"));
+        QCOMPARE(events->model()->index(7, FlowEventsModel::UserAgent).data().toString(),
+            QStringLiteral("Mozilla/5.0 (beacon)"));
+        QCOMPARE(events->model()->index(7, FlowEventsModel::ResponseCode).data().toInt(), 503);
     }
 
     void timelineClickOpensTheEventAndDragFiltersEvents()

@@ -30,6 +30,7 @@ void FlowEventsModel::rebuild()
     beginResetModel();
     m_events.clear();
     m_previous.clear();
+    m_hasHttp = false;
     if (m_snapshot && m_finding) {
         const EventTable& events = m_snapshot->events;
         TimestampUs previous = -1;
@@ -39,6 +40,7 @@ void FlowEventsModel::rebuild()
                 continue; // a fan-out copy
             last = event;
             const TimestampUs time = events.timestamp(event);
+            m_hasHttp = m_hasHttp || (events.httpEventCount() > 0 && events.http(event));
             if (!hasRange() || (time >= m_rangeStart && time < m_rangeEnd)) {
                 m_events.push_back(event);
                 m_previous.push_back(previous);
@@ -110,6 +112,16 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
         return text(events.eventType(event));
     case Direction:
         return toQString(directionName(events.direction(event)));
+    case Url:
+    case UserAgent:
+    case ResponseCode: {
+        const EventTable::HttpDetails* http = events.http(event);
+        if (!http)
+            return {};
+        if (index.column() == ResponseCode)
+            return http->responseCode ? QVariant(http->responseCode) : QVariant();
+        return text(index.column() == Url ? http->url : http->userAgent);
+    }
     case Origin: {
         const SourceReference source = events.source(event);
         return tr("source %1, line %2").arg(source.fileIndex).arg(source.line);
@@ -124,7 +136,8 @@ QVariant FlowEventsModel::headerData(int section, Qt::Orientation orientation, i
         return {};
     static const char* const names[ColumnCount] = { QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Since previous"),
         QT_TR_NOOP("Principal IP"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Port"), QT_TR_NOOP("Sent"),
-        QT_TR_NOOP("Received"), QT_TR_NOOP("Event type"), QT_TR_NOOP("Direction"), QT_TR_NOOP("Origin") };
+        QT_TR_NOOP("Received"), QT_TR_NOOP("Event type"), QT_TR_NOOP("Direction"), QT_TR_NOOP("URL"),
+        QT_TR_NOOP("User agent"), QT_TR_NOOP("Status"), QT_TR_NOOP("Origin") };
     return tr(names[section]);
 }
 

@@ -23,6 +23,9 @@ public:
         Received,
         Type,
         Direction,
+        Url,
+        UserAgent,
+        ResponseCode,
         Origin,
         ColumnCount
     };
@@ -34,6 +37,8 @@ public:
     void setRange(TimestampUs start, TimestampUs end);
     void clearRange() { setRange(0, 0); }
     bool hasRange() const { return m_rangeEnd > m_rangeStart; }
+    // Whether any event of the flow carries HTTP details: the URL, user agent and status columns are shown only then.
+    bool hasHttp() const { return m_hasHttp; }
     int rowOf(EventIndex event) const; // -1 when not shown
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -49,6 +54,7 @@ private:
     std::vector<EventIndex> m_events;
     std::vector<TimestampUs> m_previous; // the time of the flow's previous event, per row (-1: none)
     TimestampUs m_rangeStart = 0, m_rangeEnd = 0;
+    bool m_hasHttp = false;
 };
 
 } // namespace cepheid::ui

@@ -273,6 +273,8 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding, const 
     m_snapshot = std::move(snapshot);
     m_finding = finding;
     m_eventsModel->setFlow(m_snapshot, finding);
+    for (const int column : { FlowEventsModel::Url, FlowEventsModel::UserAgent, FlowEventsModel::ResponseCode })
+        m_events->setColumnHidden(column, !m_eventsModel->hasHttp());
     m_timeline->setFlow(m_snapshot, finding); // keeps its zoom and selection for the same flow (a tuning re-run)
     showRange(m_timeline->selectionStart(), m_timeline->selectionEnd(), false);
     m_host->setHost(m_snapshot, finding);
