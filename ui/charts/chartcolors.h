@@ -6,7 +6,8 @@
 namespace cepheid::ui {
 
 // Every colour a chart or a tinted row uses, derived from the widget's palette so light and dark themes both read:
-// text and grid from the palette itself, the data colours chosen per theme for contrast against its base.
+// text and grid from the palette itself, the data colours chosen per theme for contrast against its base
+// (docs/workbench.md, "Charts").
 struct ChartColors
 {
     QColor background; // the plot's base
