@@ -21,9 +21,7 @@ int usageError(const std::string& message)
     return UsageError;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+int run(int argc, char** argv)
 {
     std::vector<std::string> arguments(argv + 1, argv + argc);
     if (arguments.empty())
@@ -78,4 +76,18 @@ int main(int argc, char** argv)
         return options ? runProfileShow(*options) : usageError(error);
     }
     return usageError("unknown command '" + command + "'");
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // Commands report what they expect (unreadable input, refused cases) themselves; anything else that escapes is
+    // said in one line with exit code 1, never an abort.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& problem) {
+        std::cerr << "cepheid-cli: " << problem.what() << '\n';
+        return InputError;
+    }
 }

@@ -209,10 +209,14 @@ void CaseFile::loadEvents(EventTable& table)
     }
     auto http
         = m_database->prepare("SELECT event_index, url, user_agent, response_code FROM http ORDER BY event_index");
+    std::int64_t previous = -1;
     while (http.step()) {
         const std::int64_t index = http.integer(0);
         if (index < 0 || static_cast<std::uint64_t>(index) >= table.size())
             throw sql::Error("HTTP details refer to an event the case does not have");
+        if (index <= previous) // the table's primary key forbids it: the file was altered
+            throw sql::Error("HTTP details repeat an event");
+        previous = index;
         table.setHttp(static_cast<EventIndex>(index),
             { checkedId(http.integer(1)), checkedId(http.integer(2)),
                 static_cast<std::uint16_t>(std::clamp<std::int64_t>(http.integer(3), 0, 999)) });
@@ -369,18 +373,32 @@ std::vector<Reject> CaseFile::rejects(std::int64_t sourceId)
 
 TriageState CaseFile::updateTriage(const TriageUpdate& update)
 {
+    return updateTriage(std::vector<TriageUpdate> { update }).front();
+}
+
+std::vector<TriageState> CaseFile::updateTriage(const std::vector<TriageUpdate>& updates)
+{
+    sql::Transaction transaction(*m_database);
+    std::vector<TriageState> states;
+    for (const TriageUpdate& update : updates)
+        states.push_back(applyTriage(update));
+    transaction.commit();
+    return states;
+}
+
+TriageState CaseFile::applyTriage(const TriageUpdate& update)
+{
     if (update.status && !isTriageStatus(*update.status))
         throw sql::Error(
             "'" + *update.status + "' is not a triage status (new, investigating, benign, malicious, false-positive)");
-    sql::Transaction transaction(*m_database);
     TriageState state
         = triage(update.sourceIp, update.destination, update.processPath)
               .value_or(TriageState { update.sourceIp, update.destination, update.processPath, "new", "", "", "", {} });
     const std::string fromStatus = state.status;
     const std::string status = update.status.value_or(state.status);
     const std::string notes = update.notes.value_or(state.notes);
-    if (status == state.status && notes == state.notes && !state.history.empty())
-        return state; // nothing changes: no history entry that says nothing
+    if (status == state.status && notes == state.notes)
+        return state; // nothing changes: no row, no history entry that says nothing
     const std::string at = update.at.empty() ? nowRfc3339() : update.at;
     auto current = m_database->prepare(
         "INSERT INTO triage (src_ip, dest, proc_path, status, analyst, notes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -405,7 +423,6 @@ TriageState CaseFile::updateTriage(const TriageUpdate& update)
         .bind(7, notes)
         .bind(8, at)
         .execute();
-    transaction.commit();
     state.status = status;
     state.notes = notes;
     state.analyst = update.analyst;

@@ -93,6 +93,8 @@ public:
     // Applies the update and records it in the flow's history, in one transaction; returns the flow's state.
     // Throws sql::Error for a status that is not a triage status.
     TriageState updateTriage(const TriageUpdate& update);
+    // Several updates in one transaction: all are kept, or (on an error) none.
+    std::vector<TriageState> updateTriage(const std::vector<TriageUpdate>& updates);
     // Every triaged flow with its history.
     std::vector<TriageState> triage();
     std::optional<TriageState> triage(
@@ -105,6 +107,7 @@ public:
 
 private:
     CaseFile(std::string path, std::unique_ptr<sql::Database> database);
+    TriageState applyTriage(const TriageUpdate& update); // inside a transaction
 
     std::string m_path;
     std::unique_ptr<sql::Database> m_database;

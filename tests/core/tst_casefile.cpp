@@ -274,6 +274,14 @@ private slots:
         QCOMPARE(caseFile->profiles().size(), std::size_t(2));
         QVERIFY_THROWS_EXCEPTION(sql::Error, caseFile->updateTriage({ "a", "b", "c", "suspicious", {}, "", "" }));
         QVERIFY(!caseFile->triage("a", "b", "c"));
+        // Setting an untriaged flow to "new" with no notes changes nothing and writes nothing.
+        caseFile->updateTriage({ "a", "b", "c", "new", "", "ana", "" });
+        QVERIFY(!caseFile->triage("a", "b", "c"));
+        // A batch is one transaction: one refused update keeps none of them.
+        QVERIFY_THROWS_EXCEPTION(sql::Error,
+            caseFile->updateTriage(std::vector<TriageUpdate> {
+                { "a", "b", "c", "benign", "fine", "ana", "" }, { "d", "e", "f", "bogus", {}, "ana", "" } }));
+        QVERIFY(!caseFile->triage("a", "b", "c"));
     }
 
     void triageChangesOnlyWhatIsGivenAndKeepsItsHistory()
@@ -341,7 +349,7 @@ private slots:
         QVERIFY(refusal(casePath, CaseFile::Mode::ReadOnly).find("open it once read-write") != std::string::npos);
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
         QCOMPARE(caseFile->info().title, std::string("old case"));
-        caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", "", "new", "", "", "" }); // a table of schema 2
+        caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", "", "benign", "", "", "" }); // a table of schema 2
         QCOMPARE(caseFile->triage().size(), std::size_t(1));
     }
 

@@ -126,7 +126,16 @@ void CaseSession::start(std::function<Result()> job)
     emit busyChanged(true);
     auto result = std::make_shared<Result>();
     m_result = result;
-    m_watcher.setFuture(QtConcurrent::run([job = std::move(job), result] { *result = job(); }));
+    // Whatever a job throws becomes its error: an exception lost inside QtConcurrent would leave the window waiting
+    // with nothing said.
+    m_watcher.setFuture(QtConcurrent::run([job = std::move(job), result] {
+        try {
+            *result = job();
+        } catch (const std::exception& problem) {
+            *result = Result {};
+            result->error = QString::fromUtf8(problem.what());
+        }
+    }));
 }
 
 void CaseSession::finished()
@@ -183,20 +192,25 @@ void CaseSession::startTuning()
     auto result = std::make_shared<Result>();
     m_tuneResult = result;
     m_tuneWatcher.setFuture(QtConcurrent::run([base = m_snapshot, profile = m_working, now = m_clock(), result] {
-        std::string error;
-        const auto analyzer = Analyzer::create(profile, error);
-        if (!analyzer) {
-            result->error = tr("The profile cannot be used: %1").arg(QString::fromStdString(error));
-            return;
+        try {
+            std::string error;
+            const auto analyzer = Analyzer::create(profile, error);
+            if (!analyzer) {
+                result->error = tr("The profile cannot be used: %1").arg(QString::fromStdString(error));
+                return;
+            }
+            auto snapshot = std::make_shared<Snapshot>(*base);
+            const auto started = std::chrono::steady_clock::now();
+            snapshot->analysis = analyzer->rerun(base->analysis, base->profile, base->events, base->flows, now);
+            snapshot->engineMilliseconds = millisecondsSince(started);
+            snapshot->profile = profile;
+            snapshot->evaluatedAt = now;
+            computeDelta(*snapshot);
+            result->snapshot = std::move(snapshot);
+        } catch (const std::exception& problem) {
+            result->snapshot.reset();
+            result->error = QString::fromUtf8(problem.what());
         }
-        auto snapshot = std::make_shared<Snapshot>(*base);
-        const auto started = std::chrono::steady_clock::now();
-        snapshot->analysis = analyzer->rerun(base->analysis, base->profile, base->events, base->flows, now);
-        snapshot->engineMilliseconds = millisecondsSince(started);
-        snapshot->profile = profile;
-        snapshot->evaluatedAt = now;
-        computeDelta(*snapshot);
-        result->snapshot = std::move(snapshot);
     }));
 }
 
@@ -359,8 +373,7 @@ TriageMap CaseSession::updateTriage(const std::vector<TriageUpdate>& updates)
 {
     if (m_running || !m_case)
         throw sql::Error("the case is busy");
-    for (const TriageUpdate& update : updates)
-        m_case->updateTriage(update);
+    m_case->updateTriage(updates); // one transaction: a failure keeps none of them
     TriageMap triage;
     for (TriageState& state : m_case->triage())
         triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);
