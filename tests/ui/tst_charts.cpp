@@ -16,6 +16,7 @@
 #include "views/flowdetail.h"
 #include "views/hostview.h"
 #include "views/timelineview.h"
+#include "views/timescale.h"
 
 #include <QFile>
 #include <QLabel>
@@ -118,6 +119,16 @@ private slots:
         QCOMPARE(seconds.step, 10 * kMicrosPerSecond);
         QCOMPARE(seconds.ticks.front().label, QStringLiteral("03-04 10:00:00"));
         QCOMPARE(seconds.ticks[1].label, QStringLiteral("10:00:10"));
+        // Days carry the year where it starts; centuries get calendar years, never a wrapped or yearless label.
+        const TimeTicks days = timeTicks(at("2024-12-28T00:00:00Z"), at("2025-01-06T00:00:00Z"), 900, 80);
+        QCOMPARE(days.step, kMicrosPerDay);
+        QCOMPARE(days.ticks.front().label, QStringLiteral("2024-12-28"));
+        QCOMPARE(days.ticks[1].label, QStringLiteral("12-29"));
+        QCOMPARE(days.ticks[4].label, QStringLiteral("2025-01-01"));
+        const TimeTicks centuries = timeTicks(at("0001-01-01T00:00:00Z"), at("9999-12-31T00:00:00Z"), 600, 80);
+        QVERIFY(centuries.ticks.size() >= 2 && centuries.ticks.size() <= 8);
+        for (const AxisTick& tick : centuries.ticks)
+            QVERIFY2(tick.label.size() == 4 && tick.label.endsWith(u'0'), qPrintable(tick.label));
         QCOMPARE(perBucketText(kMicrosPerHour), QStringLiteral("per hour"));
         QCOMPARE(perBucketText(2 * kMicrosPerHour), QStringLiteral("per 2 h"));
         QCOMPARE(perBucketText(30 * 60 * kMicrosPerSecond), QStringLiteral("per 30 min"));
@@ -297,6 +308,58 @@ private slots:
         QTest::keyClick(host, Qt::Key_Return);
         QCOMPARE(opened.size(), 1);
         QCOMPARE(opened.front().front().value<std::uint32_t>(), second);
+    }
+
+    void zoomingOutStopsNearTheData()
+    {
+        // Far-out zooming once overflowed the microsecond range and allocated a bucket per day of it: the view now
+        // stays within four times the data's span, whatever the wheel does.
+        TimeScale scale { at("2025-03-04T00:00:00Z"), at("2025-03-06T00:00:00Z"), 600 };
+        const TimestampUs first = scale.start, last = scale.end;
+        for (int notch = 0; notch < 500; ++notch) {
+            scale.zoom(0.8, 300);
+            scale.keepNear(first, last);
+            scale.pan(notch % 2 ? 5000 : -7000);
+            scale.keepNear(first, last);
+            QVERIFY(scale.end > scale.start);
+            QVERIFY(scale.end - scale.start <= 4 * (last - first));
+            QVERIFY(scale.start <= last && scale.end >= first);
+        }
+    }
+
+    void timelineAndLanesSurviveACaseSpanningMillennia()
+    {
+        // One stray event in year 1 and one in 9999 beside a beacon: zoomed out by wheel and keys, the views keep
+        // drawing (a bucket per day of ten millennia once exhausted memory).
+        QTemporaryDir directory;
+        QFile beacon(writeBeacon(directory));
+        QVERIFY(beacon.open(QIODevice::ReadOnly));
+        std::string text = beacon.readAll().toStdString();
+        text += udmEventWithProcess(900, "0001-01-01T00:00:00Z", R"(C:\\Temp\\beacon.exe)", "api.lab.workers.dev")
+            + "\n";
+        text += udmEventWithProcess(901, "9999-12-31T00:00:00Z", R"(C:\\Temp\\beacon.exe)", "api.lab.workers.dev")
+            + "\n";
+        MainWindow window;
+        window.resize(1366, 768);
+        window.show();
+        window.importFiles({ writeTestFile(directory, QStringLiteral("wide.ndjson"), text) });
+        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
+        window.findingsView()->selectRow(0);
+        FlowDetail* detail = window.flowDetail();
+        detail->tabs()->setCurrentIndex(FlowDetail::TimelineTab);
+        TimelineView* timeline = detail->timeline();
+        for (int notch = 0; notch < 40; ++notch) {
+            QTest::keyClick(timeline, Qt::Key_Minus);
+            if (notch % 10 == 0)
+                timeline->grab();
+        }
+        QVERIFY(timeline->scale().end > timeline->scale().start);
+        QVERIFY(timeline->timeAxisTicks().size() >= 1);
+        detail->tabs()->setCurrentIndex(FlowDetail::HostTab);
+        for (int notch = 0; notch < 40; ++notch)
+            QTest::keyClick(detail->hostView(), Qt::Key_Minus);
+        detail->hostView()->grab();
+        QVERIFY(detail->hostView()->scale().end > detail->hostView()->scale().start);
     }
 
     void coloursKeepTheirContrastInLightAndDarkPalettes()

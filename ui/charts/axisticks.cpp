@@ -5,7 +5,9 @@
 #include <QObject>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <string>
 
 namespace cepheid::ui {
 
@@ -109,6 +111,30 @@ std::vector<AxisTick> byteTicks(double high, int maxTicks)
     return ticks;
 }
 
+namespace {
+
+// Ticks on 1 January every `years` years: calendar years, so a label never names the wrong one.
+TimeTicks yearTicks(TimestampUs start, TimestampUs end, int years)
+{
+    TimeTicks result;
+    result.step = static_cast<TimestampUs>(years) * 365 * kMicrosPerDay; // nominal, for callers comparing steps
+    const int firstYear = std::stoi(formatRfc3339(start).substr(0, 4));
+    for (int year = (firstYear + years - 1) / years * years; year <= 9999 && result.ticks.size() < 1000;
+         year += years) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%04d-01-01T00:00:00Z", year);
+        const auto tick = parseRfc3339(text);
+        if (!tick || *tick < start)
+            continue;
+        if (*tick >= end)
+            break;
+        result.ticks.push_back({ static_cast<double>(*tick), QString::number(year) });
+    }
+    return result;
+}
+
+} // namespace
+
 TimeTicks timeTicks(TimestampUs start, TimestampUs end, double width, double minSpacing)
 {
     constexpr TimestampUs s = kMicrosPerSecond, m = 60 * s, h = kMicrosPerHour, d = kMicrosPerDay;
@@ -118,23 +144,32 @@ TimeTicks timeTicks(TimestampUs start, TimestampUs end, double width, double min
     if (end <= start || width <= 0)
         return result;
     const double perPixel = static_cast<double>(end - start) / width;
-    result.step = ladder.back();
+    result.step = 0;
     for (const TimestampUs step : ladder)
         if (static_cast<double>(step) / perPixel >= minSpacing) {
             result.step = step;
             break;
         }
+    if (result.step == 0) {
+        // Years: 1, 2, 5, 10, 20, 50… so that the labels keep their spacing however far out the view is.
+        const double yearsPerLabel = perPixel * minSpacing / (365.25 * static_cast<double>(d));
+        return yearTicks(start, end, std::max(1, static_cast<int>(niceStep(yearsPerLabel, 1))));
+    }
     const TimestampUs first = -floorDiv(-start, result.step) * result.step; // the first multiple at or after start
     TimestampUs previousDay = std::numeric_limits<TimestampUs>::min();
+    std::string previousYear;
     for (TimestampUs tick = first; tick < end && result.ticks.size() < 1000; tick += result.step) {
         const std::string text = formatRfc3339(tick); // 2025-03-04T10:12:05Z
         const TimestampUs day = floorDiv(tick, d);
         const bool newDay = day != previousDay;
         previousDay = day;
+        const std::string year = text.substr(0, 4);
+        const bool newYear = year != previousYear;
+        previousYear = year;
         const QString date = QString::fromStdString(text.substr(5, 5));
         QString label;
-        if (result.step >= d)
-            label = date;
+        if (result.step >= d) // days and weeks: the year on the first tick and where it changes
+            label = newYear ? QString::fromStdString(text.substr(0, 10)) : date;
         else {
             const QString time = QString::fromStdString(text.substr(11, result.step >= m ? 5 : 8));
             label = newDay ? date + u' ' + time : time;

@@ -10,6 +10,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QWheelEvent>
+#include <cmath>
 #include <unordered_map>
 
 namespace cepheid::ui {
@@ -30,6 +31,9 @@ void HostView::setHost(SnapshotPtr snapshot, const Finding* finding)
     const bool sameHost = snapshot && m_snapshot && snapshot->data == m_snapshot->data && finding && !m_lanes.empty()
         && m_snapshot->flows.flow(m_lanes.front().flowIndex).key.sourceIp
             == snapshot->flows.flow(finding->flowIndex).key.sourceIp;
+    // The keyboard's lane, by flow: kept for the same host, the selected flow's lane for another.
+    const std::uint32_t currentFlow
+        = sameHost && m_current >= 0 && m_current < laneCount() ? laneFlow(m_current) : kNoFlow;
     m_snapshot = std::move(snapshot);
     if (!m_snapshot || !finding) {
         m_lanes.clear();
@@ -58,7 +62,7 @@ void HostView::setHost(SnapshotPtr snapshot, const Finding* finding)
                 + toQString(fileNameOf(events.text(flow.key.processPath))),
             flow.entryCount, score == scores.end() ? -1.0 : score->second, index == finding->flowIndex });
     }
-    sortLanes();
+    sortLanes(currentFlow);
     m_first = first;
     m_last = std::max(last, first + kMicrosPerSecond);
     if (!sameHost)
@@ -70,13 +74,12 @@ void HostView::setHost(SnapshotPtr snapshot, const Finding* finding)
 void HostView::setLaneOrder(LaneOrder order)
 {
     m_order = order;
-    sortLanes();
+    sortLanes(m_current >= 0 && m_current < laneCount() ? laneFlow(m_current) : kNoFlow);
     update();
 }
 
-void HostView::sortLanes()
+void HostView::sortLanes(std::uint32_t currentFlow)
 {
-    const std::uint32_t currentFlow = m_current >= 0 && m_current < laneCount() ? laneFlow(m_current) : ~0u;
     std::stable_sort(m_lanes.begin(), m_lanes.end(), [this](const Lane& a, const Lane& b) {
         if (m_order == LaneOrder::Score && a.score != b.score)
             return a.score > b.score;
@@ -84,7 +87,8 @@ void HostView::sortLanes()
     });
     m_current = -1;
     for (int lane = 0; lane < laneCount(); ++lane)
-        if (laneFlow(lane) == currentFlow || (currentFlow == ~0u && m_lanes[static_cast<std::size_t>(lane)].selected))
+        if (laneFlow(lane) == currentFlow
+            || (currentFlow == kNoFlow && m_lanes[static_cast<std::size_t>(lane)].selected))
             m_current = lane;
 }
 
@@ -98,6 +102,15 @@ void HostView::resetZoom()
 void HostView::zoom(double factor, double anchorPixel)
 {
     m_scale.zoom(factor, anchorPixel - labelWidth());
+    m_scale.keepNear(m_first, m_last);
+    update();
+    emit scaleChanged();
+}
+
+void HostView::pan(double pixels)
+{
+    m_scale.pan(pixels);
+    m_scale.keepNear(m_first, m_last);
     update();
     emit scaleChanged();
 }
@@ -170,8 +183,9 @@ void HostView::wheelEvent(QWheelEvent* event)
         event->ignore();
         return;
     }
-    zoom(event->angleDelta().y() > 0 ? 1.25 : 0.8, event->position().x());
     event->accept();
+    if (event->angleDelta().y() != 0) // a touchpad's empty begin/end events do nothing
+        zoom(std::pow(1.25, event->angleDelta().y() / 120.0), event->position().x());
 }
 
 void HostView::mousePressEvent(QMouseEvent* event)
@@ -189,10 +203,8 @@ void HostView::mouseMoveEvent(QMouseEvent* event)
     const double dx = event->position().x() - m_pressX;
     if (std::abs(dx) > 2) {
         m_dragged = true;
-        m_scale.pan(dx);
         m_pressX = event->position().x();
-        update();
-        emit scaleChanged();
+        pan(dx);
     }
 }
 
@@ -248,11 +260,11 @@ void HostView::keyPressEvent(QKeyEvent* event)
         zoom(1 / 1.5, middle);
         return;
     case Qt::Key_Left:
-        m_scale.pan((width() - labelWidth()) / 10.0);
-        break;
+        pan((width() - labelWidth()) / 10.0);
+        return;
     case Qt::Key_Right:
-        m_scale.pan(-(width() - labelWidth()) / 10.0);
-        break;
+        pan(-(width() - labelWidth()) / 10.0);
+        return;
     case Qt::Key_Home:
         resetZoom();
         return;
@@ -260,8 +272,6 @@ void HostView::keyPressEvent(QKeyEvent* event)
         QWidget::keyPressEvent(event);
         return;
     }
-    update();
-    emit scaleChanged();
 }
 
 HostAxis::HostAxis(const HostView* view, QWidget* parent)

@@ -33,6 +33,7 @@ public:
     int labelWidth() const { return std::clamp(width() / 3, 110, 260); }
     const TimeScale& scale() const { return m_scale; }
     void zoom(double factor, double anchorPixel); // anchorPixel: widget x
+    void pan(double pixels); // > 0 shows earlier times
     void resetZoom();
     QSize sizeHint() const override { return { 600, 300 }; }
 
@@ -62,7 +63,9 @@ private:
         double score; // -1: not a considered flow
         bool selected;
     };
-    void sortLanes();
+    static constexpr std::uint32_t kNoFlow = ~0u;
+    // Sorts by the lane order; the lane of currentFlow (or, without one, the selected flow's) becomes current.
+    void sortLanes(std::uint32_t currentFlow);
     void setCurrentLane(int lane);
 
     SnapshotPtr m_snapshot;

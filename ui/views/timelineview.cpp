@@ -9,6 +9,7 @@
 #include <QToolTip>
 #include <QWheelEvent>
 #include <array>
+#include <cmath>
 
 namespace cepheid::ui {
 
@@ -148,7 +149,10 @@ TimestampUs TimelineView::bucketWidth() const
     for (const TimestampUs step : ladder)
         if (m_scale.toPixel(m_scale.start + step) >= kMinBucketPixels)
             return step;
-    return ladder.back();
+    // Zoomed out past a day per bucket: whole days, still at least kMinBucketPixels wide.
+    const double perPixel = static_cast<double>(m_scale.end - m_scale.start) / std::max(1.0, m_plot.width());
+    const auto days = static_cast<TimestampUs>(std::ceil(perPixel * kMinBucketPixels / kMicrosPerDay));
+    return std::max<TimestampUs>(1, days) * kMicrosPerDay;
 }
 
 std::vector<AxisTick> TimelineView::timeAxisTicks() const
@@ -196,8 +200,10 @@ void TimelineView::paintEvent(QPaintEvent*)
     const QFontMetrics metrics(font());
 
     // UTC nights (18:00 to 06:00) over the band and the plot, the rule's firing windows in their own band.
-    for (TimestampUs day = floorDiv(m_scale.start, kMicrosPerDay) * kMicrosPerDay - kMicrosPerDay; day < m_scale.end;
-         day += kMicrosPerDay) {
+    // Nights are shaded while a day is at least a few pixels wide; further out they would be a grey wash.
+    const bool shadeNights = m_scale.toPixel(m_scale.start + kMicrosPerDay) >= 4;
+    for (TimestampUs day = floorDiv(m_scale.start, kMicrosPerDay) * kMicrosPerDay - kMicrosPerDay;
+         shadeNights && day < m_scale.end; day += kMicrosPerDay) {
         const double from = xOf(day + 18 * kMicrosPerHour), to = xOf(day + 30 * kMicrosPerHour);
         const double left = std::max(from, m_plot.left()), right = std::min(to, m_plot.right());
         if (right > left) {
@@ -296,20 +302,31 @@ void TimelineView::paintEvent(QPaintEvent*)
 void TimelineView::zoom(double factor, double anchorPixel)
 {
     m_scale.zoom(factor, plotX(anchorPixel));
+    m_scale.keepNear(m_caseFirst, m_caseLast);
+    update();
+}
+
+void TimelineView::pan(double pixels)
+{
+    m_scale.pan(pixels);
+    m_scale.keepNear(m_caseFirst, m_caseLast);
     update();
 }
 
 void TimelineView::wheelEvent(QWheelEvent* event)
 {
+    // A notch (120) zooms by 1.25 or pans a tenth; a touchpad's small steps do proportionally less, and its empty
+    // begin/end events nothing.
     const QPoint delta = event->angleDelta();
+    event->accept();
+    if (delta.isNull())
+        return;
     if (event->modifiers().testFlag(Qt::ShiftModifier) || std::abs(delta.x()) > std::abs(delta.y())) {
         const int steps = delta.x() != 0 ? delta.x() : delta.y();
-        m_scale.pan(steps > 0 ? width() / 10.0 : -width() / 10.0);
-        update();
+        pan(m_plot.width() / 10.0 * steps / 120.0);
     } else {
-        zoom(delta.y() > 0 ? 1.25 : 0.8, event->position().x());
+        zoom(std::pow(1.25, delta.y() / 120.0), event->position().x());
     }
-    event->accept();
 }
 
 void TimelineView::mousePressEvent(QMouseEvent* event)
@@ -378,17 +395,17 @@ void TimelineView::keyPressEvent(QKeyEvent* event)
     switch (event->key()) {
     case Qt::Key_Plus:
     case Qt::Key_Equal:
-        m_scale.zoom(1.5, m_plot.width() / 2.0);
-        break;
+        zoom(1.5, m_plot.left() + m_plot.width() / 2.0);
+        return;
     case Qt::Key_Minus:
-        m_scale.zoom(1 / 1.5, m_plot.width() / 2.0);
-        break;
+        zoom(1 / 1.5, m_plot.left() + m_plot.width() / 2.0);
+        return;
     case Qt::Key_Left:
-        m_scale.pan(m_plot.width() / 10.0);
-        break;
+        pan(m_plot.width() / 10.0);
+        return;
     case Qt::Key_Right:
-        m_scale.pan(-m_plot.width() / 10.0);
-        break;
+        pan(-m_plot.width() / 10.0);
+        return;
     case Qt::Key_Home:
         resetZoom();
         return;

@@ -27,6 +27,7 @@ public:
     std::size_t eventCount() const { return m_times.size(); }
     void resetZoom();
     void zoom(double factor, double anchorPixel); // > 1 zooms in, around the time under anchorPixel
+    void pan(double pixels); // > 0 shows earlier times
     void setVisibleRange(TimestampUs start, TimestampUs end);
 
     Mode mode() const; // at the current zoom and width

@@ -7,8 +7,8 @@
 
 namespace cepheid::ui {
 
-// Time <-> pixel for the timeline: a visible range [start, end) drawn over `width` pixels. Plain maths, tested
-// without a widget.
+// Time <-> pixel for the timeline and host lanes: a visible range [start, end) drawn over `width` pixels. Plain
+// maths, tested without a widget. Views call keepNear() after every zoom and pan.
 struct TimeScale
 {
     TimestampUs start = 0;
@@ -39,6 +39,26 @@ struct TimeScale
             = static_cast<TimestampUs>(pixels * static_cast<double>(end - start) / std::max(1.0, width));
         start -= shift;
         end -= shift;
+    }
+    // Keeps the view near the data [first, last]: at most four times its span wide (or a day), and never panned
+    // so far that none of it is in view. Zooming out for ever would otherwise overflow the microsecond range.
+    void keepNear(TimestampUs first, TimestampUs last)
+    {
+        const TimestampUs range = std::max<TimestampUs>(last - first, kMicrosPerSecond);
+        const TimestampUs widest = std::max<TimestampUs>(4 * range, kMicrosPerDay);
+        if (end - start > widest) {
+            const TimestampUs middle = start + (end - start) / 2;
+            start = middle - widest / 2;
+            end = start + widest;
+        }
+        const TimestampUs span = end - start;
+        if (start > last) {
+            start = last - span / 2;
+            end = start + span;
+        } else if (end < first) {
+            end = first + span / 2;
+            start = end - span;
+        }
     }
 };
 
