@@ -344,6 +344,7 @@ QWidget* MainWindow::createWorkbench()
     connect(m_showAllowlisted, &QCheckBox::toggled, m_filter, &FindingsFilter::setShowAllowlisted);
     connect(m_detail->hostView(), &HostView::flowContextMenuRequested, this, &MainWindow::showFlowMenu);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showSelectedFinding);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::showSelectedFinding);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_shownRow = -1; // another case or analysis: rows mean other findings
         m_hiddenShown = false;
@@ -354,7 +355,7 @@ QWidget* MainWindow::createWorkbench()
         QTimer::singleShot(0, this, &MainWindow::followTable);
         updateEmptyState();
     };
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] { updateEmptyState(); });
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, follow); // a filter cleared: highlight it again
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, follow);
     connect(m_filter, &QAbstractItemModel::modelReset, this, follow);
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, follow);
@@ -443,7 +444,8 @@ void MainWindow::createActions()
         QAction* action = themes->addAction(label, this, [this, theme = theme] {
             applyTheme(theme);
             saveTheme(theme);
-            showSelectedFinding(); // the Why tab's colours are chosen when it is written
+            if (!m_hiddenShown)
+                showRow(m_shownRow); // the Why tab's colours are chosen when it is written
         });
         action->setCheckable(true);
         action->setChecked(theme == savedTheme());
@@ -564,8 +566,9 @@ bool MainWindow::allowlistFlow(std::uint32_t flowIndex, AllowlistEntryDialog::Ki
 
 bool MainWindow::allowlistCurrentFinding(AllowlistEntryDialog::Kind kind)
 {
-    const QModelIndex current = m_table->currentIndex();
-    const Finding* finding = current.isValid() ? m_model->finding(m_filter->mapToSource(current)) : nullptr;
+    // The highlighted finding, never a current row Qt moved on its own.
+    const int row = chosenRow();
+    const Finding* finding = row >= 0 ? m_model->finding(m_model->index(row, 0)) : nullptr;
     return finding && allowlistFlow(finding->flowIndex, kind);
 }
 
@@ -738,24 +741,41 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
 
 void MainWindow::showSelectedFinding()
 {
-    // When a filter takes the shown finding away, Qt moves the current index to a neighbour without selecting it:
-    // showing that neighbour would be a flow the table does not highlight. Say what happened instead.
-    if (m_shownRow >= 0 && !m_hiddenShown && m_shownRow < m_model->rowCount()
-        && !m_filter->hiddenReason(m_shownRow).isEmpty()) {
-        showHiddenFinding();
+    // The pane shows the current row only when the table highlights it. Qt also moves the current index on its own
+    // — to a neighbour when a filter removes the shown finding, to the first row when the table takes the focus —
+    // without selecting it; then the pane keeps what it showed, or says that finding is now hidden and why.
+    const QModelIndex proxyCurrent = m_table->currentIndex();
+    if (proxyCurrent.isValid() && m_table->selectionModel()->isRowSelected(proxyCurrent.row())) {
+        showRow(m_filter->mapToSource(proxyCurrent).row());
         return;
     }
-    const QModelIndex current = m_filter->mapToSource(m_table->currentIndex());
-    if (!current.isValid() && m_hiddenShown)
-        return; // the message about the hidden finding stays until another is chosen
+    if (m_shownRow >= 0 && m_shownRow < m_model->rowCount() && !m_filter->hiddenReason(m_shownRow).isEmpty())
+        showHiddenFinding();
+    else if (!m_table->selectionModel()->hasSelection() && !m_hiddenShown)
+        showRow(-1);
+}
+
+void MainWindow::showRow(int sourceRow)
+{
     m_hiddenShown = false;
-    m_shownRow = current.isValid() ? current.row() : -1;
-    m_detail->setFinding(m_model->snapshot(), current.isValid() ? m_model->finding(current) : nullptr,
-        current.isValid() ? m_model->triageState(current.row()) : nullptr);
+    m_shownRow = sourceRow >= 0 && sourceRow < m_model->rowCount() ? sourceRow : -1;
+    const QModelIndex index = m_shownRow >= 0 ? m_model->index(m_shownRow, 0) : QModelIndex();
+    m_detail->setFinding(m_model->snapshot(), index.isValid() ? m_model->finding(index) : nullptr,
+        index.isValid() ? m_model->triageState(m_shownRow) : nullptr);
+}
+
+int MainWindow::chosenRow() const
+{
+    const QModelIndex current = m_table->currentIndex();
+    if (current.isValid() && m_table->selectionModel()->isRowSelected(current.row()))
+        return m_filter->mapToSource(current).row();
+    const QModelIndexList selected = m_table->selectionModel()->selectedRows();
+    return selected.isEmpty() ? -1 : m_filter->mapToSource(selected.front()).row();
 }
 
 void MainWindow::showHiddenFinding()
 {
+    // Rewritten on every change, so the reason stays true while the analyst types.
     m_hiddenShown = true;
     const auto [sourceIp, destination, processPath] = m_model->flowKey(m_shownRow);
     m_detail->showHidden(
@@ -763,26 +783,18 @@ void MainWindow::showHiddenFinding()
            "filter, or select another finding (Esc clears the filters).</p>")
             .arg(QString::fromStdString(sourceIp).toHtmlEscaped(), QString::fromStdString(destination).toHtmlEscaped(),
                 m_filter->hiddenReason(m_shownRow).toHtmlEscaped()));
-    // The neighbour Qt made current is not what the analyst chose: no current row until they choose one (actions
-    // such as Allowlist act on the current row). Deferred: this may run inside the proxy's row removal.
-    const QPersistentModelIndex moved = m_table->currentIndex();
-    QTimer::singleShot(0, this, [this, moved] {
-        if (moved.isValid() && m_table->currentIndex() == moved
-            && !m_table->selectionModel()->isRowSelected(moved.row()))
-            m_table->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::NoUpdate);
-    });
 }
 
 void MainWindow::followTable()
 {
-    // After the proxy settles (filters, sorting, re-analysis): a shown finding that was filtered out without the
-    // current row moving is reported hidden; one the filters show again is highlighted again.
+    // After the proxy settles (filters, sorting, re-analysis): a shown finding that was filtered out is reported
+    // hidden (with the current reason); one the filters show again is highlighted again.
     if (m_shownRow < 0 || m_shownRow >= m_model->rowCount())
         return;
     const bool hidden = !m_filter->hiddenReason(m_shownRow).isEmpty();
-    if (hidden && !m_hiddenShown)
+    if (hidden)
         showHiddenFinding();
-    else if (!hidden && m_hiddenShown && !m_table->selectionModel()->hasSelection())
+    else if (m_hiddenShown && !m_table->selectionModel()->hasSelection())
         m_table->selectRow(m_filter->mapFromSource(m_model->index(m_shownRow, 0)).row());
 }
 
@@ -868,13 +880,25 @@ bool MainWindow::setTriageForSelection(const QString& status, const QString& not
     return setTriageForSelection(TriageEdit { status, notes, TriageEdit::NotesMode::Replace, analyst });
 }
 
+std::vector<FindingsModel::TriageKey> MainWindow::selectedFlowKeys() const
+{
+    std::vector<FindingsModel::TriageKey> keys;
+    for (const QModelIndex& selected : m_table->selectionModel()->selectedRows())
+        keys.push_back(m_model->flowKey(m_filter->mapToSource(selected).row()));
+    return keys;
+}
+
 bool MainWindow::setTriageForSelection(const TriageEdit& edit)
 {
+    return setTriageFor(selectedFlowKeys(), edit);
+}
+
+bool MainWindow::setTriageFor(const std::vector<FindingsModel::TriageKey>& flows, const TriageEdit& edit)
+{
     std::vector<TriageUpdate> updates;
-    for (const QModelIndex& selected : m_table->selectionModel()->selectedRows()) {
-        const int row = m_filter->mapToSource(selected).row();
-        const auto [sourceIp, destination, processPath] = m_model->flowKey(row);
-        const TriageState* current = m_model->triageState(row);
+    for (const auto& key : flows) {
+        const auto& [sourceIp, destination, processPath] = key;
+        const TriageState* current = m_model->triageState(key);
         TriageUpdate update { sourceIp, destination, processPath, {}, {}, edit.analyst.toStdString(), {} };
         if (edit.status)
             update.status = edit.status->toStdString();
@@ -886,10 +910,12 @@ bool MainWindow::setTriageForSelection(const TriageEdit& edit)
     try {
         m_model->setTriage(m_session->updateTriage(updates));
     } catch (const sql::Error& problem) {
-        statusBar()->showMessage(tr("Triage not saved: %1").arg(QString::fromUtf8(problem.what())), 10000);
+        statusBar()->showMessage(
+            tr("Triage not saved (nothing was changed): %1").arg(QString::fromUtf8(problem.what())), 10000);
         return false;
     }
-    showSelectedFinding(); // the Why tab shows the new history
+    if (!m_hiddenShown)
+        showRow(m_shownRow); // the Why tab shows the new history
     statusBar()->showMessage(edit.status
             ? tr("%n finding(s) marked %1.", nullptr, static_cast<int>(updates.size())).arg(*edit.status)
             : tr("Notes of %n finding(s) saved.", nullptr, static_cast<int>(updates.size())),
@@ -899,12 +925,13 @@ bool MainWindow::setTriageForSelection(const TriageEdit& edit)
 
 void MainWindow::editTriage()
 {
-    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    if (rows.isEmpty() || m_session->isBusy())
+    // The findings are fixed when the dialog opens: a re-analysis finishing meanwhile may change the selection.
+    const std::vector<FindingsModel::TriageKey> flows = selectedFlowKeys();
+    if (flows.empty() || m_session->isBusy())
         return;
     std::vector<TriageDialog::Current> selection;
-    for (const QModelIndex& selected : rows) {
-        const TriageState* state = m_model->triageState(m_filter->mapToSource(selected).row());
+    for (const auto& key : flows) {
+        const TriageState* state = m_model->triageState(key);
         selection.push_back(
             state ? TriageDialog::Current { state->status, state->notes } : TriageDialog::Current { "new", "" });
     }
@@ -913,7 +940,7 @@ void MainWindow::editTriage()
         return;
     const TriageEdit edit = dialog.edit();
     rememberAnalystName(edit.analyst);
-    setTriageForSelection(edit);
+    setTriageFor(flows, edit);
 }
 
 void MainWindow::rememberRecent(const QString& path)

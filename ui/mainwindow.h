@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/findingsmodel.h"
 #include "session/casesession.h"
 #include "triage/triagedialog.h"
 #include "tuning/allowlistentrydialog.h"
@@ -82,6 +83,10 @@ private:
     void showSelectedFinding();
     void followTable();
     void showHiddenFinding();
+    void showRow(int sourceRow); // the detail pane shows this finding (-1: none)
+    int chosenRow() const; // the highlighted finding row actions act on (source row, -1: none)
+    std::vector<FindingsModel::TriageKey> selectedFlowKeys() const;
+    bool setTriageFor(const std::vector<FindingsModel::TriageKey>& flows, const TriageEdit& edit);
     void clearFilters();
     void showShortcuts();
     void setBusy(bool busy);

@@ -300,6 +300,13 @@ private slots:
             window.findingsModel()
                 ->finding(window.findingsFilter()->mapToSource(window.findingsView()->currentIndex()))
                 ->flowIndex);
+        // A click opens the lane and leaves the keyboard on it (the re-sorted lanes once put it on another).
+        const std::uint32_t third = host->laneFlow(2);
+        QTest::mouseClick(host, Qt::LeftButton, {}, QPoint(host->labelWidth() / 2, 2 * host->laneHeight() + 3));
+        QTRY_COMPARE(host->laneFlow(host->currentLane()), third);
+        host->setLaneOrder(HostView::LaneOrder::Score);
+        QTest::mouseClick(host, Qt::LeftButton, {}, QPoint(host->labelWidth() / 2, 3)); // the first lane
+        QTRY_COMPARE(host->currentLane(), 0);
         QSignalSpy opened(host, &HostView::flowActivated);
         host->setFocus();
         QTest::keyClick(host, Qt::Key_Down);

@@ -268,12 +268,29 @@ private slots:
         QTRY_VERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("is hidden")));
         QVERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("contoso")));
         QVERIFY(!window.flowDetail()->whyHtml().contains(QStringLiteral("Beacon score")));
+        // The reason follows the filter as it is typed.
+        window.searchField()->setText(QStringLiteral("contoso-config"));
+        QTRY_VERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("contoso-config")));
+        // The table taking the focus makes its first row current without highlighting it: the pane keeps saying
+        // the finding is hidden, and row actions have no finding to act on.
+        window.findingsView()->setFocus();
+        QTest::keyClick(window.findingsView(), Qt::Key_Control); // focus and a key event, no selection
+        QVERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("is hidden")));
+        QVERIFY(!window.allowlistCurrentFinding(AllowlistEntryDialog::Flow));
         // Esc clears the filters when nothing runs; the pane follows the table again.
         window.findingsView()->setFocus();
         QTest::keyClick(window.findingsView(), Qt::Key_Escape);
         QVERIFY(window.searchField()->text().isEmpty());
         QCOMPARE(window.findingsFilter()->rowCount(), 26);
         QTRY_VERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("Beacon score")));
+        // Triage under a triage filter hides the finding triaged: the pane says so and names the triage filter,
+        // and no action lands on the neighbour Qt made current.
+        window.findingsFilter()->setTriageStatus(QStringLiteral("new"));
+        window.findingsView()->selectRow(0);
+        QVERIFY(window.setTriageForSelection(QStringLiteral("benign"), QStringLiteral("lab"), QStringLiteral("ana")));
+        QTRY_VERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("its triage is benign")));
+        QVERIFY(!window.allowlistCurrentFinding(AllowlistEntryDialog::Flow));
+        window.findingsFilter()->setTriageStatus(QString());
         // Filters that hide everything say so.
         window.searchField()->setText(QStringLiteral("no such host anywhere"));
         QTRY_VERIFY(window.showsNoFindings());

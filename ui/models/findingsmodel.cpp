@@ -179,6 +179,12 @@ const TriageState* FindingsModel::triageState(int row) const
     return it == m_triage.end() ? nullptr : &it->second;
 }
 
+const TriageState* FindingsModel::triageState(const TriageKey& key) const
+{
+    const auto it = m_triage.find(key);
+    return it == m_triage.end() ? nullptr : &it->second;
+}
+
 QString FindingsModel::triageStatus(const Finding& finding) const
 {
     const TriageState* state = triageState(static_cast<int>(&finding - m_snapshot->analysis.findings.data()));

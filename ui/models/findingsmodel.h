@@ -55,9 +55,11 @@ public:
     // Triage changes between snapshots (it is edited, not computed): only the triage column updates.
     void setTriage(TriageMap triage);
     // The flow key of a row, as triage and the case know it.
-    std::tuple<std::string, std::string, std::string> flowKey(int row) const;
-    // A row's triage state with its history; null when the flow was never triaged.
+    using TriageKey = std::tuple<std::string, std::string, std::string>; // src_ip, destination, process path
+    TriageKey flowKey(int row) const;
+    // A row's (or a flow's) triage state with its history; null when the flow was never triaged.
     const TriageState* triageState(int row) const;
+    const TriageState* triageState(const TriageKey& key) const;
     SnapshotPtr snapshot() const { return m_snapshot; }
     const Finding* finding(const QModelIndex& index) const;
     // Events per bucket of the case's time range, for the sparkline (empty for an invalid row).
