@@ -39,10 +39,18 @@ QPalette darkPalette()
     return palette;
 }
 
-QString& systemStyle()
+// The platform's own style and palette, captured before any theme is applied.
+struct SystemLook
 {
-    static QString name;
-    return name;
+    bool captured = false;
+    QString style;
+    QPalette palette;
+};
+
+SystemLook& systemLook()
+{
+    static SystemLook look;
+    return look;
 }
 
 } // namespace
@@ -65,11 +73,17 @@ QString themeName(Theme theme)
 
 void applyTheme(Theme theme)
 {
-    if (systemStyle().isEmpty())
-        systemStyle() = QApplication::style()->name();
+    SystemLook& system = systemLook();
+    if (!system.captured) {
+        system.captured = true;
+        system.style = QApplication::style()->name();
+        system.palette = QApplication::palette();
+        if (theme == Theme::System)
+            return; // nothing to change: the platform's look (a dark desktop stays dark)
+    }
     if (theme == Theme::System) {
-        QApplication::setStyle(QStyleFactory::create(systemStyle()));
-        QApplication::setPalette(QApplication::style()->standardPalette());
+        QApplication::setStyle(QStyleFactory::create(system.style));
+        QApplication::setPalette(system.palette);
         return;
     }
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));

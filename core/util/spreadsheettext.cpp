@@ -8,7 +8,9 @@ std::string spreadsheetCell(std::string_view text)
     cell.reserve(text.size() + 1);
     if (!text.empty()) {
         const char first = text.front();
-        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r')
+        // A leading double quote too: pasted text treats it as a qualifier, strips it and reads the rest.
+        if (first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
+            || first == '"')
             cell.push_back('\'');
     }
     for (const char c : text)

@@ -11,6 +11,7 @@
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
 #include "testsupport.h"
+#include "theme.h"
 #include "tuning/thresholdspanel.h"
 #include "tuning/tuningdock.h"
 #include "views/flowdetail.h"
@@ -18,11 +19,13 @@
 #include "views/timelineview.h"
 #include "views/timescale.h"
 
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -367,6 +370,19 @@ private slots:
             QTest::keyClick(detail->hostView(), Qt::Key_Minus);
         detail->hostView()->grab();
         QVERIFY(detail->hostView()->scale().end > detail->hostView()->scale().start);
+    }
+
+    void systemThemeIsThePlatformsOwnLook()
+    {
+        const QPalette platform = QApplication::palette();
+        const QString style = QApplication::style()->name();
+        applyTheme(Theme::System); // the start-up call: captures, changes nothing
+        QCOMPARE(QApplication::palette(), platform);
+        applyTheme(Theme::Dark);
+        QVERIFY(isDark(QApplication::palette()));
+        applyTheme(Theme::System);
+        QCOMPARE(QApplication::palette(), platform);
+        QCOMPARE(QApplication::style()->name(), style);
     }
 
     void coloursKeepTheirContrastInLightAndDarkPalettes()

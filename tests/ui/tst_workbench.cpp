@@ -345,13 +345,14 @@ private slots:
         model.setItem(0, 0, new QStandardItem(QStringLiteral("=HYPERLINK(\"http://x\")")));
         model.setItem(0, 1, new QStandardItem(QStringLiteral("a\tb")));
         model.setItem(1, 0, new QStandardItem(QStringLiteral("api.lab.workers.dev")));
-        model.setItem(1, 1, new QStandardItem(QStringLiteral("@SUM(1)")));
+        model.setItem(1, 1, new QStandardItem(QStringLiteral("\"=HYPERLINK(\"\"http://x\"\")\"")));
         QTableView view;
         view.setModel(&model);
         view.setSelectionBehavior(QAbstractItemView::SelectRows);
         view.selectAll();
         QCOMPARE(selectedRowsAsTsv(view),
-            QStringLiteral("Destination\tProcess\n'=HYPERLINK(\"http://x\")\ta b\napi.lab.workers.dev\t'@SUM(1)\n"));
+            QStringLiteral("Destination\tProcess\n'=HYPERLINK(\"http://x\")\ta "
+                           "b\napi.lab.workers.dev\t'\"=HYPERLINK(\"\"http://x\"\")\"\n"));
         view.setColumnHidden(1, true);
         QCOMPARE(
             selectedRowsAsTsv(view), QStringLiteral("Destination\n'=HYPERLINK(\"http://x\")\napi.lab.workers.dev\n"));

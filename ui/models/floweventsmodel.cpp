@@ -4,7 +4,14 @@
 #include "timetext.h"
 #include "util/durationtext.h"
 
+#include <limits>
+
 namespace cepheid::ui {
+
+namespace {
+// The first event has no previous one. Not -1: events before 1970 have negative timestamps.
+constexpr TimestampUs kNoPrevious = std::numeric_limits<TimestampUs>::min();
+} // namespace
 
 FlowEventsModel::FlowEventsModel(QObject* parent)
     : QAbstractTableModel(parent)
@@ -33,7 +40,7 @@ void FlowEventsModel::rebuild()
     m_hasHttp = false;
     if (m_snapshot && m_finding) {
         const EventTable& events = m_snapshot->events;
-        TimestampUs previous = -1;
+        TimestampUs previous = kNoPrevious;
         EventIndex last = static_cast<EventIndex>(-1);
         for (EventIndex event : m_snapshot->flows.events(m_snapshot->flows.flow(m_finding->flowIndex))) {
             if (event == last)
@@ -89,7 +96,7 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
     case Time:
         return compactTime(events.timestamp(event), true);
     case SincePrevious:
-        if (previous < 0)
+        if (previous == kNoPrevious)
             return QStringLiteral("—");
         if (events.timestamp(event) == previous)
             return QStringLiteral("0 s"); // simultaneous: the same check-in

@@ -52,7 +52,7 @@ private:
     SnapshotPtr m_snapshot;
     const Finding* m_finding = nullptr;
     std::vector<EventIndex> m_events;
-    std::vector<TimestampUs> m_previous; // the time of the flow's previous event, per row (-1: none)
+    std::vector<TimestampUs> m_previous; // the time of the flow's previous event, per row (kNoPrevious: none)
     TimestampUs m_rangeStart = 0, m_rangeEnd = 0;
     bool m_hasHttp = false;
 };
