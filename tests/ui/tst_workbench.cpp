@@ -27,6 +27,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <numeric>
@@ -248,6 +249,13 @@ private slots:
         QString error;
         QVERIFY(!window.tuningDock()->tuneCatalog({ { "broken", "(" } }, error));
         QVERIFY2(error.contains(QStringLiteral("broken")) || error.contains(QStringLiteral("(")), qPrintable(error));
+        // Editing a pattern in place: RE2 refuses "(", the panel says why and shows the catalog in use again.
+        QTableWidget* catalog = window.tuningDock()->catalog()->view();
+        const QString pattern = catalog->item(0, 1)->text();
+        catalog->item(0, 1)->setText(QStringLiteral("("));
+        QTRY_VERIFY(!window.tuningDock()->catalog()->problem().isEmpty());
+        QCOMPARE(catalog->item(0, 1)->text(), pattern);
+        QCOMPARE(window.session()->workingProfile().catalog, Profile::defaultCatalog());
         window.considerAllButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 2, kTimeoutMs);
         QVERIFY(!window.showsNoFindings());

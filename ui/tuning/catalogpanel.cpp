@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <map>
 
@@ -23,6 +24,7 @@ CatalogPanel::CatalogPanel(QWidget* parent)
     : QWidget(parent)
     , m_view(new QTableWidget(this))
     , m_header(new QLabel(this))
+    , m_problem(new QLabel(this))
     , m_remove(new QPushButton(tr("&Remove"), this))
 {
     m_header->setWordWrap(true);
@@ -48,12 +50,18 @@ CatalogPanel::CatalogPanel(QWidget* parent)
     buttons->addWidget(everything);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_header);
+    m_problem->setWordWrap(true);
+    m_problem->setForegroundRole(QPalette::BrightText);
+    m_problem->hide();
+    layout->addWidget(m_problem);
     layout->addWidget(m_view, 1);
     layout->addLayout(buttons);
 
+    // Queued: the edit may refill the table (a refused pattern reverts it), which must not happen while the
+    // item that changed is still emitting.
     connect(m_view, &QTableWidget::itemChanged, this, [this](QTableWidgetItem* item) {
         if (!m_filling && item->column() != Flows)
-            emit catalogEdited(entries());
+            QTimer::singleShot(0, this, [this] { emit catalogEdited(entries()); });
     });
     connect(m_view, &QTableWidget::itemSelectionChanged, this,
         [this] { m_remove->setEnabled(!m_view->selectedItems().isEmpty()); });
@@ -82,6 +90,17 @@ CatalogPanel::CatalogPanel(QWidget* parent)
         emit catalogEdited(catalog);
     });
     m_remove->setEnabled(false);
+}
+
+void CatalogPanel::showProblem(const QString& problem)
+{
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty());
+}
+
+QString CatalogPanel::problem() const
+{
+    return m_problem->text();
 }
 
 std::vector<CatalogEntry> CatalogPanel::entries() const

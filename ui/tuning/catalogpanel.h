@@ -24,6 +24,9 @@ public:
 
     explicit CatalogPanel(QWidget* parent = nullptr);
     void setSnapshot(SnapshotPtr snapshot);
+    // Why the last edit was refused (shown above the table until the next edit), or empty.
+    void showProblem(const QString& problem);
+    QString problem() const;
     QTableWidget* view() const { return m_view; }
 
 signals:
@@ -36,6 +39,7 @@ private:
     SnapshotPtr m_snapshot;
     QTableWidget* m_view;
     QLabel* m_header;
+    QLabel* m_problem;
     QPushButton* m_remove;
     bool m_filling = false;
 };

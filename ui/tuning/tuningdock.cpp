@@ -81,8 +81,8 @@ TuningDock::TuningDock(CaseSession* session, QWidget* parent)
     connect(m_allowlist, &AllowlistPanel::suggestionChosen, this, &TuningDock::addAllowlistEntry);
     connect(m_catalog, &CatalogPanel::catalogEdited, this, [this](const std::vector<CatalogEntry>& catalog) {
         QString error;
-        if (!tuneCatalog(catalog, error))
-            QMessageBox::warning(this, tr("Catalog"), error);
+        tuneCatalog(catalog, error);
+        m_catalog->showProblem(error); // inline, as the thresholds do: empty clears it
     });
     connect(m_history, &HistoryPanel::loadRequested, this, &TuningDock::loadVersion);
     connect(m_history, &HistoryPanel::compareRequested, this, [this](std::int64_t version, std::int64_t other) {
