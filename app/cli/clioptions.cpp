@@ -12,6 +12,8 @@ const char* const kUsage = R"(Usage:
   cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] INPUT...
   cepheid-cli case info FILE
   cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
+  cepheid-cli report --case FILE [--format json|csv] [--select alerting|all|verdict:V|status:S] [--bom]
+                     [--output FILE]
   cepheid-cli profile show [--profile FILE]
   cepheid-cli profile diff BEFORE AFTER
   cepheid-cli --help | --version
@@ -57,6 +59,13 @@ import
 score --case FILE
   Scores the events of a case. Without --profile it uses the case's latest saved profile (or the defaults); a
   --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".
+
+report
+  A case's findings for tooling, under the case's newest saved profile: --format json is the score report (with
+  triage and its history); --format csv is one row per flow with the columns listed in README.md, cells a
+  spreadsheet would read as formulas neutralised, --bom for Excel. --select chooses the findings: alerting (the
+  default), all, verdict:V (V or more: possible, likely, beacon), status:S (a triage status; untriaged is "new").
+  --output writes the file atomically; without it the report goes to standard output.
 
 case info
   Prints the case as JSON: title, analyst, ticket, sources with counts and SHA-256, events, tuning history,
@@ -242,6 +251,46 @@ std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::strin
         return std::nullopt;
     }
     return CaseInfoOptions { arguments[0] };
+}
+
+std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    ScoreOptions options;
+    std::string select, bom, now;
+    std::vector<std::string> flags, positional;
+    std::vector<std::string> rest;
+    for (const std::string& argument : arguments) // --bom is a flag; parseNamed takes named values only
+        (argument == "--bom" ? flags : rest).push_back(argument);
+    if (!parseNamed(rest,
+            { { "--case", &options.casePath }, { "--format", &options.format }, { "--select", &select },
+                { "--output", &options.outputPath }, { "--now", &now } },
+            positional, error))
+        return std::nullopt;
+    if (!positional.empty()) {
+        error = "report reads a case (--case FILE), not '" + positional.front() + "'";
+        return std::nullopt;
+    }
+    if (options.casePath.empty()) {
+        error = "report needs --case FILE";
+        return std::nullopt;
+    }
+    if (options.format != "json" && options.format != "csv") {
+        error = "--format must be json or csv, not '" + options.format + "'";
+        return std::nullopt;
+    }
+    options.bom = !flags.empty();
+    if (options.bom && options.format != "csv") {
+        error = "--bom applies to --format csv";
+        return std::nullopt;
+    }
+    if (!select.empty()) {
+        options.selection = parseFindingSelection(select, error);
+        if (!options.selection)
+            return std::nullopt;
+    }
+    if (!now.empty())
+        options.now = now;
+    return options;
 }
 
 std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::string>& arguments, std::string& error)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "reports/scorereport.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +21,14 @@ struct ScoreOptions
     std::optional<double> minScore;
     std::vector<std::string> inputs;
     std::string casePath; // score a case instead of files
+    // What `report` adds: the format, which findings, a byte-order mark for spreadsheets.
+    std::string format = "json"; // json | csv
+    std::optional<FindingSelection> selection;
+    bool bom = false;
 };
+
+// cepheid-cli report: a case's findings as JSON (the score report) or CSV.
+std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& arguments, std::string& error);
 
 struct ImportOptionsCli
 {

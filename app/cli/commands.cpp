@@ -5,6 +5,7 @@
 #include "findings/analysis.h"
 #include "ingest/importer.h"
 #include "model/flowindex.h"
+#include "reports/findingscsv.h"
 #include "reports/scorereport.h"
 #include "tuning/profilediff.h"
 #include "tuning/profilejson.h"
@@ -135,7 +136,10 @@ int runScore(const ScoreOptions& options)
         for (TriageState& state : caseFile->triage())
             reportOptions.triage[{ state.sourceIp, state.destination, state.processPath }] = state;
     reportOptions.evaluatedAt = now;
-    const std::string report = writeScoreReport(inputs, events, flows, analysis, *analyzer, reportOptions);
+    reportOptions.selection = options.selection;
+    const std::string report = options.format == "csv"
+        ? writeFindingsCsv(events, flows, analysis, *analyzer, reportOptions, options.bom)
+        : writeScoreReport(inputs, events, flows, analysis, *analyzer, reportOptions);
     if (options.outputPath.empty() || options.outputPath == "-") {
         std::fwrite(report.data(), 1, report.size(), stdout);
         if (std::fflush(stdout) != 0) {

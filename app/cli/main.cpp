@@ -47,6 +47,10 @@ int run(int argc, char** argv)
         const auto options = parseScoreOptions(arguments, error);
         return options ? runScore(*options) : usageError(error);
     }
+    if (command == "report") {
+        const auto options = parseReportOptions(arguments, error);
+        return options ? runScore(*options) : usageError(error);
+    }
     if (command == "import") {
         const auto options = parseImportOptions(arguments, error);
         return options ? runImport(*options) : usageError(error);

@@ -75,8 +75,55 @@ void writeTriageState(JsonWriter& json, const TriageState& state, bool includeFl
     json.endArray().endObject();
 }
 
-bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options)
+std::optional<FindingSelection> parseFindingSelection(std::string_view text, std::string& error)
 {
+    FindingSelection selection;
+    if (text == "alerting")
+        return selection;
+    if (text == "all") {
+        selection.kind = FindingSelection::Kind::All;
+        return selection;
+    }
+    if (text.starts_with("verdict:")) {
+        const std::string_view name = text.substr(8);
+        for (const Verdict verdict : { Verdict::None, Verdict::Possible, Verdict::Likely, Verdict::Beacon })
+            if (verdictName(verdict) == name) {
+                selection.kind = FindingSelection::Kind::Verdict;
+                selection.verdict = verdict;
+                return selection;
+            }
+        error = "--select verdict: must be none, possible, likely or beacon, not '" + std::string(name) + "'";
+        return std::nullopt;
+    }
+    if (text.starts_with("status:")) {
+        selection.kind = FindingSelection::Kind::Status;
+        selection.status = std::string(text.substr(7));
+        if (!isTriageStatus(selection.status)) {
+            error = "--select status: must be new, investigating, benign, malicious or false-positive, not '"
+                + selection.status + "'";
+            return std::nullopt;
+        }
+        return selection;
+    }
+    error = "--select must be alerting, all, verdict:V or status:S, not '" + std::string(text) + "'";
+    return std::nullopt;
+}
+
+bool isListed(
+    const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options, const TriageState* triage)
+{
+    if (options.selection) {
+        switch (options.selection->kind) {
+        case FindingSelection::Kind::All:
+            return true;
+        case FindingSelection::Kind::Verdict:
+            return finding.beacon.verdict >= options.selection->verdict;
+        case FindingSelection::Kind::Status:
+            return (triage ? triage->status : std::string("new")) == options.selection->status;
+        case FindingSelection::Kind::Alerting:
+            return isAlerting(finding, analyzer.scorer().settings());
+        }
+    }
     if (options.listAll)
         return true;
     if (!options.minScore)
@@ -271,15 +318,24 @@ void writeRule(JsonWriter& json, const Finding& finding, std::string_view proces
 
 } // namespace
 
-std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
-    const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options)
+const TriageState* triageOf(
+    const Finding& finding, const EventTable& events, const FlowIndex& flows, const ScoreReportOptions& options)
 {
-    const RuleSettings& settings = analyzer.rule().settings();
+    if (options.triage.empty())
+        return nullptr;
+    const FlowKey& key = flows.flow(finding.flowIndex).key;
+    const auto it = options.triage.find({ std::string(events.text(key.sourceIp)),
+        std::string(events.text(key.destination)), std::string(events.text(key.processPath)) });
+    return it == options.triage.end() ? nullptr : &it->second;
+}
+
+std::vector<const Finding*> listedFindings(const EventTable& events, const FlowIndex& flows, const Analysis& analysis,
+    const Analyzer& analyzer, const ScoreReportOptions& options)
+{
     std::vector<const Finding*> listed;
     for (const Finding& finding : analysis.findings)
-        if (isListed(finding, analyzer, options))
+        if (isListed(finding, analyzer, options, triageOf(finding, events, flows, options)))
             listed.push_back(&finding);
-    // Highest score first, then firing flows, then the busiest; ties broken by the flow key so output is stable.
     std::sort(listed.begin(), listed.end(), [&](const Finding* a, const Finding* b) {
         if (rounded(a->beacon.score) != rounded(b->beacon.score))
             return a->beacon.score > b->beacon.score;
@@ -294,6 +350,14 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         return std::tuple(events.text(x.sourceIp), events.text(x.destination), events.text(x.processPath))
             < std::tuple(events.text(y.sourceIp), events.text(y.destination), events.text(y.processPath));
     });
+    return listed;
+}
+
+std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
+    const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options)
+{
+    const RuleSettings& settings = analyzer.rule().settings();
+    const std::vector<const Finding*> listed = listedFindings(events, flows, analysis, analyzer, options);
 
     std::string out;
     out.reserve(4096 + listed.size() * 1500);
@@ -327,12 +391,10 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         writeBeacon(json, finding->beacon);
         if (!options.triage.empty()) {
             json.key("triage");
-            const auto it = options.triage.find({ std::string(events.text(flow.key.sourceIp)),
-                std::string(events.text(flow.key.destination)), std::string(events.text(flow.key.processPath)) });
-            if (it == options.triage.end())
-                json.null();
+            if (const TriageState* triage = triageOf(*finding, events, flows, options))
+                writeTriageState(json, *triage, false);
             else
-                writeTriageState(json, it->second, false);
+                json.null();
         }
         json.endObject();
     }

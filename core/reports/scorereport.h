@@ -12,6 +12,18 @@
 
 namespace cepheid {
 
+// Which findings a report lists (`--select`): alerting (the default listing), all considered, a verdict or more,
+// or one triage status (an untriaged flow is "new").
+struct FindingSelection
+{
+    enum class Kind { Alerting, All, Verdict, Status };
+    Kind kind = Kind::Alerting;
+    Verdict verdict = Verdict::None;
+    std::string status;
+};
+// "alerting", "all", "verdict:beacon|likely|possible|none", "status:new|investigating|…"; nullopt with the reason.
+std::optional<FindingSelection> parseFindingSelection(std::string_view text, std::string& error);
+
 struct ScoreReportOptions
 {
     bool listAll = false; // every considered flow, not just those that fire and are not allowlisted
@@ -23,7 +35,17 @@ struct ScoreReportOptions
     bool pretty = true;
     // Triage state by flow (src_ip, destination, process path), when scoring a case.
     std::map<std::tuple<std::string, std::string, std::string>, TriageState> triage;
+    // Overrides listAll and minScore when set.
+    std::optional<FindingSelection> selection;
 };
+
+// The findings a report lists, in its order: highest score first, then firing flows, then the busiest, ties broken
+// by the flow key so output is stable. The JSON and CSV exports list the same findings in the same order.
+std::vector<const Finding*> listedFindings(const EventTable& events, const FlowIndex& flows, const Analysis& analysis,
+    const Analyzer& analyzer, const ScoreReportOptions& options);
+// The triage state of a finding's flow, or null.
+const TriageState* triageOf(
+    const Finding& finding, const EventTable& events, const FlowIndex& flows, const ScoreReportOptions& options);
 
 // The JSON document `cepheid-cli score` prints (format documented in README.md).
 std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
@@ -34,8 +56,9 @@ class JsonWriter;
 // proc_path first.
 void writeTriageState(JsonWriter& json, const TriageState& state, bool includeFlow);
 
-// Whether a finding belongs in the default listing.
-bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options);
+// Whether a finding belongs in the listing (the selection, or the default one).
+bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreReportOptions& options,
+    const TriageState* triage = nullptr);
 
 // One sentence on why a flow with no eligible event can never fire, or empty when some events were eligible.
 std::string droppedReason(const RuleOutcome& outcome);

@@ -12,4 +12,7 @@ namespace cepheid {
 // the text become spaces so a cell stays one cell.
 std::string spreadsheetCell(std::string_view text);
 
+// Whether a spreadsheet would read this text as a formula (or a quoted field hiding one).
+bool startsLikeFormula(std::string_view text);
+
 } // namespace cepheid

@@ -321,6 +321,90 @@ private slots:
         QCOMPARE(cli({ QStringLiteral("profile"), QStringLiteral("diff"), strict }).exitCode, 2);
     }
 
+    void reportExportsSelectedFindingsAsSafeCsvAndJson()
+    {
+        QTemporaryDir directory;
+        const QString casePath = directory.filePath(QStringLiteral("r.cepheid"));
+        // A beacon whose process path a spreadsheet would run as a formula.
+        std::string text;
+        for (int i = 0; i < 12; ++i) {
+            const std::string hour = (i < 4          ? "10:"
+                                             : i < 8 ? "11:"
+                                                     : "12:")
+                + std::to_string(10 + (i % 4) * 10) + ":00";
+            text += udmEventWithProcess(i, "2025-03-04T" + hour + "Z", "=cmd|' /C calc'!A0", "api.lab.workers.dev")
+                + "\n";
+        }
+        QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath,
+                         writeTestFile(directory, QStringLiteral("hostile.ndjson"), text) })
+                     .exitCode,
+            0);
+        QCOMPARE(cli({ QStringLiteral("case"), QStringLiteral("triage"), casePath, QStringLiteral("--flow"),
+                         QStringLiteral("10.0.0.5,api.lab.workers.dev,=cmd|' /C calc'!A0"), QStringLiteral("--status"),
+                         QStringLiteral("malicious"), QStringLiteral("--note"),
+                         QStringLiteral("C2, confirmed\nblocked at the proxy") })
+                     .exitCode,
+            0);
+        const Run csv = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--format"),
+            QStringLiteral("csv"), QStringLiteral("--select"), QStringLiteral("status:malicious"),
+            QStringLiteral("--bom") });
+        QCOMPARE(csv.exitCode, 0);
+        QVERIFY(csv.out.startsWith("\xEF\xBB\xBF"));
+        // Read it back as a CSV reader would (RFC 4180): the header, one row, the notes in one quoted cell.
+        QList<QStringList> rows;
+        QStringList row;
+        QString cell;
+        bool quoted = false;
+        const QString body = QString::fromUtf8(csv.out.mid(3));
+        for (qsizetype i = 0; i < body.size(); ++i) {
+            const QChar c = body[i];
+            if (quoted) {
+                if (c == u'"' && i + 1 < body.size() && body[i + 1] == u'"')
+                    cell += c, ++i;
+                else if (c == u'"')
+                    quoted = false;
+                else
+                    cell += c;
+            } else if (c == u'"') {
+                quoted = true;
+            } else if (c == u',') {
+                row << std::exchange(cell, {});
+            } else if (c == u'\r') {
+                continue;
+            } else if (c == u'\n') {
+                row << std::exchange(cell, {});
+                rows << std::exchange(row, {});
+            } else {
+                cell += c;
+            }
+        }
+        QCOMPARE(rows.size(), 2);
+        const QStringList header = rows[0];
+        const auto at = [&](const char* column) { return rows[1][header.indexOf(QString::fromLatin1(column))]; };
+        QCOMPARE(at("proc_path"), QStringLiteral("'=cmd|' /C calc'!A0")); // neutralised: text, not a formula
+        QCOMPARE(at("triage_status"), QStringLiteral("malicious"));
+        QCOMPARE(at("triage_notes"), QStringLiteral("C2, confirmed\nblocked at the proxy"));
+        QCOMPARE(at("dest_host"), QStringLiteral("api.lab.workers.dev"));
+        QVERIFY(!at("score").isEmpty());
+        // The same selection as JSON: the score report's schema, with the triage history.
+        const Run json = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--select"),
+            QStringLiteral("status:malicious") });
+        QCOMPARE(json.exitCode, 0);
+        const QJsonArray flows = json.json()[u"flows"].toArray();
+        QCOMPARE(flows.size(), 1);
+        QCOMPARE(flows[0].toObject()[u"triage"].toObject()[u"history"].toArray().size(), 1);
+        // Nothing new is selected by status:new once the only flow is triaged; a bad selection is a usage error.
+        const Run none = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--format"),
+            QStringLiteral("csv"), QStringLiteral("--select"), QStringLiteral("status:new") });
+        QCOMPARE(none.out.count('\n'), 1); // the header alone
+        QCOMPARE(cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--select"),
+                         QStringLiteral("verdict:maybe") })
+                     .exitCode,
+            2);
+        QCOMPARE(
+            cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--bom") }).exitCode, 2);
+    }
+
     void caseTriageChangesOnlyWhatItIsGiven()
     {
         QTemporaryDir directory;
