@@ -12,7 +12,7 @@ const char* const kUsage = R"(Usage:
   cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] INPUT...
   cepheid-cli case info FILE
   cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
-  cepheid-cli report --case FILE [--format json|csv] [--select alerting|all|verdict:V|status:S] [--bom]
+  cepheid-cli report --case FILE [--format json|csv|stix] [--select alerting|all|verdict:V|status:S] [--bom]
                      [--output FILE]
   cepheid-cli profile show [--profile FILE]
   cepheid-cli profile diff BEFORE AFTER
@@ -65,6 +65,8 @@ report
   triage and its history); --format csv is one row per flow with the columns listed in README.md, cells a
   spreadsheet would read as formulas neutralised, --bom for Excel. --select chooses the findings: alerting (the
   default), all, verdict:V (V or more: possible, likely, beacon), status:S (a triage status; untriaged is "new").
+  --format stix is a STIX 2.1 bundle for a TIP or MISP: an indicator per destination of a flow triaged
+  malicious, observed-data and a sighting per such flow, the producer's identity.
   --output writes the file atomically; without it the report goes to standard output.
 
 case info
@@ -274,8 +276,12 @@ std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& a
         error = "report needs --case FILE";
         return std::nullopt;
     }
-    if (options.format != "json" && options.format != "csv") {
-        error = "--format must be json or csv, not '" + options.format + "'";
+    if (options.format != "json" && options.format != "csv" && options.format != "stix") {
+        error = "--format must be json, csv or stix, not '" + options.format + "'";
+        return std::nullopt;
+    }
+    if (options.format == "stix" && !select.empty() && select != "status:malicious") {
+        error = "--format stix shares what analysts confirmed: the flows triaged malicious (no --select)";
         return std::nullopt;
     }
     options.bom = !flags.empty();

@@ -7,6 +7,7 @@
 #include "model/flowindex.h"
 #include "reports/findingscsv.h"
 #include "reports/scorereport.h"
+#include "reports/stixbundle.h"
 #include "tuning/profilediff.h"
 #include "tuning/profilejson.h"
 
@@ -139,7 +140,8 @@ int runScore(const ScoreOptions& options)
     reportOptions.selection = options.selection;
     const std::string report = options.format == "csv"
         ? writeFindingsCsv(events, flows, analysis, *analyzer, reportOptions, options.bom)
-        : writeScoreReport(inputs, events, flows, analysis, *analyzer, reportOptions);
+        : options.format == "stix" ? writeStixBundle(events, flows, analysis, reportOptions, StixOptions { now })
+                                   : writeScoreReport(inputs, events, flows, analysis, *analyzer, reportOptions);
     if (options.outputPath.empty() || options.outputPath == "-") {
         std::fwrite(report.data(), 1, report.size(), stdout);
         if (std::fflush(stdout) != 0) {

@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 
 using namespace cepheid::test;
@@ -403,6 +405,81 @@ private slots:
             2);
         QCOMPARE(
             cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--bom") }).exitCode, 2);
+    }
+
+    void stixBundleSharesWhatAnalystsConfirmed()
+    {
+        QTemporaryDir directory;
+        const QString casePath = directory.filePath(QStringLiteral("s.cepheid"));
+        // A destination that tries to break out of a STIX pattern.
+        const std::string hostile = "x'];[evil\\\\.workers.dev"; // JSON-escaped: the value has one backslash
+        std::string text;
+        for (int i = 0; i < 12; ++i) {
+            const std::string hour = (i < 4          ? "10:"
+                                             : i < 8 ? "11:"
+                                                     : "12:")
+                + std::to_string(10 + (i % 4) * 10) + ":00";
+            text += udmEventWithProcess(i, "2025-03-04T" + hour + "Z", "C:\\\\Temp\\\\beacon.exe", hostile) + "\n";
+            text += udmEventWithProcess(100 + i, "2025-03-04T" + hour + "Z", "C:\\\\Temp\\\\other.exe", "b.workers.dev")
+                + "\n";
+        }
+        QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath,
+                         writeTestFile(directory, QStringLiteral("s.ndjson"), text) })
+                     .exitCode,
+            0);
+        const QString destination = QStringLiteral("x'];[evil\\.workers.dev");
+        QCOMPARE(cli({ QStringLiteral("case"), QStringLiteral("triage"), casePath, QStringLiteral("--flow"),
+                         QStringLiteral("10.0.0.5,") + destination + QStringLiteral(",C:\\Temp\\beacon.exe"),
+                         QStringLiteral("--status"), QStringLiteral("malicious") })
+                     .exitCode,
+            0);
+        const Run run = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--format"),
+            QStringLiteral("stix") });
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject bundle = run.json();
+        QCOMPARE(bundle[u"type"].toString(), QStringLiteral("bundle"));
+        const QRegularExpression id(
+            QStringLiteral("^([a-z0-9-]+)--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+        QVERIFY(id.match(bundle[u"id"].toString()).hasMatch());
+        QSet<QString> ids;
+        QMap<QString, int> types;
+        const QJsonArray objects = bundle[u"objects"].toArray();
+        for (const QJsonValue value : objects) {
+            const QJsonObject object = value.toObject();
+            const QString type = object[u"type"].toString();
+            ++types[type];
+            QCOMPARE(object[u"spec_version"].toString(), QStringLiteral("2.1"));
+            const auto match = id.match(object[u"id"].toString());
+            QVERIFY2(match.hasMatch() && match.captured(1) == type, qPrintable(object[u"id"].toString()));
+            ids.insert(object[u"id"].toString());
+            const bool observable = type == u"ipv4-addr" || type == u"domain-name";
+            for (const char* property : { "created", "modified" })
+                QVERIFY2(
+                    observable || cepheid::parseRfc3339(object[QString::fromLatin1(property)].toString().toStdString()),
+                    property);
+        }
+        // Only the triaged flow is shared: one indicator, one observed-data, sighting and relationship.
+        QCOMPARE(types.value(QStringLiteral("indicator")), 1);
+        QCOMPARE(types.value(QStringLiteral("sighting")), 1);
+        QCOMPARE(types.value(QStringLiteral("observed-data")), 1);
+        QCOMPARE(types.value(QStringLiteral("relationship")), 1);
+        QCOMPARE(types.value(QStringLiteral("identity")), 1);
+        for (const QJsonValue value : objects) {
+            const QJsonObject object = value.toObject();
+            for (const QString& key : object.keys()) // every reference resolves inside the bundle
+                if (key.endsWith(QStringLiteral("_ref")))
+                    QVERIFY2(ids.contains(object[key].toString()), qPrintable(key));
+                else if (key.endsWith(QStringLiteral("_refs")))
+                    for (const QJsonValue reference : object[key].toArray())
+                        QVERIFY2(ids.contains(reference.toString()), qPrintable(key));
+            if (object[u"type"].toString() == u"indicator")
+                QCOMPARE(object[u"pattern"].toString(),
+                    QStringLiteral("[domain-name:value = 'x\\'];[evil\\\\.workers.dev']"));
+        }
+        QCOMPARE(cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--format"),
+                         QStringLiteral("stix"), QStringLiteral("--select"), QStringLiteral("all") })
+                     .exitCode,
+            2);
     }
 
     void caseTriageChangesOnlyWhatItIsGiven()
