@@ -37,17 +37,23 @@ Run cli(const QStringList& arguments)
     return run;
 }
 
-// A firing beacon, the same traffic without a process path, and one broken record.
-QString writeFixture(QTemporaryDir& directory)
+// Twelve connections from 10:10 to 12:40 on 2025-03-04, three hours: a flow the seed rule fires on. Ids start at
+// firstId; process and destination are written into the JSON as given (escaped for JSON).
+std::string firingSeries(int firstId, const std::string& process, const std::string& destination)
 {
     std::string text;
     for (int i = 0; i < 12; ++i) {
         const std::string hour = (i < 4 ? "10:" : i < 8 ? "11:" : "12:") + std::to_string(10 + (i % 4) * 10) + ":00";
-        const std::string time = "2025-03-04T" + hour + "Z";
-        text += udmEventWithProcess(i, time, "C:\\\\Temp\\\\beacon.exe", "api.lab.workers.dev") + "\n";
-        text += udmEventWithProcess(100 + i, time, "", "api.lab.workers.dev") + "\n";
+        text += udmEventWithProcess(firstId + i, "2025-03-04T" + hour + "Z", process, destination) + "\n";
     }
-    text += "{\"metadata\": truncated\n";
+    return text;
+}
+
+// A firing beacon, the same traffic without a process path, and one broken record.
+QString writeFixture(QTemporaryDir& directory)
+{
+    const std::string text = firingSeries(0, "C:\\\\Temp\\\\beacon.exe", "api.lab.workers.dev")
+        + firingSeries(100, "", "api.lab.workers.dev") + "{\"metadata\": truncated\n";
     return writeTestFile(directory, QStringLiteral("fixture.ndjson"), text);
 }
 
@@ -328,15 +334,7 @@ private slots:
         QTemporaryDir directory;
         const QString casePath = directory.filePath(QStringLiteral("r.cepheid"));
         // A beacon whose process path a spreadsheet would run as a formula.
-        std::string text;
-        for (int i = 0; i < 12; ++i) {
-            const std::string hour = (i < 4          ? "10:"
-                                             : i < 8 ? "11:"
-                                                     : "12:")
-                + std::to_string(10 + (i % 4) * 10) + ":00";
-            text += udmEventWithProcess(i, "2025-03-04T" + hour + "Z", "=cmd|' /C calc'!A0", "api.lab.workers.dev")
-                + "\n";
-        }
+        const std::string text = firingSeries(0, "=cmd|' /C calc'!A0", "api.lab.workers.dev");
         QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath,
                          writeTestFile(directory, QStringLiteral("hostile.ndjson"), text) })
                      .exitCode,
@@ -413,16 +411,8 @@ private slots:
         const QString casePath = directory.filePath(QStringLiteral("s.cepheid"));
         // A destination that tries to break out of a STIX pattern.
         const std::string hostile = "x'];[evil\\\\.workers.dev"; // JSON-escaped: the value has one backslash
-        std::string text;
-        for (int i = 0; i < 12; ++i) {
-            const std::string hour = (i < 4          ? "10:"
-                                             : i < 8 ? "11:"
-                                                     : "12:")
-                + std::to_string(10 + (i % 4) * 10) + ":00";
-            text += udmEventWithProcess(i, "2025-03-04T" + hour + "Z", "C:\\\\Temp\\\\beacon.exe", hostile) + "\n";
-            text += udmEventWithProcess(100 + i, "2025-03-04T" + hour + "Z", "C:\\\\Temp\\\\other.exe", "b.workers.dev")
-                + "\n";
-        }
+        const std::string text = firingSeries(0, "C:\\\\Temp\\\\beacon.exe", hostile)
+            + firingSeries(100, "C:\\\\Temp\\\\other.exe", "b.workers.dev");
         QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath,
                          writeTestFile(directory, QStringLiteral("s.ndjson"), text) })
                      .exitCode,
