@@ -14,6 +14,7 @@ const char* const kUsage = R"(Usage:
   cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
   cepheid-cli report --case FILE [--format json|csv|stix] [--select alerting|all|verdict:V|status:S] [--bom]
                      [--output FILE]
+  cepheid-cli rule export [--profile FILE|CASE.cepheid[@N]] --output DIR
   cepheid-cli profile show [--profile FILE]
   cepheid-cli profile diff BEFORE AFTER
   cepheid-cli --help | --version
@@ -79,6 +80,12 @@ case triage
   report, separated by commas (the path may contain commas). Every change is kept in the case as the flow's
   history (status from and to, analyst, note, time), printed with the new state. Triage state belongs to the
   flow, so it survives re-scoring and profile changes.
+
+rule export
+  Writes the seed rule tuned by a profile back for Chronicle: DIR/t1584_007_serverless_c2_beaconing_tuned.yaral
+  (the profile's thresholds, window, domain regex and catalog; the allowlist as YARA-L exclusions; meta naming the
+  profile it came from) and one file per reference list it uses (DIR/<list>.txt, one value per line, its syntax
+  type in a header comment). Expired allowlist entries are left out and listed at the end of the rule.
 
 profile show
   Prints the effective profile (defaults merged with --profile FILE) as JSON. With --profile CASE.cepheid or
@@ -296,6 +303,24 @@ std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& a
     }
     if (!now.empty())
         options.now = now;
+    return options;
+}
+
+std::optional<RuleExportOptions> parseRuleExportOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    RuleExportOptions options;
+    std::vector<std::string> positional;
+    if (!parseNamed(arguments, { { "--profile", &options.profilePath }, { "--output", &options.outputDirectory } },
+            positional, error))
+        return std::nullopt;
+    if (!positional.empty()) {
+        error = "rule export takes --profile and --output only, not '" + positional.front() + "'";
+        return std::nullopt;
+    }
+    if (options.outputDirectory.empty()) {
+        error = "rule export needs --output DIR";
+        return std::nullopt;
+    }
     return options;
 }
 

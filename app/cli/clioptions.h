@@ -27,6 +27,13 @@ struct ScoreOptions
     bool bom = false;
 };
 
+struct RuleExportOptions
+{
+    std::string profilePath; // a profile file or CASE.cepheid[@N]; empty: the defaults
+    std::string outputDirectory;
+};
+std::optional<RuleExportOptions> parseRuleExportOptions(const std::vector<std::string>& arguments, std::string& error);
+
 // cepheid-cli report: a case's findings as JSON (the score report) or CSV.
 std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& arguments, std::string& error);
 

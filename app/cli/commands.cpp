@@ -6,6 +6,7 @@
 #include "ingest/importer.h"
 #include "model/flowindex.h"
 #include "reports/findingscsv.h"
+#include "reports/ruleexport.h"
 #include "reports/scorereport.h"
 #include "reports/stixbundle.h"
 #include "tuning/profilediff.h"
@@ -174,6 +175,46 @@ int runProfileDiff(const ProfileDiffOptions& options)
         return InputError;
     const auto changes = diffProfiles(*before, *after);
     std::cout << (changes.empty() ? std::string("No differences.\n") : formatProfileDiff(changes));
+    return Success;
+}
+
+int runRuleExport(const RuleExportOptions& options)
+{
+    const auto profile = profileFrom(options.profilePath);
+    if (!profile)
+        return InputError;
+    RuleExportContext context;
+    context.source = "Cepheid " CEPHEID_VERSION ", profile "
+        + (options.profilePath.empty() ? std::string("defaults") : options.profilePath);
+    const char* user = std::getenv("USER");
+    context.author = user ? user : "";
+    context.now = systemNow();
+    std::string error;
+    const auto exported = exportRule(*profile, context, error);
+    if (!exported) {
+        std::cerr << "cepheid-cli: the rule cannot be exported: " << error << '\n';
+        return InputError;
+    }
+    std::error_code made;
+    std::filesystem::create_directories(options.outputDirectory, made);
+    if (made) {
+        std::cerr << "cepheid-cli: " << options.outputDirectory << ": " << made.message() << '\n';
+        return InputError;
+    }
+    const std::filesystem::path directory(options.outputDirectory);
+    if (!writeFileAtomically((directory / (exported->ruleName + ".yaral")).string(), exported->text, error))
+        return std::cerr << "cepheid-cli: " << error << '\n', InputError;
+    for (const ReferenceList& list : exported->lists) {
+        std::string text = "// " + list.description + "\n// syntax type: " + list.syntax + "\n";
+        for (const std::string& value : list.values)
+            text += value + "\n";
+        if (!writeFileAtomically((directory / (list.name + ".txt")).string(), text, error))
+            return std::cerr << "cepheid-cli: " << error << '\n', InputError;
+    }
+    std::cout << "wrote " << (directory / (exported->ruleName + ".yaral")).string() << " and " << exported->lists.size()
+              << " reference list(s)\n";
+    for (const std::string& line : exported->leftOut)
+        std::cerr << "cepheid-cli: allowlist entry left out: " << line << '\n';
     return Success;
 }
 

@@ -51,6 +51,13 @@ int run(int argc, char** argv)
         const auto options = parseReportOptions(arguments, error);
         return options ? runScore(*options) : usageError(error);
     }
+    if (command == "rule") {
+        if (arguments.empty() || arguments.front() != "export")
+            return usageError("rule needs a subcommand: export");
+        arguments.erase(arguments.begin());
+        const auto options = parseRuleExportOptions(arguments, error);
+        return options ? runRuleExport(*options) : usageError(error);
+    }
     if (command == "import") {
         const auto options = parseImportOptions(arguments, error);
         return options ? runImport(*options) : usageError(error);

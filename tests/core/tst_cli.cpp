@@ -472,6 +472,106 @@ private slots:
             2);
     }
 
+    void ruleExportWritesTheTunedRuleAndItsLists()
+    {
+        QTemporaryDir directory;
+        // Thresholds, a 12 h window, and an allowlist of every kind with values that try to break out of a
+        // YARA-L string, a regex literal or a comment.
+        // (An escaped literal, not a raw string: Qt 6.4's moc misreads raw strings with odd quotes.)
+        const QString profile = writeTestFile(directory, QStringLiteral("tuned.json"),
+            "{\"rule\": {\"window_hours\": 12, \"min_events\": 20, \"min_hour_buckets\": 4, \"max_avg_bytes_sent\": "
+            "2048, \"max_avg_bytes_received\": 8192}, \"allowlist\": [{\"id\": \"agent\", \"domain\": "
+            "\"cfg\\\"x`y\\\\z.workers.dev\", \"reason\": \"fleet agent\"}, {\"id\": \"zone\", \"domain\": "
+            "\"*.corp.workers.dev\", \"match\": \"glob\", \"reason\": \"our zone\"}, {\"id\": \"tick\", \"process\": "
+            "\"C:\\\\\\\\a`b[.]exe\", \"match\": \"regex\", \"reason\": \"a backtick\"}, {\"id\": \"lab\", \"cidr\": "
+            "\"10.99.0.0/16\", \"reason\": \"lab\"}, {\"id\": \"pair\\n}\", \"process\": \"C:\\\\Tools\\\\sync.exe\", "
+            "\"host\": \"10.0.0.9\", \"reason\": \"process on host\"}, {\"id\": \"old\", \"domain\": "
+            "\"old.workers.dev\", \"reason\": \"gone\", \"expires\": \"2020-01-01\"}]}");
+        const QString output = directory.filePath(QStringLiteral("rule"));
+        const Run run = cli({ QStringLiteral("rule"), QStringLiteral("export"), QStringLiteral("--profile"), profile,
+            QStringLiteral("--output"), output });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains(QStringLiteral("old: expired")), qPrintable(run.err)); // said, and left out
+        QFile file(output + QStringLiteral("/t1584_007_serverless_c2_beaconing_tuned.yaral"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString rule = QString::fromUtf8(file.readAll());
+        // One rule, its sections once and in order, braces balanced outside strings and comments.
+        QCOMPARE(
+            rule.count(QRegularExpression(QStringLiteral("^rule \\w+ \\{$"), QRegularExpression::MultilineOption)), 1);
+        qsizetype last = -1;
+        for (const char* section : { "meta:", "events:", "match:", "outcome:", "condition:" }) {
+            const QRegularExpression line(
+                QStringLiteral("^%1$").arg(QString::fromLatin1(section)), QRegularExpression::MultilineOption);
+            QCOMPARE(rule.count(line), 1);
+            const qsizetype at = line.match(rule).capturedStart();
+            QVERIFY2(at > last, section);
+            last = at;
+        }
+        int depth = 0;
+        bool inString = false, inRegex = false;
+        for (qsizetype i = 0; i < rule.size(); ++i) {
+            const QChar c = rule[i];
+            if (!inString && !inRegex && c == u'/' && i + 1 < rule.size() && rule[i + 1] == u'/') {
+                i = rule.indexOf(u'\n', i); // a comment runs to the end of its line
+                if (i < 0)
+                    break;
+                continue;
+            }
+            if (inString) {
+                if (c == u'\\')
+                    ++i;
+                else if (c == u'"')
+                    inString = false;
+            } else if (inRegex) {
+                inRegex = c != u'`';
+            } else if (c == u'"') {
+                inString = true;
+            } else if (c == u'`') {
+                inRegex = true;
+            } else if (c == u'{') {
+                ++depth;
+            } else if (c == u'}') {
+                --depth;
+                QVERIFY(depth >= 0);
+            }
+        }
+        QCOMPARE(depth, 0);
+        QVERIFY(!inString && !inRegex);
+        // Chronicle's limits: at most 10 list statements, 5 regex, 5 cidr.
+        QVERIFY(rule.count(QStringLiteral(" in %")) + rule.count(QStringLiteral(" in regex %"))
+                + rule.count(QStringLiteral(" in cidr %"))
+            <= 10);
+        QVERIFY(rule.count(QStringLiteral(" in regex %")) <= 5 && rule.count(QStringLiteral(" in cidr %")) <= 5);
+        // The thresholds and window read back as the profile's.
+        const auto number
+            = [&](const QString& pattern) { return QRegularExpression(pattern).match(rule).captured(1).toInt(); };
+        QCOMPARE(number(QStringLiteral("\\$event_count >= (\\d+)")), 20);
+        QCOMPARE(number(QStringLiteral("\\$hour_buckets >= (\\d+)")), 4);
+        QCOMPARE(number(QStringLiteral("\\$avg_bytes_sent < (\\d+)")), 2048);
+        QCOMPARE(number(QStringLiteral("\\$avg_bytes_received < (\\d+)")), 8192);
+        QVERIFY(rule.contains(QStringLiteral("over 12h")));
+        QVERIFY(rule.contains(QStringLiteral("get_hour($e.metadata.event_timestamp.seconds)")));
+        // Hostile values stay data: in list files, or escaped in the one inline condition.
+        QVERIFY(!rule.contains(QStringLiteral("cfg")));
+        QVERIFY(rule.contains(QStringLiteral("= \"C:\\\\Tools\\\\sync.exe\" nocase")));
+        QVERIFY(rule.contains(QStringLiteral("// pair }"))); // the id's line break does not end the comment early
+        QFile domains(output + QStringLiteral("/cepheid_allow_domains.txt"));
+        QVERIFY(domains.open(QIODevice::ReadOnly));
+        const QString list = QString::fromUtf8(domains.readAll());
+        QVERIFY(list.contains(QStringLiteral("syntax type: STRING")));
+        QVERIFY(list.contains(QStringLiteral("cfg\"x`y\\z.workers.dev\n")));
+        QVERIFY(!list.contains(QStringLiteral("old.workers.dev")));
+
+        // A window YARA-L cannot express is refused with the reason.
+        const QString wide
+            = writeTestFile(directory, QStringLiteral("wide.json"), "{\"rule\": {\"window_hours\": 72}}");
+        const Run refused = cli({ QStringLiteral("rule"), QStringLiteral("export"), QStringLiteral("--profile"), wide,
+            QStringLiteral("--output"), output });
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("48 hours")), qPrintable(refused.err)); // the profile itself is refused
+        QCOMPARE(cli({ QStringLiteral("rule"), QStringLiteral("export") }).exitCode, 2);
+    }
+
     void caseTriageChangesOnlyWhatItIsGiven()
     {
         QTemporaryDir directory;
