@@ -5,6 +5,7 @@
 #include "models/qtext.h"
 #include "models/tablecopy.h"
 #include "session/analystname.h"
+#include "session/caseexport.h"
 #include "session/lastfolder.h"
 #include "theme.h"
 #include "triage/triagedialog.h"
@@ -410,6 +411,33 @@ void MainWindow::createActions()
     });
     m_importAction->setShortcut(QKeySequence(tr("Ctrl+I")));
     file->addAction(tr("Open the Bundled &Sample"), this, [this] { importFiles({ samplePath() }); });
+    // Exports: the findings as the CLI's `report` writes them, and the tuned rule for Chronicle.
+    QMenu* exports = file->addMenu(tr("E&xport"));
+    const auto exportTo
+        = [this](FindingsFormat format, const QString& title, const QString& suffix, const QString& filter) {
+              const QString path = QFileDialog::getSaveFileName(this, title,
+                  lastFolder(QStringLiteral("reports")) + QStringLiteral("/cepheid-findings.") + suffix, filter);
+              rememberFolder(QStringLiteral("reports"), path);
+              if (!path.isEmpty())
+                  exportFindingsTo(format, path);
+          };
+    exports->addAction(tr("Findings as &CSV…"), this, [exportTo] {
+        exportTo(FindingsFormat::Csv, tr("Export findings (CSV)"), QStringLiteral("csv"), tr("CSV (*.csv)"));
+    });
+    exports->addAction(tr("Findings as &JSON…"), this, [exportTo] {
+        exportTo(FindingsFormat::Json, tr("Export findings (JSON)"), QStringLiteral("json"), tr("JSON (*.json)"));
+    });
+    exports->addAction(tr("&STIX Bundle of Malicious Findings…"), this, [exportTo] {
+        exportTo(FindingsFormat::Stix, tr("Export STIX 2.1 bundle"), QStringLiteral("stix.json"), tr("STIX (*.json)"));
+    });
+    exports->addAction(tr("Tuned &Rule for Chronicle…"), this, [this] {
+        const QString folder = QFileDialog::getExistingDirectory(
+            this, tr("Folder for the tuned rule and its lists"), lastFolder(QStringLiteral("rules")));
+        if (!folder.isEmpty()) {
+            QSettings().setValue(QStringLiteral("lastFolder/rules"), folder);
+            exportTunedRuleTo(folder);
+        }
+    });
     file->addSeparator();
     m_cancelAction = file->addAction(tr("&Cancel Import"), m_session, &CaseSession::cancel);
     m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
@@ -544,6 +572,52 @@ void MainWindow::createTuningActions()
             statusBar()->showMessage(
                 tr("Profile written to %1 (cepheid-cli score --profile reads it).").arg(path), 10000);
     });
+}
+
+bool MainWindow::exportFindingsTo(FindingsFormat format, const QString& path)
+{
+    const SnapshotPtr snapshot = m_session->snapshot();
+    if (!snapshot || m_session->isBusy()) {
+        statusBar()->showMessage(tr("Nothing to export yet."), 5000);
+        return false;
+    }
+    // The alerting findings, as the CLI's default; STIX shares what analysts triaged malicious.
+    FindingSelection selection;
+    if (format == FindingsFormat::Stix) {
+        selection.kind = FindingSelection::Kind::Status;
+        selection.status = "malicious";
+    }
+    QString error;
+    if (!exportFindings(*snapshot, format, selection, path, error)) {
+        QMessageBox::warning(this, tr("Export"), tr("Nothing was written: %1").arg(error));
+        return false;
+    }
+    statusBar()->showMessage(tr("Written to %1.").arg(path), 10000);
+    return true;
+}
+
+bool MainWindow::exportTunedRuleTo(const QString& folder)
+{
+    const SnapshotPtr snapshot = m_session->snapshot();
+    if (!snapshot) {
+        statusBar()->showMessage(tr("Nothing to export yet."), 5000);
+        return false;
+    }
+    const QString source = tr("Cepheid %1, case %2, working profile (saved version %3%4)")
+                               .arg(QCoreApplication::applicationVersion(), QFileInfo(m_session->casePath()).fileName())
+                               .arg(snapshot->savedVersion)
+                               .arg(snapshot->isModified() ? tr(" with unsaved changes") : QString());
+    QString error;
+    QStringList leftOut;
+    if (!exportTunedRule(m_session->workingProfile(), source, analystName(), folder, error, &leftOut)) {
+        QMessageBox::warning(this, tr("Export tuned rule"), tr("Nothing was written: %1").arg(error));
+        return false;
+    }
+    statusBar()->showMessage(leftOut.isEmpty()
+            ? tr("Tuned rule and reference lists written to %1.").arg(folder)
+            : tr("Tuned rule written to %1; left out: %2").arg(folder, leftOut.join(QStringLiteral("; "))),
+        15000);
+    return true;
 }
 
 bool MainWindow::allowlistFlow(std::uint32_t flowIndex, AllowlistEntryDialog::Kind kind)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/findingsmodel.h"
+#include "session/caseexport.h"
 #include "session/casesession.h"
 #include "triage/triagedialog.h"
 #include "tuning/allowlistentrydialog.h"
@@ -48,6 +49,11 @@ public:
     bool allowlistFlow(std::uint32_t flowIndex, AllowlistEntryDialog::Kind kind);
     // The same for the current finding of the table.
     bool allowlistCurrentFinding(AllowlistEntryDialog::Kind kind);
+
+    // File ▸ Export: the alerting findings (CSV, JSON) or the malicious ones (STIX) to a file, the tuned rule and
+    // its reference lists to a folder. False, with a message, when nothing was written.
+    bool exportFindingsTo(FindingsFormat format, const QString& path);
+    bool exportTunedRuleTo(const QString& folder);
 
     CaseSession* session() const { return m_session; }
     FindingsModel* findingsModel() const { return m_model; }

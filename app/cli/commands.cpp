@@ -95,15 +95,7 @@ int runScore(const ScoreOptions& options)
         try {
             caseFile->loadEvents(events);
             for (const CaseSource& source : caseFile->sources()) {
-                InputSummary input;
-                input.path = source.path;
-                input.format
-                    = source.format == "chronicle-udm-json" ? InputFormat::ChronicleUdmJson : InputFormat::Empty;
-                input.layout = source.layout;
-                input.compressed = source.compressed;
-                input.eventsRead = source.eventsRead;
-                input.eventsRejected = source.eventsRejected;
-                input.readError = source.readError;
+                InputSummary input = summaryOf(source);
                 for (Reject& reject : caseFile->rejects(source.id)) {
                     if (input.rejects.size() >= InputSummary::kMaxListedRejects)
                         break;
@@ -205,10 +197,7 @@ int runRuleExport(const RuleExportOptions& options)
     if (!writeFileAtomically((directory / (exported->ruleName + ".yaral")).string(), exported->text, error))
         return std::cerr << "cepheid-cli: " << error << '\n', InputError;
     for (const ReferenceList& list : exported->lists) {
-        std::string text = "// " + list.description + "\n// syntax type: " + list.syntax + "\n";
-        for (const std::string& value : list.values)
-            text += value + "\n";
-        if (!writeFileAtomically((directory / (list.name + ".txt")).string(), text, error))
+        if (!writeFileAtomically((directory / (list.name + ".txt")).string(), referenceListText(list), error))
             return std::cerr << "cepheid-cli: " << error << '\n', InputError;
     }
     std::cout << "wrote " << (directory / (exported->ruleName + ".yaral")).string() << " and " << exported->lists.size()

@@ -33,6 +33,19 @@ std::string nowRfc3339()
     return formatRfc3339(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+InputSummary summaryOf(const CaseSource& source)
+{
+    InputSummary input;
+    input.path = source.path;
+    input.format = source.format == "chronicle-udm-json" ? InputFormat::ChronicleUdmJson : InputFormat::Empty;
+    input.layout = source.layout;
+    input.compressed = source.compressed;
+    input.eventsRead = source.eventsRead;
+    input.eventsRejected = source.eventsRejected;
+    input.readError = source.readError;
+    return input;
+}
+
 bool isTriageStatus(std::string_view status)
 {
     return status == "new" || status == "investigating" || status == "benign" || status == "malicious"

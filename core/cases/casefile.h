@@ -114,6 +114,8 @@ private:
 };
 
 std::string nowRfc3339();
+// An imported source as the reports describe inputs (its rejects are not included).
+InputSummary summaryOf(const CaseSource& source);
 bool isTriageStatus(std::string_view status);
 
 } // namespace cepheid

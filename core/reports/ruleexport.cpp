@@ -44,6 +44,14 @@ std::string fieldCondition(std::string_view field, const std::string& value, Mat
 
 } // namespace
 
+std::string referenceListText(const ReferenceList& list)
+{
+    std::string text = "// " + list.description + "\n// syntax type: " + list.syntax + "\n";
+    for (const std::string& value : list.values)
+        text += value + "\n";
+    return text;
+}
+
 std::string yaralString(std::string_view text)
 {
     std::string out = "\"";

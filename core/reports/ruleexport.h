@@ -40,6 +40,9 @@ struct RuleExportContext
 // over YARA-L's 48 h maximum).
 std::optional<RuleExport> exportRule(const Profile& profile, const RuleExportContext& context, std::string& error);
 
+// A reference list's file: its description and syntax type as header comments, then one value per line.
+std::string referenceListText(const ReferenceList& list);
+
 // A YARA-L double-quoted string literal.
 std::string yaralString(std::string_view text);
 

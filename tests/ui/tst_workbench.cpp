@@ -17,6 +17,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -390,6 +391,40 @@ private slots:
         rememberFolder(QStringLiteral("exports"), directory.filePath(QStringLiteral("a.ndjson")));
         QCOMPARE(lastFolder(QStringLiteral("exports")), QFileInfo(directory.path()).absoluteFilePath());
         QCOMPARE(lastFolder(QStringLiteral("never-used")), QDir::homePath());
+    }
+
+    void exportsFindingsAndTheTunedRule()
+    {
+        QTemporaryDir directory;
+        MainWindow window;
+        window.show();
+        window.importFiles({ MainWindow::samplePath() });
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        window.findingsView()->selectRow(0);
+        QVERIFY(window.setTriageForSelection(QStringLiteral("malicious"), QStringLiteral("C2"), QStringLiteral("ana")));
+        const QString csv = directory.filePath(QStringLiteral("f.csv"));
+        QVERIFY(window.exportFindingsTo(FindingsFormat::Csv, csv));
+        QFile csvFile(csv);
+        QVERIFY(csvFile.open(QIODevice::ReadOnly));
+        const QByteArray table = csvFile.readAll();
+        QVERIFY(table.startsWith("\xEF\xBB\xBFsrc_ip,"));
+        // One row per alerting finding, as `cepheid-cli report` lists them.
+        const auto snapshot = window.session()->snapshot();
+        const auto alerting = std::count_if(snapshot->analysis.findings.begin(), snapshot->analysis.findings.end(),
+            [&](const Finding& finding) { return isAlerting(finding, snapshot->profile.score); });
+        QVERIFY(alerting > 0);
+        QCOMPARE(table.count("\r\n"), 1 + int(alerting));
+        const QString stix = directory.filePath(QStringLiteral("s.json"));
+        QVERIFY(window.exportFindingsTo(FindingsFormat::Stix, stix));
+        QFile stixFile(stix);
+        QVERIFY(stixFile.open(QIODevice::ReadOnly));
+        QVERIFY(stixFile.readAll().contains("\"type\": \"indicator\""));
+        const QString rule = directory.filePath(QStringLiteral("rule"));
+        QVERIFY(window.exportTunedRuleTo(rule));
+        QFile ruleFile(rule + QStringLiteral("/t1584_007_serverless_c2_beaconing_tuned.yaral"));
+        QVERIFY(ruleFile.open(QIODevice::ReadOnly));
+        QVERIFY(ruleFile.readAll().contains("$event_count >= 12"));
     }
 
     void geometryIsRestored()
