@@ -38,20 +38,13 @@
 
 using namespace cepheid;
 using namespace cepheid::ui;
+using cepheid::test::openSample;
 using cepheid::test::rowOfDestination;
 
 namespace {
 
 constexpr int kTimeoutMs = 120000;
 const QString kAgentDestination = QStringLiteral("contoso-config-0.cloudfunctions.net");
-
-void openSample(MainWindow& window)
-{
-    window.show();
-    window.importFiles({ MainWindow::samplePath() });
-    QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy() && !window.session()->isTuning(), kTimeoutMs);
-}
 
 void waitForTuning(MainWindow& window)
 {

@@ -35,6 +35,7 @@
 
 using namespace cepheid;
 using namespace cepheid::ui;
+using cepheid::test::openSample;
 using cepheid::test::rowOfDestination;
 using cepheid::test::udmEventWithProcess;
 using cepheid::test::writeTestFile;
@@ -177,10 +178,7 @@ private slots:
     void retriageKeepsNotesAndMixedSelectionsAppend()
     {
         MainWindow window;
-        window.show();
-        window.importFiles({ MainWindow::samplePath() });
-        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        openSample(window);
         QTableView* table = window.findingsView();
         FindingsFilter* filter = window.findingsFilter();
         const auto stateOf = [&](int row) {
@@ -265,10 +263,7 @@ private slots:
     void detailFollowsTheTableAndEscClearsFilters()
     {
         MainWindow window;
-        window.show();
-        window.importFiles({ MainWindow::samplePath() });
-        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        openSample(window);
         const int row = rowOfDestination(window, QStringLiteral("c2-0.atomic-test.workers.dev"));
         window.findingsView()->selectRow(row);
         QVERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("Beacon score")));
@@ -397,10 +392,7 @@ private slots:
     {
         QTemporaryDir directory;
         MainWindow window;
-        window.show();
-        window.importFiles({ MainWindow::samplePath() });
-        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        openSample(window);
         window.findingsView()->selectRow(0);
         QVERIFY(window.setTriageForSelection(QStringLiteral("malicious"), QStringLiteral("C2"), QStringLiteral("ana")));
         const QString csv = directory.filePath(QStringLiteral("f.csv"));
@@ -444,10 +436,7 @@ private slots:
     {
         QTemporaryDir directory;
         MainWindow window;
-        window.show();
-        window.importFiles({ MainWindow::samplePath() });
-        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 26, kTimeoutMs);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isBusy(), kTimeoutMs);
+        openSample(window);
         const std::size_t before = window.session()->snapshot()->events.size();
 
         // A large export, cancelled as soon as its import starts.
