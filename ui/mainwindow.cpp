@@ -218,13 +218,18 @@ QString MainWindow::noFindingsText() const
 void MainWindow::updateEmptyState()
 {
     const SnapshotPtr snapshot = m_model->snapshot();
-    const bool noFindings = snapshot && m_model->rowCount() == 0;
+    const bool noEvents = snapshot && snapshot->events.size() == 0;
+    const bool noFindings = snapshot && !noEvents && m_model->rowCount() == 0;
     const bool allFiltered = m_model->rowCount() > 0 && m_filter->rowCount() == 0;
-    m_tableStack->setCurrentIndex(noFindings || allFiltered ? 1 : 0);
+    m_tableStack->setCurrentIndex(noEvents || noFindings || allFiltered ? 1 : 0);
     m_considerAll->setVisible(noFindings);
     m_editCatalog->setVisible(noFindings);
     m_clearFiltersButton->setVisible(allFiltered);
-    if (allFiltered) {
+    if (noEvents) {
+        // A new case, or one whose import is still to come: nothing to match against the catalog yet.
+        m_noFindingsText->setText(tr("<h3>No events in this case yet</h3><p>Import exports (<b>Ctrl+I</b>) or drop "
+                                     "files here.</p>"));
+    } else if (allFiltered) {
         m_noFindingsText->setText(tr("<h3>No finding matches the filters</h3><p>%n finding(s) are hidden by the "
                                      "filters above. Esc clears them.</p>",
             nullptr, m_model->rowCount()));

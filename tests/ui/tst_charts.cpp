@@ -73,6 +73,16 @@ QString writeBusyHost(const QTemporaryDir& directory)
     return writeTestFile(directory, QStringLiteral("host.ndjson"), text);
 }
 
+// Imports an export into a 1366×768 window and selects its first finding (the highest score).
+void openSingleFlow(MainWindow& window, const QString& path)
+{
+    window.resize(1366, 768);
+    window.show();
+    window.importFiles({ path });
+    QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() >= 1 && !window.session()->isBusy(), kTimeoutMs);
+    window.findingsView()->selectRow(0);
+}
+
 // The selected event of the Events tab.
 EventIndex currentEvent(FlowDetail* detail)
 {
@@ -141,11 +151,7 @@ private slots:
     {
         QTemporaryDir directory;
         MainWindow window;
-        window.resize(1366, 768);
-        window.show();
-        window.importFiles({ writeBeacon(directory) });
-        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
-        window.findingsView()->selectRow(0);
+        openSingleFlow(window, writeBeacon(directory));
         FlowDetail* detail = window.flowDetail();
         QVERIFY(FindingsModel::hasPeriod(window.findingsModel()->finding(window.findingsModel()->index(0, 0))->beacon));
 
@@ -211,10 +217,7 @@ private slots:
                         "Mozilla/5.0 (beacon)", i == 7 ? "503" : "200")
                 + "\n";
         MainWindow window;
-        window.show();
-        window.importFiles({ writeTestFile(directory, QStringLiteral("proxy.ndjson"), text) });
-        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
-        window.findingsView()->selectRow(0);
+        openSingleFlow(window, writeTestFile(directory, QStringLiteral("proxy.ndjson"), text));
         QTableView* events = window.flowDetail()->eventsView();
         QVERIFY(!events->isColumnHidden(FlowEventsModel::Url));
         QCOMPARE(events->model()->index(7, FlowEventsModel::Url).data().toString(),
@@ -228,11 +231,7 @@ private slots:
     {
         QTemporaryDir directory;
         MainWindow window;
-        window.resize(1366, 768);
-        window.show();
-        window.importFiles({ writeBeacon(directory) });
-        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
-        window.findingsView()->selectRow(0);
+        openSingleFlow(window, writeBeacon(directory));
         FlowDetail* detail = window.flowDetail();
         detail->tabs()->setCurrentIndex(FlowDetail::TimelineTab);
         TimelineView* timeline = detail->timeline();
@@ -268,15 +267,11 @@ private slots:
 
     void hostLanesScrollZoomSortAndKeepTheirZoom()
     {
-        MainWindow window;
-        window.resize(1366, 768);
-        window.show();
         QTemporaryDir directory;
-        window.importFiles({ writeBusyHost(directory) });
-        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() > 0 && !window.session()->isBusy(), kTimeoutMs);
+        MainWindow window;
+        openSingleFlow(window, writeBusyHost(directory)); // the beacon, the highest score, is the first row
         FlowDetail* detail = window.flowDetail();
         HostView* host = detail->hostView();
-        window.findingsView()->selectRow(0);
         QCOMPARE(host->laneCount(), 3);
         detail->tabs()->setCurrentIndex(FlowDetail::HostTab);
         QTRY_VERIFY(host->isVisible());
@@ -350,11 +345,7 @@ private slots:
         text += udmEventWithProcess(901, "9999-12-31T00:00:00Z", R"(C:\\Temp\\beacon.exe)", "api.lab.workers.dev")
             + "\n";
         MainWindow window;
-        window.resize(1366, 768);
-        window.show();
-        window.importFiles({ writeTestFile(directory, QStringLiteral("wide.ndjson"), text) });
-        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
-        window.findingsView()->selectRow(0);
+        openSingleFlow(window, writeTestFile(directory, QStringLiteral("wide.ndjson"), text));
         FlowDetail* detail = window.flowDetail();
         detail->tabs()->setCurrentIndex(FlowDetail::TimelineTab);
         TimelineView* timeline = detail->timeline();

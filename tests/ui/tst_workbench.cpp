@@ -235,7 +235,10 @@ private slots:
         MainWindow window;
         window.show();
         window.importFiles({ writeTestFile(directory, QStringLiteral("plain.ndjson"), text) });
-        QTRY_VERIFY_WITH_TIMEOUT(window.session()->snapshot() && !window.session()->isBusy(), kTimeoutMs);
+        // The new case is opened empty first, then the import fills it: wait for the events.
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->snapshot() && window.session()->snapshot()->events.size() == 20
+                && !window.session()->isBusy(),
+            kTimeoutMs);
         QCOMPARE(window.findingsModel()->rowCount(), 0);
         QVERIFY(window.showsNoFindings());
         QVERIFY2(window.noFindingsText().contains(QStringLiteral("0 of 2 destinations match the catalog")),

@@ -70,7 +70,7 @@ CatalogPanel::CatalogPanel(QWidget* parent)
         catalog.push_back({ tr("new platform").toStdString(), "(.*\\.)?example\\.invalid" });
         emit catalogEdited(catalog);
         // Editing starts on the new row once the re-analysis has filled the table again.
-        m_view->setProperty("editLast", true);
+        m_editLastRow = true;
     });
     connect(m_remove, &QPushButton::clicked, this, [this] {
         std::vector<CatalogEntry> catalog = entries();
@@ -140,8 +140,8 @@ void CatalogPanel::fill(const std::vector<CatalogEntry>& catalog)
     m_view->resizeColumnToContents(Platform);
     m_view->resizeColumnToContents(Flows);
     m_filling = false;
-    if (m_view->property("editLast").toBool() && m_view->rowCount() > 0) {
-        m_view->setProperty("editLast", false);
+    if (m_editLastRow && m_view->rowCount() > 0) {
+        m_editLastRow = false;
         m_view->setCurrentCell(m_view->rowCount() - 1, Platform);
         m_view->editItem(m_view->item(m_view->rowCount() - 1, Platform));
     }

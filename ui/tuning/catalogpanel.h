@@ -42,6 +42,7 @@ private:
     QLabel* m_problem;
     QPushButton* m_remove;
     bool m_filling = false;
+    bool m_editLastRow = false; // Add was pressed: edit the new row once the re-analysis refills the table
 };
 
 } // namespace cepheid::ui

@@ -4,6 +4,7 @@
 #include "charts/chartcolors.h"
 #include "model/pathname.h"
 #include "models/qtext.h"
+#include "timekeys.h"
 
 #include <QContextMenuEvent>
 #include <QKeyEvent>
@@ -252,24 +253,9 @@ void HostView::keyPressEvent(QKeyEvent* event)
         if (m_current >= 0)
             emit flowActivated(laneFlow(m_current));
         return;
-    case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        zoom(1.5, middle);
-        return;
-    case Qt::Key_Minus:
-        zoom(1 / 1.5, middle);
-        return;
-    case Qt::Key_Left:
-        pan((width() - labelWidth()) / 10.0);
-        return;
-    case Qt::Key_Right:
-        pan(-(width() - labelWidth()) / 10.0);
-        return;
-    case Qt::Key_Home:
-        resetZoom();
-        return;
     default:
-        QWidget::keyPressEvent(event);
+        if (!handleTimeKey(*this, event->key(), middle, width() - labelWidth()))
+            QWidget::keyPressEvent(event);
         return;
     }
 }

@@ -2,6 +2,7 @@
 
 #include "charts/chartaxes.h"
 #include "models/findingsmodel.h"
+#include "timekeys.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -392,28 +393,8 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
 
 void TimelineView::keyPressEvent(QKeyEvent* event)
 {
-    switch (event->key()) {
-    case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        zoom(1.5, m_plot.left() + m_plot.width() / 2.0);
-        return;
-    case Qt::Key_Minus:
-        zoom(1 / 1.5, m_plot.left() + m_plot.width() / 2.0);
-        return;
-    case Qt::Key_Left:
-        pan(m_plot.width() / 10.0);
-        return;
-    case Qt::Key_Right:
-        pan(-m_plot.width() / 10.0);
-        return;
-    case Qt::Key_Home:
-        resetZoom();
-        return;
-    default:
+    if (!handleTimeKey(*this, event->key(), m_plot.left() + m_plot.width() / 2.0, m_plot.width()))
         QWidget::keyPressEvent(event);
-        return;
-    }
-    update();
 }
 
 } // namespace cepheid::ui
