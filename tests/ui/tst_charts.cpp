@@ -143,6 +143,12 @@ private slots:
         for (const AxisTick& tick : centuries.ticks)
             QVERIFY2(tick.label.size() == 4 && tick.label.endsWith(u'0'), qPrintable(tick.label));
         QCOMPARE(perBucketText(kMicrosPerHour), QStringLiteral("per hour"));
+        // Count and byte axes end at or above the tallest value (a histogram bar of 118 once rose past a top of 100).
+        for (const double tallest : { 1.0, 7.0, 118.0, 999.0, 4801.0 }) {
+            QVERIFY(countTicks(tallest, 5).back().value >= tallest);
+            QVERIFY(byteTicks(tallest * 13, 5).back().value >= tallest * 13);
+            QVERIFY(countTicks(tallest, 5).size() <= 7);
+        }
         QCOMPARE(perBucketText(2 * kMicrosPerHour), QStringLiteral("per 2 h"));
         QCOMPARE(perBucketText(30 * 60 * kMicrosPerSecond), QStringLiteral("per 30 min"));
     }

@@ -93,8 +93,12 @@ std::vector<AxisTick> countTicks(double high, int maxTicks)
 {
     const double step = std::max(1.0, std::ceil(niceStep(std::max(1.0, high), maxTicks)));
     std::vector<AxisTick> ticks;
-    for (int i = 0; i * step <= std::max(1.0, high) * (1 + 1e-9) && i <= 1000; ++i)
+    // Up to the first tick at or above high: the charts scale to the last tick, so the tallest value stays inside.
+    for (int i = 0; i <= 1000; ++i) {
         ticks.push_back({ i * step, QString::number(static_cast<qint64>(i * step)) });
+        if (i * step >= std::max(1.0, high) * (1 - 1e-9))
+            break;
+    }
     return ticks;
 }
 
@@ -106,8 +110,11 @@ std::vector<AxisTick> byteTicks(double high, int maxTicks)
                                        : QStringLiteral(" B");
     const double step = std::max(unit == 1 ? 1.0 : 0.0, niceStep(std::max(1.0, high) / unit, maxTicks)) * unit;
     std::vector<AxisTick> ticks;
-    for (int i = 0; i * step <= std::max(1.0, high) * (1 + 1e-9) && i <= 1000; ++i)
+    for (int i = 0; i <= 1000; ++i) {
         ticks.push_back({ i * step, i == 0 ? QStringLiteral("0") : shortNumber(i * step / unit) + symbol });
+        if (i * step >= std::max(1.0, high) * (1 - 1e-9))
+            break;
+    }
     return ticks;
 }
 

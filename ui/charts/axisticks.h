@@ -34,10 +34,11 @@ std::vector<AxisTick> durationTicks(double high, int maxTicks, const DurationUni
 // Ticks for a logarithmic duration axis over [low, high] seconds: 1 s, 10 s, 1 min, 10 min, 1 h, 6 h, 1 d, 7 d.
 std::vector<AxisTick> logDurationTicks(double low, double high);
 
-// Integer ticks over [0, high] for counts: 0, 50, 100, …; never fractional.
+// Integer ticks from 0 to the first at or above high, for counts: 0, 50, 100, …; never fractional. A chart scaled
+// to the last tick keeps its tallest value inside.
 std::vector<AxisTick> countTicks(double high, int maxTicks);
 
-// Byte ticks over [0, high]: "0", "500 B", "1 KB", …
+// Byte ticks from 0 to the first at or above high: "0", "500 B", "1 KB", …
 std::vector<AxisTick> byteTicks(double high, int maxTicks);
 
 // UTC time ticks over [start, end) at the finest step (1 s … 30 d) that leaves minSpacing pixels between labels on
