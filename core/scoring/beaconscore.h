@@ -46,4 +46,11 @@ struct BeaconScore
     std::vector<ScoreComponent> components;
 };
 
+// Whether a period is worth showing: one was found and fits with a confidence above 0. The views, charts and
+// reports show "—" otherwise.
+inline bool hasConfidentPeriod(const BeaconScore& beacon)
+{
+    return beacon.period.found && beacon.period.confidence > 0;
+}
+
 } // namespace cepheid

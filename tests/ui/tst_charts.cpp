@@ -6,6 +6,7 @@
 #include "charts/chartcolors.h"
 #include "charts/gapchart.h"
 #include "charts/intervalchart.h"
+#include "charts/timescale.h"
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
@@ -17,7 +18,6 @@
 #include "views/flowdetail.h"
 #include "views/hostview.h"
 #include "views/timelineview.h"
-#include "views/timescale.h"
 
 #include <QApplication>
 #include <QFile>

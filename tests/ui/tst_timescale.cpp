@@ -1,4 +1,4 @@
-#include "views/timescale.h"
+#include "charts/timescale.h"
 
 #include <QTest>
 

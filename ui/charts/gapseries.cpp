@@ -1,14 +1,12 @@
 #include "gapseries.h"
 
-#include "models/findingsmodel.h"
 #include "scoring/checkins.h"
 
 namespace cepheid::ui {
 
-GapSeries GapSeries::of(const Snapshot& snapshot, const Finding& finding)
+GapSeries GapSeries::of(const EventTable& events, const FlowIndex& flows, const Finding& finding)
 {
-    const auto flowEvents = snapshot.flows.events(snapshot.flows.flow(finding.flowIndex));
-    const Connections connections = distinctConnections(snapshot.events, flowEvents);
+    const Connections connections = distinctConnections(events, flows.events(flows.flow(finding.flowIndex)));
     const CheckIns checkIns = findCheckIns(connections.times, connections.events);
     GapSeries series;
     const std::size_t count = checkIns.starts.size();
@@ -22,7 +20,7 @@ GapSeries GapSeries::of(const Snapshot& snapshot, const Finding& finding)
             series.events.push_back(checkIns.startEvents[i]);
         }
     }
-    if (FindingsModel::hasPeriod(finding.beacon)) {
+    if (hasConfidentPeriod(finding.beacon)) {
         series.periodSeconds = finding.beacon.period.periodSeconds;
         series.beatJitter = finding.beacon.period.singleBeatCv;
     }

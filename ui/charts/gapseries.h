@@ -1,6 +1,8 @@
 #pragma once
 
-#include "session/snapshot.h"
+#include "findings/analysis.h"
+#include "model/eventtable.h"
+#include "model/flowindex.h"
 
 #include <vector>
 
@@ -16,7 +18,7 @@ struct GapSeries
     double periodSeconds = 0; // 0: no period to show (none found, or found with no confidence)
     double beatJitter = 0; // CV of the single-beat gaps
 
-    static GapSeries of(const Snapshot& snapshot, const Finding& finding);
+    static GapSeries of(const EventTable& events, const FlowIndex& flows, const Finding& finding);
     bool empty() const { return gaps.empty(); }
 };
 

@@ -130,7 +130,7 @@ QColor FindingsModel::changeTint(const QPalette& palette, int change)
 
 bool FindingsModel::hasPeriod(const BeaconScore& beacon)
 {
-    return beacon.period.found && beacon.period.confidence > 0;
+    return hasConfidentPeriod(beacon);
 }
 
 QString FindingsModel::noPeriodReason(const BeaconScore& beacon)

@@ -288,7 +288,7 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding, const 
         return;
     }
     m_why->setHtml(buildWhyHtml(*m_snapshot, *finding, triage));
-    GapSeries series = GapSeries::of(*m_snapshot, *finding);
+    GapSeries series = GapSeries::of(m_snapshot->events, m_snapshot->flows, *finding);
     const std::size_t gaps = series.gaps.size();
     m_gaps->setSeries(series);
     m_intervals->setSeries(std::move(series));

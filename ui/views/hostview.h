@@ -1,7 +1,7 @@
 #pragma once
 
+#include "charts/timescale.h"
 #include "session/snapshot.h"
-#include "timescale.h"
 
 #include <QWidget>
 #include <algorithm>
