@@ -1,5 +1,7 @@
 #include "clioptions.h"
 
+#include "reports/casereport.h"
+
 #include <cstdlib>
 #include <variant>
 
@@ -12,7 +14,8 @@ const char* const kUsage = R"(Usage:
   cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] INPUT...
   cepheid-cli case info FILE
   cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
-  cepheid-cli report --case FILE [--format json|csv|stix] [--select alerting|all|verdict:V|status:S] [--bom]
+  cepheid-cli report --case FILE [--format html|pdf|json|csv|stix] [--select alerting|all|verdict:V|status:S]
+                     [--raw N] [--bom]
                      [--output FILE]
   cepheid-cli rule export [--profile FILE|CASE.cepheid[@N]] --output DIR
   cepheid-cli profile show [--profile FILE]
@@ -62,7 +65,11 @@ score --case FILE
   --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".
 
 report
-  A case's findings for tooling, under the case's newest saved profile: --format json is the score report (with
+  A case's findings under the case's newest saved profile. --format html (the default) and pdf are the case report
+  for a ticket: the case, a summary with the what-if against the previous profile version, each finding with its
+  score, the rule's outcome, its interval histogram, gap-over-time plot and timeline, triage and history, and the
+  first --raw N raw records (default 5, 0 for none); an appendix of sources, rejects, the profile and rule lint.
+  --format pdf needs --output. --format json is the score report (with
   triage and its history); --format csv is one row per flow with the columns listed in README.md, cells a
   spreadsheet would read as formulas neutralised, --bom for Excel. --select chooses the findings: alerting (the
   default), all, verdict:V (V or more: possible, likely, beacon), status:S (a triage status; untriaged is "new").
@@ -265,14 +272,15 @@ std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::strin
 std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& arguments, std::string& error)
 {
     ScoreOptions options;
-    std::string select, bom, now;
+    options.format = "html"; // the case report; json, csv and stix are for tooling
+    std::string select, bom, now, raw;
     std::vector<std::string> flags, positional;
     std::vector<std::string> rest;
     for (const std::string& argument : arguments) // --bom is a flag; parseNamed takes named values only
         (argument == "--bom" ? flags : rest).push_back(argument);
     if (!parseNamed(rest,
             { { "--case", &options.casePath }, { "--format", &options.format }, { "--select", &select },
-                { "--output", &options.outputPath }, { "--now", &now } },
+                { "--output", &options.outputPath }, { "--now", &now }, { "--raw", &raw } },
             positional, error))
         return std::nullopt;
     if (!positional.empty()) {
@@ -283,9 +291,33 @@ std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& a
         error = "report needs --case FILE";
         return std::nullopt;
     }
-    if (options.format != "json" && options.format != "csv" && options.format != "stix") {
-        error = "--format must be json, csv or stix, not '" + options.format + "'";
+    if (options.format != "html" && options.format != "pdf" && options.format != "json" && options.format != "csv"
+        && options.format != "stix") {
+        error = "--format must be html, pdf, json, csv or stix, not '" + options.format + "'";
         return std::nullopt;
+    }
+    if (options.format == "pdf" && (options.outputPath.empty() || options.outputPath == "-")) {
+        error = "--format pdf needs --output FILE (a PDF is not text for a terminal)";
+        return std::nullopt;
+    }
+    if (!raw.empty()) {
+        if (options.format != "html" && options.format != "pdf") {
+            error = "--raw applies to --format html and pdf";
+            return std::nullopt;
+        }
+        std::size_t used = 0;
+        unsigned long value = 0;
+        try {
+            value = std::stoul(raw, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != raw.size() || raw.front() == '-' || value > kMaxReportRawRecords) {
+            error = "--raw must be a whole number from 0 to " + std::to_string(kMaxReportRawRecords) + ", not '"
+                + raw + "'";
+            return std::nullopt;
+        }
+        options.rawRecords = value;
     }
     if (options.format == "stix" && !select.empty() && select != "status:malicious") {
         error = "--format stix shares what analysts confirmed: the flows triaged malicious (no --select)";

@@ -22,9 +22,10 @@ struct ScoreOptions
     std::vector<std::string> inputs;
     std::string casePath; // score a case instead of files
     // What `report` adds: the format, which findings, a byte-order mark for spreadsheets.
-    std::string format = "json"; // json | csv
+    std::string format = "json"; // json | csv | stix | html | pdf
     std::optional<FindingSelection> selection;
     bool bom = false;
+    std::size_t rawRecords = 5; // html and pdf: raw records shown per finding
 };
 
 struct RuleExportOptions
@@ -34,7 +35,7 @@ struct RuleExportOptions
 };
 std::optional<RuleExportOptions> parseRuleExportOptions(const std::vector<std::string>& arguments, std::string& error);
 
-// cepheid-cli report: a case's findings as JSON (the score report) or CSV.
+// cepheid-cli report: a case's findings as JSON (the score report), CSV, STIX, or the HTML or PDF case report.
 std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& arguments, std::string& error);
 
 struct ImportOptionsCli

@@ -1,6 +1,7 @@
 #include "commands.h"
 
 #include "cases/casefile.h"
+#include "casereportcommand.h"
 #include "clisupport.h"
 #include "findings/analysis.h"
 #include "ingest/importer.h"
@@ -131,6 +132,8 @@ int runScore(const ScoreOptions& options)
             reportOptions.triage[{ state.sourceIp, state.destination, state.processPath }] = state;
     reportOptions.evaluatedAt = now;
     reportOptions.selection = options.selection;
+    if (options.format == "html" || options.format == "pdf")
+        return writeCaseReport(options, *caseFile, events, flows, analysis, *analyzer, reportOptions, now);
     const std::string report = options.format == "csv"
         ? writeFindingsCsv(events, flows, analysis, *analyzer, reportOptions, options.bom)
         : options.format == "stix" ? writeStixBundle(events, flows, analysis, reportOptions, StixOptions { now })

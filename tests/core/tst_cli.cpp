@@ -387,8 +387,8 @@ private slots:
         QCOMPARE(at("dest_host"), QStringLiteral("api.lab.workers.dev"));
         QVERIFY(!at("score").isEmpty());
         // The same selection as JSON: the score report's schema, with the triage history.
-        const Run json = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--select"),
-            QStringLiteral("status:malicious") });
+        const Run json = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--format"),
+            QStringLiteral("json"), QStringLiteral("--select"), QStringLiteral("status:malicious") });
         QCOMPARE(json.exitCode, 0);
         const QJsonArray flows = json.json()[u"flows"].toArray();
         QCOMPARE(flows.size(), 1);

@@ -130,7 +130,9 @@ void GapPlot::paint(QPainter& painter, const ChartColors& colors, int hovered)
     const ChartFrame frame { m_plot };
     const auto toYFn = [this](double gap) { return toY(gap); };
     frame.drawGrid(painter, m_yTicks, toYFn, colors);
-    painter.setClipRect(m_plot.adjusted(-3, -3, 3, 3));
+    // Within whatever clip the caller set (a report page), never instead of it.
+    painter.save();
+    painter.setClipRect(m_plot.adjusted(-3, -3, 3, 3), Qt::IntersectClip);
     const double period = m_series.periodSeconds;
     std::vector<std::pair<QPointF, QString>> labels; // drawn over the points
     if (period > 0) {
@@ -183,7 +185,7 @@ void GapPlot::paint(QPainter& painter, const ChartColors& colors, int hovered)
             QPointF(point.x(), point.y()) });
     for (const auto& [position, label] : labels)
         drawLabel(painter, position, label, colors);
-    painter.setClipping(false);
+    painter.restore();
     frame.drawYAxis(painter, m_yTicks, toYFn, colors, m_log ? tr("Gap (log scale)") : tr("Gap since previous"));
     const TimeTicks ticks = timeTicks(m_first, m_last, m_plot.width(),
         metrics.horizontalAdvance(QStringLiteral("00-00 00:00")) + metrics.horizontalAdvance(QStringLiteral("  ")));

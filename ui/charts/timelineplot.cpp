@@ -185,7 +185,9 @@ void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
     const Mode drawMode = mode();
     std::vector<AxisTick> yTicks;
     QString yTitle;
-    painter.setClipRect(m_plot);
+    // Within whatever clip the caller set (a report page), never instead of it.
+    painter.save();
+    painter.setClipRect(m_plot, Qt::IntersectClip);
     if (drawMode == Mode::Rate) {
         // Connections per bucket: a beacon is an even level, a burst a spike, a sleep change a step.
         const TimestampUs bucket = bucketWidth();
@@ -208,7 +210,7 @@ void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
             painter.drawRect(
                 QRectF(left, toY(counts[i]), std::max(1.0, right - left - 1), m_plot.bottom() - toY(counts[i])));
         }
-        painter.setClipping(false);
+        painter.restore();
         yTitle = perBucketText(bucket);
         frame.drawYAxis(painter, yTicks, toY, colors, yTitle);
     } else {
@@ -231,7 +233,7 @@ void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
             const double top = columns[x] < 0 ? m_plot.bottom() - 6 : std::min(m_plot.bottom() - 2, toY(columns[x]));
             painter.drawLine(QPointF(m_plot.left() + x, m_plot.bottom()), QPointF(m_plot.left() + x, top));
         }
-        painter.setClipping(false);
+        painter.restore();
         frame.drawYAxis(painter, yTicks, toY, colors, tr("bytes"));
     }
     frame.drawXAxis(

@@ -1,0 +1,113 @@
+#include "casereportcommand.h"
+
+#include "clisupport.h"
+#include "report/reportpdf.h"
+#include "reports/casereport.h"
+#include "tuning/profilejson.h"
+
+#include <QGuiApplication>
+#include <cstdio>
+#include <iostream>
+
+namespace cepheid::cli {
+
+namespace {
+
+std::string versionLabel(const ProfileVersion& version)
+{
+    return "version " + std::to_string(version.id) + (version.author.empty() ? "" : " by " + version.author) + ", "
+        + version.createdAt + (version.note.empty() ? "" : " (" + version.note + ")");
+}
+
+// The alerting flows under the version before the one in use, against those now.
+std::optional<ReportDelta> deltaAgainstPrevious(const std::vector<ProfileVersion>& versions, const Profile& profile,
+    const Analysis& analysis, const EventTable& events, const FlowIndex& flows, TimestampUs now)
+{
+    if (versions.size() < 2)
+        return std::nullopt;
+    const ProfileVersion& previous = versions[versions.size() - 2];
+    std::string error;
+    const auto before = parseProfile(previous.json, error);
+    const auto analyzer = before ? Analyzer::create(*before, error) : std::nullopt;
+    if (!analyzer) {
+        std::cerr << "cepheid-cli: no what-if in the report: profile version " << previous.id
+                  << " cannot be read: " << error << '\n';
+        return std::nullopt;
+    }
+    const Analysis then = analyzer->rerun(analysis, profile, events, flows, now);
+    const std::vector<std::uint32_t> alertingNow = alertingFlows(analysis, profile.score);
+    const std::vector<std::uint32_t> alertingThen = alertingFlows(then, before->score);
+    ReportDelta delta;
+    delta.against = "profile version " + std::to_string(previous.id);
+    std::set_difference(alertingNow.begin(), alertingNow.end(), alertingThen.begin(), alertingThen.end(),
+        std::back_inserter(delta.added));
+    std::set_difference(alertingThen.begin(), alertingThen.end(), alertingNow.begin(), alertingNow.end(),
+        std::back_inserter(delta.removed));
+    return delta;
+}
+
+} // namespace
+
+int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const EventTable& events, const FlowIndex& flows,
+    const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& reportOptions, TimestampUs now)
+{
+    CaseReportInput input(events, flows, analysis, analyzer);
+    input.info = caseFile.info();
+    input.casePath = options.casePath;
+    input.sources = caseFile.sources();
+    for (const CaseSource& source : input.sources)
+        if (source.eventsRejected > 0) {
+            std::vector<Reject> rejects = caseFile.rejects(source.id);
+            if (rejects.size() > kMaxReportRejects)
+                rejects.resize(kMaxReportRejects);
+            input.rejects[source.id] = std::move(rejects);
+        }
+    const std::vector<ProfileVersion> versions = caseFile.profiles();
+    input.profileLabel = versions.empty() ? "the default profile (none saved in the case)" : versionLabel(versions.back());
+    input.delta = deltaAgainstPrevious(versions, analyzer.profile(), analysis, events, flows, now);
+    input.options = reportOptions;
+    input.rawRecords = options.rawRecords;
+    input.rawRecord = [&](EventIndex event) {
+        const SourceReference source = events.source(event);
+        return caseFile.rawRecord(source.fileIndex, source.byteOffset);
+    };
+    input.generatedAt = formatRfc3339(now);
+    input.version = CEPHEID_VERSION;
+    const CaseReport report = buildCaseReport(input);
+
+    // Fonts and painting need a QGuiApplication; the offscreen platform needs no display.
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    int argc = 1;
+    char name[] = "cepheid-cli";
+    char* argv[] = { name, nullptr };
+    const QGuiApplication application(argc, argv);
+    const ui::ReportCharts charts(events, flows);
+    std::string document, error;
+    if (options.format == "pdf") {
+        const auto pdf = ui::writeReportPdf(report, charts, {}, error);
+        if (!pdf) {
+            std::cerr << "cepheid-cli: the PDF cannot be written: " << error << '\n';
+            return InputError;
+        }
+        document.assign(pdf->constData(), static_cast<std::size_t>(pdf->size()));
+    } else {
+        document = *writeReportHtml(
+            report, [&](const Finding& finding, ReportChart chart) { return charts.svg(finding, chart); });
+    }
+    if (options.outputPath.empty() || options.outputPath == "-") {
+        std::fwrite(document.data(), 1, document.size(), stdout);
+        if (std::fflush(stdout) != 0) {
+            std::cerr << "cepheid-cli: cannot write to standard output\n";
+            return InputError;
+        }
+        return Success;
+    }
+    if (!writeFileAtomically(options.outputPath, document, error)) {
+        std::cerr << "cepheid-cli: " << error << '\n';
+        return InputError;
+    }
+    return Success;
+}
+
+} // namespace cepheid::cli

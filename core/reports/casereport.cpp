@@ -1,0 +1,541 @@
+#include "casereport.h"
+
+#include "util/durationtext.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+namespace cepheid {
+
+namespace {
+
+std::string fixed(double value, int digits)
+{
+    if (!std::isfinite(value))
+        return "—";
+    if (std::abs(value) < 0.5 * std::pow(10.0, -digits))
+        value = 0; // never "-0.0"
+    char text[48];
+    std::snprintf(text, sizeof text, "%.*f", digits, value);
+    return text;
+}
+
+std::string count(std::uint64_t value)
+{
+    // Thousands separated by a thin space: "1 048 576".
+    std::string digits = std::to_string(value), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out += "\u2009";
+        out.push_back(digits[i]);
+    }
+    return out;
+}
+
+std::string plural(std::uint64_t n, std::string_view one, std::string_view many)
+{
+    return count(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string bytesText(double bytes)
+{
+    if (bytes >= 1e6)
+        return fixed(bytes / 1e6, 1) + " MB";
+    if (bytes >= 1e3)
+        return fixed(bytes / 1e3, 1) + " KB";
+    return fixed(bytes, 0) + " B";
+}
+
+std::string timeText(TimestampUs time)
+{
+    return formatRfc3339(time);
+}
+
+std::string kindName(ScoreComponent::Kind kind)
+{
+    switch (kind) {
+    case ScoreComponent::Kind::Timing:
+        return "timing";
+    case ScoreComponent::Kind::Context:
+        return "context";
+    case ScoreComponent::Kind::Penalty:
+        return "penalty";
+    }
+    return {};
+}
+
+std::string matchName(MatchMode mode)
+{
+    return std::string(matchModeName(mode));
+}
+
+// "wks-0005.corp.example (10.20.0.7)" or just the IP.
+std::string hostText(const Finding& finding, std::string_view sourceIp)
+{
+    std::string names;
+    for (std::string_view name : finding.hostnames)
+        names += (names.empty() ? "" : ", ") + std::string(name);
+    return names.empty() ? std::string(sourceIp) : names + " (" + std::string(sourceIp) + ")";
+}
+
+class Builder
+{
+public:
+    explicit Builder(const CaseReportInput& input)
+        : m_in(input)
+    { }
+
+    CaseReport build()
+    {
+        m_report.title = m_in.info.title.empty() ? "Cepheid case report" : "Cepheid case report: " + m_in.info.title;
+        selectFindings();
+        heading(1, m_report.title, "top");
+        metadata();
+        summary();
+        findings();
+        appendix();
+        return std::move(m_report);
+    }
+
+private:
+    void heading(int level, std::string text, std::string anchor = {}, bool newPage = false)
+    {
+        ReportBlock block;
+        block.kind = ReportBlock::Kind::Heading;
+        block.level = level;
+        block.text = std::move(text);
+        block.anchor = std::move(anchor);
+        block.newPage = newPage;
+        m_report.blocks.push_back(std::move(block));
+    }
+    void paragraph(std::string text, bool muted = false)
+    {
+        ReportBlock block;
+        block.text = std::move(text);
+        block.muted = muted;
+        m_report.blocks.push_back(std::move(block));
+    }
+    void facts(std::vector<std::vector<std::string>> rows)
+    {
+        ReportBlock block;
+        block.kind = ReportBlock::Kind::Facts;
+        block.rows = std::move(rows);
+        m_report.blocks.push_back(std::move(block));
+    }
+    void table(std::vector<std::vector<std::string>> rows)
+    {
+        ReportBlock block;
+        block.kind = ReportBlock::Kind::Table;
+        block.rows = std::move(rows);
+        m_report.blocks.push_back(std::move(block));
+    }
+    void chart(ReportChart kind, std::size_t finding, std::string caption)
+    {
+        ReportBlock block;
+        block.kind = ReportBlock::Kind::Chart;
+        block.chart = kind;
+        block.finding = finding;
+        block.text = std::move(caption);
+        m_report.blocks.push_back(std::move(block));
+    }
+
+    std::string_view text(StringId id) const { return m_in.events.text(id); }
+    const FlowKey& keyOf(std::uint32_t flow) const { return m_in.flows.flow(flow).key; }
+
+    void selectFindings()
+    {
+        if (m_in.flowSelection) {
+            const std::set<std::uint32_t> chosen(m_in.flowSelection->begin(), m_in.flowSelection->end());
+            ScoreReportOptions all = m_in.options;
+            all.selection = FindingSelection { FindingSelection::Kind::All, Verdict::None, {} };
+            for (const Finding* finding : listedFindings(m_in.events, m_in.flows, m_in.analysis, m_in.analyzer, all))
+                if (chosen.count(finding->flowIndex))
+                    m_report.findings.push_back(finding);
+        } else {
+            m_report.findings
+                = listedFindings(m_in.events, m_in.flows, m_in.analysis, m_in.analyzer, m_in.options);
+        }
+    }
+
+    void metadata()
+    {
+        facts({ { "Case", m_in.info.title.empty() ? "(untitled)" : m_in.info.title },
+            { "Analyst", m_in.info.analyst.empty() ? "—" : m_in.info.analyst },
+            { "Ticket", m_in.info.ticket.empty() ? "—" : m_in.info.ticket },
+            { "Created", m_in.info.created.empty() ? "—" : m_in.info.created }, { "Case file", m_in.casePath },
+            { "Generated", m_in.generatedAt }, { "Cepheid", m_in.version } });
+    }
+
+    void summary()
+    {
+        heading(2, "Summary", "summary");
+        const AnalysisSummary& s = m_in.analysis.summary;
+        TimestampUs first = 0, last = 0;
+        for (EventIndex i = 0; i < m_in.events.size(); ++i) {
+            const TimestampUs t = m_in.events.timestamp(i);
+            if (i == 0 || t < first)
+                first = t;
+            if (i == 0 || t > last)
+                last = t;
+        }
+        std::string sources;
+        for (const CaseSource& source : m_in.sources)
+            sources += (sources.empty() ? "" : ", ") + source.path;
+        facts({ { "Events", count(m_in.events.size()) },
+            { "Sources", m_in.sources.empty() ? "none" : plural(m_in.sources.size(), "file", "files") + ": " + sources },
+            { "Time range",
+                m_in.events.empty() ? "—"
+                                    : timeText(first) + " to " + timeText(last) + " ("
+                        + durationText(static_cast<double>(last - first) / 1e6) + ")" },
+            { "Profile", m_in.profileLabel },
+            { "Flows", count(s.flowsTotal) + " in all, " + count(s.flowsConsidered) + " to serverless destinations" },
+            { "The rule fires on", plural(s.flowsFiring, "flow", "flows") + " (" + plural(s.detections, "detection", "detections")
+                    + ")" },
+            { "Allowlisted", plural(s.flowsAllowlisted, "flow", "flows") },
+            { "This report lists", plural(m_report.findings.size(), "finding", "findings") + ": " + selectionText(m_in) } });
+
+        std::vector<std::vector<std::string>> verdicts { { "Verdict", "Flows", "Listed here" } };
+        for (int v = 3; v >= 0; --v) {
+            const auto verdict = static_cast<Verdict>(v);
+            const auto listed = std::count_if(m_report.findings.begin(), m_report.findings.end(),
+                [&](const Finding* f) { return f->beacon.verdict == verdict; });
+            verdicts.push_back({ std::string(verdictName(verdict)), count(s.verdicts[v]),
+                count(static_cast<std::uint64_t>(listed)) });
+        }
+        table(std::move(verdicts));
+
+        std::map<std::string, std::uint64_t> statuses;
+        for (const Finding& finding : m_in.analysis.findings) {
+            const TriageState* triage = triageOf(finding, m_in.events, m_in.flows, m_in.options);
+            ++statuses[triage ? triage->status : "new"];
+        }
+        std::vector<std::vector<std::string>> triage { { "Triage status", "Considered flows" } };
+        for (const char* status : { "malicious", "investigating", "new", "benign", "false-positive" })
+            if (statuses.count(status))
+                triage.push_back({ status, count(statuses[status]) });
+        if (triage.size() > 1)
+            table(std::move(triage));
+
+        if (!m_in.delta) {
+            paragraph("What-if: no earlier profile version to compare with.", true);
+            return;
+        }
+        const ReportDelta& delta = *m_in.delta;
+        paragraph("What-if against " + delta.against + ": " + plural(delta.added.size(), "flow alerts", "flows alert")
+            + " now that did not, " + plural(delta.removed.size(), "flow no longer alerts", "flows no longer alert")
+            + ".");
+        if (delta.added.empty() && delta.removed.empty())
+            return;
+        std::vector<std::vector<std::string>> rows { { "Change", "Host", "Destination", "Process" } };
+        const auto list = [&](const std::vector<std::uint32_t>& flows, const char* change) {
+            for (std::size_t i = 0; i < flows.size() && i < kMaxReportDeltaRows; ++i) {
+                const FlowKey& key = keyOf(flows[i]);
+                rows.push_back({ change, std::string(text(key.sourceIp)), std::string(text(key.destination)),
+                    std::string(text(key.processPath)) });
+            }
+            if (flows.size() > kMaxReportDeltaRows)
+                rows.push_back({ change, "… and " + count(flows.size() - kMaxReportDeltaRows) + " more", "", "" });
+        };
+        list(delta.added, "now alerts");
+        list(delta.removed, "no longer alerts");
+        table(std::move(rows));
+    }
+
+    void findings()
+    {
+        heading(2, "Findings", "findings");
+        if (m_report.findings.empty()) {
+            paragraph("No finding matches the selection (" + selectionText(m_in)
+                + "). Under this profile the case holds nothing to report; the appendix says what was read.");
+            return;
+        }
+        std::vector<std::vector<std::string>> index { { "#", "Verdict", "Score", "Rule", "Host", "Destination",
+            "Triage" } };
+        for (std::size_t i = 0; i < m_report.findings.size(); ++i) {
+            const Finding& finding = *m_report.findings[i];
+            const FlowKey& key = keyOf(finding.flowIndex);
+            const TriageState* triage = triageOf(finding, m_in.events, m_in.flows, m_in.options);
+            index.push_back({ std::to_string(i + 1), std::string(verdictName(finding.beacon.verdict)),
+                fixed(finding.beacon.score, 1), finding.rule.fires ? "fires" : "does not fire",
+                std::string(text(key.sourceIp)), std::string(text(key.destination)), triage ? triage->status : "new" });
+        }
+        table(std::move(index));
+        for (std::size_t i = 0; i < m_report.findings.size(); ++i)
+            finding(i);
+    }
+
+    void finding(std::size_t index)
+    {
+        const Finding& finding = *m_report.findings[index];
+        const BeaconScore& beacon = finding.beacon;
+        const FlowKey& key = keyOf(finding.flowIndex);
+        const std::string destination(text(key.destination));
+        heading(3,
+            std::to_string(index + 1) + ". " + std::string(verdictName(beacon.verdict)) + " " + fixed(beacon.score, 1)
+                + ": " + std::string(text(key.sourceIp)) + " → " + destination,
+            "finding-" + std::to_string(index + 1), true);
+
+        std::string period = "none";
+        if (hasConfidentPeriod(beacon))
+            period = durationText(beacon.period.periodSeconds) + " (confidence " + fixed(beacon.period.confidence, 2)
+                + ", single-beat jitter " + fixed(beacon.period.singleBeatCv, 3) + ")";
+        else if (beacon.intervals.intervals < 3)
+            period = "none: " + plural(beacon.intervals.intervals, "gap", "gaps") + " between check-ins, too few to measure";
+        const AllowlistEntry* allowlisted = allowlistEntryOf(finding, m_in.analyzer.profile());
+        std::vector<std::vector<std::string>> rows {
+            { "Host", hostText(finding, text(key.sourceIp)) },
+            { "Destination", destination + (finding.platform.empty() ? "" : " (" + finding.platform + ")") },
+            { "Process",
+                std::string(text(key.processPath)) + " (" + std::string(processClassName(beacon.processClass)) + ")" },
+            { "Seen", timeText(finding.firstSeen) + " to " + timeText(finding.lastSeen) + ", "
+                    + plural(finding.events, "event", "events") },
+            { "Verdict", std::string(verdictName(beacon.verdict)) + ", score " + fixed(beacon.score, 1) + " of 100" },
+            { "Period", period },
+            { "All-gap jitter (CV)", fixed(beacon.intervals.jitterCv, 3) },
+            { "Check-ins", count(beacon.checkIns.checkIns) + " (" + plural(beacon.checkIns.connections, "connection", "connections")
+                    + ")" },
+            { "Payload per check-in",
+                beacon.payload.known ? bytesText(beacon.payload.sentMedian) + " sent, "
+                        + bytesText(beacon.payload.receivedMedian) + " received (medians)"
+                                     : "unknown: the export has no byte counts" },
+            { "Prevalence", plural(beacon.prevalence, "host", "hosts") + " with this destination and process"
+                    + (beacon.fleet ? " (fleet software)" : "") },
+        };
+        if (!beacon.localOnlyNetwork.empty())
+            rows.push_back({ "Local only", beacon.destinationIp + " is in " + beacon.localOnlyNetwork + ": never alerts" });
+        if (beacon.rita.computed)
+            rows.push_back({ "RITA score", fixed(beacon.rita.score, 3) });
+        if (allowlisted)
+            rows.push_back({ "Allowlisted", "by " + allowlisted->id + ": " + allowlisted->reason });
+        facts(std::move(rows));
+
+        std::vector<std::vector<std::string>> components { { "Component", "Kind", "Value", "Weight", "Points",
+            "Why" } };
+        for (const ScoreComponent& component : beacon.components)
+            components.push_back({ component.name, kindName(component.kind),
+                component.value ? fixed(*component.value, 2) : "—", fixed(component.weight, 0),
+                fixed(component.contribution, 1), component.explanation });
+        table(std::move(components));
+
+        ruleOutcome(finding);
+
+        chart(ReportChart::Intervals, index, "Interval histogram: the gaps between check-ins");
+        chart(ReportChart::GapsOverTime, index, "Gap over time: each check-in's gap since the previous one");
+        chart(ReportChart::Timeline, index, "Timeline: every connection over the case's time range");
+
+        triageSection(finding);
+        rawRecords(finding);
+    }
+
+    void ruleOutcome(const Finding& finding)
+    {
+        const RuleSettings& settings = m_in.analyzer.rule().settings();
+        const RuleOutcome& rule = finding.rule;
+        std::string verdict = rule.fires ? "The rule fires: " + plural(rule.detections.size(), "detection", "detections")
+                                         : "The rule does not fire.";
+        if (const std::string reason = droppedReason(rule); !reason.empty())
+            verdict += " " + reason;
+        paragraph(verdict);
+        if (!rule.window)
+            return;
+        const WindowOutcome& window = *rule.window;
+        const auto met = [](bool ok) { return std::string(ok ? "met" : "not met"); };
+        table({ { "Condition (window " + timeText(window.windowStart) + " to " + timeText(window.windowEnd) + ")",
+                  "Threshold", "Observed", "Met" },
+            { "events (count_distinct metadata.id)", "≥ " + std::to_string(settings.minEvents),
+                std::to_string(window.eventCount), met(window.eventCount >= settings.minEvents) },
+            { "distinct hours of day", "≥ " + std::to_string(settings.minHourBuckets),
+                std::to_string(window.hourBuckets), met(window.hourBuckets >= settings.minHourBuckets) },
+            { "average bytes sent", "< " + std::to_string(settings.maxAvgBytesSent),
+                std::to_string(window.avgBytesSent), met(window.avgBytesSent < settings.maxAvgBytesSent) },
+            { "average bytes received", "< " + std::to_string(settings.maxAvgBytesReceived),
+                std::to_string(window.avgBytesReceived), met(window.avgBytesReceived < settings.maxAvgBytesReceived) } });
+    }
+
+    void triageSection(const Finding& finding)
+    {
+        const TriageState* triage = triageOf(finding, m_in.events, m_in.flows, m_in.options);
+        if (!triage) {
+            paragraph("Triage: new (not triaged yet).", true);
+            return;
+        }
+        facts({ { "Triage", triage->status },
+            { "By", (triage->analyst.empty() ? std::string("—") : triage->analyst) + ", " + triage->updatedAt },
+            { "Notes", triage->notes.empty() ? "—" : triage->notes } });
+        if (triage->history.size() < 2)
+            return;
+        std::vector<std::vector<std::string>> history { { "When", "Analyst", "Status", "Notes" } };
+        for (const TriageChange& change : triage->history)
+            history.push_back({ change.at, change.analyst,
+                change.fromStatus.empty() || change.fromStatus == change.status
+                    ? change.status
+                    : change.fromStatus + " → " + change.status,
+                change.notes });
+        table(std::move(history));
+    }
+
+    void rawRecords(const Finding& finding)
+    {
+        if (m_in.rawRecords == 0 || !m_in.rawRecord)
+            return;
+        ReportBlock block;
+        block.kind = ReportBlock::Kind::Records;
+        EventIndex previous = static_cast<EventIndex>(-1);
+        std::size_t shown = 0;
+        for (const EventIndex event : m_in.flows.events(m_in.flows.flow(finding.flowIndex))) {
+            if (event == previous)
+                continue; // a fan-out copy of the same record
+            previous = event;
+            if (shown == m_in.rawRecords)
+                break;
+            ++shown;
+            std::optional<std::string> raw = m_in.rawRecord(event);
+            const SourceReference source = m_in.events.source(event);
+            std::string label = "line " + std::to_string(source.line) + ": ";
+            if (!raw) {
+                block.records.push_back(label + "(the case does not hold this record's text)");
+                continue;
+            }
+            if (raw->size() > kMaxReportRawRecord) {
+                // Cut at a character boundary, never inside a UTF-8 sequence.
+                std::size_t cut = kMaxReportRawRecord;
+                while (cut > 0 && (static_cast<unsigned char>((*raw)[cut]) & 0xC0) == 0x80)
+                    --cut;
+                *raw = raw->substr(0, cut) + " … (" + count(raw->size() - cut) + " more bytes)";
+            }
+            block.records.push_back(label + *raw);
+        }
+        block.text = "The first " + plural(block.records.size(), "raw record", "raw records") + " of "
+            + count(finding.events);
+        m_report.blocks.push_back(std::move(block));
+    }
+
+    void appendix()
+    {
+        heading(2, "Appendix", "appendix", true);
+        heading(3, "Sources");
+        std::vector<std::vector<std::string>> sources { { "File", "Format", "SHA-256", "Size", "Events", "Rejected",
+            "Imported" } };
+        for (const CaseSource& source : m_in.sources)
+            sources.push_back({ source.path, source.format + (source.compressed ? " (gzip)" : ""), source.sha256,
+                bytesText(static_cast<double>(source.size)), count(source.eventsRead), count(source.eventsRejected),
+                source.importedAt });
+        if (m_in.sources.empty())
+            paragraph("No source has been imported into this case.");
+        else
+            table(std::move(sources));
+
+        heading(3, "Rejected records");
+        std::vector<std::vector<std::string>> rejects { { "File", "Line", "Reason" } };
+        std::uint64_t rejected = 0;
+        for (const CaseSource& source : m_in.sources) {
+            rejected += source.eventsRejected;
+            const auto found = m_in.rejects.find(source.id);
+            if (found == m_in.rejects.end())
+                continue;
+            for (std::size_t i = 0; i < found->second.size() && i < kMaxReportRejects; ++i)
+                rejects.push_back({ source.path, std::to_string(found->second[i].line), found->second[i].reason });
+            if (source.eventsRejected > kMaxReportRejects)
+                rejects.push_back(
+                    { source.path, "", "… and " + count(source.eventsRejected - kMaxReportRejects) + " more" });
+        }
+        if (rejected == 0)
+            paragraph("Every record was read: none was rejected.");
+        else
+            table(std::move(rejects));
+
+        profile();
+
+        heading(3, "Rule lint");
+        std::vector<std::vector<std::string>> lint { { "Severity", "Finding", "Message" } };
+        for (const LintFinding& finding : m_in.analysis.lint)
+            lint.push_back({ finding.severity, finding.id, finding.message });
+        if (m_in.analysis.lint.empty())
+            paragraph("The rule as configured raises no lint finding.");
+        else
+            table(std::move(lint));
+    }
+
+    void profile()
+    {
+        const Profile& profile = m_in.analyzer.profile();
+        heading(3, "Profile");
+        paragraph(m_in.profileLabel + (profile.description.empty() ? "" : ": " + profile.description));
+        const RuleSettings& rule = profile.rule;
+        const ScoreSettings& score = profile.score;
+        facts({ { "Window", durationText(rule.windowHours * 3600) + ", " + std::string(windowModelName(rule.windows)) },
+            { "Events ≥", std::to_string(rule.minEvents) }, { "Distinct hours ≥", std::to_string(rule.minHourBuckets) },
+            { "Average bytes sent <", std::to_string(rule.maxAvgBytesSent) },
+            { "Average bytes received <", std::to_string(rule.maxAvgBytesReceived) },
+            { "Domain regex", rule.domainRegex },
+            { "Verdicts", "beacon ≥ " + fixed(score.beaconAt, 0) + ", likely ≥ " + fixed(score.likelyAt, 0)
+                    + ", possible ≥ " + fixed(score.possibleAt, 0) + "; alert at "
+                    + std::string(verdictName(score.alertVerdict)) },
+            { "Fleet at", plural(static_cast<std::uint64_t>(score.fleetHosts), "host", "hosts") } });
+
+        std::vector<std::vector<std::string>> catalog { { "Platform", "Pattern" } };
+        for (const CatalogEntry& entry : profile.catalog)
+            catalog.push_back({ entry.platform, entry.pattern });
+        table(std::move(catalog));
+
+        if (profile.allowlist.empty()) {
+            paragraph("The allowlist is empty.");
+            return;
+        }
+        std::vector<std::vector<std::string>> allowlist { { "Entry", "Matches", "Reason", "Author", "Created",
+            "Expires", "Hides" } };
+        for (std::size_t i = 0; i < profile.allowlist.size(); ++i) {
+            const AllowlistEntry& entry = profile.allowlist[i];
+            std::string matches;
+            const auto add = [&](std::string_view field, const std::string& value) {
+                if (!value.empty())
+                    matches += (matches.empty() ? "" : ", ") + std::string(field) + " " + value;
+            };
+            add("domain", entry.domain);
+            add("process", entry.process);
+            add("host", entry.host);
+            add("cidr", entry.cidr);
+            matches += " (" + matchName(entry.match) + ")";
+            const std::uint32_t hits = i < m_in.analysis.allowlistHits.size() ? m_in.analysis.allowlistHits[i] : 0;
+            const bool active = entry.isActive(m_in.options.evaluatedAt);
+            allowlist.push_back({ entry.id, matches, entry.reason, entry.author, entry.created,
+                entry.expires.empty() ? "never" : entry.expires + (active ? "" : " (expired)"),
+                plural(hits, "finding", "findings") });
+        }
+        table(std::move(allowlist));
+    }
+
+    const CaseReportInput& m_in;
+    CaseReport m_report;
+};
+
+} // namespace
+
+std::string selectionText(const CaseReportInput& input)
+{
+    if (input.flowSelection)
+        return "the findings selected in the workbench";
+    if (!input.options.selection)
+        return "alerting findings";
+    const FindingSelection& selection = *input.options.selection;
+    switch (selection.kind) {
+    case FindingSelection::Kind::All:
+        return "every considered flow";
+    case FindingSelection::Kind::Alerting:
+        return "alerting findings";
+    case FindingSelection::Kind::Verdict:
+        return "findings with verdict " + std::string(verdictName(selection.verdict)) + " or above";
+    case FindingSelection::Kind::Status:
+        return "findings triaged " + selection.status;
+    }
+    return {};
+}
+
+CaseReport buildCaseReport(const CaseReportInput& input)
+{
+    return Builder(input).build();
+}
+
+} // namespace cepheid
