@@ -46,6 +46,20 @@ std::optional<ReportDelta> deltaAgainstPrevious(const std::vector<ProfileVersion
     return delta;
 }
 
+// The offscreen platform notes an unset XDG_RUNTIME_DIR, which says nothing to someone writing a report; every
+// other message goes where Qt sends it.
+QtMessageHandler g_qtHandler = nullptr;
+
+void quietRuntimeDirNote(QtMsgType type, const QMessageLogContext& context, const QString& message)
+{
+    if (message.startsWith(QLatin1String("QStandardPaths: XDG_RUNTIME_DIR not set")))
+        return;
+    if (g_qtHandler)
+        g_qtHandler(type, context, message);
+    else
+        std::cerr << message.toStdString() << '\n';
+}
+
 } // namespace
 
 int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const EventTable& events, const FlowIndex& flows,
@@ -78,6 +92,7 @@ int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const Event
     // Fonts and painting need a QGuiApplication; the offscreen platform needs no display.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    g_qtHandler = qInstallMessageHandler(quietRuntimeDirNote);
     int argc = 1;
     char name[] = "cepheid-cli";
     char* argv[] = { name, nullptr };

@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using namespace cepheid::test;
 
@@ -327,6 +328,58 @@ private slots:
         QCOMPARE(missing.exitCode, 1);
         QVERIFY2(missing.err.contains(QStringLiteral("no version 9 (versions 1..1)")), qPrintable(missing.err));
         QCOMPARE(cli({ QStringLiteral("profile"), QStringLiteral("diff"), strict }).exitCode, 2);
+    }
+
+    void caseReportAsHtmlAndPdf()
+    {
+        QTemporaryDir directory;
+        const QString casePath = directory.filePath(QStringLiteral("c.cepheid"));
+        QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath, writeFixture(directory) }).exitCode,
+            0);
+        QCOMPARE(cli({ QStringLiteral("case"), QStringLiteral("triage"), casePath, QStringLiteral("--flow"),
+                         QStringLiteral("10.0.0.5,api.lab.workers.dev,C:\\Temp\\beacon.exe"), QStringLiteral("--status"),
+                         QStringLiteral("malicious"), QStringLiteral("--note"), QStringLiteral("seen at the proxy") })
+                     .exitCode,
+            0);
+        // HTML is the default format, on standard output; it parses as XML and holds the finding and its charts.
+        const Run html = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--raw"),
+            QStringLiteral("2"), QStringLiteral("--select"), QStringLiteral("status:malicious") });
+        QCOMPARE(html.exitCode, 0);
+        QVERIFY2(!html.err.contains(QStringLiteral("XDG_RUNTIME_DIR")), qPrintable(html.err));
+        QXmlStreamReader reader(html.out);
+        int svgs = 0, records = 0;
+        while (!reader.atEnd()) {
+            reader.readNext();
+            svgs += reader.isStartElement() && reader.name() == u"svg";
+            records += reader.isStartElement() && reader.name() == u"pre";
+        }
+        QVERIFY2(!reader.hasError(), qPrintable(reader.errorString()));
+        QCOMPARE(svgs, 3);
+        QCOMPARE(records, 2);
+        for (const char* text : { "api.lab.workers.dev", "seen at the proxy", "Rejected records", "SHA-256" })
+            QVERIFY2(html.out.contains(text), text);
+        // The broken record of the fixture is in the appendix with its line.
+        QVERIFY(html.out.contains("<td>25</td>"));
+
+        const QString pdfPath = directory.filePath(QStringLiteral("c.pdf"));
+        const Run pdf = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--format"),
+            QStringLiteral("pdf"), QStringLiteral("--output"), pdfPath });
+        QCOMPARE(pdf.exitCode, 0);
+        QFile file(pdfPath);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.read(5) == "%PDF-");
+
+        // Usage: a PDF needs a file; --raw is a count for the case report only.
+        for (const QStringList& arguments : { QStringList { QStringLiteral("--format"), QStringLiteral("pdf") },
+                 QStringList { QStringLiteral("--raw"), QStringLiteral("-1") },
+                 QStringList { QStringLiteral("--raw"), QStringLiteral("5x") },
+                 QStringList { QStringLiteral("--raw"), QStringLiteral("1001") },
+                 QStringList { QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--raw"),
+                     QStringLiteral("5") },
+                 QStringList { QStringLiteral("--format"), QStringLiteral("docx") } }) {
+            const Run run = cli(QStringList { QStringLiteral("report"), QStringLiteral("--case"), casePath } + arguments);
+            QVERIFY2(run.exitCode == 2, qPrintable(arguments.join(u' ') + u": " + run.err));
+        }
     }
 
     void reportExportsSelectedFindingsAsSafeCsvAndJson()
