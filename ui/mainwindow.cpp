@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "exports/reportdialog.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "models/qtext.h"
@@ -416,8 +417,11 @@ void MainWindow::createActions()
     });
     m_importAction->setShortcut(QKeySequence(tr("Ctrl+I")));
     file->addAction(tr("Open the Bundled &Sample"), this, [this] { importFiles({ samplePath() }); });
-    // Exports: the findings as the CLI's `report` writes them, and the tuned rule for Chronicle.
+    // Exports: the case report for the ticket, the findings as the CLI's `report` writes them, and the tuned rule for
+    // Chronicle.
     QMenu* exports = file->addMenu(tr("E&xport"));
+    QAction* report = exports->addAction(tr("Case &Report (HTML or PDF)…"), this, [this] { showReportDialog(); });
+    report->setShortcut(QKeySequence::Print);
     const auto exportTo
         = [this](FindingsFormat format, const QString& title, const QString& suffix, const QString& filter) {
               const QString path = QFileDialog::getSaveFileName(this, title,
@@ -599,6 +603,27 @@ bool MainWindow::exportFindingsTo(FindingsFormat format, const QString& path)
     }
     statusBar()->showMessage(tr("Written to %1.").arg(path), 10000);
     return true;
+}
+
+ReportDialog* MainWindow::showReportDialog()
+{
+    const SnapshotPtr snapshot = m_session->snapshot();
+    if (!snapshot || m_session->isBusy() || m_session->casePath().isEmpty()) {
+        statusBar()->showMessage(tr("Nothing to report yet."), 5000);
+        return nullptr;
+    }
+    std::vector<std::uint32_t> selected;
+    for (const QModelIndex& row : m_table->selectionModel()->selectedRows())
+        if (const Finding* finding = m_model->finding(m_filter->mapToSource(row)))
+            selected.push_back(finding->flowIndex);
+    auto* dialog = new ReportDialog(snapshot, m_session->casePath(), std::move(selected), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &ReportDialog::finished, this, [this](bool ok, const QString& path, const QString&) {
+        if (ok)
+            statusBar()->showMessage(tr("Case report written to %1.").arg(path), 10000);
+    });
+    dialog->show();
+    return dialog;
 }
 
 bool MainWindow::exportTunedRuleTo(const QString& folder)

@@ -54,6 +54,9 @@ public:
     // its reference lists to a folder. False, with a message, when nothing was written.
     bool exportFindingsTo(FindingsFormat format, const QString& path);
     bool exportTunedRuleTo(const QString& folder);
+    // File ▸ Export ▸ Case Report (Ctrl+P): the report dialog over the current snapshot and the table's selection,
+    // shown without blocking; null when there is nothing to report yet.
+    class ReportDialog* showReportDialog();
 
     CaseSession* session() const { return m_session; }
     FindingsModel* findingsModel() const { return m_model; }

@@ -28,21 +28,12 @@ std::optional<ReportDelta> deltaAgainstPrevious(const std::vector<ProfileVersion
     const ProfileVersion& previous = versions[versions.size() - 2];
     std::string error;
     const auto before = parseProfile(previous.json, error);
-    const auto analyzer = before ? Analyzer::create(*before, error) : std::nullopt;
-    if (!analyzer) {
+    auto delta = before ? compareAlerting(analysis, profile, *before, "profile version " + std::to_string(previous.id),
+                              events, flows, now, error)
+                        : std::nullopt;
+    if (!delta)
         std::cerr << "cepheid-cli: no what-if in the report: profile version " << previous.id
-                  << " cannot be read: " << error << '\n';
-        return std::nullopt;
-    }
-    const Analysis then = analyzer->rerun(analysis, profile, events, flows, now);
-    const std::vector<std::uint32_t> alertingNow = alertingFlows(analysis, profile.score);
-    const std::vector<std::uint32_t> alertingThen = alertingFlows(then, before->score);
-    ReportDelta delta;
-    delta.against = "profile version " + std::to_string(previous.id);
-    std::set_difference(alertingNow.begin(), alertingNow.end(), alertingThen.begin(), alertingThen.end(),
-        std::back_inserter(delta.added));
-    std::set_difference(alertingThen.begin(), alertingThen.end(), alertingNow.begin(), alertingNow.end(),
-        std::back_inserter(delta.removed));
+                  << " cannot be used: " << error << '\n';
     return delta;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <set>
 
 namespace cepheid {
@@ -536,6 +537,24 @@ std::string selectionText(const CaseReportInput& input)
 CaseReport buildCaseReport(const CaseReportInput& input)
 {
     return Builder(input).build();
+}
+
+std::optional<ReportDelta> compareAlerting(const Analysis& analysis, const Profile& profile, const Profile& earlier,
+    std::string against, const EventTable& events, const FlowIndex& flows, TimestampUs now, std::string& error)
+{
+    const auto analyzer = Analyzer::create(earlier, error);
+    if (!analyzer)
+        return std::nullopt;
+    const Analysis then = analyzer->rerun(analysis, profile, events, flows, now);
+    const std::vector<std::uint32_t> alertingNow = alertingFlows(analysis, profile.score);
+    const std::vector<std::uint32_t> alertingThen = alertingFlows(then, earlier.score);
+    ReportDelta delta;
+    delta.against = std::move(against);
+    std::set_difference(alertingNow.begin(), alertingNow.end(), alertingThen.begin(), alertingThen.end(),
+        std::back_inserter(delta.added));
+    std::set_difference(alertingThen.begin(), alertingThen.end(), alertingNow.begin(), alertingNow.end(),
+        std::back_inserter(delta.removed));
+    return delta;
 }
 
 } // namespace cepheid

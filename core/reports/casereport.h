@@ -92,6 +92,12 @@ inline constexpr std::size_t kMaxReportRawRecords = 1000; // --raw
 
 CaseReport buildCaseReport(const CaseReportInput& input);
 
+// The what-if of the summary: the flows alerting under `profile` (its analysis given) against those alerting under
+// `earlier`, which is analysed here by re-running only what differs. nullopt with the reason when `earlier` cannot
+// be used.
+std::optional<ReportDelta> compareAlerting(const Analysis& analysis, const Profile& profile, const Profile& earlier,
+    std::string against, const EventTable& events, const FlowIndex& flows, TimestampUs now, std::string& error);
+
 // The selection as a reader would say it: "alerting findings", "findings with verdict likely or above"…
 std::string selectionText(const CaseReportInput& input);
 

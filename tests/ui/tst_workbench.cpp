@@ -1,5 +1,6 @@
 #include "charts/gapchart.h"
 #include "charts/intervalchart.h"
+#include "exports/reportdialog.h"
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
@@ -21,6 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPrinter>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -420,6 +422,63 @@ private slots:
         QFile ruleFile(rule + QStringLiteral("/t1584_007_serverless_c2_beaconing_tuned.yaral"));
         QVERIFY(ruleFile.open(QIODevice::ReadOnly));
         QVERIFY(ruleFile.readAll().contains("$event_count >= 12"));
+    }
+
+    void exportsTheCaseReportWithProgressAndCancel()
+    {
+        QTemporaryDir directory;
+        MainWindow window;
+        openSample(window);
+        // Two findings selected in the table: the dialog offers them first.
+        window.findingsView()->selectRow(0);
+        window.findingsView()->selectionModel()->select(window.findingsFilter()->index(1, 0),
+            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        ReportDialog* dialog = window.showReportDialog();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->findingsCount(), 2);
+        QVERIFY(dialog->request().flows.has_value());
+        QSignalSpy finished(dialog, &ReportDialog::finished);
+        const QString html = directory.filePath(QStringLiteral("r.html"));
+        QVERIFY(dialog->exportTo(html));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, cepheid::test::kWorkbenchTimeoutMs);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(2).toString()));
+        QFile file(html);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray text = file.readAll();
+        QCOMPARE(text.count("<svg"), 6); // three charts for each of the two findings
+        QVERIFY(text.contains(window.findingsFilter()->index(0, FindingsModel::Destination).data().toString().toUtf8()));
+
+        // Every considered flow as PDF, cancelled at once: nothing is written and the dialog can go again.
+        QVERIFY(dialog->chooseFindings(QStringLiteral("All considered")));
+        QCOMPARE(dialog->findingsCount(), 26);
+        dialog->setFormat(ReportFormat::Pdf);
+        const QString cancelled = directory.filePath(QStringLiteral("cancelled.pdf"));
+        QVERIFY(dialog->exportTo(cancelled));
+        QVERIFY(dialog->isRunning());
+        QTest::keyClick(dialog, Qt::Key_Escape); // Esc while running cancels, and keeps the dialog open
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, cepheid::test::kWorkbenchTimeoutMs);
+        QVERIFY(!finished.at(1).at(0).toBool());
+        QVERIFY(finished.at(1).at(2).toString().isEmpty());
+        QVERIFY(!QFile::exists(cancelled));
+        QVERIFY(dialog->isVisible());
+
+        const QString pdf = directory.filePath(QStringLiteral("all.pdf"));
+        dialog->setRawRecords(0);
+        QVERIFY(dialog->exportTo(pdf));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, cepheid::test::kWorkbenchTimeoutMs);
+        QVERIFY2(finished.at(2).at(0).toBool(), qPrintable(finished.at(2).at(2).toString()));
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+        QVERIFY(pdfFile.read(5) == "%PDF-");
+
+        // The print preview paints the first findings of the choice onto a printer.
+        QPrinter printer(QPrinter::ScreenResolution);
+        printer.setOutputFormat(QPrinter::PdfFormat);
+        const QString preview = directory.filePath(QStringLiteral("preview.pdf"));
+        printer.setOutputFileName(preview);
+        dialog->paintPreview(&printer);
+        QVERIFY(QFileInfo(preview).size() > 1000);
+        dialog->close();
     }
 
     void geometryIsRestored()

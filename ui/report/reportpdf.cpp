@@ -234,20 +234,14 @@ private:
 
 } // namespace
 
-std::optional<QByteArray> writeReportPdf(
-    const CaseReport& report, const ReportCharts& charts, const ReportProgress& progress, std::string& error)
+bool paintReport(const CaseReport& report, const ReportCharts& charts, QPagedPaintDevice& device,
+    const ReportProgress& progress, std::string& error)
 {
-    QBuffer buffer;
-    buffer.open(QIODevice::WriteOnly);
-    QPdfWriter writer(&buffer);
-    writer.setPageSize(QPageSize(QPageSize::A4));
-    writer.setPageMargins(QMarginsF(15, 14, 15, 12), QPageLayout::Millimeter);
-    writer.setResolution(kDpi);
-    writer.setTitle(QString::fromStdString(report.title));
-    writer.setCreator(QStringLiteral("Cepheid"));
+    device.setPageSize(QPageSize(QPageSize::A4));
+    device.setPageMargins(QMarginsF(15, 14, 15, 12), QPageLayout::Millimeter);
 
     QTextDocument document;
-    document.documentLayout()->setPaintDevice(&writer);
+    document.documentLayout()->setPaintDevice(&device);
     QFont base(QStringLiteral("DejaVu Sans"));
     base.setPointSizeF(9);
     base.setStyleStrategy(QFont::PreferNoShaping); // no ligatures (see PdfBuilder)
@@ -258,14 +252,14 @@ std::optional<QByteArray> writeReportPdf(
     document.setDocumentMargin(0);
 
     QPainter painter;
-    if (!painter.begin(&writer)) {
-        error = "the PDF writer could not start";
-        return std::nullopt;
+    if (!painter.begin(&device)) {
+        error = "the page device could not start painting";
+        return false;
     }
-    const QFontMetricsF footerMetrics(base, &writer);
-    const double width = writer.width();
+    const QFontMetricsF footerMetrics(base, &device);
+    const double width = device.width();
     const double footer = footerMetrics.height() * 2;
-    const double pageHeight = writer.height() - footer;
+    const double pageHeight = device.height() - footer;
     document.setPageSize(QSizeF(width, pageHeight));
 
     ChartObject chartObject(report, charts, width);
@@ -277,10 +271,10 @@ std::optional<QByteArray> writeReportPdf(
     for (int page = 0; page < pages; ++page) {
         if (progress && !progress(static_cast<std::size_t>(page), static_cast<std::size_t>(pages))) {
             painter.end();
-            return std::nullopt;
+            return false;
         }
         if (page > 0)
-            writer.newPage();
+            device.newPage();
         painter.save();
         const QRectF clip(0, page * pageHeight, width, pageHeight);
         painter.translate(0, -page * pageHeight);
@@ -293,13 +287,30 @@ std::optional<QByteArray> writeReportPdf(
         painter.setFont(base);
         painter.setPen(QColor(0x57, 0x60, 0x6a));
         const QRectF line(0, pageHeight + footer / 2, width, footer / 2);
-        painter.drawText(line, Qt::AlignLeft | Qt::AlignVCenter,
-            footerMetrics.elidedText(title, Qt::ElideRight, width * 0.7));
-        painter.drawText(line, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("page %1 of %2").arg(page + 1).arg(pages));
+        painter.drawText(
+            line, Qt::AlignLeft | Qt::AlignVCenter, footerMetrics.elidedText(title, Qt::ElideRight, width * 0.7));
+        painter.drawText(
+            line, Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("page %1 of %2").arg(page + 1).arg(pages));
     }
     if (progress)
         progress(static_cast<std::size_t>(pages), static_cast<std::size_t>(pages));
     painter.end();
+    return true;
+}
+
+std::optional<QByteArray> writeReportPdf(
+    const CaseReport& report, const ReportCharts& charts, const ReportProgress& progress, std::string& error)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    {
+        QPdfWriter writer(&buffer);
+        writer.setResolution(kDpi);
+        writer.setTitle(QString::fromStdString(report.title));
+        writer.setCreator(QStringLiteral("Cepheid"));
+        if (!paintReport(report, charts, writer, progress, error))
+            return std::nullopt;
+    }
     buffer.close();
     return buffer.data();
 }

@@ -4,6 +4,7 @@
 #include "reports/reporthtml.h"
 
 #include <QByteArray>
+#include <QPagedPaintDevice>
 #include <optional>
 
 namespace cepheid::ui {
@@ -13,6 +14,11 @@ namespace cepheid::ui {
 // and its charts never split (each is one drawn object, painted as vectors by the workbench's plots). nullopt when
 // progress cancelled it; error says why when the PDF could not be made.
 std::optional<QByteArray> writeReportPdf(const CaseReport& report, const ReportCharts& charts,
+    const ReportProgress& progress, std::string& error);
+
+// The same pages onto any paged device: a QPdfWriter, or a QPrinter for print and print preview. A4 with the
+// report's margins; false when cancelled (error empty) or when painting could not start (error says why).
+bool paintReport(const CaseReport& report, const ReportCharts& charts, QPagedPaintDevice& device,
     const ReportProgress& progress, std::string& error);
 
 } // namespace cepheid::ui

@@ -1,0 +1,137 @@
+#include "reportjob.h"
+
+#include "report/reportpdf.h"
+#include "reports/casereport.h"
+#include "reports/reporthtml.h"
+#include "tuning/profilejson.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QSaveFile>
+
+namespace cepheid::ui {
+
+namespace {
+
+std::string profileLabel(const Snapshot& snapshot, const std::vector<ProfileVersion>& versions)
+{
+    if (snapshot.savedVersion == 0)
+        return snapshot.isModified() ? "the working profile (not saved in the case yet)"
+                                     : "the default profile (none saved in the case)";
+    std::string label = "version " + std::to_string(snapshot.savedVersion);
+    for (const ProfileVersion& version : versions)
+        if (version.id == snapshot.savedVersion)
+            label += (version.author.empty() ? "" : " by " + version.author) + ", " + version.createdAt;
+    return snapshot.isModified() ? "the working profile: " + label + " with unsaved changes" : label;
+}
+
+} // namespace
+
+std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequest& request, CaseFile& caseFile,
+    const Analyzer& analyzer, QString& error)
+{
+    CaseReportInput input(snapshot.events, snapshot.flows, snapshot.analysis, analyzer);
+    try {
+        input.info = caseFile.info();
+        input.sources = caseFile.sources();
+        for (const CaseSource& source : input.sources)
+            if (source.eventsRejected > 0) {
+                std::vector<Reject> rejects = caseFile.rejects(source.id);
+                rejects.resize(std::min(rejects.size(), kMaxReportRejects));
+                input.rejects[source.id] = std::move(rejects);
+            }
+        const std::vector<ProfileVersion> versions = caseFile.profiles();
+        input.profileLabel = profileLabel(snapshot, versions);
+        std::string problem;
+        if (snapshot.isModified()) {
+            ReportDelta delta;
+            delta.against = snapshot.savedVersion > 0 ? "saved profile version " + std::to_string(snapshot.savedVersion)
+                                                      : "the default profile";
+            delta.added = snapshot.added;
+            delta.removed = snapshot.removed;
+            input.delta = std::move(delta);
+        } else if (versions.size() >= 2) {
+            const ProfileVersion& previous = versions[versions.size() - 2];
+            if (const auto earlier = parseProfile(previous.json, problem))
+                input.delta = compareAlerting(snapshot.analysis, snapshot.profile, *earlier,
+                    "profile version " + std::to_string(previous.id), snapshot.events, snapshot.flows,
+                    snapshot.evaluatedAt, problem);
+        }
+    } catch (const sql::Error& problem) {
+        error = QCoreApplication::translate("ReportJob", "the case cannot be read: %1")
+                    .arg(QString::fromUtf8(problem.what()));
+        return std::nullopt;
+    }
+    input.casePath = request.casePath.toStdString();
+    input.options.triage = snapshot.triage;
+    input.options.evaluatedAt = snapshot.evaluatedAt;
+    input.options.selection = request.selection;
+    input.flowSelection = request.flows;
+    input.rawRecords = request.rawRecords;
+    input.rawRecord = [&](EventIndex event) -> std::optional<std::string> {
+        const SourceReference source = snapshot.events.source(event);
+        try {
+            return caseFile.rawRecord(source.fileIndex, source.byteOffset);
+        } catch (const sql::Error&) {
+            return std::nullopt; // said in the report as "the case does not hold this record's text"
+        }
+    };
+    input.generatedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
+    input.version = QCoreApplication::applicationVersion().toStdString();
+    return buildCaseReport(input);
+}
+
+bool writeReport(const Snapshot& snapshot, const ReportRequest& request, const std::atomic<bool>& cancel,
+    const std::function<void(std::size_t done, std::size_t total)>& progress, QString& error)
+{
+    std::string problem;
+    auto caseFile = CaseFile::open(request.casePath.toStdString(), CaseFile::Mode::ReadOnly, problem);
+    if (!caseFile) {
+        error = QCoreApplication::translate("ReportJob", "the case cannot be opened: %1")
+                    .arg(QString::fromStdString(problem));
+        return false;
+    }
+    const auto analyzer = Analyzer::create(snapshot.profile, problem);
+    if (!analyzer) {
+        error = QString::fromStdString(problem);
+        return false;
+    }
+    const auto report = buildReport(snapshot, request, *caseFile, *analyzer, error);
+    if (!report)
+        return false;
+    const ReportProgress told = [&](std::size_t done, std::size_t total) {
+        if (progress)
+            progress(done, total);
+        return !cancel.load();
+    };
+    const ReportCharts charts(snapshot.events, snapshot.flows);
+    QByteArray bytes;
+    if (request.format == ReportFormat::Pdf) {
+        const auto pdf = writeReportPdf(*report, charts, told, problem);
+        if (!pdf) {
+            error = QString::fromStdString(problem); // empty: cancelled
+            return false;
+        }
+        bytes = *pdf;
+    } else {
+        const auto html = writeReportHtml(
+            *report, [&](const Finding& finding, ReportChart chart) { return charts.svg(finding, chart); }, told);
+        if (!html) {
+            error.clear();
+            return false;
+        }
+        bytes = QByteArray::fromStdString(*html);
+    }
+    if (cancel.load()) {
+        error.clear();
+        return false;
+    }
+    QSaveFile file(request.path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+} // namespace cepheid::ui
