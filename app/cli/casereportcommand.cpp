@@ -6,7 +6,6 @@
 #include "tuning/profilejson.h"
 
 #include <QGuiApplication>
-#include <cstdio>
 #include <iostream>
 
 namespace cepheid::cli {
@@ -29,7 +28,7 @@ std::optional<ReportDelta> deltaAgainstPrevious(const std::vector<ProfileVersion
     std::string error;
     const auto before = parseProfile(previous.json, error);
     auto delta = before ? compareAlerting(analysis, profile, *before, "profile version " + std::to_string(previous.id),
-                              events, flows, now, error)
+                     events, flows, now, error)
                         : std::nullopt;
     if (!delta)
         std::cerr << "cepheid-cli: no what-if in the report: profile version " << previous.id
@@ -68,7 +67,8 @@ int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const Event
             input.rejects[source.id] = std::move(rejects);
         }
     const std::vector<ProfileVersion> versions = caseFile.profiles();
-    input.profileLabel = versions.empty() ? "the default profile (none saved in the case)" : versionLabel(versions.back());
+    input.profileLabel
+        = versions.empty() ? "the default profile (none saved in the case)" : versionLabel(versions.back());
     input.delta = deltaAgainstPrevious(versions, analyzer.profile(), analysis, events, flows, now);
     input.options = reportOptions;
     input.rawRecords = options.rawRecords;
@@ -101,19 +101,7 @@ int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const Event
         document = *writeReportHtml(
             report, [&](const Finding& finding, ReportChart chart) { return charts.svg(finding, chart); });
     }
-    if (options.outputPath.empty() || options.outputPath == "-") {
-        std::fwrite(document.data(), 1, document.size(), stdout);
-        if (std::fflush(stdout) != 0) {
-            std::cerr << "cepheid-cli: cannot write to standard output\n";
-            return InputError;
-        }
-        return Success;
-    }
-    if (!writeFileAtomically(options.outputPath, document, error)) {
-        std::cerr << "cepheid-cli: " << error << '\n';
-        return InputError;
-    }
-    return Success;
+    return writeOutput(document, options.outputPath);
 }
 
 } // namespace cepheid::cli

@@ -313,8 +313,8 @@ std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& a
             used = 0;
         }
         if (used != raw.size() || raw.front() == '-' || value > kMaxReportRawRecords) {
-            error = "--raw must be a whole number from 0 to " + std::to_string(kMaxReportRawRecords) + ", not '"
-                + raw + "'";
+            error = "--raw must be a whole number from 0 to " + std::to_string(kMaxReportRawRecords) + ", not '" + raw
+                + "'";
             return std::nullopt;
         }
         options.rawRecords = value;

@@ -1,8 +1,10 @@
 #include "clisupport.h"
 
 #include "cases/casefile.h"
+#include "clioptions.h"
 #include "tuning/profilejson.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -110,6 +112,24 @@ std::optional<Profile> profileFrom(const std::string& spec)
     std::cerr << "cepheid-cli: profile refused: " << casePath << " has no version " << wanted << " (versions "
               << versions.front().id << ".." << versions.back().id << ")\n";
     return std::nullopt;
+}
+
+int writeOutput(const std::string& report, const std::string& outputPath)
+{
+    if (outputPath.empty() || outputPath == "-") {
+        std::fwrite(report.data(), 1, report.size(), stdout);
+        if (std::fflush(stdout) != 0) {
+            std::cerr << "cepheid-cli: cannot write to standard output\n";
+            return InputError;
+        }
+        return Success;
+    }
+    std::string error;
+    if (!writeFileAtomically(outputPath, report, error)) {
+        std::cerr << "cepheid-cli: " << error << '\n';
+        return InputError;
+    }
+    return Success;
 }
 
 } // namespace cepheid::cli

@@ -10,6 +10,9 @@ namespace cepheid::cli {
 
 // Writes next to the target and renames, so a failed run never leaves half a file behind.
 bool writeFileAtomically(const std::string& path, const std::string& content, std::string& error);
+// Writes a report to standard output (path empty or "-") or atomically to a file; the exit code, saying why on
+// stderr when it fails.
+int writeOutput(const std::string& report, const std::string& outputPath);
 // A one-line progress display on a terminal; silent when stderr is a pipe or a file (scripts, CI, tests).
 ImportOptions progressOptions(const std::string& path);
 // One line on stderr per input with rejects or a read error; the report lists them all.

@@ -1,7 +1,7 @@
 #include "commands.h"
 
-#include "cases/casefile.h"
 #include "casereportcommand.h"
+#include "cases/casefile.h"
 #include "clisupport.h"
 #include "findings/analysis.h"
 #include "ingest/importer.h"
@@ -138,19 +138,7 @@ int runScore(const ScoreOptions& options)
         ? writeFindingsCsv(events, flows, analysis, *analyzer, reportOptions, options.bom)
         : options.format == "stix" ? writeStixBundle(events, flows, analysis, reportOptions, StixOptions { now })
                                    : writeScoreReport(inputs, events, flows, analysis, *analyzer, reportOptions);
-    if (options.outputPath.empty() || options.outputPath == "-") {
-        std::fwrite(report.data(), 1, report.size(), stdout);
-        if (std::fflush(stdout) != 0) {
-            std::cerr << "cepheid-cli: cannot write to standard output\n";
-            return InputError;
-        }
-        return Success;
-    }
-    if (!writeFileAtomically(options.outputPath, report, error)) {
-        std::cerr << "cepheid-cli: " << error << '\n';
-        return InputError;
-    }
-    return Success;
+    return writeOutput(report, options.outputPath);
 }
 
 int runProfileShow(const ProfileShowOptions& options)

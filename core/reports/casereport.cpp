@@ -155,8 +155,7 @@ private:
                 if (chosen.count(finding->flowIndex))
                     m_report.findings.push_back(finding);
         } else {
-            m_report.findings
-                = listedFindings(m_in.events, m_in.flows, m_in.analysis, m_in.analyzer, m_in.options);
+            m_report.findings = listedFindings(m_in.events, m_in.flows, m_in.analysis, m_in.analyzer, m_in.options);
         }
     }
 
@@ -185,25 +184,27 @@ private:
         for (const CaseSource& source : m_in.sources)
             sources += (sources.empty() ? "" : ", ") + source.path;
         facts({ { "Events", count(m_in.events.size()) },
-            { "Sources", m_in.sources.empty() ? "none" : plural(m_in.sources.size(), "file", "files") + ": " + sources },
+            { "Sources",
+                m_in.sources.empty() ? "none" : plural(m_in.sources.size(), "file", "files") + ": " + sources },
             { "Time range",
                 m_in.events.empty() ? "—"
                                     : timeText(first) + " to " + timeText(last) + " ("
                         + durationText(static_cast<double>(last - first) / 1e6) + ")" },
             { "Profile", m_in.profileLabel },
             { "Flows", count(s.flowsTotal) + " in all, " + count(s.flowsConsidered) + " to serverless destinations" },
-            { "The rule fires on", plural(s.flowsFiring, "flow", "flows") + " (" + plural(s.detections, "detection", "detections")
-                    + ")" },
+            { "The rule fires on",
+                plural(s.flowsFiring, "flow", "flows") + " (" + plural(s.detections, "detection", "detections") + ")" },
             { "Allowlisted", plural(s.flowsAllowlisted, "flow", "flows") },
-            { "This report lists", plural(m_report.findings.size(), "finding", "findings") + ": " + selectionText(m_in) } });
+            { "This report lists",
+                plural(m_report.findings.size(), "finding", "findings") + ": " + selectionText(m_in) } });
 
         std::vector<std::vector<std::string>> verdicts { { "Verdict", "Flows", "Listed here" } };
         for (int v = 3; v >= 0; --v) {
             const auto verdict = static_cast<Verdict>(v);
             const auto listed = std::count_if(m_report.findings.begin(), m_report.findings.end(),
                 [&](const Finding* f) { return f->beacon.verdict == verdict; });
-            verdicts.push_back({ std::string(verdictName(verdict)), count(s.verdicts[v]),
-                count(static_cast<std::uint64_t>(listed)) });
+            verdicts.push_back(
+                { std::string(verdictName(verdict)), count(s.verdicts[v]), count(static_cast<std::uint64_t>(listed)) });
         }
         table(std::move(verdicts));
 
@@ -283,29 +284,34 @@ private:
             period = durationText(beacon.period.periodSeconds) + " (confidence " + fixed(beacon.period.confidence, 2)
                 + ", single-beat jitter " + fixed(beacon.period.singleBeatCv, 3) + ")";
         else if (beacon.intervals.intervals < 3)
-            period = "none: " + plural(beacon.intervals.intervals, "gap", "gaps") + " between check-ins, too few to measure";
+            period = "none: " + plural(beacon.intervals.intervals, "gap", "gaps")
+                + " between check-ins, too few to measure";
         const AllowlistEntry* allowlisted = allowlistEntryOf(finding, m_in.analyzer.profile());
         std::vector<std::vector<std::string>> rows {
             { "Host", hostText(finding, text(key.sourceIp)) },
             { "Destination", destination + (finding.platform.empty() ? "" : " (" + finding.platform + ")") },
             { "Process",
                 std::string(text(key.processPath)) + " (" + std::string(processClassName(beacon.processClass)) + ")" },
-            { "Seen", timeText(finding.firstSeen) + " to " + timeText(finding.lastSeen) + ", "
+            { "Seen",
+                timeText(finding.firstSeen) + " to " + timeText(finding.lastSeen) + ", "
                     + plural(finding.events, "event", "events") },
             { "Verdict", std::string(verdictName(beacon.verdict)) + ", score " + fixed(beacon.score, 1) + " of 100" },
             { "Period", period },
             { "All-gap jitter (CV)", fixed(beacon.intervals.jitterCv, 3) },
-            { "Check-ins", count(beacon.checkIns.checkIns) + " (" + plural(beacon.checkIns.connections, "connection", "connections")
-                    + ")" },
+            { "Check-ins",
+                count(beacon.checkIns.checkIns) + " ("
+                    + plural(beacon.checkIns.connections, "connection", "connections") + ")" },
             { "Payload per check-in",
                 beacon.payload.known ? bytesText(beacon.payload.sentMedian) + " sent, "
                         + bytesText(beacon.payload.receivedMedian) + " received (medians)"
                                      : "unknown: the export has no byte counts" },
-            { "Prevalence", plural(beacon.prevalence, "host", "hosts") + " with this destination and process"
+            { "Prevalence",
+                plural(beacon.prevalence, "host", "hosts") + " with this destination and process"
                     + (beacon.fleet ? " (fleet software)" : "") },
         };
         if (!beacon.localOnlyNetwork.empty())
-            rows.push_back({ "Local only", beacon.destinationIp + " is in " + beacon.localOnlyNetwork + ": never alerts" });
+            rows.push_back(
+                { "Local only", beacon.destinationIp + " is in " + beacon.localOnlyNetwork + ": never alerts" });
         if (beacon.rita.computed)
             rows.push_back({ "RITA score", fixed(beacon.rita.score, 3) });
         if (allowlisted)
@@ -315,9 +321,9 @@ private:
         std::vector<std::vector<std::string>> components { { "Component", "Kind", "Value", "Weight", "Points",
             "Why" } };
         for (const ScoreComponent& component : beacon.components)
-            components.push_back({ component.name, kindName(component.kind),
-                component.value ? fixed(*component.value, 2) : "—", fixed(component.weight, 0),
-                fixed(component.contribution, 1), component.explanation });
+            components.push_back(
+                { component.name, kindName(component.kind), component.value ? fixed(*component.value, 2) : "—",
+                    fixed(component.weight, 0), fixed(component.contribution, 1), component.explanation });
         table(std::move(components));
 
         ruleOutcome(finding);
@@ -334,8 +340,9 @@ private:
     {
         const RuleSettings& settings = m_in.analyzer.rule().settings();
         const RuleOutcome& rule = finding.rule;
-        std::string verdict = rule.fires ? "The rule fires: " + plural(rule.detections.size(), "detection", "detections")
-                                         : "The rule does not fire.";
+        std::string verdict = rule.fires
+            ? "The rule fires: " + plural(rule.detections.size(), "detection", "detections")
+            : "The rule does not fire.";
         if (const std::string reason = droppedReason(rule); !reason.empty())
             verdict += " " + reason;
         paragraph(verdict);
@@ -344,7 +351,7 @@ private:
         const WindowOutcome& window = *rule.window;
         const auto met = [](bool ok) { return std::string(ok ? "met" : "not met"); };
         table({ { "Condition (window " + timeText(window.windowStart) + " to " + timeText(window.windowEnd) + ")",
-                  "Threshold", "Observed", "Met" },
+                    "Threshold", "Observed", "Met" },
             { "events (count_distinct metadata.id)", "≥ " + std::to_string(settings.minEvents),
                 std::to_string(window.eventCount), met(window.eventCount >= settings.minEvents) },
             { "distinct hours of day", "≥ " + std::to_string(settings.minHourBuckets),
@@ -352,7 +359,8 @@ private:
             { "average bytes sent", "< " + std::to_string(settings.maxAvgBytesSent),
                 std::to_string(window.avgBytesSent), met(window.avgBytesSent < settings.maxAvgBytesSent) },
             { "average bytes received", "< " + std::to_string(settings.maxAvgBytesReceived),
-                std::to_string(window.avgBytesReceived), met(window.avgBytesReceived < settings.maxAvgBytesReceived) } });
+                std::to_string(window.avgBytesReceived),
+                met(window.avgBytesReceived < settings.maxAvgBytesReceived) } });
     }
 
     void triageSection(const Finding& finding)
@@ -408,8 +416,8 @@ private:
             }
             block.records.push_back(label + *raw);
         }
-        block.text = "The first " + plural(block.records.size(), "raw record", "raw records") + " of "
-            + count(finding.events);
+        block.text
+            = "The first " + plural(block.records.size(), "raw record", "raw records") + " of " + count(finding.events);
         m_report.blocks.push_back(std::move(block));
     }
 
@@ -417,16 +425,18 @@ private:
     {
         heading(2, "Appendix", "appendix", true);
         heading(3, "Sources");
-        std::vector<std::vector<std::string>> sources { { "File", "Format", "SHA-256", "Size", "Events", "Rejected",
-            "Imported" } };
+        // One block per file: a path and a SHA-256 are too long to share a row with five other columns.
         for (const CaseSource& source : m_in.sources)
-            sources.push_back({ source.path, source.format + (source.compressed ? " (gzip)" : ""), source.sha256,
-                bytesText(static_cast<double>(source.size)), count(source.eventsRead), count(source.eventsRejected),
-                source.importedAt });
+            facts({ { "File", source.path }, { "SHA-256", source.sha256 },
+                { "Format",
+                    source.format + (source.compressed ? " (gzip)" : "") + ", "
+                        + bytesText(static_cast<double>(source.size)) },
+                { "Events",
+                    count(source.eventsRead) + " read, " + count(source.eventsRejected) + " rejected"
+                        + (source.readError.empty() ? "" : "; reading stopped: " + source.readError) },
+                { "Imported", source.importedAt } });
         if (m_in.sources.empty())
             paragraph("No source has been imported into this case.");
-        else
-            table(std::move(sources));
 
         heading(3, "Rejected records");
         std::vector<std::vector<std::string>> rejects { { "File", "Line", "Reason" } };
@@ -471,9 +481,9 @@ private:
             { "Average bytes sent <", std::to_string(rule.maxAvgBytesSent) },
             { "Average bytes received <", std::to_string(rule.maxAvgBytesReceived) },
             { "Domain regex", rule.domainRegex },
-            { "Verdicts", "beacon ≥ " + fixed(score.beaconAt, 0) + ", likely ≥ " + fixed(score.likelyAt, 0)
-                    + ", possible ≥ " + fixed(score.possibleAt, 0) + "; alert at "
-                    + std::string(verdictName(score.alertVerdict)) },
+            { "Verdicts",
+                "beacon ≥ " + fixed(score.beaconAt, 0) + ", likely ≥ " + fixed(score.likelyAt, 0) + ", possible ≥ "
+                    + fixed(score.possibleAt, 0) + "; alert at " + std::string(verdictName(score.alertVerdict)) },
             { "Fleet at", plural(static_cast<std::uint64_t>(score.fleetHosts), "host", "hosts") } });
 
         std::vector<std::vector<std::string>> catalog { { "Platform", "Pattern" } };

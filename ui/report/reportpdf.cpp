@@ -187,6 +187,42 @@ private:
         paragraph(qtext(block.text), m_muted);
     }
 
+    // Columns share the width by what they hold: every header gets the room its words need (no "Autho r"), then
+    // the columns with more to say (an explanation, a path) share the rest by how much more, up to 60 characters.
+    QList<QTextLength> columnWidths(
+        const std::vector<std::vector<std::string>>& rows, std::size_t columns, bool header) const
+    {
+        if (!header)
+            return { QTextLength(QTextLength::PercentageLength, 24), QTextLength(QTextLength::PercentageLength, 76) };
+        const QFontMetricsF metrics(m_document.defaultFont(), m_document.documentLayout()->paintDevice());
+        const double capacity = m_width / std::max(1.0, metrics.averageCharWidth()); // characters per line
+        std::vector<double> least(columns, 3), wanted(columns, 3);
+        for (std::size_t r = 0; r < rows.size(); ++r)
+            for (std::size_t c = 0; c < rows[r].size(); ++c) {
+                const auto length = static_cast<double>(QString::fromStdString(rows[r][c]).size());
+                if (r == 0)
+                    least[c] = std::max(least[c], length * 1.2 + 2); // bold, and the cell's padding
+                wanted[c] = std::max(wanted[c], std::min(length, 60.0) + 2);
+            }
+        double leastTotal = 0, more = 0;
+        for (std::size_t c = 0; c < columns; ++c) {
+            wanted[c] = std::max(wanted[c], least[c]);
+            leastTotal += least[c];
+            more += wanted[c] - least[c];
+        }
+        const double room = std::max(0.0, capacity - leastTotal);
+        std::vector<double> widths(columns);
+        double total = 0;
+        for (std::size_t c = 0; c < columns; ++c) {
+            widths[c] = least[c] + (more > 0 ? (wanted[c] - least[c]) * std::min(1.0, room / more) : 0);
+            total += widths[c];
+        }
+        QList<QTextLength> lengths;
+        for (const double width : widths)
+            lengths.append(QTextLength(QTextLength::PercentageLength, 100 * width / total));
+        return lengths;
+    }
+
     void table(const std::vector<std::vector<std::string>>& rows, bool header)
     {
         if (rows.empty())
@@ -205,9 +241,7 @@ private:
         format.setWidth(QTextLength(QTextLength::PercentageLength, 100));
         format.setHeaderRowCount(header ? 1 : 0);
         format.setBottomMargin(8);
-        if (!header)
-            format.setColumnWidthConstraints({ QTextLength(QTextLength::PercentageLength, 24),
-                QTextLength(QTextLength::PercentageLength, 76) });
+        format.setColumnWidthConstraints(columnWidths(rows, columns, header));
         QTextTable* table = m_cursor.insertTable(static_cast<int>(rows.size()), static_cast<int>(columns), format);
         for (std::size_t r = 0; r < rows.size(); ++r)
             for (std::size_t c = 0; c < rows[r].size(); ++c) {
