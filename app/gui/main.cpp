@@ -1,5 +1,6 @@
 // cepheid: the investigation workbench. `cepheid [FILE…]` opens cases (*.cepheid) and imports exports.
 
+#include "exports/reportdialog.h"
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
@@ -44,7 +45,8 @@ struct Options
         QStringLiteral("png") };
     QCommandLineOption tab { QStringLiteral("tab"),
         QCoreApplication::translate("main",
-            "Tab for --screenshot: why, intervals, gaps, events, timeline or host (flow detail); thresholds, "
+            "Tab for --screenshot: why, intervals, gaps, events, timeline or host (flow detail); report (the case "
+            "report dialog); thresholds, "
             "allowlist, catalog or history (tuning panel)."),
         QStringLiteral("name"), QStringLiteral("why") };
     QCommandLineOption profile { QStringLiteral("profile"),
@@ -156,8 +158,10 @@ int main(int argc, char** argv)
                     window.flowDetail()->tabs()->setCurrentIndex(std::max(0, int(detailTabs.indexOf(tabName))));
                 if (tabName == QStringLiteral("events"))
                     window.flowDetail()->eventsView()->selectRow(0);
-                QTimer::singleShot(800, &window, [&window, path] {
-                    window.grab().save(path);
+                // "report": the case report dialog (File > Export > Case Report), pictured on its own.
+                QWidget* pictured = tabName == QStringLiteral("report") ? window.showReportDialog() : nullptr;
+                QTimer::singleShot(800, &window, [&window, path, pictured] {
+                    (pictured ? pictured : static_cast<QWidget*>(&window))->grab().save(path);
                     QCoreApplication::exit(0); // not quit(): that closes windows, which may ask to save tuning
                 });
             });

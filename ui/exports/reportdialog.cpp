@@ -116,8 +116,9 @@ ReportDialog::ReportDialog(
     layout->addWidget(buttons);
 
     connect(m_findings, &QComboBox::currentIndexChanged, this, &ReportDialog::updateCounts);
-    // With rows selected in the table, the report is of them; otherwise of the alerting findings.
-    if (!m_selectedFlows.empty())
+    // With several rows selected in the table, the report is of them; otherwise of the alerting findings (one
+    // selected row is just the finding being looked at).
+    if (m_selectedFlows.size() > 1)
         m_findings->setCurrentIndex(m_findings->count() - 1);
     updateCounts();
 
@@ -157,7 +158,8 @@ void ReportDialog::updateCounts()
     }
     const int count = findingsCount();
     m_count->setText(count == 0 ? tr("No finding: the report says so, with the summary and the appendix.")
-                                : tr("%n finding(s), each on its own page with its charts.", nullptr, count));
+            : count == 1        ? tr("1 finding, on its own page with its charts.")
+                                : tr("%1 findings, each on its own page with its charts.").arg(count));
 }
 
 int ReportDialog::findingsCount() const
