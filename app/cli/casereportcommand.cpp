@@ -60,12 +60,8 @@ int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const Event
     input.casePath = options.casePath;
     input.sources = caseFile.sources();
     for (const CaseSource& source : input.sources)
-        if (source.eventsRejected > 0) {
-            std::vector<Reject> rejects = caseFile.rejects(source.id);
-            if (rejects.size() > kMaxReportRejects)
-                rejects.resize(kMaxReportRejects);
-            input.rejects[source.id] = std::move(rejects);
-        }
+        if (source.eventsRejected > 0)
+            input.rejects[source.id] = caseFile.rejects(source.id, kMaxReportRejects);
     const std::vector<ProfileVersion> versions = caseFile.profiles();
     input.profileLabel
         = versions.empty() ? "the default profile (none saved in the case)" : versionLabel(versions.back());

@@ -372,12 +372,13 @@ std::optional<std::string> CaseFile::rawRecord(std::int64_t sourceId, std::uint6
     return readRawRecord(*m_database, sourceId, offset);
 }
 
-std::vector<Reject> CaseFile::rejects(std::int64_t sourceId)
+std::vector<Reject> CaseFile::rejects(std::int64_t sourceId, std::size_t limit)
 {
     std::vector<Reject> rejects;
     auto statement
-        = m_database->prepare("SELECT line, reason, excerpt FROM rejects WHERE source_id = ?1 ORDER BY rowid");
+        = m_database->prepare("SELECT line, reason, excerpt FROM rejects WHERE source_id = ?1 ORDER BY rowid LIMIT ?2");
     statement.bind(1, sourceId);
+    statement.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
     while (statement.step())
         rejects.push_back({ static_cast<std::uint32_t>(statement.integer(0)), std::string(statement.text(1)),
             std::string(statement.text(2)) });

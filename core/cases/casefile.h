@@ -88,7 +88,7 @@ public:
 
     // The original text of the record an event came from.
     std::optional<std::string> rawRecord(std::int64_t sourceId, std::uint64_t offset);
-    std::vector<Reject> rejects(std::int64_t sourceId);
+    std::vector<Reject> rejects(std::int64_t sourceId, std::size_t limit = SIZE_MAX); // the first `limit`, in order
 
     // Applies the update and records it in the flow's history, in one transaction; returns the flow's state.
     // Throws sql::Error for a status that is not a triage status.

@@ -1,6 +1,7 @@
 #include "casereport.h"
 
 #include "util/durationtext.h"
+#include "util/htmltext.h"
 
 #include <algorithm>
 #include <cmath>
@@ -90,7 +91,8 @@ public:
 
     CaseReport build()
     {
-        m_report.title = m_in.info.title.empty() ? "Cepheid case report" : "Cepheid case report: " + m_in.info.title;
+        m_report.title = revealBidiControls(
+            m_in.info.title.empty() ? "Cepheid case report" : "Cepheid case report: " + m_in.info.title);
         selectFindings();
         heading(1, m_report.title, "top");
         metadata();
@@ -106,7 +108,7 @@ private:
         ReportBlock block;
         block.kind = ReportBlock::Kind::Heading;
         block.level = level;
-        block.text = std::move(text);
+        block.text = revealBidiControls(text);
         block.anchor = std::move(anchor);
         block.newPage = newPage;
         m_report.blocks.push_back(std::move(block));
@@ -114,22 +116,30 @@ private:
     void paragraph(std::string text, bool muted = false)
     {
         ReportBlock block;
-        block.text = std::move(text);
+        block.text = revealBidiControls(text);
         block.muted = muted;
         m_report.blocks.push_back(std::move(block));
+    }
+    // Every cell as the report shows it (bidi controls revealed: see revealBidiControls).
+    static std::vector<std::vector<std::string>> revealed(std::vector<std::vector<std::string>> rows)
+    {
+        for (auto& row : rows)
+            for (std::string& cell : row)
+                cell = revealBidiControls(cell);
+        return rows;
     }
     void facts(std::vector<std::vector<std::string>> rows)
     {
         ReportBlock block;
         block.kind = ReportBlock::Kind::Facts;
-        block.rows = std::move(rows);
+        block.rows = revealed(std::move(rows));
         m_report.blocks.push_back(std::move(block));
     }
     void table(std::vector<std::vector<std::string>> rows)
     {
         ReportBlock block;
         block.kind = ReportBlock::Kind::Table;
-        block.rows = std::move(rows);
+        block.rows = revealed(std::move(rows));
         m_report.blocks.push_back(std::move(block));
     }
     void chart(ReportChart kind, std::size_t finding, std::string caption)
@@ -153,10 +163,13 @@ private:
             all.selection = FindingSelection { FindingSelection::Kind::All, Verdict::None, {} };
             for (const Finding* finding : listedFindings(m_in.events, m_in.flows, m_in.analysis, m_in.analyzer, all))
                 if (chosen.count(finding->flowIndex))
-                    m_report.findings.push_back(finding);
+                    m_listed.push_back(finding);
         } else {
-            m_report.findings = listedFindings(m_in.events, m_in.flows, m_in.analysis, m_in.analyzer, m_in.options);
+            m_listed = listedFindings(m_in.events, m_in.flows, m_in.analysis, m_in.analyzer, m_in.options);
         }
+        m_report.findings = m_listed;
+        if (m_in.previewLimit > 0 && m_report.findings.size() > m_in.previewLimit)
+            m_report.findings.resize(m_in.previewLimit);
     }
 
     void metadata()
@@ -195,14 +208,17 @@ private:
             { "The rule fires on",
                 plural(s.flowsFiring, "flow", "flows") + " (" + plural(s.detections, "detection", "detections") + ")" },
             { "Allowlisted", plural(s.flowsAllowlisted, "flow", "flows") },
-            { "This report lists",
-                plural(m_report.findings.size(), "finding", "findings") + ": " + selectionText(m_in) } });
+            { "This report lists", plural(m_listed.size(), "finding", "findings") + ": " + selectionText(m_in) } });
+        if (m_report.findings.size() < m_listed.size())
+            paragraph("This preview shows the first " + count(m_report.findings.size()) + " of "
+                    + count(m_listed.size()) + " findings; the exported report holds them all.",
+                true);
 
         std::vector<std::vector<std::string>> verdicts { { "Verdict", "Flows", "Listed here" } };
         for (int v = 3; v >= 0; --v) {
             const auto verdict = static_cast<Verdict>(v);
-            const auto listed = std::count_if(m_report.findings.begin(), m_report.findings.end(),
-                [&](const Finding* f) { return f->beacon.verdict == verdict; });
+            const auto listed = std::count_if(
+                m_listed.begin(), m_listed.end(), [&](const Finding* f) { return f->beacon.verdict == verdict; });
             verdicts.push_back(
                 { std::string(verdictName(verdict)), count(s.verdicts[v]), count(static_cast<std::uint64_t>(listed)) });
         }
@@ -392,14 +408,13 @@ private:
         ReportBlock block;
         block.kind = ReportBlock::Kind::Records;
         EventIndex previous = static_cast<EventIndex>(-1);
-        std::size_t shown = 0;
+        std::size_t records = 0; // distinct records: a fan-out copy of one record is not another
         for (const EventIndex event : m_in.flows.events(m_in.flows.flow(finding.flowIndex))) {
             if (event == previous)
-                continue; // a fan-out copy of the same record
+                continue;
             previous = event;
-            if (shown == m_in.rawRecords)
-                break;
-            ++shown;
+            if (records++ >= m_in.rawRecords)
+                continue;
             std::optional<std::string> raw = m_in.rawRecord(event);
             const SourceReference source = m_in.events.source(event);
             std::string label = "line " + std::to_string(source.line) + ": ";
@@ -410,14 +425,15 @@ private:
             if (raw->size() > kMaxReportRawRecord) {
                 // Cut at a character boundary, never inside a UTF-8 sequence.
                 std::size_t cut = kMaxReportRawRecord;
-                while (cut > 0 && (static_cast<unsigned char>((*raw)[cut]) & 0xC0) == 0x80)
+                // A UTF-8 sequence has at most 3 continuation bytes; bytes that are not UTF-8 are cut where they are.
+                for (int back = 0; back < 3 && cut > 0 && (static_cast<unsigned char>((*raw)[cut]) & 0xC0) == 0x80;
+                     ++back)
                     --cut;
                 *raw = raw->substr(0, cut) + " … (" + count(raw->size() - cut) + " more bytes)";
             }
-            block.records.push_back(label + *raw);
+            block.records.push_back(label + revealBidiControls(*raw));
         }
-        block.text
-            = "The first " + plural(block.records.size(), "raw record", "raw records") + " of " + count(finding.events);
+        block.text = "The first " + plural(block.records.size(), "raw record", "raw records") + " of " + count(records);
         m_report.blocks.push_back(std::move(block));
     }
 
@@ -520,6 +536,7 @@ private:
 
     const CaseReportInput& m_in;
     CaseReport m_report;
+    std::vector<const Finding*> m_listed; // every finding the selection lists (a preview shows the first ones)
 };
 
 } // namespace

@@ -55,8 +55,8 @@ struct ReportDelta
 // What a report is built from. The case's data is referenced, never copied.
 struct CaseReportInput
 {
-    CaseReportInput(const EventTable& eventTable, const FlowIndex& flowIndex, const Analysis& analysed,
-        const Analyzer& analyzedBy)
+    CaseReportInput(
+        const EventTable& eventTable, const FlowIndex& flowIndex, const Analysis& analysed, const Analyzer& analyzedBy)
         : events(eventTable)
         , flows(flowIndex)
         , analysis(analysed)
@@ -78,6 +78,7 @@ struct CaseReportInput
     ScoreReportOptions options; // selection and triage
     std::optional<std::vector<std::uint32_t>> flowSelection; // the findings selected in the table, when given
     std::size_t rawRecords = 5; // per finding
+    std::size_t previewLimit = 0; // > 0: only the first findings get a section (a print preview); 0: all
     // The original text of an event's record (nullopt when the case does not hold it).
     std::function<std::optional<std::string>(EventIndex)> rawRecord;
     std::string generatedAt; // RFC 3339

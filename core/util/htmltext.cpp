@@ -1,5 +1,7 @@
 #include "htmltext.h"
 
+#include <cstdio>
+
 namespace cepheid {
 
 namespace {
@@ -36,8 +38,7 @@ std::size_t utf8Length(std::string_view text, std::size_t i)
             return 0;
         value = (value << 6) | (byte(i + k) & 0x3F);
     }
-    if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF) || value == 0xFFFE
-        || value == 0xFFFF)
+    if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF) || value == 0xFFFE || value == 0xFFFF)
         return 0;
     return length;
 }
@@ -86,6 +87,37 @@ void appendEscapedHtml(std::string& out, std::string_view text)
         out.append(text.substr(i, length));
         i += length;
     }
+}
+
+std::string revealBidiControls(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = [&](std::size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+        unsigned codePoint = 0;
+        std::size_t length = 0;
+        if (byte(i) == 0xD8 && byte(i + 1) == 0x9C) {
+            codePoint = 0x061C;
+            length = 2;
+        } else if (byte(i) == 0xE2 && byte(i + 1) == 0x80
+            && (byte(i + 2) == 0x8E || byte(i + 2) == 0x8F || (byte(i + 2) >= 0xAA && byte(i + 2) <= 0xAE))) {
+            codePoint = 0x2000 + (byte(i + 2) & 0x3F);
+            length = 3;
+        } else if (byte(i) == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) >= 0xA6 && byte(i + 2) <= 0xA9) {
+            codePoint = 0x2040 + (byte(i + 2) & 0x3F);
+            length = 3;
+        }
+        if (length == 0) {
+            out.push_back(text[i]);
+            continue;
+        }
+        char name[16];
+        std::snprintf(name, sizeof name, "[U+%04X]", codePoint);
+        out += name;
+        i += length - 1;
+    }
+    return out;
 }
 
 std::string escapeHtml(std::string_view text)

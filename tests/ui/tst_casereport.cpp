@@ -137,7 +137,12 @@ private slots:
         // Bytes that are not UTF-8 and control characters XML cannot carry become U+FFFD; tabs and line breaks stay.
         QCOMPARE(escapeHtml("a\xff\x01\tb\nc\xc3"), std::string("a\xEF\xBF\xBD\xEF\xBF\xBD\tb\nc\xEF\xBF\xBD"));
         QCOMPARE(escapeHtml("\xed\xa0\x80"), std::string("\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD")); // a surrogate
-        QCOMPARE(escapeHtml("h\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x9b\xb0"), std::string("h\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x9b\xb0"));
+        QCOMPARE(escapeHtml("h\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x9b\xb0"),
+            std::string("h\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x9b\xb0"));
+        // A right-to-left override cannot make "invoice\u202Efdp.exe" read "invoiceexe.pdf"; other text is kept.
+        QCOMPARE(revealBidiControls("invoice\xe2\x80\xae"
+                                    "fdp.exe \xe2\x81\xa6x\xe2\x81\xa9 \xe2\x80\x8f \xe2\x86\x92"),
+            std::string("invoice[U+202E]fdp.exe [U+2066]x[U+2069] [U+200F] \xe2\x86\x92"));
     }
 
     void htmlIsWellFormedAndDataStaysText()
@@ -147,7 +152,8 @@ private slots:
             spec.hostname = "wks-\"quoted\"&'x'";
         const Fixture fixture(specs);
         CaseReportInput input = fixture.input();
-        const Finding* finding = fixture.evaluated.find(fixture.table, "10.0.0.5", kHostileDestination, kHostileProcess);
+        const Finding* finding
+            = fixture.evaluated.find(fixture.table, "10.0.0.5", kHostileDestination, kHostileProcess);
         QVERIFY(finding);
         QVERIFY2(finding->rule.fires, "the fixture is a beacon the rule fires on");
         TriageState triage;
@@ -188,8 +194,8 @@ private slots:
         QVERIFY(parsed.text.contains(u"</pre><script>alert(4)</script>\uFFFD\uFFFD"_qs));
         // Self-contained: nothing is fetched.
         const QString source = QString::fromStdString(document);
-        for (const char* fetch : { "\\bsrc\\s*=\\s*[\"']", "href\\s*=\\s*[\"'](?!#)", "https?://(?!www\\.w3\\.org/)",
-                 "@import", "url\\(" })
+        for (const char* fetch :
+            { "\\bsrc\\s*=\\s*[\"']", "href\\s*=\\s*[\"'](?!#)", "https?://(?!www\\.w3\\.org/)", "@import", "url\\(" })
             QVERIFY2(!source.contains(QRegularExpression(QLatin1String(fetch))), fetch);
         // The finding's content: triage history, the rule's outcome, the components.
         QVERIFY(parsed.text.contains(u"investigating → malicious"_qs));
@@ -212,6 +218,27 @@ private slots:
         QCOMPARE(records(5), std::size_t(5));
         QCOMPARE(records(0), std::size_t(0));
         QCOMPARE(records(100), std::size_t(48)); // never more than the flow has
+    }
+
+    void previewShowsTheFirstFindingsAndCountsThemAll()
+    {
+        std::vector<EventSpec> specs = beacon("first.workers.dev", "C:\\Temp\\a.exe", "10.0.0.5");
+        for (const EventSpec& spec : beacon("second.workers.dev", "C:\\Temp\\b.exe", "10.0.0.6"))
+            specs.push_back(spec);
+        const Fixture fixture(specs);
+        CaseReportInput input = fixture.input();
+        input.previewLimit = 1;
+        const CaseReport report = buildCaseReport(input);
+        QCOMPARE(report.findings.size(), std::size_t(1));
+        bool said = false;
+        for (const ReportBlock& block : report.blocks) {
+            said = said || block.text.find("This preview shows the first 1 of 2 findings") != std::string::npos;
+            if (block.kind == ReportBlock::Kind::Facts)
+                for (const auto& row : block.rows)
+                    if (row[0] == "This report lists")
+                        QCOMPARE(row[1], std::string("2 findings: alerting findings"));
+        }
+        QVERIFY(said);
     }
 
     void caseWithoutFindingsGivesAShortValidReport()
@@ -267,7 +294,8 @@ private slots:
         const auto [twoFindings, two] = render(input);
         QCOMPARE(oneFinding, std::size_t(1));
         QCOMPARE(twoFindings, std::size_t(2));
-        const Finding* first = fixture.evaluated.find(fixture.table, "10.0.0.5", "first.workers.dev", "C:\\Temp\\a.exe");
+        const Finding* first
+            = fixture.evaluated.find(fixture.table, "10.0.0.5", "first.workers.dev", "C:\\Temp\\a.exe");
         QVERIFY(first);
         for (const QString& expected : { u"first.workers.dev"_qs, u"confirmed with the proxy team <b>"_qs,
                  QString::number(first->beacon.score, 'f', 1), u"page 1 of"_qs })
@@ -286,7 +314,8 @@ private slots:
         const ui::ReportCharts charts(fixture.table, fixture.evaluated.flows);
         std::size_t calls = 0;
         const auto stop = [&](std::size_t, std::size_t) { return ++calls < 1; };
-        QVERIFY(!writeReportHtml(report, [&](const Finding& f, ReportChart c) { return charts.svg(f, c); }, stop));
+        QVERIFY(!writeReportHtml(
+            report, [&](const Finding& f, ReportChart c) { return charts.svg(f, c); }, stop));
         std::string error;
         calls = 0;
         QVERIFY(!ui::writeReportPdf(report, charts, stop, error));

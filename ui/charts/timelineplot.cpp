@@ -57,6 +57,12 @@ void TimelinePlot::setFlow(const EventTable& events, const FlowIndex& flows, con
         m_bytes.push_back(known ? double(events.bytesSent(event)) + double(events.bytesReceived(event)) : -1.0);
         m_tallestBytes = std::max(m_tallestBytes, m_bytes.back());
     }
+    setFiring(finding);
+}
+
+void TimelinePlot::setFiring(const Finding& finding)
+{
+    m_firing.clear();
     for (const Detection& detection : finding.rule.detections)
         m_firing.emplace_back(detection.start, detection.end);
 }
@@ -206,7 +212,11 @@ void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
             if (counts[i] == 0)
                 continue;
             const TimestampUs start = firstBucket + static_cast<TimestampUs>(i) * bucket;
-            const double left = xOf(start), right = xOf(start + bucket);
+            // Clamped to the plot as well as clipped: an SVG (QSvgGenerator) does not keep the clip.
+            const double left = std::max(xOf(start), m_plot.left());
+            const double right = std::min(xOf(start + bucket), m_plot.right() + 1);
+            if (right <= left)
+                continue;
             painter.drawRect(
                 QRectF(left, toY(counts[i]), std::max(1.0, right - left - 1), m_plot.bottom() - toY(counts[i])));
         }

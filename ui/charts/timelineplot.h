@@ -32,6 +32,8 @@ public:
     // The flow's distinct connections and the rule's firing windows.
     void setFlow(const EventTable& events, const FlowIndex& flows, const Finding& finding);
     void clearFlow();
+    // The rule's firing windows only (a re-analysis of the same flow under another profile keeps the zoom).
+    void setFiring(const Finding& finding);
     // Lays the plot out inside `area` for text in `font`; the scale's width follows.
     void layout(const QRectF& area, const QFont& font);
     void resetZoom(); // the whole case

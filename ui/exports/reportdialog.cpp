@@ -91,6 +91,8 @@ ReportDialog::ReportDialog(
     m_raw->setSuffix(tr(" per finding"));
     m_raw->setToolTip(tr("The first raw records of each finding, as the export holds them (0: none)."));
     m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText); // it shows paths, which may hold anything
+    m_count->setTextFormat(Qt::PlainText);
     m_progress->setVisible(false);
     m_progress->setTextVisible(true);
 
@@ -122,15 +124,14 @@ ReportDialog::ReportDialog(
         m_findings->setCurrentIndex(m_findings->count() - 1);
     updateCounts();
 
-    connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
-        const QString error = m_watcher.result();
-        const bool cancelled = m_cancel->load();
+    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, [this] {
+        // What the job did decides, not whether Cancel was pressed: a cancel that came too late wrote the file.
+        const Outcome outcome = m_watcher.result();
         setRunning(false);
-        const bool ok = error.isEmpty() && !cancelled;
-        m_status->setText(ok ? tr("Written to %1.").arg(m_path)
-                : cancelled  ? tr("Cancelled: nothing was written.")
-                             : tr("Nothing was written: %1").arg(error));
-        emit finished(ok, m_path, cancelled ? QString() : error);
+        m_status->setText(outcome.written ? tr("Written to %1.").arg(m_path)
+                : outcome.error.isEmpty() ? tr("Cancelled: nothing was written.")
+                                          : tr("Nothing was written: %1").arg(outcome.error));
+        emit finished(outcome.written, m_path, outcome.error);
     });
 }
 
@@ -258,9 +259,9 @@ bool ReportDialog::exportTo(const QString& path)
             Qt::QueuedConnection);
     };
     m_watcher.setFuture(QtConcurrent::run([snapshot = m_snapshot, job, cancel = m_cancel, progress] {
-        QString error;
-        writeReport(*snapshot, job, *cancel, progress, error);
-        return error;
+        Outcome outcome;
+        outcome.written = writeReport(*snapshot, job, *cancel, progress, outcome.error);
+        return outcome;
     }));
     return true;
 }
@@ -286,25 +287,10 @@ void ReportDialog::paintPreview(QPrinter* printer)
         m_status->setText(tr("No preview: %1").arg(QString::fromStdString(problem)));
         return;
     }
-    // The first findings of the choice, in the report's order: a preview shows the layout without waiting for
-    // hundreds of pages.
-    ReportRequest preview = request();
-    if (!preview.flows) {
-        ScoreReportOptions options;
-        options.selection = preview.selection;
-        options.triage = m_snapshot->triage;
-        preview.flows.emplace();
-        for (const Finding* finding :
-            listedFindings(m_snapshot->events, m_snapshot->flows, m_snapshot->analysis, *analyzer, options)) {
-            if (preview.flows->size() == kPreviewFindings)
-                break;
-            preview.flows->push_back(finding->flowIndex);
-        }
-    } else if (preview.flows->size() > kPreviewFindings) {
-        preview.flows->resize(kPreviewFindings);
-    }
+    // The first findings of the choice, in the report's order, with the summary of them all: a preview shows the
+    // layout without waiting for hundreds of pages.
     QString error;
-    const auto report = buildReport(*m_snapshot, preview, *caseFile, *analyzer, error);
+    const auto report = buildReport(*m_snapshot, request(), *caseFile, *analyzer, error, nullptr, kPreviewFindings);
     if (!report) {
         m_status->setText(tr("No preview: %1").arg(error));
         return;
@@ -316,6 +302,8 @@ void ReportDialog::paintPreview(QPrinter* printer)
 void ReportDialog::preview()
 {
     QPrinter printer(QPrinter::ScreenResolution);
+    printer.setPageMargins(QMarginsF(15, 14, 15, 12), QPageLayout::Millimeter); // the PDF's; the page size is the
+                                                                                // printer's (A4 or Letter)
     QPrintPreviewDialog dialog(&printer, this);
     dialog.setWindowTitle(findingsCount() > kPreviewFindings
             ? tr("Case report preview: the first %1 of %2 findings (the export holds them all)")

@@ -23,8 +23,8 @@ class ReportDialog : public QDialog
     Q_OBJECT
 
 public:
-    ReportDialog(SnapshotPtr snapshot, QString casePath, std::vector<std::uint32_t> selectedFlows,
-        QWidget* parent = nullptr);
+    ReportDialog(
+        SnapshotPtr snapshot, QString casePath, std::vector<std::uint32_t> selectedFlows, QWidget* parent = nullptr);
     ~ReportDialog() override;
 
     ReportRequest request() const; // as the controls say (path empty)
@@ -67,7 +67,12 @@ private:
     QPushButton* m_exportButton;
     QPushButton* m_closeButton;
     std::shared_ptr<std::atomic<bool>> m_cancel;
-    QFutureWatcher<QString> m_watcher; // the error, empty when written or cancelled
+    struct Outcome
+    {
+        bool written = false;
+        QString error; // empty when written or cancelled
+    };
+    QFutureWatcher<Outcome> m_watcher;
     QString m_path;
 };
 

@@ -39,7 +39,7 @@ public:
     QSizeF intrinsicSize(QTextDocument*, int, const QTextFormat& format) override
     {
         const QSizeF natural = ReportCharts::size(static_cast<ReportChart>(format.intProperty(kChartProperty)));
-        return { m_width, natural.height() * std::min(1.0, m_width / natural.width()) };
+        return { m_width, natural.height() * m_width / natural.width() }; // drawn at this scale, whatever the dpi
     }
 
     void drawObject(QPainter* painter, const QRectF& rect, QTextDocument*, int, const QTextFormat& format) override
@@ -89,12 +89,18 @@ public:
         m_mono.setFontPointSize(7.5);
     }
 
-    void add(const CaseReport& report)
+    // False when progress says stop (it is told 0 of 0 now and then: the pages are not counted yet).
+    bool add(const CaseReport& report, const ReportProgress& progress)
     {
         // One edit block: the document is laid out once at the end, not after every insertion.
         m_cursor.beginEditBlock();
         bool first = true;
+        std::size_t added = 0;
         for (const ReportBlock& block : report.blocks) {
+            if (progress && ++added % 64 == 0 && !progress(0, 0)) {
+                m_cursor.endEditBlock();
+                return false;
+            }
             switch (block.kind) {
             case ReportBlock::Kind::Heading:
                 heading(block, first);
@@ -120,6 +126,7 @@ public:
             first = false;
         }
         m_cursor.endEditBlock();
+        return true;
     }
 
 private:
@@ -271,9 +278,6 @@ private:
 bool paintReport(const CaseReport& report, const ReportCharts& charts, QPagedPaintDevice& device,
     const ReportProgress& progress, std::string& error)
 {
-    device.setPageSize(QPageSize(QPageSize::A4));
-    device.setPageMargins(QMarginsF(15, 14, 15, 12), QPageLayout::Millimeter);
-
     QTextDocument document;
     document.documentLayout()->setPaintDevice(&device);
     QFont base(QStringLiteral("DejaVu Sans"));
@@ -298,7 +302,10 @@ bool paintReport(const CaseReport& report, const ReportCharts& charts, QPagedPai
 
     ChartObject chartObject(report, charts, width);
     document.documentLayout()->registerHandler(kChartObject, &chartObject);
-    PdfBuilder(document, width).add(report);
+    if (!PdfBuilder(document, width).add(report, progress)) {
+        painter.end();
+        return false;
+    }
 
     const int pages = document.pageCount();
     const QString title = QString::fromStdString(report.title);
@@ -340,6 +347,8 @@ std::optional<QByteArray> writeReportPdf(
     {
         QPdfWriter writer(&buffer);
         writer.setResolution(kDpi);
+        writer.setPageSize(QPageSize(QPageSize::A4));
+        writer.setPageMargins(QMarginsF(15, 14, 15, 12), QPageLayout::Millimeter);
         writer.setTitle(QString::fromStdString(report.title));
         writer.setCreator(QStringLiteral("Cepheid"));
         if (!paintReport(report, charts, writer, progress, error))

@@ -28,18 +28,15 @@ std::string profileLabel(const Snapshot& snapshot, const std::vector<ProfileVers
 } // namespace
 
 std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequest& request, CaseFile& caseFile,
-    const Analyzer& analyzer, QString& error)
+    const Analyzer& analyzer, QString& error, const std::atomic<bool>* cancel, std::size_t previewLimit)
 {
     CaseReportInput input(snapshot.events, snapshot.flows, snapshot.analysis, analyzer);
     try {
         input.info = caseFile.info();
         input.sources = caseFile.sources();
         for (const CaseSource& source : input.sources)
-            if (source.eventsRejected > 0) {
-                std::vector<Reject> rejects = caseFile.rejects(source.id);
-                rejects.resize(std::min(rejects.size(), kMaxReportRejects));
-                input.rejects[source.id] = std::move(rejects);
-            }
+            if (source.eventsRejected > 0)
+                input.rejects[source.id] = caseFile.rejects(source.id, kMaxReportRejects);
         const std::vector<ProfileVersion> versions = caseFile.profiles();
         input.profileLabel = profileLabel(snapshot, versions);
         std::string problem;
@@ -68,7 +65,10 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
     input.options.selection = request.selection;
     input.flowSelection = request.flows;
     input.rawRecords = request.rawRecords;
+    input.previewLimit = previewLimit;
     input.rawRecord = [&](EventIndex event) -> std::optional<std::string> {
+        if (cancel && cancel->load())
+            return std::nullopt; // cancelled: the rest is looked up no more
         const SourceReference source = snapshot.events.source(event);
         try {
             return caseFile.rawRecord(source.fileIndex, source.byteOffset);
@@ -96,9 +96,13 @@ bool writeReport(const Snapshot& snapshot, const ReportRequest& request, const s
         error = QString::fromStdString(problem);
         return false;
     }
-    const auto report = buildReport(snapshot, request, *caseFile, *analyzer, error);
+    const auto report = buildReport(snapshot, request, *caseFile, *analyzer, error, &cancel);
     if (!report)
         return false;
+    if (cancel.load()) {
+        error.clear();
+        return false;
+    }
     const ReportProgress told = [&](std::size_t done, std::size_t total) {
         if (progress)
             progress(done, total);

@@ -49,6 +49,7 @@ void TimelineView::setFlow(SnapshotPtr snapshot, const Finding* finding)
     m_snapshot = std::move(snapshot);
     m_finding = finding;
     if (sameFlow) {
+        m_plot.setFiring(*finding); // the new profile may fire elsewhere
         update();
         return;
     }
