@@ -46,7 +46,11 @@ int runScore(const ScoreOptions& options)
         // A case remembers the profile its findings came from: the latest saved one is used without --profile,
         // and a --profile that differs from it joins the tuning history.
         std::string caseError;
-        caseFile = CaseFile::open(options.casePath, CaseFile::Mode::ReadWrite, caseError);
+        // Read-write to record a new --profile (and to upgrade an older case); a case on read-only media is
+        // scored read-only when nothing needs saving.
+        const bool write = !options.profilePath.empty() || CaseFile::isWritableLocation(options.casePath);
+        caseFile
+            = CaseFile::open(options.casePath, write ? CaseFile::Mode::ReadWrite : CaseFile::Mode::ReadOnly, caseError);
         if (!caseFile) {
             std::cerr << "cepheid-cli: case refused: " << caseError << '\n';
             return InputError;

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace cepheid {
 
@@ -72,14 +74,28 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
             error = path + ": no such case file";
             return nullptr;
         }
-        auto database = std::make_unique<sql::Database>(path, mode == Mode::ReadOnly, mode == Mode::Create);
+        // A case on read-only media (or in a folder we cannot write) cannot keep SQLite's WAL index beside it: read
+        // it as immutable, and refuse writing with the reason instead of SQLite's "unable to open database file".
+        const std::string folder = std::filesystem::path(path).parent_path().string();
+        const bool folderWritable = ::access(folder.empty() ? "." : folder.c_str(), W_OK) == 0;
+        if (mode == Mode::ReadWrite && !isWritableLocation(path)) {
+            error = path
+                + ": the case is on read-only media or in a folder you cannot write; it can be opened "
+                  "read-only (nothing saved), or copied somewhere writable";
+            return nullptr;
+        }
+        auto database = std::make_unique<sql::Database>(
+            path, mode == Mode::ReadOnly, mode == Mode::Create, mode == Mode::ReadOnly && !folderWritable);
         database->execute("PRAGMA busy_timeout = 5000");
         if (mode == Mode::ReadOnly) {
             checkReadable(*database);
+            checkSchemaObjects(*database, latestSchemaVersion());
         } else {
-            // Identity first: a foreign or damaged file is refused before anything is written to it.
-            if (mode == Mode::ReadWrite && caseSchemaVersion(*database) == 0)
+            // Identity first: a foreign, damaged or altered file is refused before anything is written to it.
+            const int version = caseSchemaVersion(*database);
+            if (mode == Mode::ReadWrite && version == 0)
                 throw sql::Error("not a Cepheid case file (an empty file or database)");
+            checkSchemaObjects(*database, version);
             migrate(*database);
             database->execute("PRAGMA journal_mode = WAL");
             database->execute("PRAGMA synchronous = NORMAL");
@@ -104,6 +120,12 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
             std::filesystem::remove(path);
         return nullptr;
     }
+}
+
+bool CaseFile::isWritableLocation(const std::string& path)
+{
+    const std::string folder = std::filesystem::path(path).parent_path().string();
+    return ::access(folder.empty() ? "." : folder.c_str(), W_OK) == 0 && ::access(path.c_str(), W_OK) == 0;
 }
 
 CaseInfo CaseFile::info()
@@ -176,34 +198,52 @@ void CaseFile::loadEvents(EventTable& table)
             throw sql::Error("the case's string table is inconsistent (id " + std::to_string(strings.integer(0)) + ")");
     }
     table.reserve(eventCount());
+    // Every value is checked before it is used: a case may come from someone else, and an altered row must refuse
+    // the case, naming the row, rather than overflow the gap arithmetic or index past a table.
     auto events = m_database->prepare(
         "SELECT source_id, line, byte_offset, timestamp_us, id_hash, event_type, direction, principal_hostname, "
         "principal_ips, process_path, process_id, target_hostname, target_ips, target_port, bytes_sent, "
-        "bytes_received, user_name FROM events ORDER BY id");
+        "bytes_received, user_name, id FROM events ORDER BY id");
     const auto poolSize = static_cast<std::int64_t>(table.strings().size());
+    std::int64_t row = 0;
+    const auto refuse = [&row](const std::string& what) {
+        throw sql::Error("event row " + std::to_string(row) + " " + what + ": the case was altered");
+    };
     auto checkedId = [&](std::int64_t id) {
         if (id < 0 || id >= poolSize)
-            throw sql::Error("an event refers to a string the case does not have");
+            refuse("refers to string " + std::to_string(id) + ", which the case does not have");
         return static_cast<StringId>(id);
+    };
+    auto inRange = [&](std::int64_t value, std::int64_t low, std::int64_t high, const char* column) {
+        if (value < low || value > high)
+            refuse(std::string("has ") + column + " " + std::to_string(value) + " (expected " + std::to_string(low)
+                + " to " + std::to_string(high) + ")");
+        return value;
     };
     std::vector<StringId> principal, target;
     auto readIds = [&](std::span<const std::uint8_t> bytes, std::vector<StringId>& out) {
+        if (bytes.size() % sizeof(StringId) != 0)
+            refuse("has an address list of " + std::to_string(bytes.size()) + " bytes");
         out.resize(bytes.size() / sizeof(StringId));
         if (!out.empty()) // an empty blob reads as a null pointer, which memcpy must not see
             std::memcpy(out.data(), bytes.data(), out.size() * sizeof(StringId));
         for (StringId id : out)
             checkedId(id);
     };
+    constexpr std::int64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
     while (events.step()) {
+        row = events.integer(17);
         EventTable::StoredEvent event;
-        event.source = { static_cast<std::uint16_t>(events.integer(0)), static_cast<std::uint32_t>(events.integer(1)),
-            static_cast<std::uint64_t>(events.integer(2)) };
+        event.source = { static_cast<std::uint16_t>(inRange(events.integer(0), 0, 65535, "source id")),
+            static_cast<std::uint32_t>(inRange(events.integer(1), 0, kMaxU32, "line")),
+            static_cast<std::uint64_t>(
+                inRange(events.integer(2), 0, std::numeric_limits<std::int64_t>::max(), "byte offset")) };
         event.timestamp = events.integer(3);
-        if (!isRepresentable(event.timestamp)) // no reader writes these: the file was altered
-            throw sql::Error("an event has a timestamp outside years 0001-9999");
+        if (!isRepresentable(event.timestamp)) // no reader writes these
+            refuse("has a timestamp outside years 0001-9999 (" + std::to_string(event.timestamp) + " µs)");
         event.idHash = static_cast<std::uint64_t>(events.integer(4));
         event.eventType = checkedId(events.integer(5));
-        event.direction = static_cast<Direction>(std::clamp<std::int64_t>(events.integer(6), 0, 3));
+        event.direction = static_cast<Direction>(inRange(events.integer(6), 0, 3, "direction"));
         event.principalHostname = checkedId(events.integer(7));
         readIds(events.blob(8), principal);
         event.principalIps = principal;
@@ -212,7 +252,8 @@ void CaseFile::loadEvents(EventTable& table)
         event.targetHostname = checkedId(events.integer(11));
         readIds(events.blob(12), target);
         event.targetIps = target;
-        event.targetPort = static_cast<std::uint16_t>(events.integer(13));
+        event.targetPort = static_cast<std::uint16_t>(inRange(events.integer(13), 0, 65535, "port"));
+        // Byte counts are unsigned 64-bit stored as their bit pattern: every stored value is one.
         if (!events.isNull(14))
             event.bytesSent = static_cast<std::uint64_t>(events.integer(14));
         if (!events.isNull(15))

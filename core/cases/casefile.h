@@ -66,6 +66,8 @@ public:
 
     // Refuses, with the reason, files that are not SQLite, not a case, damaged, or from a newer Cepheid.
     static std::unique_ptr<CaseFile> open(const std::string& path, Mode mode, std::string& error);
+    // Whether the case and its folder can be written (read-only media cannot: open those ReadOnly).
+    static bool isWritableLocation(const std::string& path);
 
     CaseInfo info();
     void setInfo(const CaseInfo& info);

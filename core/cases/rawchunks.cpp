@@ -1,5 +1,7 @@
 #include "rawchunks.h"
 
+#include "ingest/jsonrecordsplitter.h"
+
 #include <algorithm>
 #include <cstring>
 #include <zlib.h>
@@ -9,6 +11,7 @@ namespace cepheid {
 namespace {
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
+constexpr std::size_t kMaxChunkContent = JsonRecordSplitter::kDefaultMaxRecordBytes + 2 * kChunkBytes;
 constexpr int kCompressionLevel = 1; // the fast end: a chunk of JSON still shrinks several times
 
 struct StoredEntry
@@ -93,6 +96,10 @@ std::optional<std::string> readRawRecord(sql::Database& database, std::int64_t s
     std::size_t contentSize = 0;
     for (const StoredEntry& e : index)
         contentSize = std::max<std::size_t>(contentSize, std::size_t(e.position) + e.length);
+    // A chunk holds records up to about kChunkBytes, or one record up to the reader's cap: an index claiming more
+    // was altered, and must not make us allocate what it says (a crafted case asked for 8.4 GB).
+    if (contentSize > kMaxChunkContent)
+        return std::nullopt;
     const auto stored = statement.blob(3);
     std::string content;
     if (statement.integer(1) == 0) {

@@ -1,6 +1,8 @@
 #include "schema.h"
 
 #include <array>
+#include <map>
+#include <vector>
 
 namespace cepheid {
 
@@ -115,6 +117,62 @@ void migrate(sql::Database& database, int targetVersion)
         database.execute(kMigrations[static_cast<std::size_t>(next - 1)]);
     database.execute("PRAGMA user_version = " + std::to_string(targetVersion));
     transaction.commit();
+}
+
+namespace {
+
+struct SchemaObject
+{
+    std::string type, name, table, sql;
+    friend bool operator==(const SchemaObject&, const SchemaObject&) = default;
+};
+
+std::map<std::string, SchemaObject> schemaObjects(sql::Database& database)
+{
+    std::map<std::string, SchemaObject> objects;
+    auto statement = database.prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema");
+    while (statement.step()) {
+        SchemaObject object { std::string(statement.text(0)), std::string(statement.text(1)),
+            std::string(statement.text(2)), statement.isNull(3) ? std::string() : std::string(statement.text(3)) };
+        objects[object.name] = std::move(object);
+    }
+    return objects;
+}
+
+} // namespace
+
+void checkSchemaObjects(sql::Database& database, int version)
+{
+    if (version == 0)
+        return; // empty: nothing to trust yet, and Create writes the schema itself
+    // What Cepheid would have created: the migrations up to `version`, in memory.
+    sql::Database reference(":memory:", false, true);
+    migrate(reference, version);
+    const std::map<std::string, SchemaObject> expected = schemaObjects(reference);
+    const std::map<std::string, SchemaObject> found = schemaObjects(database);
+    std::vector<std::string> problems;
+    for (const auto& [name, object] : found) {
+        const auto wanted = expected.find(name);
+        if (wanted == expected.end())
+            problems.push_back(object.type + " '" + name + "'" + (object.table != name ? " on " + object.table : "")
+                + ", which Cepheid never creates");
+        else if (wanted->second.type != object.type)
+            problems.push_back("'" + name + "' is a " + object.type + ", not Cepheid's " + wanted->second.type);
+        else if (wanted->second != object)
+            problems.push_back(object.type + " '" + name + "' is not defined as Cepheid defines it");
+    }
+    for (const auto& [name, object] : expected)
+        if (!found.count(name))
+            problems.push_back(object.type + " '" + name + "' is missing");
+    if (problems.empty())
+        return;
+    std::string message = "the case's schema was altered, so it is not opened (a shared case must not run code or "
+                          "show other data): ";
+    for (std::size_t i = 0; i < problems.size() && i < 5; ++i)
+        message += (i ? "; " : "") + problems[i];
+    if (problems.size() > 5)
+        message += "; and " + std::to_string(problems.size() - 5) + " more";
+    throw sql::Error(message);
 }
 
 void checkReadable(sql::Database& database)

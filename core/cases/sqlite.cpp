@@ -1,5 +1,6 @@
 #include "sqlite.h"
 
+#include <cstdio>
 #include <sqlite3.h>
 
 namespace cepheid::sql {
@@ -125,11 +126,27 @@ bool Statement::isNull(int column) const
     return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
 }
 
-Database::Database(const std::string& path, bool readOnly, bool create)
+Database::Database(const std::string& path, bool readOnly, bool create, bool immutable)
 {
-    const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0)
+    int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | (create ? SQLITE_OPEN_CREATE : 0)
         | SQLITE_OPEN_NOMUTEX;
-    const int result = sqlite3_open_v2(path.c_str(), &m_handle, flags, nullptr);
+    std::string name = path;
+    if (immutable) {
+        // A URI: the path's %, ? and # escaped so they stay part of the name.
+        name = "file:";
+        for (const char c : path) {
+            if (c == '%' || c == '?' || c == '#') {
+                char escaped[4];
+                std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned char>(c));
+                name += escaped;
+            } else {
+                name.push_back(c);
+            }
+        }
+        name += "?immutable=1";
+        flags |= SQLITE_OPEN_URI;
+    }
+    const int result = sqlite3_open_v2(name.c_str(), &m_handle, flags, nullptr);
     if (result != SQLITE_OK) {
         const std::string message = m_handle ? sqlite3_errmsg(m_handle) : "out of memory";
         sqlite3_close(m_handle);
@@ -137,6 +154,13 @@ Database::Database(const std::string& path, bool readOnly, bool create)
         throw Error(message);
     }
     sqlite3_extended_result_codes(m_handle, 1);
+    // A case may come from someone else: no direct writes to the schema or to pages (defensive), no function or
+    // virtual table the schema names runs with more than the schema's trust, and no trigger or view runs at all
+    // (Cepheid creates neither; checkSchemaObjects refuses cases holding them, this is the second lock).
+    for (const auto& [option, value] :
+        { std::pair { SQLITE_DBCONFIG_DEFENSIVE, 1 }, std::pair { SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0 },
+            std::pair { SQLITE_DBCONFIG_ENABLE_TRIGGER, 0 }, std::pair { SQLITE_DBCONFIG_ENABLE_VIEW, 0 } })
+        sqlite3_db_config(m_handle, option, value, static_cast<int*>(nullptr));
 }
 
 Database::~Database()

@@ -57,8 +57,9 @@ private:
 class Database
 {
 public:
-    // Opens path; readOnly opens without write access; create allows creating a new file.
-    Database(const std::string& path, bool readOnly, bool create);
+    // Opens path; readOnly opens without write access; create allows creating a new file. immutable (read-only
+    // media): SQLite neither locks nor looks for a journal, which it could not create there.
+    Database(const std::string& path, bool readOnly, bool create, bool immutable = false);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

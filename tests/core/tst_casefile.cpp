@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTest>
 #include <atomic>
+#include <sqlite3.h>
 
 using namespace cepheid;
 using namespace cepheid::test;
@@ -408,6 +409,65 @@ private slots:
         }
         QVERIFY(refusal(directory.filePath(QStringLiteral("missing.cepheid")).toStdString()).find("no such case")
             != std::string::npos);
+    }
+
+    // A hostile colleague's case: schema objects Cepheid never creates would run code on our writes or show other
+    // data. Each is refused at open, read-only and read-write, with what was found, before anything is read.
+    void refusesAlteredSchemas_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("trigger adding an allowlist entry to saved profiles")
+            << QStringLiteral("CREATE TRIGGER plant AFTER INSERT ON profiles BEGIN UPDATE profiles SET json = "
+                              "'{}' WHERE id = NEW.id; END")
+            << QStringLiteral("trigger 'plant' on profiles, which Cepheid never creates");
+        QTest::newRow("trigger deleting imported events") << QStringLiteral(
+            "CREATE TRIGGER hide AFTER INSERT ON events BEGIN DELETE FROM events WHERE id = "
+            "NEW.id; END") << QStringLiteral("trigger 'hide' on events");
+        QTest::newRow("trigger ignoring triage writes")
+            << QStringLiteral("CREATE TRIGGER quiet BEFORE INSERT ON triage BEGIN SELECT RAISE(IGNORE); END")
+            << QStringLiteral("trigger 'quiet' on triage");
+        QTest::newRow("a view in place of case_info")
+            << QStringLiteral("DROP TABLE case_info; CREATE VIEW case_info AS SELECT 'title' AS key, 'x' AS value")
+            << QStringLiteral("'case_info' is a view, not Cepheid's table");
+        QTest::newRow("an extra index") << QStringLiteral("CREATE INDEX mine ON rejects(reason)")
+                                        << QStringLiteral("index 'mine' on rejects");
+        QTest::newRow("a table redefined") << QStringLiteral(
+            "DROP TABLE rejects; CREATE TABLE rejects (source_id INTEGER, line INTEGER, reason "
+            "TEXT, excerpt TEXT)") << QStringLiteral("table 'rejects' is not defined as Cepheid defines it");
+    }
+
+    void refusesAlteredSchemas()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, named);
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("shared.cepheid")).toStdString();
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            std::string error;
+            QVERIFY(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("e.ndjson"), udmEventCamel("a") + "\n").toStdString(), table,
+                error));
+        }
+        {
+            // As the attacker would: a plain SQLite connection, outside Cepheid's guards.
+            sqlite3* handle = nullptr;
+            QCOMPARE(sqlite3_open(casePath.c_str(), &handle), SQLITE_OK);
+            char* message = nullptr;
+            const int result = sqlite3_exec(handle, sql.toUtf8().constData(), nullptr, nullptr, &message);
+            const QString why = QString::fromUtf8(message ? message : "");
+            sqlite3_free(message);
+            sqlite3_close(handle);
+            QVERIFY2(result == SQLITE_OK, qPrintable(why));
+        }
+        for (const CaseFile::Mode mode : { CaseFile::Mode::ReadOnly, CaseFile::Mode::ReadWrite }) {
+            std::string error;
+            QVERIFY(!CaseFile::open(casePath, mode, error));
+            QVERIFY2(QString::fromStdString(error).contains(named), error.c_str());
+            QVERIFY2(error.find("schema was altered") != std::string::npos, error.c_str());
+        }
     }
 
     void refusesEventsWithImpossibleTimestamps()
