@@ -4,7 +4,10 @@
 #include "clioptions.h"
 #include "tuning/profilejson.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,17 +19,32 @@ namespace cepheid::cli {
 bool writeFileAtomically(const std::string& path, const std::string& content, std::string& error)
 {
     const std::string temporary = path + ".part";
-    {
-        std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-        if (!file) {
-            error = "cannot write " + temporary;
-            return false;
-        }
-        file.write(content.data(), static_cast<std::streamsize>(content.size()));
-        if (!file.flush()) {
-            error = "cannot write " + temporary;
-            return false;
-        }
+    // POSIX calls, so a full disk says so ("No space left on device") and the partial file is removed.
+    const int file = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (file < 0) {
+        error = "cannot write " + temporary + ": " + std::strerror(errno);
+        return false;
+    }
+    const auto fail = [&](const char* what) {
+        error = std::string("cannot ") + what + " " + temporary + ": " + std::strerror(errno);
+        ::close(file);
+        ::unlink(temporary.c_str());
+        return false;
+    };
+    for (std::size_t written = 0; written < content.size();) {
+        const ::ssize_t done = ::write(file, content.data() + written, content.size() - written);
+        if (done < 0 && errno == EINTR)
+            continue;
+        if (done <= 0)
+            return fail("write");
+        written += static_cast<std::size_t>(done);
+    }
+    if (::fsync(file) != 0 && errno != EINVAL) // EINVAL: a file system without fsync (a pipe-like target)
+        return fail("write");
+    if (::close(file) != 0) {
+        error = "cannot write " + temporary + ": " + std::strerror(errno);
+        ::unlink(temporary.c_str());
+        return false;
     }
     std::error_code code;
     std::filesystem::rename(temporary, path, code);

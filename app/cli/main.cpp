@@ -3,7 +3,11 @@
 #include "clioptions.h"
 #include "commands.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -96,7 +100,19 @@ int main(int argc, char** argv)
     // Commands report what they expect (unreadable input, refused cases) themselves; anything else that escapes is
     // said in one line with exit code 1, never an abort.
     try {
-        return run(argc, argv);
+        const int code = run(argc, argv);
+        // Whatever a command printed must have reached standard output: a full disk or a closed pipe is an error,
+        // never a truncated report with exit 0.
+        std::cout.flush();
+        if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) {
+            std::cerr << "cepheid-cli: cannot write to standard output: " << std::strerror(errno) << '\n';
+            return InputError;
+        }
+        return code;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "cepheid-cli: out of memory (the input is larger than this machine can hold; see the limits "
+                     "in docs/security.md)\n";
+        return InputError;
     } catch (const std::exception& problem) {
         std::cerr << "cepheid-cli: " << problem.what() << '\n';
         return InputError;

@@ -281,6 +281,17 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
     const std::string& path, EventTable& table, std::string& error, const ImportOptions& options)
 {
     ImportResult result;
+    // A case records each file's SHA-256 and reads it again to import: a stream (a pipe, /dev/stdin, <(zcat …))
+    // would be consumed by the first pass, so it is refused up front rather than imported empty.
+    struct stat status
+    {
+    };
+    if (::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode) && !S_ISDIR(status.st_mode)) {
+        error = path
+            + ": not a regular file (a pipe or a device); a case keeps each file's SHA-256, so save the "
+              "stream to a file first, or score it without a case (cepheid-cli score reads streams)";
+        return std::nullopt;
+    }
     const auto digest = sha256OfFile(path, error);
     if (!digest) {
         error = path + ": " + error;

@@ -61,33 +61,23 @@ std::string rejectKind(const std::string& reason)
     return kind;
 }
 
-std::optional<DetectedFormat> sniff(const std::string& path, std::string& error)
-{
-    InputStream probe;
-    if (!probe.open(path)) {
-        error = probe.errorMessage();
-        return std::nullopt;
-    }
-    std::string head(64 * 1024, '\0');
-    const std::ptrdiff_t got = probe.read(head.data(), head.size());
-    if (got < 0) {
-        error = probe.errorMessage();
-        return std::nullopt;
-    }
-    head.resize(static_cast<std::size_t>(got));
-    return detectFormat(head);
-}
-
 } // namespace
 
 std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
     std::string& error, const ImportOptions& options)
 {
-    const auto detected = sniff(path, error);
-    if (!detected) {
-        error = path + ": " + error;
+    // One stream for probing and reading: a pipe cannot be opened twice.
+    InputStream input;
+    if (!input.open(path)) {
+        error = path + ": " + input.errorMessage();
         return std::nullopt;
     }
+    const auto head = input.peek(64 * 1024);
+    if (!head) {
+        error = path + ": " + input.errorMessage();
+        return std::nullopt;
+    }
+    const auto detected = std::optional<DetectedFormat>(detectFormat(*head));
     InputSummary summary;
     summary.path = path;
     summary.format = detected->format;
@@ -97,12 +87,6 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     }
     if (detected->format == InputFormat::Empty)
         return summary;
-
-    InputStream input;
-    if (!input.open(path)) {
-        error = path + ": " + input.errorMessage();
-        return std::nullopt;
-    }
     summary.compressed = input.isCompressed();
 
     auto addReject = [&](std::uint32_t line, std::string reason, std::string excerpt = {}) {

@@ -41,10 +41,31 @@ bool InputStream::open(const std::string& path)
     return true;
 }
 
+std::optional<std::string_view> InputStream::peek(std::size_t size)
+{
+    std::string head(size, '\0');
+    const std::ptrdiff_t got = read(head.data(), head.size());
+    if (got < 0)
+        return std::nullopt;
+    head.resize(static_cast<std::size_t>(got));
+    m_replay = std::move(head);
+    m_replayAt = 0;
+    return std::string_view(m_replay);
+}
+
 std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
 {
     auto* file = static_cast<gzFile>(m_file);
     std::size_t total = 0;
+    if (m_replayAt < m_replay.size()) {
+        total = std::min(size, m_replay.size() - m_replayAt);
+        std::memcpy(destination, m_replay.data() + m_replayAt, total);
+        m_replayAt += total;
+        if (m_replayAt == m_replay.size()) {
+            m_replay.clear();
+            m_replayAt = 0;
+        }
+    }
     while (total < size) {
         const auto request = static_cast<unsigned>(std::min<std::size_t>(size - total, 1u << 30));
         const int got = gzread(file, destination + total, request);

@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace cepheid {
 
@@ -20,6 +22,9 @@ public:
     bool open(const std::string& path);
     // Reads up to size bytes; returns the number read (0 at end of file), or -1 on error (see errorMessage()).
     std::ptrdiff_t read(char* destination, std::size_t size);
+    // The first `size` bytes (fewer at end of file), which read() then returns again: the format is probed on the
+    // one stream that is imported, so a pipe, /dev/stdin or <(zcat …) loses nothing. nullopt on a read error.
+    std::optional<std::string_view> peek(std::size_t size);
     bool isCompressed() const { return m_compressed; }
     // Bytes consumed from the file on disk so far (compressed bytes for gzip), for progress reporting.
     std::uint64_t compressedOffset() const;
@@ -32,6 +37,8 @@ private:
     std::uint64_t m_fileSize = 0;
     std::string m_error;
     std::string m_path;
+    std::string m_replay; // peeked bytes read() has not returned yet, from m_replayAt
+    std::size_t m_replayAt = 0;
 };
 
 } // namespace cepheid

@@ -330,16 +330,60 @@ private slots:
         QCOMPARE(cli({ QStringLiteral("profile"), QStringLiteral("diff"), strict }).exitCode, 2);
     }
 
+    // Nothing lost with exit 0: a stream is read whole (the format probe is replayed, not re-read), and a report
+    // that cannot be written is an error.
+    void streamsAreReadWholeAndShortWritesFail()
+    {
+        QFile sample(sourcePath(QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz")));
+        QVERIFY(sample.open(QIODevice::ReadOnly));
+        const QByteArray gzip = sample.readAll();
+        QProcess piped;
+        piped.start(QStringLiteral(CEPHEID_CLI_PATH), { QStringLiteral("score"), QStringLiteral("/dev/stdin") });
+        QVERIFY(piped.waitForStarted());
+        piped.write(gzip); // compressed, through a pipe
+        piped.closeWriteChannel();
+        QVERIFY(piped.waitForFinished(120000));
+        QCOMPARE(piped.exitCode(), 0);
+        const QJsonObject report = QJsonDocument::fromJson(piped.readAllStandardOutput()).object();
+        QCOMPARE(report[u"inputs"].toArray().at(0).toObject()[u"events_read"].toInt(), 19179);
+
+        // A case keeps each file's SHA-256: a stream is refused with the reason, not imported empty.
+        QTemporaryDir directory;
+        QProcess import;
+        import.start(QStringLiteral(CEPHEID_CLI_PATH),
+            { QStringLiteral("import"), QStringLiteral("--case"), directory.filePath(QStringLiteral("p.cepheid")),
+                QStringLiteral("/dev/stdin") });
+        QVERIFY(import.waitForStarted());
+        import.write(gzip);
+        import.closeWriteChannel();
+        QVERIFY(import.waitForFinished(120000));
+        QCOMPARE(import.exitCode(), 1);
+        QVERIFY(import.readAllStandardError().contains("not a regular file"));
+
+        // A full disk under standard output: exit 1 with the reason, for a report and for any other output.
+        for (const QStringList& arguments : { QStringList { QStringLiteral("score"), sample.fileName() },
+                 QStringList { QStringLiteral("profile"), QStringLiteral("show") } }) {
+            QProcess full;
+            full.setStandardOutputFile(QStringLiteral("/dev/full"));
+            full.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
+            QVERIFY(full.waitForFinished(120000));
+            QCOMPARE(full.exitCode(), 1);
+            QVERIFY2(full.readAllStandardError().contains("cannot write to standard output"),
+                qPrintable(arguments.join(u' ')));
+        }
+    }
+
     void caseReportAsHtmlAndPdf()
     {
         QTemporaryDir directory;
         const QString casePath = directory.filePath(QStringLiteral("c.cepheid"));
-        QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath, writeFixture(directory) }).exitCode,
-            0);
-        QCOMPARE(cli({ QStringLiteral("case"), QStringLiteral("triage"), casePath, QStringLiteral("--flow"),
-                         QStringLiteral("10.0.0.5,api.lab.workers.dev,C:\\Temp\\beacon.exe"), QStringLiteral("--status"),
-                         QStringLiteral("malicious"), QStringLiteral("--note"), QStringLiteral("seen at the proxy") })
-                     .exitCode,
+        QCOMPARE(
+            cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath, writeFixture(directory) }).exitCode, 0);
+        QCOMPARE(
+            cli({ QStringLiteral("case"), QStringLiteral("triage"), casePath, QStringLiteral("--flow"),
+                    QStringLiteral("10.0.0.5,api.lab.workers.dev,C:\\Temp\\beacon.exe"), QStringLiteral("--status"),
+                    QStringLiteral("malicious"), QStringLiteral("--note"), QStringLiteral("seen at the proxy") })
+                .exitCode,
             0);
         // HTML is the default format, on standard output; it parses as XML and holds the finding and its charts.
         const Run html = cli({ QStringLiteral("report"), QStringLiteral("--case"), casePath, QStringLiteral("--raw"),
@@ -374,10 +418,11 @@ private slots:
                  QStringList { QStringLiteral("--raw"), QStringLiteral("-1") },
                  QStringList { QStringLiteral("--raw"), QStringLiteral("5x") },
                  QStringList { QStringLiteral("--raw"), QStringLiteral("1001") },
-                 QStringList { QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--raw"),
-                     QStringLiteral("5") },
+                 QStringList {
+                     QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("--raw"), QStringLiteral("5") },
                  QStringList { QStringLiteral("--format"), QStringLiteral("docx") } }) {
-            const Run run = cli(QStringList { QStringLiteral("report"), QStringLiteral("--case"), casePath } + arguments);
+            const Run run
+                = cli(QStringList { QStringLiteral("report"), QStringLiteral("--case"), casePath } + arguments);
             QVERIFY2(run.exitCode == 2, qPrintable(arguments.join(u' ') + u": " + run.err));
         }
     }
@@ -621,7 +666,8 @@ private slots:
         const Run refused = cli({ QStringLiteral("rule"), QStringLiteral("export"), QStringLiteral("--profile"), wide,
             QStringLiteral("--output"), output });
         QCOMPARE(refused.exitCode, 1);
-        QVERIFY2(refused.err.contains(QStringLiteral("48 hours")), qPrintable(refused.err)); // the profile itself is refused
+        QVERIFY2(
+            refused.err.contains(QStringLiteral("48 hours")), qPrintable(refused.err)); // the profile itself is refused
         QCOMPARE(cli({ QStringLiteral("rule"), QStringLiteral("export") }).exitCode, 2);
     }
 
