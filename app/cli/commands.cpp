@@ -101,11 +101,7 @@ int runScore(const ScoreOptions& options)
             caseFile->loadEvents(events);
             for (const CaseSource& source : caseFile->sources()) {
                 InputSummary input = summaryOf(source);
-                for (Reject& reject : caseFile->rejects(source.id)) {
-                    if (input.rejects.size() >= InputSummary::kMaxListedRejects)
-                        break;
-                    input.rejects.push_back(std::move(reject));
-                }
+                input.rejects = caseFile->rejects(source.id, InputSummary::kMaxListedRejects);
                 inputs.push_back(std::move(input));
             }
         } catch (const sql::Error& problem) {

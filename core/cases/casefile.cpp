@@ -331,7 +331,12 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
         ImportOptions caseOptions = options;
         caseOptions.onRawRecord
             = [&](std::uint32_t, std::uint64_t offset, std::string_view text) { rawRecords.add(offset, text); };
+        // Every reject is counted (sources.events_rejected), the first kMaxStoredRejects are kept with line, reason
+        // and excerpt: a 3 KB gzip of a million "{}" lines must not become a 92 MB case (docs/security.md).
+        std::uint64_t storedRejects = 0;
         caseOptions.onReject = [&](const Reject& reject) {
+            if (storedRejects++ >= kMaxStoredRejects)
+                return;
             insertReject.bind(1, sourceId)
                 .bind(2, static_cast<std::int64_t>(reject.line))
                 .bind(3, reject.reason)

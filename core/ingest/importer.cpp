@@ -119,13 +119,16 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
         const bool keepRaw = static_cast<bool>(options.onRawRecord);
         readOk = splitter.run(
             [&](const JsonRecordSplitter::Record& record) {
-                if (keepRaw)
-                    batch->addRaw(record.line, record.offset, record.text);
+                const std::size_t eventsBefore = batch->eventCount();
                 parser.parse(
                     record, fileIndex, [&](const EventRecord& event) { batch->add(event); },
                     [&](std::uint32_t line, std::string reason) {
                         batch->addReject(line, std::move(reason), std::string(record.text.substr(0, kExcerptBytes)));
                     });
+                // The original text is kept for drill-down from an event; a record that gave none has its reject's
+                // excerpt (a flood of rejected records would otherwise grow the case by an index entry each).
+                if (keepRaw && batch->eventCount() > eventsBefore)
+                    batch->addRaw(record.line, record.offset, record.text);
                 ++batch->records;
                 batch->endOffset = record.offset + record.text.size();
                 batch->lastLine = record.line;
