@@ -12,6 +12,7 @@
 #include "reports/stixbundle.h"
 #include "tuning/profilediff.h"
 #include "tuning/profilejson.h"
+#include "util/terminaltext.h"
 
 #include <chrono>
 #include <cstdio>
@@ -157,7 +158,8 @@ int runProfileDiff(const ProfileDiffOptions& options)
     if (!before || !after)
         return InputError;
     const auto changes = diffProfiles(*before, *after);
-    std::cout << (changes.empty() ? std::string("No differences.\n") : formatProfileDiff(changes));
+    // Profiles come from anyone: their text is shown, not obeyed, on a terminal.
+    std::cout << (changes.empty() ? std::string("No differences.\n") : terminalSafe(formatProfileDiff(changes)));
     return Success;
 }
 

@@ -2,6 +2,7 @@
 
 #include "clioptions.h"
 #include "commands.h"
+#include "safestderr.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -99,6 +100,7 @@ int main(int argc, char** argv)
 {
     // Commands report what they expect (unreadable input, refused cases) themselves; anything else that escapes is
     // said in one line with exit code 1, never an abort.
+    const SafeStderr safeStderr(std::cerr);
     try {
         const int code = run(argc, argv);
         // Whatever a command printed must have reached standard output: a full disk or a closed pipe is an error,

@@ -1,5 +1,7 @@
 #include "jsonwriter.h"
 
+#include "utf8.h"
+
 #include <charconv>
 #include <cmath>
 
@@ -127,42 +129,6 @@ JsonWriter& JsonWriter::null()
     return *this;
 }
 
-namespace {
-
-// Length of the valid UTF-8 sequence starting at text[i], or 0 if it is not valid (overlong, surrogate, truncated).
-std::size_t validUtf8Length(std::string_view text, std::size_t i)
-{
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    const unsigned char lead = byte(i);
-    std::size_t length;
-    std::uint32_t codePoint;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        codePoint = lead & 0x1Fu;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        codePoint = lead & 0x0Fu;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        codePoint = lead & 0x07u;
-    } else {
-        return 0;
-    }
-    if (i + length > text.size())
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80)
-            return 0;
-        codePoint = (codePoint << 6) | (byte(i + k) & 0x3Fu);
-    }
-    if ((length == 3 && (codePoint < 0x800 || (codePoint >= 0xD800 && codePoint <= 0xDFFF)))
-        || (length == 4 && (codePoint < 0x10000 || codePoint > 0x10FFFF)))
-        return 0;
-    return length;
-}
-
-} // namespace
-
 void JsonWriter::appendEscaped(std::string& out, std::string_view text)
 {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -170,10 +136,17 @@ void JsonWriter::appendEscaped(std::string& out, std::string_view text)
     for (std::size_t i = 0; i < text.size();) {
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
-            const std::size_t length = validUtf8Length(text, i);
+            char32_t codePoint = 0;
+            const std::size_t length = decodeUtf8(text, i, codePoint);
             if (length == 0) {
                 out.append("\\ufffd");
                 ++i;
+            } else if (isC1Control(codePoint) || isBidiControl(codePoint)) {
+                // The same value, written so that no terminal or viewer acts on it.
+                out.append("\\u");
+                for (int shift = 12; shift >= 0; shift -= 4)
+                    out.push_back(kHex[(codePoint >> shift) & 0xF]);
+                i += length;
             } else {
                 out.append(text.substr(i, length));
                 i += length;

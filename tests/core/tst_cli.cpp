@@ -373,6 +373,20 @@ private slots:
         }
     }
 
+    // Data quoted in a message (here a reject reason) is shown on the terminal, never obeyed.
+    void stderrShowsControlSequencesAsText()
+    {
+        QTemporaryDir directory;
+        const std::string record = "{\"metadata\": {\"id\": \"a\", \"eventTimestamp\": "
+                                   "\"\\u001b[2J\\u001b]0;pwned\\u0007 \\u202egnp.exe\"}}\n";
+        const Run run = cli({ QStringLiteral("score"), writeTestFile(directory, QStringLiteral("e.ndjson"), record) });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains(QStringLiteral("\\x1B[2J\\x1B]0;pwned\\x07 \\u202Egnp.exe")), qPrintable(run.err));
+        for (const QChar c : run.err)
+            QVERIFY2(c == u'\n' || (c.unicode() >= 0x20 && c.unicode() != 0x7F && c.unicode() != 0x202E),
+                qPrintable(QString::number(c.unicode(), 16)));
+    }
+
     void caseReportAsHtmlAndPdf()
     {
         QTemporaryDir directory;

@@ -1,5 +1,7 @@
 #include "util/jsonwriter.h"
+#include "util/terminaltext.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -11,6 +13,22 @@ class JsonWriterTest : public QObject
     Q_OBJECT
 
 private slots:
+    void showsControlsInsteadOfObeyingThem()
+    {
+        // JSON: C1 controls and direction overrides are escaped (the same value; no viewer acts on it).
+        std::string out;
+        cepheid::JsonWriter::appendEscaped(out,
+            "\xc2\x9b"
+            "2J \xe2\x80\xae"
+            "gnp.exe \xc3\xa9");
+        QCOMPARE(out, std::string("\"\\u009b2J \\u202egnp.exe \xc3\xa9\""));
+        QCOMPARE(QJsonDocument::fromJson("[" + QByteArray::fromStdString(out) + "]").array().at(0).toString(),
+            QStringLiteral("\u009b2J \u202egnp.exe \u00e9"));
+        // The terminal: escapes, C1, bidi and stray bytes are written out; text, tabs and line breaks stay.
+        QCOMPARE(cepheid::terminalSafe("\x1b[2J\x1b]0;t\x07 \xc2\x9b \xe2\x80\xae x\ty\nz \xff \xc3\xa9"),
+            std::string("\\x1B[2J\\x1B]0;t\\x07 \\u009B \\u202E x\ty\nz \\xFF \xc3\xa9"));
+    }
+
     void escapesQuotesBackslashesAndControlCharacters()
     {
         std::string out;
