@@ -112,6 +112,21 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
             info.created = nowRfc3339();
             info.title = std::filesystem::path(path).stem().string();
             caseFile->setInfo(info);
+            caseFile->m_database->prepare("INSERT INTO case_info (key, value) VALUES ('id_key', ?1)")
+                .bind(1, std::to_string(EventTable::randomIdKey()))
+                .execute();
+        }
+        auto key = caseFile->m_database->prepare("SELECT value FROM case_info WHERE key = 'id_key'");
+        if (key.step()) {
+            const std::string text(key.text(0));
+            try {
+                std::size_t used = 0;
+                caseFile->m_idKey = std::stoull(text, &used);
+                if (used != text.size())
+                    throw std::invalid_argument("trailing text");
+            } catch (const std::exception&) {
+                throw sql::Error("the case's id_key is not a number ('" + text + "'): the case was altered");
+            }
         }
         return caseFile;
     } catch (const sql::Error& problem) {
@@ -190,6 +205,7 @@ std::uint64_t CaseFile::eventCount()
 void CaseFile::loadEvents(EventTable& table)
 {
     table = EventTable {};
+    table.setIdKey(m_idKey);
     // Strings in id order reproduce the pool exactly; id 0 is the empty string the pool starts with.
     auto strings = m_database->prepare("SELECT id, text FROM strings ORDER BY id");
     while (strings.step()) {
@@ -281,6 +297,13 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
     const std::string& path, EventTable& table, std::string& error, const ImportOptions& options)
 {
     ImportResult result;
+    // The table holds this case's events (loadEvents) or none yet: either way its ids hash with the case's key.
+    if (table.size() == 0)
+        table.setIdKey(m_idKey);
+    else if (table.idKey() != m_idKey) {
+        error = path + ": the events in memory belong to another case";
+        return std::nullopt;
+    }
     // A case records each file's SHA-256 and reads it again to import: a stream (a pipe, /dev/stdin, <(zcat …))
     // would be consumed by the first pass, so it is refused up front rather than imported empty.
     struct stat status

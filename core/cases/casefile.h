@@ -112,6 +112,7 @@ public:
 
 private:
     CaseFile(std::string path, std::unique_ptr<sql::Database> database);
+    std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys
     TriageState applyTriage(const TriageUpdate& update); // inside a transaction
 
     std::string m_path;

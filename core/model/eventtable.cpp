@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <random>
 #include <stdexcept>
 
 namespace cepheid {
@@ -46,11 +47,20 @@ std::uint32_t EventTable::appendIps(const std::vector<std::string_view>& values,
     return begin;
 }
 
+std::uint64_t EventTable::randomIdKey()
+{
+    std::random_device device;
+    const std::uint64_t key = (std::uint64_t(device()) << 32) ^ device();
+    return key == 0 ? 1 : key; // 0 means unkeyed
+}
+
 EventIndex EventTable::append(const EventRecord& record)
 {
     const auto index = static_cast<EventIndex>(m_timestamp.size());
     m_timestamp.push_back(record.timestamp);
-    m_idHash.push_back(record.id.empty() ? record.idHash : hashBytes(record.id));
+    m_idHash.push_back(record.id.empty() ? record.idHash
+            : m_idKey == 0               ? hashBytes(record.id)
+                                         : hashBytes(record.id, mix64(m_idKey) ^ hashBytes(record.id, m_idKey)));
     m_eventType.push_back(m_strings.intern(record.eventType));
     m_direction.push_back(record.direction);
     m_flags.push_back(static_cast<std::uint8_t>(

@@ -24,6 +24,14 @@ public:
     void reserve(std::size_t events);
     EventIndex append(const EventRecord& record);
 
+    // Event ids are compared by a 64-bit hash keyed with this secret: an export cannot be crafted so that distinct
+    // ids collide and are dropped as duplicates (the hash is invertible without the key). A run draws a random
+    // key; a case keeps its own, so ids hash the same across its imports. 0: the unkeyed hash of cases written
+    // before keys existed. Set before the first append.
+    void setIdKey(std::uint64_t key) { m_idKey = key; }
+    std::uint64_t idKey() const { return m_idKey; }
+    static std::uint64_t randomIdKey();
+
     // An event whose strings are already interned in this table's pool (a case being reopened).
     struct StoredEvent
     {
@@ -105,6 +113,7 @@ private:
     StringPool m_strings;
     std::vector<TimestampUs> m_timestamp;
     std::vector<std::uint64_t> m_idHash;
+    std::uint64_t m_idKey = randomIdKey();
     std::vector<StringId> m_eventType;
     std::vector<Direction> m_direction;
     std::vector<std::uint8_t> m_flags;

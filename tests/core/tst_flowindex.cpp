@@ -1,5 +1,7 @@
+#include "model/hash.h"
 #include "testsupport.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace cepheid;
@@ -20,6 +22,62 @@ class FlowIndexTest : public QObject
     }
 
 private slots:
+    // The unkeyed id hash can be inverted: two distinct, printable 16-byte ids with one hash are found in
+    // milliseconds (below). Unkeyed, the second would be dropped as a duplicate of the first; keyed (every table
+    // draws a key; a case keeps its own), both count.
+    void craftedIdCollisionsDoNotMergeEvents()
+    {
+        // hashBytes on 16 bytes: h1 = mix64(h0 ^ w1) + K, h2 = mix64(h1 ^ w2) + K, hash = mix64(h2). Choose w1'
+        // and w2' = w2 ^ h1 ^ h1' so that h1' ^ w2' = h1 ^ w2.
+        constexpr std::uint64_t kSeed = 0x9E3779B97F4A7C15ULL, kLength = 0xFF51AFD7ED558CCDULL,
+                                kStep = 0x632BE59BD9B4E019ULL;
+        const std::uint64_t h0 = kSeed ^ (16 * kLength);
+        const auto printable = [](std::uint64_t word) {
+            for (int b = 0; b < 8; ++b) {
+                const auto c = static_cast<unsigned char>(word >> (8 * b));
+                if (c < 0x30 || c > 0x7A)
+                    return false;
+            }
+            return true;
+        };
+        const auto text = [](std::uint64_t w1, std::uint64_t w2) {
+            std::string id(16, ' ');
+            std::memcpy(id.data(), &w1, 8);
+            std::memcpy(id.data() + 8, &w2, 8);
+            return id;
+        };
+        const std::uint64_t w1 = 0x3030303030303030ULL, w2 = 0x5555555555555555ULL;
+        const std::uint64_t h1 = mix64(h0 ^ w1) + kStep;
+        std::string first = text(w1, w2), second;
+        QRandomGenerator random(7);
+        for (int attempt = 0; attempt < 1000000 && second.empty(); ++attempt) {
+            std::uint64_t candidate = 0;
+            for (int b = 0; b < 8; ++b)
+                candidate |= std::uint64_t(0x30 + random.bounded(0x4B)) << (8 * b);
+            const std::uint64_t partner = w2 ^ h1 ^ (mix64(h0 ^ candidate) + kStep);
+            if (candidate != w1 && printable(partner))
+                second = text(candidate, partner);
+        }
+        QVERIFY(!second.empty());
+        QVERIFY(first != second);
+        QCOMPARE(hashBytes(first), hashBytes(second)); // the collision is real
+
+        const auto duplicatesWithKey = [&](std::uint64_t key) {
+            EventTable table;
+            table.setIdKey(key);
+            for (const std::string& id : { first, second }) {
+                EventSpec spec;
+                spec.time = "2025-03-04T10:00:00Z";
+                spec.id = id;
+                append(table, spec);
+            }
+            return FlowIndex::build(table).duplicateRows();
+        };
+        QCOMPARE(duplicatesWithKey(0), std::size_t(1)); // unkeyed (cases written before keys): merged
+        QCOMPARE(duplicatesWithKey(EventTable::randomIdKey()), std::size_t(0));
+        QCOMPARE(duplicatesWithKey(EventTable {}.idKey()), std::size_t(0)); // a new table is keyed
+    }
+
     void groupsByPrincipalIpDestinationAndProcess()
     {
         EventTable table;
