@@ -257,6 +257,13 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
                 onProblem(recordLine, "record longer than " + std::to_string(m_maxRecordBytes >> 20) + " MiB: skipped");
                 recordStart = kNone; // the scan goes on through it, so the structure stays known
             }
+            // A string at the top level of an object matters only if it is the key "events" (7 bytes with its
+            // quote): a longer one is not kept across refills, so an envelope's top-level string cannot grow the
+            // buffer past the record cap (a 4 GiB "nextPageToken" did).
+            if (keyStart != kNone && position - keyStart > 7) {
+                keyStart = kNone;
+                lastKeyWasEvents = false;
+            }
             // Keep the record being read (and a pending key) across the refill.
             std::size_t keepFrom = recordStart != kNone ? recordStart : position;
             if (keyStart != kNone)

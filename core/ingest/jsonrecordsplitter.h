@@ -45,6 +45,8 @@ public:
     Mode mode() const { return m_mode; }
     bool sawAnyContent() const { return m_sawContent; }
     bool stopped() const { return m_stopped; }
+    // Bytes the buffer can hold now: bounded by about twice the record cap plus a read chunk whatever the input.
+    std::size_t capacity() const { return m_capacity; }
 
 private:
     bool fill();

@@ -397,6 +397,34 @@ private slots:
         QCOMPARE(problemLines, (std::vector<std::uint32_t> { 2, 4 }));
     }
 
+    // A string at the top level of an envelope is not a record, but it was kept whole across refills: a 4 GiB
+    // "nextPageToken" made the reader allocate 4 GiB. Now it is scanned past like any skipped value.
+    void envelopeStringsDoNotGrowTheBuffer()
+    {
+        QTemporaryDir directory;
+        const QString path = directory.filePath(QStringLiteral("envelope.json"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"events\": [{\"a\": 1}], \"nextPageToken\": \"");
+        file.write(QByteArray(40 << 20, 'z')); // ten read chunks
+        file.write("\", \"more\": [{\"b\": 2}]}\n");
+        file.close();
+        InputStream input;
+        QVERIFY(input.open(path.toStdString()));
+        JsonRecordSplitter splitter(input, 1 << 20);
+        std::vector<std::string> records;
+        std::size_t largest = 0;
+        QVERIFY(splitter.run(
+            [&](const JsonRecordSplitter::Record& record) {
+                records.emplace_back(record.text);
+                return true;
+            },
+            [&](std::uint32_t, const std::string&) { largest = std::max(largest, splitter.capacity()); }));
+        largest = std::max(largest, splitter.capacity());
+        QCOMPARE(records, (std::vector<std::string> { "{\"a\": 1}" }));
+        QVERIFY2(largest < (16u << 20), qPrintable(QString::number(largest)));
+    }
+
     void readsRecordsSpanningManyReadChunks()
     {
         // 30,000 events (about 10 MB) cross the splitter's 4 MiB chunks in every layout.
