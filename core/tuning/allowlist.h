@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cepheid {
@@ -21,7 +22,10 @@ struct FlowFacts
     std::span<const std::string_view> hostnames; // principal hostnames seen in the flow's events
 };
 
-// The allowlist compiled once per profile; matching a flow costs no allocation.
+// The allowlist compiled once per profile. Entries are indexed by their domain: an exact domain by the name, a
+// glob "*.zone" or a plain name by its zone, so a flow looks up only the entries its destination can match (one
+// hash lookup per label of the destination) plus those whose domain is a regex, another glob or absent. 100,000
+// domain entries cost about what one does (docs/security.md, "Adversarial cost").
 class Allowlist
 {
 public:
@@ -37,10 +41,28 @@ private:
     struct Compiled
     {
         AllowlistEntry entry;
-        std::optional<TextMatcher> domain, process, host;
+        std::optional<TextMatcher> domain, process, host; // domain: unset when the index decides it
         std::optional<Cidr> cidr;
     };
+    // Lower-case names, compared without allocating for the lookup.
+    struct NameHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view name) const;
+    };
+    struct NameEqual
+    {
+        using is_transparent = void;
+        bool operator()(std::string_view a, std::string_view b) const;
+    };
+    using NameIndex = std::unordered_map<std::string, std::vector<std::uint32_t>, NameHash, NameEqual>;
+
+    bool matchesRest(const Compiled& compiled, const FlowFacts& flow, TimestampUs now) const;
+
     std::vector<Compiled> m_entries;
+    NameIndex m_byName; // exact domain (and plain globs): the destination itself
+    NameIndex m_byZone; // "*.zone": the destination or any name under it
+    std::vector<std::uint32_t> m_scanned; // every other entry, checked one by one (ascending)
 };
 
 // The serverless domain catalog, compiled.

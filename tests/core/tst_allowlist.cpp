@@ -2,6 +2,7 @@
 #include "tuning/allowlist.h"
 #include "tuning/textmatcher.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace cepheid;
@@ -33,6 +34,70 @@ class AllowlistTest : public QObject
     Q_OBJECT
 
 private slots:
+    // The index (by name, by zone) must answer exactly what checking every entry in order answers: the first
+    // matching active entry. Random entries of every kind and case, random flows, against that reference.
+    void indexedMatchingEqualsCheckingEveryEntry()
+    {
+        QRandomGenerator random(11);
+        const std::vector<std::string> names { "api.lab.workers.dev", "Lab.Workers.Dev", "workers.dev",
+            "x.y.lab.workers.dev", "labworkers.dev", "a.b", "b", "c2.evil.example", "EVIL.example", "dev" };
+        const auto pick = [&](const std::vector<std::string>& from) { return from[random.bounded(int(from.size()))]; };
+        for (int round = 0; round < 200; ++round) {
+            std::vector<AllowlistEntry> entries;
+            for (int i = 0; i < 12; ++i) {
+                AllowlistEntry entry;
+                entry.id = "e" + std::to_string(i);
+                entry.reason = "test";
+                const int kind = random.bounded(6);
+                entry.match = kind < 2 ? MatchMode::Exact : kind < 5 ? MatchMode::Glob : MatchMode::Regex;
+                const std::string name = pick(names);
+                if (kind == 2)
+                    entry.domain = "*." + name; // a zone
+                else if (kind == 3)
+                    entry.domain = name; // a plain glob
+                else if (kind == 4)
+                    entry.domain
+                        = random.bounded(2) || name.size() < 4 ? "*" + name : name.substr(0, 2) + "?" + name.substr(3);
+                else if (kind == 5)
+                    entry.domain = "(?:.*\\.)?" + std::string(name == "b" ? "b" : "lab\\.workers\\.dev");
+                else
+                    entry.domain = name;
+                if (random.bounded(4) == 0)
+                    entry.domain.clear(); // any domain
+                if (entry.match != MatchMode::Regex && random.bounded(3) == 0) // a path is no regex
+                    entry.process = random.bounded(2) ? "C:\\Temp\\a.exe" : "c:\\temp\\B.exe";
+                if (random.bounded(5) == 0) {
+                    entry.expires = "2020-01-01";
+                    entry.expiresAt = at("2020-01-02T00:00:00Z");
+                }
+                if (entry.domain.empty() && entry.process.empty())
+                    entry.host = "10.0.0.5";
+                entries.push_back(entry);
+            }
+            std::string error;
+            const auto allowlist = Allowlist::compile(entries, error);
+            QVERIFY2(allowlist, error.c_str());
+            for (const std::string& destination : names)
+                for (const char* process : { "C:\\Temp\\a.exe", "C:\\Temp\\b.exe" }) {
+                    FlowFacts flow { "10.0.0.5", destination, process, {} };
+                    int expected = -1;
+                    for (std::size_t i = 0; i < entries.size() && expected < 0; ++i) {
+                        const AllowlistEntry& entry = entries[i];
+                        const auto fieldMatches = [&](const std::string& pattern, std::string_view text) {
+                            TextMatcher matcher;
+                            std::string reason;
+                            return pattern.empty()
+                                || (matcher.compile(pattern, entry.match, reason) && matcher.matches(text));
+                        };
+                        if (entry.isActive(at("2025-03-04T00:00:00Z")) && fieldMatches(entry.domain, destination)
+                            && fieldMatches(entry.process, process) && fieldMatches(entry.host, "10.0.0.5"))
+                            expected = static_cast<int>(i);
+                    }
+                    QCOMPARE(allowlist->match(flow, at("2025-03-04T00:00:00Z")), expected);
+                }
+        }
+    }
+
     void exactMatchIgnoresCase()
     {
         QVERIFY(matches("Api.Lab.Workers.Dev", MatchMode::Exact, "api.lab.workers.dev"));
