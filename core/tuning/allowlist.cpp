@@ -78,18 +78,7 @@ std::size_t Allowlist::NameHash::operator()(std::string_view name) const
 
 bool Allowlist::NameEqual::operator()(std::string_view a, std::string_view b) const
 {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z')
-            y = static_cast<char>(y - 'A' + 'a');
-        if (x != y)
-            return false;
-    }
-    return true;
+    return equalsIgnoringCase(a, b);
 }
 
 bool Allowlist::matchesRest(const Compiled& compiled, const FlowFacts& flow, TimestampUs now) const

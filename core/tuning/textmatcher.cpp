@@ -4,8 +4,6 @@
 
 namespace cepheid {
 
-namespace {
-
 bool equalsIgnoringCase(std::string_view a, std::string_view b)
 {
     if (a.size() != b.size())
@@ -21,8 +19,6 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b)
     }
     return true;
 }
-
-} // namespace
 
 TextMatcher::TextMatcher() = default;
 TextMatcher::~TextMatcher() = default;

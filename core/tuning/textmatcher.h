@@ -12,6 +12,9 @@ class RE2;
 
 namespace cepheid {
 
+// Whether two names are equal ignoring ASCII case (DNS names and Windows paths), without allocating.
+bool equalsIgnoringCase(std::string_view a, std::string_view b);
+
 // One allowlist matcher value compiled for its match mode. Always case-insensitive.
 //  exact: the whole text equals the value.
 //  glob:  '*' matches any run of characters (dots included), '?' one character; a leading "*." also matches
