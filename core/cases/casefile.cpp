@@ -334,6 +334,15 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
     }
     try {
         sql::Transaction transaction(*m_database);
+        // The write lock is ours from here. The table must be this case as it is now: another process may have
+        // imported between our loading it and this lock, and our string ids would then collide with its. Said before
+        // any work, not after (a second concurrent import used to read its whole file, then fail).
+        if (table.size() != eventCount()) {
+            error = path
+                + ": the case changed since it was opened (another import finished meanwhile); nothing "
+                  "was imported: open the case again and import";
+            return std::nullopt;
+        }
         auto insertSource = m_database->prepare(
             "INSERT INTO sources (path, size, sha256, format, layout, compressed, imported_at, events_read, "
             "events_rejected) VALUES (?1, ?2, ?3, '', '', 0, ?4, 0, 0)");

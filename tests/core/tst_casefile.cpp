@@ -472,6 +472,30 @@ private slots:
         }
     }
 
+    // Two analysts import into one case at once: the second learns it at once, before reading its file, instead of
+    // reading it all and failing on colliding string ids; the case keeps the first import whole.
+    void aConcurrentImportFailsFast()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("shared.cepheid")).toStdString();
+        openCase(casePath, CaseFile::Mode::Create);
+        auto first = openCase(casePath, CaseFile::Mode::ReadWrite);
+        auto second = openCase(casePath, CaseFile::Mode::ReadWrite);
+        EventTable firstTable, secondTable;
+        first->loadEvents(firstTable);
+        second->loadEvents(secondTable);
+        std::string error;
+        QVERIFY(first->importFile(
+            writeTestFile(directory, QStringLiteral("a.ndjson"), udmEventCamel("a") + "\n").toStdString(), firstTable,
+            error));
+        QVERIFY(!second->importFile(
+            writeTestFile(directory, QStringLiteral("b.ndjson"), udmEventCamel("b") + "\n").toStdString(), secondTable,
+            error));
+        QVERIFY2(error.find("the case changed since it was opened") != std::string::npos, error.c_str());
+        QCOMPARE(second->eventCount(), std::uint64_t(1));
+        QCOMPARE(second->sources().size(), std::size_t(1));
+    }
+
     void refusesEventsWithImpossibleTimestamps()
     {
         // No reader writes a timestamp outside years 0001-9999; a case holding one was altered, and its gaps would
