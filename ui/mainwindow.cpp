@@ -30,6 +30,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -50,6 +51,7 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QVBoxLayout>
+#include <QtConcurrent>
 #include <functional>
 #include <map>
 
@@ -417,6 +419,7 @@ void MainWindow::createActions()
     });
     m_importAction->setShortcut(QKeySequence(tr("Ctrl+I")));
     file->addAction(tr("Open the Bundled &Sample"), this, [this] { importFiles({ samplePath() }); });
+    file->addAction(tr("&Verify Case"), this, [this] { verifyCase(); });
     // Exports: the case report for the ticket, the findings as the CLI's `report` writes them, and the tuned rule for
     // Chronicle.
     QMenu* exports = file->addMenu(tr("E&xport"));
@@ -602,6 +605,52 @@ bool MainWindow::exportFindingsTo(FindingsFormat format, const QString& path)
         return false;
     }
     statusBar()->showMessage(tr("Written to %1.").arg(path), 10000);
+    return true;
+}
+
+bool MainWindow::verifyCase()
+{
+    const QString path = m_session->casePath();
+    if (path.isEmpty()) {
+        statusBar()->showMessage(tr("No case to verify."), 5000);
+        return false;
+    }
+    statusBar()->showMessage(tr("Verifying %1…").arg(QFileInfo(path).fileName()));
+    auto* watcher = new QFutureWatcher<std::pair<QStringList, qulonglong>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
+        const auto [problems, events] = watcher->result();
+        watcher->deleteLater();
+        const QString name = QFileInfo(path).fileName();
+        statusBar()->showMessage(problems.isEmpty()
+                ? tr("%1 verified: %2 events and their raw records read back, no problem.").arg(name).arg(events)
+                : tr("%1: %n problem(s) found.", nullptr, int(problems.size())).arg(name),
+            15000);
+        if (!problems.isEmpty()) {
+            auto* box = new QMessageBox(QMessageBox::Warning, tr("Verify case"),
+                tr("%1 is not sound. Do not trust its results; ask for the exports it was made from.").arg(name),
+                QMessageBox::Close, this);
+            box->setDetailedText(problems.join(u'\n'));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open(); // not exec(): the window stays usable
+        }
+        emit caseVerified(problems, events);
+    });
+    watcher->setFuture(QtConcurrent::run([path] {
+        QStringList problems;
+        std::string error;
+        auto caseFile = CaseFile::open(path.toStdString(), CaseFile::Mode::ReadOnly, error);
+        if (!caseFile)
+            return std::pair { QStringList { QString::fromStdString(error) }, qulonglong(0) };
+        CaseFile::Verification verification;
+        try {
+            verification = caseFile->verify();
+        } catch (const sql::Error& problem) {
+            verification.problems.push_back(problem.what());
+        }
+        for (const std::string& problem : verification.problems)
+            problems << QString::fromStdString(problem);
+        return std::pair { problems, qulonglong(verification.events) };
+    }));
     return true;
 }
 

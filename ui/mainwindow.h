@@ -75,6 +75,13 @@ public:
     QList<QPair<QString, QString>> shortcutList() const;
     QLineEdit* searchField() const { return m_search; }
 
+    // File ▸ Verify Case: reads the whole case back (CaseFile::verify) on a worker, through its own read-only
+    // connection; caseVerified tells the result, which is also shown. False when no case is open.
+    bool verifyCase();
+
+signals:
+    void caseVerified(const QStringList& problems, qulonglong events);
+
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;

@@ -40,6 +40,26 @@ int printJson(const std::string& json)
 
 } // namespace
 
+int runCaseVerify(const CaseInfoOptions& options)
+{
+    const auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadOnly);
+    if (!caseFile)
+        return InputError;
+    CaseFile::Verification verification;
+    try {
+        verification = caseFile->verify();
+    } catch (const sql::Error& problem) {
+        verification.problems.push_back(problem.what());
+    }
+    for (const std::string& problem : verification.problems)
+        std::cout << options.casePath << ": " << problem << '\n';
+    if (!verification.problems.empty())
+        return InputError;
+    std::cout << options.casePath << ": ok (" << verification.events << " events, " << verification.rawRecords
+              << " raw records read back)\n";
+    return Success;
+}
+
 int runImport(const ImportOptionsCli& options)
 {
     std::string error;

@@ -13,6 +13,7 @@ const char* const kUsage = R"(Usage:
   cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …
   cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] INPUT...
   cepheid-cli case info FILE
+  cepheid-cli case verify FILE
   cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
   cepheid-cli report --case FILE [--format html|pdf|json|csv|stix] [--select alerting|all|verdict:V|status:S]
                      [--raw N] [--bom]
@@ -76,6 +77,11 @@ report
   --format stix is a STIX 2.1 bundle for a TIP or MISP: an indicator per destination of a flow triaged
   malicious, observed-data and a sighting per such flow, the producer's identity.
   --output writes the file atomically; without it the report goes to standard output.
+
+case verify
+  Reads the whole case back: SQLite's integrity check and foreign keys, every event value, every raw record chunk,
+  and each source's counts against the events it holds. Prints each problem and exits 1, or "ok" and exits 0.
+  Opening a case already refuses altered schemas; verify is for a case received from someone else.
 
 case info
   Prints the case as JSON: title, analyst, ticket, sources with counts and SHA-256, events, tuning history,
@@ -264,6 +270,15 @@ std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::strin
 {
     if (arguments.size() != 1 || arguments[0].starts_with("--")) {
         error = "case info takes exactly one case FILE";
+        return std::nullopt;
+    }
+    return CaseInfoOptions { arguments[0] };
+}
+
+std::optional<CaseInfoOptions> parseCaseVerifyOptions(const std::vector<std::string>& arguments, std::string& error)
+{
+    if (arguments.size() != 1 || arguments[0].starts_with("--")) {
+        error = "case verify takes exactly one case FILE";
         return std::nullopt;
     }
     return CaseInfoOptions { arguments[0] };

@@ -60,6 +60,7 @@ struct CaseTriageOptions
 
 std::optional<ImportOptionsCli> parseImportOptions(const std::vector<std::string>& arguments, std::string& error);
 std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::string>& arguments, std::string& error);
+std::optional<CaseInfoOptions> parseCaseVerifyOptions(const std::vector<std::string>& arguments, std::string& error);
 std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::string>& arguments, std::string& error);
 
 struct ProfileShowOptions

@@ -10,6 +10,7 @@ int runProfileDiff(const ProfileDiffOptions& options);
 int runRuleExport(const RuleExportOptions& options);
 int runImport(const ImportOptionsCli& options);
 int runCaseInfo(const CaseInfoOptions& options);
+int runCaseVerify(const CaseInfoOptions& options);
 int runCaseTriage(const CaseTriageOptions& options);
 
 } // namespace cepheid::cli

@@ -69,9 +69,13 @@ int run(int argc, char** argv)
     }
     if (command == "case") {
         const std::string sub = arguments.empty() ? std::string() : arguments.front();
-        if (sub != "info" && sub != "triage")
-            return usageError("case needs a subcommand: info or triage");
+        if (sub != "info" && sub != "triage" && sub != "verify")
+            return usageError("case needs a subcommand: info, verify or triage");
         arguments.erase(arguments.begin());
+        if (sub == "verify") {
+            const auto options = parseCaseVerifyOptions(arguments, error);
+            return options ? runCaseVerify(*options) : usageError(error);
+        }
         if (sub == "info") {
             const auto options = parseCaseInfoOptions(arguments, error);
             return options ? runCaseInfo(*options) : usageError(error);

@@ -137,6 +137,48 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
     }
 }
 
+CaseFile::Verification CaseFile::verify()
+{
+    Verification result;
+    constexpr std::size_t kMaxListed = 100;
+    const auto add = [&](std::string problem) {
+        if (result.problems.size() < kMaxListed)
+            result.problems.push_back(std::move(problem));
+    };
+    auto integrity = m_database->prepare("PRAGMA integrity_check(100)");
+    while (integrity.step())
+        if (integrity.text(0) != "ok")
+            add("integrity_check: " + std::string(integrity.text(0)));
+    auto keys = m_database->prepare("PRAGMA foreign_key_check");
+    while (keys.step())
+        add("table " + std::string(keys.text(0)) + " row " + std::to_string(keys.integer(1)) + " refers to a missing "
+            + std::string(keys.text(2)) + " row");
+    try {
+        EventTable table;
+        loadEvents(table);
+        result.events = table.size();
+    } catch (const sql::Error& problem) {
+        add(problem.what());
+    }
+    result.rawRecords = verifyRawChunks(*m_database, result.problems);
+    // Each source's events as counted at import against the rows the case holds: rows deleted or added behind
+    // Cepheid's back show here.
+    auto counts = m_database->prepare("SELECT s.id, s.path, s.events_read, (SELECT count(*) FROM events e WHERE "
+                                      "e.source_id = s.id), s.events_rejected, (SELECT count(*) FROM rejects r WHERE "
+                                      "r.source_id = s.id) FROM sources s ORDER BY s.id");
+    while (counts.step()) {
+        const std::string source
+            = "source " + std::to_string(counts.integer(0)) + " (" + std::string(counts.text(1)) + ")";
+        if (counts.integer(2) != counts.integer(3))
+            add(source + ": imported " + std::to_string(counts.integer(2)) + " events, the case holds "
+                + std::to_string(counts.integer(3)));
+        if (counts.integer(5) > counts.integer(4))
+            add(source + ": " + std::to_string(counts.integer(5)) + " rejects stored, more than the "
+                + std::to_string(counts.integer(4)) + " counted");
+    }
+    return result;
+}
+
 bool CaseFile::isWritableLocation(const std::string& path)
 {
     const std::string folder = std::filesystem::path(path).parent_path().string();

@@ -72,6 +72,16 @@ public:
     // Whether the case and its folder can be written (read-only media cannot: open those ReadOnly).
     static bool isWritableLocation(const std::string& path);
 
+    // Everything opening checks, and what it leaves for later because it costs a full read: SQLite's
+    // integrity_check and foreign keys, every event value (loadEvents), every raw chunk, and each source's counts
+    // against the events it holds. Empty when the case is sound.
+    struct Verification
+    {
+        std::vector<std::string> problems;
+        std::uint64_t events = 0, rawRecords = 0;
+    };
+    Verification verify();
+
     CaseInfo info();
     void setInfo(const CaseInfo& info);
     std::vector<CaseSource> sources();

@@ -76,6 +76,57 @@ void RawChunkWriter::flush()
     m_content.clear();
 }
 
+namespace {
+
+// A chunk's index and content as stored; the content decompressed and checked against the index. nullopt when the
+// chunk is damaged or altered (an index claiming more than a chunk holds, content that does not inflate to it).
+struct Chunk
+{
+    std::vector<StoredEntry> index;
+    std::string content;
+};
+
+std::optional<Chunk> readChunk(std::span<const std::uint8_t> indexBytes, bool compressed,
+    std::span<const std::uint8_t> stored, std::string& problem)
+{
+    Chunk chunk;
+    if (indexBytes.size() % sizeof(StoredEntry) != 0 || indexBytes.empty()) {
+        problem = "its record index is " + std::to_string(indexBytes.size()) + " bytes, not whole entries";
+        return std::nullopt;
+    }
+    chunk.index.resize(indexBytes.size() / sizeof(StoredEntry));
+    std::memcpy(chunk.index.data(), indexBytes.data(), indexBytes.size());
+    std::size_t contentSize = 0;
+    for (const StoredEntry& e : chunk.index)
+        contentSize = std::max<std::size_t>(contentSize, std::size_t(e.position) + e.length);
+    // A chunk holds records up to about kChunkBytes, or one record up to the reader's cap: an index claiming more
+    // was altered, and must not make us allocate what it says (a crafted case asked for 8.4 GB).
+    if (contentSize > kMaxChunkContent) {
+        problem = "its record index claims " + std::to_string(contentSize) + " bytes";
+        return std::nullopt;
+    }
+    if (!compressed) {
+        chunk.content.assign(stored.begin(), stored.end());
+    } else {
+        chunk.content.resize(contentSize);
+        uLongf size = static_cast<uLongf>(contentSize);
+        if (uncompress(
+                reinterpret_cast<Bytef*>(chunk.content.data()), &size, stored.data(), static_cast<uLong>(stored.size()))
+                != Z_OK
+            || size != contentSize) {
+            problem = "its content does not inflate to what its index says";
+            return std::nullopt;
+        }
+    }
+    if (contentSize > chunk.content.size()) {
+        problem = "its records lie past its content";
+        return std::nullopt;
+    }
+    return chunk;
+}
+
+} // namespace
+
 std::optional<std::string> readRawRecord(sql::Database& database, std::int64_t sourceId, std::uint64_t offset)
 {
     auto statement = database.prepare("SELECT last_offset, compressed, record_index, content FROM raw_chunks WHERE "
@@ -84,38 +135,42 @@ std::optional<std::string> readRawRecord(sql::Database& database, std::int64_t s
     statement.bind(1, sourceId).bind(2, static_cast<std::int64_t>(offset));
     if (!statement.step() || static_cast<std::uint64_t>(statement.integer(0)) < offset)
         return std::nullopt;
-    const auto indexBytes = statement.blob(2);
-    std::vector<StoredEntry> index(indexBytes.size() / sizeof(StoredEntry));
-    if (index.empty())
+    std::string problem;
+    const auto chunk = readChunk(statement.blob(2), statement.integer(1) != 0, statement.blob(3), problem);
+    if (!chunk)
         return std::nullopt;
-    std::memcpy(index.data(), indexBytes.data(), index.size() * sizeof(StoredEntry));
-    const auto entry
-        = std::find_if(index.begin(), index.end(), [&](const StoredEntry& e) { return e.offset == offset; });
-    if (entry == index.end())
+    const auto entry = std::find_if(
+        chunk->index.begin(), chunk->index.end(), [&](const StoredEntry& e) { return e.offset == offset; });
+    if (entry == chunk->index.end())
         return std::nullopt;
-    std::size_t contentSize = 0;
-    for (const StoredEntry& e : index)
-        contentSize = std::max<std::size_t>(contentSize, std::size_t(e.position) + e.length);
-    // A chunk holds records up to about kChunkBytes, or one record up to the reader's cap: an index claiming more
-    // was altered, and must not make us allocate what it says (a crafted case asked for 8.4 GB).
-    if (contentSize > kMaxChunkContent)
-        return std::nullopt;
-    const auto stored = statement.blob(3);
-    std::string content;
-    if (statement.integer(1) == 0) {
-        content.assign(stored.begin(), stored.end());
-    } else {
-        content.resize(contentSize);
-        uLongf size = static_cast<uLongf>(contentSize);
-        if (uncompress(
-                reinterpret_cast<Bytef*>(content.data()), &size, stored.data(), static_cast<uLong>(stored.size()))
-                != Z_OK
-            || size != contentSize)
-            return std::nullopt;
+    return chunk->content.substr(entry->position, entry->length);
+}
+
+std::uint64_t verifyRawChunks(sql::Database& database, std::vector<std::string>& problems)
+{
+    auto statement = database.prepare(
+        "SELECT source_id, first_offset, last_offset, compressed, record_index, content FROM raw_chunks");
+    std::uint64_t records = 0;
+    while (statement.step()) {
+        const std::string where = "raw chunk of source " + std::to_string(statement.integer(0)) + " at offset "
+            + std::to_string(statement.integer(1));
+        std::string problem;
+        const auto chunk = readChunk(statement.blob(4), statement.integer(3) != 0, statement.blob(5), problem);
+        if (!chunk) {
+            problems.push_back(where + ": " + problem);
+            continue;
+        }
+        const auto first = static_cast<std::uint64_t>(statement.integer(1));
+        const auto last = static_cast<std::uint64_t>(statement.integer(2));
+        for (const StoredEntry& entry : chunk->index)
+            if (entry.offset < first || entry.offset > last) {
+                problems.push_back(
+                    where + ": a record at offset " + std::to_string(entry.offset) + " lies outside the chunk's range");
+                break;
+            }
+        records += chunk->index.size();
     }
-    if (std::size_t(entry->position) + entry->length > content.size())
-        return std::nullopt;
-    return content.substr(entry->position, entry->length);
+    return records;
 }
 
 } // namespace cepheid

@@ -38,4 +38,8 @@ private:
 // The original text of the record that starts at `offset` in source `sourceId`, or nullopt.
 std::optional<std::string> readRawRecord(sql::Database& database, std::int64_t sourceId, std::uint64_t offset);
 
+// Reads every chunk back: its index whole, its content inflating to what the index says, its records within its
+// offsets. Each damaged chunk adds a problem; returns the records checked.
+std::uint64_t verifyRawChunks(sql::Database& database, std::vector<std::string>& problems);
+
 } // namespace cepheid

@@ -431,8 +431,8 @@ private slots:
         openSample(window);
         // Two findings selected in the table: the dialog offers them first.
         window.findingsView()->selectRow(0);
-        window.findingsView()->selectionModel()->select(window.findingsFilter()->index(1, 0),
-            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        window.findingsView()->selectionModel()->select(
+            window.findingsFilter()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
         ReportDialog* dialog = window.showReportDialog();
         QVERIFY(dialog);
         QCOMPARE(dialog->findingsCount(), 2);
@@ -446,7 +446,8 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QByteArray text = file.readAll();
         QCOMPARE(text.count("<svg"), 6); // three charts for each of the two findings
-        QVERIFY(text.contains(window.findingsFilter()->index(0, FindingsModel::Destination).data().toString().toUtf8()));
+        QVERIFY(
+            text.contains(window.findingsFilter()->index(0, FindingsModel::Destination).data().toString().toUtf8()));
 
         // Every considered flow as PDF, cancelled at once: nothing is written and the dialog can go again.
         QVERIFY(dialog->chooseFindings(QStringLiteral("All considered")));
@@ -479,6 +480,18 @@ private slots:
         dialog->paintPreview(&printer);
         QVERIFY(QFileInfo(preview).size() > 1000);
         dialog->close();
+    }
+
+    void verifyCaseReadsTheWholeCaseBack()
+    {
+        MainWindow window;
+        openSample(window);
+        QSignalSpy verified(&window, &MainWindow::caseVerified);
+        QVERIFY(window.verifyCase());
+        QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 1, cepheid::test::kWorkbenchTimeoutMs);
+        QVERIFY2(
+            verified.at(0).at(0).toStringList().isEmpty(), qPrintable(verified.at(0).at(0).toStringList().join(u'\n')));
+        QCOMPARE(verified.at(0).at(1).toULongLong(), qulonglong(19179));
     }
 
     void geometryIsRestored()
