@@ -641,12 +641,7 @@ bool MainWindow::verifyCase()
         auto caseFile = CaseFile::open(path.toStdString(), CaseFile::Mode::ReadOnly, error);
         if (!caseFile)
             return std::pair { QStringList { QString::fromStdString(error) }, qulonglong(0) };
-        CaseFile::Verification verification;
-        try {
-            verification = caseFile->verify();
-        } catch (const sql::Error& problem) {
-            verification.problems.push_back(problem.what());
-        }
+        const CaseFile::Verification verification = caseFile->verify();
         for (const std::string& problem : verification.problems)
             problems << QString::fromStdString(problem);
         return std::pair { problems, qulonglong(verification.events) };

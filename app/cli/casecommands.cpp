@@ -45,12 +45,7 @@ int runCaseVerify(const CaseInfoOptions& options)
     const auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadOnly);
     if (!caseFile)
         return InputError;
-    CaseFile::Verification verification;
-    try {
-        verification = caseFile->verify();
-    } catch (const sql::Error& problem) {
-        verification.problems.push_back(problem.what());
-    }
+    const CaseFile::Verification verification = caseFile->verify();
     for (const std::string& problem : verification.problems)
         std::cout << options.casePath << ": " << problem << '\n';
     if (!verification.problems.empty())

@@ -140,6 +140,16 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
 CaseFile::Verification CaseFile::verify()
 {
     Verification result;
+    try {
+        verifyInto(result);
+    } catch (const sql::Error& problem) {
+        result.problems.push_back(problem.what()); // SQLite itself could not read on
+    }
+    return result;
+}
+
+void CaseFile::verifyInto(Verification& result)
+{
     constexpr std::size_t kMaxListed = 100;
     const auto add = [&](std::string problem) {
         if (result.problems.size() < kMaxListed)
@@ -176,7 +186,6 @@ CaseFile::Verification CaseFile::verify()
             add(source + ": " + std::to_string(counts.integer(5)) + " rejects stored, more than the "
                 + std::to_string(counts.integer(4)) + " counted");
     }
-    return result;
 }
 
 bool CaseFile::isWritableLocation(const std::string& path)

@@ -80,7 +80,7 @@ public:
         std::vector<std::string> problems;
         std::uint64_t events = 0, rawRecords = 0;
     };
-    Verification verify();
+    Verification verify(); // never throws: what cannot be read is a problem too
 
     CaseInfo info();
     void setInfo(const CaseInfo& info);
@@ -122,6 +122,7 @@ public:
 
 private:
     CaseFile(std::string path, std::unique_ptr<sql::Database> database);
+    void verifyInto(Verification& result);
     std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys
     TriageState applyTriage(const TriageUpdate& update); // inside a transaction
 
