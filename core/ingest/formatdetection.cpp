@@ -36,10 +36,38 @@ std::string printablePrefix(std::string_view text)
     return out;
 }
 
+// UTF-16 text (with or without a byte-order mark): ASCII in it has a NUL beside every byte. Read as UTF-8 it would
+// reject every record as "invalid JSON" and give no event; it is named instead, with the conversion to make.
+std::string_view utf16Kind(std::string_view head)
+{
+    if (head.starts_with("\xFF\xFE"))
+        return "UTF-16LE";
+    if (head.starts_with("\xFE\xFF"))
+        return "UTF-16BE";
+    const std::size_t sample = std::min<std::size_t>(head.size(), 512) & ~std::size_t(1);
+    if (sample < 4)
+        return {};
+    std::size_t evenNuls = 0, oddNuls = 0;
+    for (std::size_t i = 0; i < sample; i += 2) {
+        evenNuls += head[i] == '\0';
+        oddNuls += head[i + 1] == '\0';
+    }
+    const std::size_t pairs = sample / 2;
+    if (oddNuls * 10 >= pairs * 9 && evenNuls == 0)
+        return "UTF-16LE";
+    if (evenNuls * 10 >= pairs * 9 && oddNuls == 0)
+        return "UTF-16BE";
+    return {};
+}
+
 } // namespace
 
 DetectedFormat detectFormat(std::string_view head)
 {
+    if (const std::string_view utf16 = utf16Kind(head); !utf16.empty())
+        return { InputFormat::Unrecognised,
+            std::string(utf16) + " text: Cepheid reads UTF-8 JSON (convert it: iconv -f " + std::string(utf16)
+                + " -t UTF-8 FILE > FILE.utf8.json)" };
     if (head.size() >= 3 && head.substr(0, 3) == "\xEF\xBB\xBF")
         head.remove_prefix(3);
     const auto first = head.find_first_not_of(" \t\r\n");

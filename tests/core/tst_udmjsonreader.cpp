@@ -358,6 +358,29 @@ private slots:
         QVERIFY2(error.contains(u"mystery.log") && error.contains(explanation), qPrintable(error));
     }
 
+    // UTF-16 exports (Windows tools write them) gave no event and exit 0: every record was "invalid JSON". They are
+    // named, with the conversion to make, with or without a byte-order mark, in either byte order.
+    void namesUtf16FilesWithTheConversion()
+    {
+        const std::string utf8 = camelEvent("a") + "\n";
+        std::string little, big;
+        for (const char c : utf8) {
+            little += std::string { c, '\0' };
+            big += std::string { '\0', c };
+        }
+        for (const auto& [bytes, kind] :
+            { std::pair { little, "UTF-16LE" }, std::pair { "\xFF\xFE" + little, "UTF-16LE" },
+                std::pair { big, "UTF-16BE" }, std::pair { "\xFE\xFF" + big, "UTF-16BE" } }) {
+            const auto result = importText(bytes, "windows.json");
+            QVERIFY(!result.ok);
+            QVERIFY2(
+                result.error.find(std::string(kind) + " text: Cepheid reads UTF-8 JSON (convert it: iconv -f " + kind)
+                    != std::string::npos,
+                result.error.c_str());
+        }
+        QVERIFY(importText(utf8, "plain.json").ok); // UTF-8 is untouched
+    }
+
     void refusesMissingFilesAndDirectories()
     {
         EventTable table;
