@@ -226,6 +226,27 @@ private slots:
         QCOMPARE(stateOf(1)->status, std::string("new"));
     }
 
+    // A direction override in a name is shown, not obeyed: "\u202Egnp.exe" must not read as "exe.png" in the table.
+    void directionOverridesAreShownInTheTable()
+    {
+        QTemporaryDir directory;
+        std::string text;
+        for (int i = 0; i < 12; ++i)
+            text += udmEventWithProcess(i,
+                        "2025-03-04T1" + std::to_string(i / 4) + ":" + std::to_string(10 + i) + ":00Z",
+                        "C:\\\\Temp\\\\\\u202egnp.exe", "x\\u202eved.srekrow.workers.dev")
+                + "\n";
+        MainWindow window;
+        window.show();
+        window.importFiles({ writeTestFile(directory, QStringLiteral("rlo.ndjson"), text) });
+        QTRY_VERIFY_WITH_TIMEOUT(window.findingsModel()->rowCount() == 1 && !window.session()->isBusy(), kTimeoutMs);
+        const auto shown = [&](int column) { return window.findingsFilter()->index(0, column).data().toString(); };
+        QCOMPARE(shown(FindingsModel::Destination), QStringLiteral("x[U+202E]ved.srekrow.workers.dev"));
+        QCOMPARE(shown(FindingsModel::Process), QStringLiteral("[U+202E]gnp.exe"));
+        for (const int column : { FindingsModel::Destination, FindingsModel::Process })
+            QVERIFY(!shown(column).contains(QChar(0x202E)));
+    }
+
     void emptyResultExplainsItselfAndOffersTheWayOut()
     {
         QTemporaryDir directory;

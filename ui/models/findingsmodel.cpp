@@ -16,15 +16,6 @@
 
 namespace cepheid::ui {
 
-namespace {
-
-QString fileName(std::string_view path)
-{
-    return toQString(fileNameOf(path));
-}
-
-} // namespace
-
 FindingsModel::FindingsModel(QObject* parent)
     : QAbstractTableModel(parent)
 { }
@@ -248,7 +239,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Destination:
             return toQString(events.text(key.destination));
         case Process:
-            return fileName(events.text(key.processPath)).toLower();
+            return toQString(fileNameOf(events.text(key.processPath))).toLower();
         case Events:
             return f->events;
         case Period:
@@ -288,13 +279,14 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Rule:
             return f->rule.fires ? tr("fires") : (f->rule.eligibleEvents == 0 ? tr("cannot fire") : tr("—"));
         case Host:
-            return f->hostnames.empty()
-                ? toQString(events.text(key.sourceIp))
-                : toQString(f->hostnames.front()) + QStringLiteral(" (") + toQString(events.text(key.sourceIp)) + u')';
+            return f->hostnames.empty() ? toDisplayText(events.text(key.sourceIp))
+                                        : toDisplayText(f->hostnames.front()) + QStringLiteral(" (")
+                    + toDisplayText(events.text(key.sourceIp)) + u')';
         case Destination:
-            return toQString(events.text(key.destination));
+            return toDisplayText(events.text(key.destination));
         case Process:
-            return key.processPath == kEmptyString ? tr("(no process)") : fileName(events.text(key.processPath));
+            return key.processPath == kEmptyString ? tr("(no process)")
+                                                   : toDisplayText(fileNameOf(events.text(key.processPath)));
         case Events:
             return f->events;
         case Period:

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/htmltext.h"
+
 #include <QString>
 #include <string_view>
 
@@ -9,6 +11,13 @@ namespace cepheid::ui {
 inline QString toQString(std::string_view text)
 {
     return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+// Engine text as a view shows it: direction overrides written as "[U+202E]", so "\u202Egnp.exe" cannot read as
+// "exe.png" (docs/security.md, "Display"). Only for display: keys and edits keep toQString's exact text.
+inline QString toDisplayText(std::string_view text)
+{
+    return toQString(revealBidiControls(text));
 }
 
 } // namespace cepheid::ui
