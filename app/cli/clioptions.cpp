@@ -288,7 +288,7 @@ std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& a
 {
     ScoreOptions options;
     options.format = "html"; // the case report; json, csv and stix are for tooling
-    std::string select, bom, now, raw;
+    std::string select, now, raw;
     std::vector<std::string> flags, positional;
     std::vector<std::string> rest;
     for (const std::string& argument : arguments) // --bom is a flag; parseNamed takes named values only

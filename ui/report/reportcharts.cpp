@@ -52,15 +52,11 @@ void ReportCharts::paint(QPainter& painter, const QRectF& area, const Finding& f
 {
     const ChartColors colors = paperColors();
     switch (chart) {
-    case ReportChart::Intervals: {
-        IntervalPlot plot;
-        plot.setSeries(GapSeries::of(m_events, m_flows, finding));
-        plot.layout(area, font());
-        plot.paint(painter, colors);
-        break;
-    }
+    case ReportChart::Intervals:
     case ReportChart::GapsOverTime: {
-        GapPlot plot;
+        IntervalPlot intervals;
+        GapPlot gaps;
+        GapSeriesPlot& plot = chart == ReportChart::Intervals ? static_cast<GapSeriesPlot&>(intervals) : gaps;
         plot.setSeries(GapSeries::of(m_events, m_flows, finding));
         plot.layout(area, font());
         plot.paint(painter, colors);
