@@ -12,12 +12,6 @@ namespace cepheid::cli {
 
 namespace {
 
-std::string versionLabel(const ProfileVersion& version)
-{
-    return "version " + std::to_string(version.id) + (version.author.empty() ? "" : " by " + version.author) + ", "
-        + version.createdAt + (version.note.empty() ? "" : " (" + version.note + ")");
-}
-
 // The alerting flows under the version before the one in use, against those now.
 std::optional<ReportDelta> deltaAgainstPrevious(const std::vector<ProfileVersion>& versions, const Profile& profile,
     const Analysis& analysis, const EventTable& events, const FlowIndex& flows, TimestampUs now)
@@ -56,22 +50,14 @@ int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const Event
     const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& reportOptions, TimestampUs now)
 {
     CaseReportInput input(events, flows, analysis, analyzer);
-    input.info = caseFile.info();
+    readCaseProvenance(input, caseFile);
     input.casePath = options.casePath;
-    input.sources = caseFile.sources();
-    for (const CaseSource& source : input.sources)
-        if (source.eventsRejected > 0)
-            input.rejects[source.id] = caseFile.rejects(source.id, kMaxReportRejects);
     const std::vector<ProfileVersion> versions = caseFile.profiles();
     input.profileLabel
-        = versions.empty() ? "the default profile (none saved in the case)" : versionLabel(versions.back());
+        = versions.empty() ? "the default profile (none saved in the case)" : profileVersionLabel(versions.back());
     input.delta = deltaAgainstPrevious(versions, analyzer.profile(), analysis, events, flows, now);
     input.options = reportOptions;
     input.rawRecords = options.rawRecords;
-    input.rawRecord = [&](EventIndex event) {
-        const SourceReference source = events.source(event);
-        return caseFile.rawRecord(source.fileIndex, source.byteOffset);
-    };
     input.generatedAt = formatRfc3339(now);
     input.version = CEPHEID_VERSION;
     const CaseReport report = buildCaseReport(input);

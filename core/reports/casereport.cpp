@@ -566,6 +566,32 @@ CaseReport buildCaseReport(const CaseReportInput& input)
     return Builder(input).build();
 }
 
+void readCaseProvenance(CaseReportInput& input, CaseFile& caseFile, const std::atomic<bool>* cancel)
+{
+    input.info = caseFile.info();
+    input.sources = caseFile.sources();
+    for (const CaseSource& source : input.sources)
+        if (source.eventsRejected > 0)
+            input.rejects[source.id] = caseFile.rejects(source.id, kMaxReportRejects);
+    const EventTable& events = input.events;
+    input.rawRecord = [&caseFile, &events, cancel](EventIndex event) -> std::optional<std::string> {
+        if (cancel && cancel->load())
+            return std::nullopt; // cancelled: the rest is looked up no more
+        const SourceReference source = events.source(event);
+        try {
+            return caseFile.rawRecord(source.fileIndex, source.byteOffset);
+        } catch (const sql::Error&) {
+            return std::nullopt; // said in the report as "the case does not hold this record's text"
+        }
+    };
+}
+
+std::string profileVersionLabel(const ProfileVersion& version)
+{
+    return "version " + std::to_string(version.id) + (version.author.empty() ? "" : " by " + version.author) + ", "
+        + version.createdAt + (version.note.empty() ? "" : " (" + version.note + ")");
+}
+
 std::optional<ReportDelta> compareAlerting(const Analysis& analysis, const Profile& profile, const Profile& earlier,
     std::string against, const EventTable& events, const FlowIndex& flows, TimestampUs now, std::string& error)
 {

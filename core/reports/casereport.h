@@ -4,6 +4,7 @@
 #include "findings/analysis.h"
 #include "reports/scorereport.h"
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -92,6 +93,13 @@ inline constexpr std::size_t kMaxReportDeltaRows = 25; // flows listed per side 
 inline constexpr std::size_t kMaxReportRawRecords = 1000; // --raw
 
 CaseReport buildCaseReport(const CaseReportInput& input);
+
+// What a report reads from the case file itself, for the CLI and the workbench alike: metadata, sources, the first
+// rejects of each, and raw records on demand (a lookup that fails, or comes after `cancel` is set, gives nullopt).
+// The case file must outlive the report's building.
+void readCaseProvenance(CaseReportInput& input, CaseFile& caseFile, const std::atomic<bool>* cancel = nullptr);
+// "version 4 by alice, 2026-11-20T10:00:00Z (note)".
+std::string profileVersionLabel(const ProfileVersion& version);
 
 // The what-if of the summary: the flows alerting under `profile` (its analysis given) against those alerting under
 // `earlier`, which is analysed here by re-running only what differs. nullopt with the reason when `earlier` cannot

@@ -21,7 +21,7 @@ std::string profileLabel(const Snapshot& snapshot, const std::vector<ProfileVers
     std::string label = "version " + std::to_string(snapshot.savedVersion);
     for (const ProfileVersion& version : versions)
         if (version.id == snapshot.savedVersion)
-            label += (version.author.empty() ? "" : " by " + version.author) + ", " + version.createdAt;
+            label = profileVersionLabel(version);
     return snapshot.isModified() ? "the working profile: " + label + " with unsaved changes" : label;
 }
 
@@ -32,11 +32,7 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
 {
     CaseReportInput input(snapshot.events, snapshot.flows, snapshot.analysis, analyzer);
     try {
-        input.info = caseFile.info();
-        input.sources = caseFile.sources();
-        for (const CaseSource& source : input.sources)
-            if (source.eventsRejected > 0)
-                input.rejects[source.id] = caseFile.rejects(source.id, kMaxReportRejects);
+        readCaseProvenance(input, caseFile, cancel);
         const std::vector<ProfileVersion> versions = caseFile.profiles();
         input.profileLabel = profileLabel(snapshot, versions);
         std::string problem;
@@ -66,16 +62,6 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
     input.flowSelection = request.flows;
     input.rawRecords = request.rawRecords;
     input.previewLimit = previewLimit;
-    input.rawRecord = [&](EventIndex event) -> std::optional<std::string> {
-        if (cancel && cancel->load())
-            return std::nullopt; // cancelled: the rest is looked up no more
-        const SourceReference source = snapshot.events.source(event);
-        try {
-            return caseFile.rawRecord(source.fileIndex, source.byteOffset);
-        } catch (const sql::Error&) {
-            return std::nullopt; // said in the report as "the case does not hold this record's text"
-        }
-    };
     input.generatedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString();
     input.version = QCoreApplication::applicationVersion().toStdString();
     return buildCaseReport(input);
