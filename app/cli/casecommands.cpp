@@ -79,16 +79,17 @@ int runImport(const ImportOptionsCli& options)
         JsonWriter json(out);
         json.beginObject().field("case", options.casePath);
         json.key("inputs").beginArray();
+        bool strictFailed = false;
         for (const std::string& input : options.inputs) {
-            const auto result = caseFile->importFile(input, events, error, progressOptions(input));
+            const auto result = caseFile->importFile(input, events, error, importOptions(input, options.input));
             if (!result) {
                 std::cerr << "cepheid-cli: " << error << '\n';
                 return InputError;
             }
             if (result->alreadyImported)
                 std::cerr << "cepheid-cli: " << input << ": already in the case (same SHA-256): nothing imported\n";
-            else
-                warnAboutRejects(result->summary);
+            else if (!warnAboutInput(result->summary, options.input))
+                strictFailed = true;
             json.beginObject()
                 .field("path", input)
                 .field("sha256", result->sha256)
@@ -101,7 +102,13 @@ int runImport(const ImportOptionsCli& options)
         json.field("events_in_case", static_cast<std::uint64_t>(events.size()));
         json.endObject();
         out.push_back('\n');
-        return printJson(out);
+        const int printed = printJson(out);
+        if (strictFailed) {
+            std::cerr << "cepheid-cli: --strict: the case holds what was read, but an input gave no event or "
+                         "stopped part-way\n";
+            return InputError;
+        }
+        return printed;
     } catch (const sql::Error& problem) {
         std::cerr << "cepheid-cli: " << options.casePath << ": " << problem.what() << '\n';
         return InputError;

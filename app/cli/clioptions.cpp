@@ -9,9 +9,10 @@ namespace cepheid::cli {
 
 const char* const kUsage = R"(Usage:
   cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--min-score N] [--output FILE]
-                    [--now TIME] [--compact] INPUT...
+                    [--now TIME] [--compact] [--limit NAME=VALUE]... [--strict] INPUT...
   cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …
-  cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] INPUT...
+  cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] [--limit NAME=VALUE]...
+                     [--strict] INPUT...
   cepheid-cli case info FILE
   cepheid-cli case verify FILE
   cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
@@ -108,6 +109,18 @@ profile diff
   Prints what changed from BEFORE to AFTER, one setting per line ("rule.min_events: 12 -> 8"). Each is a profile
   JSON file or CASE.cepheid[@N]. Allowlist entries are matched by id, catalog entries by pattern.
 
+Reading inputs (score and import)
+  An input is a file, a .gz, a pipe, /dev/stdin or <(…) (a case needs files: it keeps each one's SHA-256).
+  --limit NAME=VALUE  what one import may cost; reaching a limit keeps what was read before it and says so:
+      record-bytes=64M          one record (a longer one is rejected with its line)
+      decompressed-bytes=64G    decompressed bytes read from one file
+      compression-ratio=100     decompressed per compressed byte of a .gz, checked past 16 MiB (bombs)
+      events=100M               events held in memory (all inputs, and a case's earlier events)
+      stored-rejects=10k        rejects kept with line and excerpt per file in a case (all are counted)
+    Sizes take K, M, G, T (binary); counts take k, M, G (decimal). See docs/security.md.
+  --strict  exit 1 when an input gave no event from its bytes or stopped part-way (a truncated .gz, a limit)
+            instead of warning; score then writes no report.
+
 Profiles: wherever --profile takes a FILE, CASE.cepheid (newest saved version) or CASE.cepheid@N also works.
 
 Exit status: 0 success; 1 an input or profile could not be read (message on standard error);
@@ -139,11 +152,39 @@ bool takeValue(const std::vector<std::string>& arguments, std::size_t& i, const 
     return true;
 }
 
+// Takes --limit NAME=VALUE (repeatable) and --strict out of the arguments, leaving the rest.
+bool takeInputOptions(std::vector<std::string>& arguments, InputOptions& input, std::string& error)
+{
+    std::vector<std::string> rest;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        if (arguments[i] == "--") {
+            rest.insert(rest.end(), arguments.begin() + static_cast<std::ptrdiff_t>(i), arguments.end());
+            break;
+        }
+        if (arguments[i] == "--strict") {
+            input.strict = true;
+            continue;
+        }
+        std::string value;
+        bool matched = false;
+        if (!takeValue(arguments, i, "--limit", value, error, matched))
+            return false;
+        if (!matched)
+            rest.push_back(arguments[i]);
+        else if (!input.limits.set(value, error))
+            return false;
+    }
+    arguments = std::move(rest);
+    return true;
+}
+
 } // namespace
 
-std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& arguments, std::string& error)
+std::optional<ScoreOptions> parseScoreOptions(std::vector<std::string> arguments, std::string& error)
 {
     ScoreOptions options;
+    if (!takeInputOptions(arguments, options.input, error))
+        return std::nullopt;
     bool onlyInputs = false;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
@@ -247,9 +288,11 @@ bool parseNamed(const std::vector<std::string>& arguments,
 
 } // namespace
 
-std::optional<ImportOptionsCli> parseImportOptions(const std::vector<std::string>& arguments, std::string& error)
+std::optional<ImportOptionsCli> parseImportOptions(std::vector<std::string> arguments, std::string& error)
 {
     ImportOptionsCli options;
+    if (!takeInputOptions(arguments, options.input, error))
+        return std::nullopt;
     if (!parseNamed(arguments,
             { { "--case", &options.casePath }, { "--title", &options.title }, { "--analyst", &options.analyst },
                 { "--ticket", &options.ticket } },

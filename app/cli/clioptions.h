@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ingest/importlimits.h"
 #include "reports/scorereport.h"
 
 #include <optional>
@@ -9,6 +10,14 @@
 namespace cepheid::cli {
 
 enum ExitCode { Success = 0, InputError = 1, UsageError = 2 };
+
+// How inputs are read, for every command that reads exports: the limits (--limit NAME=VALUE, repeatable) and
+// --strict (an input that gave no event from its bytes, or stopped part-way, is an error: exit 1).
+struct InputOptions
+{
+    ImportLimits limits;
+    bool strict = false;
+};
 
 struct ScoreOptions
 {
@@ -26,6 +35,7 @@ struct ScoreOptions
     std::optional<FindingSelection> selection;
     bool bom = false;
     std::size_t rawRecords = 5; // html and pdf: raw records shown per finding
+    InputOptions input;
 };
 
 struct RuleExportOptions
@@ -43,6 +53,7 @@ struct ImportOptionsCli
     std::string casePath;
     std::string title, analyst, ticket;
     std::vector<std::string> inputs;
+    InputOptions input;
 };
 
 struct CaseInfoOptions
@@ -58,7 +69,7 @@ struct CaseTriageOptions
     std::string analyst;
 };
 
-std::optional<ImportOptionsCli> parseImportOptions(const std::vector<std::string>& arguments, std::string& error);
+std::optional<ImportOptionsCli> parseImportOptions(std::vector<std::string> arguments, std::string& error);
 std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::string>& arguments, std::string& error);
 std::optional<CaseInfoOptions> parseCaseVerifyOptions(const std::vector<std::string>& arguments, std::string& error);
 std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::string>& arguments, std::string& error);
@@ -74,7 +85,7 @@ struct ProfileDiffOptions
 };
 
 // Parses `score` arguments (after the command word). Returns nullopt with error set on a usage error.
-std::optional<ScoreOptions> parseScoreOptions(const std::vector<std::string>& arguments, std::string& error);
+std::optional<ScoreOptions> parseScoreOptions(std::vector<std::string> arguments, std::string& error);
 std::optional<ProfileDiffOptions> parseProfileDiffOptions(
     const std::vector<std::string>& arguments, std::string& error);
 std::optional<ProfileShowOptions> parseProfileShowOptions(

@@ -56,9 +56,10 @@ bool writeFileAtomically(const std::string& path, const std::string& content, st
     return true;
 }
 
-ImportOptions progressOptions(const std::string& path)
+ImportOptions importOptions(const std::string& path, const InputOptions& input)
 {
     ImportOptions options;
+    options.limits = input.limits;
     if (!isatty(STDERR_FILENO))
         return options;
     options.progress = [path, last = -1](std::uint64_t done, std::uint64_t total) mutable {
@@ -72,17 +73,29 @@ ImportOptions progressOptions(const std::string& path)
     return options;
 }
 
-void warnAboutRejects(const InputSummary& input)
+bool warnAboutInput(const InputSummary& input, const InputOptions& options)
 {
-    if (!input.readError.empty())
-        std::cerr << "cepheid-cli: warning: " << input.path << ": reading stopped part-way (" << input.readError
-                  << "); the " << input.eventsRead << " events before it are used\n";
-    if (input.eventsRejected == 0)
-        return;
-    std::cerr << "cepheid-cli: " << input.path << ": " << input.eventsRejected << " record(s) rejected";
-    if (!input.rejects.empty())
-        std::cerr << " (first: line " << input.rejects.front().line << ": " << input.rejects.front().reason << ")";
-    std::cerr << "; all are listed in the report's \"inputs\"\n";
+    const char* const kind = options.strict ? "error" : "warning";
+    bool strictProblem = false;
+    if (!input.readError.empty()) {
+        std::cerr << "cepheid-cli: " << kind << ": " << input.path << ": reading stopped part-way (" << input.readError
+                  << "); the " << input.eventsRead << " events before it "
+                  << (options.strict ? "were read" : "are used") << "\n";
+        strictProblem = true;
+    }
+    // Bytes but no event: the wrong file, an export of another kind, or every record refused. Said, never silent.
+    if (input.eventsRead == 0 && input.bytesRead > 0 && input.format != InputFormat::Empty) {
+        std::cerr << "cepheid-cli: " << kind << ": " << input.path << ": no event from " << input.bytesRead << " bytes"
+                  << (input.eventsRejected > 0 ? " (every record was rejected)" : "") << "\n";
+        strictProblem = true;
+    }
+    if (input.eventsRejected > 0) {
+        std::cerr << "cepheid-cli: " << input.path << ": " << input.eventsRejected << " record(s) rejected";
+        if (!input.rejects.empty())
+            std::cerr << " (first: line " << input.rejects.front().line << ": " << input.rejects.front().reason << ")";
+        std::cerr << "; all are listed in the report's \"inputs\"\n";
+    }
+    return !(options.strict && strictProblem);
 }
 
 std::optional<Profile> profileFrom(const std::string& spec)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clioptions.h"
 #include "ingest/importer.h"
 #include "tuning/profile.h"
 
@@ -13,10 +14,12 @@ bool writeFileAtomically(const std::string& path, const std::string& content, st
 // Writes a report to standard output (path empty or "-") or atomically to a file; the exit code, saying why on
 // stderr when it fails.
 int writeOutput(const std::string& report, const std::string& outputPath);
-// A one-line progress display on a terminal; silent when stderr is a pipe or a file (scripts, CI, tests).
-ImportOptions progressOptions(const std::string& path);
-// One line on stderr per input with rejects or a read error; the report lists them all.
-void warnAboutRejects(const InputSummary& input);
+// How to read one input: the limits, and a one-line progress display on a terminal (silent when stderr is a pipe or
+// a file: scripts, CI, tests).
+ImportOptions importOptions(const std::string& path, const InputOptions& input);
+// One line on stderr per input with rejects, a read error or no event from its bytes; the report lists them all.
+// Returns false when --strict makes that an error (said on stderr).
+bool warnAboutInput(const InputSummary& input, const InputOptions& options);
 // The profile a --profile value names: empty for the defaults, a JSON file, or a case's saved version as
 // CASE.cepheid (the newest) or CASE.cepheid@N. Prints why on stderr and returns nothing when it cannot be used.
 std::optional<Profile> profileFrom(const std::string& spec);

@@ -110,15 +110,20 @@ int runScore(const ScoreOptions& options)
             return InputError;
         }
     }
+    bool strictFailed = false;
     for (std::size_t i = 0; i < options.inputs.size(); ++i) {
-        auto summary = importFile(
-            options.inputs[i], static_cast<std::uint16_t>(i), events, error, progressOptions(options.inputs[i]));
+        auto summary = importFile(options.inputs[i], static_cast<std::uint16_t>(i), events, error,
+            importOptions(options.inputs[i], options.input));
         if (!summary) {
             std::cerr << "cepheid-cli: " << error << '\n';
             return InputError;
         }
-        warnAboutRejects(*summary);
+        strictFailed = !warnAboutInput(*summary, options.input) || strictFailed;
         inputs.push_back(std::move(*summary));
+    }
+    if (strictFailed) {
+        std::cerr << "cepheid-cli: --strict: no report written\n";
+        return InputError;
     }
     const FlowIndex flows = FlowIndex::build(events);
     const Analysis analysis = analyzer->run(events, flows, now);

@@ -297,12 +297,11 @@ void CaseFile::loadEvents(EventTable& table)
         for (StringId id : out)
             checkedId(id);
     };
-    constexpr std::int64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
     while (events.step()) {
         row = events.integer(17);
         EventTable::StoredEvent event;
         event.source = { static_cast<std::uint16_t>(inRange(events.integer(0), 0, 65535, "source id")),
-            static_cast<std::uint32_t>(inRange(events.integer(1), 0, kMaxU32, "line")),
+            static_cast<std::uint64_t>(inRange(events.integer(1), 0, std::numeric_limits<std::int64_t>::max(), "line")),
             static_cast<std::uint64_t>(
                 inRange(events.integer(2), 0, std::numeric_limits<std::int64_t>::max(), "byte offset")) };
         event.timestamp = events.integer(3);
@@ -413,12 +412,12 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
             = m_database->prepare("INSERT INTO rejects (source_id, line, reason, excerpt) VALUES (?1, ?2, ?3, ?4)");
         ImportOptions caseOptions = options;
         caseOptions.onRawRecord
-            = [&](std::uint32_t, std::uint64_t offset, std::string_view text) { rawRecords.add(offset, text); };
-        // Every reject is counted (sources.events_rejected), the first kMaxStoredRejects are kept with line, reason
+            = [&](std::uint64_t, std::uint64_t offset, std::string_view text) { rawRecords.add(offset, text); };
+        // Every reject is counted (sources.events_rejected), the first limits.storedRejects are kept with line, reason
         // and excerpt: a 3 KB gzip of a million "{}" lines must not become a 92 MB case (docs/security.md).
         std::uint64_t storedRejects = 0;
         caseOptions.onReject = [&](const Reject& reject) {
-            if (storedRejects++ >= kMaxStoredRejects)
+            if (storedRejects++ >= options.limits.storedRejects)
                 return;
             insertReject.bind(1, sourceId)
                 .bind(2, static_cast<std::int64_t>(reject.line))
@@ -520,8 +519,8 @@ std::vector<Reject> CaseFile::rejects(std::int64_t sourceId, std::size_t limit)
     statement.bind(1, sourceId);
     statement.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
     while (statement.step())
-        rejects.push_back({ static_cast<std::uint32_t>(statement.integer(0)), std::string(statement.text(1)),
-            std::string(statement.text(2)) });
+        rejects.push_back({ static_cast<std::uint64_t>(std::max<std::int64_t>(statement.integer(0), 0)),
+            std::string(statement.text(1)), std::string(statement.text(2)) });
     return rejects;
 }
 

@@ -16,9 +16,6 @@ struct CaseInfo
     std::string title, analyst, ticket, created;
 };
 
-// Rejects kept per imported file, with line, reason and excerpt; all of them are counted.
-inline constexpr std::uint64_t kMaxStoredRejects = 10000;
-
 struct CaseSource
 {
     std::int64_t id = 0;

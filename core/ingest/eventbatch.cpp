@@ -21,6 +21,7 @@ std::string_view EventBatch::copy(std::string_view text)
     char* destination = m_blocks.back().get() + m_blockUsed;
     std::memcpy(destination, text.data(), text.size());
     m_blockUsed += text.size();
+    m_textBytes += text.size();
     return { destination, text.size() };
 }
 

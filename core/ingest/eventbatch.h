@@ -21,17 +21,17 @@ public:
     };
 
     void add(const EventRecord& record);
-    void addReject(std::uint32_t line, std::string reason, std::string excerpt = {})
+    void addReject(std::uint64_t line, std::string reason, std::string excerpt = {})
     {
         m_rejects.push_back({ line, std::move(reason), std::move(excerpt) });
     }
     struct RawRecord
     {
-        std::uint32_t line;
+        std::uint64_t line;
         std::uint64_t offset;
         std::string_view text;
     };
-    void addRaw(std::uint32_t line, std::uint64_t offset, std::string_view text)
+    void addRaw(std::uint64_t line, std::uint64_t offset, std::string_view text)
     {
         m_raw.push_back({ line, offset, copy(text) });
     }
@@ -40,10 +40,12 @@ public:
     void get(std::size_t i, EventRecord& record) const;
 
     std::size_t eventCount() const { return m_events.size(); }
+    // Bytes of text the batch owns (events' strings and raw records).
+    std::size_t textBytes() const { return m_textBytes; }
     std::vector<Reject>& rejects() { return m_rejects; }
     std::uint64_t endOffset = 0; // decompressed offset just past the batch's last record
     std::uint64_t records = 0; // records (lines or array elements) in the batch
-    std::uint32_t lastLine = 0; // line of the batch's last record
+    std::uint64_t lastLine = 0; // line of the batch's last record
     std::uint64_t compressedOffset = 0; // file bytes consumed when the batch was closed (for progress)
 
 private:
@@ -56,6 +58,7 @@ private:
     std::vector<std::unique_ptr<char[]>> m_blocks;
     std::size_t m_blockUsed = 0;
     std::size_t m_blockSize = 0;
+    std::size_t m_textBytes = 0;
 };
 
 } // namespace cepheid

@@ -14,7 +14,11 @@ namespace {
 
 constexpr std::uint64_t kRecordsBeforeReserve = 20000;
 constexpr std::size_t kBatchItems = 8192; // events and rejects per batch
+constexpr std::size_t kBatchBytes = 16u << 20; // text a batch owns before it is handed over
 constexpr std::size_t kQueuedBatches = 4;
+// The splitter's buffer is about twice the record cap: a cap beyond 1 GiB would ask for more than any import
+// needs, whatever a setting says.
+constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30;
 constexpr std::size_t kExcerptBytes = 200;
 
 // Events the whole file will give, from the events per decompressed byte so far. The decompressed size of a
@@ -68,6 +72,7 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
 {
     // One stream for probing and reading: a pipe cannot be opened twice.
     InputStream input;
+    input.setLimits(options.limits);
     if (!input.open(path)) {
         error = path + ": " + input.errorMessage();
         return std::nullopt;
@@ -89,13 +94,15 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
         return summary;
     summary.compressed = input.isCompressed();
 
-    auto addReject = [&](std::uint32_t line, std::string reason, std::string excerpt = {}) {
+    // The stop of reading (truncated file, a limit) is listed even past kMaxListedRejects: it says why the rest is
+    // missing.
+    auto addReject = [&](std::uint64_t line, std::string reason, std::string excerpt = {}, bool alwaysList = false) {
         ++summary.eventsRejected;
         ++summary.rejectKinds[rejectKind(reason)];
         Reject reject { line, std::move(reason), std::move(excerpt) };
         if (options.onReject)
             options.onReject(reject);
-        if (summary.rejects.size() < InputSummary::kMaxListedRejects)
+        if (summary.rejects.size() < InputSummary::kMaxListedRejects || alwaysList)
             summary.rejects.push_back(std::move(reject));
     };
 
@@ -107,7 +114,8 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     JsonRecordSplitter::Mode mode = JsonRecordSplitter::Mode::Lines;
     std::jthread reader([&] {
         UdmJsonParser parser;
-        JsonRecordSplitter splitter(input);
+        JsonRecordSplitter splitter(input,
+            static_cast<std::size_t>(std::min<std::uint64_t>(options.limits.recordBytes, kMaxRecordBytesSupported)));
         auto batch = std::make_unique<EventBatch>();
         auto flush = [&] {
             batch->compressedOffset = input.compressedOffset();
@@ -115,14 +123,14 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
                 stop = true;
             batch = std::make_unique<EventBatch>();
         };
-        auto onReject = [&](std::uint32_t line, std::string reason) { batch->addReject(line, std::move(reason)); };
+        auto onReject = [&](std::uint64_t line, std::string reason) { batch->addReject(line, std::move(reason)); };
         const bool keepRaw = static_cast<bool>(options.onRawRecord);
         readOk = splitter.run(
             [&](const JsonRecordSplitter::Record& record) {
                 const std::size_t eventsBefore = batch->eventCount();
                 parser.parse(
                     record, fileIndex, [&](const EventRecord& event) { batch->add(event); },
-                    [&](std::uint32_t line, std::string reason) {
+                    [&](std::uint64_t line, std::string reason) {
                         batch->addReject(line, std::move(reason), std::string(record.text.substr(0, kExcerptBytes)));
                     });
                 // The original text is kept for drill-down from an event; a record that gave none has its reject's
@@ -132,7 +140,8 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
                 ++batch->records;
                 batch->endOffset = record.offset + record.text.size();
                 batch->lastLine = record.line;
-                if (batch->eventCount() + batch->rejects().size() >= kBatchItems)
+                // Bounded in bytes too: forty 60 MB records in one batch held 2.4 GB.
+                if (batch->eventCount() + batch->rejects().size() >= kBatchItems || batch->textBytes() >= kBatchBytes)
                     flush();
                 return !stop.load(std::memory_order_relaxed);
             },
@@ -156,18 +165,29 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
 
     std::uint64_t records = 0;
     std::uint64_t lastEnd = 0;
-    std::uint32_t lastLine = 0;
+    std::uint64_t lastLine = 0;
+    std::uint64_t eventsLimitLine = 0; // the line of the first event past the events limit, once reached
     bool reserved = false;
     EventRecord record;
     while (auto batch = queue.pop()) {
         if (options.onRawRecord)
             for (const EventBatch::RawRecord& raw : (*batch)->raw())
                 options.onRawRecord(raw.line, raw.offset, raw.text);
-        for (std::size_t i = 0; i < (*batch)->eventCount(); ++i) {
+        // The events limit bounds memory: the events past it are not read (and the reader is told to stop).
+        const std::size_t room = table.size() < options.limits.events
+            ? static_cast<std::size_t>(std::min<std::uint64_t>(options.limits.events - table.size(), SIZE_MAX))
+            : 0;
+        const std::size_t taken = std::min(room, (*batch)->eventCount());
+        for (std::size_t i = 0; i < taken; ++i) {
             (*batch)->get(i, record);
             table.append(record);
         }
-        summary.eventsRead += (*batch)->eventCount();
+        summary.eventsRead += taken;
+        if (taken < (*batch)->eventCount()) {
+            (*batch)->get(taken, record);
+            eventsLimitLine = record.source.line;
+            break;
+        }
         for (Reject& reject : (*batch)->rejects())
             addReject(reject.line, std::move(reject.reason), std::move(reject.excerpt));
         records += (*batch)->records;
@@ -191,11 +211,19 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     reader.join();
     summary.layout = mode == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
     summary.bytesRead = lastEnd;
-    if (!readOk) {
-        // Truncated gzip or an I/O error part-way: the events before it are kept, and the stop is reported like
-        // a reject so that it cannot go unnoticed.
+    if (eventsLimitLine > 0) {
+        summary.limitReached = true;
+        summary.readError = "stopped at the events limit: more than " + options.limits.valueText("events")
+            + " events in memory; " + ImportLimits::raiseHint("events");
+        addReject(eventsLimitLine, "reading stopped here: " + summary.readError, {}, true);
+    } else if (!readOk) {
+        // Truncated gzip, an I/O error or a limit part-way: the events before it are kept, and the stop is reported
+        // like a reject so that it cannot go unnoticed.
         summary.readError = input.errorMessage();
-        addReject(lastLine + 1, "reading stopped here: " + summary.readError + " (truncated file?)");
+        summary.limitReached = input.limitReached();
+        addReject(lastLine + 1,
+            "reading stopped here: " + summary.readError + (summary.limitReached ? "" : " (truncated file?)"), {},
+            true);
     }
     if (options.progress)
         options.progress(input.fileSize(), input.fileSize());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "formatdetection.h"
+#include "importlimits.h"
 #include "model/eventtable.h"
 
 #include <atomic>
@@ -15,7 +16,7 @@ namespace cepheid {
 
 struct Reject
 {
-    std::uint32_t line = 0;
+    std::uint64_t line = 0;
     std::string reason;
     std::string excerpt; // the start of the rejected record, when there was one
 };
@@ -36,7 +37,9 @@ struct InputSummary
     std::vector<Reject> rejects;
     std::map<std::string, std::uint64_t> rejectKinds; // reason with values stripped -> count
     bool cancelled = false;
-    std::string readError; // set when reading stopped part-way (truncated gzip, I/O error); earlier events kept
+    std::string
+        readError; // set when reading stopped part-way (truncated gzip, I/O error, a limit); earlier events kept
+    bool limitReached = false; // reading stopped at one of ImportOptions::limits (readError says which)
 };
 
 struct ImportOptions
@@ -45,9 +48,10 @@ struct ImportOptions
     std::function<void(std::uint64_t done, std::uint64_t total)> progress;
     const std::atomic<bool>* cancel = nullptr;
     // Called on the calling thread, in file order, with every record's original text (for drill-down) ...
-    std::function<void(std::uint32_t line, std::uint64_t offset, std::string_view text)> onRawRecord;
+    std::function<void(std::uint64_t line, std::uint64_t offset, std::string_view text)> onRawRecord;
     // ... and with every reject (InputSummary lists only the first kMaxListedRejects).
     std::function<void(const Reject&)> onReject;
+    ImportLimits limits;
 };
 
 // Reads one export into the table. Returns nullopt and sets error when the file cannot be read at all

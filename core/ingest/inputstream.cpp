@@ -1,5 +1,7 @@
 #include "inputstream.h"
 
+#include "util/bytesize.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -67,7 +69,25 @@ std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
         }
     }
     while (total < size) {
-        const auto request = static_cast<unsigned>(std::min<std::size_t>(size - total, 1u << 30));
+        if (m_bytesRead >= m_limits.decompressedBytes || m_limitReached) {
+            if (total > 0)
+                break;
+            return refuseAtLimit("stopped at the decompressed-bytes limit: more than "
+                + m_limits.valueText("decompressed-bytes") + " decompressed; "
+                + ImportLimits::raiseHint("decompressed-bytes"));
+        }
+        if (m_compressed && m_bytesRead > ImportLimits::kRatioCheckedFrom
+            && m_bytesRead / std::max<std::uint64_t>(compressedOffset(), 1) > m_limits.compressionRatio) {
+            if (total > 0)
+                break;
+            return refuseAtLimit("stopped at the compression-ratio limit: " + byteSizeText(compressedOffset())
+                + " compressed gave " + byteSizeText(m_bytesRead) + ", more than "
+                + m_limits.valueText("compression-ratio") + " times (a decompression bomb?); "
+                + ImportLimits::raiseHint("compression-ratio"));
+        }
+        const std::uint64_t allowed = m_limits.decompressedBytes - m_bytesRead;
+        const auto request
+            = static_cast<unsigned>(std::min<std::uint64_t>({ size - total, std::uint64_t(1) << 30, allowed }));
         const int got = gzread(file, destination + total, request);
         int code = Z_OK;
         const char* message = gzerror(file, &code);
@@ -85,8 +105,16 @@ std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
         if (got == 0)
             break;
         total += static_cast<std::size_t>(got);
+        m_bytesRead += static_cast<std::uint64_t>(got);
     }
     return static_cast<std::ptrdiff_t>(total);
+}
+
+std::ptrdiff_t InputStream::refuseAtLimit(std::string message)
+{
+    m_limitReached = true;
+    m_error = std::move(message);
+    return -1;
 }
 
 std::uint64_t InputStream::compressedOffset() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "importlimits.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -25,6 +27,12 @@ public:
     // The first `size` bytes (fewer at end of file), which read() then returns again: the format is probed on the
     // one stream that is imported, so a pipe, /dev/stdin or <(zcat …) loses nothing. nullopt on a read error.
     std::optional<std::string_view> peek(std::size_t size);
+    // Stops reading past limits.decompressedBytes, or when a gzip file expands more than limits.compressionRatio
+    // times (a bomb): read() then returns -1, errorMessage() names the limit and limitReached() is true.
+    void setLimits(const ImportLimits& limits) { m_limits = limits; }
+    bool limitReached() const { return m_limitReached; }
+    // Decompressed bytes read from the file so far.
+    std::uint64_t bytesRead() const { return m_bytesRead; }
     bool isCompressed() const { return m_compressed; }
     // Bytes consumed from the file on disk so far (compressed bytes for gzip), for progress reporting.
     std::uint64_t compressedOffset() const;
@@ -32,11 +40,16 @@ public:
     const std::string& errorMessage() const { return m_error; }
 
 private:
+    std::ptrdiff_t refuseAtLimit(std::string message);
+
     void* m_file = nullptr; // gzFile; kept opaque so zlib.h stays out of this header
     bool m_compressed = false;
     std::uint64_t m_fileSize = 0;
     std::string m_error;
     std::string m_path;
+    ImportLimits m_limits;
+    std::uint64_t m_bytesRead = 0;
+    bool m_limitReached = false;
     std::string m_replay; // peeked bytes read() has not returned yet, from m_replayAt
     std::size_t m_replayAt = 0;
 };

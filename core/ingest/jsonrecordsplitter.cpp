@@ -1,6 +1,7 @@
 #include "jsonrecordsplitter.h"
 
 #include "inputstream.h"
+#include "util/bytesize.h"
 
 #include <algorithm>
 #include <cstring>
@@ -11,11 +12,6 @@ namespace {
 
 constexpr std::size_t kChunkBytes = 4u << 20;
 constexpr std::size_t kSniffLines = 20;
-
-std::string sizeText(std::size_t bytes)
-{
-    return bytes >= (1u << 20) ? std::to_string(bytes >> 20) + " MiB" : std::to_string(bytes) + " bytes";
-}
 
 bool isJsonSpace(char c)
 {
@@ -107,7 +103,7 @@ void JsonRecordSplitter::compact(std::size_t keepFrom)
     m_begin -= std::min(m_begin, keepFrom);
 }
 
-void JsonRecordSplitter::emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint32_t line)
+void JsonRecordSplitter::emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line)
 {
     Record record;
     record.text = std::string_view(m_buffer.get() + begin, end - begin);
@@ -169,7 +165,7 @@ bool JsonRecordSplitter::run(const RecordSink& onRecord, const ProblemSink& onPr
 
 bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink& onProblem)
 {
-    std::uint32_t line = 1;
+    std::uint64_t line = 1;
     bool skippingLongLine = false;
     std::size_t scanFrom = m_begin;
     while (true) {
@@ -178,8 +174,8 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
             const std::size_t pending = m_end - m_begin;
             if (!skippingLongLine && pending > m_maxRecordBytes) {
                 onProblem(line,
-                    "record longer than " + std::to_string(m_maxRecordBytes >> 20)
-                        + " MiB without a line break: skipped to the next line");
+                    "record longer than " + byteSizeText(m_maxRecordBytes) + " (the record-bytes limit)"
+                        + " without a line break: skipped to the next line");
                 skippingLongLine = true;
             }
             if (skippingLongLine)
@@ -203,7 +199,8 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
         if (skippingLongLine) {
             skippingLongLine = false;
         } else if (lineEnd - m_begin > m_maxRecordBytes) {
-            onProblem(line, "record longer than " + sizeText(m_maxRecordBytes) + ": skipped");
+            onProblem(
+                line, "record longer than " + byteSizeText(m_maxRecordBytes) + " (the record-bytes limit): skipped");
         } else {
             std::size_t recordEnd = lineEnd;
             while (recordEnd > m_begin && isJsonSpace(m_buffer[recordEnd - 1]))
@@ -227,7 +224,7 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
 bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const ProblemSink& onProblem)
 {
     constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-    std::uint32_t line = 1;
+    std::uint64_t line = 1;
     int depth = 0;
     bool inString = false, escaped = false;
     bool topIsArray = false, topIsObject = false;
@@ -254,7 +251,8 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
     while (true) {
         if (position >= m_end) {
             if (recordStart != kNone && position - recordStart > m_maxRecordBytes) {
-                onProblem(recordLine, "record longer than " + std::to_string(m_maxRecordBytes >> 20) + " MiB: skipped");
+                onProblem(recordLine,
+                    "record longer than " + byteSizeText(m_maxRecordBytes) + " (the record-bytes limit): skipped");
                 recordStart = kNone; // the scan goes on through it, so the structure stays known
             }
             // A string at the top level of an object matters only if it is the key "events" (7 bytes with its

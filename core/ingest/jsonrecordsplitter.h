@@ -25,14 +25,14 @@ public:
         std::string_view text;
         // Readable bytes from text.data(); always >= text.size() + kPadding, as simdjson requires.
         std::size_t capacity = 0;
-        std::uint32_t line = 0;
+        std::uint64_t line = 0;
         std::uint64_t offset = 0;
     };
     enum class Mode { Lines, Structural };
     // Returns false to stop reading (cancel).
     using RecordSink = std::function<bool(const Record&)>;
     // A stretch of input that could not become a record (oversized, stray text, truncated at end of file).
-    using ProblemSink = std::function<void(std::uint32_t line, std::string reason)>;
+    using ProblemSink = std::function<void(std::uint64_t line, std::string reason)>;
 
     static constexpr std::size_t kPadding = 64; // == SIMDJSON_PADDING
     static constexpr std::size_t kDefaultMaxRecordBytes = 64u << 20;
@@ -54,7 +54,7 @@ private:
     Mode chooseMode();
     bool runLines(const RecordSink& onRecord, const ProblemSink& onProblem);
     bool runStructural(const RecordSink& onRecord, const ProblemSink& onProblem);
-    void emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint32_t line);
+    void emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line);
 
     InputStream& m_input;
     std::size_t m_maxRecordBytes;

@@ -17,7 +17,7 @@ class UdmJsonParser
 public:
     using EventSink = std::function<void(const EventRecord&)>;
     // line is the record's line; reason names the field and what was wrong with it.
-    using RejectSink = std::function<void(std::uint32_t line, std::string reason)>;
+    using RejectSink = std::function<void(std::uint64_t line, std::string reason)>;
 
     UdmJsonParser();
     ~UdmJsonParser();

@@ -17,7 +17,7 @@ std::string_view directionName(Direction direction);
 struct SourceReference
 {
     std::uint16_t fileIndex = 0;
-    std::uint32_t line = 0; // 1-based line of the record's first byte in the (decompressed) file
+    std::uint64_t line = 0; // 1-based line of the record's first byte in the (decompressed) file
     std::uint64_t byteOffset = 0; // offset of the record's first byte in the (decompressed) file
 };
 

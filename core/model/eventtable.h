@@ -130,7 +130,7 @@ private:
     std::vector<std::uint64_t> m_bytesReceived;
     std::vector<StringId> m_user;
     std::vector<std::uint16_t> m_sourceFile;
-    std::vector<std::uint32_t> m_sourceLine;
+    std::vector<std::uint64_t> m_sourceLine;
     std::vector<std::uint64_t> m_sourceOffset;
     std::vector<StringId> m_ipValues; // all repeated IP lists, back to back
     std::vector<EventIndex> m_httpEvents; // ascending

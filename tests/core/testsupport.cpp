@@ -52,7 +52,7 @@ std::vector<EventSpec> series(const std::string& start, int count, double spacin
     return specs;
 }
 
-ImportedText importText(const std::string& text, const std::string& fileName)
+ImportedText importText(const std::string& text, const std::string& fileName, const ImportOptions& options)
 {
     ImportedText result;
     QTemporaryDir directory;
@@ -64,7 +64,7 @@ ImportedText importText(const std::string& text, const std::string& fileName)
     } else {
         writeTestFile(directory, QString::fromStdString(fileName), text);
     }
-    auto summary = importFile(path, 0, result.table, result.error);
+    auto summary = importFile(path, 0, result.table, result.error, options);
     result.ok = summary.has_value();
     if (summary)
         result.summary = std::move(*summary);

@@ -42,7 +42,8 @@ struct ImportedText
     std::string error;
     bool ok = false;
 };
-ImportedText importText(const std::string& text, const std::string& fileName = "input.json");
+ImportedText importText(
+    const std::string& text, const std::string& fileName = "input.json", const ImportOptions& options = {});
 
 TimestampUs at(const std::string& rfc3339);
 

@@ -87,6 +87,10 @@ private slots:
         QTest::newRow("option without value")
             << QStringList { QStringLiteral("score"), QStringLiteral("x"), QStringLiteral("--profile") };
         QTest::newRow("profile without subcommand") << QStringList { QStringLiteral("profile") };
+        QTest::newRow("unknown limit") << QStringList { QStringLiteral("score"), QStringLiteral("--limit"),
+            QStringLiteral("ram=1G"), QStringLiteral("x") };
+        QTest::newRow("limit that is not a size") << QStringList { QStringLiteral("import"), QStringLiteral("--case"),
+            QStringLiteral("c.cepheid"), QStringLiteral("--limit=decompressed-bytes=lots"), QStringLiteral("x") };
     }
     void usageErrorsExitTwo()
     {
@@ -371,6 +375,46 @@ private slots:
             QVERIFY2(full.readAllStandardError().contains("cannot write to standard output"),
                 qPrintable(arguments.join(u' ')));
         }
+    }
+
+    // An input that gives no event from its bytes is never silent: a warning, and exit 1 under --strict (score
+    // then writes no report). So is an input that stopped at a limit.
+    void strictTurnsSilentInputsIntoErrors()
+    {
+        QTemporaryDir directory;
+        const QString rejected = writeTestFile(directory, QStringLiteral("rejected.ndjson"), "{}\n{}\n");
+        const Run lenient = cli({ QStringLiteral("score"), rejected });
+        QCOMPARE(lenient.exitCode, 0);
+        QVERIFY2(lenient.err.contains(u"warning: " + rejected + u": no event from 5 bytes (every record was rejected)"),
+            qPrintable(lenient.err));
+        QVERIFY(!lenient.out.isEmpty());
+
+        const Run strict = cli({ QStringLiteral("score"), QStringLiteral("--strict"), rejected });
+        QCOMPARE(strict.exitCode, 1);
+        QVERIFY2(strict.err.contains(u"error: " + rejected + u": no event"), qPrintable(strict.err));
+        QVERIFY(strict.out.isEmpty());
+
+        const QString sample = sourcePath(QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz"));
+        const Run limited = cli({ QStringLiteral("score"), QStringLiteral("--limit"), QStringLiteral("events=100"),
+            QStringLiteral("--strict"), sample });
+        QCOMPARE(limited.exitCode, 1);
+        QVERIFY2(limited.err.contains(u"stopped at the events limit: more than 100 events"), qPrintable(limited.err));
+
+        // import --strict keeps what it read (the case is consistent) and says the input fell short.
+        const QString casePath = directory.filePath(QStringLiteral("strict.cepheid"));
+        const Run imported = cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath,
+            QStringLiteral("--strict"), QStringLiteral("--limit=events=100"), sample });
+        QCOMPARE(imported.exitCode, 1);
+        QCOMPARE(imported.json()[u"events_in_case"].toInt(), 100);
+        QVERIFY2(imported.err.contains(u"--strict"), qPrintable(imported.err));
+
+        // Without --strict the same limit is a warning and the report says where reading stopped.
+        const Run warned
+            = cli({ QStringLiteral("score"), QStringLiteral("--limit"), QStringLiteral("events=100"), sample });
+        QCOMPARE(warned.exitCode, 0);
+        const QJsonObject input = warned.json()[u"inputs"].toArray().at(0).toObject();
+        QCOMPARE(input[u"events_read"].toInt(), 100);
+        QVERIFY2(input[u"read_error"].toString().contains(u"events limit"), qPrintable(warned.err));
     }
 
     // Data quoted in a message (here a reject reason) is shown on the terminal, never obeyed.

@@ -1,8 +1,11 @@
 #include "casesession.h"
 
+#include "ingest/importlimits.h"
 #include "tuning/profilejson.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <chrono>
@@ -290,6 +293,23 @@ void CaseSession::openCase(const QString& path, bool create)
     });
 }
 
+ImportLimits importLimitsFromSettings(QStringList& problems)
+{
+    ImportLimits limits;
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("limits"));
+    for (const ImportLimits::Description& limit : ImportLimits::descriptions()) {
+        const QString name = QString::fromUtf8(limit.name.data(), static_cast<qsizetype>(limit.name.size()));
+        if (!settings.contains(name))
+            continue;
+        std::string error;
+        if (!limits.set(QString(name + QLatin1Char('=') + settings.value(name).toString()).toStdString(), error))
+            problems << QCoreApplication::translate("CaseSession", "Setting limits/%1 ignored: %2")
+                            .arg(name, QString::fromStdString(error));
+    }
+    return limits;
+}
+
 void CaseSession::importFiles(const QStringList& paths)
 {
     if (m_running) {
@@ -301,13 +321,17 @@ void CaseSession::importFiles(const QStringList& paths)
         return;
     }
     CaseFile* caseFile = m_case.get();
-    start([this, caseFile, paths, working = m_working, now = m_clock()] {
+    QStringList settingProblems;
+    const ImportLimits limits = importLimitsFromSettings(settingProblems);
+    start([this, caseFile, paths, limits, settingProblems, working = m_working, now = m_clock()] {
         Result result;
+        result.messages << settingProblems;
         try {
             EventTable events;
             caseFile->loadEvents(events);
             for (int i = 0; i < paths.size(); ++i) {
                 ImportOptions options;
+                options.limits = limits;
                 options.cancel = &m_cancel;
                 const qint64 before = static_cast<qint64>(events.size());
                 options.progress
@@ -339,8 +363,18 @@ void CaseSession::importFiles(const QStringList& paths)
                     events = std::move(reloaded);
                     break;
                 }
+                const InputSummary& summary = imported->summary;
                 if (imported->alreadyImported)
                     result.messages << tr("%1 is already in the case: nothing imported.").arg(paths[i]);
+                else if (!summary.readError.empty())
+                    result.messages << tr("%1: reading stopped part-way (%2); the %3 events before it are in the case.")
+                                           .arg(paths[i], QString::fromStdString(summary.readError))
+                                           .arg(summary.eventsRead);
+                else if (summary.eventsRead == 0 && summary.bytesRead > 0 && summary.format != InputFormat::Empty)
+                    result.messages << tr("%1: no event from %2 bytes (%3 records rejected).")
+                                           .arg(paths[i])
+                                           .arg(summary.bytesRead)
+                                           .arg(summary.eventsRejected);
                 else if (imported->summary.eventsRejected > 0)
                     result.messages << tr("%1: %2 events imported, %3 records rejected.")
                                            .arg(paths[i])

@@ -9,7 +9,15 @@
 #include <functional>
 #include <memory>
 
+namespace cepheid {
+struct ImportLimits;
+}
+
 namespace cepheid::ui {
+
+// The import limits (docs/security.md): the defaults, overridden by the settings limits/NAME (e.g.
+// limits/decompressed-bytes=128G). A value that is not one is ignored and said in problems.
+ImportLimits importLimitsFromSettings(QStringList& problems);
 
 // One open case and the jobs that read it. Engine work (open, import, analyse) runs on a worker thread; the
 // GUI thread only receives progress and finished snapshots. One job at a time: a request made while a job runs
