@@ -85,7 +85,7 @@ int runScore(const ScoreOptions& options)
     }
 
     std::string error;
-    const auto analyzer = Analyzer::create(*profile, error);
+    const auto analyzer = Analyzer::create(std::move(*profile), error); // the analyzer keeps it from here
     if (!analyzer) {
         std::cerr << "cepheid-cli: profile refused: " << error << '\n';
         return InputError;

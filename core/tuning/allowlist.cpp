@@ -1,6 +1,9 @@
 #include "allowlist.h"
 
 #include <algorithm>
+#include <deque>
+#include <re2/re2.h>
+#include <re2/set.h>
 
 namespace cepheid {
 
@@ -12,22 +15,130 @@ std::string describeAllowlistEntry(std::size_t index, const AllowlistEntry& entr
     return text;
 }
 
+// Regex and glob domains that no name or zone index decides, compiled together in sets of kPatternsPerSet: one
+// pass of a set's DFA says which of its entries match. Sets are bounded because RE2 simplifies a set as one
+// alternation: a single set of 100,000 patterns took seconds and a gigabyte. Entries keep no matcher of their own;
+// should a set fail to compile, or run out of memory on some destination, its patterns are compiled one by one for
+// that check (slow, never wrong).
+struct Allowlist::DomainSet
+{
+    static constexpr std::size_t kPatternsPerSet = 2048;
+
+    struct Chunk
+    {
+        Chunk()
+            : set(options(), RE2::ANCHOR_BOTH)
+        { }
+        RE2::Set set;
+        std::vector<std::uint32_t> entries; // pattern -> entry, ascending
+        std::vector<std::string> sources; // pattern -> RE2 source, for the one-by-one fallback
+        bool compiled = false;
+    };
+
+    static RE2::Options options()
+    {
+        RE2::Options options;
+        options.set_case_sensitive(false);
+        options.set_log_errors(false);
+        options.set_max_mem(64 << 20);
+        return options;
+    }
+
+    void add(std::uint32_t entry, std::string source)
+    {
+        if (chunks.empty() || chunks.back().entries.size() == kPatternsPerSet)
+            chunks.emplace_back();
+        Chunk& chunk = chunks.back();
+        if (chunk.set.Add(source, nullptr) < 0) {
+            refused.push_back(entry); // valid alone (validate() said so): scanned on its own
+            return;
+        }
+        chunk.entries.push_back(entry);
+        chunk.sources.push_back(std::move(source));
+    }
+
+    // The entries whose domain matches, ascending.
+    std::vector<std::uint32_t> match(std::string_view destination) const
+    {
+        std::vector<std::uint32_t> matched;
+        std::vector<int> hits;
+        for (const Chunk& chunk : chunks) {
+            hits.clear();
+            RE2::Set::ErrorInfo problem {};
+            if (chunk.compiled && chunk.set.Match(destination, &hits, &problem)) {
+                for (const int hit : hits)
+                    matched.push_back(chunk.entries[static_cast<std::size_t>(hit)]);
+            } else if (!chunk.compiled || problem.kind != RE2::Set::kNoError) {
+                for (std::size_t i = 0; i < chunk.sources.size(); ++i)
+                    if (RE2::FullMatch(destination, RE2(chunk.sources[i], options())))
+                        matched.push_back(chunk.entries[i]);
+            }
+        }
+        std::sort(matched.begin(), matched.end());
+        return matched;
+    }
+
+    std::deque<Chunk> chunks; // RE2::Set cannot move
+    std::vector<std::uint32_t> refused;
+};
+
+Allowlist::Allowlist() = default;
+Allowlist::~Allowlist() = default;
+Allowlist::Allowlist(Allowlist&&) noexcept = default;
+Allowlist& Allowlist::operator=(Allowlist&&) noexcept = default;
+
+namespace {
+
+std::string invalidField(std::size_t index, const AllowlistEntry& entry, std::string_view field, const std::string& why)
+{
+    return describeAllowlistEntry(index, entry) + ": invalid " + std::string(matchModeName(entry.match)) + " in \""
+        + std::string(field) + "\": " + why;
+}
+
+} // namespace
+
+bool Allowlist::validate(const std::vector<AllowlistEntry>& entries, std::string& error)
+{
+    // Parsed, not compiled: RE2::Set::Add parses a pattern and says what is wrong with it, at a fraction of the cost
+    // of building a matcher (100,000 regexes). An exact value or a glob (every character but * and ? quoted) is
+    // always valid.
+    RE2::Set parser(DomainSet::options(), RE2::UNANCHORED);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const AllowlistEntry& entry = entries[i];
+        if (entry.match == MatchMode::Regex)
+            for (const auto& [value, field] : { std::pair { &entry.domain, "domain" },
+                     std::pair { &entry.process, "process" }, std::pair { &entry.host, "host" } }) {
+                std::string reason;
+                if (!value->empty() && parser.Add(*value, &reason) < 0) {
+                    error = invalidField(i, entry, field, reason);
+                    return false;
+                }
+            }
+        std::string reason;
+        if (!entry.cidr.empty() && !Cidr::parse(entry.cidr, reason)) {
+            error = describeAllowlistEntry(i, entry) + ": invalid \"cidr\": " + reason;
+            return false;
+        }
+    }
+    return true;
+}
+
 std::optional<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& entries, std::string& error)
 {
     Allowlist allowlist;
     allowlist.m_entries.reserve(entries.size());
+    allowlist.m_domainSet = std::make_unique<DomainSet>();
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const AllowlistEntry& entry = entries[i];
-        Compiled compiled;
-        compiled.entry = entry;
+        Compiled& compiled = allowlist.m_entries.emplace_back();
+        compiled.expiresAt = entry.expiresAt;
         auto compileField = [&](const std::string& value, std::string_view field, std::optional<TextMatcher>& out) {
             if (value.empty())
                 return true;
             TextMatcher matcher;
             std::string reason;
             if (!matcher.compile(value, entry.match, reason)) {
-                error = describeAllowlistEntry(i, entry) + ": invalid " + std::string(matchModeName(entry.match))
-                    + " in \"" + std::string(field) + "\": " + reason;
+                error = invalidField(i, entry, field, reason);
                 return false;
             }
             out = std::move(matcher);
@@ -45,10 +156,11 @@ std::optional<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& e
         else if (entry.match == MatchMode::Glob && ascii && domain.starts_with("*.")
             && domain.substr(2).find_first_of("*?") == std::string_view::npos && domain.size() > 2)
             allowlist.m_byZone[std::string(domain.substr(2))].push_back(index);
-        else if (!compileField(entry.domain, "domain", compiled.domain))
-            return std::nullopt;
-        else
+        else if (domain.empty())
             allowlist.m_scanned.push_back(index);
+        else // a regex, or a glob that is not a name or a zone: matched by the sets
+            allowlist.m_domainSet->add(
+                index, entry.match == MatchMode::Glob ? TextMatcher::globToRegex(domain) : std::string(domain));
         if (!compileField(entry.process, "process", compiled.process)
             || !compileField(entry.host, "host", compiled.host))
             return std::nullopt;
@@ -60,8 +172,25 @@ std::optional<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& e
                 return std::nullopt;
             }
         }
-        allowlist.m_entries.push_back(std::move(compiled));
     }
+    for (DomainSet::Chunk& chunk : allowlist.m_domainSet->chunks)
+        chunk.compiled = chunk.set.Compile();
+    if (!allowlist.m_domainSet->refused.empty()) {
+        // A pattern a set refused is checked on its own, with a matcher of its own, in profile order.
+        for (const std::uint32_t index : allowlist.m_domainSet->refused) {
+            std::string reason;
+            if (!allowlist.m_entries[index].domain.emplace().compile(
+                    entries[index].domain, entries[index].match, reason)) {
+                error = invalidField(index, entries[index], "domain", reason);
+                return std::nullopt;
+            }
+        }
+        allowlist.m_scanned.insert(
+            allowlist.m_scanned.end(), allowlist.m_domainSet->refused.begin(), allowlist.m_domainSet->refused.end());
+        std::sort(allowlist.m_scanned.begin(), allowlist.m_scanned.end());
+    }
+    if (allowlist.m_domainSet->chunks.empty())
+        allowlist.m_domainSet.reset();
     return allowlist;
 }
 
@@ -83,7 +212,7 @@ bool Allowlist::NameEqual::operator()(std::string_view a, std::string_view b) co
 
 bool Allowlist::matchesRest(const Compiled& compiled, const FlowFacts& flow, TimestampUs now) const
 {
-    if (!compiled.entry.isActive(now))
+    if (!compiled.isActive(now))
         return false;
     if (compiled.domain && !compiled.domain->matches(flow.destination))
         return false;
@@ -129,6 +258,8 @@ int Allowlist::match(const FlowFacts& flow, TimestampUs now) const
             zone.remove_prefix(dot + 1);
         }
     }
+    if (m_domainSet)
+        consider(m_domainSet->match(flow.destination));
     consider(m_scanned);
     return best < m_entries.size() ? static_cast<int>(best) : -1;
 }

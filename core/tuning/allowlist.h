@@ -4,6 +4,7 @@
 #include "profile.h"
 #include "textmatcher.h"
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,18 +32,26 @@ class Allowlist
 public:
     // Fails (with a message naming the entry) on an invalid pattern or CIDR.
     static std::optional<Allowlist> compile(const std::vector<AllowlistEntry>& entries, std::string& error);
+    // What compile() would refuse (an invalid regex or CIDR), with the same message, without building anything:
+    // reading a profile checks it, the analysis compiles it.
+    static bool validate(const std::vector<AllowlistEntry>& entries, std::string& error);
 
     // Index of the first active entry that matches the flow, or -1.
     int match(const FlowFacts& flow, TimestampUs now) const;
-    const AllowlistEntry& entry(std::size_t index) const { return m_entries[index].entry; }
     std::size_t size() const { return m_entries.size(); }
+
+    Allowlist();
+    ~Allowlist();
+    Allowlist(Allowlist&&) noexcept;
+    Allowlist& operator=(Allowlist&&) noexcept;
 
 private:
     struct Compiled
     {
-        AllowlistEntry entry;
-        std::optional<TextMatcher> domain, process, host; // domain: unset when the index decides it
+        std::optional<TimestampUs> expiresAt;
+        std::optional<TextMatcher> domain, process, host; // domain: unset when the name or zone index decides it
         std::optional<Cidr> cidr;
+        bool isActive(TimestampUs now) const { return !expiresAt || now < *expiresAt; }
     };
     // Lower-case names, compared without allocating for the lookup.
     struct NameHash
@@ -62,7 +71,10 @@ private:
     std::vector<Compiled> m_entries;
     NameIndex m_byName; // exact domain (and plain globs): the destination itself
     NameIndex m_byZone; // "*.zone": the destination or any name under it
-    std::vector<std::uint32_t> m_scanned; // every other entry, checked one by one (ascending)
+    // Regex and other glob domains, matched together: the set says which entries' domains match, in one pass.
+    struct DomainSet; // an RE2::Set and, per pattern, its entry (ascending)
+    std::unique_ptr<DomainSet> m_domainSet;
+    std::vector<std::uint32_t> m_scanned; // entries without a domain (or the set refused), one by one, ascending
 };
 
 // The serverless domain catalog, compiled.

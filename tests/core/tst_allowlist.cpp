@@ -98,6 +98,35 @@ private slots:
         }
     }
 
+    // Regex and glob domains are matched in sets of a few thousand patterns: the first matching entry in profile
+    // order must win whichever set holds it, and 100,000 of them must still compile (docs/security.md).
+    void manyPatternEntriesMatchAcrossSets()
+    {
+        std::vector<AllowlistEntry> entries;
+        for (int i = 0; i < 100'000; ++i) {
+            AllowlistEntry e = entry("r" + std::to_string(i));
+            e.match = i % 2 ? MatchMode::Regex : MatchMode::Glob;
+            e.domain = i % 2 ? "api-" + std::to_string(i) + "\\.t[0-9]+\\.workers\\.dev"
+                             : "api-" + std::to_string(i) + ".t*.workers.dev";
+            entries.push_back(std::move(e));
+        }
+        entries[70'001].domain = "api-5\\.t[0-9]+\\.workers\\.dev"; // a second entry for api-5, in a later set
+        entries[99'999].domain = "(?i)BEACON\\..*"; // the last entry matches what no other does
+        std::string error;
+        const auto allowlist = Allowlist::compile(entries, error);
+        QVERIFY2(allowlist, error.c_str());
+        const TimestampUs now = at("2025-03-04T00:00:00Z");
+        const auto first = [&](std::string_view destination) {
+            return allowlist->match(FlowFacts { "10.0.0.5", destination, "", {} }, now);
+        };
+        QCOMPARE(first("api-5.t42.workers.dev"), 5);
+        QCOMPARE(first("API-40000.T7.WORKERS.DEV"), 40'000); // globs and regexes ignore case
+        QCOMPARE(first("api-40001.t7.workers.dev"), 40'001);
+        QCOMPARE(first("api-40001.tx.workers.dev"), -1);
+        QCOMPARE(first("beacon.example"), 99'999);
+        QCOMPARE(first("api-70001.t1.workers.dev"), -1); // its pattern was replaced
+    }
+
     void exactMatchIgnoresCase()
     {
         QVERIFY(matches("Api.Lab.Workers.Dev", MatchMode::Exact, "api.lab.workers.dev"));

@@ -78,6 +78,28 @@ private slots:
         QCOMPARE(duplicatesWithKey(EventTable {}.idKey()), std::size_t(0)); // a new table is keyed
     }
 
+    // A finding lists each principal hostname of its flow once, sorted. A search per event made this quadratic: a
+    // flow of a million distinct hostnames took 135 s (docs/security.md, "Adversarial cost").
+    void findingsListEachHostnameOnceSorted()
+    {
+        EventTable table;
+        const auto events = series("2025-03-04T10:00:00Z", 60'000, 1.0);
+        for (std::size_t i = 0; i < events.size(); ++i) {
+            EventSpec spec = events[i];
+            // Runs, returns to earlier names and new names: h59999 ... h00000, then h00007 again and again.
+            spec.hostname = i % 3 == 2 ? "h00007" : "h" + std::to_string(100'000 + (events.size() - i));
+            append(table, spec);
+        }
+        const Evaluated evaluated = evaluate(table);
+        const Finding* finding = evaluated.find(
+            table, "10.0.0.5", "api.lab.workers.dev", R"(C:\Users\bob\AppData\Local\Temp\updater.exe)");
+        QVERIFY(finding);
+        QCOMPARE(finding->hostnames.size(), std::size_t(40'000 + 1));
+        QVERIFY(std::is_sorted(finding->hostnames.begin(), finding->hostnames.end()));
+        QVERIFY(std::adjacent_find(finding->hostnames.begin(), finding->hostnames.end()) == finding->hostnames.end());
+        QCOMPARE(finding->hostnames.front(), std::string_view("h00007"));
+    }
+
     void groupsByPrincipalIpDestinationAndProcess()
     {
         EventTable table;
