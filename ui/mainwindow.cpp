@@ -247,7 +247,7 @@ void MainWindow::updateEmptyState()
         std::sort(busiest.rbegin(), busiest.rend());
         QStringList names;
         for (std::size_t i = 0; i < std::min<std::size_t>(3, busiest.size()); ++i)
-            names << toQString(snapshot->events.text(busiest[i].second)).toHtmlEscaped();
+            names << toDisplayText(snapshot->events.text(busiest[i].second)).toHtmlEscaped();
         m_noFindingsText->setText(
             tr("<h3>0 of %1 destinations match the catalog</h3><p>Cepheid scores the destinations a serverless "
                "platform of the catalog, or the rule's regex, matches. None of this case's %1 destinations does%2.</p>"
@@ -926,11 +926,10 @@ void MainWindow::showHiddenFinding()
     // Rewritten on every change, so the reason stays true while the analyst types.
     m_hiddenShown = true;
     const auto [sourceIp, destination, processPath] = m_model->flowKey(m_shownRow);
-    m_detail->showHidden(
-        tr("<p>The finding you were viewing, <b>%1 → %2</b>, is hidden: %3.</p><p>Change the "
-           "filter, or select another finding (Esc clears the filters).</p>")
-            .arg(QString::fromStdString(sourceIp).toHtmlEscaped(), QString::fromStdString(destination).toHtmlEscaped(),
-                m_filter->hiddenReason(m_shownRow).toHtmlEscaped()));
+    m_detail->showHidden(tr("<p>The finding you were viewing, <b>%1 → %2</b>, is hidden: %3.</p><p>Change the "
+                            "filter, or select another finding (Esc clears the filters).</p>")
+                             .arg(toDisplayText(sourceIp).toHtmlEscaped(), toDisplayText(destination).toHtmlEscaped(),
+                                 m_filter->hiddenReason(m_shownRow).toHtmlEscaped()));
 }
 
 void MainWindow::followTable()
@@ -1008,10 +1007,10 @@ void MainWindow::showRejects()
         for (const Reject& reject : m_session->rejects(source.id)) {
             const int row = table->rowCount();
             table->insertRow(row);
-            table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(source.path)));
+            table->setItem(row, 0, new QTableWidgetItem(toDisplayText(source.path)));
             table->setItem(row, 1, new QTableWidgetItem(QString::number(reject.line)));
-            table->setItem(row, 2, new QTableWidgetItem(QString::fromStdString(reject.reason)));
-            table->setItem(row, 3, new QTableWidgetItem(QString::fromStdString(reject.excerpt)));
+            table->setItem(row, 2, new QTableWidgetItem(toDisplayText(reject.reason)));
+            table->setItem(row, 3, new QTableWidgetItem(toDisplayText(reject.excerpt)));
         }
     }
     table->horizontalHeader()->setStretchLastSection(true);

@@ -245,6 +245,23 @@ private slots:
         QCOMPARE(shown(FindingsModel::Process), QStringLiteral("[U+202E]gnp.exe"));
         for (const int column : { FindingsModel::Destination, FindingsModel::Process })
             QVERIFY(!shown(column).contains(QChar(0x202E)));
+        // Every other view of the same text: the table's tooltip, the Why tab, the events of the flow.
+        QVERIFY(!window.findingsFilter()
+                     ->index(0, FindingsModel::Process)
+                     .data(Qt::ToolTipRole)
+                     .toString()
+                     .contains(QChar(0x202E)));
+        window.findingsView()->setCurrentIndex(window.findingsFilter()->index(0, 0));
+        window.findingsView()->selectRow(0);
+        QTRY_VERIFY2_WITH_TIMEOUT(window.flowDetail()->whyHtml().contains(QStringLiteral("gnp.exe")),
+            qPrintable(window.flowDetail()->whyHtml().left(600)), kTimeoutMs);
+        QVERIFY(window.flowDetail()->whyHtml().contains(QStringLiteral("[U+202E]gnp.exe")));
+        QVERIFY(!window.flowDetail()->whyHtml().contains(QChar(0x202E)));
+        QAbstractItemModel* events = window.flowDetail()->eventsView()->model();
+        QVERIFY(events->rowCount() == 12);
+        for (int column = 0; column < events->columnCount(); ++column)
+            QVERIFY2(!events->index(0, column).data().toString().contains(QChar(0x202E)),
+                qPrintable(QString::number(column)));
     }
 
     void emptyResultExplainsItselfAndOffersTheWayOut()

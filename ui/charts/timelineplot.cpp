@@ -19,13 +19,17 @@ constexpr double kPixelsPerEventForBars = 3;
 
 std::pair<TimestampUs, TimestampUs> TimelinePlot::caseRange(const EventTable& events)
 {
-    TimestampUs first = events.empty() ? 0 : events.timestamp(0);
-    TimestampUs last = first + 1;
-    for (EventIndex i = 0; i < events.size(); ++i) {
-        first = std::min(first, events.timestamp(i));
-        last = std::max(last, events.timestamp(i) + 1);
-    }
-    return { first, last };
+    std::vector<TimestampUs> times(events.size());
+    for (EventIndex i = 0; i < events.size(); ++i)
+        times[i] = events.timestamp(i);
+    return robustTimeRange(std::move(times));
+}
+
+std::pair<std::size_t, std::size_t> TimelinePlot::outsideCaseRange() const
+{
+    const auto before = std::lower_bound(m_times.begin(), m_times.end(), m_caseFirst) - m_times.begin();
+    const auto after = m_times.end() - std::lower_bound(m_times.begin(), m_times.end(), m_caseLast);
+    return { static_cast<std::size_t>(before), static_cast<std::size_t>(after) };
 }
 
 void TimelinePlot::setCaseRange(TimestampUs first, TimestampUs last)
@@ -246,6 +250,28 @@ void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
         painter.restore();
         frame.drawYAxis(painter, yTicks, toY, colors, tr("bytes"));
     }
+    // Events the case range leaves out (years apart from the rest) are said at the edges, not drawn off the axis.
+    const auto [before, after] = outsideCaseRange();
+    // Each on a box of the background, over the bars; the second goes below the first when both would meet.
+    const QString earlier
+        = before > 0 && m_scale.start <= m_caseFirst ? tr("◀ %1 earlier, off the axis").arg(before) : QString();
+    const QString later
+        = after > 0 && m_scale.end >= m_caseLast ? tr("%1 later, off the axis ▶").arg(after) : QString();
+    const double gap = metrics.averageCharWidth() * 2;
+    const bool stacked = !earlier.isEmpty() && !later.isEmpty()
+        && metrics.horizontalAdvance(earlier) + metrics.horizontalAdvance(later) + gap > m_plot.width() - 8;
+    const auto marker = [&](const QString& text, bool right, int line) {
+        if (text.isEmpty())
+            return;
+        const double width = metrics.horizontalAdvance(text) + 6;
+        const QRectF box(right ? m_plot.right() - 4 - width : m_plot.left() + 4,
+            m_plot.top() + 2 + line * (metrics.height() + 2), width, metrics.height());
+        painter.fillRect(box, colors.background);
+        painter.setPen(colors.text);
+        painter.drawText(box, Qt::AlignCenter, text);
+    };
+    marker(earlier, false, 0);
+    marker(later, true, stacked ? 1 : 0);
     frame.drawXAxis(
         painter, timeAxisTicks(), [this](double time) { return xOf(static_cast<TimestampUs>(time)); }, colors,
         drawMode == Mode::Rate ? tr("UTC · connections per bucket (zoom in for each connection's payload)")

@@ -23,8 +23,11 @@ class TimelinePlot
 public:
     enum class Mode { Payload, Rate };
 
-    // The earliest and the end of the latest event of a case (the timeline's whole range).
+    // The timeline's whole range: from the earliest to the end of the latest event of a case, unless a few lie far
+    // outside the rest (robustTimeRange); those are shown as a marker at the edge, never squash the axis.
     static std::pair<TimestampUs, TimestampUs> caseRange(const EventTable& events);
+    // The flow's events before and after the case range (drawn as the edge markers).
+    std::pair<std::size_t, std::size_t> outsideCaseRange() const;
 
     void setCaseRange(TimestampUs first, TimestampUs last);
     TimestampUs caseFirst() const { return m_caseFirst; }

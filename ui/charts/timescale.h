@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace cepheid::ui {
 
@@ -61,5 +63,42 @@ struct TimeScale
         }
     }
 };
+
+// The range a time axis shows for these times: all of them, unless a few lie far outside the rest (an export with
+// events at years 0001 and 9999 squashed three days of beacons into one pixel column). Outliers are judged by
+// fences ten interquartile ranges (at least a day) beyond the quartiles, so a case that really spans months keeps
+// every event in range; what is left out is drawn as a marker that says how many events it holds
+// (docs/security.md, "Display"). Returns [first, last).
+inline std::pair<TimestampUs, TimestampUs> robustTimeRange(std::vector<TimestampUs> times)
+{
+    if (times.empty())
+        return { 0, kMicrosPerSecond };
+    const auto [lowest, highest] = std::minmax_element(times.begin(), times.end());
+    TimestampUs first = *lowest, last = *highest;
+    if (times.size() >= 4) {
+        const auto quantile = [&](std::size_t at) {
+            std::nth_element(times.begin(), times.begin() + static_cast<std::ptrdiff_t>(at), times.end());
+            return times[at];
+        };
+        const TimestampUs q1 = quantile(times.size() / 4), q3 = quantile(times.size() * 3 / 4);
+        // In doubles: the quartiles of years 0001-9999 are range-checked, ten times their spread is not.
+        const double slack
+            = std::max(10.0 * (static_cast<double>(q3) - static_cast<double>(q1)), static_cast<double>(kMicrosPerDay));
+        if (static_cast<double>(first) < static_cast<double>(q1) - slack)
+            first = static_cast<TimestampUs>(static_cast<double>(q1) - slack);
+        if (static_cast<double>(last) > static_cast<double>(q3) + slack)
+            last = static_cast<TimestampUs>(static_cast<double>(q3) + slack);
+        // The range starts at an event, not in the empty fence: the earliest and latest kept.
+        TimestampUs keptFirst = last, keptLast = first;
+        for (const TimestampUs time : times)
+            if (time >= first && time <= last) {
+                keptFirst = std::min(keptFirst, time);
+                keptLast = std::max(keptLast, time);
+            }
+        first = keptFirst;
+        last = keptLast;
+    }
+    return { first, std::max(last + 1, first + kMicrosPerSecond) };
+}
 
 } // namespace cepheid::ui

@@ -46,7 +46,7 @@ QString AllowlistModel::describeMatchers(const AllowlistEntry& entry)
         { &entry.cidr, tr("network") }, { &entry.process, tr("process") }, { &entry.domain, tr("destination") } };
     for (const auto& [value, name] : fields)
         if (!value->empty())
-            parts << name + QStringLiteral(" = ") + QString::fromStdString(*value);
+            parts << name + QStringLiteral(" = ") + toDisplayText(*value);
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -72,7 +72,7 @@ QVariant AllowlistModel::unescapedData(const QModelIndex& index, int role) const
     case ExpiredRole:
         return expired;
     case IdRole:
-        return QString::fromStdString(e->id);
+        return toDisplayText(e->id);
     case Qt::ForegroundRole:
         return expired ? QVariant(QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text)) : QVariant();
     case Qt::FontRole:
@@ -84,7 +84,7 @@ QVariant AllowlistModel::unescapedData(const QModelIndex& index, int role) const
         return {};
     case Qt::ToolTipRole:
         return tr("%1\nid: %2%3")
-            .arg(QString::fromStdString(e->reason), QString::fromStdString(e->id),
+            .arg(toDisplayText(e->reason), toDisplayText(e->id),
                 expired ? tr("\nExpired: it no longer matches anything.") : QString());
     case Qt::TextAlignmentRole:
         return index.column() == Hides ? QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
@@ -103,9 +103,9 @@ QVariant AllowlistModel::unescapedData(const QModelIndex& index, int role) const
             ? toQString(matchModeName(e->match))
             : QStringLiteral("—");
     case Reason:
-        return QString::fromStdString(e->reason);
+        return toDisplayText(e->reason);
     case Author:
-        return QString::fromStdString(e->author);
+        return toDisplayText(e->author);
     case Created:
         return QString::fromStdString(e->created).left(10);
     case Expires:

@@ -321,7 +321,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
                 : change < 0  ? tr("Alerts under the saved profile but no longer under the working one")
                               : QString();
         case Process:
-            return toQString(events.text(key.processPath));
+            return toDisplayText(events.text(key.processPath));
         case Destination:
             return f->platform.empty() ? tr("matched by the rule's regex only") : QString::fromStdString(f->platform);
         case Triage: {
@@ -366,7 +366,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
                 : tr("Period between check-ins (each one connection), confidence %1")
                       .arg(beacon.period.confidence, 0, 'f', 2);
         case Host:
-            return toQString(events.text(key.sourceIp));
+            return toDisplayText(events.text(key.sourceIp));
         case Rule:
             return f->rule.fires ? tr("%1 detection(s)").arg(f->rule.detections.size())
                                  : tr("%1 of %2 events eligible").arg(f->rule.eligibleEvents).arg(f->events);

@@ -91,7 +91,7 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
-    auto text = [&](StringId id) { return toQString(events.text(id)); };
+    auto text = [&](StringId id) { return toDisplayText(events.text(id)); };
     switch (index.column()) {
     case Time:
         return compactTime(events.timestamp(event), true);

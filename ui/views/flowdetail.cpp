@@ -32,7 +32,7 @@ namespace {
 
 QString escaped(std::string_view text)
 {
-    return toQString(text).toHtmlEscaped();
+    return toDisplayText(text).toHtmlEscaped();
 }
 
 QString mark(bool ok)

@@ -49,23 +49,22 @@ void HostView::setHost(SnapshotPtr snapshot, const Finding* finding)
         scores[considered.flowIndex] = considered.beacon.score;
     const StringId host = m_snapshot->flows.flow(finding->flowIndex).key.sourceIp;
     m_lanes.clear();
-    TimestampUs first = std::numeric_limits<TimestampUs>::max(), last = std::numeric_limits<TimestampUs>::min();
+    std::vector<TimestampUs> times; // the host's events, for a range a few outlying years cannot squash
     for (std::uint32_t index = 0; index < m_snapshot->flows.size(); ++index) {
         const Flow& flow = m_snapshot->flows.flow(index);
         if (flow.key.sourceIp != host || flow.entryCount == 0)
             continue;
         const auto flowEvents = m_snapshot->flows.events(flow);
-        first = std::min(first, events.timestamp(flowEvents.front()));
-        last = std::max(last, events.timestamp(flowEvents.back()) + 1);
+        for (const EventIndex event : flowEvents)
+            times.push_back(events.timestamp(event));
         const auto score = scores.find(index);
         m_lanes.push_back({ index,
-            toQString(events.text(flow.key.destination)) + QStringLiteral("  ·  ")
-                + toQString(fileNameOf(events.text(flow.key.processPath))),
+            toDisplayText(events.text(flow.key.destination)) + QStringLiteral("  ·  ")
+                + toDisplayText(fileNameOf(events.text(flow.key.processPath))),
             flow.entryCount, score == scores.end() ? -1.0 : score->second, index == finding->flowIndex });
     }
     sortLanes(currentFlow);
-    m_first = first;
-    m_last = std::max(last, first + kMicrosPerSecond);
+    std::tie(m_first, m_last) = robustTimeRange(std::move(times));
     if (!sameHost)
         resetZoom();
     setMinimumHeight(static_cast<int>(m_lanes.size()) * laneHeight() + 4);

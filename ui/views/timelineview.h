@@ -22,6 +22,8 @@ public:
     void setFlow(SnapshotPtr snapshot, const Finding* finding);
     const TimeScale& scale() const { return m_plot.scale(); }
     std::size_t eventCount() const { return m_plot.times().size(); }
+    // The flow's events before and after the case's range (far outliers), shown as markers at the edges.
+    std::pair<std::size_t, std::size_t> outsideRange() const { return m_plot.outsideCaseRange(); }
     void resetZoom();
     void zoom(double factor, double anchorPixel); // > 1 zooms in, around the time under anchorPixel
     void pan(double pixels); // > 0 shows earlier times
