@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iterator>
+#include <new>
 
 namespace cepheid::ui {
 
@@ -134,6 +135,10 @@ void CaseSession::start(std::function<Result()> job)
     m_watcher.setFuture(QtConcurrent::run([job = std::move(job), result] {
         try {
             *result = job();
+        } catch (const std::bad_alloc&) {
+            *result = Result {};
+            result->error = tr("Out of memory: the case is unchanged. A lower events limit (the setting "
+                               "limits/events, docs/security.md) keeps an import within this machine's memory.");
         } catch (const std::exception& problem) {
             *result = Result {};
             result->error = QString::fromUtf8(problem.what());
