@@ -42,11 +42,13 @@ for target in "${targets[@]}"; do
     log=$work/$target.log
     echo "run-fuzzers: $target for $seconds s ($(ls "$corpus" | wc -l) seeds)"
     status=0
+    target_started=$(date +%s)
     "build/fuzz/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$artifacts/$target-" "$corpus" >"$log" 2>&1 || status=$?
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     coverage=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1 || true)
-    line="$target: ${executions:-?} executions in $seconds s, ${coverage:-no coverage line}, corpus $(ls "$corpus" | wc -l)"
+    line="$target: ${executions:-?} executions in $(( $(date +%s) - target_started )) s, ${coverage:-no coverage line}"
+    line="$line, corpus $(ls "$corpus" | wc -l)"
     if [ "$status" -ne 0 ]; then
         failed+=("$target")
         line="$line: FAILED (exit $status)"
