@@ -55,6 +55,12 @@ for target in "${targets[@]}"; do
         echo "---- $target: the last lines of libFuzzer's output ----"
         tail -n 60 "$log"
         grep -E '^(artifact_prefix|Test unit written to)' "$log" || true
+        # CI throws its build folder away: a small input is printed too (base64 -d > FILE gives it back).
+        for input in $(sed -n 's/.*Test unit written to //p' "$log" | sort -u); do
+            if [ -f "$input" ] && [ "$(stat -c %s "$input")" -le 4096 ]; then
+                echo "$input as base64: $(base64 -w 0 "$input")"
+            fi
+        done
         echo "---- reproduce: build/fuzz/tests/fuzz/$target CRASH_INPUT (or the ordinary build's replay binary) ----"
     fi
     summary+=("$line")
