@@ -101,10 +101,14 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
             database->execute("PRAGMA synchronous = NORMAL");
         }
         database->execute("PRAGMA foreign_keys = ON");
-        sql::Statement check = database->prepare("PRAGMA quick_check");
-        if (!check.step() || check.text(0) != "ok") {
-            error = path + ": the case file is damaged (" + std::string(check.text(0)) + ")";
-            return nullptr;
+        {
+            // Finalized before the CaseFile takes the database: a statement still open when a refusal below
+            // destroys the CaseFile would make closing the connection fail as busy and leave it (and its file) open.
+            sql::Statement check = database->prepare("PRAGMA quick_check");
+            if (!check.step() || check.text(0) != "ok") {
+                error = path + ": the case file is damaged (" + std::string(check.text(0)) + ")";
+                return nullptr;
+            }
         }
         auto caseFile = std::unique_ptr<CaseFile>(new CaseFile(path, std::move(database)));
         if (mode == Mode::Create) {

@@ -121,7 +121,7 @@ void readScore(dom::element value, ScoreSettings& score)
                 { "payload", &w.payload }, { "process", &w.process }, { "fleet", &w.fleet } };
             for (auto [weightKey, weightValue] : objectAt(member, path)) {
                 const auto* found = std::find_if(std::begin(weights), std::end(weights),
-                    [&](const auto& entry) { return weightKey == entry.first; });
+                    [name = weightKey](const auto& entry) { return name == entry.first; });
                 if (found == std::end(weights))
                     fail(path + "." + std::string(weightKey)
                         + ": unknown key (known: regularity, period_floor, harmonics, persistence, payload, process, "

@@ -3,6 +3,7 @@
 #include "testsupport.h"
 #include "tuning/profilejson.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -557,6 +558,28 @@ private slots:
         } catch (const sql::Error& problem) {
             QVERIFY2(std::string(problem.what()).find("outside years 0001-9999") != std::string::npos, problem.what());
         }
+    }
+
+    void aCaseRefusedForItsIdKeyIsClosed()
+    {
+        // Found by fuzz_case_loader (a bit flipped in the id_key of a real case): the refusal left the SQLite
+        // connection open, its file descriptors with it, because the quick_check statement outlived the database
+        // handed to the CaseFile, so closing it failed as busy. Each refused open must leave nothing open.
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("id-key.cepheid")).toStdString();
+        openCase(casePath, CaseFile::Mode::Create);
+        {
+            sql::Database database(casePath, false, false);
+            database.execute("UPDATE case_info SET value = '12x' WHERE key = 'id_key'");
+        }
+        const auto openFiles = [] { return QDir(QStringLiteral("/proc/self/fd")).count(); };
+        const auto before = openFiles();
+        for (int attempt = 0; attempt < 3; ++attempt)
+            for (const auto mode : { CaseFile::Mode::ReadOnly, CaseFile::Mode::ReadWrite }) {
+                const std::string error = refusal(casePath, mode);
+                QVERIFY2(error.find("id_key is not a number ('12x')") != std::string::npos, error.c_str());
+            }
+        QCOMPARE(openFiles(), before);
     }
 
     void secondProcessCanReadWhileTheCaseIsOpen()

@@ -3,6 +3,7 @@
 #include "testsupport.h"
 
 #include <QTest>
+#include <algorithm>
 #include <zlib.h>
 
 using namespace cepheid;
@@ -470,9 +471,14 @@ private slots:
 
     void neverCrashesOnGarbage()
     {
-        // Deterministic garbage built from fragments of valid records: the import completes and accounts for input.
+        // Deterministic garbage built from fragments of valid records and every byte value, NUL included: the import
+        // completes and accounts for input. The pool is built with its length: a C string literal's "\x00" ends it.
         std::uint32_t state = 12345;
-        const std::string source = camelEvent("a") + "[]{}\",:\\\x00\xff\n";
+        std::string source = camelEvent("a") + "[]{}\",:\\\n";
+        for (int byte = 0; byte < 256; ++byte)
+            source.push_back(static_cast<char>(byte));
+        QCOMPARE(std::count(source.begin(), source.end(), '\0'), std::ptrdiff_t(1));
+        QVERIFY(source.ends_with("\xfe\xff"));
         for (int round = 0; round < 200; ++round) {
             std::string text;
             for (int i = 0; i < 300; ++i) {

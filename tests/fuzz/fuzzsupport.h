@@ -1,0 +1,48 @@
+#pragma once
+
+// Shared by the fuzz targets: a private scratch folder for the files the code under test reads by path.
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
+
+namespace cepheid::fuzz {
+
+// A folder made on first use (mkdtemp under $TMPDIR or /tmp) and removed at a normal exit; the targets remove
+// the files they write in it after each input.
+struct ScratchFolder
+{
+    std::string path;
+    ScratchFolder()
+    {
+        const char* base = std::getenv("TMPDIR");
+        path = std::string(base && *base ? base : "/tmp") + "/cepheid-fuzz-XXXXXX";
+        if (!::mkdtemp(path.data())) {
+            std::perror("mkdtemp");
+            std::abort();
+        }
+    }
+    ~ScratchFolder() { ::rmdir(path.c_str()); }
+    ScratchFolder(const ScratchFolder&) = delete;
+    ScratchFolder& operator=(const ScratchFolder&) = delete;
+};
+
+inline const std::string& scratchFolder()
+{
+    static const ScratchFolder folder;
+    return folder.path;
+}
+
+// Replaces the file at path with exactly these bytes; aborts when it cannot (a broken harness, not a finding).
+inline void writeWholeFile(const std::string& path, const std::uint8_t* data, std::size_t size)
+{
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (!file || (size > 0 && std::fwrite(data, 1, size, file) != size) || std::fclose(file) != 0) {
+        std::perror(path.c_str());
+        std::abort();
+    }
+}
+
+} // namespace cepheid::fuzz

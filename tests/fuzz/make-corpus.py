@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/), small and deterministic.
+
+Records come from the bundled sample and from the QtTest suites' fixtures; the edge cases are those docs/security.md
+names (empty, nested envelopes, huge numbers, bad UTF-8, truncation, byte-order marks, gzip). The case-loader seeds are
+real case files made by cepheid-cli from a handful of the sample's events, so the fuzzer mutates real SQLite pages:
+
+    python3 tests/fuzz/make-corpus.py --cli build/default/app/cepheid-cli
+
+Without --cli the case-loader corpus is left as it is. Existing seeds of the text targets are rewritten; crash
+inputs added by hand (crash-*, regression-*) are kept.
+"""
+import argparse
+import gzip
+import json
+import os
+import subprocess
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = os.path.join(ROOT, "tests", "fuzz", "corpus")
+SAMPLE = os.path.join(ROOT, "resources", "samples", "chronicle-udm-sample.ndjson.gz")
+
+
+def sample_lines(count):
+    with gzip.open(SAMPLE, "rt", encoding="utf-8") as sample:
+        return [next(sample).rstrip("\n") for _ in range(count)]
+
+
+CAMEL = ('{"metadata":{"id":"a","eventTimestamp":"2025-03-04T13:07:42.118Z","eventType":"NETWORK_CONNECTION"},'
+         '"principal":{"hostname":"wks-0142","ip":["10.20.4.17"],"process":{"pid":"7312","file":{"fullPath":'
+         '"C:\\\\Temp\\\\updater.exe"}}},"target":{"hostname":"api.lab.workers.dev","ip":["104.21.33.150"],"port":443},'
+         '"network":{"direction":"OUTBOUND","sentBytes":"1834","receivedBytes":"5120"}}')
+SNAKE = ('{"metadata":{"id":"a","event_timestamp":"2025-03-04T13:07:42Z","event_type":"NETWORK_CONNECTION"},'
+         '"principal":{"ip":["10.20.4.17"],"process":{"file":{"full_path":"C:\\\\Temp\\\\updater.exe"}}},'
+         '"target":{"hostname":"api.lab.workers.dev"},"network":{"direction":"OUTBOUND","sent_bytes":1834,'
+         '"received_bytes":5120}}')
+HTTP = ('{"metadata":{"id":"h1","eventTimestamp":"2025-03-04T13:07:42Z","eventType":"NETWORK_HTTP"},'
+        '"principal":{"hostname":"wks-7","ip":"10.0.0.7","user":{"userid":"jdoe"}},"target":{"hostname":'
+        '"abc.lambda-url.eu-west-1.on.aws","url":"https://abc.lambda-url.eu-west-1.on.aws/beat?id=1","port":"443"},'
+        '"network":{"direction":"OUTBOUND","http":{"userAgent":"curl/8.0","responseCode":200},"sentBytes":1,'
+        '"receivedBytes":2}}')
+PROTO_TIME = '{"metadata":{"id":"p","event_timestamp":{"seconds":"1741093662","nanos":118000000}},"target":{"hostname":"x"}}'
+
+
+def udm_records():
+    """One record each: what the UDM parser sees after the splitter."""
+    lines = sample_lines(3)
+    return {
+        "sample-camel": lines[0],
+        "sample-camel-2": lines[1],
+        "camel-tests": CAMEL,
+        "snake-tests": SNAKE,
+        "http-proxy": HTTP,
+        "protobuf-timestamp": PROTO_TIME,
+        "envelope-item": '{"name":"projects/p/events/1","udm":' + CAMEL + "}",
+        "udmsearch-page": '{"events":[{"name":"n1","udm":' + CAMEL + '},{"udm":{"metadata":{}}}],"moreDataAvailable":true}',
+        "nested-envelope": '{"events":[{"name":"n","udm":{"events":[{"udm":' + SNAKE + "}]}}]}",
+        "huge-numbers": ('{"metadata":{"id":"n","eventTimestamp":"9999-12-31T23:59:59.999999Z"},"target":{"port":'
+                         '18446744073709551616},"network":{"sentBytes":"99999999999999999999999","receivedBytes":'
+                         '1e400,"http":{"responseCode":-9223372036854775809}}}'),
+        "negative-and-fraction": ('{"metadata":{"id":"m","eventTimestamp":{"seconds":-62135596801,"nanos":-1}},'
+                                  '"network":{"sentBytes":1.5,"receivedBytes":-5}}'),
+        "wrong-types": '{"metadata":{"id":7,"eventTimestamp":true},"principal":{"ip":[1,null]},"target":[]}',
+        "ip-list": ('{"metadata":{"id":"i","eventTimestamp":"2025-03-04T13:07:42+02:00"},"principal":{"ip":'
+                    '["10.0.0.1","fe80::1","10.0.0.1"]},"target":{"ip":["::ffff:1.2.3.4"]}}'),
+        "bad-utf8": '{"metadata":{"id":"\xff\xfe","eventTimestamp":"2025-03-04T13:07:42Z"},"target":{"hostname":"a\xc0\xafb"}}',
+        "escapes": ('{"metadata":{"id":"\\u0000\\ud800","eventTimestamp":"2025-03-04T13:07:42Z"},"principal":'
+                    '{"process":{"file":{"fullPath":"\\u202egnp.exe\\u001b[2J"}}}}'),
+        "deep-nesting": "[" * 200 + "]" * 200,
+        "empty-object": "{}",
+        "empty": "",
+        "not-json": "metadata,id\n1,2\n",
+    }
+
+
+def splitter_files():
+    """Whole files: what the importer reads."""
+    lines = sample_lines(6)
+    ndjson = "\n".join(lines[:4]) + "\n"
+    records = udm_records()
+    files = {
+        "sample-ndjson": ndjson,
+        "sample-ndjson-crlf-bom": "\ufeff" + "\r\n".join(lines[:3]) + "\r\n",
+        "sample-array-pretty": "[\n  " + ",\n  ".join(lines[:3]) + "\n]\n",
+        "udmsearch-envelope": ('{\n "events": [\n  {"name": "projects/p/events/1", "udm": ' + lines[0]
+                               + '},\n  {"name": "projects/p/events/2",\n   "udm": ' + lines[1]
+                               + '}\n ],\n "moreDataAvailable": true,\n "stats": {"rows": [1, 2]}\n}\n'),
+        "concatenated-pages": '{"events":[{"udm":' + lines[2] + '}]}{"events":[{"udm":' + lines[3] + '}]}\n',
+        "envelope-key-late": '{"nextPageToken":"' + "t" * 40 + '","events":[{"udm":' + CAMEL + '}],"events2":[1]}',
+        "nested-envelope": records["nested-envelope"],
+        "mixed-lines": CAMEL + "\n\n  \n" + SNAKE + "\nnot json\n" + HTTP + "\n{\"unterminated\": \"x\n",
+        "stray-text": 'garbage [1, "x", {"a": 1}] ] } {"b": [}\n',
+        "array-of-non-objects": '[1, "two", [3], {"metadata":{}}, null]',
+        "truncated-array": "[" + lines[0] + ", " + lines[1][:60],
+        "truncated-string": '{"events":[{"udm":{"metadata":{"id":"a\\',
+        "huge-numbers": records["huge-numbers"] + "\n",
+        "bad-utf8": records["bad-utf8"] + "\n" + "\xef\xbb\xbf\x80" + "\n",
+        "utf16le-bom": "\ufeff[{}]",  # written as UTF-16 below
+        "empty": "",
+        "whitespace": " \t\r\n\n",
+        "deep-nesting": "[" * 300 + "{" + "]" * 300,
+    }
+    return files
+
+
+def profile_files():
+    with open(os.path.join(ROOT, "docs", "screenshots", "tuning-profile.json"), encoding="utf-8") as f:
+        screenshot = f.read()
+    readme = {
+        "description": "SOC tuning, November",
+        "rule": {"window_hours": 24, "windows": "hop", "min_events": 12, "min_hour_buckets": 3,
+                 "max_avg_bytes_sent": 4096, "max_avg_bytes_received": 16384,
+                 "domain_regex": "(?i)(.+\\.workers\\.dev|.+\\.deno\\.dev)"},
+        "score": {"weights": {"regularity": 30, "period_floor": 15, "harmonics": 10, "persistence": 15,
+                              "payload": 15, "process": 15, "fleet": 40},
+                  "thresholds": {"beacon": 75, "likely": 55, "possible": 35}, "alert_verdict": "likely",
+                  "fleet_hosts": 5,
+                  "local_only_networks": ["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/4",
+                                          "255.255.255.255/32", "::/128", "::1/128", "fe80::/10", "ff00::/8"]},
+        "catalog": [{"platform": "Cloudflare Workers", "pattern": ".+\\.workers\\.dev"}],
+        "allowlist": [{"id": "dev0-worker", "domain": "*.dev0.workers.dev", "process": "*\\Code.exe",
+                       "match": "glob", "reason": "dev0 deploys and tests her own Worker", "author": "ana",
+                       "created": "2026-11-01", "expires": "2026-12-31"}],
+    }
+    every_kind = {
+        "rule": {"windows": "sliding", "window_hours": 0.5},
+        "allowlist": [
+            {"id": "d", "domain": "relay0.deno.dev", "reason": "exact"},
+            {"id": "p", "process": "C:\\\\Program Files\\\\.*", "match": "regex", "reason": "regex"},
+            {"id": "h", "host": "wks-0002.corp.example", "reason": "host"},
+            {"id": "n", "cidr": "192.168.0.0/16", "reason": "network"},
+            {"id": "n6", "cidr": "fe80::/10", "domain": "*lambda-url*", "match": "glob", "reason": "v6"},
+            {"id": "ph", "process": "/usr/bin/curl", "host": "192.168.1.7", "reason": "process on host",
+             "expires": "2025-03-05T00:00:00Z", "created": "2025-01-01", "author": "x"},
+            {"id": "f", "host": "10.20.0.3", "domain": "api-sync-0.jdoe-lab.workers.dev",
+             "process": "C:\\Users\\jdoe\\AppData\\Local\\Temp\\updater.exe", "reason": "flow"},
+        ],
+        "score": {"local_only_networks": [], "alert_verdict": "possible"},
+    }
+    return {
+        "readme-example": json.dumps(readme, indent=2),
+        "screenshot-profile": screenshot,
+        "every-allowlist-kind": json.dumps(every_kind),
+        "empty-object": "{}",
+        "catalog-empty": '{"catalog": [], "allowlist": []}',
+        "bad-regex": '{"rule": {"domain_regex": "(unclosed"}}',
+        "bad-cidr-glob": '{"allowlist": [{"id": "x", "cidr": "10.0.0.0/33", "domain": "[", "match": "glob", "reason": "r"}]}',
+        "out-of-range": '{"rule": {"window_hours": 1e400, "min_events": 9007199254740993, "min_hour_buckets": -1}}',
+        "wrong-types": '{"score": {"weights": [], "thresholds": {"beacon": "x"}, "fleet_hosts": 1.5}, "description": 7}',
+        "duplicate-ids": '{"allowlist": [{"id": "a", "domain": "x", "reason": "r"}, {"id": "a", "domain": "y", "reason": "r"}]}',
+        "bad-dates": '{"allowlist": [{"id": "a", "domain": "x", "reason": "r", "expires": "2026-02-30", "created": "0000-01-01T00:00:00Z"}]}',
+        "bad-utf8": '{"description": "\xff\xc0\xaf", "allowlist": [{"id": "\xe2\x80", "domain": "x", "reason": "r"}]}',
+        "unknown-key": '{"rules": {}}',
+        "not-an-object": "[1, 2]",
+        "empty": "",
+    }
+
+
+def write(folder, name, text):
+    os.makedirs(folder, exist_ok=True)
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data)
+
+
+def latin1(text):
+    # The literals above carry raw bytes (bad UTF-8) as \x escapes: keep them as bytes.
+    return text.encode("latin-1") if all(ord(c) < 256 for c in text) else text.encode("utf-8")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cli", help="cepheid-cli, to make the case-loader seeds")
+    options = parser.parse_args()
+
+    for name, text in udm_records().items():
+        write(os.path.join(CORPUS, "fuzz_udm_parser"), name + ".json", latin1(text))
+    splitter = os.path.join(CORPUS, "fuzz_record_splitter")
+    for name, text in splitter_files().items():
+        data = text.encode("utf-16-le") if name == "utf16le-bom" else (
+            text.encode("utf-8") if "\ufeff" in text else latin1(text))
+        write(splitter, name + ".json", data)
+    write(splitter, "sample-ndjson.gz", gzip.compress(splitter_files()["sample-ndjson"].encode(), mtime=0))
+    write(splitter, "truncated.gz", gzip.compress(splitter_files()["sample-ndjson"].encode(), mtime=0)[:300])
+    for name, text in profile_files().items():
+        write(os.path.join(CORPUS, "fuzz_profile_loader"), name + ".json", latin1(text))
+
+    if options.cli:
+        make_cases(options.cli)
+
+
+def make_cases(cli):
+    folder = os.path.join(CORPUS, "fuzz_case_loader")
+    os.makedirs(folder, exist_ok=True)
+    lines = sample_lines(6)
+    with tempfile.TemporaryDirectory() as scratch:
+        export = os.path.join(scratch, "six-events.ndjson")
+        with open(export, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        rejects = os.path.join(scratch, "rejects.ndjson")
+        with open(rejects, "w", encoding="utf-8") as f:
+            f.write(HTTP + "\n" + '{"metadata":{"id":"x"}}\nnot json\n')
+        env = dict(os.environ, USER="fuzz")
+
+        def run(*arguments):
+            subprocess.run([cli, *arguments], check=True, env=env, stdout=subprocess.DEVNULL)
+
+        # 1: six events of the sample, as imported.
+        plain = os.path.join(scratch, "six-events.cepheid")
+        run("import", "--case", plain, export)
+        # 2: the same plus rejects and HTTP details, a saved profile and triage with history.
+        full = os.path.join(scratch, "triaged.cepheid")
+        run("import", "--case", full, export, rejects)
+        profile = os.path.join(scratch, "profile.json")
+        with open(profile, "w", encoding="utf-8") as f:
+            f.write(profile_files()["screenshot-profile"])
+        run("score", "--case", full, "--profile", profile, "--now", "2025-03-05T00:00:00Z")
+        host = json.loads(lines[0])
+        flow = ",".join([host["principal"]["ip"][0], host["target"]["hostname"],
+                         host["principal"]["process"]["file"]["fullPath"]])
+        run("case", "triage", full, "--flow", flow, "--status", "investigating", "--note", "first look",
+            "--analyst", "ana")
+        run("case", "triage", full, "--flow", flow, "--status", "malicious", "--note", "C2 \u202e beacon",
+            "--analyst", "bob")
+        for path in (plain, full):
+            # One file each, without a WAL beside it (the fuzzer writes only the main file).
+            subprocess.run(["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+                            "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()", path], check=True)
+            with open(path, "rb") as f:
+                write(folder, os.path.basename(path), f.read())
+
+
+if __name__ == "__main__":
+    main()
