@@ -211,7 +211,9 @@ std::vector<AllowlistEntry> readAllowlist(dom::element value)
         for (auto [key, member] : object) {
             if (key == "id")
                 continue;
-            const auto path = [&] { return describeAllowlistEntry(index, entry) + "." + std::string(key); };
+            // The key is captured as a copy: clang 14 cannot capture a structured binding by reference.
+            const auto path
+                = [&, name = key] { return describeAllowlistEntry(index, entry) + "." + std::string(name); };
             std::string* const field = key == "domain" ? &entry.domain
                 : key == "process"                     ? &entry.process
                 : key == "host"                        ? &entry.host
