@@ -2,27 +2,30 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace cepheid {
 
-// SHA-256 (FIPS 180-4), streaming. Identifies an imported file so importing it again is a no-op.
+// SHA-256, streaming, computed by OpenSSL (EVP): about eight times the speed of the hand-written one it replaced,
+// which was a quarter of a case import. Identifies an imported file so importing it again is a no-op.
 class Sha256
 {
 public:
     Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+
     void update(const void* data, std::size_t size);
     std::array<std::uint8_t, 32> finish();
     static std::string hex(const std::array<std::uint8_t, 32>& digest);
 
 private:
-    void block(const std::uint8_t* chunk);
-    std::array<std::uint32_t, 8> m_state;
-    std::array<std::uint8_t, 64> m_buffer {};
-    std::size_t m_buffered = 0;
-    std::uint64_t m_length = 0;
+    struct Context;
+    std::unique_ptr<Context> m_context;
 };
 
 // The hex SHA-256 of a file's bytes on disk, or nullopt with error set.

@@ -1,5 +1,6 @@
 #include "cases/casefile.h"
 #include "cases/schema.h"
+#include "cases/sha256.h"
 #include "testsupport.h"
 #include "tuning/profilejson.h"
 
@@ -55,6 +56,33 @@ class CaseFileTest : public QObject
     Q_OBJECT
 
 private slots:
+    // FIPS 180-2's known answers: a case recognises a file it already holds by this digest, so a wrong one would
+    // import the same file twice or refuse a new one.
+    void sha256GivesTheKnownAnswers()
+    {
+        const auto digestOf = [](std::string_view text, std::size_t piece) {
+            Sha256 hash;
+            for (std::size_t at = 0; at < text.size(); at += piece)
+                hash.update(text.data() + at, std::min(piece, text.size() - at));
+            return Sha256::hex(hash.finish());
+        };
+        QCOMPARE(digestOf("", 1), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        QCOMPARE(digestOf("abc", 1), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        const std::string twoBlocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+        QCOMPARE(
+            digestOf(twoBlocks, 7), std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+        const std::string million(1'000'000, 'a');
+        for (const std::size_t piece : { std::size_t(1'000'000), std::size_t(63), std::size_t(65) })
+            QCOMPARE(digestOf(million, piece),
+                std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+        QTemporaryDir directory;
+        std::string error;
+        QCOMPARE(sha256OfFile(writeTestFile(directory, QStringLiteral("abc"), "abc").toStdString(), error),
+            std::optional<std::string>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QVERIFY(!sha256OfFile(directory.filePath(QStringLiteral("missing")).toStdString(), error));
+        QVERIFY(!error.empty());
+    }
+
     void roundTripsEveryTable()
     {
         QTemporaryDir directory;
