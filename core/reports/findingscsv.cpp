@@ -67,7 +67,7 @@ std::string writeFindingsCsv(const EventTable& events, const FlowIndex& flows, c
         const BeaconScore& beacon = finding->beacon;
         std::string hostnames;
         for (std::string_view host : finding->hostnames)
-            hostnames += (hostnames.empty() ? "" : " ") + std::string(host);
+            hostnames.append(hostnames.empty() ? "" : " ").append(host);
         const AllowlistEntry* allowlistedBy = allowlistEntryOf(*finding, analyzer.profile());
         const TriageState* triage = triageOf(*finding, events, flows, options);
         row({ std::string(events.text(flow.key.sourceIp)), hostnames, std::string(events.text(flow.key.destination)),

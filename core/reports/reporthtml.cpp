@@ -91,7 +91,8 @@ private:
             m_out += "\">";
             // The heading without its "N. " (the list numbers it).
             const std::size_t dot = block.text.find(". ");
-            text(dot == std::string::npos ? std::string_view(block.text) : std::string_view(block.text).substr(dot + 2));
+            text(
+                dot == std::string::npos ? std::string_view(block.text) : std::string_view(block.text).substr(dot + 2));
             m_out += "</a></li>\n";
         }
         m_out += any ? "</ol>\n</nav>\n" : "</nav>\n";
@@ -116,7 +117,7 @@ private:
     {
         switch (block.kind) {
         case ReportBlock::Kind::Heading: {
-            const std::string tag = "h" + std::to_string(std::clamp(block.level, 1, 3));
+            const std::string tag = std::string(1, 'h').append(std::to_string(std::clamp(block.level, 1, 3)));
             m_out += "<" + tag;
             if (!block.anchor.empty()) {
                 m_out += " id=\"";

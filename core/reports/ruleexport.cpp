@@ -16,7 +16,7 @@ constexpr double kMaxWindowHours = 48; // YARA-L `over` accepts 1m to 48h
 std::string yaralRegex(std::string_view pattern)
 {
     if (pattern.find('`') == std::string_view::npos && pattern.find('\n') == std::string_view::npos)
-        return "`" + std::string(pattern) + "`";
+        return std::string(1, '`').append(pattern).append(1, '`');
     return yaralString(pattern);
 }
 

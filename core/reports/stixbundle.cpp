@@ -116,7 +116,12 @@ std::string writeStixBundle(const EventTable& events, const FlowIndex& flows, co
                 .beginArray()
                 .value("malicious-activity")
                 .endArray()
-                .field("pattern", "[" + addressType(destination) + ":value = " + stixPatternString(destination) + "]")
+                .field("pattern",
+                    std::string(1, '[')
+                        .append(addressType(destination))
+                        .append(":value = ")
+                        .append(stixPatternString(destination))
+                        .append(1, ']'))
                 .field("pattern_type", "stix")
                 .field("valid_from", stixTime(finding.firstSeen))
                 .endObject();

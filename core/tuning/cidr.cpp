@@ -48,7 +48,8 @@ std::optional<Cidr> Cidr::parse(std::string_view text, std::string& error)
     const auto slash = text.find('/');
     const std::string_view addressText = text.substr(0, slash);
     if (!parseAddressBytes(addressText, cidr.m_network, cidr.m_v6)) {
-        error = "'" + std::string(addressText) + "' is not an IP address";
+        // Appended, not "'" + text: GCC 12's -Wrestrict misreads the prepend at -O3 (GCC bug 105651).
+        error = std::string(1, '\'').append(addressText).append("' is not an IP address");
         return std::nullopt;
     }
     const unsigned maximum = cidr.m_v6 ? 128 : 32;
