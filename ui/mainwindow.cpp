@@ -149,11 +149,13 @@ void MainWindow::fitScreen()
 
 QString MainWindow::samplePath()
 {
-    const QStringList candidates { QStringLiteral(CEPHEID_SOURCE_SAMPLE),
-        QCoreApplication::applicationDirPath()
-            + QStringLiteral("/../share/cepheid/samples/chronicle-udm-sample.ndjson.gz") };
+    // The system's data folders (/usr/share, /usr/local/share, ~/.local/share), then beside the executable's
+    // prefix (an installation under /opt, or the build tree, which lays the sample out the same way).
+    const QString relative = QStringLiteral("cepheid/samples/chronicle-udm-sample.ndjson.gz");
+    const QStringList candidates { QStandardPaths::locate(QStandardPaths::GenericDataLocation, relative),
+        QCoreApplication::applicationDirPath() + QStringLiteral("/../share/") + relative };
     for (const QString& candidate : candidates)
-        if (QFileInfo::exists(candidate))
+        if (QFileInfo::exists(candidate)) // locate() gives "" when it finds nothing, and "" does not exist
             return QFileInfo(candidate).canonicalFilePath();
     return {};
 }
