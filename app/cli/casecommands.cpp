@@ -166,8 +166,8 @@ int runCaseInfo(const CaseInfoOptions& options)
         for (const TriageState& state : triage)
             ++byStatus[state.status];
         json.key("triage").beginObject();
-        for (const char* status : { "new", "investigating", "benign", "malicious", "false-positive" })
-            json.field(status, byStatus[status]);
+        for (const std::string_view status : kTriageStatuses)
+            json.field(status, byStatus[std::string(status)]);
         json.endObject();
         json.key("triaged").beginArray();
         for (const TriageState& state : triage)

@@ -48,12 +48,6 @@ InputSummary summaryOf(const CaseSource& source)
     return input;
 }
 
-bool isTriageStatus(std::string_view status)
-{
-    return status == "new" || status == "investigating" || status == "benign" || status == "malicious"
-        || status == "false-positive";
-}
-
 CaseFile::CaseFile(std::string path, std::unique_ptr<sql::Database> database)
     : m_path(std::move(path))
     , m_database(std::move(database))

@@ -3,6 +3,7 @@
 #include "ingest/importer.h"
 #include "model/flowindex.h"
 #include "sqlite.h"
+#include "triagestatus.h"
 
 #include <memory>
 #include <optional>
@@ -130,6 +131,4 @@ private:
 std::string nowRfc3339();
 // An imported source as the reports describe inputs (its rejects are not included).
 InputSummary summaryOf(const CaseSource& source);
-bool isTriageStatus(std::string_view status);
-
 } // namespace cepheid

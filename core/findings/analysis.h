@@ -25,6 +25,10 @@ struct Finding
     std::uint32_t events = 0;
     RuleOutcome rule;
     BeaconScore beacon;
+
+    // The seed rule and the beacon score disagree: one alerts on the flow and the other does not (the score alerts
+    // from `alertVerdict` up). The report's count and the workbench's quick filter both ask this.
+    bool ruleAndScoreDisagree(Verdict alertVerdict) const { return rule.fires != (beacon.verdict >= alertVerdict); }
 };
 
 struct AnalysisSummary

@@ -230,9 +230,9 @@ private:
             ++statuses[triage ? triage->status : "new"];
         }
         std::vector<std::vector<std::string>> triage { { "Triage status", "Considered flows" } };
-        for (const char* status : { "malicious", "investigating", "new", "benign", "false-positive" })
-            if (statuses.count(status))
-                triage.push_back({ status, count(statuses[status]) });
+        for (const std::string_view status : kTriageStatusesByUrgency)
+            if (const auto found = statuses.find(std::string(status)); found != statuses.end())
+                triage.push_back({ std::string(status), count(found->second) });
         if (triage.size() > 1)
             table(std::move(triage));
 

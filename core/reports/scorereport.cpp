@@ -443,7 +443,7 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
     json.endObject();
     std::uint64_t disagree = 0;
     for (const Finding& finding : analysis.findings)
-        disagree += finding.rule.fires != (finding.beacon.verdict >= analyzer.scorer().settings().alertVerdict);
+        disagree += finding.ruleAndScoreDisagree(analyzer.scorer().settings().alertVerdict);
     json.field("rule_and_score_disagree", disagree);
     json.field("fleet_flows", summary.fleetFlows);
     json.field("alert_verdict", verdictName(analyzer.scorer().settings().alertVerdict));

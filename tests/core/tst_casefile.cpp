@@ -58,6 +58,21 @@ class CaseFileTest : public QObject
 private slots:
     // FIPS 180-2's known answers: a case recognises a file it already holds by this digest, so a wrong one would
     // import the same file twice or refuse a new one.
+    // The schema's CHECK constraint and the list every reader uses name the same statuses.
+    void triageStatusesAgreeWithTheSchema()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("statuses.cepheid")).toStdString();
+        openCase(casePath, CaseFile::Mode::Create);
+        sql::Database database(casePath, true, false);
+        auto statement = database.prepare("SELECT sql FROM sqlite_master WHERE name = 'triage'");
+        QVERIFY(statement.step());
+        const std::string schema(statement.text(0));
+        for (const std::string_view status : kTriageStatuses)
+            QVERIFY2(schema.find("'" + std::string(status) + "'") != std::string::npos, std::string(status).c_str());
+        QVERIFY(isTriageStatus("false-positive") && !isTriageStatus("closed") && !isTriageStatus(""));
+    }
+
     void sha256GivesTheKnownAnswers()
     {
         const auto digestOf = [](std::string_view text, std::size_t piece) {

@@ -206,7 +206,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
     case FiresRole:
         return f->rule.fires;
     case DisagreeRole:
-        return f->rule.fires != (beacon.verdict >= alert);
+        return f->ruleAndScoreDisagree(alert);
     case PlatformRole:
         return QString::fromStdString(f->platform);
     case TriageRole:

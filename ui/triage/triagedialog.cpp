@@ -1,5 +1,7 @@
 #include "triagedialog.h"
 
+#include "cases/triagestatus.h"
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -13,8 +15,12 @@ namespace cepheid::ui {
 
 const std::vector<QString>& triageStatuses()
 {
-    static const std::vector<QString> statuses { QStringLiteral("new"), QStringLiteral("investigating"),
-        QStringLiteral("benign"), QStringLiteral("malicious"), QStringLiteral("false-positive") };
+    static const std::vector<QString> statuses = [] {
+        std::vector<QString> names;
+        for (const std::string_view status : kTriageStatuses)
+            names.push_back(QString::fromUtf8(status.data(), static_cast<qsizetype>(status.size())));
+        return names;
+    }();
     return statuses;
 }
 

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+namespace cepheid {
+
+// The triage statuses, in workflow order: the one list the CLI, the workbench and the reports read. The case
+// schema's CHECK constraint (schema.cpp) spells the same five; tst_casefile checks that the two agree.
+inline constexpr std::array<std::string_view, 5> kTriageStatuses { "new", "investigating", "benign", "malicious",
+    "false-positive" };
+
+// The same, most urgent first: how a report counts them.
+inline constexpr std::array<std::string_view, 5> kTriageStatusesByUrgency { "malicious", "investigating", "new",
+    "benign", "false-positive" };
+
+inline bool isTriageStatus(std::string_view status)
+{
+    return std::find(kTriageStatuses.begin(), kTriageStatuses.end(), status) != kTriageStatuses.end();
+}
+
+} // namespace cepheid
