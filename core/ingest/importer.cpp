@@ -170,24 +170,27 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     bool reserved = false;
     EventRecord record;
     while (auto batch = queue.pop()) {
-        if (options.onRawRecord)
-            for (const EventBatch::RawRecord& raw : (*batch)->raw())
-                options.onRawRecord(raw.line, raw.offset, raw.text);
-        // The events limit bounds memory: the events past it are not read (and the reader is told to stop).
+        // The events limit bounds memory: the events past it are not read (and the reader is told to stop), nor are
+        // the original records that gave only those.
         const std::size_t room = table.size() < options.limits.events
             ? static_cast<std::size_t>(std::min<std::uint64_t>(options.limits.events - table.size(), SIZE_MAX))
             : 0;
         const std::size_t taken = std::min(room, (*batch)->eventCount());
+        if (taken < (*batch)->eventCount()) {
+            (*batch)->get(taken, record);
+            eventsLimitLine = record.source.line;
+        }
+        if (options.onRawRecord)
+            for (const EventBatch::RawRecord& raw : (*batch)->raw())
+                if (eventsLimitLine == 0 || raw.line <= eventsLimitLine)
+                    options.onRawRecord(raw.line, raw.offset, raw.text);
         for (std::size_t i = 0; i < taken; ++i) {
             (*batch)->get(i, record);
             table.append(record);
         }
         summary.eventsRead += taken;
-        if (taken < (*batch)->eventCount()) {
-            (*batch)->get(taken, record);
-            eventsLimitLine = record.source.line;
+        if (eventsLimitLine > 0)
             break;
-        }
         for (Reject& reject : (*batch)->rejects())
             addReject(reject.line, std::move(reject.reason), std::move(reject.excerpt));
         records += (*batch)->records;
