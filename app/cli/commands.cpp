@@ -3,9 +3,8 @@
 #include "casereportcommand.h"
 #include "cases/casefile.h"
 #include "clisupport.h"
-#include "findings/analysis.h"
+#include "findings/caseanalysis.h"
 #include "ingest/importer.h"
-#include "model/flowindex.h"
 #include "reports/findingscsv.h"
 #include "reports/ruleexport.h"
 #include "reports/scorereport.h"
@@ -41,11 +40,25 @@ int runScore(const ScoreOptions& options)
     auto profile = profileFrom(options.profilePath);
     if (!profile)
         return InputError;
+    TimestampUs now = systemNow();
+    if (options.now) {
+        const auto parsed = parseRfc3339(*options.now);
+        if (!parsed) {
+            std::cerr << "cepheid-cli: --now: '" << *options.now << "' is not an RFC 3339 timestamp\n";
+            return UsageError;
+        }
+        now = *parsed;
+    }
+    if (options.inputs.size() > std::numeric_limits<std::uint16_t>::max()) {
+        std::cerr << "cepheid-cli: too many input files (at most 65535)\n";
+        return UsageError;
+    }
+
     // Opened once: for its saved profile here, for its events below.
     std::unique_ptr<CaseFile> caseFile;
+    EventTable events;
+    std::vector<InputSummary> inputs;
     if (!options.casePath.empty()) {
-        // A case remembers the profile its findings came from: the latest saved one is used without --profile,
-        // and a --profile that differs from it joins the tuning history.
         std::string caseError;
         // Read-write to record a new --profile (and to upgrade an older case); a case on read-only media is
         // scored read-only when nothing needs saving.
@@ -56,49 +69,24 @@ int runScore(const ScoreOptions& options)
             std::cerr << "cepheid-cli: case refused: " << caseError << '\n';
             return InputError;
         }
-        const auto versions = caseFile->profiles();
-        if (options.profilePath.empty() && !versions.empty()) {
-            profile = parseProfile(versions.back().json, caseError);
-            if (!profile) {
-                std::cerr << "cepheid-cli: the case's saved profile " << versions.back().id
-                          << " cannot be read: " << caseError << '\n';
-                return InputError;
-            }
-            profileSource = options.casePath + "#profile-" + std::to_string(versions.back().id);
-        } else if (!options.profilePath.empty()
-            && (versions.empty() || versions.back().json != profileToJson(*profile))) {
-            const char* user = std::getenv("USER");
-            caseFile->saveProfile(profileToJson(*profile), user ? user : "", "used by cepheid-cli score");
-        }
-    }
-    if (options.windows)
-        profile->rule.windows = *options.windows == "sliding" ? WindowModel::Sliding : WindowModel::Hop;
-
-    TimestampUs now = systemNow();
-    if (options.now) {
-        const auto parsed = parseRfc3339(*options.now);
-        if (!parsed) {
-            std::cerr << "cepheid-cli: --now: '" << *options.now << "' is not an RFC 3339 timestamp\n";
-            return UsageError;
-        }
-        now = *parsed;
-    }
-
-    std::string error;
-    const auto analyzer = Analyzer::create(std::move(*profile), error); // the analyzer keeps it from here
-    if (!analyzer) {
-        std::cerr << "cepheid-cli: profile refused: " << error << '\n';
-        return InputError;
-    }
-    if (options.inputs.size() > std::numeric_limits<std::uint16_t>::max()) {
-        std::cerr << "cepheid-cli: too many input files (at most 65535)\n";
-        return UsageError;
-    }
-
-    EventTable events;
-    std::vector<InputSummary> inputs;
-    if (caseFile) {
         try {
+            // A case remembers the profile its findings came from: the newest saved one is used without
+            // --profile, and a --profile that differs from it joins the tuning history (and is the newest).
+            const auto versions = caseFile->profiles();
+            const std::string json = profileToJson(*profile);
+            if (!options.profilePath.empty() && (versions.empty() || versions.back().json != json)) {
+                const char* user = std::getenv("USER");
+                caseFile->saveProfile(json, user ? user : "", "used by cepheid-cli score");
+            } else if (options.profilePath.empty()) {
+                auto saved = newestSavedProfile(*caseFile);
+                if (!saved) {
+                    std::cerr << "cepheid-cli: " << saved.error() << '\n';
+                    return InputError;
+                }
+                if (saved->version > 0)
+                    profileSource = options.casePath + "#profile-" + std::to_string(saved->version);
+                profile = std::move(saved->profile);
+            }
             caseFile->loadEvents(events);
             for (const CaseSource& source : caseFile->sources()) {
                 InputSummary input = summaryOf(source);
@@ -110,7 +98,11 @@ int runScore(const ScoreOptions& options)
             return InputError;
         }
     }
+    if (options.windows)
+        profile->rule.windows = *options.windows == "sliding" ? WindowModel::Sliding : WindowModel::Hop;
+
     bool strictFailed = false;
+    std::string error;
     for (std::size_t i = 0; i < options.inputs.size(); ++i) {
         auto summary = importFile(options.inputs[i], static_cast<std::uint16_t>(i), events, error,
             importOptions(options.inputs[i], options.input));
@@ -125,25 +117,33 @@ int runScore(const ScoreOptions& options)
         std::cerr << "cepheid-cli: --strict: no report written\n";
         return InputError;
     }
-    const FlowIndex flows = FlowIndex::build(events);
-    const Analysis analysis = analyzer->run(events, flows, now);
+    // The pipeline the workbench runs too (core/findings/caseanalysis.h): the same case and profile give the same
+    // findings in both.
+    auto result = caseFile ? analyseCase(*caseFile, std::move(events), std::move(profile), now)
+                           : analyseEvents(std::move(events), std::move(*profile), now);
+    if (!result) {
+        std::cerr << "cepheid-cli: " << (caseFile ? "case refused: " : "profile refused: ") << result.error() << '\n';
+        return InputError;
+    }
+    const CaseData& data = *result->data;
+    const Analysis& analysis = result->analysis;
 
     ScoreReportOptions reportOptions;
     reportOptions.listAll = options.listAll;
     reportOptions.minScore = options.minScore;
     reportOptions.pretty = !options.compact;
     reportOptions.profileSource = profileSource;
-    if (caseFile)
-        for (TriageState& state : caseFile->triage())
-            reportOptions.triage[{ state.sourceIp, state.destination, state.processPath }] = state;
+    reportOptions.triage = std::move(result->triage);
     reportOptions.evaluatedAt = now;
     reportOptions.selection = options.selection;
     if (options.format == "html" || options.format == "pdf")
-        return writeCaseReport(options, *caseFile, events, flows, analysis, *analyzer, reportOptions, now);
+        return writeCaseReport(
+            options, *caseFile, data.events, data.flows, analysis, *result->analyzer, reportOptions, now);
     const std::string report = options.format == "csv"
-        ? writeFindingsCsv(events, flows, analysis, *analyzer, reportOptions, options.bom)
-        : options.format == "stix" ? writeStixBundle(events, flows, analysis, reportOptions, StixOptions { now })
-                                   : writeScoreReport(inputs, events, flows, analysis, *analyzer, reportOptions);
+        ? writeFindingsCsv(data.events, data.flows, analysis, *result->analyzer, reportOptions, options.bom)
+        : options.format == "stix"
+        ? writeStixBundle(data.events, data.flows, analysis, reportOptions, StixOptions { now })
+        : writeScoreReport(inputs, data.events, data.flows, analysis, *result->analyzer, reportOptions);
     return writeOutput(report, options.outputPath);
 }
 

@@ -29,6 +29,16 @@ std::int64_t asSigned(std::uint64_t value)
 
 } // namespace
 
+TriageMap triageByFlow(std::vector<TriageState> states)
+{
+    TriageMap byFlow;
+    for (TriageState& state : states) {
+        TriageKey key { state.sourceIp, state.destination, state.processPath };
+        byFlow.insert_or_assign(std::move(key), std::move(state));
+    }
+    return byFlow;
+}
+
 std::string nowRfc3339()
 {
     using namespace std::chrono;

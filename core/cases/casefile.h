@@ -5,9 +5,11 @@
 #include "sqlite.h"
 #include "triagestatus.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace cepheid {
@@ -40,6 +42,11 @@ struct TriageState
     std::vector<TriageChange> history; // oldest first; the last entry is this state
     friend bool operator==(const TriageState&, const TriageState&) = default;
 };
+
+// A flow as triage knows it: (source IP, destination, process path).
+using TriageKey = std::tuple<std::string, std::string, std::string>;
+using TriageMap = std::map<TriageKey, TriageState>;
+TriageMap triageByFlow(std::vector<TriageState> states);
 
 // What an analyst changes: only the fields given are changed, the rest is kept from the current state (a flow
 // never triaged is "new" with no notes). Nothing is written when nothing changes.

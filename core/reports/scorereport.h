@@ -34,7 +34,7 @@ struct ScoreReportOptions
     TimestampUs evaluatedAt = 0; // the "now" used for allowlist expiry
     bool pretty = true;
     // Triage state by flow (src_ip, destination, process path), when scoring a case.
-    std::map<std::tuple<std::string, std::string, std::string>, TriageState> triage;
+    TriageMap triage;
     // Overrides listAll and minScore when set.
     std::optional<FindingSelection> selection;
 };

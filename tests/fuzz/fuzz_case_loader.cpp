@@ -50,8 +50,7 @@ void readCase(const std::string& path)
         ScoreReportOptions options;
         options.listAll = true;
         options.evaluatedAt = 1'741'132'800'000'000;
-        for (TriageState& state : caseFile->triage())
-            options.triage[{ state.sourceIp, state.destination, state.processPath }] = state;
+        options.triage = triageByFlow(caseFile->triage());
         // Drill-down: the first and the last event's original record.
         for (const EventIndex i : { EventIndex { 0 }, static_cast<EventIndex>(events.size() - 1) })
             if (i < events.size()) {

@@ -48,56 +48,26 @@ void computeDelta(Snapshot& snapshot)
         std::back_inserter(snapshot.removed));
 }
 
-// Builds the snapshot of a case: its events and flows, the analysis under its newest saved profile (the what-if
-// baseline), then under the working profile when that differs, and its triage state.
-std::shared_ptr<Snapshot> analyse(CaseFile& caseFile, EventTable&& events, const std::optional<Profile>& working,
-    TimestampUs now, QStringList& messages)
+// The snapshot of a case, through the pipeline cepheid-cli runs too (core/findings/caseanalysis.h): its events
+// and flows, the analysis under its newest saved profile (the what-if baseline), then under the working profile
+// when that differs, and its triage state. A saved profile that cannot be read refuses the case, as in the CLI.
+Expected<SnapshotPtr> analyse(
+    CaseFile& caseFile, EventTable&& events, const std::optional<Profile>& working, TimestampUs now)
 {
-    auto data = std::make_shared<CaseData>();
-    data->events = std::move(events);
-    data->flows = FlowIndex::build(data->events);
-    data->sources = caseFile.sources();
-    auto snapshot = std::make_shared<Snapshot>(data);
-
-    std::string error;
-    const auto versions = caseFile.profiles();
-    if (!versions.empty()) {
-        if (auto saved = parseProfile(versions.back().json, error)) {
-            snapshot->savedProfile = std::move(*saved);
-            snapshot->savedVersion = versions.back().id;
-        } else {
-            messages << CaseSession::tr("Profile version %1 of this case cannot be used (%2); the default profile "
-                                        "is used instead.")
-                            .arg(versions.back().id)
-                            .arg(QString::fromStdString(error));
-        }
-    }
-    const auto started = std::chrono::steady_clock::now();
-    auto savedAnalyzer = Analyzer::create(snapshot->savedProfile, error);
-    if (!savedAnalyzer) {
-        // parseProfile validates what an Analyzer needs, so this is a safety net, not a path users take.
-        messages << CaseSession::tr("The saved profile cannot be run (%1); the default profile is used instead.")
-                        .arg(QString::fromStdString(error));
-        snapshot->savedProfile = Profile {};
-        snapshot->savedVersion = 0;
-        savedAnalyzer = Analyzer::create(snapshot->savedProfile, error);
-    }
-    snapshot->analysis = savedAnalyzer->run(snapshot->events, snapshot->flows, now);
-    snapshot->profile = snapshot->savedProfile;
-    snapshot->savedAlerting = alertingFlows(snapshot->analysis, snapshot->savedProfile.score);
-    if (working && *working != snapshot->savedProfile) {
-        if (const auto analyzer = Analyzer::create(*working, error)) {
-            snapshot->analysis
-                = analyzer->rerun(snapshot->analysis, snapshot->savedProfile, snapshot->events, snapshot->flows, now);
-            snapshot->profile = *working;
-        }
-    }
-    snapshot->engineMilliseconds = millisecondsSince(started);
+    auto result = analyseCase(caseFile, std::move(events), working, now);
+    if (!result)
+        return failure(result.error());
+    auto snapshot = std::make_shared<Snapshot>(std::move(result->data));
+    snapshot->savedProfile = std::move(result->saved.profile);
+    snapshot->savedVersion = result->saved.version;
+    snapshot->profile = result->profile();
+    snapshot->analysis = std::move(result->analysis);
+    snapshot->triage = std::move(result->triage);
+    snapshot->engineMilliseconds = result->engineMilliseconds;
     snapshot->evaluatedAt = now;
+    snapshot->savedAlerting = std::move(result->savedAlerting);
     computeDelta(*snapshot);
-    for (TriageState& state : caseFile.triage())
-        snapshot->triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);
-    return snapshot;
+    return SnapshotPtr(std::move(snapshot));
 }
 
 } // namespace
@@ -288,7 +258,12 @@ void CaseSession::openCase(const QString& path, bool create)
         try {
             EventTable events;
             caseFile->loadEvents(events);
-            result.snapshot = analyse(*caseFile, std::move(events), std::nullopt, now, result.messages);
+            auto snapshot = analyse(*caseFile, std::move(events), std::nullopt, now);
+            if (!snapshot) {
+                result.error = QString::fromStdString(snapshot.error());
+                return result;
+            }
+            result.snapshot = std::move(*snapshot);
             result.caseFile = std::move(caseFile);
             result.casePath = path;
         } catch (const sql::Error& problem) {
@@ -386,7 +361,11 @@ void CaseSession::importFiles(const QStringList& paths)
                                            .arg(imported->summary.eventsRead)
                                            .arg(imported->summary.eventsRejected);
             }
-            result.snapshot = analyse(*caseFile, std::move(events), working, now, result.messages);
+            auto snapshot = analyse(*caseFile, std::move(events), working, now);
+            if (snapshot)
+                result.snapshot = std::move(*snapshot);
+            else
+                result.error = QString::fromStdString(snapshot.error());
         } catch (const sql::Error& problem) {
             result.error = QString::fromUtf8(problem.what());
         }

@@ -1,28 +1,16 @@
 #pragma once
 
 #include "cases/casefile.h"
-#include "findings/analysis.h"
+#include "findings/caseanalysis.h"
 #include "tuning/profile.h"
 
-#include <map>
 #include <memory>
-#include <tuple>
 
 namespace cepheid::ui {
 
-using TriageMap = std::map<std::tuple<std::string, std::string, std::string>, TriageState>;
-
-// What an import or opening a case builds once and every later analysis reads: events, their flows, the
-// case's imports. Shared, never copied: a tuning change makes a new Snapshot around the same CaseData.
-struct CaseData
-{
-    EventTable events;
-    FlowIndex flows;
-    std::vector<CaseSource> sources;
-};
-
-// Everything the views show, built off the GUI thread and handed over whole (hotspot-style: one value, one
-// setData). Immutable once published, so views may keep a shared_ptr to it while a new one is computed.
+// Everything the views show (CaseData, shared by every snapshot of one case, is in core/findings/caseanalysis.h), built
+// off the GUI thread and handed over whole (hotspot-style: one value, one setData). Immutable once published, so views
+// may keep a shared_ptr to it while a new one is computed.
 struct Snapshot
 {
     explicit Snapshot(std::shared_ptr<const CaseData> caseData)

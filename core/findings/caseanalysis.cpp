@@ -1,0 +1,102 @@
+#include "caseanalysis.h"
+
+#include "cases/sqlite.h"
+#include "tuning/profilejson.h"
+
+#include <chrono>
+
+namespace cepheid {
+
+namespace {
+
+double millisecondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::shared_ptr<CaseData> groupFlows(EventTable&& events, std::vector<CaseSource> sources)
+{
+    auto data = std::make_shared<CaseData>();
+    data->events = std::move(events);
+    data->flows = FlowIndex::build(data->events);
+    data->sources = std::move(sources);
+    return data;
+}
+
+// Analyses `data` under the baseline, then re-runs under `profile` when that differs: the re-run reuses what the
+// profile's changes do not touch (Analyzer::rerun), so a what-if costs a fraction of a run.
+Expected<CaseAnalysis> analyse(
+    std::shared_ptr<const CaseData> data, CaseProfile baseline, const std::optional<Profile>& profile, TimestampUs now)
+{
+    CaseAnalysis result;
+    result.data = std::move(data);
+    std::string error;
+    const auto started = std::chrono::steady_clock::now();
+    auto analyzer = Analyzer::create(baseline.profile, error);
+    if (!analyzer) {
+        return failure(baseline.version > 0
+                ? "the case's saved profile " + std::to_string(baseline.version) + " cannot be run: " + error
+                : "the profile cannot be run: " + error);
+    }
+    result.analysis = analyzer->run(result.data->events, result.data->flows, now);
+    result.savedAlerting = alertingFlows(result.analysis, baseline.profile.score);
+    if (profile && *profile != baseline.profile) {
+        auto working = Analyzer::create(*profile, error);
+        if (!working)
+            return failure("the profile cannot be run: " + error);
+        result.analysis
+            = working->rerun(result.analysis, baseline.profile, result.data->events, result.data->flows, now);
+        analyzer = std::move(working);
+    }
+    result.analyzer = std::make_shared<const Analyzer>(std::move(*analyzer));
+    result.engineMilliseconds = millisecondsSince(started);
+    result.saved = std::move(baseline);
+    return result;
+}
+
+} // namespace
+
+Expected<CaseProfile> newestSavedProfile(CaseFile& caseFile)
+{
+    try {
+        const auto versions = caseFile.profiles();
+        if (versions.empty())
+            return CaseProfile {};
+        std::string error;
+        auto profile = parseProfile(versions.back().json, error);
+        if (!profile) {
+            return failure("the case's saved profile " + std::to_string(versions.back().id) + " cannot be read: "
+                + error + " (a readable profile saved over it, e.g. with cepheid-cli score --profile, is used next)");
+        }
+        return CaseProfile { std::move(*profile), versions.back().id };
+    } catch (const sql::Error& problem) {
+        return failure(caseFile.path() + ": " + problem.what());
+    }
+}
+
+Expected<CaseAnalysis> analyseCase(
+    CaseFile& caseFile, EventTable&& events, const std::optional<Profile>& profile, TimestampUs now)
+{
+    auto saved = newestSavedProfile(caseFile);
+    if (!saved)
+        return failure(saved.error());
+    std::vector<CaseSource> sources;
+    TriageMap triage;
+    try {
+        sources = caseFile.sources();
+        triage = triageByFlow(caseFile.triage());
+    } catch (const sql::Error& problem) {
+        return failure(caseFile.path() + ": " + problem.what());
+    }
+    auto result = analyse(groupFlows(std::move(events), std::move(sources)), std::move(*saved), profile, now);
+    if (result)
+        result->triage = std::move(triage);
+    return result;
+}
+
+Expected<CaseAnalysis> analyseEvents(EventTable&& events, Profile profile, TimestampUs now)
+{
+    return analyse(groupFlows(std::move(events), {}), CaseProfile { std::move(profile), 0 }, std::nullopt, now);
+}
+
+} // namespace cepheid
