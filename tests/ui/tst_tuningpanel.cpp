@@ -62,14 +62,14 @@ int countRows(const QAbstractItemModel* model, int role)
 // Answers the allowlist dialog the next time one opens modally: types a reason and presses OK.
 void answerAllowlistDialog(const QString& reason, QString* prefilled = nullptr)
 {
-    QTimer::singleShot(0, [reason, prefilled] {
-        auto* dialog = qobject_cast<AllowlistEntryDialog*>(QApplication::activeModalWidget());
-        QVERIFY(dialog);
+    test::answerModal<AllowlistEntryDialog>([reason, prefilled](AllowlistEntryDialog* dialog) -> QString {
         if (prefilled)
             *prefilled = AllowlistModel::describeMatchers(dialog->entry());
         dialog->setReason(reason);
-        QVERIFY2(dialog->problem().isEmpty(), qPrintable(dialog->problem()));
+        if (!dialog->problem().isEmpty())
+            return QStringLiteral("the allowlist dialog refuses its entry: ") + dialog->problem();
         dialog->accept();
+        return QString();
     });
 }
 
@@ -368,10 +368,9 @@ private slots:
         window.tuningDock()->thresholds()->minEventsEditor()->setValue(30);
         QTRY_COMPARE_WITH_TIMEOUT(window.session()->snapshot()->profile.rule.minEvents, std::int64_t(30), kTimeoutMs);
         auto answer = [](QMessageBox::StandardButton button) {
-            QTimer::singleShot(0, [button] {
-                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-                QVERIFY(box);
+            test::answerModal<QMessageBox>([button](QMessageBox* box) {
                 box->button(button)->click();
+                return QString();
             });
         };
         answer(QMessageBox::Cancel);
