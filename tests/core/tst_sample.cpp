@@ -93,6 +93,40 @@ private slots:
             QCryptographicHash::hash(decompressedBytes(sourcePath(kSample)), QCryptographicHash::Sha256));
     }
 
+    // The whole JSON score report of the sample, byte for byte: every field a SIEM or script reads, so a change to
+    // any of them is seen and reviewed. After a deliberate change, regenerate it with CEPHEID_UPDATE_GOLDEN=1
+    // (ctest -R tst_sample) and read the diff before committing it.
+    void scoreReportOfTheSampleIsTheGoldenOne()
+    {
+        const QString goldenPath = sourcePath(QStringLiteral("tests/golden/sample-score-report.json"));
+        QProcess process;
+        process.setWorkingDirectory(sourcePath(QString())); // the report names the input as given: relative
+        process.start(QStringLiteral(CEPHEID_CLI_PATH),
+            { QStringLiteral("score"), QStringLiteral("--all"), QStringLiteral("--now"),
+                QStringLiteral("2025-03-06T00:00:00Z"), kSample });
+        QVERIFY(process.waitForFinished(120000));
+        QVERIFY2(process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0,
+            process.readAllStandardError().constData());
+        const QByteArray report = process.readAllStandardOutput();
+        if (qEnvironmentVariableIsSet("CEPHEID_UPDATE_GOLDEN")) {
+            QFile update(goldenPath);
+            QVERIFY(update.open(QIODevice::WriteOnly | QIODevice::Truncate) && update.write(report) == report.size());
+            QSKIP("golden report rewritten: review it with git diff");
+        }
+        QFile golden(goldenPath);
+        QVERIFY2(golden.open(QIODevice::ReadOnly), qPrintable(goldenPath));
+        const QList<QByteArray> expected = golden.readAll().split('\n');
+        const QList<QByteArray> actual = report.split('\n');
+        for (qsizetype line = 0; line < std::min(expected.size(), actual.size()); ++line) {
+            if (expected[line] != actual[line])
+                QFAIL(qPrintable(
+                    QStringLiteral("line %1 differs from %2:\n  golden: %3\n  now:    %4")
+                        .arg(line + 1)
+                        .arg(goldenPath, QString::fromUtf8(expected[line]), QString::fromUtf8(actual[line]))));
+        }
+        QCOMPARE(actual.size(), expected.size());
+    }
+
     void sampleShowsWhatTheRuleCatchesAndMisses()
     {
         const Loaded sample = load(sourcePath(kSample));
