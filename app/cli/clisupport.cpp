@@ -2,6 +2,7 @@
 
 #include "cases/casefile.h"
 #include "clioptions.h"
+#include "ingest/readers.h"
 #include "tuning/profilejson.h"
 
 #include <cerrno>
@@ -84,7 +85,7 @@ bool warnAboutInput(const InputSummary& input, const InputOptions& options)
         strictProblem = true;
     }
     // Bytes but no event: the wrong file, an export of another kind, or every record refused. Said, never silent.
-    if (input.eventsRead == 0 && input.bytesRead > 0 && input.format != InputFormat::Empty) {
+    if (input.eventsRead == 0 && input.bytesRead > 0 && input.format != kEmptyFormat) {
         std::cerr << "cepheid-cli: " << kind << ": " << input.path << ": no event from " << input.bytesRead << " bytes"
                   << (input.eventsRejected > 0 ? " (every record was rejected)" : "") << "\n";
         strictProblem = true;

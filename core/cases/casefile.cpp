@@ -49,7 +49,7 @@ InputSummary summaryOf(const CaseSource& source)
 {
     InputSummary input;
     input.path = source.path;
-    input.format = source.format == "chronicle-udm-json" ? InputFormat::ChronicleUdmJson : InputFormat::Empty;
+    input.format = source.format;
     input.layout = source.layout;
     input.compressed = source.compressed;
     input.eventsRead = source.eventsRead;
@@ -492,7 +492,7 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
             "UPDATE sources SET format = ?2, layout = ?3, compressed = ?4, events_read = ?5, events_rejected = ?6, "
             "read_error = ?7 WHERE id = ?1");
         updateSource.bind(1, sourceId)
-            .bind(2, formatName(summary->format))
+            .bind(2, summary->format)
             .bind(3, summary->layout)
             .bind(4, static_cast<std::int64_t>(summary->compressed))
             .bind(5, static_cast<std::int64_t>(summary->eventsRead))

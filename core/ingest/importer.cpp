@@ -3,8 +3,7 @@
 #include "batchqueue.h"
 #include "eventbatch.h"
 #include "inputstream.h"
-#include "jsonrecordsplitter.h"
-#include "udmjsonparser.h"
+#include "readers.h"
 
 #include <thread>
 
@@ -16,10 +15,6 @@ constexpr std::uint64_t kRecordsBeforeReserve = 20000;
 constexpr std::size_t kBatchItems = 8192; // events and rejects per batch
 constexpr std::size_t kBatchBytes = 16u << 20; // text a batch owns before it is handed over
 constexpr std::size_t kQueuedBatches = 4;
-// The splitter's buffer is about twice the record cap: a cap beyond 1 GiB would ask for more than any import
-// needs, whatever a setting says.
-constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30;
-constexpr std::size_t kExcerptBytes = 200;
 
 // Events the whole file will give, from the events per decompressed byte so far. The decompressed size of a
 // plain file is its size; for gzip it is extrapolated from the compressed bytes consumed (an estimate: zlib
@@ -65,6 +60,63 @@ std::string rejectKind(const std::string& reason)
     return kind;
 }
 
+// Collects what a reader gives into batches that own their text and hands each full one to the storing thread.
+class BatchingSink final : public RecordSink
+{
+public:
+    BatchingSink(
+        BatchQueue<std::unique_ptr<EventBatch>>& queue, std::atomic<bool>& stop, const InputStream& input, bool keepRaw)
+        : m_queue(queue)
+        , m_stop(stop)
+        , m_input(input)
+        , m_keepRaw(keepRaw)
+    { }
+
+    void event(const EventRecord& event) override { m_batch->add(event); }
+    void reject(std::uint64_t line, std::string reason, std::string_view excerpt) override
+    {
+        m_batch->addReject(line, std::move(reason), std::string(excerpt));
+    }
+    bool recordDone(std::uint64_t line, std::uint64_t offset, std::string_view text) override
+    {
+        // The original text is kept for drill-down from an event; a record that gave none has its reject's
+        // excerpt (a flood of rejected records would otherwise grow the case by an index entry each).
+        if (m_keepRaw && m_batch->eventCount() > m_eventsAtRecordStart)
+            m_batch->addRaw(line, offset, text);
+        ++m_batch->records;
+        m_batch->endOffset = offset + text.size();
+        m_batch->lastLine = line;
+        // Bounded in bytes too: forty 60 MB records in one batch held 2.4 GB.
+        if (m_batch->eventCount() + m_batch->rejects().size() >= kBatchItems || m_batch->textBytes() >= kBatchBytes)
+            flush();
+        m_eventsAtRecordStart = m_batch->eventCount();
+        return !m_stop.load(std::memory_order_relaxed);
+    }
+    // Hands over what is left, then tells the storing thread that nothing more comes.
+    void finish()
+    {
+        if (!m_stop && (m_batch->eventCount() > 0 || !m_batch->rejects().empty() || m_batch->records > 0))
+            flush();
+        m_queue.close();
+    }
+
+private:
+    void flush()
+    {
+        m_batch->compressedOffset = m_input.compressedOffset();
+        if (!m_queue.push(std::move(m_batch)))
+            m_stop = true;
+        m_batch = std::make_unique<EventBatch>();
+    }
+
+    BatchQueue<std::unique_ptr<EventBatch>>& m_queue;
+    std::atomic<bool>& m_stop;
+    const InputStream& m_input;
+    const bool m_keepRaw;
+    std::unique_ptr<EventBatch> m_batch = std::make_unique<EventBatch>();
+    std::size_t m_eventsAtRecordStart = 0;
+};
+
 } // namespace
 
 std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
@@ -82,16 +134,18 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
         error = path + ": " + input.errorMessage();
         return std::nullopt;
     }
-    const auto detected = std::optional<DetectedFormat>(detectFormat(*head));
+    const DetectedFormat detected = detectFormat(*head);
     InputSummary summary;
     summary.path = path;
-    summary.format = detected->format;
-    if (detected->format == InputFormat::Unrecognised) {
-        error = path + ": unrecognised format: " + detected->explanation;
+    if (detected.empty) {
+        summary.format = kEmptyFormat;
+        return summary;
+    }
+    if (!detected.reader) {
+        error = path + ": unrecognised format: " + detected.explanation;
         return std::nullopt;
     }
-    if (detected->format == InputFormat::Empty)
-        return summary;
+    summary.format = detected.reader->name();
     summary.compressed = input.isCompressed();
 
     // The stop of reading (truncated file, a limit) is listed even past kMaxListedRejects: it says why the rest is
@@ -110,46 +164,11 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     // thread interns them into the table. Batches keep file order, so events and rejects keep theirs.
     BatchQueue<std::unique_ptr<EventBatch>> queue(kQueuedBatches);
     std::atomic<bool> stop { false };
-    bool readOk = true;
-    JsonRecordSplitter::Mode mode = JsonRecordSplitter::Mode::Lines;
+    ReadResult read;
     std::jthread reader([&] {
-        UdmJsonParser parser;
-        JsonRecordSplitter splitter(input,
-            static_cast<std::size_t>(std::min<std::uint64_t>(options.limits.recordBytes, kMaxRecordBytesSupported)));
-        auto batch = std::make_unique<EventBatch>();
-        auto flush = [&] {
-            batch->compressedOffset = input.compressedOffset();
-            if (!queue.push(std::move(batch)))
-                stop = true;
-            batch = std::make_unique<EventBatch>();
-        };
-        auto onReject = [&](std::uint64_t line, std::string reason) { batch->addReject(line, std::move(reason)); };
-        const bool keepRaw = static_cast<bool>(options.onRawRecord);
-        readOk = splitter.run(
-            [&](const JsonRecordSplitter::Record& record) {
-                const std::size_t eventsBefore = batch->eventCount();
-                parser.parse(
-                    record, fileIndex, [&](const EventRecord& event) { batch->add(event); },
-                    [&](std::uint64_t line, std::string reason) {
-                        batch->addReject(line, std::move(reason), std::string(record.text.substr(0, kExcerptBytes)));
-                    });
-                // The original text is kept for drill-down from an event; a record that gave none has its reject's
-                // excerpt (a flood of rejected records would otherwise grow the case by an index entry each).
-                if (keepRaw && batch->eventCount() > eventsBefore)
-                    batch->addRaw(record.line, record.offset, record.text);
-                ++batch->records;
-                batch->endOffset = record.offset + record.text.size();
-                batch->lastLine = record.line;
-                // Bounded in bytes too: forty 60 MB records in one batch held 2.4 GB.
-                if (batch->eventCount() + batch->rejects().size() >= kBatchItems || batch->textBytes() >= kBatchBytes)
-                    flush();
-                return !stop.load(std::memory_order_relaxed);
-            },
-            onReject);
-        mode = splitter.mode();
-        if (!stop && (batch->eventCount() > 0 || !batch->rejects().empty() || batch->records > 0))
-            flush();
-        queue.close();
+        BatchingSink sink(queue, stop, input, static_cast<bool>(options.onRawRecord));
+        read = detected.reader->read(input, sink, ReadSettings { fileIndex, options.limits.recordBytes });
+        sink.finish();
     });
     // Declared after the thread, so it runs first on every exit: a blocked reader is released before the join.
     struct ReleaseReader
@@ -212,14 +231,14 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
     stop = true;
     queue.abandon();
     reader.join();
-    summary.layout = mode == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
+    summary.layout = read.layout;
     summary.bytesRead = lastEnd;
     if (eventsLimitLine > 0) {
         summary.limitReached = true;
         summary.readError = "stopped at the events limit: more than " + options.limits.valueText("events")
             + " events in memory; " + ImportLimits::raiseHint("events");
         addReject(eventsLimitLine, "reading stopped here: " + summary.readError, {}, true);
-    } else if (!readOk) {
+    } else if (!read.complete) {
         // Truncated gzip, an I/O error or a limit part-way: the events before it are kept, and the stop is reported
         // like a reject so that it cannot go unnoticed.
         summary.readError = input.errorMessage();

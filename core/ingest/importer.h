@@ -1,6 +1,5 @@
 #pragma once
 
-#include "formatdetection.h"
 #include "importlimits.h"
 #include "model/eventtable.h"
 
@@ -28,7 +27,7 @@ struct InputSummary
     static constexpr std::size_t kMaxListedRejects = 1000;
 
     std::string path;
-    InputFormat format = InputFormat::Unrecognised;
+    std::string format; // the reader's name (FormatReader::name), or kEmptyFormat
     std::string layout; // "ndjson" or "json" (array, envelope or single document)
     bool compressed = false;
     std::uint64_t bytesRead = 0; // decompressed bytes

@@ -251,7 +251,7 @@ void writeInput(JsonWriter& json, const InputSummary& input)
 {
     json.beginObject()
         .field("path", input.path)
-        .field("format", formatName(input.format))
+        .field("format", input.format)
         .field("layout", input.layout)
         .field("compressed", input.compressed)
         .field("events_read", input.eventsRead)

@@ -1,5 +1,6 @@
 #include "ingest/inputstream.h"
 #include "ingest/jsonrecordsplitter.h"
+#include "ingest/readers.h"
 #include "testsupport.h"
 
 #include <QTest>
@@ -334,9 +335,34 @@ private slots:
         for (const std::string& text : { std::string(), std::string("\n  \n") }) {
             const auto result = importText(text);
             QVERIFY2(result.ok, result.error.c_str());
-            QCOMPARE(result.summary.format, InputFormat::Empty);
+            QCOMPARE(result.summary.format, std::string(kEmptyFormat));
             QCOMPARE(result.summary.eventsRead, std::uint64_t(0));
         }
+    }
+
+    // A format with a marker of its own outranks the generic JSON reader, whichever was registered first; the
+    // registry finds readers by the name cases record.
+    void theSurestReaderTakesTheFile()
+    {
+        struct MarkedJson final : FormatReader
+        {
+            std::string_view name() const override { return "marked-json"; }
+            int sniff(std::string_view head) const override
+            {
+                return head.find("\"marker\"") != std::string_view::npos ? kSniffSpecific : 0;
+            }
+            ReadResult read(InputStream&, RecordSink&, const ReadSettings&) const override { return {}; }
+        } marked;
+        const FormatReader* udm = findFormatReader("chronicle-udm-json");
+        QVERIFY(udm);
+        QCOMPARE(findFormatReader("no-such-format"), nullptr);
+        const FormatReader* const readers[] = { udm, &marked };
+        QCOMPARE(detectFormat(R"({"marker": 1})", readers).reader, &marked);
+        QCOMPARE(detectFormat(R"({"metadata": {}})", readers).reader, udm);
+        QCOMPARE(detectFormat("\xEF\xBB\xBF  \n", readers).empty, true);
+        const DetectedFormat zeek = detectFormat("#separator \\x09\n", readers);
+        QVERIFY(!zeek.reader && !zeek.empty);
+        QVERIFY2(zeek.explanation.find("Zeek") != std::string::npos, zeek.explanation.c_str());
     }
 
     void refusesUnrecognisedFilesNamingThem_data()
@@ -347,7 +373,8 @@ private slots:
         QTest::newRow("csv") << QStringLiteral("metadata.eventTimestamp,principal.hostname,target.ip\n")
                              << QStringLiteral("CSV");
         QTest::newRow("zeek") << QStringLiteral("#separator \\x09\n#fields\tts\n") << QStringLiteral("Zeek");
-        QTest::newRow("text") << QStringLiteral("hello world") << QStringLiteral("not JSON");
+        QTest::newRow("text") << QStringLiteral("hello world")
+                              << QStringLiteral("(starts with \"hello world\"): Cepheid reads chronicle-udm-json");
     }
     void refusesUnrecognisedFilesNamingThem()
     {
@@ -374,8 +401,7 @@ private slots:
                 std::pair { big, "UTF-16BE" }, std::pair { "\xFE\xFF" + big, "UTF-16BE" } }) {
             const auto result = importText(bytes, "windows.json");
             QVERIFY(!result.ok);
-            QVERIFY2(
-                result.error.find(std::string(kind) + " text: Cepheid reads UTF-8 JSON (convert it: iconv -f " + kind)
+            QVERIFY2(result.error.find(std::string(kind) + " text: Cepheid reads UTF-8 (convert it: iconv -f " + kind)
                     != std::string::npos,
                 result.error.c_str());
         }

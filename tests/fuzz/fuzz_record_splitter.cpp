@@ -5,7 +5,7 @@
 // It checks nothing but that this ends without a crash, a sanitizer report or a hang.
 
 #include "fuzzsupport.h"
-#include "ingest/formatdetection.h"
+#include "ingest/readers.h"
 #include "ingest/inputstream.h"
 #include "ingest/jsonrecordsplitter.h"
 #include "ingest/udmjsonparser.h"

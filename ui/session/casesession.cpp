@@ -1,6 +1,7 @@
 #include "casesession.h"
 
 #include "ingest/importlimits.h"
+#include "ingest/readers.h"
 #include "tuning/profilejson.h"
 
 #include <QCoreApplication>
@@ -350,7 +351,7 @@ void CaseSession::importFiles(const QStringList& paths)
                     result.messages << tr("%1: reading stopped part-way (%2); the %3 events before it are in the case.")
                                            .arg(paths[i], QString::fromStdString(summary.readError))
                                            .arg(summary.eventsRead);
-                else if (summary.eventsRead == 0 && summary.bytesRead > 0 && summary.format != InputFormat::Empty)
+                else if (summary.eventsRead == 0 && summary.bytesRead > 0 && summary.format != kEmptyFormat)
                     result.messages << tr("%1: no event from %2 bytes (%3 records rejected).")
                                            .arg(paths[i])
                                            .arg(summary.bytesRead)
