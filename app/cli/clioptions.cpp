@@ -667,6 +667,13 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
         if (dynamic_cast<const CLI::ArgumentMismatch*>(&problem) && colon != std::string::npos
             && error.ends_with(" missing"))
             error = error.substr(0, colon) + " needs a value";
+        // "Could not convert: --all = yes please": a flag given a value other than true or false.
+        const std::string convert = "Could not convert: ";
+        const auto equals = error.find(" = ");
+        if (dynamic_cast<const CLI::ConversionError*>(&problem) && error.starts_with(convert)
+            && equals != std::string::npos)
+            error = error.substr(convert.size(), equals - convert.size()) + " is a flag: it takes no value, not '"
+                + error.substr(equals + 3) + "'";
         return usageError(deepestParsed(&root));
     }
 

@@ -153,6 +153,8 @@ private slots:
             QStringLiteral("cepheid-cli: --profile needs a value"));
         QCOMPARE(firstLine({ QStringLiteral("score"), QStringLiteral("--windows=tumbling"), QStringLiteral("x") }),
             QStringLiteral("cepheid-cli: --windows must be hop or sliding, not 'tumbling'"));
+        QCOMPARE(firstLine({ QStringLiteral("score"), QStringLiteral("--all=maybe"), QStringLiteral("x") }),
+            QStringLiteral("cepheid-cli: --all is a flag: it takes no value, not 'maybe'"));
         QCOMPARE(firstLine({ QStringLiteral("profile"), QStringLiteral("frobnicate") }),
             QStringLiteral("cepheid-cli: profile needs a subcommand: show or diff"));
         const Run inScore = cli({ QStringLiteral("score"), QStringLiteral("--fast"), QStringLiteral("x") });
