@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config git python3
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
-    libsimdjson-dev libre2-dev libsqlite3-dev libboost-dev zlib1g-dev libssl-dev libexpected-dev
+    libsimdjson-dev libre2-dev libsqlite3-dev libboost-dev zlib1g-dev libssl-dev libexpected-dev libcli11-dev
     xvfb xauth clang-format desktop-file-utils appstream poppler-utils
     clang libclang-rt-14-dev
 )

@@ -1,115 +1,57 @@
 #include "clioptions.h"
 
+#include "cases/triagestatus.h"
+#include "model/timestamp.h"
 #include "reports/casereport.h"
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
-#include <variant>
+#include <map>
+#include <memory>
+#include <set>
+
+#ifndef CEPHEID_VERSION
+#define CEPHEID_VERSION "unknown"
+#endif
 
 namespace cepheid::cli {
 
-const char* const kUsage = R"(Usage:
-  cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--min-score N] [--output FILE]
-                    [--now TIME] [--compact] [--limit NAME=VALUE]... [--strict] INPUT...
-  cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …
-  cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] [--limit NAME=VALUE]...
-                     [--strict] INPUT...
-  cepheid-cli case info FILE
-  cepheid-cli case verify FILE
-  cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]
-  cepheid-cli report --case FILE [--format html|pdf|json|csv|stix] [--select alerting|all|verdict:V|status:S]
-                     [--raw N] [--bom]
-                     [--output FILE]
-  cepheid-cli rule export [--profile FILE|CASE.cepheid[@N]] --output DIR
-  cepheid-cli profile show [--profile FILE]
-  cepheid-cli profile diff BEFORE AFTER
-  cepheid-cli --help | --version
+namespace {
 
-Cepheid reproduces the Google Chronicle (SecOps) YARA-L rule t1584_007_serverless_c2_beaconing on exported
+// What `--help` shows, level by level: the synopsis lines of each command, its description (one line, also listed
+// by the level above), its options, and what its footer explains.
+
+const char* const kScoreSynopsis
+    = R"(cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--min-score N] [--output FILE]
+                  [--now TIME] [--compact] [--limit NAME=VALUE]... [--strict] INPUT...
+cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …)";
+const char* const kImportSynopsis
+    = R"(cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] [--limit NAME=VALUE]...
+                   [--strict] INPUT...)";
+const char* const kCaseInfoSynopsis = "cepheid-cli case info FILE";
+const char* const kCaseVerifySynopsis = "cepheid-cli case verify FILE";
+const char* const kCaseTriageSynopsis
+    = "cepheid-cli case triage FILE --flow SRC_IP,DEST,PROC_PATH [--status STATUS] [--note TEXT] [--analyst NAME]";
+const char* const kReportSynopsis
+    = R"(cepheid-cli report --case FILE [--format html|pdf|json|csv|stix] [--select alerting|all|verdict:V|status:S]
+                   [--raw N] [--bom] [--output FILE])";
+const char* const kRuleExportSynopsis = "cepheid-cli rule export [--profile FILE|CASE.cepheid[@N]] --output DIR";
+const char* const kProfileShowSynopsis = "cepheid-cli profile show [--profile FILE]";
+const char* const kProfileDiffSynopsis = "cepheid-cli profile diff BEFORE AFTER";
+
+const char* const kAbout
+    = R"(Cepheid reproduces the Google Chronicle (SecOps) YARA-L rule t1584_007_serverless_c2_beaconing on exported
 events and explains why each flow fired or not. A flow is (principal IP, destination, process path); the
-destination is target.hostname, or the first target IP when the hostname is empty.
+destination is target.hostname, or the first target IP when the hostname is empty.)";
 
-score
-  Reads Chronicle UDM JSON exports (NDJSON, a JSON array, or udmSearch pages {"events":[{"name","udm"}]};
-  lowerCamelCase or snake_case keys; plain or .gz) and prints a JSON report on standard output:
-    inputs   per file: format, events read, records rejected with line and reason
-    flows    flows that fire the rule or whose beacon score reaches the profile's alert verdict (and are not
-             allowlisted), highest score first; with --all every considered flow, i.e. every flow whose
-             destination matches the rule's regex or the serverless catalog, including flows that can never fire
-             (dropped_reason says why: empty process path, IP-only destination, ...). Each flow has "rule" (the
-             seed rule's outcome) and "beacon" (Cepheid's 0-100 score, verdict beacon/likely/possible/none, the
-             check-ins the connections group into, period and jitter coefficient between check-ins, named
-             components, local_only for loopback/link-local/multicast/broadcast destinations, which never alert,
-             and RITA v5's score over its last-24 h window for comparison; see docs/scoring.md)
-    lint     findings about the rule itself (unanchored regex, Lambda URL pattern, short bursts, hop model)
-    allowlist per profile entry: how many flows it hides (the first matching entry takes a flow), expired
-    summary  counts of events, flows, detections and dropped events
-  Timestamps are RFC 3339 UTC. Bad records never stop an import: they are counted, listed and skipped.
+const char* const kArguments
+    = R"(Arguments (every command): options and FILEs come in any order. An option's value follows it (--note TEXT)
+or is joined to it (--note=TEXT) and is taken as given, even when it starts with '-': --note --help sets the
+note to "--help". --note= (or --note '') gives an empty value. "--" ends the options: every argument after it
+is a FILE, even one starting with '-'. --help (-h) prints the usage of the command it is given with.)";
 
-  --profile FILE    tuning profile (JSON): thresholds, window model, domain catalog, allowlist.
-                    Keys left out keep their defaults; see `cepheid-cli profile show`.
-  --windows MODEL   hop (default): 24 h windows every 2.4 h aligned to the Unix epoch, Cepheid's model of
-                    Chronicle's undocumented hop; sliding: a window starting at every event.
-  --all             list every considered flow, not only those that fire or score.
-  --min-score N     list flows that fire or score at least N (0-100) instead of the alert verdict.
-  --output FILE     write the report to FILE instead of standard output.
-  --now TIME        the time at which allowlist expiry is judged (RFC 3339); default: now.
-  --compact         one-line JSON.
-
-import
-  Imports exports into a case file (SQLite, created if missing): every event, its original record (for
-  drill-down), every reject with line, reason and excerpt, and the file's size and SHA-256. Importing the same
-  file again does nothing and says so. Each file is one transaction: an import that fails, is interrupted or
-  killed leaves the case exactly as it was. Prints JSON: {"case", "inputs":[{…,"sha256","already_imported"}],
-  "events_in_case"}.
-
-score --case FILE
-  Scores the events of a case. Without --profile it uses the case's latest saved profile (or the defaults); a
-  --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".
-
-report
-  A case's findings under the case's newest saved profile. --format html (the default) and pdf are the case report
-  for a ticket: the case, a summary with the what-if against the previous profile version, each finding with its
-  score, the rule's outcome, its interval histogram, gap-over-time plot and timeline, triage and history, and the
-  first --raw N raw records (default 5, 0 for none); an appendix of sources, rejects, the profile and rule lint.
-  --format pdf needs --output. --format json is the score report (with
-  triage and its history); --format csv is one row per flow with the columns listed in README.md, cells a
-  spreadsheet would read as formulas neutralised, --bom for Excel. --select chooses the findings: alerting (the
-  default), all, verdict:V (V or more: possible, likely, beacon), status:S (a triage status; untriaged is "new").
-  --format stix is a STIX 2.1 bundle for a TIP or MISP: an indicator per destination of a flow triaged
-  malicious, observed-data and a sighting per such flow, the producer's identity.
-  --output writes the file atomically; without it the report goes to standard output.
-
-case verify
-  Reads the whole case back: SQLite's integrity check and foreign keys, every event value, every raw record chunk,
-  and each source's counts against the events it holds. Prints each problem and exits 1, or "ok" and exits 0.
-  Opening a case already refuses altered schemas; verify is for a case received from someone else.
-
-case info
-  Prints the case as JSON: title, analyst, ticket, sources with counts and SHA-256, events, tuning history,
-  triage summary.
-
-case triage
-  Sets a flow's triage status (new, investigating, benign, malicious, false-positive), its note, or both; what
-  is not given is kept (--note "" clears the note). The flow is the src_ip, dest_host and proc_path of the score
-  report, separated by commas (the path may contain commas). Every change is kept in the case as the flow's
-  history (status from and to, analyst, note, time), printed with the new state. Triage state belongs to the
-  flow, so it survives re-scoring and profile changes.
-
-rule export
-  Writes the seed rule tuned by a profile back for Chronicle: DIR/t1584_007_serverless_c2_beaconing_tuned.yaral
-  (the profile's thresholds, window, domain regex and catalog; the allowlist as YARA-L exclusions; meta naming the
-  profile it came from) and one file per reference list it uses (DIR/<list>.txt, one value per line, its syntax
-  type in a header comment). Expired allowlist entries are left out and listed at the end of the rule.
-
-profile show
-  Prints the effective profile (defaults merged with --profile FILE) as JSON. With --profile CASE.cepheid or
-  CASE.cepheid@N it prints a case's newest or Nth saved version: the file a team shares.
-
-profile diff
-  Prints what changed from BEFORE to AFTER, one setting per line ("rule.min_events: 12 -> 8"). Each is a profile
-  JSON file or CASE.cepheid[@N]. Allowlist entries are matched by id, catalog entries by pattern.
-
-Reading inputs (score and import)
+const char* const kReadingInputs = R"(Reading inputs (score and import)
   An input is a file, a .gz, a pipe, /dev/stdin or <(…) (a case needs files: it keeps each one's SHA-256).
   --limit NAME=VALUE  what one import may cost; reaching a limit keeps what was read before it and says so:
       record-bytes=64M          one record (a longer one is rejected with its line)
@@ -119,356 +61,690 @@ Reading inputs (score and import)
       stored-rejects=10k        rejects kept with line and excerpt per file in a case (all are counted)
     Sizes take K, M, G, T (binary); counts take k, M, G (decimal). See docs/security.md.
   --strict  exit 1 when an input gave no event from its bytes or stopped part-way (a truncated .gz, a limit)
-            instead of warning; score then writes no report.
+            instead of warning; score then writes no report.)";
 
-Profiles: wherever --profile takes a FILE, CASE.cepheid (newest saved version) or CASE.cepheid@N also works.
+const char* const kProfiles
+    = "Profiles: wherever --profile takes a FILE, CASE.cepheid (newest saved version) or CASE.cepheid@N also works.";
 
-Exit status: 0 success; 1 an input or profile could not be read (message on standard error);
-2 usage error.
-)";
+const char* const kExitStatus
+    = R"(Exit status: 0 success; 1 an input or profile could not be read (message on standard error);
+2 usage error.)";
 
-namespace {
+const char* const kScoreFooter
+    = R"(Reads Chronicle UDM JSON exports (NDJSON, a JSON array, or udmSearch pages {"events":[{"name","udm"}]};
+lowerCamelCase or snake_case keys; plain or .gz) and prints a JSON report on standard output:
+  inputs   per file: format, events read, records rejected with line and reason
+  flows    flows that fire the rule or whose beacon score reaches the profile's alert verdict (and are not
+           allowlisted), highest score first; with --all every considered flow, i.e. every flow whose
+           destination matches the rule's regex or the serverless catalog, including flows that can never fire
+           (dropped_reason says why: empty process path, IP-only destination, ...). Each flow has "rule" (the
+           seed rule's outcome) and "beacon" (Cepheid's 0-100 score, verdict beacon/likely/possible/none, the
+           check-ins the connections group into, period and jitter coefficient between check-ins, named
+           components, local_only for loopback/link-local/multicast/broadcast destinations, which never alert,
+           and RITA v5's score over its last-24 h window for comparison; see docs/scoring.md)
+  lint     findings about the rule itself (unanchored regex, Lambda URL pattern, short bursts, hop model)
+  allowlist per profile entry: how many flows it hides (the first matching entry takes a flow), expired
+  summary  counts of events, flows, detections and dropped events
+Timestamps are RFC 3339 UTC. Bad records never stop an import: they are counted, listed and skipped.
 
-// Takes the value of an option given as "--name VALUE" or "--name=VALUE".
-bool takeValue(const std::vector<std::string>& arguments, std::size_t& i, const std::string& name, std::string& value,
-    std::string& error, bool& matched)
+score --case FILE
+  Scores the events of a case. Without --profile it uses the case's latest saved profile (or the defaults); a
+  --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".)";
+
+const char* const kImportFooter
+    = R"(Imports exports into a case file (SQLite, created if missing): every event, its original record (for
+drill-down), every reject with line, reason and excerpt, and the file's size and SHA-256. Importing the same
+file again does nothing and says so. Each file is one transaction: an import that fails, is interrupted or
+killed leaves the case exactly as it was. Prints JSON: {"case", "inputs":[{…,"sha256","already_imported"}],
+"events_in_case"}.)";
+
+const char* const kReportFooter
+    = R"(A case's findings under the case's newest saved profile. --format html (the default) and pdf are the case report
+for a ticket: the case, a summary with the what-if against the previous profile version, each finding with its
+score, the rule's outcome, its interval histogram, gap-over-time plot and timeline, triage and history, and the
+first --raw N raw records (default 5, 0 for none); an appendix of sources, rejects, the profile and rule lint.
+--format pdf needs --output. --format json is the score report (with triage and its history); --format csv is
+one row per flow with the columns listed in README.md, cells a spreadsheet would read as formulas neutralised,
+--bom for Excel. --select chooses the findings: alerting (the default), all, verdict:V (V or more: possible,
+likely, beacon), status:S (a triage status; untriaged is "new"). --format stix is a STIX 2.1 bundle for a TIP or
+MISP: an indicator per destination of a flow triaged malicious, observed-data and a sighting per such flow, the
+producer's identity. --output writes the file atomically; without it the report goes to standard output.)";
+
+const char* const kCaseVerifyFooter
+    = R"(Reads the whole case back: SQLite's integrity check and foreign keys, every event value, every raw record chunk,
+and each source's counts against the events it holds. Prints each problem and exits 1, or "ok" and exits 0.
+Opening a case already refuses altered schemas; verify is for a case received from someone else.)";
+
+const char* const kCaseInfoFooter
+    = R"(Prints the case as JSON: title, analyst, ticket, sources with counts and SHA-256, events, tuning history,
+triage summary.)";
+
+const char* const kCaseTriageFooter
+    = R"(Sets a flow's triage status (new, investigating, benign, malicious, false-positive), its note, or both; what
+is not given is kept (--note "" or --note= clears the note). The flow is the src_ip, dest_host and proc_path of
+the score report, separated by commas (the path may contain commas). Every change is kept in the case as the
+flow's history (status from and to, analyst, note, time), printed with the new state. Triage state belongs to
+the flow, so it survives re-scoring and profile changes.)";
+
+const char* const kRuleExportFooter
+    = R"(Writes the seed rule tuned by a profile back for Chronicle: DIR/t1584_007_serverless_c2_beaconing_tuned.yaral
+(the profile's thresholds, window, domain regex and catalog; the allowlist as YARA-L exclusions; meta naming the
+profile it came from) and one file per reference list it uses (DIR/<list>.txt, one value per line, its syntax
+type in a header comment). Expired allowlist entries are left out and listed at the end of the rule.)";
+
+const char* const kProfileShowFooter
+    = R"(Prints the effective profile (defaults merged with --profile FILE) as JSON. With --profile CASE.cepheid or
+CASE.cepheid@N it prints a case's newest or Nth saved version: the file a team shares.)";
+
+const char* const kProfileDiffFooter
+    = R"(Prints what changed from BEFORE to AFTER, one setting per line ("rule.min_events: 12 -> 8"). Each is a profile
+JSON file or CASE.cepheid[@N]. Allowlist entries are matched by id, catalog entries by pattern.)";
+
+std::string join(std::initializer_list<std::string_view> parts, std::string_view separator)
 {
-    const std::string& argument = arguments[i];
-    matched = false;
-    if (argument == name) {
-        matched = true;
-        if (i + 1 >= arguments.size()) {
-            error = name + " needs a value";
-            return false;
-        }
-        value = arguments[++i];
-        return true;
+    std::string text;
+    for (const std::string_view part : parts) {
+        if (!text.empty())
+            text += separator;
+        text += part;
     }
-    if (argument.rfind(name + "=", 0) == 0) {
-        matched = true;
-        value = argument.substr(name.size() + 1);
-        return true;
-    }
-    return true;
+    return text;
 }
 
-// Takes --limit NAME=VALUE (repeatable) and --strict out of the arguments, leaving the rest.
-bool takeInputOptions(std::vector<std::string>& arguments, InputOptions& input, std::string& error)
+std::string indented(const std::string& text)
 {
-    std::vector<std::string> rest;
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        if (arguments[i] == "--") {
-            rest.insert(rest.end(), arguments.begin() + static_cast<std::ptrdiff_t>(i), arguments.end());
-            break;
-        }
-        if (arguments[i] == "--strict") {
-            input.strict = true;
-            continue;
-        }
-        std::string value;
-        bool matched = false;
-        if (!takeValue(arguments, i, "--limit", value, error, matched))
-            return false;
-        if (!matched)
-            rest.push_back(arguments[i]);
-        else if (!input.limits.set(value, error))
-            return false;
+    std::string out = "  ";
+    for (const char c : text) {
+        out.push_back(c);
+        if (c == '\n')
+            out += "  ";
     }
-    arguments = std::move(rest);
-    return true;
+    return out;
 }
 
-} // namespace
-
-std::optional<ScoreOptions> parseScoreOptions(std::vector<std::string> arguments, std::string& error)
+// CLI11's layout with the synopsis written out (CLI11's own would say "[OPTIONS] [INPUT...]"), the usage first,
+// and an option's value named as the synopsis names it.
+class HelpFormatter : public CLI::Formatter
 {
-    ScoreOptions options;
-    if (!takeInputOptions(arguments, options.input, error))
-        return std::nullopt;
-    bool onlyInputs = false;
+public:
+    std::map<const CLI::App*, std::string> synopsis;
+
+    std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override
+    {
+        if (mode == CLI::AppFormatMode::Sub)
+            return make_expanded(app);
+        const auto found = synopsis.find(app);
+        std::string text
+            = "Usage:\n" + indented(found == synopsis.end() ? name + " [OPTIONS]" : found->second) + "\n\n";
+        if (!app->get_description().empty())
+            text += app->get_description() + "\n";
+        text += make_positionals(app) + make_groups(app, mode) + make_subcommands(app, mode);
+        while (text.ends_with("\n\n")) // a hidden group leaves an empty line
+            text.pop_back();
+        if (!app->get_footer().empty())
+            text += "\n" + make_footer(app);
+        return text;
+    }
+
+    std::string make_option_opts(const CLI::Option* option) const override
+    {
+        return option->get_option_text().empty() ? std::string() : " " + option->get_option_text();
+    }
+};
+
+struct Apps
+{
+    CLI::App* score = nullptr;
+    CLI::App* report = nullptr;
+    CLI::App* importCommand = nullptr;
+    CLI::App* caseGroup = nullptr;
+    CLI::App* caseInfo = nullptr;
+    CLI::App* caseVerify = nullptr;
+    CLI::App* caseTriage = nullptr;
+    CLI::App* rule = nullptr;
+    CLI::App* ruleExport = nullptr;
+    CLI::App* profile = nullptr;
+    CLI::App* profileShow = nullptr;
+    CLI::App* profileDiff = nullptr;
+    CLI::App* help = nullptr;
+};
+
+// What options give before they are checked: the values as typed, and which were given at all.
+struct Given
+{
+    std::vector<std::string> limits;
+    std::string windows, minScore, now, format, select, raw, flow, status, note;
+    CLI::Option* windowsOption = nullptr;
+    CLI::Option* minScoreOption = nullptr;
+    CLI::Option* nowOption = nullptr;
+    CLI::Option* statusOption = nullptr;
+    CLI::Option* noteOption = nullptr;
+    CLI::Option* formatOption = nullptr;
+    CLI::Option* rawOption = nullptr;
+    // What a command found where it takes no argument (report, rule export, profile show), and its FILEs.
+    std::vector<std::string> stray, files;
+    std::vector<std::string> helpTopic;
+};
+
+CLI::App* addCommand(CLI::App& parent, const std::string& name, const std::string& description,
+    const std::string& footer, HelpFormatter& formatter, std::string synopsis)
+{
+    CLI::App* command = parent.add_subcommand(name, description);
+    command->group("Commands");
+    command->footer(footer);
+    command->allow_extras(); // unknown options are said by checkUnknown, in one line
+    formatter.synopsis[command] = std::move(synopsis);
+    return command;
+}
+
+CLI::Option* addValue(CLI::App* command, const std::string& name, std::string& value, const std::string& valueName,
+    const std::string& description)
+{
+    return command->add_option(name, value, description)->option_text(valueName);
+}
+
+// A value option written "--name=" has an empty value, which CLI11 2.1 cannot tell from "--name" (it would take the
+// next argument as the value): it becomes "--name" "". An option's value is never rewritten, nor is anything after
+// "--".
+std::vector<std::string> emptyValuesSpelledOut(const std::vector<std::string>& arguments, const CLI::App& root)
+{
+    std::set<std::string> valueOptions;
+    const auto collect = [&valueOptions](const CLI::App* app, const auto& self) -> void {
+        for (const CLI::Option* option : app->get_options())
+            if (option->nonpositional() && option->get_type_size() != 0)
+                for (const std::string& name : option->get_lnames())
+                    valueOptions.insert("--" + name);
+        for (const CLI::App* sub : app->get_subcommands({}))
+            self(sub, self);
+    };
+    collect(&root, collect);
+    std::vector<std::string> out;
+    out.reserve(arguments.size());
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& argument = arguments[i];
-        if (onlyInputs || argument.empty() || argument[0] != '-' || argument == "-") {
-            options.inputs.push_back(argument);
-            continue;
-        }
         if (argument == "--") {
-            onlyInputs = true;
-            continue;
-        }
-        if (argument == "--all") {
-            options.listAll = true;
-            continue;
-        }
-        if (argument == "--compact") {
-            options.compact = true;
-            continue;
-        }
-        std::string value;
-        bool matched = false;
-        for (const char* name : { "--profile", "--windows", "--output", "--now", "--min-score", "--case" }) {
-            if (!takeValue(arguments, i, name, value, error, matched))
-                return std::nullopt;
-            if (!matched)
-                continue;
-            const std::string option = name;
-            if (option == "--profile")
-                options.profilePath = value;
-            else if (option == "--case")
-                options.casePath = value;
-            else if (option == "--output")
-                options.outputPath = value;
-            else if (option == "--now")
-                options.now = value;
-            else if (option == "--min-score") {
-                char* end = nullptr;
-                const double score = std::strtod(value.c_str(), &end);
-                if (value.empty() || *end != '\0' || !(score >= 0 && score <= 100)) {
-                    error = "--min-score must be a number from 0 to 100, not '" + value + "'";
-                    return std::nullopt;
-                }
-                options.minScore = score;
-            } else if (value == "hop" || value == "sliding")
-                options.windows = value;
-            else {
-                error = "--windows must be hop or sliding, not '" + value + "'";
-                return std::nullopt;
-            }
+            out.insert(out.end(), arguments.begin() + static_cast<std::ptrdiff_t>(i), arguments.end());
             break;
         }
-        if (!matched) {
-            error = "unknown option '" + argument + "'";
-            return std::nullopt;
+        if (valueOptions.contains(argument)) { // its value, whatever it is, follows
+            out.push_back(argument);
+            if (i + 1 < arguments.size())
+                out.push_back(arguments[++i]);
+            continue;
         }
+        if (argument.ends_with('=') && valueOptions.contains(argument.substr(0, argument.size() - 1))) {
+            out.push_back(argument.substr(0, argument.size() - 1));
+            out.emplace_back();
+            continue;
+        }
+        out.push_back(argument);
+    }
+    return out;
+}
+
+std::string fullName(const CLI::App* app)
+{
+    std::string name = app->get_name();
+    for (const CLI::App* parent = app->get_parent(); parent; parent = parent->get_parent())
+        name = parent->get_name() + " " + name;
+    return name;
+}
+
+const CLI::App* deepestParsed(const CLI::App* app)
+{
+    for (;;) {
+        const std::vector<CLI::App*> parsed = app->get_subcommands();
+        if (parsed.empty())
+            return app;
+        app = parsed.front();
+    }
+}
+
+// The first argument a level did not take, as a usage error: an unknown option, or at a level that takes
+// commands, an unknown command. "--" is CLI11's note of where the options ended.
+bool checkUnknown(const CLI::App* app, const std::string& commands, std::string& error)
+{
+    for (const std::string& argument : app->remaining(false)) {
+        if (argument == "--")
+            continue;
+        if (argument.size() > 1 && argument[0] == '-')
+            error = "unknown option '" + argument + "'";
+        else if (app->get_parent() == nullptr)
+            error = "unknown command '" + argument + "'";
+        else
+            error = app->get_name() + " needs a subcommand: " + commands;
+        return false;
+    }
+    return true;
+}
+
+bool checkNow(const std::string& now, std::string& error)
+{
+    if (parseRfc3339(now))
+        return true;
+    error = "--now: '" + now + "' is not an RFC 3339 timestamp";
+    return false;
+}
+
+bool checkLimits(const std::vector<std::string>& limits, InputOptions& input, std::string& error)
+{
+    for (const std::string& limit : limits)
+        if (!input.limits.set(limit, error))
+            return false;
+    return true;
+}
+
+bool checkScore(ScoreOptions& options, const Given& given, std::string& error)
+{
+    if (!checkLimits(given.limits, options.input, error))
+        return false;
+    if (given.windowsOption->count() > 0) {
+        if (given.windows != "hop" && given.windows != "sliding") {
+            error = "--windows must be hop or sliding, not '" + given.windows + "'";
+            return false;
+        }
+        options.windows = given.windows;
+    }
+    if (given.minScoreOption->count() > 0) {
+        char* end = nullptr;
+        const double score = std::strtod(given.minScore.c_str(), &end);
+        if (given.minScore.empty() || *end != '\0' || !(score >= 0 && score <= 100)) {
+            error = "--min-score must be a number from 0 to 100, not '" + given.minScore + "'";
+            return false;
+        }
+        options.minScore = score;
+    }
+    if (given.nowOption->count() > 0) {
+        if (!checkNow(given.now, error))
+            return false;
+        options.now = given.now;
     }
     if (options.inputs.empty() && options.casePath.empty()) {
         error = "score needs INPUT files or --case FILE";
-        return std::nullopt;
+        return false;
     }
     if (!options.inputs.empty() && !options.casePath.empty()) {
         error = "score takes INPUT files or --case FILE, not both (import the files into the case first)";
-        return std::nullopt;
-    }
-    return options;
-}
-
-namespace {
-
-// Parses "--name VALUE" / "--name=VALUE" options from a fixed list; everything else is positional.
-// Named options with one value each. A target is a plain string, or an optional one when "given empty" (clear
-// it) must differ from "not given" (keep it).
-using NamedTarget = std::variant<std::string*, std::optional<std::string>*>;
-
-bool parseNamed(const std::vector<std::string>& arguments,
-    std::initializer_list<std::pair<const char*, NamedTarget>> named, std::vector<std::string>& positional,
-    std::string& error)
-{
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        if (arguments[i].size() < 2 || arguments[i][0] != '-') {
-            positional.push_back(arguments[i]);
-            continue;
-        }
-        bool matched = false;
-        for (const auto& [name, target] : named) {
-            std::string value;
-            if (!takeValue(arguments, i, name, value, error, matched))
-                return false;
-            if (matched) {
-                std::visit([&value](auto* field) { *field = value; }, target);
-                break;
-            }
-        }
-        if (!matched) {
-            error = "unknown option '" + arguments[i] + "'";
-            return false;
-        }
+        return false;
     }
     return true;
 }
 
-} // namespace
-
-std::optional<ImportOptionsCli> parseImportOptions(std::vector<std::string> arguments, std::string& error)
+bool checkReport(ScoreOptions& options, const Given& given, std::string& error)
 {
-    ImportOptionsCli options;
-    if (!takeInputOptions(arguments, options.input, error))
-        return std::nullopt;
-    if (!parseNamed(arguments,
-            { { "--case", &options.casePath }, { "--title", &options.title }, { "--analyst", &options.analyst },
-                { "--ticket", &options.ticket } },
-            options.inputs, error))
-        return std::nullopt;
-    if (options.casePath.empty()) {
-        error = "import needs --case FILE";
-        return std::nullopt;
-    }
-    if (options.inputs.empty()) {
-        error = "import needs at least one INPUT file";
-        return std::nullopt;
-    }
-    return options;
-}
-
-std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::string>& arguments, std::string& error)
-{
-    if (arguments.size() != 1 || arguments[0].starts_with("--")) {
-        error = "case info takes exactly one case FILE";
-        return std::nullopt;
-    }
-    return CaseInfoOptions { arguments[0] };
-}
-
-std::optional<CaseInfoOptions> parseCaseVerifyOptions(const std::vector<std::string>& arguments, std::string& error)
-{
-    if (arguments.size() != 1 || arguments[0].starts_with("--")) {
-        error = "case verify takes exactly one case FILE";
-        return std::nullopt;
-    }
-    return CaseInfoOptions { arguments[0] };
-}
-
-std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& arguments, std::string& error)
-{
-    ScoreOptions options;
-    options.format = "html"; // the case report; json, csv and stix are for tooling
-    std::string select, now, raw;
-    std::vector<std::string> flags, positional;
-    std::vector<std::string> rest;
-    for (const std::string& argument : arguments) // --bom is a flag; parseNamed takes named values only
-        (argument == "--bom" ? flags : rest).push_back(argument);
-    if (!parseNamed(rest,
-            { { "--case", &options.casePath }, { "--format", &options.format }, { "--select", &select },
-                { "--output", &options.outputPath }, { "--now", &now }, { "--raw", &raw } },
-            positional, error))
-        return std::nullopt;
-    if (!positional.empty()) {
-        error = "report reads a case (--case FILE), not '" + positional.front() + "'";
-        return std::nullopt;
+    options.format = given.formatOption->count() > 0 ? given.format : "html"; // json, csv and stix are for tooling
+    if (!given.stray.empty()) {
+        error = "report reads a case (--case FILE), not '" + given.stray.front() + "'";
+        return false;
     }
     if (options.casePath.empty()) {
         error = "report needs --case FILE";
-        return std::nullopt;
+        return false;
     }
     if (options.format != "html" && options.format != "pdf" && options.format != "json" && options.format != "csv"
         && options.format != "stix") {
         error = "--format must be html, pdf, json, csv or stix, not '" + options.format + "'";
-        return std::nullopt;
+        return false;
     }
     if (options.format == "pdf" && (options.outputPath.empty() || options.outputPath == "-")) {
         error = "--format pdf needs --output FILE (a PDF is not text for a terminal)";
-        return std::nullopt;
+        return false;
     }
-    if (!raw.empty()) {
+    if (given.rawOption->count() > 0 && !given.raw.empty()) {
         if (options.format != "html" && options.format != "pdf") {
             error = "--raw applies to --format html and pdf";
-            return std::nullopt;
+            return false;
         }
         std::size_t used = 0;
         unsigned long value = 0;
         try {
-            value = std::stoul(raw, &used);
+            value = std::stoul(given.raw, &used);
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used != raw.size() || raw.front() == '-' || value > kMaxReportRawRecords) {
-            error = "--raw must be a whole number from 0 to " + std::to_string(kMaxReportRawRecords) + ", not '" + raw
-                + "'";
-            return std::nullopt;
+        if (used != given.raw.size() || given.raw.front() == '-' || value > kMaxReportRawRecords) {
+            error = "--raw must be a whole number from 0 to " + std::to_string(kMaxReportRawRecords) + ", not '"
+                + given.raw + "'";
+            return false;
         }
         options.rawRecords = value;
     }
-    if (options.format == "stix" && !select.empty() && select != "status:malicious") {
+    if (options.format == "stix" && !given.select.empty() && given.select != "status:malicious") {
         error = "--format stix shares what analysts confirmed: the flows triaged malicious (no --select)";
-        return std::nullopt;
+        return false;
     }
-    options.bom = !flags.empty();
     if (options.bom && options.format != "csv") {
         error = "--bom applies to --format csv";
-        return std::nullopt;
+        return false;
     }
-    if (!select.empty()) {
-        options.selection = parseFindingSelection(select, error);
+    if (!given.select.empty()) {
+        options.selection = parseFindingSelection(given.select, error);
         if (!options.selection)
-            return std::nullopt;
+            return false;
     }
-    if (!now.empty())
-        options.now = now;
-    return options;
+    if (!given.now.empty()) {
+        if (!checkNow(given.now, error))
+            return false;
+        options.now = given.now;
+    }
+    return true;
 }
 
-std::optional<RuleExportOptions> parseRuleExportOptions(const std::vector<std::string>& arguments, std::string& error)
+bool checkImport(ImportOptionsCli& options, const Given& given, std::string& error)
 {
-    RuleExportOptions options;
-    std::vector<std::string> positional;
-    if (!parseNamed(arguments, { { "--profile", &options.profilePath }, { "--output", &options.outputDirectory } },
-            positional, error))
-        return std::nullopt;
-    if (!positional.empty()) {
-        error = "rule export takes --profile and --output only, not '" + positional.front() + "'";
-        return std::nullopt;
+    if (!checkLimits(given.limits, options.input, error))
+        return false;
+    if (options.casePath.empty()) {
+        error = "import needs --case FILE";
+        return false;
     }
-    if (options.outputDirectory.empty()) {
-        error = "rule export needs --output DIR";
-        return std::nullopt;
+    if (options.inputs.empty()) {
+        error = "import needs at least one INPUT file";
+        return false;
     }
-    return options;
+    return true;
 }
 
-std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::string>& arguments, std::string& error)
+bool checkOneFile(const Given& given, const std::string& command, std::string& casePath, std::string& error)
 {
-    CaseTriageOptions options;
-    std::string flow;
-    std::vector<std::string> positional;
-    if (!parseNamed(arguments,
-            { { "--flow", &flow }, { "--status", &options.status }, { "--note", &options.note },
-                { "--analyst", &options.analyst } },
-            positional, error))
-        return std::nullopt;
-    if (positional.size() != 1) {
-        error = "case triage takes exactly one case FILE";
-        return std::nullopt;
+    if (given.files.size() != 1) {
+        error = command + " takes exactly one case FILE";
+        return false;
     }
-    options.casePath = positional[0];
+    casePath = given.files.front();
+    return true;
+}
+
+bool checkTriage(CaseTriageOptions& options, const Given& given, std::string& error)
+{
+    if (!checkOneFile(given, "case triage", options.casePath, error))
+        return false;
+    const std::string& flow = given.flow;
     const auto first = flow.find(',');
     const auto second = first == std::string::npos ? std::string::npos : flow.find(',', first + 1);
     if (second == std::string::npos) {
         error = "--flow must be SRC_IP,DEST,PROC_PATH";
-        return std::nullopt;
+        return false;
     }
     options.sourceIp = flow.substr(0, first);
     options.destination = flow.substr(first + 1, second - first - 1);
     options.processPath = flow.substr(second + 1);
+    if (given.statusOption->count() > 0) {
+        if (!isTriageStatus(given.status)) {
+            error = "--status must be new, investigating, benign, malicious or false-positive, not '" + given.status
+                + "'";
+            return false;
+        }
+        options.status = given.status;
+    }
+    if (given.noteOption->count() > 0)
+        options.note = given.note;
     if (!options.status && !options.note) {
         error = "case triage needs --status (new, investigating, benign, malicious, false-positive), --note, or both";
-        return std::nullopt;
+        return false;
     }
-    return options;
+    return true;
 }
 
-std::optional<ProfileShowOptions> parseProfileShowOptions(const std::vector<std::string>& arguments, std::string& error)
+// `cepheid-cli help [COMMAND [SUBCOMMAND]]`, as the old parser took `help`: the usage of the level named.
+bool printHelpTopic(const CLI::App& root, const std::vector<std::string>& topic, std::ostream& out, std::string& error)
 {
-    ProfileShowOptions options;
-    for (std::size_t i = 0; i < arguments.size(); ++i) {
-        std::string value;
-        bool matched = false;
-        if (!takeValue(arguments, i, "--profile", value, error, matched))
-            return std::nullopt;
-        if (!matched) {
-            error = "unknown argument '" + arguments[i] + "'";
-            return std::nullopt;
+    const CLI::App* level = &root;
+    for (const std::string& word : topic) {
+        const CLI::App* next = nullptr;
+        for (const CLI::App* sub : level->get_subcommands({}))
+            if (sub->get_name() == word && !sub->get_group().empty())
+                next = sub;
+        if (!next) {
+            error = "no help on '" + word + "': " + fullName(level) + " has no such command";
+            return false;
         }
-        options.profilePath = value;
+        level = next;
     }
-    return options;
+    const std::string name = fullName(level);
+    out << level->get_formatter()->make_help(level, name, CLI::AppFormatMode::Normal);
+    return true;
 }
 
-std::optional<ProfileDiffOptions> parseProfileDiffOptions(const std::vector<std::string>& arguments, std::string& error)
+} // namespace
+
+CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err)
 {
-    if (arguments.size() != 2 || arguments[0].starts_with("--") || arguments[1].starts_with("--")) {
-        error = "profile diff needs two profiles: BEFORE AFTER";
-        return std::nullopt;
+    CommandLine line;
+    Given given;
+    Apps apps;
+
+    CLI::App root(kAbout, "cepheid-cli");
+    const auto formatter = std::make_shared<HelpFormatter>();
+    formatter->column_width(24);
+    formatter->label("Positionals", "Arguments");
+    root.formatter(formatter);
+    root.set_help_flag("-h,--help", "print this help and exit (after a command: that command's)");
+    root.set_version_flag("--version", std::string("cepheid-cli ") + CEPHEID_VERSION, "print the version and exit");
+    root.footer(join({ kArguments, kProfiles, kExitStatus }, "\n\n"));
+    // The last of a repeated option wins, as it always has; --limit is the one that adds up.
+    root.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    root.require_subcommand(0, 1); // checked below, to say which commands there are
+    root.allow_extras();
+    formatter->synopsis[&root]
+        = join({ kScoreSynopsis, kImportSynopsis, kCaseInfoSynopsis, kCaseVerifySynopsis, kCaseTriageSynopsis,
+                   kReportSynopsis, kRuleExportSynopsis, kProfileShowSynopsis, kProfileDiffSynopsis,
+                   "cepheid-cli COMMAND --help", "cepheid-cli --help | --version" },
+            "\n");
+
+    const auto addInputOptions = [&given](CLI::App* command, InputOptions& input) {
+        command
+            ->add_option("--limit", given.limits,
+                "what one import may cost (repeatable): record-bytes, decompressed-bytes,\n"
+                "compression-ratio, events, stored-rejects; see Reading inputs below")
+            ->option_text("NAME=VALUE")
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+            ->expected(1)
+            ->allow_extra_args(false);
+        command->add_flag("--strict", input.strict, "exit 1 when an input gave no event or stopped part-way");
+    };
+
+    // score
+    ScoreOptions& score = line.score;
+    apps.score = addCommand(root, "score", "score exports (or a case) against the rule and the beacon score: JSON",
+        join({ kScoreFooter, kReadingInputs, kProfiles }, "\n\n"), *formatter, kScoreSynopsis);
+    apps.score->add_option("INPUT", score.inputs, "Chronicle UDM JSON exports (files, .gz, pipes, /dev/stdin)")
+        ->option_text("...");
+    addValue(apps.score, "--profile", score.profilePath, "FILE",
+        "tuning profile (JSON): thresholds, window model, domain catalog, allowlist.\n"
+        "Keys left out keep their defaults; see `cepheid-cli profile show`.");
+    addValue(apps.score, "--case", score.casePath, "FILE", "score the events of a case instead of INPUT files");
+    given.windowsOption = addValue(apps.score, "--windows", given.windows, "MODEL",
+        "hop (default): 24 h windows every 2.4 h aligned to the Unix epoch, Cepheid's model of\n"
+        "Chronicle's undocumented hop; sliding: a window starting at every event.");
+    apps.score->add_flag("--all", score.listAll, "list every considered flow, not only those that fire or score.");
+    given.minScoreOption = addValue(apps.score, "--min-score", given.minScore, "N",
+        "list flows that fire or score at least N (0-100) instead of the alert verdict.");
+    addValue(apps.score, "--output", score.outputPath, "FILE", "write the report to FILE instead of standard output.");
+    given.nowOption = addValue(apps.score, "--now", given.now, "TIME",
+        "the time at which allowlist expiry is judged (RFC 3339); default: now.");
+    apps.score->add_flag("--compact", score.compact, "one-line JSON.");
+    addInputOptions(apps.score, score.input);
+
+    // import
+    ImportOptionsCli& importing = line.importing;
+    apps.importCommand = addCommand(root, "import", "import exports into a case file (SQLite, created if missing)",
+        join({ kImportFooter, kReadingInputs }, "\n\n"), *formatter, kImportSynopsis);
+    apps.importCommand->add_option("INPUT", importing.inputs, "Chronicle UDM JSON exports (files or .gz)")
+        ->option_text("...");
+    addValue(apps.importCommand, "--case", importing.casePath, "FILE", "the case file (created if missing)");
+    addValue(apps.importCommand, "--title", importing.title, "TEXT", "the case's title");
+    addValue(apps.importCommand, "--analyst", importing.analyst, "NAME", "the case's analyst (default: $USER)");
+    addValue(apps.importCommand, "--ticket", importing.ticket, "REF", "the ticket the case belongs to");
+    addInputOptions(apps.importCommand, importing.input);
+
+    // case info | verify | triage
+    apps.caseGroup = addCommand(root, "case", "a case file: info, verify, triage", "", *formatter,
+        join({ kCaseInfoSynopsis, kCaseVerifySynopsis, kCaseTriageSynopsis }, "\n"));
+    apps.caseGroup->require_subcommand(0, 1);
+    apps.caseInfo
+        = addCommand(*apps.caseGroup, "info", "print the case as JSON", kCaseInfoFooter, *formatter, kCaseInfoSynopsis);
+    apps.caseInfo->add_option("FILE", given.files, "the case file");
+    apps.caseVerify = addCommand(*apps.caseGroup, "verify", "read the whole case back and check it", kCaseVerifyFooter,
+        *formatter, kCaseVerifySynopsis);
+    apps.caseVerify->add_option("FILE", given.files, "the case file");
+    apps.caseTriage = addCommand(*apps.caseGroup, "triage", "set a flow's triage status, note, or both",
+        kCaseTriageFooter, *formatter, kCaseTriageSynopsis);
+    apps.caseTriage->add_option("FILE", given.files, "the case file");
+    addValue(apps.caseTriage, "--flow", given.flow, "SRC_IP,DEST,PROC_PATH",
+        "the flow, as the score report's src_ip, dest_host and proc_path");
+    given.statusOption = addValue(
+        apps.caseTriage, "--status", given.status, "STATUS", "new, investigating, benign, malicious or false-positive");
+    given.noteOption
+        = addValue(apps.caseTriage, "--note", given.note, "TEXT", "the flow's note (--note= or --note '' clears it)");
+    addValue(apps.caseTriage, "--analyst", line.caseTriage.analyst, "NAME", "who made the change (default: $USER)");
+
+    // report
+    ScoreOptions& report = line.score;
+    apps.report = addCommand(root, "report", "a case's findings: the HTML or PDF case report, JSON, CSV or STIX",
+        kReportFooter, *formatter, kReportSynopsis);
+    apps.report->add_option("ARGUMENT", given.stray)->group(""); // said as "report reads a case"
+    addValue(apps.report, "--case", report.casePath, "FILE", "the case");
+    given.formatOption
+        = addValue(apps.report, "--format", given.format, "FORMAT", "html (default), pdf, json, csv or stix");
+    addValue(apps.report, "--select", given.select, "SELECTION",
+        "alerting (default), all, verdict:V (V or more), status:S (a triage status)");
+    given.rawOption
+        = addValue(apps.report, "--raw", given.raw, "N", "html and pdf: the first N raw records of each finding (5)");
+    apps.report->add_flag("--bom", report.bom, "csv: start with the UTF-8 byte-order mark Excel needs");
+    addValue(apps.report, "--output", report.outputPath, "FILE", "write the report to FILE (atomically)");
+    addValue(apps.report, "--now", given.now, "TIME", "the time at which allowlist expiry is judged (RFC 3339)");
+
+    // rule export
+    apps.rule = addCommand(root, "rule", "the seed rule for Chronicle: export", "", *formatter, kRuleExportSynopsis);
+    apps.rule->require_subcommand(0, 1);
+    apps.ruleExport = addCommand(*apps.rule, "export", "write the seed rule tuned by a profile, and its lists",
+        join({ kRuleExportFooter, kProfiles }, "\n\n"), *formatter, kRuleExportSynopsis);
+    apps.ruleExport->add_option("ARGUMENT", given.stray)->group("");
+    addValue(apps.ruleExport, "--profile", line.ruleExport.profilePath, "FILE",
+        "the profile (a file or CASE.cepheid[@N]); default: the defaults");
+    addValue(apps.ruleExport, "--output", line.ruleExport.outputDirectory, "DIR", "the folder written to");
+
+    // profile show | diff
+    apps.profile = addCommand(root, "profile", "tuning profiles: show, diff", "", *formatter,
+        join({ kProfileShowSynopsis, kProfileDiffSynopsis }, "\n"));
+    apps.profile->require_subcommand(0, 1);
+    apps.profileShow = addCommand(*apps.profile, "show", "print the effective profile as JSON",
+        join({ kProfileShowFooter, kProfiles }, "\n\n"), *formatter, kProfileShowSynopsis);
+    apps.profileShow->add_option("ARGUMENT", given.stray)->group("");
+    addValue(apps.profileShow, "--profile", line.profileShow.profilePath, "FILE",
+        "merged over the defaults (a file or CASE.cepheid[@N])");
+    apps.profileDiff = addCommand(*apps.profile, "diff", "print what changed from one profile to another",
+        join({ kProfileDiffFooter, kProfiles }, "\n\n"), *formatter, kProfileDiffSynopsis);
+    apps.profileDiff->add_option("PROFILE", given.files, "BEFORE and AFTER: profile files or CASE.cepheid[@N]");
+
+    // help [COMMAND [SUBCOMMAND]]: not listed, kept for those who type it.
+    apps.help = root.add_subcommand("help", "");
+    apps.help->group("");
+    apps.help->add_option("COMMAND", given.helpTopic);
+
+    std::string error;
+    std::vector<std::string> reversed = emptyValuesSpelledOut(arguments, root);
+    std::reverse(reversed.begin(), reversed.end()); // CLI11 takes them last first
+    const auto usageError = [&](const CLI::App* at) {
+        for (char& c : error) // one line, whatever CLI11 said
+            if (c == '\n')
+                c = ' ';
+        err << "cepheid-cli: " << error << "\nSee '" << fullName(at) << " --help'.\n";
+        line.command = CommandLine::Command::None;
+        line.exitCode = UsageError;
+        return line;
+    };
+    try {
+        root.parse(reversed);
+    } catch (const CLI::Success& done) { // --help, --version
+        line.exitCode = root.exit(done, out, err);
+        return line;
+    } catch (const CLI::ParseError& problem) {
+        error = problem.what();
+        // "--profile: 1 required TEXT missing": an option at the end without its value.
+        const auto colon = error.find(": ");
+        if (dynamic_cast<const CLI::ArgumentMismatch*>(&problem) && colon != std::string::npos
+            && error.ends_with(" missing"))
+            error = error.substr(0, colon) + " needs a value";
+        // "Could not convert: --all = yes please": a flag given a value other than true or false.
+        const std::string convert = "Could not convert: ";
+        const auto equals = error.find(" = ");
+        if (dynamic_cast<const CLI::ConversionError*>(&problem) && error.starts_with(convert)
+            && equals != std::string::npos)
+            error = error.substr(convert.size(), equals - convert.size()) + " is a flag: it takes no value, not '"
+                + error.substr(equals + 3) + "'";
+        return usageError(deepestParsed(&root));
     }
-    return ProfileDiffOptions { arguments[0], arguments[1] };
+
+    const CLI::App* at = deepestParsed(&root);
+    for (const CLI::App* level = at; level; level = level->get_parent()) {
+        const std::string commands = level == apps.caseGroup ? "info, verify or triage"
+            : level == apps.profile                          ? "show or diff"
+            : level == apps.rule                             ? "export"
+                                                             : "";
+        if (!checkUnknown(level, commands, error))
+            return usageError(level);
+    }
+    if (at == &root) {
+        error = "no command given";
+        return usageError(at);
+    }
+    if (at == apps.caseGroup || at == apps.rule || at == apps.profile) {
+        error = at == apps.caseGroup ? "case needs a subcommand: info, verify or triage"
+            : at == apps.rule        ? "rule needs a subcommand: export"
+                                     : "profile needs a subcommand: show or diff";
+        return usageError(at);
+    }
+    if (at == apps.help) {
+        if (!printHelpTopic(root, given.helpTopic, out, error))
+            return usageError(&root);
+        return line;
+    }
+
+    using Command = CommandLine::Command;
+    bool valid = false;
+    if (at == apps.score) {
+        line.command = Command::Score;
+        valid = checkScore(line.score, given, error);
+    } else if (at == apps.report) {
+        line.command = Command::Report;
+        valid = checkReport(line.score, given, error);
+    } else if (at == apps.importCommand) {
+        line.command = Command::Import;
+        valid = checkImport(line.importing, given, error);
+    } else if (at == apps.caseInfo) {
+        line.command = Command::CaseInfo;
+        valid = checkOneFile(given, "case info", line.caseInfo.casePath, error);
+    } else if (at == apps.caseVerify) {
+        line.command = Command::CaseVerify;
+        valid = checkOneFile(given, "case verify", line.caseInfo.casePath, error);
+    } else if (at == apps.caseTriage) {
+        line.command = Command::CaseTriage;
+        valid = checkTriage(line.caseTriage, given, error);
+    } else if (at == apps.ruleExport) {
+        line.command = Command::RuleExport;
+        if (!given.stray.empty())
+            error = "rule export takes --profile and --output only, not '" + given.stray.front() + "'";
+        else if (line.ruleExport.outputDirectory.empty())
+            error = "rule export needs --output DIR";
+        valid = error.empty();
+    } else if (at == apps.profileShow) {
+        line.command = Command::ProfileShow;
+        if (!given.stray.empty())
+            error = "profile show takes --profile only, not '" + given.stray.front() + "'";
+        valid = error.empty();
+    } else if (at == apps.profileDiff) {
+        line.command = Command::ProfileDiff;
+        if (given.files.size() != 2)
+            error = "profile diff needs two profiles: BEFORE AFTER";
+        else
+            line.profileDiff = ProfileDiffOptions { given.files[0], given.files[1] };
+        valid = error.empty();
+    }
+    if (!valid)
+        return usageError(at);
+    return line;
 }
 
 } // namespace cepheid::cli

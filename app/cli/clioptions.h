@@ -4,6 +4,7 @@
 #include "reports/scorereport.h"
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,6 @@ struct RuleExportOptions
     std::string profilePath; // a profile file or CASE.cepheid[@N]; empty: the defaults
     std::string outputDirectory;
 };
-std::optional<RuleExportOptions> parseRuleExportOptions(const std::vector<std::string>& arguments, std::string& error);
-
-// cepheid-cli report: a case's findings as JSON (the score report), CSV, STIX, or the HTML or PDF case report.
-std::optional<ScoreOptions> parseReportOptions(const std::vector<std::string>& arguments, std::string& error);
 
 struct ImportOptionsCli
 {
@@ -69,11 +66,6 @@ struct CaseTriageOptions
     std::string analyst;
 };
 
-std::optional<ImportOptionsCli> parseImportOptions(std::vector<std::string> arguments, std::string& error);
-std::optional<CaseInfoOptions> parseCaseInfoOptions(const std::vector<std::string>& arguments, std::string& error);
-std::optional<CaseInfoOptions> parseCaseVerifyOptions(const std::vector<std::string>& arguments, std::string& error);
-std::optional<CaseTriageOptions> parseCaseTriageOptions(const std::vector<std::string>& arguments, std::string& error);
-
 struct ProfileShowOptions
 {
     std::string profilePath;
@@ -84,13 +76,37 @@ struct ProfileDiffOptions
     std::string before, after; // profile specs, as --profile takes them
 };
 
-// Parses `score` arguments (after the command word). Returns nullopt with error set on a usage error.
-std::optional<ScoreOptions> parseScoreOptions(std::vector<std::string> arguments, std::string& error);
-std::optional<ProfileDiffOptions> parseProfileDiffOptions(
-    const std::vector<std::string>& arguments, std::string& error);
-std::optional<ProfileShowOptions> parseProfileShowOptions(
-    const std::vector<std::string>& arguments, std::string& error);
+// The command line, parsed by one parser with the same rules for every command (CLI11): an option's value is
+// "--name VALUE" or "--name=VALUE" and is taken as given, even when it starts with '-' or is "--help" (an empty one
+// is "--name=" or "--name ''"); "--" ends the options, so every argument after it is a FILE; --help (or -h) at any
+// level prints that level's usage; an unknown option is a usage error.
+struct CommandLine
+{
+    enum class Command {
+        None, // nothing to run: help or --version was printed, or a usage error was said; exit with exitCode
+        Score,
+        Report, // runs as score, on the options in `score`
+        Import,
+        CaseInfo,
+        CaseVerify, // on the options in `caseInfo`
+        CaseTriage,
+        RuleExport,
+        ProfileShow,
+        ProfileDiff,
+    };
+    Command command = Command::None;
+    int exitCode = Success;
+    ScoreOptions score; // score and report
+    ImportOptionsCli importing;
+    CaseInfoOptions caseInfo; // case info and case verify
+    CaseTriageOptions caseTriage;
+    RuleExportOptions ruleExport;
+    ProfileShowOptions profileShow;
+    ProfileDiffOptions profileDiff;
+};
 
-extern const char* const kUsage;
+// Parses the arguments after the program's name. Help and the version go to `out` (exit code Success); a usage
+// error is one line and a hint to `err` (exit code UsageError), and the command is None.
+CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ostream& out, std::ostream& err);
 
 } // namespace cepheid::cli

@@ -12,90 +12,36 @@
 #include <string>
 #include <vector>
 
-#ifndef CEPHEID_VERSION
-#define CEPHEID_VERSION "unknown"
-#endif
-
 using namespace cepheid::cli;
 
 namespace {
 
-int usageError(const std::string& message)
-{
-    std::cerr << "cepheid-cli: " << message << "\n\n" << kUsage;
-    return UsageError;
-}
-
 int run(int argc, char** argv)
 {
-    std::vector<std::string> arguments(argv + 1, argv + argc);
-    if (arguments.empty())
-        return usageError("no command given");
-    const std::string command = arguments.front();
-    arguments.erase(arguments.begin());
-    for (const std::string& argument : arguments)
-        if (argument == "--help" || argument == "-h") {
-            std::cout << kUsage;
-            return Success;
-        }
-
-    if (command == "--help" || command == "-h" || command == "help") {
-        std::cout << kUsage;
-        return Success;
+    const CommandLine line = parseCommandLine(std::vector<std::string>(argv + 1, argv + argc), std::cout, std::cerr);
+    using Command = CommandLine::Command;
+    switch (line.command) {
+    case Command::None:
+        return line.exitCode; // help, --version, or a usage error, already said
+    case Command::Score:
+    case Command::Report:
+        return runScore(line.score);
+    case Command::Import:
+        return runImport(line.importing);
+    case Command::CaseInfo:
+        return runCaseInfo(line.caseInfo);
+    case Command::CaseVerify:
+        return runCaseVerify(line.caseInfo);
+    case Command::CaseTriage:
+        return runCaseTriage(line.caseTriage);
+    case Command::RuleExport:
+        return runRuleExport(line.ruleExport);
+    case Command::ProfileShow:
+        return runProfileShow(line.profileShow);
+    case Command::ProfileDiff:
+        return runProfileDiff(line.profileDiff);
     }
-    if (command == "--version") {
-        std::cout << "cepheid-cli " << CEPHEID_VERSION << '\n';
-        return Success;
-    }
-    std::string error;
-    if (command == "score") {
-        const auto options = parseScoreOptions(arguments, error);
-        return options ? runScore(*options) : usageError(error);
-    }
-    if (command == "report") {
-        const auto options = parseReportOptions(arguments, error);
-        return options ? runScore(*options) : usageError(error);
-    }
-    if (command == "rule") {
-        if (arguments.empty() || arguments.front() != "export")
-            return usageError("rule needs a subcommand: export");
-        arguments.erase(arguments.begin());
-        const auto options = parseRuleExportOptions(arguments, error);
-        return options ? runRuleExport(*options) : usageError(error);
-    }
-    if (command == "import") {
-        const auto options = parseImportOptions(arguments, error);
-        return options ? runImport(*options) : usageError(error);
-    }
-    if (command == "case") {
-        const std::string sub = arguments.empty() ? std::string() : arguments.front();
-        if (sub != "info" && sub != "triage" && sub != "verify")
-            return usageError("case needs a subcommand: info, verify or triage");
-        arguments.erase(arguments.begin());
-        if (sub == "verify") {
-            const auto options = parseCaseVerifyOptions(arguments, error);
-            return options ? runCaseVerify(*options) : usageError(error);
-        }
-        if (sub == "info") {
-            const auto options = parseCaseInfoOptions(arguments, error);
-            return options ? runCaseInfo(*options) : usageError(error);
-        }
-        const auto options = parseCaseTriageOptions(arguments, error);
-        return options ? runCaseTriage(*options) : usageError(error);
-    }
-    if (command == "profile") {
-        const std::string sub = arguments.empty() ? std::string() : arguments.front();
-        if (sub != "show" && sub != "diff")
-            return usageError("profile needs a subcommand: show or diff");
-        arguments.erase(arguments.begin());
-        if (sub == "diff") {
-            const auto options = parseProfileDiffOptions(arguments, error);
-            return options ? runProfileDiff(*options) : usageError(error);
-        }
-        const auto options = parseProfileShowOptions(arguments, error);
-        return options ? runProfileShow(*options) : usageError(error);
-    }
-    return usageError("unknown command '" + command + "'");
+    return UsageError;
 }
 
 } // namespace

@@ -22,9 +22,11 @@ struct Run
     QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
 };
 
-Run cli(const QStringList& arguments)
+Run cli(const QStringList& arguments, const QString& workingDirectory = QString())
 {
     QProcess process;
+    if (!workingDirectory.isEmpty())
+        process.setWorkingDirectory(workingDirectory);
     process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
     process.closeWriteChannel();
     Run run;
@@ -91,13 +93,257 @@ private slots:
             QStringLiteral("ram=1G"), QStringLiteral("x") };
         QTest::newRow("limit that is not a size") << QStringList { QStringLiteral("import"), QStringLiteral("--case"),
             QStringLiteral("c.cepheid"), QStringLiteral("--limit=decompressed-bytes=lots"), QStringLiteral("x") };
+        // Every command refuses an option it does not know, wherever it stands.
+        QTest::newRow("unknown global option") << QStringList { QStringLiteral("--fast"), QStringLiteral("score") };
+        QTest::newRow("unknown import option") << QStringList { QStringLiteral("import"), QStringLiteral("--case"),
+            QStringLiteral("c.cepheid"), QStringLiteral("--fast"), QStringLiteral("x") };
+        QTest::newRow("unknown report option") << QStringList { QStringLiteral("report"), QStringLiteral("--case"),
+            QStringLiteral("c.cepheid"), QStringLiteral("--all") };
+        QTest::newRow("unknown case info option") << QStringList { QStringLiteral("case"), QStringLiteral("info"),
+            QStringLiteral("--fast"), QStringLiteral("c.cepheid") };
+        QTest::newRow("unknown case verify option") << QStringList { QStringLiteral("case"), QStringLiteral("verify"),
+            QStringLiteral("c.cepheid"), QStringLiteral("-x") };
+        QTest::newRow("unknown case triage option")
+            << QStringList { QStringLiteral("case"), QStringLiteral("triage"), QStringLiteral("c.cepheid"),
+                   QStringLiteral("--flow=a,b,c"), QStringLiteral("--status=benign"), QStringLiteral("--notes=x") };
+        QTest::newRow("unknown rule export option") << QStringList { QStringLiteral("rule"), QStringLiteral("export"),
+            QStringLiteral("--output"), QStringLiteral("d"), QStringLiteral("--format=x") };
+        QTest::newRow("unknown profile show option")
+            << QStringList { QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("--all") };
+        QTest::newRow("unknown profile diff option") << QStringList { QStringLiteral("profile"), QStringLiteral("diff"),
+            QStringLiteral("a.json"), QStringLiteral("b.json"), QStringLiteral("--all") };
+        QTest::newRow("option of another command") << QStringList { QStringLiteral("import"), QStringLiteral("--case"),
+            QStringLiteral("c.cepheid"), QStringLiteral("--windows=hop"), QStringLiteral("x") };
+        QTest::newRow("case without subcommand") << QStringList { QStringLiteral("case") };
+        QTest::newRow("unknown case subcommand") << QStringList { QStringLiteral("case"), QStringLiteral("open") };
+        QTest::newRow("rule without subcommand") << QStringList { QStringLiteral("rule") };
+        QTest::newRow("case info with two files") << QStringList { QStringLiteral("case"), QStringLiteral("info"),
+            QStringLiteral("a.cepheid"), QStringLiteral("b.cepheid") };
+        QTest::newRow("triage status unknown") << QStringList { QStringLiteral("case"), QStringLiteral("triage"),
+            QStringLiteral("c.cepheid"), QStringLiteral("--flow=a,b,c"), QStringLiteral("--status=done") };
+        QTest::newRow("option value missing at the end")
+            << QStringList { QStringLiteral("case"), QStringLiteral("triage"), QStringLiteral("c.cepheid"),
+                   QStringLiteral("--flow=a,b,c"), QStringLiteral("--note") };
+        QTest::newRow("score --min-score out of range") << QStringList { QStringLiteral("score"),
+            QStringLiteral("--min-score"), QStringLiteral("-1"), QStringLiteral("x") };
     }
+    // A usage error is one line saying what is wrong and one pointing at the help of the command it was in: never
+    // the whole usage text.
     void usageErrorsExitTwo()
     {
         QFETCH(QStringList, arguments);
         const Run run = cli(arguments);
         QCOMPARE(run.exitCode, 2);
-        QVERIFY(run.err.contains(u"Usage:"));
+        QVERIFY(run.out.isEmpty());
+        const QStringList lines = run.err.split(u'\n', Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() == 2, qPrintable(run.err));
+        QVERIFY2(lines[0].startsWith(u"cepheid-cli: "), qPrintable(run.err));
+        QVERIFY2(lines[1].startsWith(u"See 'cepheid-cli") && lines[1].endsWith(u" --help'."), qPrintable(run.err));
+    }
+
+    void usageErrorsSayWhatIsWrong()
+    {
+        const auto firstLine = [](const QStringList& arguments) { return cli(arguments).err.section(u'\n', 0, 0); };
+        QCOMPARE(firstLine({ QStringLiteral("score"), QStringLiteral("--fast"), QStringLiteral("x") }),
+            QStringLiteral("cepheid-cli: unknown option '--fast'"));
+        QCOMPARE(
+            firstLine({ QStringLiteral("frobnicate") }), QStringLiteral("cepheid-cli: unknown command 'frobnicate'"));
+        QCOMPARE(firstLine({}), QStringLiteral("cepheid-cli: no command given"));
+        QCOMPARE(firstLine({ QStringLiteral("score"), QStringLiteral("x"), QStringLiteral("--profile") }),
+            QStringLiteral("cepheid-cli: --profile needs a value"));
+        QCOMPARE(firstLine({ QStringLiteral("score"), QStringLiteral("--windows=tumbling"), QStringLiteral("x") }),
+            QStringLiteral("cepheid-cli: --windows must be hop or sliding, not 'tumbling'"));
+        QCOMPARE(firstLine({ QStringLiteral("score"), QStringLiteral("--all=maybe"), QStringLiteral("x") }),
+            QStringLiteral("cepheid-cli: --all is a flag: it takes no value, not 'maybe'"));
+        QCOMPARE(firstLine({ QStringLiteral("profile"), QStringLiteral("frobnicate") }),
+            QStringLiteral("cepheid-cli: profile needs a subcommand: show or diff"));
+        const Run inScore = cli({ QStringLiteral("score"), QStringLiteral("--fast"), QStringLiteral("x") });
+        QVERIFY2(inScore.err.endsWith(u"See 'cepheid-cli score --help'.\n"), qPrintable(inScore.err));
+        const Run inTriage = cli({ QStringLiteral("case"), QStringLiteral("triage"), QStringLiteral("c.cepheid") });
+        QVERIFY2(inTriage.err.endsWith(u"See 'cepheid-cli case triage --help'.\n"), qPrintable(inTriage.err));
+    }
+
+    // --help at any level prints that level's usage on standard output and exits 0, even after other arguments.
+    void helpAtEveryLevelExitsZero_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("usage"); // the start of the usage line
+        QTest::addColumn<QString>("option"); // an option that level documents
+        QTest::newRow("top") << QStringList { QStringLiteral("--help") } << QStringLiteral("cepheid-cli score [")
+                             << QStringLiteral("--version");
+        QTest::newRow("-h") << QStringList { QStringLiteral("-h") } << QStringLiteral("cepheid-cli score [")
+                            << QStringLiteral("--version");
+        QTest::newRow("help command") << QStringList { QStringLiteral("help") } << QStringLiteral("cepheid-cli score [")
+                                      << QStringLiteral("--version");
+        QTest::newRow("score") << QStringList { QStringLiteral("score"), QStringLiteral("--help") }
+                               << QStringLiteral("cepheid-cli score [") << QStringLiteral("--min-score N");
+        QTest::newRow("score, after arguments")
+            << QStringList { QStringLiteral("score"), QStringLiteral("--windows=tumbling"), QStringLiteral("x"),
+                   QStringLiteral("--help") }
+            << QStringLiteral("cepheid-cli score [") << QStringLiteral("--limit NAME=VALUE");
+        QTest::newRow("import") << QStringList { QStringLiteral("import"), QStringLiteral("-h") }
+                                << QStringLiteral("cepheid-cli import --case") << QStringLiteral("--ticket REF");
+        QTest::newRow("report") << QStringList { QStringLiteral("report"), QStringLiteral("--help") }
+                                << QStringLiteral("cepheid-cli report --case") << QStringLiteral("--select SELECTION");
+        QTest::newRow("case") << QStringList { QStringLiteral("case"), QStringLiteral("--help") }
+                              << QStringLiteral("cepheid-cli case info") << QStringLiteral("triage");
+        QTest::newRow("case triage") << QStringList { QStringLiteral("case"), QStringLiteral("triage"),
+            QStringLiteral("--help") }
+                                     << QStringLiteral("cepheid-cli case triage FILE") << QStringLiteral("--note TEXT");
+        QTest::newRow("help case triage")
+            << QStringList { QStringLiteral("help"), QStringLiteral("case"), QStringLiteral("triage") }
+            << QStringLiteral("cepheid-cli case triage FILE") << QStringLiteral("--note TEXT");
+        QTest::newRow("case info") << QStringList { QStringLiteral("case"), QStringLiteral("info"),
+            QStringLiteral("--help") }
+                                   << QStringLiteral("cepheid-cli case info FILE") << QStringLiteral("FILE");
+        QTest::newRow("case verify") << QStringList { QStringLiteral("case"), QStringLiteral("verify"),
+            QStringLiteral("--help") }
+                                     << QStringLiteral("cepheid-cli case verify FILE") << QStringLiteral("FILE");
+        QTest::newRow("rule export") << QStringList { QStringLiteral("rule"), QStringLiteral("export"),
+            QStringLiteral("--help") }
+                                     << QStringLiteral("cepheid-cli rule export") << QStringLiteral("--output DIR");
+        QTest::newRow("profile") << QStringList { QStringLiteral("profile"), QStringLiteral("--help") }
+                                 << QStringLiteral("cepheid-cli profile show") << QStringLiteral("diff");
+        QTest::newRow("profile diff") << QStringList { QStringLiteral("profile"), QStringLiteral("diff"),
+            QStringLiteral("-h") } << QStringLiteral("cepheid-cli profile diff BEFORE AFTER")
+                                      << QStringLiteral("PROFILE");
+    }
+    void helpAtEveryLevelExitsZero()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, usage);
+        QFETCH(QString, option);
+        const Run run = cli(arguments);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.isEmpty(), qPrintable(run.err));
+        const QString text = QString::fromUtf8(run.out);
+        QVERIFY2(text.startsWith(u"Usage:\n  " + usage), qPrintable(text));
+        QVERIFY2(text.contains(option), qPrintable(text));
+    }
+
+    void versionIsPrinted()
+    {
+        const Run run = cli({ QStringLiteral("--version") });
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(QRegularExpression(QStringLiteral("^cepheid-cli \\d+\\.\\d+\\.\\d+\n$"))
+                     .match(QString::fromUtf8(run.out))
+                     .hasMatch(),
+            run.out.constData());
+    }
+
+    // "--" ends the options for every command that takes files: a file whose name starts with '-' is a file after
+    // it, and an unknown option before it. An option's value is taken as given even when it starts with '-'.
+    void doubleDashEndsOptionsForEveryCommand()
+    {
+        QTemporaryDir directory;
+        const QString dir = directory.path();
+        QVERIFY(QFile::copy(writeFixture(directory), directory.filePath(QStringLiteral("-e.ndjson"))));
+        writeTestFile(directory, QStringLiteral("-a.json"), R"({"rule": {"min_events": 12}})");
+        writeTestFile(directory, QStringLiteral("-b.json"), R"({"rule": {"min_events": 20}})");
+        const QString now = QStringLiteral("--now=2026-01-01T00:00:00Z");
+
+        QCOMPARE(cli({ QStringLiteral("score"), now, QStringLiteral("-e.ndjson") }, dir).exitCode, 2);
+        const Run scored
+            = cli({ QStringLiteral("score"), now, QStringLiteral("--"), QStringLiteral("-e.ndjson") }, dir);
+        QCOMPARE(scored.exitCode, 0);
+        QCOMPARE(scored.json()[u"inputs"].toArray().at(0).toObject()[u"path"].toString(), QStringLiteral("-e.ndjson"));
+        QCOMPARE(scored.json()[u"flows"].toArray().size(), 2);
+
+        // import: the case's name is --case's value, the input comes after "--".
+        QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), QStringLiteral("-c.cepheid"),
+                         QStringLiteral("-e.ndjson") },
+                     dir)
+                     .exitCode,
+            2);
+        const Run imported = cli({ QStringLiteral("import"), QStringLiteral("--case"), QStringLiteral("-c.cepheid"),
+                                     QStringLiteral("--"), QStringLiteral("-e.ndjson") },
+            dir);
+        QCOMPARE(imported.exitCode, 0);
+        QCOMPARE(imported.json()[u"events_in_case"].toInt(), 24);
+
+        for (const char* command : { "info", "verify" }) {
+            QCOMPARE(
+                cli({ QStringLiteral("case"), QLatin1String(command), QStringLiteral("-c.cepheid") }, dir).exitCode, 2);
+            QCOMPARE(cli({ QStringLiteral("case"), QLatin1String(command), QStringLiteral("--"),
+                             QStringLiteral("-c.cepheid") },
+                         dir)
+                         .exitCode,
+                0);
+        }
+        const Run triaged
+            = cli({ QStringLiteral("case"), QStringLiteral("triage"), QStringLiteral("--flow"),
+                      QStringLiteral(R"(10.0.0.5,api.lab.workers.dev,C:\Temp\beacon.exe)"), QStringLiteral("--status"),
+                      QStringLiteral("benign"), QStringLiteral("--note"), QStringLiteral("-- not a separator"),
+                      QStringLiteral("--"), QStringLiteral("-c.cepheid") },
+                dir);
+        QCOMPARE(triaged.exitCode, 0);
+        QCOMPARE(triaged.json()[u"notes"].toString(), QStringLiteral("-- not a separator"));
+
+        QCOMPARE(cli({ QStringLiteral("profile"), QStringLiteral("diff"), QStringLiteral("-a.json"),
+                         QStringLiteral("-b.json") },
+                     dir)
+                     .exitCode,
+            2);
+        const Run diff = cli({ QStringLiteral("profile"), QStringLiteral("diff"), QStringLiteral("--"),
+                                 QStringLiteral("-a.json"), QStringLiteral("-b.json") },
+            dir);
+        QCOMPARE(diff.exitCode, 0);
+        QCOMPARE(diff.out, QByteArray("rule.min_events: 12 -> 20\n"));
+
+        // Files named by an option's value: --case, --profile, --output.
+        const Run report = cli({ QStringLiteral("report"), QStringLiteral("--case"), QStringLiteral("-c.cepheid"),
+                                   QStringLiteral("--format=json"), QStringLiteral("--select=all") },
+            dir);
+        QCOMPARE(report.exitCode, 0);
+        QCOMPARE(report.json()[u"flows"].toArray().size(), 2);
+        const Run shown = cli({ QStringLiteral("profile"), QStringLiteral("show"), QStringLiteral("--profile"),
+                                  QStringLiteral("-b.json") },
+            dir);
+        QCOMPARE(shown.exitCode, 0);
+        QCOMPARE(shown.json()[u"rule"].toObject()[u"min_events"].toInt(), 20);
+        QCOMPARE(cli({ QStringLiteral("rule"), QStringLiteral("export"), QStringLiteral("--profile"),
+                         QStringLiteral("-b.json"), QStringLiteral("--output"), QStringLiteral("-rule") },
+                     dir)
+                     .exitCode,
+            0);
+        QVERIFY(
+            QFile::exists(directory.filePath(QStringLiteral("-rule/t1584_007_serverless_c2_beaconing_tuned.yaral"))));
+    }
+
+    // A value given to an option is a value, never a request for help: --note=--help and --note --help both set
+    // the note to "--help"; --note= sets an empty one (and clears the note); --profile= is the defaults.
+    void optionValuesAreNotHelpRequests()
+    {
+        QTemporaryDir directory;
+        const QString casePath = directory.filePath(QStringLiteral("n.cepheid"));
+        const QString fixture = writeFixture(directory);
+        QCOMPARE(cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath, fixture }).exitCode, 0);
+        const auto triage = [&](const QStringList& arguments) {
+            return cli(
+                QStringList { QStringLiteral("case"), QStringLiteral("triage"), casePath, QStringLiteral("--flow"),
+                    QStringLiteral(R"(10.0.0.5,api.lab.workers.dev,C:\Temp\beacon.exe)") }
+                + arguments);
+        };
+        const Run joined = triage({ QStringLiteral("--note=--help") });
+        QCOMPARE(joined.exitCode, 0);
+        QCOMPARE(joined.json()[u"notes"].toString(), QStringLiteral("--help"));
+        const Run separate = triage(
+            { QStringLiteral("--note"), QStringLiteral("-h"), QStringLiteral("--analyst"), QStringLiteral("--help") });
+        QCOMPARE(separate.exitCode, 0);
+        QCOMPARE(separate.json()[u"notes"].toString(), QStringLiteral("-h"));
+        QCOMPARE(separate.json()[u"analyst"].toString(), QStringLiteral("--help"));
+        const Run cleared = triage({ QStringLiteral("--note=") });
+        QCOMPARE(cleared.exitCode, 0);
+        QCOMPARE(cleared.json()[u"notes"].toString(), QString());
+
+        // "--profile=" is an empty value (the defaults), not a request for the next argument.
+        const Run defaults = cli({ QStringLiteral("score"), QStringLiteral("--profile="), fixture });
+        QCOMPARE(defaults.exitCode, 0);
+        QCOMPARE(defaults.json()[u"summary"].toObject()[u"profile"].toString(), QStringLiteral("default"));
+        // After "--", --help is a file.
+        const Run file = cli({ QStringLiteral("score"), QStringLiteral("--"), QStringLiteral("--help") });
+        QCOMPARE(file.exitCode, 1);
+        QVERIFY2(file.err.contains(u"--help"), qPrintable(file.err));
     }
 
     void unreadableInputExitsOneNamingTheFile()
