@@ -12,11 +12,6 @@ namespace cepheid {
 
 namespace {
 
-double clamp01(double value)
-{
-    return std::clamp(value, 0.0, 1.0);
-}
-
 std::uint64_t destinationProcessKey(const FlowKey& key)
 {
     return (std::uint64_t(key.destination) << 32) | key.processPath;
@@ -184,7 +179,7 @@ void BeaconScorer::weigh(BeaconScore& result) const
             durationText(result.checkIns.longestInnerGapSeconds).c_str());
     add("persistence", evidence, w.persistence, std::move(persistence));
     if (result.payload.known) {
-        const double small = clamp01((8192 - result.payload.sentMedian) / (8192 - 2048));
+        const double small = kSmallPayloadCurve(result.payload.sentMedian);
         const double steady = clamp01(1 - std::max(result.payload.sentCv, result.payload.receivedCv));
         add("payload", (small + steady) / 2, w.payload,
             format("median %.0f bytes sent per check-in, dispersion %.2f", result.payload.sentMedian,

@@ -23,11 +23,6 @@ constexpr double kMinimumTolerance = 0.05;
 constexpr double kMaximumTolerance = 0.35;
 constexpr double kUpperQuantileZ = 1.645; // one-sided 95 %
 
-double clamp01(double value)
-{
-    return std::clamp(value, 0.0, 1.0);
-}
-
 // Upper confidence bound of a coefficient of variation from n samples (McKay's approximation of its standard
 // error): five gaps that happen to agree say much less than five hundred.
 double cvUpperBound(double cv, std::size_t n)
@@ -39,26 +34,6 @@ double cvUpperBound(double cv, std::size_t n)
 }
 
 } // namespace
-
-double regularityOf(double jitterCv)
-{
-    return clamp01((0.6 - jitterCv) / 0.5);
-}
-
-double floorValueOf(double floorRatio)
-{
-    return clamp01((floorRatio - 0.25) / 0.35);
-}
-
-double harmonicValueOf(double harmonicFraction)
-{
-    return clamp01((harmonicFraction - 0.6) / 0.35);
-}
-
-double evidenceOf(std::uint32_t count)
-{
-    return 1 - std::exp(-static_cast<double>(count) / 8.0);
-}
 
 PeriodFit fitPeriod(std::span<const double> sortedGaps)
 {

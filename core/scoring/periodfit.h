@@ -1,5 +1,7 @@
 #pragma once
 
+#include "scorecurves.h"
+
 #include <cstdint>
 #include <span>
 
@@ -35,12 +37,5 @@ struct PeriodFit
 
 // sortedGaps: gaps between check-ins in seconds, ascending.
 PeriodFit fitPeriod(std::span<const double> sortedGaps);
-
-// The curves that turn the fit into the score's timing values (docs/scoring.md, "The score"); the confidence above
-// uses the same ones.
-double regularityOf(double jitterCv); // 1 at a CV of 0.1 or less, 0 at 0.6 or more
-double floorValueOf(double floorRatio); // 1 at 0.6 or more, 0 at 0.25 or less
-double harmonicValueOf(double harmonicFraction); // 1 at 95 % or more, 0 at 60 % or less
-double evidenceOf(std::uint32_t count); // 1 - e^(-count / 8): how much a number of gaps can say
 
 } // namespace cepheid

@@ -2,6 +2,7 @@
 
 #include "allowlist.h"
 #include "localonlynetworks.h"
+#include "profileranges.h"
 #include "util/jsontypename.h"
 #include "util/jsonwriter.h"
 
@@ -44,7 +45,19 @@ std::string stringAt(dom::element value, const std::string& path)
     return std::string(std::string_view(value));
 }
 
-std::int64_t integerAt(dom::element value, const std::string& path, std::int64_t minimum, std::int64_t maximum)
+template<typename Number> std::string boundText(Number bound)
+{
+    return std::to_string(static_cast<long long>(bound));
+}
+
+// "score.thresholds.beacon: 120 is outside 0..100": the reader and validation say it the same way.
+template<typename Number>
+std::string outsideRange(const std::string& path, const std::string& value, ProfileRange<Number> range)
+{
+    return path + ": " + value + " is outside " + boundText(range.minimum) + ".." + boundText(range.maximum);
+}
+
+std::int64_t integerAt(dom::element value, const std::string& path, ProfileRange<std::int64_t> range)
 {
     std::int64_t number = 0;
     if (value.is_int64()) {
@@ -55,9 +68,8 @@ std::int64_t integerAt(dom::element value, const std::string& path, std::int64_t
         fail(path + ": expected an integer, got "
             + (value.is_number() ? simdjson::minify(value) : std::string(jsonTypeName(value.type()))));
     }
-    if (number < minimum || number > maximum)
-        fail(path + ": " + std::to_string(number) + " is outside " + std::to_string(minimum) + ".."
-            + std::to_string(maximum));
+    if (!range.contains(number))
+        fail(outsideRange(path, std::to_string(number), range));
     return number;
 }
 
@@ -70,7 +82,7 @@ void readRule(dom::element value, RuleSettings& rule)
                 fail(path + ": expected a number of hours, got " + std::string(jsonTypeName(member.type())));
             const double hours = double(member);
             // YARA-L accepts `over` windows from 1 minute to 48 hours.
-            if (!(hours >= 1.0 / 60.0 && hours <= 48.0))
+            if (!profileranges::kWindowHours.contains(hours))
                 fail(path + ": " + simdjson::minify(member) + " is outside 1 minute..48 hours (YARA-L's limits)");
             rule.windowHours = hours;
         } else if (key == "windows") {
@@ -82,13 +94,13 @@ void readRule(dom::element value, RuleSettings& rule)
             else
                 fail(path + ": \"" + model + "\" is not \"hop\" or \"sliding\"");
         } else if (key == "min_events") {
-            rule.minEvents = integerAt(member, path, 1, 1'000'000'000);
+            rule.minEvents = integerAt(member, path, profileranges::kMinEvents);
         } else if (key == "min_hour_buckets") {
-            rule.minHourBuckets = integerAt(member, path, 1, 24);
+            rule.minHourBuckets = integerAt(member, path, profileranges::kMinHourBuckets);
         } else if (key == "max_avg_bytes_sent") {
-            rule.maxAvgBytesSent = integerAt(member, path, 0, std::int64_t(1) << 62);
+            rule.maxAvgBytesSent = integerAt(member, path, profileranges::kAverageBytes);
         } else if (key == "max_avg_bytes_received") {
-            rule.maxAvgBytesReceived = integerAt(member, path, 0, std::int64_t(1) << 62);
+            rule.maxAvgBytesReceived = integerAt(member, path, profileranges::kAverageBytes);
         } else if (key == "domain_regex") {
             rule.domainRegex = stringAt(member, path);
         } else {
@@ -99,14 +111,13 @@ void readRule(dom::element value, RuleSettings& rule)
     }
 }
 
-double numberAt(dom::element value, const std::string& path, double minimum, double maximum)
+double numberAt(dom::element value, const std::string& path, ProfileRange<double> range)
 {
     if (!value.is_number())
         fail(path + ": expected a number, got " + std::string(jsonTypeName(value.type())));
     const double number = double(value);
-    if (!(number >= minimum && number <= maximum))
-        fail(path + ": " + simdjson::minify(value) + " is outside " + std::to_string(static_cast<long long>(minimum))
-            + ".." + std::to_string(static_cast<long long>(maximum)));
+    if (!range.contains(number))
+        fail(outsideRange(path, simdjson::minify(value), range));
     return number;
 }
 
@@ -126,17 +137,17 @@ void readScore(dom::element value, ScoreSettings& score)
                     fail(path + "." + std::string(weightKey)
                         + ": unknown key (known: regularity, period_floor, harmonics, persistence, payload, process, "
                           "fleet)");
-                *found->second = numberAt(weightValue, path + "." + std::string(weightKey), 0, 1000);
+                *found->second = numberAt(weightValue, path + "." + std::string(weightKey), profileranges::kWeight);
             }
         } else if (key == "thresholds") {
             for (auto [level, threshold] : objectAt(member, path)) {
                 const std::string levelPath = path + "." + std::string(level);
                 if (level == "beacon")
-                    score.beaconAt = numberAt(threshold, levelPath, 0, 100);
+                    score.beaconAt = numberAt(threshold, levelPath, profileranges::kVerdictThreshold);
                 else if (level == "likely")
-                    score.likelyAt = numberAt(threshold, levelPath, 0, 100);
+                    score.likelyAt = numberAt(threshold, levelPath, profileranges::kVerdictThreshold);
                 else if (level == "possible")
-                    score.possibleAt = numberAt(threshold, levelPath, 0, 100);
+                    score.possibleAt = numberAt(threshold, levelPath, profileranges::kVerdictThreshold);
                 else
                     fail(levelPath + ": unknown key (known: beacon, likely, possible)");
             }
@@ -151,7 +162,7 @@ void readScore(dom::element value, ScoreSettings& score)
             else
                 fail(path + ": \"" + verdict + "\" is not \"beacon\", \"likely\" or \"possible\"");
         } else if (key == "fleet_hosts") {
-            score.fleetHosts = integerAt(member, path, 2, 1'000'000);
+            score.fleetHosts = integerAt(member, path, profileranges::kFleetHosts);
         } else if (key == "local_only_networks") {
             if (!member.is_array())
                 fail(path + ": expected an array, got " + std::string(jsonTypeName(member.type())));
@@ -264,6 +275,42 @@ std::optional<TimestampUs> parseDateOrTimestamp(std::string_view text, bool endO
     return parseRfc3339(text);
 }
 
+namespace {
+
+// Every number against its range, as the JSON reader checks them: a profile built in code is held to the same.
+bool rangesHold(const Profile& profile, std::string& error)
+{
+    const auto check = [&error](const std::string& path, auto value, auto range) {
+        if (range.contains(value))
+            return true;
+        std::ostringstream text;
+        text << value;
+        error = outsideRange(path, text.str(), range);
+        return false;
+    };
+    const RuleSettings& rule = profile.rule;
+    const ScoreSettings& score = profile.score;
+    const ScoreWeights& w = score.weights;
+    using namespace profileranges;
+    return check("rule.window_hours", rule.windowHours, kWindowHours)
+        && check("rule.min_events", rule.minEvents, kMinEvents)
+        && check("rule.min_hour_buckets", rule.minHourBuckets, kMinHourBuckets)
+        && check("rule.max_avg_bytes_sent", rule.maxAvgBytesSent, kAverageBytes)
+        && check("rule.max_avg_bytes_received", rule.maxAvgBytesReceived, kAverageBytes)
+        && check("score.thresholds.beacon", score.beaconAt, kVerdictThreshold)
+        && check("score.thresholds.likely", score.likelyAt, kVerdictThreshold)
+        && check("score.thresholds.possible", score.possibleAt, kVerdictThreshold)
+        && check("score.fleet_hosts", score.fleetHosts, kFleetHosts)
+        && check("score.weights.regularity", w.regularity, kWeight)
+        && check("score.weights.period_floor", w.periodFloor, kWeight)
+        && check("score.weights.harmonics", w.harmonics, kWeight)
+        && check("score.weights.persistence", w.persistence, kWeight)
+        && check("score.weights.payload", w.payload, kWeight) && check("score.weights.process", w.process, kWeight)
+        && check("score.weights.fleet", w.fleet, kWeight);
+}
+
+} // namespace
+
 bool validateProfile(const Profile& profile, std::string& error)
 {
     RE2::Options options;
@@ -274,6 +321,8 @@ bool validateProfile(const Profile& profile, std::string& error)
         return false;
     }
     if (!Catalog::compile(profile.catalog, error))
+        return false;
+    if (!rangesHold(profile, error))
         return false;
     const ScoreSettings& score = profile.score;
     if (!(score.beaconAt > score.likelyAt && score.likelyAt > score.possibleAt)) {

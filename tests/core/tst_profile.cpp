@@ -24,6 +24,40 @@ class ProfileTest : public QObject
     Q_OBJECT
 
 private slots:
+    // One table of ranges (profileranges.h): the JSON reader refuses a value outside one, and validation refuses the
+    // same value in a profile built in code, with the same words.
+    void readerAndValidationShareTheRanges_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("hour buckets") << QStringLiteral(R"({"rule": {"min_hour_buckets": 25}})")
+                                      << QStringLiteral("rule.min_hour_buckets: 25 is outside 1..24");
+        QTest::newRow("weight") << QStringLiteral(R"({"score": {"weights": {"payload": 1001}}})")
+                                << QStringLiteral("score.weights.payload: 1001 is outside 0..1000");
+        QTest::newRow("fleet") << QStringLiteral(R"({"score": {"fleet_hosts": 1}})")
+                               << QStringLiteral("score.fleet_hosts: 1 is outside 2..1000000");
+    }
+    void readerAndValidationShareTheRanges()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, message);
+        std::string error;
+        QVERIFY(!cepheid::parseProfile(json.toStdString(), error));
+        QVERIFY2(QString::fromStdString(error).contains(message), error.c_str());
+
+        cepheid::Profile profile;
+        if (json.contains(QStringLiteral("min_hour_buckets")))
+            profile.rule.minHourBuckets = 25;
+        else if (json.contains(QStringLiteral("payload")))
+            profile.score.weights.payload = 1001;
+        else
+            profile.score.fleetHosts = 1;
+        error.clear();
+        QVERIFY(!cepheid::validateProfile(profile, error));
+        QCOMPARE(QString::fromStdString(error), message);
+        QVERIFY(cepheid::validateProfile(cepheid::Profile {}, error));
+    }
+
     void defaultsReproduceTheSeedRule()
     {
         const Profile profile;

@@ -32,6 +32,7 @@ void FindingsModel::setSnapshot(SnapshotPtr snapshot)
         m_snapshot = std::move(snapshot);
         m_triage = m_snapshot->triage;
         computeChanges();
+        computeRowKeys();
         if (rowCount() > 0)
             emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
         return;
@@ -41,6 +42,7 @@ void FindingsModel::setSnapshot(SnapshotPtr snapshot)
     m_triage = m_snapshot ? m_snapshot->triage : TriageMap {};
     computeActivity();
     computeChanges();
+    computeRowKeys();
     endResetModel();
 }
 
@@ -58,6 +60,27 @@ void FindingsModel::computeChanges()
             m_change[row] = 1;
         else if (contains(m_snapshot->removed, flow))
             m_change[row] = -1;
+    }
+}
+
+void FindingsModel::computeRowKeys()
+{
+    m_rowKeys.clear();
+    if (!m_snapshot)
+        return;
+    const EventTable& events = m_snapshot->events;
+    m_rowKeys.reserve(m_snapshot->analysis.findings.size());
+    for (const Finding& finding : m_snapshot->analysis.findings) {
+        const FlowKey& key = m_snapshot->flows.flow(finding.flowIndex).key;
+        RowKeys row;
+        row.host = toQString(events.text(key.sourceIp));
+        row.destination = toQString(events.text(key.destination));
+        row.process = toQString(fileNameOf(events.text(key.processPath))).toLower();
+        const auto it = m_triage.find({ std::string(events.text(key.sourceIp)),
+            std::string(events.text(key.destination)), std::string(events.text(key.processPath)) });
+        row.triage = it == m_triage.end() ? nullptr : &it->second;
+        row.triageStatus = row.triage ? QString::fromStdString(row.triage->status) : QStringLiteral("new");
+        m_rowKeys.push_back(std::move(row));
     }
 }
 
@@ -158,6 +181,7 @@ std::tuple<std::string, std::string, std::string> FindingsModel::flowKey(int row
 void FindingsModel::setTriage(TriageMap triage)
 {
     m_triage = std::move(triage);
+    computeRowKeys();
     if (rowCount() > 0)
         emit dataChanged(index(0, Triage), index(rowCount() - 1, Triage));
 }
@@ -166,8 +190,7 @@ const TriageState* FindingsModel::triageState(int row) const
 {
     if (!m_snapshot || row < 0 || row >= rowCount())
         return nullptr;
-    const auto it = m_triage.find(flowKey(row));
-    return it == m_triage.end() ? nullptr : &it->second;
+    return m_rowKeys[static_cast<std::size_t>(row)].triage;
 }
 
 const TriageState* FindingsModel::triageState(const TriageKey& key) const
@@ -178,8 +201,7 @@ const TriageState* FindingsModel::triageState(const TriageKey& key) const
 
 QString FindingsModel::triageStatus(const Finding& finding) const
 {
-    const TriageState* state = triageState(static_cast<int>(&finding - m_snapshot->analysis.findings.data()));
-    return state ? QString::fromStdString(state->status) : QStringLiteral("new");
+    return m_rowKeys[static_cast<std::size_t>(&finding - m_snapshot->analysis.findings.data())].triageStatus;
 }
 
 QVariant FindingsModel::data(const QModelIndex& index, int role) const
@@ -235,11 +257,11 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Rule:
             return f->rule.fires ? 1 : 0;
         case Host:
-            return toQString(events.text(key.sourceIp));
+            return m_rowKeys[static_cast<std::size_t>(index.row())].host;
         case Destination:
-            return toQString(events.text(key.destination));
+            return m_rowKeys[static_cast<std::size_t>(index.row())].destination;
         case Process:
-            return toQString(fileNameOf(events.text(key.processPath))).toLower();
+            return m_rowKeys[static_cast<std::size_t>(index.row())].process;
         case Events:
             return f->events;
         case Period:

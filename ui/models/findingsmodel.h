@@ -55,7 +55,7 @@ public:
     // Triage changes between snapshots (it is edited, not computed): only the triage column updates.
     void setTriage(TriageMap triage);
     // The flow key of a row, as triage and the case know it.
-    using TriageKey = std::tuple<std::string, std::string, std::string>; // src_ip, destination, process path
+    using TriageKey = cepheid::TriageKey; // src_ip, destination, process path
     TriageKey flowKey(int row) const;
     // A row's (or a flow's) triage state with its history; null when the flow was never triaged.
     const TriageState* triageState(int row) const;
@@ -86,11 +86,22 @@ private:
     QString triageStatus(const Finding& finding) const;
     void computeActivity();
     void computeChanges();
+    void computeRowKeys(); // after the snapshot or the triage changes
+
+    // What sorting and filtering ask of a row again and again, computed once per snapshot or triage change: a
+    // sort of 100,000 rows would otherwise convert strings and search the triage map on every comparison.
+    struct RowKeys
+    {
+        QString host, destination, process; // process: the file name, lower-cased
+        QString triageStatus;
+        const TriageState* triage = nullptr; // into m_triage
+    };
 
     SnapshotPtr m_snapshot;
     std::vector<std::uint16_t> m_activity; // kActivityBuckets per row
     std::vector<std::int8_t> m_change; // ChangeRole per row
     TriageMap m_triage;
+    std::vector<RowKeys> m_rowKeys;
 };
 
 } // namespace cepheid::ui

@@ -1,6 +1,7 @@
 #include "thresholdspanel.h"
 
 #include "tuning/profilejson.h"
+#include "tuning/profileranges.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -10,6 +11,7 @@
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <climits>
 
 namespace cepheid::ui {
@@ -26,10 +28,17 @@ QDoubleSpinBox* numberEditor(QWidget* parent, double minimum, double maximum, do
     return editor;
 }
 
-QSpinBox* integerEditor(QWidget* parent, int minimum, int maximum, int step = 1)
+QDoubleSpinBox* numberEditor(QWidget* parent, ProfileRange<double> range, double step, int decimals)
+{
+    return numberEditor(parent, range.minimum, range.maximum, step, decimals);
+}
+
+// A QSpinBox holds an int: a range reaching beyond it stops at INT_MAX (larger values still load from a file).
+QSpinBox* integerEditor(QWidget* parent, ProfileRange<std::int64_t> range, int step = 1)
 {
     auto* editor = new QSpinBox(parent);
-    editor->setRange(minimum, maximum);
+    editor->setRange(static_cast<int>(std::clamp<std::int64_t>(range.minimum, INT_MIN, INT_MAX)),
+        static_cast<int>(std::clamp<std::int64_t>(range.maximum, INT_MIN, INT_MAX)));
     editor->setSingleStep(step);
     editor->setKeyboardTracking(false);
     return editor;
@@ -39,18 +48,18 @@ QSpinBox* integerEditor(QWidget* parent, int minimum, int maximum, int step = 1)
 
 ThresholdsPanel::ThresholdsPanel(QWidget* parent)
     : QWidget(parent)
-    , m_windowHours(numberEditor(this, 1.0 / 60, 48, 1, 2))
+    , m_windowHours(numberEditor(this, profileranges::kWindowHours, 1, 2))
     , m_windows(new QComboBox(this))
-    , m_minEvents(integerEditor(this, 1, INT_MAX))
-    , m_minHourBuckets(integerEditor(this, 1, 24))
-    , m_maxSent(integerEditor(this, 0, INT_MAX, 256))
-    , m_maxReceived(integerEditor(this, 0, INT_MAX, 1024))
+    , m_minEvents(integerEditor(this, profileranges::kMinEvents))
+    , m_minHourBuckets(integerEditor(this, profileranges::kMinHourBuckets))
+    , m_maxSent(integerEditor(this, profileranges::kAverageBytes, 256))
+    , m_maxReceived(integerEditor(this, profileranges::kAverageBytes, 1024))
     , m_domainRegex(new QLineEdit(this))
     , m_alertVerdict(new QComboBox(this))
-    , m_beaconAt(numberEditor(this, 0, 100, 5, 0))
-    , m_likelyAt(numberEditor(this, 0, 100, 5, 0))
-    , m_possibleAt(numberEditor(this, 0, 100, 5, 0))
-    , m_fleetHosts(integerEditor(this, 2, 1'000'000))
+    , m_beaconAt(numberEditor(this, profileranges::kVerdictThreshold, 5, 0))
+    , m_likelyAt(numberEditor(this, profileranges::kVerdictThreshold, 5, 0))
+    , m_possibleAt(numberEditor(this, profileranges::kVerdictThreshold, 5, 0))
+    , m_fleetHosts(integerEditor(this, profileranges::kFleetHosts))
     , m_error(new QLabel(this))
 {
     m_windows->addItem(tr("Hop windows (window / 10)"), static_cast<int>(WindowModel::Hop));
@@ -88,7 +97,7 @@ ThresholdsPanel::ThresholdsPanel(QWidget* parent)
         { tr("Persistence"), &ScoreWeights::persistence }, { tr("Payload"), &ScoreWeights::payload },
         { tr("Process"), &ScoreWeights::process }, { tr("Fleet penalty"), &ScoreWeights::fleet } };
     for (const auto& [name, member] : weights) {
-        auto* editor = numberEditor(this, 0, 1000, 5, 0);
+        auto* editor = numberEditor(this, profileranges::kWeight, 5, 0);
         editor->setSuffix(tr(" pt"));
         scoreForm->addRow(tr("Weight: %1").arg(name), editor);
         m_weights.emplace_back(editor, member);
