@@ -5,26 +5,6 @@
 
 namespace cepheid {
 
-namespace {
-constexpr std::size_t kBlockBytes = 256 * 1024;
-}
-
-std::string_view EventBatch::copy(std::string_view text)
-{
-    if (text.empty())
-        return {};
-    if (m_blocks.empty() || m_blockUsed + text.size() > m_blockSize) {
-        m_blockSize = std::max(kBlockBytes, text.size());
-        m_blocks.push_back(std::make_unique<char[]>(m_blockSize));
-        m_blockUsed = 0;
-    }
-    char* destination = m_blocks.back().get() + m_blockUsed;
-    std::memcpy(destination, text.data(), text.size());
-    m_blockUsed += text.size();
-    m_textBytes += text.size();
-    return { destination, text.size() };
-}
-
 void EventBatch::add(const EventRecord& source)
 {
     Event& event = m_events.emplace_back();

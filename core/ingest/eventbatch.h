@@ -2,6 +2,7 @@
 
 #include "importer.h"
 #include "model/event.h"
+#include "util/textarena.h"
 
 #include <memory>
 #include <string_view>
@@ -41,7 +42,7 @@ public:
 
     std::size_t eventCount() const { return m_events.size(); }
     // Bytes of text the batch owns (events' strings and raw records).
-    std::size_t textBytes() const { return m_textBytes; }
+    std::size_t textBytes() const { return m_text.storedBytes(); }
     std::vector<Reject>& rejects() { return m_rejects; }
     std::uint64_t endOffset = 0; // decompressed offset just past the batch's last record
     std::uint64_t records = 0; // records (lines or array elements) in the batch
@@ -49,16 +50,13 @@ public:
     std::uint64_t compressedOffset = 0; // file bytes consumed when the batch was closed (for progress)
 
 private:
-    std::string_view copy(std::string_view text);
+    std::string_view copy(std::string_view text) { return m_text.copy(text); }
 
     std::vector<Event> m_events;
     std::vector<std::string_view> m_ips;
     std::vector<Reject> m_rejects;
     std::vector<RawRecord> m_raw;
-    std::vector<std::unique_ptr<char[]>> m_blocks;
-    std::size_t m_blockUsed = 0;
-    std::size_t m_blockSize = 0;
-    std::size_t m_textBytes = 0;
+    TextArena m_text { 256 * 1024, 256 * 1024 };
 };
 
 } // namespace cepheid

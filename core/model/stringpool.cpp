@@ -7,12 +7,8 @@
 
 namespace cepheid {
 
-namespace {
-constexpr std::size_t kFirstBlockSize = 64 * 1024;
-constexpr std::size_t kMaxBlockSize = 16 * 1024 * 1024;
-} // namespace
-
 StringPool::StringPool()
+    : m_text(64 * 1024, 16 * 1024 * 1024)
 {
     m_slots.assign(1024, Slot {});
     m_hashes.reserve(512);
@@ -20,22 +16,6 @@ StringPool::StringPool()
     m_views.emplace_back();
     m_hashes.push_back(hashBytes({}));
     m_slots[m_hashes[0] & (m_slots.size() - 1)] = { 1, static_cast<std::uint32_t>(m_hashes[0] >> 32) };
-}
-
-std::string_view StringPool::store(std::string_view text)
-{
-    if (text.empty())
-        return {};
-    if (m_blocks.empty() || m_blockUsed + text.size() > m_blockSize) {
-        m_blockSize = std::max({ text.size(), std::min(kMaxBlockSize, std::max(kFirstBlockSize, m_blockSize * 2)) });
-        m_blocks.push_back(std::make_unique<char[]>(m_blockSize));
-        m_blockUsed = 0;
-    }
-    char* destination = m_blocks.back().get() + m_blockUsed;
-    std::memcpy(destination, text.data(), text.size());
-    m_blockUsed += text.size();
-    m_storedBytes += text.size();
-    return { destination, text.size() };
 }
 
 void StringPool::grow()
@@ -83,7 +63,7 @@ StringId StringPool::intern(std::string_view text)
             return id;
     }
     const auto id = static_cast<StringId>(m_views.size());
-    m_views.push_back(store(text));
+    m_views.push_back(m_text.copy(text));
     m_hashes.push_back(hash);
     m_slots[slot] = { id + 1, tag };
     // Keep the load factor under one half so probes stay short.
@@ -94,7 +74,7 @@ StringId StringPool::intern(std::string_view text)
 
 std::size_t StringPool::memoryBytes() const
 {
-    return m_storedBytes + m_views.capacity() * sizeof(std::string_view) + m_slots.capacity() * sizeof(Slot)
+    return m_text.storedBytes() + m_views.capacity() * sizeof(std::string_view) + m_slots.capacity() * sizeof(Slot)
         + m_hashes.capacity() * sizeof(std::uint64_t);
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/textarena.h"
+
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -32,13 +34,9 @@ public:
     std::size_t memoryBytes() const;
 
 private:
-    std::string_view store(std::string_view text);
     void grow();
 
-    std::vector<std::unique_ptr<char[]>> m_blocks;
-    std::size_t m_blockUsed = 0;
-    std::size_t m_blockSize = 0;
-    std::size_t m_storedBytes = 0;
+    TextArena m_text; // 64 KiB blocks doubling to 16 MiB: few for a small case, little slack for a large one
     std::vector<std::string_view> m_views;
     // Open addressing, linear probing. A slot holds id + 1 (0 = empty) and 32 bits of the hash, so a probe
     // rarely has to touch the stored string; full hashes are kept for rehashing.

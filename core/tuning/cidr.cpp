@@ -1,7 +1,8 @@
 #include "cidr.h"
 
 #include <boost/asio/ip/address.hpp>
-#include <charconv>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
 
 namespace cepheid {
 
@@ -26,6 +27,11 @@ bool parseAddressBytes(std::string_view text, std::array<std::uint8_t, 16>& byte
         std::copy(raw.begin(), raw.end(), bytes.begin());
     }
     return true;
+}
+
+std::string ipv4Text(const std::array<std::uint8_t, 16>& bytes)
+{
+    return boost::asio::ip::address_v4({ bytes[0], bytes[1], bytes[2], bytes[3] }).to_string();
 }
 
 bool samePrefix(const std::array<std::uint8_t, 16>& a, const std::array<std::uint8_t, 16>& b, unsigned prefix)
@@ -54,17 +60,22 @@ std::optional<Cidr> Cidr::parse(std::string_view text, std::string& error)
     }
     const unsigned maximum = cidr.m_v6 ? 128 : 32;
     cidr.m_prefix = maximum;
-    if (slash != std::string_view::npos) {
-        const std::string_view prefixText = text.substr(slash + 1);
-        unsigned prefix = 0;
-        const auto [end, code] = std::from_chars(prefixText.data(), prefixText.data() + prefixText.size(), prefix);
-        if (code != std::errc() || end != prefixText.data() + prefixText.size() || prefixText.empty()
-            || prefix > maximum) {
-            error
-                = "'/" + std::string(prefixText) + "' is not a prefix length between 0 and " + std::to_string(maximum);
-            return std::nullopt;
-        }
-        cidr.m_prefix = prefix;
+    if (slash == std::string_view::npos)
+        return cidr;
+    // Asio reads the prefix length ("/8"; no sign, no spaces, within the family's width). An IPv4-mapped IPv6
+    // network is read as the IPv4 network it maps, with an IPv4 prefix.
+    const std::string_view prefixText = text.substr(slash + 1);
+    const std::string network
+        = (cidr.m_v6 ? std::string(addressText) : ipv4Text(cidr.m_network)) + "/" + std::string(prefixText);
+    boost::system::error_code invalid;
+    if (cidr.m_v6) {
+        cidr.m_prefix = boost::asio::ip::make_network_v6(network, invalid).prefix_length();
+    } else {
+        cidr.m_prefix = boost::asio::ip::make_network_v4(network, invalid).prefix_length();
+    }
+    if (invalid || prefixText.empty() || prefixText.front() < '0' || prefixText.front() > '9') {
+        error = "'/" + std::string(prefixText) + "' is not a prefix length between 0 and " + std::to_string(maximum);
+        return std::nullopt;
     }
     return cidr;
 }

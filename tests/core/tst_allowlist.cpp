@@ -170,6 +170,16 @@ private slots:
         const auto host = Cidr::parse("192.168.1.5", error);
         QVERIFY(host && host->contains("192.168.1.5") && !host->contains("192.168.1.6"));
         QVERIFY(!Cidr::parse("10.0.0.0/-1", error));
+        for (const char* invalid :
+            { "10.0.0.0/33", "10.0.0.0/+8", "10.0.0.0/ 8", "10.0.0.0/", "10.0.0.0/8x", "fe80::/129" }) {
+            QVERIFY2(!Cidr::parse(invalid, error), invalid);
+            QVERIFY2(error.find("is not a prefix length") != std::string::npos, error.c_str());
+        }
+        // Host bits beside the prefix are ignored; an IPv4-mapped network is the IPv4 network it maps.
+        const auto hostBits = Cidr::parse("10.20.0.1/16", error);
+        QVERIFY(hostBits && hostBits->contains("10.20.9.9") && !hostBits->contains("10.21.0.1"));
+        const auto mapped = Cidr::parse("::ffff:10.0.0.0/8", error);
+        QVERIFY2(mapped && mapped->contains("10.1.2.3") && !mapped->contains("11.0.0.1"), error.c_str());
     }
 
     void entryMatchesOnlyWhenEveryMatcherMatches()
