@@ -97,7 +97,7 @@ public:
     StringPool& strings() { return m_strings; }
     std::string_view text(StringId id) const { return m_strings.view(id); }
 
-    // Bytes held by the table, its pool and its IP lists (for the memory budget in DESIGN.md).
+    // Bytes held by the table, its pool and its IP lists (for the memory budget in docs/architecture.md, "Performance budgets").
     std::size_t memoryBytes() const;
 
 private:

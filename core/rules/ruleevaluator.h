@@ -15,7 +15,7 @@ class RE2;
 
 namespace cepheid {
 
-// Evaluates t1584_007_serverless_c2_beaconing on flows, as Chronicle does (DESIGN.md, "Seed rule semantics"):
+// Evaluates t1584_007_serverless_c2_beaconing on flows, as Chronicle does (README, "The seed rule, reproduced exactly"):
 //   events:    event_type = NETWORK_CONNECTION, direction = OUTBOUND, re.regex(target.hostname) as a partial match
 //   match:     $src_ip, $dest_host, $proc_path over <window>; zero-valued placeholders drop the event
 //   outcome:   count_distinct(metadata.id), distinct UTC hours, byte sums, floor averages

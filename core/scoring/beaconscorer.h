@@ -9,7 +9,7 @@
 
 namespace cepheid {
 
-// Scores flows as beacons (DESIGN.md, "Beacon score"; the model and its calibration are in docs/scoring.md).
+// Scores flows as beacons (the model and its calibration: docs/scoring.md).
 class BeaconScorer
 {
 public:
