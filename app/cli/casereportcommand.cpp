@@ -1,6 +1,9 @@
+// cepheid-cli-reports: the case report renderer, linked in (see casereportcommand.h).
+
 #include "casereportcommand.h"
 
 #include "clisupport.h"
+#include "commands.h"
 #include "report/reportpdf.h"
 #include "reports/casereport.h"
 #include "tuning/profilejson.h"
@@ -45,6 +48,11 @@ void quietRuntimeDirNote(QtMsgType type, const QMessageLogContext& context, cons
 }
 
 } // namespace
+
+int runCaseReport(const ScoreOptions& options, char** /*argv*/)
+{
+    return runScore(options);
+}
 
 int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const EventTable& events, const FlowIndex& flows,
     const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& reportOptions, TimestampUs now)

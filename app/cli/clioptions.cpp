@@ -68,7 +68,7 @@ const char* const kProfiles
 
 const char* const kExitStatus
     = R"(Exit status: 0 success; 1 an input or profile could not be read (message on standard error);
-2 usage error.)";
+2 usage error, or an HTML or PDF report without cepheid-cli-reports.)";
 
 const char* const kScoreFooter
     = R"(Reads Chronicle UDM JSON exports (NDJSON, a JSON array, or udmSearch pages {"events":[{"name","udm"}]};
@@ -103,12 +103,14 @@ const char* const kReportFooter
 for a ticket: the case, a summary with the what-if against the previous profile version, each finding with its
 score, the rule's outcome, its interval histogram, gap-over-time plot and timeline, triage and history, and the
 first --raw N raw records (default 5, 0 for none); an appendix of sources, rejects, the profile and rule lint.
---format pdf needs --output. --format json is the score report (with triage and its history); --format csv is
-one row per flow with the columns listed in README.md, cells a spreadsheet would read as formulas neutralised,
---bom for Excel. --select chooses the findings: alerting (the default), all, verdict:V (V or more: possible,
-likely, beacon), status:S (a triage status; untriaged is "new"). --format stix is a STIX 2.1 bundle for a TIP or
-MISP: an indicator per destination of a flow triaged malicious, observed-data and a sighting per such flow, the
-producer's identity. --output writes the file atomically; without it the report goes to standard output.)";
+--format pdf needs --output. HTML and PDF are drawn by cepheid-cli-reports, which the workbench package (cepheid)
+installs; cepheid-cli itself needs no Qt. --format json is the score report (with triage and its history);
+--format csv is one row per flow with the columns listed in README.md, cells a spreadsheet would read as formulas
+neutralised, --bom for Excel. --select chooses the findings: alerting (the default), all, verdict:V (V or more:
+possible, likely, beacon), status:S (a triage status; untriaged is "new"). --format stix is a STIX 2.1 bundle for
+a TIP or MISP: an indicator per destination of a flow triaged malicious, observed-data and a sighting per such
+flow, the producer's identity. --output writes the file atomically; without it the report goes to standard
+output.)";
 
 const char* const kCaseVerifyFooter
     = R"(Reads the whole case back: SQLite's integrity check and foreign keys, every event value, every raw record chunk,

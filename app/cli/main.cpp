@@ -1,5 +1,6 @@
 // cepheid-cli: the engine on the command line, for servers, scripts and CI. No display needed.
 
+#include "casereportcommand.h"
 #include "clioptions.h"
 #include "commands.h"
 #include "safestderr.h"
@@ -24,8 +25,11 @@ int run(int argc, char** argv)
     case Command::None:
         return line.exitCode; // help, --version, or a usage error, already said
     case Command::Score:
-    case Command::Report:
         return runScore(line.score);
+    case Command::Report:
+        // cepheid-cli hands HTML and PDF to cepheid-cli-reports before reading anything (casereportcommand.h).
+        return line.score.format == "html" || line.score.format == "pdf" ? runCaseReport(line.score, argv)
+                                                                         : runScore(line.score);
     case Command::Import:
         return runImport(line.importing);
     case Command::CaseInfo:

@@ -14,6 +14,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <cstdio>
 #include <cstring>
 
 namespace {
@@ -64,6 +65,10 @@ struct Options
     QCommandLineOption select { QStringLiteral("select"),
         QCoreApplication::translate("main", "For --screenshot: select the finding whose destination contains this."),
         QStringLiteral("text") };
+    QCommandLineOption sample { QStringLiteral("sample"),
+        QCoreApplication::translate("main",
+            "Open the bundled sample (share/cepheid/samples, as the first start offers it); exit 1 when it is not "
+            "installed.") };
 
     Options()
     {
@@ -74,7 +79,7 @@ struct Options
         parser.addPositionalArgument(QStringLiteral("files"),
             QCoreApplication::translate("main", "Case files to open (*.cepheid) or exports to import."),
             QStringLiteral("[FILE…]"));
-        for (const QCommandLineOption* option : { &screenshot, &tab, &profile, &theme, &size, &select })
+        for (const QCommandLineOption* option : { &screenshot, &tab, &profile, &theme, &size, &select, &sample })
             parser.addOption(*option);
     }
 };
@@ -99,6 +104,16 @@ int main(int argc, char** argv)
     const QCommandLineOption& screenshot = options.screenshot;
     const QCommandLineOption& tab = options.tab;
     const QCommandLineOption& profile = options.profile;
+    QStringList paths = parser.positionalArguments();
+    if (parser.isSet(options.sample)) {
+        const QString sample = cepheid::ui::MainWindow::samplePath();
+        if (sample.isEmpty()) {
+            std::fputs(
+                "cepheid: the bundled sample is not installed (share/cepheid/samples, package cepheid-cli)\n", stderr);
+            return 1;
+        }
+        paths.prepend(sample);
+    }
     cepheid::ui::applyTheme(parser.isSet(options.theme) ? cepheid::ui::themeFromName(parser.value(options.theme))
                                                         : cepheid::ui::savedTheme());
 
@@ -167,7 +182,7 @@ int main(int argc, char** argv)
             });
         poll->start(200);
     }
-    if (!parser.positionalArguments().isEmpty())
-        window.openPaths(parser.positionalArguments());
+    if (!paths.isEmpty())
+        window.openPaths(paths);
     return QApplication::exec();
 }
