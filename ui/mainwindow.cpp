@@ -639,11 +639,10 @@ bool MainWindow::verifyCase()
     });
     watcher->setFuture(QtConcurrent::run([path] {
         QStringList problems;
-        std::string error;
-        auto caseFile = CaseFile::open(path.toStdString(), CaseFile::Mode::ReadOnly, error);
+        const auto caseFile = CaseFile::open(path.toStdString(), CaseFile::Mode::ReadOnly);
         if (!caseFile)
-            return std::pair { QStringList { QString::fromStdString(error) }, qulonglong(0) };
-        const CaseFile::Verification verification = caseFile->verify();
+            return std::pair { QStringList { QString::fromStdString(caseFile.error()) }, qulonglong(0) };
+        const CaseFile::Verification verification = (*caseFile)->verify();
         for (const std::string& problem : verification.problems)
             problems << QString::fromStdString(problem);
         return std::pair { problems, qulonglong(verification.events) };

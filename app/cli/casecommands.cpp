@@ -18,11 +18,19 @@ namespace {
 
 std::unique_ptr<CaseFile> openCase(const std::string& path, CaseFile::Mode mode)
 {
-    std::string error;
-    auto caseFile = CaseFile::open(path, mode, error);
-    if (!caseFile)
-        std::cerr << "cepheid-cli: case refused: " << error << '\n';
-    return caseFile;
+    auto caseFile = CaseFile::open(path, mode);
+    if (!caseFile) {
+        std::cerr << "cepheid-cli: case refused: " << caseFile.error() << '\n';
+        return nullptr;
+    }
+    return std::move(*caseFile);
+}
+
+// What the case refused, said as every command says it (the reason starts with the case's path).
+int refused(const std::string& reason)
+{
+    std::cerr << "cepheid-cli: " << reason << '\n';
+    return InputError;
 }
 
 std::string currentUser()
@@ -57,62 +65,58 @@ int runCaseVerify(const CaseInfoOptions& options)
 
 int runImport(const ImportOptionsCli& options)
 {
-    std::string error;
     const bool exists = std::filesystem::exists(options.casePath);
     auto caseFile = openCase(options.casePath, exists ? CaseFile::Mode::ReadWrite : CaseFile::Mode::Create);
     if (!caseFile)
         return InputError;
-    try {
-        if (!exists || !options.title.empty() || !options.analyst.empty() || !options.ticket.empty()) {
-            CaseInfo info = caseFile->info();
-            if (!options.title.empty())
-                info.title = options.title;
-            info.analyst
-                = options.analyst.empty() ? (info.analyst.empty() ? currentUser() : info.analyst) : options.analyst;
-            if (!options.ticket.empty())
-                info.ticket = options.ticket;
-            caseFile->setInfo(info);
-        }
-        EventTable events;
-        caseFile->loadEvents(events);
-        std::string out;
-        JsonWriter json(out);
-        json.beginObject().field("case", options.casePath);
-        json.key("inputs").beginArray();
-        bool strictFailed = false;
-        for (const std::string& input : options.inputs) {
-            const auto result = caseFile->importFile(input, events, error, importOptions(input, options.input));
-            if (!result) {
-                std::cerr << "cepheid-cli: " << error << '\n';
-                return InputError;
-            }
-            if (result->alreadyImported)
-                std::cerr << "cepheid-cli: " << input << ": already in the case (same SHA-256): nothing imported\n";
-            else if (!warnAboutInput(result->summary, options.input))
-                strictFailed = true;
-            json.beginObject()
-                .field("path", input)
-                .field("sha256", result->sha256)
-                .field("already_imported", result->alreadyImported)
-                .field("events_read", result->summary.eventsRead)
-                .field("events_rejected", result->summary.eventsRejected)
-                .endObject();
-        }
-        json.endArray();
-        json.field("events_in_case", static_cast<std::uint64_t>(events.size()));
-        json.endObject();
-        out.push_back('\n');
-        const int printed = printJson(out);
-        if (strictFailed) {
-            std::cerr << "cepheid-cli: --strict: the case holds what was read, but an input gave no event or "
-                         "stopped part-way\n";
-            return InputError;
-        }
-        return printed;
-    } catch (const sql::Error& problem) {
-        std::cerr << "cepheid-cli: " << options.casePath << ": " << problem.what() << '\n';
+    if (!exists || !options.title.empty() || !options.analyst.empty() || !options.ticket.empty()) {
+        auto info = caseFile->info();
+        if (!info)
+            return refused(info.error());
+        if (!options.title.empty())
+            info->title = options.title;
+        info->analyst
+            = options.analyst.empty() ? (info->analyst.empty() ? currentUser() : info->analyst) : options.analyst;
+        if (!options.ticket.empty())
+            info->ticket = options.ticket;
+        if (const auto saved = caseFile->setInfo(*info); !saved)
+            return refused(saved.error());
+    }
+    EventTable events;
+    if (const auto loaded = caseFile->loadEvents(events); !loaded)
+        return refused(loaded.error());
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject().field("case", options.casePath);
+    json.key("inputs").beginArray();
+    bool strictFailed = false;
+    for (const std::string& input : options.inputs) {
+        const auto result = caseFile->importFile(input, events, importOptions(input, options.input));
+        if (!result)
+            return refused(result.error());
+        if (result->alreadyImported)
+            std::cerr << "cepheid-cli: " << input << ": already in the case (same SHA-256): nothing imported\n";
+        else if (!warnAboutInput(result->summary, options.input))
+            strictFailed = true;
+        json.beginObject()
+            .field("path", input)
+            .field("sha256", result->sha256)
+            .field("already_imported", result->alreadyImported)
+            .field("events_read", result->summary.eventsRead)
+            .field("events_rejected", result->summary.eventsRejected)
+            .endObject();
+    }
+    json.endArray();
+    json.field("events_in_case", static_cast<std::uint64_t>(events.size()));
+    json.endObject();
+    out.push_back('\n');
+    const int printed = printJson(out);
+    if (strictFailed) {
+        std::cerr << "cepheid-cli: --strict: the case holds what was read, but an input gave no event or "
+                     "stopped part-way\n";
         return InputError;
     }
+    return printed;
 }
 
 int runCaseInfo(const CaseInfoOptions& options)
@@ -120,66 +124,74 @@ int runCaseInfo(const CaseInfoOptions& options)
     auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadOnly);
     if (!caseFile)
         return InputError;
-    try {
-        const CaseInfo info = caseFile->info();
-        std::string out;
-        JsonWriter json(out);
-        json.beginObject();
-        json.key("case")
-            .beginObject()
-            .field("path", options.casePath)
-            .field("title", info.title)
-            .field("analyst", info.analyst)
-            .field("ticket", info.ticket)
-            .field("created", info.created)
-            .field("schema", latestSchemaVersion())
+    const auto info = caseFile->info();
+    if (!info)
+        return refused(info.error());
+    const auto sources = caseFile->sources();
+    if (!sources)
+        return refused(sources.error());
+    const auto events = caseFile->eventCount();
+    if (!events)
+        return refused(events.error());
+    const auto profiles = caseFile->profiles();
+    if (!profiles)
+        return refused(profiles.error());
+    const auto triage = caseFile->triage();
+    if (!triage)
+        return refused(triage.error());
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject();
+    json.key("case")
+        .beginObject()
+        .field("path", options.casePath)
+        .field("title", info->title)
+        .field("analyst", info->analyst)
+        .field("ticket", info->ticket)
+        .field("created", info->created)
+        .field("schema", latestSchemaVersion())
+        .endObject();
+    json.key("sources").beginArray();
+    for (const CaseSource& source : *sources) {
+        json.beginObject()
+            .field("id", source.id)
+            .field("path", source.path)
+            .field("size", source.size)
+            .field("sha256", source.sha256)
+            .field("format", source.format)
+            .field("layout", source.layout)
+            .field("compressed", source.compressed)
+            .field("imported_at", source.importedAt)
+            .field("events_read", source.eventsRead)
+            .field("events_rejected", source.eventsRejected)
+            .fieldOrNull("read_error", source.readError)
             .endObject();
-        json.key("sources").beginArray();
-        for (const CaseSource& source : caseFile->sources()) {
-            json.beginObject()
-                .field("id", source.id)
-                .field("path", source.path)
-                .field("size", source.size)
-                .field("sha256", source.sha256)
-                .field("format", source.format)
-                .field("layout", source.layout)
-                .field("compressed", source.compressed)
-                .field("imported_at", source.importedAt)
-                .field("events_read", source.eventsRead)
-                .field("events_rejected", source.eventsRejected)
-                .fieldOrNull("read_error", source.readError)
-                .endObject();
-        }
-        json.endArray();
-        json.field("events", caseFile->eventCount());
-        json.key("profiles").beginArray();
-        for (const ProfileVersion& version : caseFile->profiles())
-            json.beginObject()
-                .field("id", version.id)
-                .field("created_at", version.createdAt)
-                .field("author", version.author)
-                .field("note", version.note)
-                .endObject();
-        json.endArray();
-        const auto triage = caseFile->triage();
-        std::map<std::string, std::uint64_t> byStatus;
-        for (const TriageState& state : triage)
-            ++byStatus[state.status];
-        json.key("triage").beginObject();
-        for (const std::string_view status : kTriageStatuses)
-            json.field(status, byStatus[std::string(status)]);
-        json.endObject();
-        json.key("triaged").beginArray();
-        for (const TriageState& state : triage)
-            writeTriageState(json, state, true);
-        json.endArray();
-        json.endObject();
-        out.push_back('\n');
-        return printJson(out);
-    } catch (const sql::Error& problem) {
-        std::cerr << "cepheid-cli: " << options.casePath << ": " << problem.what() << '\n';
-        return InputError;
     }
+    json.endArray();
+    json.field("events", *events);
+    json.key("profiles").beginArray();
+    for (const ProfileVersion& version : *profiles)
+        json.beginObject()
+            .field("id", version.id)
+            .field("created_at", version.createdAt)
+            .field("author", version.author)
+            .field("note", version.note)
+            .endObject();
+    json.endArray();
+    std::map<std::string, std::uint64_t> byStatus;
+    for (const TriageState& state : *triage)
+        ++byStatus[state.status];
+    json.key("triage").beginObject();
+    for (const std::string_view status : kTriageStatuses)
+        json.field(status, byStatus[std::string(status)]);
+    json.endObject();
+    json.key("triaged").beginArray();
+    for (const TriageState& state : *triage)
+        writeTriageState(json, state, true);
+    json.endArray();
+    json.endObject();
+    out.push_back('\n');
+    return printJson(out);
 }
 
 int runCaseTriage(const CaseTriageOptions& options)
@@ -192,24 +204,21 @@ int runCaseTriage(const CaseTriageOptions& options)
     auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadWrite);
     if (!caseFile)
         return InputError;
-    try {
-        TriageUpdate update;
-        update.sourceIp = options.sourceIp;
-        update.destination = options.destination;
-        update.processPath = options.processPath;
-        update.status = options.status;
-        update.notes = options.note;
-        update.analyst = options.analyst.empty() ? currentUser() : options.analyst;
-        const TriageState saved = caseFile->updateTriage(update);
-        std::string out;
-        JsonWriter json(out);
-        writeTriageState(json, saved, true);
-        out.push_back('\n');
-        return printJson(out);
-    } catch (const sql::Error& problem) {
-        std::cerr << "cepheid-cli: " << options.casePath << ": " << problem.what() << '\n';
-        return InputError;
-    }
+    TriageUpdate update;
+    update.sourceIp = options.sourceIp;
+    update.destination = options.destination;
+    update.processPath = options.processPath;
+    update.status = options.status;
+    update.notes = options.note;
+    update.analyst = options.analyst.empty() ? currentUser() : options.analyst;
+    const auto saved = caseFile->updateTriage(update);
+    if (!saved)
+        return refused(saved.error());
+    std::string out;
+    JsonWriter json(out);
+    writeTriageState(json, *saved, true);
+    out.push_back('\n');
+    return printJson(out);
 }
 
 } // namespace cepheid::cli

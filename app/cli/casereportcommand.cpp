@@ -58,12 +58,16 @@ int writeCaseReport(const ScoreOptions& options, CaseFile& caseFile, const Event
     const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& reportOptions, TimestampUs now)
 {
     CaseReportInput input(events, flows, analysis, analyzer);
-    readCaseProvenance(input, caseFile);
+    const auto read = readCaseProvenance(input, caseFile);
+    const auto versions = caseFile.profiles();
+    if (!read || !versions) {
+        std::cerr << "cepheid-cli: " << (read ? versions.error() : read.error()) << '\n';
+        return InputError;
+    }
     input.casePath = options.casePath;
-    const std::vector<ProfileVersion> versions = caseFile.profiles();
     input.profileLabel
-        = versions.empty() ? "the default profile (none saved in the case)" : profileVersionLabel(versions.back());
-    input.delta = deltaAgainstPrevious(versions, analyzer.profile(), analysis, events, flows, now);
+        = versions->empty() ? "the default profile (none saved in the case)" : profileVersionLabel(versions->back());
+    input.delta = deltaAgainstPrevious(*versions, analyzer.profile(), analysis, events, flows, now);
     input.options = reportOptions;
     input.rawRecords = options.rawRecords;
     input.generatedAt = formatRfc3339(now);

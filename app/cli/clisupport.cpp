@@ -123,12 +123,17 @@ std::optional<Profile> profileFrom(const std::string& spec)
         }
         wanted = std::stoll(number);
     }
-    const auto caseFile = CaseFile::open(casePath, CaseFile::Mode::ReadOnly, error);
+    const auto caseFile = CaseFile::open(casePath, CaseFile::Mode::ReadOnly);
     if (!caseFile) {
-        std::cerr << "cepheid-cli: case refused: " << error << '\n';
+        std::cerr << "cepheid-cli: case refused: " << caseFile.error() << '\n';
         return std::nullopt;
     }
-    const auto versions = caseFile->profiles();
+    const auto read = (*caseFile)->profiles();
+    if (!read) {
+        std::cerr << "cepheid-cli: case refused: " << read.error() << '\n';
+        return std::nullopt;
+    }
+    const std::vector<ProfileVersion>& versions = *read;
     if (versions.empty()) {
         std::cerr << "cepheid-cli: profile refused: " << casePath << " has no saved profile version\n";
         return std::nullopt;

@@ -59,43 +59,51 @@ int runScore(const ScoreOptions& options)
     EventTable events;
     std::vector<InputSummary> inputs;
     if (!options.casePath.empty()) {
-        std::string caseError;
         // Read-write to record a new --profile (and to upgrade an older case); a case on read-only media is
         // scored read-only when nothing needs saving.
         const bool write = !options.profilePath.empty() || CaseFile::isWritableLocation(options.casePath);
-        caseFile
-            = CaseFile::open(options.casePath, write ? CaseFile::Mode::ReadWrite : CaseFile::Mode::ReadOnly, caseError);
-        if (!caseFile) {
-            std::cerr << "cepheid-cli: case refused: " << caseError << '\n';
+        auto opened = CaseFile::open(options.casePath, write ? CaseFile::Mode::ReadWrite : CaseFile::Mode::ReadOnly);
+        if (!opened) {
+            std::cerr << "cepheid-cli: case refused: " << opened.error() << '\n';
             return InputError;
         }
-        try {
-            // A case remembers the profile its findings came from: the newest saved one is used without
-            // --profile, and a --profile that differs from it joins the tuning history (and is the newest).
-            const auto versions = caseFile->profiles();
-            const std::string json = profileToJson(*profile);
-            if (!options.profilePath.empty() && (versions.empty() || versions.back().json != json)) {
-                const char* user = std::getenv("USER");
-                caseFile->saveProfile(json, user ? user : "", "used by cepheid-cli score");
-            } else if (options.profilePath.empty()) {
-                auto saved = newestSavedProfile(*caseFile);
-                if (!saved) {
-                    std::cerr << "cepheid-cli: " << saved.error() << '\n';
-                    return InputError;
-                }
-                if (saved->version > 0)
-                    profileSource = options.casePath + "#profile-" + std::to_string(saved->version);
-                profile = std::move(saved->profile);
-            }
-            caseFile->loadEvents(events);
-            for (const CaseSource& source : caseFile->sources()) {
-                InputSummary input = summaryOf(source);
-                input.rejects = caseFile->rejects(source.id, InputSummary::kMaxListedRejects);
-                inputs.push_back(std::move(input));
-            }
-        } catch (const sql::Error& problem) {
-            std::cerr << "cepheid-cli: case refused: " << options.casePath << ": " << problem.what() << '\n';
+        caseFile = std::move(*opened);
+        const auto refused = [](const std::string& reason) {
+            std::cerr << "cepheid-cli: case refused: " << reason << '\n';
             return InputError;
+        };
+        // A case remembers the profile its findings came from: the newest saved one is used without
+        // --profile, and a --profile that differs from it joins the tuning history (and is the newest).
+        const auto versions = caseFile->profiles();
+        if (!versions)
+            return refused(versions.error());
+        const std::string json = profileToJson(*profile);
+        if (!options.profilePath.empty() && (versions->empty() || versions->back().json != json)) {
+            const char* user = std::getenv("USER");
+            if (const auto saved = caseFile->saveProfile(json, user ? user : "", "used by cepheid-cli score"); !saved)
+                return refused(saved.error());
+        } else if (options.profilePath.empty()) {
+            auto saved = newestSavedProfile(*caseFile);
+            if (!saved) {
+                std::cerr << "cepheid-cli: " << saved.error() << '\n';
+                return InputError;
+            }
+            if (saved->version > 0)
+                profileSource = options.casePath + "#profile-" + std::to_string(saved->version);
+            profile = std::move(saved->profile);
+        }
+        if (const auto loaded = caseFile->loadEvents(events); !loaded)
+            return refused(loaded.error());
+        const auto sources = caseFile->sources();
+        if (!sources)
+            return refused(sources.error());
+        for (const CaseSource& source : *sources) {
+            InputSummary input = summaryOf(source);
+            auto rejects = caseFile->rejects(source.id, InputSummary::kMaxListedRejects);
+            if (!rejects)
+                return refused(rejects.error());
+            input.rejects = std::move(*rejects);
+            inputs.push_back(std::move(input));
         }
     }
     if (options.windows)

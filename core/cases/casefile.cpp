@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <sys/stat.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace cepheid {
@@ -26,6 +27,25 @@ std::int64_t asSigned(std::uint64_t value)
 {
     return static_cast<std::int64_t>(value);
 } // bit pattern kept
+
+// Runs the body of a public method: what SQLite or the case refuses (sql::Error) is returned as the reason, after
+// the case's path.
+template<class Body> auto guarded(const std::string& casePath, Body&& body) -> Expected<std::invoke_result_t<Body&>>
+{
+    try {
+        if constexpr (std::is_void_v<std::invoke_result_t<Body&>>) {
+            body();
+            return {};
+        } else {
+            return body();
+        }
+    } catch (const sql::Error& problem) {
+        return failure(casePath + ": " + problem.what());
+    }
+}
+
+std::optional<TriageState> readFlowTriage(sql::Database& database, const std::string& sourceIp,
+    const std::string& destination, const std::string& processPath); // below, beside readTriage
 
 } // namespace
 
@@ -63,30 +83,25 @@ CaseFile::CaseFile(std::string path, std::unique_ptr<sql::Database> database)
     , m_database(std::move(database))
 { }
 
-std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std::string& error)
+Expected<std::unique_ptr<CaseFile>> CaseFile::open(const std::string& path, Mode mode)
 {
     try {
         struct stat status
         {
         };
         const bool exists = ::stat(path.c_str(), &status) == 0;
-        if (mode == Mode::Create && exists) {
-            error = path + ": already exists";
-            return nullptr;
-        }
-        if (mode != Mode::Create && !exists) {
-            error = path + ": no such case file";
-            return nullptr;
-        }
+        if (mode == Mode::Create && exists)
+            return failure(path + ": already exists");
+        if (mode != Mode::Create && !exists)
+            return failure(path + ": no such case file");
         // A case on read-only media (or in a folder we cannot write) cannot keep SQLite's WAL index beside it: read
         // it as immutable, and refuse writing with the reason instead of SQLite's "unable to open database file".
         const std::string folder = std::filesystem::path(path).parent_path().string();
         const bool folderWritable = ::access(folder.empty() ? "." : folder.c_str(), W_OK) == 0;
         if (mode == Mode::ReadWrite && !isWritableLocation(path)) {
-            error = path
+            return failure(path
                 + ": the case is on read-only media or in a folder you cannot write; it can be opened "
-                  "read-only (nothing saved), or copied somewhere writable";
-            return nullptr;
+                  "read-only (nothing saved), or copied somewhere writable");
         }
         auto database = std::make_unique<sql::Database>(
             path, mode == Mode::ReadOnly, mode == Mode::Create, mode == Mode::ReadOnly && !folderWritable);
@@ -109,17 +124,15 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
             // Finalized before the CaseFile takes the database: a statement still open when a refusal below
             // destroys the CaseFile would make closing the connection fail as busy and leave it (and its file) open.
             sql::Statement check = database->prepare("PRAGMA quick_check");
-            if (!check.step() || check.text(0) != "ok") {
-                error = path + ": the case file is damaged (" + std::string(check.text(0)) + ")";
-                return nullptr;
-            }
+            if (!check.step() || check.text(0) != "ok")
+                return failure(path + ": the case file is damaged (" + std::string(check.text(0)) + ")");
         }
         auto caseFile = std::unique_ptr<CaseFile>(new CaseFile(path, std::move(database)));
         if (mode == Mode::Create) {
             CaseInfo info;
             info.created = nowRfc3339();
             info.title = std::filesystem::path(path).stem().string();
-            caseFile->setInfo(info);
+            caseFile->writeInfo(info);
             caseFile->m_database->prepare("INSERT INTO case_info (key, value) VALUES ('id_key', ?1)")
                 .bind(1, std::to_string(EventTable::randomIdKey()))
                 .execute();
@@ -138,10 +151,11 @@ std::unique_ptr<CaseFile> CaseFile::open(const std::string& path, Mode mode, std
         }
         return caseFile;
     } catch (const sql::Error& problem) {
-        error = path + ": " + problem.what();
-        if (mode == Mode::Create)
-            std::filesystem::remove(path);
-        return nullptr;
+        if (mode == Mode::Create) {
+            std::error_code ignored; // the refusal is what matters
+            std::filesystem::remove(path, ignored);
+        }
+        return failure(path + ": " + problem.what());
     }
 }
 
@@ -173,7 +187,7 @@ void CaseFile::verifyInto(Verification& result)
             + std::string(keys.text(2)) + " row");
     try {
         EventTable table;
-        loadEvents(table);
+        readEvents(table);
         result.events = table.size();
     } catch (const sql::Error& problem) {
         add(problem.what());
@@ -202,26 +216,33 @@ bool CaseFile::isWritableLocation(const std::string& path)
     return ::access(folder.empty() ? "." : folder.c_str(), W_OK) == 0 && ::access(path.c_str(), W_OK) == 0;
 }
 
-CaseInfo CaseFile::info()
+Expected<CaseInfo> CaseFile::info()
 {
-    CaseInfo info;
-    auto statement = m_database->prepare("SELECT key, value FROM case_info");
-    while (statement.step()) {
-        const std::string_view key = statement.text(0);
-        std::string value(statement.text(1));
-        if (key == "title")
-            info.title = std::move(value);
-        else if (key == "analyst")
-            info.analyst = std::move(value);
-        else if (key == "ticket")
-            info.ticket = std::move(value);
-        else if (key == "created")
-            info.created = std::move(value);
-    }
-    return info;
+    return guarded(m_path, [&] {
+        CaseInfo info;
+        auto statement = m_database->prepare("SELECT key, value FROM case_info");
+        while (statement.step()) {
+            const std::string_view key = statement.text(0);
+            std::string value(statement.text(1));
+            if (key == "title")
+                info.title = std::move(value);
+            else if (key == "analyst")
+                info.analyst = std::move(value);
+            else if (key == "ticket")
+                info.ticket = std::move(value);
+            else if (key == "created")
+                info.created = std::move(value);
+        }
+        return info;
+    });
 }
 
-void CaseFile::setInfo(const CaseInfo& info)
+Expected<void> CaseFile::setInfo(const CaseInfo& info)
+{
+    return guarded(m_path, [&] { writeInfo(info); });
+}
+
+void CaseFile::writeInfo(const CaseInfo& info)
 {
     sql::Transaction transaction(*m_database);
     auto statement = m_database->prepare("INSERT OR REPLACE INTO case_info (key, value) VALUES (?1, ?2)");
@@ -231,37 +252,49 @@ void CaseFile::setInfo(const CaseInfo& info)
     transaction.commit();
 }
 
-std::vector<CaseSource> CaseFile::sources()
+Expected<std::vector<CaseSource>> CaseFile::sources()
 {
-    std::vector<CaseSource> sources;
-    auto statement = m_database->prepare(
-        "SELECT id, path, size, sha256, format, layout, compressed, imported_at, events_read, events_rejected, "
-        "read_error FROM sources ORDER BY id");
-    while (statement.step()) {
-        CaseSource source;
-        source.id = statement.integer(0);
-        source.path = statement.text(1);
-        source.size = static_cast<std::uint64_t>(statement.integer(2));
-        source.sha256 = statement.text(3);
-        source.format = statement.text(4);
-        source.layout = statement.text(5);
-        source.compressed = statement.integer(6) != 0;
-        source.importedAt = statement.text(7);
-        source.eventsRead = static_cast<std::uint64_t>(statement.integer(8));
-        source.eventsRejected = static_cast<std::uint64_t>(statement.integer(9));
-        source.readError = statement.text(10);
-        sources.push_back(std::move(source));
-    }
-    return sources;
+    return guarded(m_path, [&] {
+        std::vector<CaseSource> sources;
+        auto statement = m_database->prepare(
+            "SELECT id, path, size, sha256, format, layout, compressed, imported_at, events_read, events_rejected, "
+            "read_error FROM sources ORDER BY id");
+        while (statement.step()) {
+            CaseSource source;
+            source.id = statement.integer(0);
+            source.path = statement.text(1);
+            source.size = static_cast<std::uint64_t>(statement.integer(2));
+            source.sha256 = statement.text(3);
+            source.format = statement.text(4);
+            source.layout = statement.text(5);
+            source.compressed = statement.integer(6) != 0;
+            source.importedAt = statement.text(7);
+            source.eventsRead = static_cast<std::uint64_t>(statement.integer(8));
+            source.eventsRejected = static_cast<std::uint64_t>(statement.integer(9));
+            source.readError = statement.text(10);
+            sources.push_back(std::move(source));
+        }
+        return sources;
+    });
 }
 
-std::uint64_t CaseFile::eventCount()
+Expected<std::uint64_t> CaseFile::eventCount()
+{
+    return guarded(m_path, [&] { return countEvents(); });
+}
+
+std::uint64_t CaseFile::countEvents()
 {
     auto statement = m_database->prepare("SELECT count(*) FROM events");
     return statement.step() ? static_cast<std::uint64_t>(statement.integer(0)) : 0;
 }
 
-void CaseFile::loadEvents(EventTable& table)
+Expected<void> CaseFile::loadEvents(EventTable& table)
+{
+    return guarded(m_path, [&] { readEvents(table); });
+}
+
+void CaseFile::readEvents(EventTable& table)
 {
     table = EventTable {};
     table.setIdKey(m_idKey);
@@ -272,7 +305,7 @@ void CaseFile::loadEvents(EventTable& table)
         if (id != static_cast<StringId>(strings.integer(0)))
             throw sql::Error("the case's string table is inconsistent (id " + std::to_string(strings.integer(0)) + ")");
     }
-    table.reserve(eventCount());
+    table.reserve(countEvents());
     // Every value is checked before it is used: a case may come from someone else, and an altered row must refuse
     // the case, naming the row, rather than overflow the gap arithmetic or index past a table.
     auto events = m_database->prepare(
@@ -351,55 +384,50 @@ void CaseFile::loadEvents(EventTable& table)
     }
 }
 
-std::optional<CaseFile::ImportResult> CaseFile::importFile(
-    const std::string& path, EventTable& table, std::string& error, const ImportOptions& options)
+Expected<CaseFile::ImportResult> CaseFile::importFile(
+    const std::string& path, EventTable& table, const ImportOptions& options)
 {
     ImportResult result;
     // The table holds this case's events (loadEvents) or none yet: either way its ids hash with the case's key.
     if (table.size() == 0)
         table.setIdKey(m_idKey);
-    else if (table.idKey() != m_idKey) {
-        error = path + ": the events in memory belong to another case";
-        return std::nullopt;
-    }
+    else if (table.idKey() != m_idKey)
+        return failure(path + ": the events in memory belong to another case");
     // A case records each file's SHA-256 and reads it again to import: a stream (a pipe, /dev/stdin, <(zcat …))
     // would be consumed by the first pass, so it is refused up front rather than imported empty.
     struct stat status
     {
     };
     if (::stat(path.c_str(), &status) == 0 && !S_ISREG(status.st_mode) && !S_ISDIR(status.st_mode)) {
-        error = path
+        return failure(path
             + ": not a regular file (a pipe or a device); a case keeps each file's SHA-256, so save the "
-              "stream to a file first, or score it without a case (cepheid-cli score reads streams)";
-        return std::nullopt;
+              "stream to a file first, or score it without a case (cepheid-cli score reads streams)");
     }
+    std::string error;
     const auto digest = sha256OfFile(path, error);
-    if (!digest) {
-        error = path + ": " + error;
-        return std::nullopt;
-    }
+    if (!digest)
+        return failure(path + ": " + error);
     result.sha256 = *digest;
-    {
-        auto existing = m_database->prepare("SELECT events_read, events_rejected FROM sources WHERE sha256 = ?1");
-        existing.bind(1, result.sha256);
-        if (existing.step()) {
-            result.alreadyImported = true;
-            result.summary.path = path;
-            result.summary.eventsRead = static_cast<std::uint64_t>(existing.integer(0));
-            result.summary.eventsRejected = static_cast<std::uint64_t>(existing.integer(1));
-            return result;
-        }
-    }
     try {
+        {
+            auto existing = m_database->prepare("SELECT events_read, events_rejected FROM sources WHERE sha256 = ?1");
+            existing.bind(1, result.sha256);
+            if (existing.step()) {
+                result.alreadyImported = true;
+                result.summary.path = path;
+                result.summary.eventsRead = static_cast<std::uint64_t>(existing.integer(0));
+                result.summary.eventsRejected = static_cast<std::uint64_t>(existing.integer(1));
+                return result;
+            }
+        }
         sql::Transaction transaction(*m_database);
         // The write lock is ours from here. The table must be this case as it is now: another process may have
         // imported between our loading it and this lock, and our string ids would then collide with its. Said before
         // any work, not after (a second concurrent import used to read its whole file, then fail).
-        if (table.size() != eventCount()) {
-            error = path
+        if (table.size() != countEvents()) {
+            return failure(path
                 + ": the case changed since it was opened (another import finished meanwhile); nothing "
-                  "was imported: open the case again and import";
-            return std::nullopt;
+                  "was imported: open the case again and import");
         }
         auto insertSource = m_database->prepare(
             "INSERT INTO sources (path, size, sha256, format, layout, compressed, imported_at, events_read, "
@@ -435,12 +463,10 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
         };
         auto summary = cepheid::importFile(path, static_cast<std::uint16_t>(sourceId), table, error, caseOptions);
         if (!summary)
-            return std::nullopt; // the transaction rolls back
+            return failure(error); // the transaction rolls back
         rawRecords.finish();
-        if (summary->cancelled) {
-            error = path + ": import cancelled; the case is unchanged";
-            return std::nullopt;
-        }
+        if (summary->cancelled)
+            return failure(path + ": import cancelled; the case is unchanged");
 
         auto insertString = m_database->prepare("INSERT INTO strings (id, text) VALUES (?1, ?2)");
         for (std::size_t id = firstString; id < table.strings().size(); ++id)
@@ -506,54 +532,60 @@ std::optional<CaseFile::ImportResult> CaseFile::importFile(
         result.summary = std::move(*summary);
         return result;
     } catch (const sql::Error& problem) {
-        error = m_path + ": " + problem.what();
-        return std::nullopt;
+        return failure(m_path + ": " + problem.what());
     } catch (const std::filesystem::filesystem_error& problem) {
-        error = path + ": " + problem.what();
-        return std::nullopt;
+        return failure(path + ": " + problem.what());
     }
 }
 
-std::optional<std::string> CaseFile::rawRecord(std::int64_t sourceId, std::uint64_t offset)
+Expected<std::optional<std::string>> CaseFile::rawRecord(std::int64_t sourceId, std::uint64_t offset)
 {
-    return readRawRecord(*m_database, sourceId, offset);
+    return guarded(m_path, [&] { return readRawRecord(*m_database, sourceId, offset); });
 }
 
-std::vector<Reject> CaseFile::rejects(std::int64_t sourceId, std::size_t limit)
+Expected<std::vector<Reject>> CaseFile::rejects(std::int64_t sourceId, std::size_t limit)
 {
-    std::vector<Reject> rejects;
-    auto statement
-        = m_database->prepare("SELECT line, reason, excerpt FROM rejects WHERE source_id = ?1 ORDER BY rowid LIMIT ?2");
-    statement.bind(1, sourceId);
-    statement.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
-    while (statement.step())
-        rejects.push_back({ static_cast<std::uint64_t>(std::max<std::int64_t>(statement.integer(0), 0)),
-            std::string(statement.text(1)), std::string(statement.text(2)) });
-    return rejects;
+    return guarded(m_path, [&] {
+        std::vector<Reject> rejects;
+        auto statement = m_database->prepare(
+            "SELECT line, reason, excerpt FROM rejects WHERE source_id = ?1 ORDER BY rowid LIMIT ?2");
+        statement.bind(1, sourceId);
+        statement.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+        while (statement.step())
+            rejects.push_back({ static_cast<std::uint64_t>(std::max<std::int64_t>(statement.integer(0), 0)),
+                std::string(statement.text(1)), std::string(statement.text(2)) });
+        return rejects;
+    });
 }
 
-TriageState CaseFile::updateTriage(const TriageUpdate& update)
+Expected<TriageState> CaseFile::updateTriage(const TriageUpdate& update)
 {
-    return updateTriage(std::vector<TriageUpdate> { update }).front();
+    auto states = updateTriage(std::vector<TriageUpdate> { update });
+    if (!states)
+        return failure(std::move(states.error()));
+    return std::move(states->front());
 }
 
-std::vector<TriageState> CaseFile::updateTriage(const std::vector<TriageUpdate>& updates)
+Expected<std::vector<TriageState>> CaseFile::updateTriage(const std::vector<TriageUpdate>& updates)
 {
-    sql::Transaction transaction(*m_database);
-    std::vector<TriageState> states;
     for (const TriageUpdate& update : updates)
-        states.push_back(applyTriage(update));
-    transaction.commit();
-    return states;
+        if (update.status && !isTriageStatus(*update.status))
+            return failure(m_path + ": '" + *update.status
+                + "' is not a triage status (new, investigating, benign, malicious, false-positive)");
+    return guarded(m_path, [&] {
+        sql::Transaction transaction(*m_database);
+        std::vector<TriageState> states;
+        for (const TriageUpdate& update : updates)
+            states.push_back(applyTriage(update));
+        transaction.commit();
+        return states;
+    });
 }
 
 TriageState CaseFile::applyTriage(const TriageUpdate& update)
 {
-    if (update.status && !isTriageStatus(*update.status))
-        throw sql::Error(
-            "'" + *update.status + "' is not a triage status (new, investigating, benign, malicious, false-positive)");
     TriageState state
-        = triage(update.sourceIp, update.destination, update.processPath)
+        = readFlowTriage(*m_database, update.sourceIp, update.destination, update.processPath)
               .value_or(TriageState { update.sourceIp, update.destination, update.processPath, "new", "", "", "", {} });
     const std::string fromStatus = state.status;
     const std::string status = update.status.value_or(state.status);
@@ -626,39 +658,50 @@ std::vector<TriageState> readTriage(sql::Database& database, std::string_view wh
     return states;
 }
 
-} // namespace
-
-std::vector<TriageState> CaseFile::triage()
-{
-    return readTriage(*m_database, "", nullptr, nullptr, nullptr);
-}
-
-std::optional<TriageState> CaseFile::triage(
-    const std::string& sourceIp, const std::string& destination, const std::string& processPath)
+std::optional<TriageState> readFlowTriage(sql::Database& database, const std::string& sourceIp,
+    const std::string& destination, const std::string& processPath)
 {
     auto states = readTriage(
-        *m_database, "WHERE src_ip = ?1 AND dest = ?2 AND proc_path = ?3", &sourceIp, &destination, &processPath);
+        database, "WHERE src_ip = ?1 AND dest = ?2 AND proc_path = ?3", &sourceIp, &destination, &processPath);
     if (states.empty())
         return std::nullopt;
     return std::move(states.front());
 }
 
-std::int64_t CaseFile::saveProfile(const std::string& json, const std::string& author, const std::string& note)
+} // namespace
+
+Expected<std::vector<TriageState>> CaseFile::triage()
 {
-    auto statement
-        = m_database->prepare("INSERT INTO profiles (created_at, author, note, json) VALUES (?1, ?2, ?3, ?4)");
-    statement.bind(1, nowRfc3339()).bind(2, author).bind(3, note).bind(4, json).execute();
-    return m_database->lastInsertId();
+    return guarded(m_path, [&] { return readTriage(*m_database, "", nullptr, nullptr, nullptr); });
 }
 
-std::vector<ProfileVersion> CaseFile::profiles()
+Expected<std::optional<TriageState>> CaseFile::triage(
+    const std::string& sourceIp, const std::string& destination, const std::string& processPath)
 {
-    std::vector<ProfileVersion> versions;
-    auto statement = m_database->prepare("SELECT id, created_at, author, note, json FROM profiles ORDER BY id");
-    while (statement.step())
-        versions.push_back({ statement.integer(0), std::string(statement.text(1)), std::string(statement.text(2)),
-            std::string(statement.text(3)), std::string(statement.text(4)) });
-    return versions;
+    return guarded(m_path, [&] { return readFlowTriage(*m_database, sourceIp, destination, processPath); });
+}
+
+Expected<std::int64_t> CaseFile::saveProfile(
+    const std::string& json, const std::string& author, const std::string& note)
+{
+    return guarded(m_path, [&] {
+        auto statement
+            = m_database->prepare("INSERT INTO profiles (created_at, author, note, json) VALUES (?1, ?2, ?3, ?4)");
+        statement.bind(1, nowRfc3339()).bind(2, author).bind(3, note).bind(4, json).execute();
+        return m_database->lastInsertId();
+    });
+}
+
+Expected<std::vector<ProfileVersion>> CaseFile::profiles()
+{
+    return guarded(m_path, [&] {
+        std::vector<ProfileVersion> versions;
+        auto statement = m_database->prepare("SELECT id, created_at, author, note, json FROM profiles ORDER BY id");
+        while (statement.step())
+            versions.push_back({ statement.integer(0), std::string(statement.text(1)), std::string(statement.text(2)),
+                std::string(statement.text(3)), std::string(statement.text(4)) });
+        return versions;
+    });
 }
 
 } // namespace cepheid

@@ -4,6 +4,7 @@
 #include "model/flowindex.h"
 #include "sqlite.h"
 #include "triagestatus.h"
+#include "util/expected.h"
 
 #include <map>
 #include <memory>
@@ -67,13 +68,17 @@ struct ProfileVersion
 // One investigation in one SQLite file (*.cepheid): imports with provenance, every event and its raw record,
 // rejects, the tuning history and the triage state. All SQL is parameterised; WAL mode lets a second process
 // read while one writes. An import is one transaction: cancelled, failed or killed, it leaves the case as it was.
+//
+// Errors (core/util/expected.h): whatever the case or SQLite refuses is returned as the reason, which starts with
+// the case's path (an import's own refusals start with the imported file's path); nothing here throws but
+// std::bad_alloc.
 class CaseFile
 {
 public:
     enum class Mode { ReadWrite, ReadOnly, Create };
 
     // Refuses, with the reason, files that are not SQLite, not a case, damaged, or from a newer Cepheid.
-    static std::unique_ptr<CaseFile> open(const std::string& path, Mode mode, std::string& error);
+    [[nodiscard]] static Expected<std::unique_ptr<CaseFile>> open(const std::string& path, Mode mode);
     // Whether the case and its folder can be written (read-only media cannot: open those ReadOnly).
     static bool isWritableLocation(const std::string& path);
 
@@ -87,13 +92,14 @@ public:
     };
     Verification verify(); // never throws: what cannot be read is a problem too
 
-    CaseInfo info();
-    void setInfo(const CaseInfo& info);
-    std::vector<CaseSource> sources();
-    std::uint64_t eventCount();
+    [[nodiscard]] Expected<CaseInfo> info();
+    [[nodiscard]] Expected<void> setInfo(const CaseInfo& info);
+    [[nodiscard]] Expected<std::vector<CaseSource>> sources();
+    [[nodiscard]] Expected<std::uint64_t> eventCount();
 
     // Rebuilds the in-memory table from the case (the strings keep their ids). Source file indexes are source ids.
-    void loadEvents(EventTable& table);
+    // A value the case should not hold refuses it, naming the row.
+    [[nodiscard]] Expected<void> loadEvents(EventTable& table);
 
     struct ImportResult
     {
@@ -103,33 +109,42 @@ public:
     };
     // Imports one export. `table` must hold this case's events (loadEvents); on success it also holds the new
     // ones, and on failure or cancel the case is unchanged and `table` must be reloaded.
-    std::optional<ImportResult> importFile(
-        const std::string& path, EventTable& table, std::string& error, const ImportOptions& options = {});
+    [[nodiscard]] Expected<ImportResult> importFile(
+        const std::string& path, EventTable& table, const ImportOptions& options = {});
 
-    // The original text of the record an event came from.
-    std::optional<std::string> rawRecord(std::int64_t sourceId, std::uint64_t offset);
-    std::vector<Reject> rejects(std::int64_t sourceId, std::size_t limit = SIZE_MAX); // the first `limit`, in order
+    // The original text of the record an event came from (std::nullopt: the case does not hold it).
+    [[nodiscard]] Expected<std::optional<std::string>> rawRecord(std::int64_t sourceId, std::uint64_t offset);
+    // The first `limit`, in order.
+    [[nodiscard]] Expected<std::vector<Reject>> rejects(std::int64_t sourceId, std::size_t limit = SIZE_MAX);
 
     // Applies the update and records it in the flow's history, in one transaction; returns the flow's state.
-    // Throws sql::Error for a status that is not a triage status.
-    TriageState updateTriage(const TriageUpdate& update);
+    // A status that is not a triage status is refused.
+    [[nodiscard]] Expected<TriageState> updateTriage(const TriageUpdate& update);
     // Several updates in one transaction: all are kept, or (on an error) none.
-    std::vector<TriageState> updateTriage(const std::vector<TriageUpdate>& updates);
+    [[nodiscard]] Expected<std::vector<TriageState>> updateTriage(const std::vector<TriageUpdate>& updates);
     // Every triaged flow with its history.
-    std::vector<TriageState> triage();
-    std::optional<TriageState> triage(
+    [[nodiscard]] Expected<std::vector<TriageState>> triage();
+    // One flow's state (std::nullopt: never triaged).
+    [[nodiscard]] Expected<std::optional<TriageState>> triage(
         const std::string& sourceIp, const std::string& destination, const std::string& processPath);
 
-    std::int64_t saveProfile(const std::string& json, const std::string& author, const std::string& note);
-    std::vector<ProfileVersion> profiles();
+    // Returns the new version's id.
+    [[nodiscard]] Expected<std::int64_t> saveProfile(
+        const std::string& json, const std::string& author, const std::string& note);
+    [[nodiscard]] Expected<std::vector<ProfileVersion>> profiles();
 
     const std::string& path() const { return m_path; }
 
 private:
     CaseFile(std::string path, std::unique_ptr<sql::Database> database);
+    // What the public methods run: these throw sql::Error, which those return as the reason.
     void verifyInto(Verification& result);
-    std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys
+    void writeInfo(const CaseInfo& info);
+    std::uint64_t countEvents();
+    void readEvents(EventTable& table);
     TriageState applyTriage(const TriageUpdate& update); // inside a transaction
+
+    std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys
 
     std::string m_path;
     std::unique_ptr<sql::Database> m_database;

@@ -1,6 +1,5 @@
 #include "caseanalysis.h"
 
-#include "cases/sqlite.h"
 #include "tuning/profilejson.h"
 
 #include <chrono>
@@ -58,20 +57,18 @@ Expected<CaseAnalysis> analyse(
 
 Expected<CaseProfile> newestSavedProfile(CaseFile& caseFile)
 {
-    try {
-        const auto versions = caseFile.profiles();
-        if (versions.empty())
-            return CaseProfile {};
-        std::string error;
-        auto profile = parseProfile(versions.back().json, error);
-        if (!profile) {
-            return failure("the case's saved profile " + std::to_string(versions.back().id) + " cannot be read: "
-                + error + " (a readable profile saved over it, e.g. with cepheid-cli score --profile, is used next)");
-        }
-        return CaseProfile { std::move(*profile), versions.back().id };
-    } catch (const sql::Error& problem) {
-        return failure(caseFile.path() + ": " + problem.what());
+    const auto versions = caseFile.profiles();
+    if (!versions)
+        return failure(versions.error());
+    if (versions->empty())
+        return CaseProfile {};
+    std::string error;
+    auto profile = parseProfile(versions->back().json, error);
+    if (!profile) {
+        return failure("the case's saved profile " + std::to_string(versions->back().id) + " cannot be read: " + error
+            + " (a readable profile saved over it, e.g. with cepheid-cli score --profile, is used next)");
     }
+    return CaseProfile { std::move(*profile), versions->back().id };
 }
 
 Expected<CaseAnalysis> analyseCase(
@@ -80,17 +77,15 @@ Expected<CaseAnalysis> analyseCase(
     auto saved = newestSavedProfile(caseFile);
     if (!saved)
         return failure(saved.error());
-    std::vector<CaseSource> sources;
-    TriageMap triage;
-    try {
-        sources = caseFile.sources();
-        triage = triageByFlow(caseFile.triage());
-    } catch (const sql::Error& problem) {
-        return failure(caseFile.path() + ": " + problem.what());
-    }
-    auto result = analyse(groupFlows(std::move(events), std::move(sources)), std::move(*saved), profile, now);
+    auto sources = caseFile.sources();
+    if (!sources)
+        return failure(sources.error());
+    auto triage = caseFile.triage();
+    if (!triage)
+        return failure(triage.error());
+    auto result = analyse(groupFlows(std::move(events), std::move(*sources)), std::move(*saved), profile, now);
     if (result)
-        result->triage = std::move(triage);
+        result->triage = triageByFlow(std::move(*triage));
     return result;
 }
 

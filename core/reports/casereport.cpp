@@ -566,24 +566,33 @@ CaseReport buildCaseReport(const CaseReportInput& input)
     return Builder(input).build();
 }
 
-void readCaseProvenance(CaseReportInput& input, CaseFile& caseFile, const std::atomic<bool>* cancel)
+Expected<void> readCaseProvenance(CaseReportInput& input, CaseFile& caseFile, const std::atomic<bool>* cancel)
 {
-    input.info = caseFile.info();
-    input.sources = caseFile.sources();
-    for (const CaseSource& source : input.sources)
-        if (source.eventsRejected > 0)
-            input.rejects[source.id] = caseFile.rejects(source.id, kMaxReportRejects);
+    auto info = caseFile.info();
+    if (!info)
+        return failure(info.error());
+    input.info = std::move(*info);
+    auto sources = caseFile.sources();
+    if (!sources)
+        return failure(sources.error());
+    input.sources = std::move(*sources);
+    for (const CaseSource& source : input.sources) {
+        if (source.eventsRejected == 0)
+            continue;
+        auto rejects = caseFile.rejects(source.id, kMaxReportRejects);
+        if (!rejects)
+            return failure(rejects.error());
+        input.rejects[source.id] = std::move(*rejects);
+    }
     const EventTable& events = input.events;
     input.rawRecord = [&caseFile, &events, cancel](EventIndex event) -> std::optional<std::string> {
         if (cancel && cancel->load())
             return std::nullopt; // cancelled: the rest is looked up no more
         const SourceReference source = events.source(event);
-        try {
-            return caseFile.rawRecord(source.fileIndex, source.byteOffset);
-        } catch (const sql::Error&) {
-            return std::nullopt; // said in the report as "the case does not hold this record's text"
-        }
+        // A lookup that fails is said in the report as "the case does not hold this record's text".
+        return caseFile.rawRecord(source.fileIndex, source.byteOffset).value_or(std::nullopt);
     };
+    return {};
 }
 
 std::string profileVersionLabel(const ProfileVersion& version)

@@ -96,8 +96,9 @@ CaseReport buildCaseReport(const CaseReportInput& input);
 
 // What a report reads from the case file itself, for the CLI and the workbench alike: metadata, sources, the first
 // rejects of each, and raw records on demand (a lookup that fails, or comes after `cancel` is set, gives nullopt).
-// The case file must outlive the report's building.
-void readCaseProvenance(CaseReportInput& input, CaseFile& caseFile, const std::atomic<bool>* cancel = nullptr);
+// The case file must outlive the report's building. Fails with the reason when the case cannot be read.
+Expected<void> readCaseProvenance(
+    CaseReportInput& input, CaseFile& caseFile, const std::atomic<bool>* cancel = nullptr);
 // "version 4 by alice, 2026-11-20T10:00:00Z (note)".
 std::string profileVersionLabel(const ProfileVersion& version);
 

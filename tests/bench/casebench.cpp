@@ -27,19 +27,18 @@ int main(int argc, char** argv)
     for (const char* suffix : { "", "-wal", "-shm" })
         std::filesystem::remove(casePath + suffix);
 
-    std::string error;
     auto start = Clock::now();
     std::size_t events = 0;
     {
-        auto caseFile = CaseFile::open(casePath, CaseFile::Mode::Create, error);
+        auto caseFile = CaseFile::open(casePath, CaseFile::Mode::Create);
         if (!caseFile) {
-            std::fprintf(stderr, "%s\n", error.c_str());
+            std::fprintf(stderr, "%s\n", caseFile.error().c_str());
             return 1;
         }
         EventTable table;
-        const auto result = caseFile->importFile(input, table, error);
+        const auto result = (*caseFile)->importFile(input, table);
         if (!result) {
-            std::fprintf(stderr, "%s\n", error.c_str());
+            std::fprintf(stderr, "%s\n", result.error().c_str());
             return 1;
         }
         events = table.size();
@@ -47,15 +46,18 @@ int main(int argc, char** argv)
     const double importSeconds = std::chrono::duration<double>(Clock::now() - start).count();
 
     start = Clock::now();
-    auto caseFile = CaseFile::open(casePath, CaseFile::Mode::ReadOnly, error);
+    auto caseFile = CaseFile::open(casePath, CaseFile::Mode::ReadOnly);
     if (!caseFile) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+        std::fprintf(stderr, "%s\n", caseFile.error().c_str());
         return 1;
     }
     const double openSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     start = Clock::now();
     EventTable table;
-    caseFile->loadEvents(table);
+    if (const auto loaded = (*caseFile)->loadEvents(table); !loaded) {
+        std::fprintf(stderr, "%s\n", loaded.error().c_str());
+        return 1;
+    }
     const double loadSeconds = std::chrono::duration<double>(Clock::now() - start).count();
     start = Clock::now();
     const FlowIndex flows = FlowIndex::build(table);

@@ -6,6 +6,7 @@
 #include "ingest/importer.h"
 #include "model/eventtable.h"
 #include "model/flowindex.h"
+#include "util/expected.h"
 
 #include <QString>
 #include <QTemporaryDir>
@@ -13,6 +14,21 @@
 #include <vector>
 
 namespace cepheid::test {
+
+// Why a result failed, as QVERIFY2's message: QVERIFY2(result, whyNot(result)). QVERIFY2 reads its message even
+// when the check passes, and error() of a result that holds a value is undefined.
+template<class T> const char* whyNot(const Expected<T>& result)
+{
+    return result ? "" : result.error().c_str();
+}
+
+// Checks that a step whose value the test does not need succeeded, and says why not:
+// VERIFY_OK(caseFile->setInfo(info)).
+#define VERIFY_OK(expression)                                                                                          \
+    do {                                                                                                               \
+        const auto verifiedResult = (expression);                                                                      \
+        QVERIFY2(verifiedResult, ::cepheid::test::whyNot(verifiedResult));                                             \
+    } while (false)
 
 // One network event, described by what matters to a test; everything else has the rule-passing default.
 struct EventSpec

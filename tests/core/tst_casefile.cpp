@@ -36,18 +36,26 @@ std::string fixtureExport(int events, const std::string& idPrefix = "e")
 
 std::unique_ptr<CaseFile> openCase(const std::string& path, CaseFile::Mode mode)
 {
-    std::string error;
-    auto caseFile = CaseFile::open(path, mode, error);
+    auto caseFile = CaseFile::open(path, mode);
     if (!caseFile)
-        qFatal("case refused: %s", error.c_str());
-    return caseFile;
+        qFatal("case refused: %s", caseFile.error().c_str());
+    return std::move(*caseFile);
+}
+
+// What a case holds, as a test compares it ("1 sources, 13 events"), or why it cannot say.
+std::string holding(CaseFile& caseFile)
+{
+    const auto sources = caseFile.sources();
+    const auto events = caseFile.eventCount();
+    if (!sources || !events)
+        return sources ? events.error() : sources.error();
+    return std::to_string(sources->size()) + " sources, " + std::to_string(*events) + " events";
 }
 
 std::string refusal(const std::string& path, CaseFile::Mode mode = CaseFile::Mode::ReadWrite)
 {
-    std::string error;
-    const auto caseFile = CaseFile::open(path, mode, error);
-    return caseFile ? std::string("(opened)") : error;
+    const auto caseFile = CaseFile::open(path, mode);
+    return caseFile ? std::string("(opened)") : caseFile.error();
 }
 
 } // namespace
@@ -108,29 +116,32 @@ private slots:
         std::string error;
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
-            caseFile->setInfo({ "Lab beacon", "ana", "INC-1234", "2026-11-27T10:00:00Z" });
+            VERIFY_OK(caseFile->setInfo({ "Lab beacon", "ana", "INC-1234", "2026-11-27T10:00:00Z" }));
             EventTable table;
-            caseFile->loadEvents(table);
-            const auto result = caseFile->importFile(input, table, error);
-            QVERIFY2(result, error.c_str());
+            VERIFY_OK(caseFile->loadEvents(table));
+            const auto result = caseFile->importFile(input, table);
+            QVERIFY2(result, whyNot(result));
             QCOMPARE(result->summary.eventsRead, std::uint64_t(13));
             QCOMPARE(result->summary.eventsRejected, std::uint64_t(1));
-            caseFile->updateTriage({ "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "investigating",
-                "looks regular", "ana", "" });
-            caseFile->saveProfile(profileToJson(Profile {}), "ana", "defaults");
+            VERIFY_OK(caseFile->updateTriage({ "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)",
+                "investigating", "looks regular", "ana", "" }));
+            VERIFY_OK(caseFile->saveProfile(profileToJson(Profile {}), "ana", "defaults"));
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
-        const CaseInfo info = caseFile->info();
-        QCOMPARE(info.title, std::string("Lab beacon"));
-        QCOMPARE(info.ticket, std::string("INC-1234"));
-        const auto sources = caseFile->sources();
+        const auto info = caseFile->info();
+        QVERIFY2(info, whyNot(info));
+        QCOMPARE(info->title, std::string("Lab beacon"));
+        QCOMPARE(info->ticket, std::string("INC-1234"));
+        const auto read = caseFile->sources();
+        QVERIFY2(read, whyNot(read));
+        const std::vector<CaseSource>& sources = *read;
         QCOMPARE(sources.size(), std::size_t(1));
         QCOMPARE(sources[0].eventsRead, std::uint64_t(13));
         QCOMPARE(sources[0].sha256.size(), std::size_t(64));
         QCOMPARE(sources[0].format, std::string("chronicle-udm-json"));
 
         EventTable loaded;
-        caseFile->loadEvents(loaded);
+        VERIFY_OK(caseFile->loadEvents(loaded));
         // The same file read directly, its ids hashed with the case's key (a case keeps its own: see setIdKey).
         EventTable direct;
         direct.setIdKey(loaded.idKey());
@@ -149,15 +160,21 @@ private slots:
         }
         // Drill-down: the original record, byte for byte.
         const std::string firstLine = fixtureExport(12).substr(0, fixtureExport(12).find('\n'));
-        QCOMPARE(caseFile->rawRecord(sources[0].id, loaded.source(0).byteOffset).value_or(""), firstLine);
+        const auto raw = caseFile->rawRecord(sources[0].id, loaded.source(0).byteOffset);
+        QVERIFY2(raw, whyNot(raw));
+        QCOMPARE(raw->value_or(""), firstLine);
         const auto rejects = caseFile->rejects(sources[0].id);
-        QCOMPARE(rejects.size(), std::size_t(1));
-        QCOMPARE(rejects[0].line, std::uint32_t(13));
-        QCOMPARE(rejects[0].excerpt, std::string("{\"metadata\": broken"));
+        QVERIFY2(rejects, whyNot(rejects));
+        QCOMPARE(rejects->size(), std::size_t(1));
+        QCOMPARE((*rejects)[0].line, std::uint32_t(13));
+        QCOMPARE((*rejects)[0].excerpt, std::string("{\"metadata\": broken"));
         const auto triage = caseFile->triage("10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)");
-        QVERIFY(triage && triage->status == "investigating" && triage->notes == "looks regular");
-        QCOMPARE(caseFile->profiles().size(), std::size_t(1));
-        QCOMPARE(caseFile->profiles()[0].note, std::string("defaults"));
+        QVERIFY2(triage, whyNot(triage));
+        QVERIFY(*triage && (*triage)->status == "investigating" && (*triage)->notes == "looks regular");
+        const auto profiles = caseFile->profiles();
+        QVERIFY2(profiles, whyNot(profiles));
+        QCOMPARE(profiles->size(), std::size_t(1));
+        QCOMPARE((*profiles)[0].note, std::string("defaults"));
     }
 
     void httpDetailsSurviveTheCase()
@@ -166,17 +183,15 @@ private slots:
         const std::string casePath = directory.filePath(QStringLiteral("h.cepheid")).toStdString();
         std::string text = fixtureExport(3);
         text += udmHttpEvent(1, "2025-03-04T10:00:00Z", "https://api.lab.workers.dev/a", "curl/8.0", "302") + "\n";
-        std::string error;
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
-            QVERIFY2(caseFile->importFile(
-                         writeTestFile(directory, QStringLiteral("h.ndjson"), text).toStdString(), table, error),
-                error.c_str());
+            VERIFY_OK(
+                caseFile->importFile(writeTestFile(directory, QStringLiteral("h.ndjson"), text).toStdString(), table));
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
         EventTable loaded;
-        caseFile->loadEvents(loaded);
+        VERIFY_OK(caseFile->loadEvents(loaded));
         QCOMPARE(loaded.httpEventCount(), std::size_t(1));
         const auto last = static_cast<EventIndex>(loaded.size() - 1);
         QVERIFY(loaded.http(last));
@@ -195,37 +210,35 @@ private slots:
             = writeTestFile(directory, QStringLiteral("copy-of-a.ndjson"), fixtureExport(12)).toStdString();
         auto caseFile = openCase(casePath, CaseFile::Mode::Create);
         EventTable table;
-        std::string error;
-        QVERIFY(!caseFile->importFile(input, table, error)->alreadyImported);
-        const auto again = caseFile->importFile(copy, table, error); // same bytes under another name
-        QVERIFY(again && again->alreadyImported);
-        QCOMPARE(caseFile->sources().size(), std::size_t(1));
-        QCOMPARE(caseFile->eventCount(), std::uint64_t(13));
+        const auto first = caseFile->importFile(input, table);
+        QVERIFY2(first, whyNot(first));
+        QVERIFY(!first->alreadyImported);
+        const auto again = caseFile->importFile(copy, table); // same bytes under another name
+        QVERIFY2(again, whyNot(again));
+        QVERIFY(again->alreadyImported);
+        QCOMPARE(holding(*caseFile), std::string("1 sources, 13 events"));
     }
 
     void secondImportKeepsStringIdsConsistent()
     {
         QTemporaryDir directory;
         const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
-        std::string error;
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
-            QVERIFY(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(5, "a")).toStdString(), table,
-                error));
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(5, "a")).toStdString(), table));
         }
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
             EventTable table;
-            caseFile->loadEvents(table);
-            QVERIFY(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("b.ndjson"), fixtureExport(5, "b")).toStdString(), table,
-                error));
+            VERIFY_OK(caseFile->loadEvents(table));
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("b.ndjson"), fixtureExport(5, "b")).toStdString(), table));
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
         EventTable loaded;
-        caseFile->loadEvents(loaded);
+        VERIFY_OK(caseFile->loadEvents(loaded));
         QCOMPARE(loaded.size(), std::size_t(12));
         QCOMPARE(loaded.text(loaded.targetHostname(11)), std::string_view("api.lab.workers.dev"));
         QCOMPARE(loaded.source(11).fileIndex, std::uint16_t(2));
@@ -245,24 +258,21 @@ private slots:
         ImportOptions options;
         options.cancel = &cancel;
         options.progress = [&](std::uint64_t, std::uint64_t) { cancel = true; };
-        std::string error;
-        QVERIFY(!caseFile->importFile(input, table, error, options));
-        QVERIFY2(error.find("cancelled") != std::string::npos, error.c_str());
-        QCOMPARE(caseFile->eventCount(), std::uint64_t(0));
-        QVERIFY(caseFile->sources().empty());
+        const auto imported = caseFile->importFile(input, table, options);
+        QVERIFY(!imported);
+        QVERIFY2(imported.error().find("cancelled") != std::string::npos, imported.error().c_str());
+        QCOMPARE(holding(*caseFile), std::string("0 sources, 0 events"));
     }
 
     void killedImportLeavesTheCaseAsItWas()
     {
         QTemporaryDir directory;
         const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
-        std::string error;
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
-            QVERIFY(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("small.ndjson"), fixtureExport(12)).toStdString(), table,
-                error));
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("small.ndjson"), fixtureExport(12)).toStdString(), table));
         }
         std::string big;
         big.reserve(40'000 * 520);
@@ -292,49 +302,56 @@ private slots:
                            .arg(QString::fromUtf8(importer.readAllStandardError()))));
 
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite); // runs PRAGMA quick_check
-        QCOMPARE(caseFile->sources().size(), std::size_t(1));
-        QCOMPARE(caseFile->eventCount(), std::uint64_t(13));
+        QCOMPARE(holding(*caseFile), std::string("1 sources, 13 events"));
         EventTable table;
-        caseFile->loadEvents(table);
+        VERIFY_OK(caseFile->loadEvents(table));
         QCOMPARE(table.size(), std::size_t(13));
         // And the case still takes the import that was killed.
-        QVERIFY(caseFile->importFile(input, table, error));
-        QCOMPARE(caseFile->eventCount(), std::uint64_t(40'013));
+        VERIFY_OK(caseFile->importFile(input, table));
+        QCOMPARE(holding(*caseFile), std::string("2 sources, 40013 events"));
     }
 
     void triageSurvivesRescoringAndProfileChanges()
     {
         QTemporaryDir directory;
         const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
-        std::string error;
         auto caseFile = openCase(casePath, CaseFile::Mode::Create);
         EventTable table;
-        QVERIFY(caseFile->importFile(
-            writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table, error));
-        caseFile->updateTriage(
-            { "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "benign", "lab test", "ana", "" });
+        VERIFY_OK(caseFile->importFile(
+            writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table));
+        VERIFY_OK(caseFile->updateTriage(
+            { "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)", "benign", "lab test", "ana", "" }));
         Profile strict;
         strict.rule.minEvents = 100;
         for (const Profile& profile : { Profile {}, strict }) {
-            caseFile->saveProfile(profileToJson(profile), "ana", "tuning");
+            VERIFY_OK(caseFile->saveProfile(profileToJson(profile), "ana", "tuning"));
             const auto evaluated = evaluate(table, profile);
             QVERIFY(evaluated.find(table, "10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)"));
         }
-        QVERIFY(caseFile->importFile(
-            writeTestFile(directory, QStringLiteral("b.ndjson"), fixtureExport(6, "b")).toStdString(), table, error));
+        VERIFY_OK(caseFile->importFile(
+            writeTestFile(directory, QStringLiteral("b.ndjson"), fixtureExport(6, "b")).toStdString(), table));
         const auto state = caseFile->triage("10.0.0.5", "api.lab.workers.dev", R"(C:\Temp\beacon.exe)");
-        QVERIFY(state && state->status == "benign" && state->notes == "lab test");
-        QCOMPARE(caseFile->profiles().size(), std::size_t(2));
-        QVERIFY_THROWS_EXCEPTION(sql::Error, caseFile->updateTriage({ "a", "b", "c", "suspicious", {}, "", "" }));
-        QVERIFY(!caseFile->triage("a", "b", "c"));
+        QVERIFY2(state, whyNot(state));
+        QVERIFY(*state && (*state)->status == "benign" && (*state)->notes == "lab test");
+        const auto profiles = caseFile->profiles();
+        QVERIFY2(profiles, whyNot(profiles));
+        QCOMPARE(profiles->size(), std::size_t(2));
+        const auto untriaged = [&] {
+            const auto flow = caseFile->triage("a", "b", "c");
+            return flow && !*flow;
+        };
+        const auto refused = caseFile->updateTriage({ "a", "b", "c", "suspicious", {}, "", "" });
+        QVERIFY(!refused);
+        QVERIFY2(
+            refused.error().find("'suspicious' is not a triage status") != std::string::npos, refused.error().c_str());
+        QVERIFY(untriaged());
         // Setting an untriaged flow to "new" with no notes changes nothing and writes nothing.
-        caseFile->updateTriage({ "a", "b", "c", "new", "", "ana", "" });
-        QVERIFY(!caseFile->triage("a", "b", "c"));
+        VERIFY_OK(caseFile->updateTriage({ "a", "b", "c", "new", "", "ana", "" }));
+        QVERIFY(untriaged());
         // A batch is one transaction: one refused update keeps none of them.
-        QVERIFY_THROWS_EXCEPTION(sql::Error,
-            caseFile->updateTriage(std::vector<TriageUpdate> {
-                { "a", "b", "c", "benign", "fine", "ana", "" }, { "d", "e", "f", "bogus", {}, "ana", "" } }));
-        QVERIFY(!caseFile->triage("a", "b", "c"));
+        QVERIFY(!caseFile->updateTriage(std::vector<TriageUpdate> {
+            { "a", "b", "c", "benign", "fine", "ana", "" }, { "d", "e", "f", "bogus", {}, "ana", "" } }));
+        QVERIFY(untriaged());
     }
 
     void triageChangesOnlyWhatIsGivenAndKeepsItsHistory()
@@ -344,19 +361,21 @@ private slots:
         const std::string path = R"(C:\Temp\beacon.exe)";
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
-            caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", path, "investigating", "called the owner", "ana",
-                "2026-11-01T10:00:00Z" });
+            VERIFY_OK(caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", path, "investigating", "called the owner",
+                "ana", "2026-11-01T10:00:00Z" }));
             // A status change without notes keeps the notes (the CLI's "case triage --status" without --note).
-            caseFile->updateTriage(
-                { "10.0.0.5", "x.workers.dev", path, "malicious", std::nullopt, "bo", "2026-11-02T10:00:00Z" });
+            VERIFY_OK(caseFile->updateTriage(
+                { "10.0.0.5", "x.workers.dev", path, "malicious", std::nullopt, "bo", "2026-11-02T10:00:00Z" }));
             // A notes change keeps the status; the same state again writes nothing.
-            caseFile->updateTriage(
-                { "10.0.0.5", "x.workers.dev", path, std::nullopt, "IOC shared", "cy", "2026-11-03T10:00:00Z" });
-            caseFile->updateTriage(
-                { "10.0.0.5", "x.workers.dev", path, "malicious", "IOC shared", "cy", "2026-11-04T10:00:00Z" });
+            VERIFY_OK(caseFile->updateTriage(
+                { "10.0.0.5", "x.workers.dev", path, std::nullopt, "IOC shared", "cy", "2026-11-03T10:00:00Z" }));
+            VERIFY_OK(caseFile->updateTriage(
+                { "10.0.0.5", "x.workers.dev", path, "malicious", "IOC shared", "cy", "2026-11-04T10:00:00Z" }));
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
-        const auto state = caseFile->triage("10.0.0.5", "x.workers.dev", path);
+        const auto read = caseFile->triage("10.0.0.5", "x.workers.dev", path);
+        QVERIFY2(read, whyNot(read));
+        const std::optional<TriageState>& state = *read;
         QVERIFY(state);
         QCOMPARE(state->status, std::string("malicious"));
         QCOMPARE(state->notes, std::string("IOC shared"));
@@ -369,7 +388,9 @@ private slots:
         QCOMPARE(state->history.size(), expected.size());
         for (std::size_t i = 0; i < expected.size(); ++i)
             QVERIFY2(state->history[i] == expected[i], std::to_string(i).c_str());
-        QCOMPARE(caseFile->triage().front().history.size(), expected.size());
+        const auto all = caseFile->triage();
+        QVERIFY2(all, whyNot(all));
+        QCOMPARE(all->front().history.size(), expected.size());
     }
 
     void triageOfTheSecondSchemaBecomesTheFirstHistoryEntry()
@@ -384,9 +405,11 @@ private slots:
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
         const auto state = caseFile->triage("10.0.0.5", "x.workers.dev", "");
-        QVERIFY(state);
-        QCOMPARE(state->history.size(), std::size_t(1));
-        QVERIFY((state->history[0] == TriageChange { "new", "benign", "ana", "fleet agent", "2025-01-01T00:00:00Z" }));
+        QVERIFY2(state, whyNot(state));
+        QVERIFY(*state);
+        QCOMPARE((*state)->history.size(), std::size_t(1));
+        QVERIFY(
+            ((*state)->history[0] == TriageChange { "new", "benign", "ana", "fleet agent", "2025-01-01T00:00:00Z" }));
     }
 
     void migratesFromTheFirstSchema()
@@ -401,9 +424,14 @@ private slots:
         }
         QVERIFY(refusal(casePath, CaseFile::Mode::ReadOnly).find("open it once read-write") != std::string::npos);
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
-        QCOMPARE(caseFile->info().title, std::string("old case"));
-        caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", "", "benign", "", "", "" }); // a table of schema 2
-        QCOMPARE(caseFile->triage().size(), std::size_t(1));
+        const auto info = caseFile->info();
+        QVERIFY2(info, whyNot(info));
+        QCOMPARE(info->title, std::string("old case"));
+        VERIFY_OK(
+            caseFile->updateTriage({ "10.0.0.5", "x.workers.dev", "", "benign", "", "", "" })); // schema 2's table
+        const auto triage = caseFile->triage();
+        QVERIFY2(triage, whyNot(triage));
+        QCOMPARE(triage->size(), std::size_t(1));
     }
 
     void refusesFilesThatAreNotCases()
@@ -436,12 +464,11 @@ private slots:
         {
             auto caseFile = openCase(cut, CaseFile::Mode::Create);
             EventTable table;
-            std::string error;
             std::string many;
             for (int i = 0; i < 3000; ++i)
                 many += udmEventCamel("c" + std::to_string(i)) + "\n";
-            QVERIFY(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("m.ndjson"), many).toStdString(), table, error));
+            VERIFY_OK(
+                caseFile->importFile(writeTestFile(directory, QStringLiteral("m.ndjson"), many).toStdString(), table));
         }
         {
             sql::Database database(cut, false, false);
@@ -451,13 +478,14 @@ private slots:
         QVERIFY(file.open(QIODevice::ReadWrite));
         QVERIFY(file.resize(file.size() / 2));
         file.close();
-        std::string error;
-        auto damaged = CaseFile::open(cut, CaseFile::Mode::ReadOnly, error);
+        const auto damaged = CaseFile::open(cut, CaseFile::Mode::ReadOnly);
         if (damaged) { // the header survived: reading the events must fail cleanly instead
             EventTable table;
-            QVERIFY_THROWS_EXCEPTION(sql::Error, damaged->loadEvents(table));
+            const auto loaded = (*damaged)->loadEvents(table);
+            QVERIFY(!loaded);
+            QVERIFY2(loaded.error().starts_with(cut + ": "), loaded.error().c_str());
         } else {
-            QVERIFY(!error.empty());
+            QVERIFY(!damaged.error().empty());
         }
         QVERIFY(refusal(directory.filePath(QStringLiteral("missing.cepheid")).toStdString()).find("no such case")
             != std::string::npos);
@@ -498,10 +526,8 @@ private slots:
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
-            std::string error;
-            QVERIFY(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("e.ndjson"), udmEventCamel("a") + "\n").toStdString(), table,
-                error));
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("e.ndjson"), udmEventCamel("a") + "\n").toStdString(), table));
         }
         {
             // As the attacker would: a plain SQLite connection, outside Cepheid's guards.
@@ -515,8 +541,7 @@ private slots:
             QVERIFY2(result == SQLITE_OK, qPrintable(why));
         }
         for (const CaseFile::Mode mode : { CaseFile::Mode::ReadOnly, CaseFile::Mode::ReadWrite }) {
-            std::string error;
-            QVERIFY(!CaseFile::open(casePath, mode, error));
+            const std::string error = refusal(casePath, mode);
             QVERIFY2(QString::fromStdString(error).contains(named), error.c_str());
             QVERIFY2(error.find("schema was altered") != std::string::npos, error.c_str());
         }
@@ -532,18 +557,16 @@ private slots:
         auto first = openCase(casePath, CaseFile::Mode::ReadWrite);
         auto second = openCase(casePath, CaseFile::Mode::ReadWrite);
         EventTable firstTable, secondTable;
-        first->loadEvents(firstTable);
-        second->loadEvents(secondTable);
-        std::string error;
-        QVERIFY(first->importFile(
-            writeTestFile(directory, QStringLiteral("a.ndjson"), udmEventCamel("a") + "\n").toStdString(), firstTable,
-            error));
-        QVERIFY(!second->importFile(
-            writeTestFile(directory, QStringLiteral("b.ndjson"), udmEventCamel("b") + "\n").toStdString(), secondTable,
-            error));
-        QVERIFY2(error.find("the case changed since it was opened") != std::string::npos, error.c_str());
-        QCOMPARE(second->eventCount(), std::uint64_t(1));
-        QCOMPARE(second->sources().size(), std::size_t(1));
+        VERIFY_OK(first->loadEvents(firstTable));
+        VERIFY_OK(second->loadEvents(secondTable));
+        VERIFY_OK(first->importFile(
+            writeTestFile(directory, QStringLiteral("a.ndjson"), udmEventCamel("a") + "\n").toStdString(), firstTable));
+        const auto refused = second->importFile(
+            writeTestFile(directory, QStringLiteral("b.ndjson"), udmEventCamel("b") + "\n").toStdString(), secondTable);
+        QVERIFY(!refused);
+        QVERIFY2(
+            refused.error().find("the case changed since it was opened") != std::string::npos, refused.error().c_str());
+        QCOMPARE(holding(*second), std::string("1 sources, 1 events"));
     }
 
     // `case verify` reads everything back: a sound case passes; rows deleted behind Cepheid's back and a damaged raw
@@ -555,12 +578,11 @@ private slots:
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
-            std::string error;
             std::string events;
             for (int i = 0; i < 20; ++i)
                 events += udmEventCamel("id" + std::to_string(i)) + "\n";
-            QVERIFY(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("e.ndjson"), events).toStdString(), table, error));
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("e.ndjson"), events).toStdString(), table));
             const auto sound = caseFile->verify();
             QVERIFY2(sound.problems.empty(), sound.problems.empty() ? "" : sound.problems.front().c_str());
             QCOMPARE(sound.events, std::uint64_t(20));
@@ -589,10 +611,9 @@ private slots:
         {
             auto caseFile = openCase(casePath, CaseFile::Mode::Create);
             EventTable table;
-            std::string error;
             const std::string events = udmEventCamel("a") + "\n" + udmEventCamel("b", "2025-03-04T13:08:42Z") + "\n";
-            QVERIFY(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("e.ndjson"), events).toStdString(), table, error));
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("e.ndjson"), events).toStdString(), table));
         }
         {
             sql::Database database(casePath, false, false);
@@ -601,12 +622,9 @@ private slots:
         }
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
         EventTable table;
-        try {
-            caseFile->loadEvents(table);
-            QFAIL("an event 292,000 years from now was loaded");
-        } catch (const sql::Error& problem) {
-            QVERIFY2(std::string(problem.what()).find("outside years 0001-9999") != std::string::npos, problem.what());
-        }
+        const auto loaded = caseFile->loadEvents(table);
+        QVERIFY2(!loaded, "an event 292,000 years from now was loaded");
+        QVERIFY2(loaded.error().find("outside years 0001-9999") != std::string::npos, loaded.error().c_str());
     }
 
     void aCaseRefusedForItsIdKeyIsClosed()
@@ -637,9 +655,8 @@ private slots:
         const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
         auto caseFile = openCase(casePath, CaseFile::Mode::Create);
         EventTable table;
-        std::string error;
-        QVERIFY(caseFile->importFile(
-            writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table, error));
+        VERIFY_OK(caseFile->importFile(
+            writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table));
         QProcess reader;
         reader.start(QStringLiteral(CEPHEID_CLI_PATH),
             { QStringLiteral("case"), QStringLiteral("info"), QString::fromStdString(casePath) });

@@ -168,18 +168,22 @@ private slots:
             gzclose(file);
         }
         const std::string casePath = directory.filePath(QStringLiteral("bomb.cepheid")).toStdString();
-        std::string error;
-        auto caseFile = CaseFile::open(casePath, CaseFile::Mode::Create, error);
-        QVERIFY2(caseFile, error.c_str());
+        auto opened = CaseFile::open(casePath, CaseFile::Mode::Create);
+        QVERIFY2(opened, whyNot(opened));
+        std::unique_ptr<CaseFile> caseFile = std::move(*opened);
         EventTable table;
         ImportOptions options;
         options.limits.storedRejects = 500;
-        const auto result = caseFile->importFile(input, table, error, options);
-        QVERIFY2(result, error.c_str());
+        const auto result = caseFile->importFile(input, table, options);
+        QVERIFY2(result, whyNot(result));
         QCOMPARE(result->summary.eventsRejected, std::uint64_t(1'000'000));
-        const CaseSource source = caseFile->sources().front();
+        const auto sources = caseFile->sources();
+        QVERIFY2(sources, whyNot(sources));
+        const CaseSource source = sources->front();
         QCOMPARE(source.eventsRejected, std::uint64_t(1'000'000));
-        QCOMPARE(caseFile->rejects(source.id, 1'000'000).size(), std::size_t(500));
+        const auto rejects = caseFile->rejects(source.id, 1'000'000);
+        QVERIFY2(rejects, whyNot(rejects));
+        QCOMPARE(rejects->size(), std::size_t(500));
         caseFile.reset();
         QVERIFY2(QFileInfo(QString::fromStdString(casePath)).size() < 1'000'000,
             qPrintable(QString::number(QFileInfo(QString::fromStdString(casePath)).size())));

@@ -3,8 +3,8 @@
 // workbench read a case: info, sources, event count, saved profile versions (the newest parsed and used), every event
 // (loadEvents), each source's listed rejects, the triage state, the original record of a few events, the analysis
 // and the JSON score report, and verify(). It checks nothing but that this ends without a crash, a sanitizer report
-// or a hang: a refusal or an sql::Error (what the CLI and the workbench report as "case refused") is an ordinary
-// outcome. Any other exception escapes and is a finding, as it would end the CLI.
+// or a hang: a refusal (what the CLI and the workbench report as "case refused") is an ordinary outcome. An exception
+// escapes and is a finding: CaseFile returns what it refuses and throws nothing (core/util/expected.h).
 
 #include "cases/casefile.h"
 #include "findings/analysis.h"
@@ -24,53 +24,68 @@ using namespace cepheid;
 
 namespace {
 
+// Reads the case as the CLI and the workbench do; at the first refusal ("case refused: …") they stop with the
+// reason, and so does this.
+void readContent(CaseFile& caseFile)
+{
+    if (!caseFile.info() || !caseFile.eventCount())
+        return;
+    Profile profile;
+    const auto versions = caseFile.profiles();
+    if (!versions)
+        return;
+    std::string error;
+    if (!versions->empty())
+        if (auto saved = parseProfile(versions->back().json, error))
+            profile = std::move(*saved);
+
+    EventTable events;
+    if (!caseFile.loadEvents(events))
+        return;
+    std::vector<InputSummary> inputs;
+    const auto sources = caseFile.sources();
+    if (!sources)
+        return;
+    for (const CaseSource& source : *sources) {
+        InputSummary input = summaryOf(source);
+        auto rejects = caseFile.rejects(source.id, InputSummary::kMaxListedRejects);
+        if (!rejects)
+            return;
+        input.rejects = std::move(*rejects);
+        inputs.push_back(std::move(input));
+    }
+    auto triage = caseFile.triage();
+    if (!triage)
+        return;
+    ScoreReportOptions options;
+    options.listAll = true;
+    options.evaluatedAt = 1'741'132'800'000'000;
+    options.triage = triageByFlow(std::move(*triage));
+    // Drill-down: the first and the last event's original record.
+    for (const EventIndex i : { EventIndex { 0 }, static_cast<EventIndex>(events.size() - 1) })
+        if (i < events.size()) {
+            const SourceReference source = events.source(i);
+            (void)caseFile.rawRecord(source.fileIndex, source.byteOffset);
+        }
+
+    std::string analyzerError;
+    auto analyzer = Analyzer::create(profile, analyzerError);
+    if (!analyzer)
+        analyzer = Analyzer::create(Profile {}, analyzerError);
+    if (analyzer) {
+        const FlowIndex flows = FlowIndex::build(events);
+        const Analysis analysis = analyzer->run(events, flows, options.evaluatedAt);
+        (void)writeScoreReport(inputs, events, flows, analysis, *analyzer, options);
+    }
+}
+
 void readCase(const std::string& path)
 {
-    std::string error;
-    const auto caseFile = CaseFile::open(path, CaseFile::Mode::ReadOnly, error);
+    const auto caseFile = CaseFile::open(path, CaseFile::Mode::ReadOnly);
     if (!caseFile)
         return;
-    try {
-        (void)caseFile->info();
-        (void)caseFile->eventCount();
-        Profile profile;
-        const auto versions = caseFile->profiles();
-        if (!versions.empty())
-            if (auto saved = parseProfile(versions.back().json, error))
-                profile = std::move(*saved);
-
-        EventTable events;
-        caseFile->loadEvents(events);
-        std::vector<InputSummary> inputs;
-        for (const CaseSource& source : caseFile->sources()) {
-            InputSummary input = summaryOf(source);
-            input.rejects = caseFile->rejects(source.id, InputSummary::kMaxListedRejects);
-            inputs.push_back(std::move(input));
-        }
-        ScoreReportOptions options;
-        options.listAll = true;
-        options.evaluatedAt = 1'741'132'800'000'000;
-        options.triage = triageByFlow(caseFile->triage());
-        // Drill-down: the first and the last event's original record.
-        for (const EventIndex i : { EventIndex { 0 }, static_cast<EventIndex>(events.size() - 1) })
-            if (i < events.size()) {
-                const SourceReference source = events.source(i);
-                (void)caseFile->rawRecord(source.fileIndex, source.byteOffset);
-            }
-
-        std::string analyzerError;
-        auto analyzer = Analyzer::create(profile, analyzerError);
-        if (!analyzer)
-            analyzer = Analyzer::create(Profile {}, analyzerError);
-        if (analyzer) {
-            const FlowIndex flows = FlowIndex::build(events);
-            const Analysis analysis = analyzer->run(events, flows, options.evaluatedAt);
-            (void)writeScoreReport(inputs, events, flows, analysis, *analyzer, options);
-        }
-    } catch (const sql::Error&) {
-        // "case refused: …": the CLI and the workbench stop here with the reason.
-    }
-    (void)caseFile->verify(); // never throws
+    readContent(**caseFile);
+    (void)(*caseFile)->verify(); // never throws
 }
 
 } // namespace

@@ -85,17 +85,17 @@ QStringList workbenchFindings(const ui::Snapshot& snapshot)
 QString sampleCase(QTemporaryDir& directory, const std::optional<std::string>& profileJson)
 {
     const QString path = directory.filePath(QStringLiteral("pipeline.cepheid"));
-    std::string error;
-    auto caseFile = CaseFile::open(path.toStdString(), CaseFile::Mode::Create, error);
+    auto caseFile = CaseFile::open(path.toStdString(), CaseFile::Mode::Create);
     if (!caseFile)
-        qFatal("%s", error.c_str());
+        qFatal("%s", caseFile.error().c_str());
     EventTable events;
-    if (!caseFile->importFile(
-            sourcePath(QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz")).toStdString(), events,
-            error))
-        qFatal("%s", error.c_str());
+    const auto imported = (*caseFile)->importFile(
+        sourcePath(QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz")).toStdString(), events);
+    if (!imported)
+        qFatal("%s", imported.error().c_str());
     if (profileJson)
-        caseFile->saveProfile(*profileJson, "tester", "tuned");
+        if (const auto saved = (*caseFile)->saveProfile(*profileJson, "tester", "tuned"); !saved)
+            qFatal("%s", saved.error().c_str());
     return path;
 }
 

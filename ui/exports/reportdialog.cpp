@@ -281,16 +281,16 @@ void ReportDialog::paintPreview(QPrinter* printer)
     if (!m_snapshot)
         return;
     std::string problem;
-    auto caseFile = CaseFile::open(m_casePath.toStdString(), CaseFile::Mode::ReadOnly, problem);
+    const auto caseFile = CaseFile::open(m_casePath.toStdString(), CaseFile::Mode::ReadOnly);
     const auto analyzer = Analyzer::create(m_snapshot->profile, problem);
     if (!caseFile || !analyzer) {
-        m_status->setText(tr("No preview: %1").arg(QString::fromStdString(problem)));
+        m_status->setText(tr("No preview: %1").arg(QString::fromStdString(caseFile ? problem : caseFile.error())));
         return;
     }
     // The first findings of the choice, in the report's order, with the summary of them all: a preview shows the
     // layout without waiting for hundreds of pages.
     QString error;
-    const auto report = buildReport(*m_snapshot, request(), *caseFile, *analyzer, error, nullptr, kPreviewFindings);
+    const auto report = buildReport(*m_snapshot, request(), **caseFile, *analyzer, error, nullptr, kPreviewFindings);
     if (!report) {
         m_status->setText(tr("No preview: %1").arg(error));
         return;

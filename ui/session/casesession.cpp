@@ -222,23 +222,24 @@ std::int64_t CaseSession::saveProfile(const QString& author, const QString& note
         throw sql::Error("the case is busy");
     if (isTuning() || m_snapshot->profile != m_working)
         throw sql::Error("the profile is still being evaluated");
-    const std::int64_t version
-        = m_case->saveProfile(profileToJson(m_working), author.toStdString(), note.toStdString());
+    const auto version = m_case->saveProfile(profileToJson(m_working), author.toStdString(), note.toStdString());
+    if (!version)
+        throw sql::Error(version.error());
     auto snapshot = std::make_shared<Snapshot>(*m_snapshot);
     snapshot->savedProfile = m_working;
-    snapshot->savedVersion = version;
+    snapshot->savedVersion = *version;
     snapshot->savedAlerting = alertingFlows(snapshot->analysis, m_working.score);
     computeDelta(*snapshot);
     m_snapshot = std::move(snapshot);
     emit snapshotReady(m_snapshot);
-    return version;
+    return *version;
 }
 
 std::vector<ProfileVersion> CaseSession::profileVersions() const
 {
     if (m_running || !m_case)
         return {};
-    return m_case->profiles();
+    return m_case->profiles().value_or(std::vector<ProfileVersion> {});
 }
 
 void CaseSession::openCase(const QString& path, bool create)
@@ -249,27 +250,24 @@ void CaseSession::openCase(const QString& path, bool create)
     }
     start([path, create, now = m_clock()] {
         Result result;
-        std::string error;
-        auto caseFile
-            = CaseFile::open(path.toStdString(), create ? CaseFile::Mode::Create : CaseFile::Mode::ReadWrite, error);
+        auto caseFile = CaseFile::open(path.toStdString(), create ? CaseFile::Mode::Create : CaseFile::Mode::ReadWrite);
         if (!caseFile) {
-            result.error = QString::fromStdString(error);
+            result.error = QString::fromStdString(caseFile.error());
             return result;
         }
-        try {
-            EventTable events;
-            caseFile->loadEvents(events);
-            auto snapshot = analyse(*caseFile, std::move(events), std::nullopt, now);
-            if (!snapshot) {
-                result.error = QString::fromStdString(snapshot.error());
-                return result;
-            }
-            result.snapshot = std::move(*snapshot);
-            result.caseFile = std::move(caseFile);
-            result.casePath = path;
-        } catch (const sql::Error& problem) {
-            result.error = path + QStringLiteral(": ") + QString::fromUtf8(problem.what());
+        EventTable events;
+        if (const auto loaded = (*caseFile)->loadEvents(events); !loaded) {
+            result.error = QString::fromStdString(loaded.error());
+            return result;
         }
+        auto snapshot = analyse(**caseFile, std::move(events), std::nullopt, now);
+        if (!snapshot) {
+            result.error = QString::fromStdString(snapshot.error());
+            return result;
+        }
+        result.snapshot = std::move(*snapshot);
+        result.caseFile = std::move(*caseFile);
+        result.casePath = path;
         return result;
     });
 }
@@ -307,69 +305,70 @@ void CaseSession::importFiles(const QStringList& paths)
     start([this, caseFile, paths, limits, settingProblems, working = m_working, now = m_clock()] {
         Result result;
         result.messages << settingProblems;
-        try {
-            EventTable events;
-            caseFile->loadEvents(events);
-            for (int i = 0; i < paths.size(); ++i) {
-                ImportOptions options;
-                options.limits = limits;
-                options.cancel = &m_cancel;
-                const qint64 before = static_cast<qint64>(events.size());
-                options.progress
-                    = [this, i, files = paths.size(), before, &events](std::uint64_t done, std::uint64_t total) {
-                          // At most about 20 updates a second reach the GUI thread.
-                          const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-                          if (nowMs - m_lastProgressMs.load() < 50 && done < total)
-                              return;
-                          m_lastProgressMs = nowMs;
-                          const qint64 count = static_cast<qint64>(events.size()) - before;
-                          QMetaObject::invokeMethod(
-                              this,
-                              [this, done, total, count, i, files] {
-                                  emit progress(qint64(done), qint64(total), count, i, files);
-                              },
-                              Qt::QueuedConnection);
-                      };
-                std::string error;
-                const auto imported = caseFile->importFile(paths[i].toStdString(), events, error, options);
-                if (!imported) {
-                    // The case is unchanged for this file; show what it holds now. A cancel is what the analyst
-                    // asked for, so it is reported, not raised as an error.
-                    if (m_cancel)
-                        result.messages << tr("Import of %1 cancelled; the case is unchanged.").arg(paths[i]);
-                    else
-                        result.error = QString::fromStdString(error);
-                    EventTable reloaded;
-                    caseFile->loadEvents(reloaded);
-                    events = std::move(reloaded);
-                    break;
-                }
-                const InputSummary& summary = imported->summary;
-                if (imported->alreadyImported)
-                    result.messages << tr("%1 is already in the case: nothing imported.").arg(paths[i]);
-                else if (!summary.readError.empty())
-                    result.messages << tr("%1: reading stopped part-way (%2); the %3 events before it are in the case.")
-                                           .arg(paths[i], QString::fromStdString(summary.readError))
-                                           .arg(summary.eventsRead);
-                else if (summary.eventsRead == 0 && summary.bytesRead > 0 && summary.format != kEmptyFormat)
-                    result.messages << tr("%1: no event from %2 bytes (%3 records rejected).")
-                                           .arg(paths[i])
-                                           .arg(summary.bytesRead)
-                                           .arg(summary.eventsRejected);
-                else if (imported->summary.eventsRejected > 0)
-                    result.messages << tr("%1: %2 events imported, %3 records rejected.")
-                                           .arg(paths[i])
-                                           .arg(imported->summary.eventsRead)
-                                           .arg(imported->summary.eventsRejected);
-            }
-            auto snapshot = analyse(*caseFile, std::move(events), working, now);
-            if (snapshot)
-                result.snapshot = std::move(*snapshot);
-            else
-                result.error = QString::fromStdString(snapshot.error());
-        } catch (const sql::Error& problem) {
-            result.error = QString::fromUtf8(problem.what());
+        EventTable events;
+        if (const auto loaded = caseFile->loadEvents(events); !loaded) {
+            result.error = QString::fromStdString(loaded.error());
+            return result;
         }
+        for (int i = 0; i < paths.size(); ++i) {
+            ImportOptions options;
+            options.limits = limits;
+            options.cancel = &m_cancel;
+            const qint64 before = static_cast<qint64>(events.size());
+            options.progress
+                = [this, i, files = paths.size(), before, &events](std::uint64_t done, std::uint64_t total) {
+                      // At most about 20 updates a second reach the GUI thread.
+                      const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+                      if (nowMs - m_lastProgressMs.load() < 50 && done < total)
+                          return;
+                      m_lastProgressMs = nowMs;
+                      const qint64 count = static_cast<qint64>(events.size()) - before;
+                      QMetaObject::invokeMethod(
+                          this,
+                          [this, done, total, count, i, files] {
+                              emit progress(qint64(done), qint64(total), count, i, files);
+                          },
+                          Qt::QueuedConnection);
+                  };
+            const auto imported = caseFile->importFile(paths[i].toStdString(), events, options);
+            if (!imported) {
+                // The case is unchanged for this file; show what it holds now. A cancel is what the analyst
+                // asked for, so it is reported, not raised as an error.
+                if (m_cancel)
+                    result.messages << tr("Import of %1 cancelled; the case is unchanged.").arg(paths[i]);
+                else
+                    result.error = QString::fromStdString(imported.error());
+                EventTable reloaded;
+                if (const auto loaded = caseFile->loadEvents(reloaded); !loaded) {
+                    result.error = QString::fromStdString(loaded.error());
+                    return result;
+                }
+                events = std::move(reloaded);
+                break;
+            }
+            const InputSummary& summary = imported->summary;
+            if (imported->alreadyImported)
+                result.messages << tr("%1 is already in the case: nothing imported.").arg(paths[i]);
+            else if (!summary.readError.empty())
+                result.messages << tr("%1: reading stopped part-way (%2); the %3 events before it are in the case.")
+                                       .arg(paths[i], QString::fromStdString(summary.readError))
+                                       .arg(summary.eventsRead);
+            else if (summary.eventsRead == 0 && summary.bytesRead > 0 && summary.format != kEmptyFormat)
+                result.messages << tr("%1: no event from %2 bytes (%3 records rejected).")
+                                       .arg(paths[i])
+                                       .arg(summary.bytesRead)
+                                       .arg(summary.eventsRejected);
+            else if (imported->summary.eventsRejected > 0)
+                result.messages << tr("%1: %2 events imported, %3 records rejected.")
+                                       .arg(paths[i])
+                                       .arg(imported->summary.eventsRead)
+                                       .arg(imported->summary.eventsRejected);
+        }
+        auto snapshot = analyse(*caseFile, std::move(events), working, now);
+        if (snapshot)
+            result.snapshot = std::move(*snapshot);
+        else
+            result.error = QString::fromStdString(snapshot.error());
         return result;
     });
 }
@@ -385,16 +384,21 @@ QString CaseSession::rawRecord(EventIndex event) const
         return {};
     const SourceReference source = m_snapshot->events.source(event);
     const auto text = m_case->rawRecord(source.fileIndex, source.byteOffset);
-    return text ? QString::fromStdString(*text) : QString();
+    return text && *text ? QString::fromStdString(**text) : QString();
 }
 
 TriageMap CaseSession::updateTriage(const std::vector<TriageUpdate>& updates)
 {
     if (m_running || !m_case)
         throw sql::Error("the case is busy");
-    m_case->updateTriage(updates); // one transaction: a failure keeps none of them
+    // One transaction: a failure keeps none of them.
+    if (const auto updated = m_case->updateTriage(updates); !updated)
+        throw sql::Error(updated.error());
+    auto states = m_case->triage();
+    if (!states)
+        throw sql::Error(states.error());
     TriageMap triage;
-    for (TriageState& state : m_case->triage())
+    for (TriageState& state : *states)
         triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);
     if (m_snapshot) {
         // The next snapshots (tuning re-runs) start from this one: they must carry the new triage.
@@ -409,7 +413,7 @@ std::vector<Reject> CaseSession::rejects(std::int64_t sourceId) const
 {
     if (m_running || !m_case)
         return {};
-    return m_case->rejects(sourceId);
+    return m_case->rejects(sourceId).value_or(std::vector<Reject> {});
 }
 
 } // namespace cepheid::ui

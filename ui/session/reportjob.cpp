@@ -31,29 +31,28 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
     const Analyzer& analyzer, QString& error, const std::atomic<bool>* cancel, std::size_t previewLimit)
 {
     CaseReportInput input(snapshot.events, snapshot.flows, snapshot.analysis, analyzer);
-    try {
-        readCaseProvenance(input, caseFile, cancel);
-        const std::vector<ProfileVersion> versions = caseFile.profiles();
-        input.profileLabel = profileLabel(snapshot, versions);
-        std::string problem;
-        if (snapshot.isModified()) {
-            ReportDelta delta;
-            delta.against = snapshot.savedVersion > 0 ? "saved profile version " + std::to_string(snapshot.savedVersion)
-                                                      : "the default profile";
-            delta.added = snapshot.added;
-            delta.removed = snapshot.removed;
-            input.delta = std::move(delta);
-        } else if (versions.size() >= 2) {
-            const ProfileVersion& previous = versions[versions.size() - 2];
-            if (const auto earlier = parseProfile(previous.json, problem))
-                input.delta = compareAlerting(snapshot.analysis, snapshot.profile, *earlier,
-                    "profile version " + std::to_string(previous.id), snapshot.events, snapshot.flows,
-                    snapshot.evaluatedAt, problem);
-        }
-    } catch (const sql::Error& problem) {
+    const auto read = readCaseProvenance(input, caseFile, cancel);
+    const auto versions = caseFile.profiles();
+    if (!read || !versions) {
         error = QCoreApplication::translate("ReportJob", "the case cannot be read: %1")
-                    .arg(QString::fromUtf8(problem.what()));
+                    .arg(QString::fromStdString(read ? versions.error() : read.error()));
         return std::nullopt;
+    }
+    input.profileLabel = profileLabel(snapshot, *versions);
+    std::string problem;
+    if (snapshot.isModified()) {
+        ReportDelta delta;
+        delta.against = snapshot.savedVersion > 0 ? "saved profile version " + std::to_string(snapshot.savedVersion)
+                                                  : "the default profile";
+        delta.added = snapshot.added;
+        delta.removed = snapshot.removed;
+        input.delta = std::move(delta);
+    } else if (versions->size() >= 2) {
+        const ProfileVersion& previous = (*versions)[versions->size() - 2];
+        if (const auto earlier = parseProfile(previous.json, problem))
+            input.delta = compareAlerting(snapshot.analysis, snapshot.profile, *earlier,
+                "profile version " + std::to_string(previous.id), snapshot.events, snapshot.flows, snapshot.evaluatedAt,
+                problem);
     }
     input.casePath = request.casePath.toStdString();
     input.options.triage = snapshot.triage;
@@ -70,19 +69,19 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
 bool writeReport(const Snapshot& snapshot, const ReportRequest& request, const std::atomic<bool>& cancel,
     const std::function<void(std::size_t done, std::size_t total)>& progress, QString& error)
 {
-    std::string problem;
-    auto caseFile = CaseFile::open(request.casePath.toStdString(), CaseFile::Mode::ReadOnly, problem);
+    const auto caseFile = CaseFile::open(request.casePath.toStdString(), CaseFile::Mode::ReadOnly);
     if (!caseFile) {
         error = QCoreApplication::translate("ReportJob", "the case cannot be opened: %1")
-                    .arg(QString::fromStdString(problem));
+                    .arg(QString::fromStdString(caseFile.error()));
         return false;
     }
+    std::string problem;
     const auto analyzer = Analyzer::create(snapshot.profile, problem);
     if (!analyzer) {
         error = QString::fromStdString(problem);
         return false;
     }
-    const auto report = buildReport(snapshot, request, *caseFile, *analyzer, error, &cancel);
+    const auto report = buildReport(snapshot, request, **caseFile, *analyzer, error, &cancel);
     if (!report)
         return false;
     if (cancel.load()) {
