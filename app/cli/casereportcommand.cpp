@@ -22,15 +22,16 @@ std::optional<ReportDelta> deltaAgainstPrevious(const std::vector<ProfileVersion
     if (versions.size() < 2)
         return std::nullopt;
     const ProfileVersion& previous = versions[versions.size() - 2];
-    std::string error;
-    const auto before = parseProfile(previous.json, error);
-    auto delta = before ? compareAlerting(analysis, profile, *before, "profile version " + std::to_string(previous.id),
-                     events, flows, now, error)
-                        : std::nullopt;
-    if (!delta)
+    const auto before = parseProfile(previous.json);
+    auto delta = before ? compareAlerting(
+                     analysis, profile, *before, "profile version " + std::to_string(previous.id), events, flows, now)
+                        : failure(before.error());
+    if (!delta) {
         std::cerr << "cepheid-cli: no what-if in the report: profile version " << previous.id
-                  << " cannot be used: " << error << '\n';
-    return delta;
+                  << " cannot be used: " << delta.error() << '\n';
+        return std::nullopt;
+    }
+    return std::move(*delta);
 }
 
 // The offscreen platform notes an unset XDG_RUNTIME_DIR, which says nothing to someone writing a report; every

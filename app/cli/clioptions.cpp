@@ -330,9 +330,12 @@ bool checkNow(const std::string& now, std::string& error)
 
 bool checkLimits(const std::vector<std::string>& limits, InputOptions& input, std::string& error)
 {
-    for (const std::string& limit : limits)
-        if (!input.limits.set(limit, error))
+    for (const std::string& limit : limits) {
+        if (const auto set = input.limits.set(limit); !set) {
+            error = set.error();
             return false;
+        }
+    }
     return true;
 }
 
@@ -420,9 +423,12 @@ bool checkReport(ScoreOptions& options, const Given& given, std::string& error)
         return false;
     }
     if (!given.select.empty()) {
-        options.selection = parseFindingSelection(given.select, error);
-        if (!options.selection)
+        auto selection = parseFindingSelection(given.select);
+        if (!selection) {
+            error = selection.error();
             return false;
+        }
+        options.selection = std::move(*selection);
     }
     if (!given.now.empty()) {
         if (!checkNow(given.now, error))

@@ -103,15 +103,16 @@ std::optional<Profile> profileFrom(const std::string& spec)
 {
     if (spec.empty())
         return Profile {};
-    std::string error;
     // An existing file is a file, even if its path happens to contain ".cepheid@".
     const auto at = spec.rfind(".cepheid@");
     const bool caseVersion = at != std::string::npos && !std::filesystem::is_regular_file(spec);
     if (!caseVersion && !spec.ends_with(".cepheid")) {
-        auto profile = loadProfile(spec, error);
-        if (!profile)
-            std::cerr << "cepheid-cli: profile refused: " << error << '\n';
-        return profile;
+        auto profile = loadProfile(spec);
+        if (!profile) {
+            std::cerr << "cepheid-cli: profile refused: " << profile.error() << '\n';
+            return std::nullopt;
+        }
+        return std::move(*profile);
     }
     const std::string casePath = caseVersion ? spec.substr(0, at + 8) : spec;
     std::int64_t wanted = 0; // 0: the newest
@@ -141,10 +142,13 @@ std::optional<Profile> profileFrom(const std::string& spec)
     for (auto it = versions.rbegin(); it != versions.rend(); ++it) {
         if (wanted != 0 && it->id != wanted)
             continue;
-        auto profile = parseProfile(it->json, error);
-        if (!profile)
-            std::cerr << "cepheid-cli: profile refused: " << casePath << " version " << it->id << ": " << error << '\n';
-        return profile;
+        auto profile = parseProfile(it->json);
+        if (!profile) {
+            std::cerr << "cepheid-cli: profile refused: " << casePath << " version " << it->id << ": "
+                      << profile.error() << '\n';
+            return std::nullopt;
+        }
+        return std::move(*profile);
     }
     std::cerr << "cepheid-cli: profile refused: " << casePath << " has no version " << wanted << " (versions "
               << versions.front().id << ".." << versions.back().id << ")\n";

@@ -110,12 +110,11 @@ int runScore(const ScoreOptions& options)
         profile->rule.windows = *options.windows == "sliding" ? WindowModel::Sliding : WindowModel::Hop;
 
     bool strictFailed = false;
-    std::string error;
     for (std::size_t i = 0; i < options.inputs.size(); ++i) {
-        auto summary = importFile(options.inputs[i], static_cast<std::uint16_t>(i), events, error,
-            importOptions(options.inputs[i], options.input));
+        auto summary = importFile(
+            options.inputs[i], static_cast<std::uint16_t>(i), events, importOptions(options.inputs[i], options.input));
         if (!summary) {
-            std::cerr << "cepheid-cli: " << error << '\n';
+            std::cerr << "cepheid-cli: " << summary.error() << '\n';
             return InputError;
         }
         strictFailed = !warnAboutInput(*summary, options.input) || strictFailed;
@@ -187,10 +186,9 @@ int runRuleExport(const RuleExportOptions& options)
     const char* user = std::getenv("USER");
     context.author = user ? user : "";
     context.now = systemNow();
-    std::string error;
-    const auto exported = exportRule(*profile, context, error);
+    const auto exported = exportRule(*profile, context);
     if (!exported) {
-        std::cerr << "cepheid-cli: the rule cannot be exported: " << error << '\n';
+        std::cerr << "cepheid-cli: the rule cannot be exported: " << exported.error() << '\n';
         return InputError;
     }
     std::error_code made;
@@ -200,6 +198,7 @@ int runRuleExport(const RuleExportOptions& options)
         return InputError;
     }
     const std::filesystem::path directory(options.outputDirectory);
+    std::string error;
     if (!writeFileAtomically((directory / (exported->ruleName + ".yaral")).string(), exported->text, error))
         return std::cerr << "cepheid-cli: " << error << '\n', InputError;
     for (const ReferenceList& list : exported->lists) {

@@ -403,10 +403,9 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
             + ": not a regular file (a pipe or a device); a case keeps each file's SHA-256, so save the "
               "stream to a file first, or score it without a case (cepheid-cli score reads streams)");
     }
-    std::string error;
-    const auto digest = sha256OfFile(path, error);
+    const auto digest = sha256OfFile(path);
     if (!digest)
-        return failure(path + ": " + error);
+        return failure(path + ": " + digest.error());
     result.sha256 = *digest;
     try {
         {
@@ -461,9 +460,9 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
                 .bind(4, reject.excerpt)
                 .execute();
         };
-        auto summary = cepheid::importFile(path, static_cast<std::uint16_t>(sourceId), table, error, caseOptions);
+        auto summary = cepheid::importFile(path, static_cast<std::uint16_t>(sourceId), table, caseOptions);
         if (!summary)
-            return failure(error); // the transaction rolls back
+            return failure(summary.error()); // the transaction rolls back
         rawRecords.finish();
         if (summary->cancelled)
             return failure(path + ": import cancelled; the case is unchanged");

@@ -51,23 +51,19 @@ std::string Sha256::hex(const std::array<std::uint8_t, 32>& digest)
     return out;
 }
 
-std::optional<std::string> sha256OfFile(const std::string& path, std::string& error)
+Expected<std::string> sha256OfFile(const std::string& path)
 {
     std::ifstream file(path, std::ios::binary);
-    if (!file) {
-        error = std::strerror(errno);
-        return std::nullopt;
-    }
+    if (!file)
+        return failure(std::strerror(errno));
     Sha256 hash;
     std::vector<char> buffer(1 << 20);
     while (file) {
         file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         hash.update(buffer.data(), static_cast<std::size_t>(file.gcount()));
     }
-    if (file.bad()) {
-        error = "read error";
-        return std::nullopt;
-    }
+    if (file.bad())
+        return failure("read error");
     return Sha256::hex(hash.finish());
 }
 

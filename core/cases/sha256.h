@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/expected.h"
+
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -28,7 +30,7 @@ private:
     std::unique_ptr<Context> m_context;
 };
 
-// The hex SHA-256 of a file's bytes on disk, or nullopt with error set.
-std::optional<std::string> sha256OfFile(const std::string& path, std::string& error);
+// The hex SHA-256 of a file's bytes on disk, or why it cannot be read (strerror; the caller names the file).
+Expected<std::string> sha256OfFile(const std::string& path);
 
 } // namespace cepheid

@@ -33,25 +33,25 @@ Analyzer::Analyzer(Profile profile, RuleEvaluator rule, BeaconScorer scorer, Cat
     , m_allowlist(std::move(allowlist))
 { }
 
-std::optional<Analyzer> Analyzer::create(const Profile& profile, std::string& error)
+Expected<Analyzer> Analyzer::create(const Profile& profile)
 {
-    return create(Profile(profile), error);
+    return create(Profile(profile));
 }
 
-std::optional<Analyzer> Analyzer::create(Profile&& profile, std::string& error)
+Expected<Analyzer> Analyzer::create(Profile&& profile)
 {
-    auto rule = RuleEvaluator::create(profile.rule, error);
+    auto rule = RuleEvaluator::create(profile.rule);
     if (!rule)
-        return std::nullopt;
-    auto catalog = Catalog::compile(profile.catalog, error);
+        return failure(rule.error());
+    auto catalog = Catalog::compile(profile.catalog);
     if (!catalog)
-        return std::nullopt;
-    auto allowlist = Allowlist::compile(profile.allowlist, error);
+        return failure(catalog.error());
+    auto allowlist = Allowlist::compile(profile.allowlist);
     if (!allowlist)
-        return std::nullopt;
-    auto scorer = BeaconScorer::create(profile.score, error);
+        return failure(allowlist.error());
+    auto scorer = BeaconScorer::create(profile.score);
     if (!scorer)
-        return std::nullopt;
+        return failure(scorer.error());
     return Analyzer(
         std::move(profile), std::move(*rule), std::move(*scorer), std::move(*catalog), std::move(*allowlist));
 }

@@ -75,9 +75,10 @@ std::vector<std::uint32_t> alertingFlows(const Analysis& analysis, const ScoreSe
 class Analyzer
 {
 public:
-    static std::optional<Analyzer> create(const Profile& profile, std::string& error);
+    // Fails with what cannot be compiled (a regex, a glob, a CIDR), naming where the profile has it.
+    static Expected<Analyzer> create(const Profile& profile);
     // The same, keeping the profile without a copy (a 100,000-entry allowlist is 35 MB).
-    static std::optional<Analyzer> create(Profile&& profile, std::string& error);
+    static Expected<Analyzer> create(Profile&& profile);
 
     // now decides which allowlist entries have expired (injected so tests and reports are reproducible).
     Analysis run(const EventTable& events, const FlowIndex& flows, TimestampUs now) const;

@@ -29,20 +29,19 @@ Expected<CaseAnalysis> analyse(
 {
     CaseAnalysis result;
     result.data = std::move(data);
-    std::string error;
     const auto started = std::chrono::steady_clock::now();
-    auto analyzer = Analyzer::create(baseline.profile, error);
+    auto analyzer = Analyzer::create(baseline.profile);
     if (!analyzer) {
         return failure(baseline.version > 0
-                ? "the case's saved profile " + std::to_string(baseline.version) + " cannot be run: " + error
-                : "the profile cannot be run: " + error);
+                ? "the case's saved profile " + std::to_string(baseline.version) + " cannot be run: " + analyzer.error()
+                : "the profile cannot be run: " + analyzer.error());
     }
     result.analysis = analyzer->run(result.data->events, result.data->flows, now);
     result.savedAlerting = alertingFlows(result.analysis, baseline.profile.score);
     if (profile && *profile != baseline.profile) {
-        auto working = Analyzer::create(*profile, error);
+        auto working = Analyzer::create(*profile);
         if (!working)
-            return failure("the profile cannot be run: " + error);
+            return failure("the profile cannot be run: " + working.error());
         result.analysis
             = working->rerun(result.analysis, baseline.profile, result.data->events, result.data->flows, now);
         analyzer = std::move(working);
@@ -62,10 +61,10 @@ Expected<CaseProfile> newestSavedProfile(CaseFile& caseFile)
         return failure(versions.error());
     if (versions->empty())
         return CaseProfile {};
-    std::string error;
-    auto profile = parseProfile(versions->back().json, error);
+    auto profile = parseProfile(versions->back().json);
     if (!profile) {
-        return failure("the case's saved profile " + std::to_string(versions->back().id) + " cannot be read: " + error
+        return failure("the case's saved profile " + std::to_string(versions->back().id)
+            + " cannot be read: " + profile.error()
             + " (a readable profile saved over it, e.g. with cepheid-cli score --profile, is used next)");
     }
     return CaseProfile { std::move(*profile), versions->back().id };

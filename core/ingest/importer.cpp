@@ -119,21 +119,17 @@ private:
 
 } // namespace
 
-std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
-    std::string& error, const ImportOptions& options)
+Expected<InputSummary> importFile(
+    const std::string& path, std::uint16_t fileIndex, EventTable& table, const ImportOptions& options)
 {
     // One stream for probing and reading: a pipe cannot be opened twice.
     InputStream input;
     input.setLimits(options.limits);
-    if (!input.open(path)) {
-        error = path + ": " + input.errorMessage();
-        return std::nullopt;
-    }
+    if (!input.open(path))
+        return failure(path + ": " + input.errorMessage());
     const auto head = input.peek(64 * 1024);
-    if (!head) {
-        error = path + ": " + input.errorMessage();
-        return std::nullopt;
-    }
+    if (!head)
+        return failure(path + ": " + input.errorMessage());
     const DetectedFormat detected = detectFormat(*head);
     InputSummary summary;
     summary.path = path;
@@ -141,10 +137,8 @@ std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fi
         summary.format = kEmptyFormat;
         return summary;
     }
-    if (!detected.reader) {
-        error = path + ": unrecognised format: " + detected.explanation;
-        return std::nullopt;
-    }
+    if (!detected.reader)
+        return failure(path + ": unrecognised format: " + detected.explanation);
     summary.format = detected.reader->name();
     summary.compressed = input.isCompressed();
 

@@ -2,6 +2,7 @@
 
 #include "importlimits.h"
 #include "model/eventtable.h"
+#include "util/expected.h"
 
 #include <atomic>
 #include <cstdint>
@@ -53,10 +54,10 @@ struct ImportOptions
     ImportLimits limits;
 };
 
-// Reads one export into the table. Returns nullopt and sets error when the file cannot be read at all
+// Reads one export into the table. Fails, with the reason after the path, when the file cannot be read at all
 // (missing, unreadable, unrecognised format). Bad records never make it fail, and neither does a read error
 // part-way (a truncated .gz): the events before it are kept and summary.readError says where it stopped.
-std::optional<InputSummary> importFile(const std::string& path, std::uint16_t fileIndex, EventTable& table,
-    std::string& error, const ImportOptions& options = {});
+Expected<InputSummary> importFile(
+    const std::string& path, std::uint16_t fileIndex, EventTable& table, const ImportOptions& options = {});
 
 } // namespace cepheid

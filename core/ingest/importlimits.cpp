@@ -84,28 +84,23 @@ std::string names()
 
 } // namespace
 
-bool ImportLimits::set(std::string_view assignment, std::string& error)
+Expected<void> ImportLimits::set(std::string_view assignment)
 {
     const auto equals = assignment.find('=');
     const std::string_view name = assignment.substr(0, equals);
     const Field* field = find(name);
-    if (!field) {
-        error = "unknown limit '" + std::string(name) + "' (limits: " + names() + ")";
-        return false;
-    }
-    if (equals == std::string_view::npos) {
-        error = "--limit " + std::string(name) + " needs a value: " + std::string(name) + "=N";
-        return false;
-    }
+    if (!field)
+        return failure("unknown limit '" + std::string(name) + "' (limits: " + names() + ")");
+    if (equals == std::string_view::npos)
+        return failure("--limit " + std::string(name) + " needs a value: " + std::string(name) + "=N");
     const std::string_view text = assignment.substr(equals + 1);
     const auto value = field->unit == Unit::Bytes ? parseByteSize(text) : parseCount(text);
     if (!value || *value == 0) {
-        error = "limit " + std::string(name) + ": '" + std::string(text) + "' is not a positive "
-            + (field->unit == Unit::Bytes ? "size (e.g. 512M, 8G)" : "number (e.g. 5000, 20M)");
-        return false;
+        return failure("limit " + std::string(name) + ": '" + std::string(text) + "' is not a positive "
+            + (field->unit == Unit::Bytes ? "size (e.g. 512M, 8G)" : "number (e.g. 5000, 20M)"));
     }
     this->*(field->member) = *value;
-    return true;
+    return {};
 }
 
 std::string ImportLimits::valueText(std::string_view name) const

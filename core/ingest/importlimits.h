@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/expected.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,9 +30,9 @@ struct ImportLimits
 
     static constexpr std::uint64_t kRatioCheckedFrom = 16ull << 20;
 
-    // name=value, e.g. "decompressed-bytes=8G", "events=5M", "compression-ratio=500". Returns false and sets error
-    // (naming the limits there are) when the name or the value is not one.
-    bool set(std::string_view assignment, std::string& error);
+    // name=value, e.g. "decompressed-bytes=8G", "events=5M", "compression-ratio=500". Fails (naming the limits
+    // there are) when the name or the value is not one, and then changes nothing.
+    Expected<void> set(std::string_view assignment);
     // "64 GiB", "100,000,000": the limit's value as a message shows it.
     std::string valueText(std::string_view name) const;
     // What a message says when a limit stops an import: how to raise it.

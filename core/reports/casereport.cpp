@@ -601,12 +601,12 @@ std::string profileVersionLabel(const ProfileVersion& version)
         + version.createdAt + (version.note.empty() ? "" : " (" + version.note + ")");
 }
 
-std::optional<ReportDelta> compareAlerting(const Analysis& analysis, const Profile& profile, const Profile& earlier,
-    std::string against, const EventTable& events, const FlowIndex& flows, TimestampUs now, std::string& error)
+Expected<ReportDelta> compareAlerting(const Analysis& analysis, const Profile& profile, const Profile& earlier,
+    std::string against, const EventTable& events, const FlowIndex& flows, TimestampUs now)
 {
-    const auto analyzer = Analyzer::create(earlier, error);
+    const auto analyzer = Analyzer::create(earlier);
     if (!analyzer)
-        return std::nullopt;
+        return failure(analyzer.error());
     const Analysis then = analyzer->rerun(analysis, profile, events, flows, now);
     const std::vector<std::uint32_t> alertingNow = alertingFlows(analysis, profile.score);
     const std::vector<std::uint32_t> alertingThen = alertingFlows(then, earlier.score);

@@ -103,10 +103,10 @@ Expected<void> readCaseProvenance(
 std::string profileVersionLabel(const ProfileVersion& version);
 
 // The what-if of the summary: the flows alerting under `profile` (its analysis given) against those alerting under
-// `earlier`, which is analysed here by re-running only what differs. nullopt with the reason when `earlier` cannot
+// `earlier`, which is analysed here by re-running only what differs. Fails with the reason when `earlier` cannot
 // be used.
-std::optional<ReportDelta> compareAlerting(const Analysis& analysis, const Profile& profile, const Profile& earlier,
-    std::string against, const EventTable& events, const FlowIndex& flows, TimestampUs now, std::string& error);
+Expected<ReportDelta> compareAlerting(const Analysis& analysis, const Profile& profile, const Profile& earlier,
+    std::string against, const EventTable& events, const FlowIndex& flows, TimestampUs now);
 
 // The selection as a reader would say it: "alerting findings", "findings with verdict likely or above"…
 std::string selectionText(const CaseReportInput& input);

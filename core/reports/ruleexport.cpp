@@ -67,12 +67,12 @@ std::string yaralString(std::string_view text)
     return out;
 }
 
-std::optional<RuleExport> exportRule(const Profile& profile, const RuleExportContext& context, std::string& error)
+Expected<RuleExport> exportRule(const Profile& profile, const RuleExportContext& context)
 {
     const RuleSettings& rule = profile.rule;
     if (rule.windowHours * 60 < 1 || rule.windowHours > kMaxWindowHours) {
-        error = "the window (" + windowText(rule.windowHours) + ") is outside what YARA-L's `over` accepts (1m to 48h)";
-        return std::nullopt;
+        return failure(
+            "the window (" + windowText(rule.windowHours) + ") is outside what YARA-L's `over` accepts (1m to 48h)");
     }
     RuleExport result;
     result.ruleName = "t1584_007_serverless_c2_beaconing_tuned";
@@ -158,10 +158,9 @@ std::optional<RuleExport> exportRule(const Profile& profile, const RuleExportCon
     for (const ReferenceList* list :
         { &domains, &domainPatterns, &processes, &processPatterns, &hostNetworks, &hostNames })
         for (const std::string& value : list->values)
-            if (value.find_first_of("\r\n") != std::string::npos) {
-                error = "an allowlist value holds a line break, which a reference list cannot (" + list->name + ")";
-                return std::nullopt;
-            }
+            if (value.find_first_of("\r\n") != std::string::npos)
+                return failure(
+                    "an allowlist value holds a line break, which a reference list cannot (" + list->name + ")");
     for (const auto& [list, statement] : { std::pair { &domains, "not $e.target.hostname in %" },
              std::pair { &domainPatterns, "not $e.target.hostname in regex %" },
              std::pair { &processes, "not $e.principal.process.file.full_path in %" },

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "tuning/profile.h"
+#include "util/expected.h"
 
 #include <optional>
 #include <string>
@@ -36,9 +37,9 @@ struct RuleExportContext
 // YARA-L exclusions — single-field entries through reference lists (`not … in %list`, `in regex`, `in cidr`),
 // combined entries (process on host, flow) as inline conditions. It stays within Chronicle's limits (at most 10 `in`
 // statements, 5 of them regex and 5 cidr: it uses at most six, two regex and one cidr). Strings and regexes are
-// escaped so no value can end a literal. nullopt with the reason when the profile cannot be expressed (a window
+// escaped so no value can end a literal. Fails with the reason when the profile cannot be expressed (a window
 // over YARA-L's 48 h maximum).
-std::optional<RuleExport> exportRule(const Profile& profile, const RuleExportContext& context, std::string& error);
+Expected<RuleExport> exportRule(const Profile& profile, const RuleExportContext& context);
 
 // A reference list's file: its description and syntax type as header comments, then one value per line.
 std::string referenceListText(const ReferenceList& list);

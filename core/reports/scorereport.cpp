@@ -75,7 +75,7 @@ void writeTriageState(JsonWriter& json, const TriageState& state, bool includeFl
     json.endArray().endObject();
 }
 
-std::optional<FindingSelection> parseFindingSelection(std::string_view text, std::string& error)
+Expected<FindingSelection> parseFindingSelection(std::string_view text)
 {
     FindingSelection selection;
     if (text == "alerting")
@@ -92,21 +92,18 @@ std::optional<FindingSelection> parseFindingSelection(std::string_view text, std
                 selection.verdict = verdict;
                 return selection;
             }
-        error = "--select verdict: must be none, possible, likely or beacon, not '" + std::string(name) + "'";
-        return std::nullopt;
+        return failure("--select verdict: must be none, possible, likely or beacon, not '" + std::string(name) + "'");
     }
     if (text.starts_with("status:")) {
         selection.kind = FindingSelection::Kind::Status;
         selection.status = std::string(text.substr(7));
         if (!isTriageStatus(selection.status)) {
-            error = "--select status: must be new, investigating, benign, malicious or false-positive, not '"
-                + selection.status + "'";
-            return std::nullopt;
+            return failure("--select status: must be new, investigating, benign, malicious or false-positive, not '"
+                + selection.status + "'");
         }
         return selection;
     }
-    error = "--select must be alerting, all, verdict:V or status:S, not '" + std::string(text) + "'";
-    return std::nullopt;
+    return failure("--select must be alerting, all, verdict:V or status:S, not '" + std::string(text) + "'");
 }
 
 bool isListed(

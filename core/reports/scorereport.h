@@ -21,8 +21,8 @@ struct FindingSelection
     Verdict verdict = Verdict::None;
     std::string status;
 };
-// "alerting", "all", "verdict:beacon|likely|possible|none", "status:new|investigating|…"; nullopt with the reason.
-std::optional<FindingSelection> parseFindingSelection(std::string_view text, std::string& error);
+// "alerting", "all", "verdict:beacon|likely|possible|none", "status:new|investigating|…", or what is wrong with it.
+Expected<FindingSelection> parseFindingSelection(std::string_view text);
 
 struct ScoreReportOptions
 {

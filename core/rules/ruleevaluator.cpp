@@ -48,17 +48,15 @@ RuleEvaluator::~RuleEvaluator() = default;
 RuleEvaluator::RuleEvaluator(RuleEvaluator&&) noexcept = default;
 RuleEvaluator& RuleEvaluator::operator=(RuleEvaluator&&) noexcept = default;
 
-std::optional<RuleEvaluator> RuleEvaluator::create(const RuleSettings& settings, std::string& error)
+Expected<RuleEvaluator> RuleEvaluator::create(const RuleSettings& settings)
 {
     RuleEvaluator evaluator;
     evaluator.m_settings = settings;
     RE2::Options options;
     options.set_log_errors(false);
     evaluator.m_regex = std::make_unique<RE2>(settings.domainRegex, options);
-    if (!evaluator.m_regex->ok()) {
-        error = "rule.domain_regex: invalid RE2 regex: " + evaluator.m_regex->error();
-        return std::nullopt;
-    }
+    if (!evaluator.m_regex->ok())
+        return failure("rule.domain_regex: invalid RE2 regex: " + evaluator.m_regex->error());
     evaluator.m_window = static_cast<TimestampUs>(std::llround(settings.windowHours * 3600.0)) * kMicrosPerSecond;
     evaluator.m_hop = std::max<TimestampUs>(1, evaluator.m_window / 10);
     return evaluator;

@@ -3,6 +3,7 @@
 #include "model/flowindex.h"
 #include "ruleoutcome.h"
 #include "tuning/profile.h"
+#include "util/expected.h"
 
 #include <memory>
 #include <optional>
@@ -25,7 +26,8 @@ namespace cepheid {
 class RuleEvaluator
 {
 public:
-    static std::optional<RuleEvaluator> create(const RuleSettings& settings, std::string& error);
+    // Fails when rule.domain_regex is not an RE2 regex.
+    static Expected<RuleEvaluator> create(const RuleSettings& settings);
     ~RuleEvaluator();
     RuleEvaluator(RuleEvaluator&&) noexcept;
     RuleEvaluator& operator=(RuleEvaluator&&) noexcept;

@@ -48,11 +48,11 @@ BeaconScorer::BeaconScorer(ScoreSettings settings, LocalOnlyNetworks localOnly)
     , m_localOnly(std::move(localOnly))
 { }
 
-std::optional<BeaconScorer> BeaconScorer::create(const ScoreSettings& settings, std::string& error)
+Expected<BeaconScorer> BeaconScorer::create(const ScoreSettings& settings)
 {
-    auto localOnly = LocalOnlyNetworks::compile(settings.localOnlyNetworks, error);
+    auto localOnly = LocalOnlyNetworks::compile(settings.localOnlyNetworks);
     if (!localOnly)
-        return std::nullopt;
+        return failure(localOnly.error());
     return BeaconScorer(settings, std::move(*localOnly));
 }
 

@@ -21,8 +21,8 @@ public:
         TimestampUs datasetLast = 0;
     };
 
-    // nullopt with error when a local-only network is not a network (parseProfile refuses those already).
-    static std::optional<BeaconScorer> create(const ScoreSettings& settings, std::string& error);
+    // Fails when a local-only network is not a network (parseProfile refuses those already).
+    static Expected<BeaconScorer> create(const ScoreSettings& settings);
     static Context prepare(const EventTable& events, const FlowIndex& flows);
     BeaconScore score(const EventTable& events, const FlowIndex& flows, const Flow& flow, const Context& context) const;
     // score() in two steps. measure: intervals, period, payload, process class, prevalence and RITA, which no

@@ -97,7 +97,7 @@ std::string invalidField(std::size_t index, const AllowlistEntry& entry, std::st
 
 } // namespace
 
-bool Allowlist::validate(const std::vector<AllowlistEntry>& entries, std::string& error)
+Expected<void> Allowlist::validate(const std::vector<AllowlistEntry>& entries)
 {
     // Parsed, not compiled: RE2::Set::Add parses a pattern and says what is wrong with it, at a fraction of the cost
     // of building a matcher (100,000 regexes). An exact value or a glob (every character but * and ? quoted) is
@@ -109,22 +109,20 @@ bool Allowlist::validate(const std::vector<AllowlistEntry>& entries, std::string
             for (const auto& [value, field] : { std::pair { &entry.domain, "domain" },
                      std::pair { &entry.process, "process" }, std::pair { &entry.host, "host" } }) {
                 std::string reason;
-                if (!value->empty() && parser.Add(*value, &reason) < 0) {
-                    error = invalidField(i, entry, field, reason);
-                    return false;
-                }
+                if (!value->empty() && parser.Add(*value, &reason) < 0)
+                    return failure(invalidField(i, entry, field, reason));
             }
-        std::string reason;
-        if (!entry.cidr.empty() && !Cidr::parse(entry.cidr, reason)) {
-            error = describeAllowlistEntry(i, entry) + ": invalid \"cidr\": " + reason;
-            return false;
-        }
+        if (entry.cidr.empty())
+            continue;
+        if (const auto cidr = Cidr::parse(entry.cidr); !cidr)
+            return failure(describeAllowlistEntry(i, entry) + ": invalid \"cidr\": " + cidr.error());
     }
-    return true;
+    return {};
 }
 
-std::optional<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& entries, std::string& error)
+Expected<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& entries)
 {
+    std::string error;
     Allowlist allowlist;
     allowlist.m_entries.reserve(entries.size());
     allowlist.m_domainSet = std::make_unique<DomainSet>();
@@ -135,13 +133,12 @@ std::optional<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& e
         auto compileField = [&](const std::string& value, std::string_view field, std::optional<TextMatcher>& out) {
             if (value.empty())
                 return true;
-            TextMatcher matcher;
-            std::string reason;
-            if (!matcher.compile(value, entry.match, reason)) {
-                error = invalidField(i, entry, field, reason);
+            auto matcher = TextMatcher::compile(value, entry.match);
+            if (!matcher) {
+                error = invalidField(i, entry, field, matcher.error());
                 return false;
             }
-            out = std::move(matcher);
+            out = std::move(*matcher);
             return true;
         };
         // Which index the domain goes to: a name or a zone are looked up, anything else is matched entry by entry.
@@ -163,14 +160,12 @@ std::optional<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& e
                 index, entry.match == MatchMode::Glob ? TextMatcher::globToRegex(domain) : std::string(domain));
         if (!compileField(entry.process, "process", compiled.process)
             || !compileField(entry.host, "host", compiled.host))
-            return std::nullopt;
+            return failure(error);
         if (!entry.cidr.empty()) {
-            std::string reason;
-            compiled.cidr = Cidr::parse(entry.cidr, reason);
-            if (!compiled.cidr) {
-                error = describeAllowlistEntry(i, entry) + ": invalid \"cidr\": " + reason;
-                return std::nullopt;
-            }
+            auto cidr = Cidr::parse(entry.cidr);
+            if (!cidr)
+                return failure(describeAllowlistEntry(i, entry) + ": invalid \"cidr\": " + cidr.error());
+            compiled.cidr = *cidr;
         }
     }
     for (DomainSet::Chunk& chunk : allowlist.m_domainSet->chunks)
@@ -178,12 +173,10 @@ std::optional<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& e
     if (!allowlist.m_domainSet->refused.empty()) {
         // A pattern a set refused is checked on its own, with a matcher of its own, in profile order.
         for (const std::uint32_t index : allowlist.m_domainSet->refused) {
-            std::string reason;
-            if (!allowlist.m_entries[index].domain.emplace().compile(
-                    entries[index].domain, entries[index].match, reason)) {
-                error = invalidField(index, entries[index], "domain", reason);
-                return std::nullopt;
-            }
+            auto matcher = TextMatcher::compile(entries[index].domain, entries[index].match);
+            if (!matcher)
+                return failure(invalidField(index, entries[index], "domain", matcher.error()));
+            allowlist.m_entries[index].domain = std::move(*matcher);
         }
         allowlist.m_scanned.insert(
             allowlist.m_scanned.end(), allowlist.m_domainSet->refused.begin(), allowlist.m_domainSet->refused.end());
@@ -264,18 +257,16 @@ int Allowlist::match(const FlowFacts& flow, TimestampUs now) const
     return best < m_entries.size() ? static_cast<int>(best) : -1;
 }
 
-std::optional<Catalog> Catalog::compile(const std::vector<CatalogEntry>& entries, std::string& error)
+Expected<Catalog> Catalog::compile(const std::vector<CatalogEntry>& entries)
 {
     Catalog catalog;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-        TextMatcher matcher;
-        std::string reason;
-        if (!matcher.compile(entries[i].pattern, MatchMode::Regex, reason)) {
-            error = "catalog[" + std::to_string(i) + "] (platform \"" + entries[i].platform
-                + "\"): invalid regex: " + reason;
-            return std::nullopt;
+        auto matcher = TextMatcher::compile(entries[i].pattern, MatchMode::Regex);
+        if (!matcher) {
+            return failure("catalog[" + std::to_string(i) + "] (platform \"" + entries[i].platform
+                + "\"): invalid regex: " + matcher.error());
         }
-        catalog.m_entries.emplace_back(entries[i].platform, std::move(matcher));
+        catalog.m_entries.emplace_back(entries[i].platform, std::move(*matcher));
     }
     return catalog;
 }

@@ -31,10 +31,10 @@ class Allowlist
 {
 public:
     // Fails (with a message naming the entry) on an invalid pattern or CIDR.
-    static std::optional<Allowlist> compile(const std::vector<AllowlistEntry>& entries, std::string& error);
+    static Expected<Allowlist> compile(const std::vector<AllowlistEntry>& entries);
     // What compile() would refuse (an invalid regex or CIDR), with the same message, without building anything:
     // reading a profile checks it, the analysis compiles it.
-    static bool validate(const std::vector<AllowlistEntry>& entries, std::string& error);
+    static Expected<void> validate(const std::vector<AllowlistEntry>& entries);
 
     // Index of the first active entry that matches the flow, or -1.
     int match(const FlowFacts& flow, TimestampUs now) const;
@@ -81,7 +81,8 @@ private:
 class Catalog
 {
 public:
-    static std::optional<Catalog> compile(const std::vector<CatalogEntry>& entries, std::string& error);
+    // Fails, naming the entry, on an invalid regex.
+    static Expected<Catalog> compile(const std::vector<CatalogEntry>& entries);
     // The platform of the first entry whose pattern matches the whole hostname, or empty.
     std::string_view platformOf(std::string_view hostname) const;
 

@@ -48,15 +48,14 @@ bool samePrefix(const std::array<std::uint8_t, 16>& a, const std::array<std::uin
 
 } // namespace
 
-std::optional<Cidr> Cidr::parse(std::string_view text, std::string& error)
+Expected<Cidr> Cidr::parse(std::string_view text)
 {
     Cidr cidr;
     const auto slash = text.find('/');
     const std::string_view addressText = text.substr(0, slash);
     if (!parseAddressBytes(addressText, cidr.m_network, cidr.m_v6)) {
         // Appended, not "'" + text: GCC 12's -Wrestrict misreads the prepend at -O3 (GCC bug 105651).
-        error = std::string(1, '\'').append(addressText).append("' is not an IP address");
-        return std::nullopt;
+        return failure(std::string(1, '\'').append(addressText).append("' is not an IP address"));
     }
     const unsigned maximum = cidr.m_v6 ? 128 : 32;
     cidr.m_prefix = maximum;
@@ -74,8 +73,8 @@ std::optional<Cidr> Cidr::parse(std::string_view text, std::string& error)
         cidr.m_prefix = boost::asio::ip::make_network_v4(network, invalid).prefix_length();
     }
     if (invalid || prefixText.empty() || prefixText.front() < '0' || prefixText.front() > '9') {
-        error = "'/" + std::string(prefixText) + "' is not a prefix length between 0 and " + std::to_string(maximum);
-        return std::nullopt;
+        return failure(
+            "'/" + std::string(prefixText) + "' is not a prefix length between 0 and " + std::to_string(maximum));
     }
     return cidr;
 }

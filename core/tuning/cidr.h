@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/expected.h"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -20,8 +22,8 @@ public:
     };
     static std::optional<Address> parseAddress(std::string_view text);
 
-    // "10.0.0.0/8", "2001:db8::/32", or a bare address (a single host). nullopt with error set when invalid.
-    static std::optional<Cidr> parse(std::string_view text, std::string& error);
+    // "10.0.0.0/8", "2001:db8::/32", or a bare address (a single host); what is wrong with it when invalid.
+    static Expected<Cidr> parse(std::string_view text);
     bool contains(std::string_view address) const;
     bool contains(const Address& address) const;
 

@@ -42,17 +42,13 @@ std::string_view localOnlyNetworkKind(std::string_view cidr)
     return {};
 }
 
-std::optional<LocalOnlyNetworks> LocalOnlyNetworks::compile(
-    const std::vector<std::string>& networks, std::string& error)
+Expected<LocalOnlyNetworks> LocalOnlyNetworks::compile(const std::vector<std::string>& networks)
 {
     LocalOnlyNetworks compiled;
     for (std::size_t i = 0; i < networks.size(); ++i) {
-        std::string reason;
-        auto cidr = Cidr::parse(networks[i], reason);
-        if (!cidr) {
-            error = "score.local_only_networks[" + std::to_string(i) + "]: " + reason;
-            return std::nullopt;
-        }
+        auto cidr = Cidr::parse(networks[i]);
+        if (!cidr)
+            return failure("score.local_only_networks[" + std::to_string(i) + "]: " + cidr.error());
         compiled.m_networks.emplace_back(*cidr, networks[i]);
     }
     return compiled;

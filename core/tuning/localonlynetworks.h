@@ -17,8 +17,8 @@ std::string_view localOnlyNetworkKind(std::string_view cidr);
 class LocalOnlyNetworks
 {
 public:
-    // nullopt with error naming the entry ("score.local_only_networks[2]: ...") when one is not a network.
-    static std::optional<LocalOnlyNetworks> compile(const std::vector<std::string>& networks, std::string& error);
+    // Fails, naming the entry ("score.local_only_networks[2]: ..."), when one is not a network.
+    static Expected<LocalOnlyNetworks> compile(const std::vector<std::string>& networks);
     // The network (as the profile wrote it) that contains address, or nullptr.
     const std::string* find(std::string_view address) const;
 

@@ -311,66 +311,51 @@ bool rangesHold(const Profile& profile, std::string& error)
 
 } // namespace
 
-bool validateProfile(const Profile& profile, std::string& error)
+Expected<void> validateProfile(const Profile& profile)
 {
     RE2::Options options;
     options.set_log_errors(false);
     const RE2 domainRegex(profile.rule.domainRegex, options);
-    if (!domainRegex.ok()) {
-        error = "rule.domain_regex: invalid RE2 regex: " + domainRegex.error();
-        return false;
-    }
-    if (!Catalog::compile(profile.catalog, error))
-        return false;
-    if (!rangesHold(profile, error))
-        return false;
+    if (!domainRegex.ok())
+        return failure("rule.domain_regex: invalid RE2 regex: " + domainRegex.error());
+    if (const auto catalog = Catalog::compile(profile.catalog); !catalog)
+        return failure(catalog.error());
+    if (std::string error; !rangesHold(profile, error))
+        return failure(error);
     const ScoreSettings& score = profile.score;
-    if (!(score.beaconAt > score.likelyAt && score.likelyAt > score.possibleAt)) {
-        error = "score.thresholds: beacon > likely > possible is required";
-        return false;
-    }
-    if (!LocalOnlyNetworks::compile(score.localOnlyNetworks, error))
-        return false;
+    if (!(score.beaconAt > score.likelyAt && score.likelyAt > score.possibleAt))
+        return failure("score.thresholds: beacon > likely > possible is required");
+    if (const auto localOnly = LocalOnlyNetworks::compile(score.localOnlyNetworks); !localOnly)
+        return failure(localOnly.error());
     const ScoreWeights& w = score.weights;
-    if (w.regularity + w.periodFloor + w.harmonics + w.persistence + w.process <= 0) {
-        error = "score.weights: at least one of regularity, period_floor, harmonics, persistence, process must be > 0";
-        return false;
-    }
+    if (w.regularity + w.periodFloor + w.harmonics + w.persistence + w.process <= 0)
+        return failure(
+            "score.weights: at least one of regularity, period_floor, harmonics, persistence, process must be > 0");
     std::unordered_set<std::string_view> ids;
     ids.reserve(profile.allowlist.size());
     for (std::size_t i = 0; i < profile.allowlist.size(); ++i) {
         const AllowlistEntry& entry = profile.allowlist[i];
         // Spelled only when it is needed, for an error: lists run to 100,000 entries.
         const auto name = [&] { return describeAllowlistEntry(i, entry); };
-        if (entry.id.empty()) {
-            error = name() + ": \"id\" is required";
-            return false;
-        }
-        if (!ids.insert(entry.id).second) {
-            error = name() + ": id is used by an earlier entry";
-            return false;
-        }
-        if (entry.reason.empty()) {
-            error = name() + ": \"reason\" is required (say why this traffic is benign)";
-            return false;
-        }
-        if (entry.domain.empty() && entry.process.empty() && entry.host.empty() && entry.cidr.empty()) {
-            error = name() + ": needs at least one of \"domain\", \"process\", \"host\", \"cidr\"";
-            return false;
-        }
-        if (!entry.created.empty() && !parseDateOrTimestamp(entry.created, false)) {
-            error = name() + ".created: \"" + entry.created + "\" is not an RFC 3339 timestamp or YYYY-MM-DD date";
-            return false;
-        }
-        if (!entry.expires.empty() && !parseDateOrTimestamp(entry.expires, true)) {
-            error = name() + ".expires: \"" + entry.expires + "\" is not an RFC 3339 timestamp or YYYY-MM-DD date";
-            return false;
-        }
+        if (entry.id.empty())
+            return failure(name() + ": \"id\" is required");
+        if (!ids.insert(entry.id).second)
+            return failure(name() + ": id is used by an earlier entry");
+        if (entry.reason.empty())
+            return failure(name() + ": \"reason\" is required (say why this traffic is benign)");
+        if (entry.domain.empty() && entry.process.empty() && entry.host.empty() && entry.cidr.empty())
+            return failure(name() + ": needs at least one of \"domain\", \"process\", \"host\", \"cidr\"");
+        if (!entry.created.empty() && !parseDateOrTimestamp(entry.created, false))
+            return failure(
+                name() + ".created: \"" + entry.created + "\" is not an RFC 3339 timestamp or YYYY-MM-DD date");
+        if (!entry.expires.empty() && !parseDateOrTimestamp(entry.expires, true))
+            return failure(
+                name() + ".expires: \"" + entry.expires + "\" is not an RFC 3339 timestamp or YYYY-MM-DD date");
     }
-    return Allowlist::validate(profile.allowlist, error);
+    return Allowlist::validate(profile.allowlist);
 }
 
-static std::optional<Profile> parsePaddedProfile(const simdjson::padded_string& padded, std::string& error)
+static Expected<Profile> parsePaddedProfile(const simdjson::padded_string& padded)
 {
     Profile profile;
     try {
@@ -393,33 +378,30 @@ static std::optional<Profile> parsePaddedProfile(const simdjson::padded_string& 
                 fail(std::string(key) + ": unknown key (known: description, rule, score, catalog, allowlist)");
         }
     } catch (const ProfileError& problem) {
-        error = problem.message;
-        return std::nullopt;
+        return failure(problem.message);
     }
     for (AllowlistEntry& entry : profile.allowlist)
         if (!entry.expires.empty())
             entry.expiresAt = parseDateOrTimestamp(entry.expires, true);
-    if (!validateProfile(profile, error))
-        return std::nullopt;
+    if (const auto valid = validateProfile(profile); !valid)
+        return failure(valid.error());
     return profile;
 }
 
-std::optional<Profile> parseProfile(std::string_view json, std::string& error)
+Expected<Profile> parseProfile(std::string_view json)
 {
-    return parsePaddedProfile(simdjson::padded_string(json), error);
+    return parsePaddedProfile(simdjson::padded_string(json));
 }
 
-std::optional<Profile> loadProfile(const std::string& path, std::string& error)
+Expected<Profile> loadProfile(const std::string& path)
 {
     // Read straight into simdjson's padded buffer: a stream and two copies were a tenth of reading a large profile.
     simdjson::padded_string content;
-    if (const auto code = simdjson::padded_string::load(path).get(content); code != simdjson::SUCCESS) {
-        error = path + ": cannot open profile (" + simdjson::error_message(code) + ")";
-        return std::nullopt;
-    }
-    auto profile = parsePaddedProfile(content, error);
+    if (const auto code = simdjson::padded_string::load(path).get(content); code != simdjson::SUCCESS)
+        return failure(path + ": cannot open profile (" + simdjson::error_message(code) + ")");
+    auto profile = parsePaddedProfile(content);
     if (!profile)
-        error = path + ": " + error;
+        return failure(path + ": " + profile.error());
     return profile;
 }
 

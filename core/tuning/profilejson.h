@@ -1,6 +1,7 @@
 #pragma once
 
 #include "profile.h"
+#include "util/expected.h"
 
 #include <optional>
 #include <string>
@@ -11,11 +12,11 @@ namespace cepheid {
 // Reads a profile. Keys left out keep their defaults; unknown keys, wrong types, out-of-range values, invalid
 // regexes, globs or CIDRs are errors that name the key or entry. Nothing is returned from a half-read profile.
 // A "catalog" array replaces the default catalog as a whole; "allowlist" likewise.
-std::optional<Profile> parseProfile(std::string_view json, std::string& error);
-std::optional<Profile> loadProfile(const std::string& path, std::string& error);
+Expected<Profile> parseProfile(std::string_view json);
+Expected<Profile> loadProfile(const std::string& path); // the reason starts with the path
 
 // Checks what parsing alone cannot: regexes compile, CIDRs parse, ids are unique, reasons present.
-bool validateProfile(const Profile& profile, std::string& error);
+Expected<void> validateProfile(const Profile& profile);
 
 // An allowlist time: RFC 3339, or YYYY-MM-DD meaning the start of that UTC day, or with endOfDay (expiry: "valid
 // through that day") the next midnight.

@@ -43,25 +43,23 @@ std::string TextMatcher::globToRegex(std::string_view glob)
     return regex;
 }
 
-bool TextMatcher::compile(std::string_view pattern, MatchMode mode, std::string& error)
+Expected<TextMatcher> TextMatcher::compile(std::string_view pattern, MatchMode mode)
 {
-    m_mode = mode;
-    m_regex.reset();
+    TextMatcher matcher;
+    matcher.m_mode = mode;
     if (mode == MatchMode::Exact) {
-        m_exact = std::string(pattern);
-        return true;
+        matcher.m_exact = std::string(pattern);
+        return matcher;
     }
     const std::string source = mode == MatchMode::Glob ? globToRegex(pattern) : std::string(pattern);
     RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
     auto regex = std::make_unique<RE2>(source, options);
-    if (!regex->ok()) {
-        error = regex->error();
-        return false;
-    }
-    m_regex = std::move(regex);
-    return true;
+    if (!regex->ok())
+        return failure(regex->error());
+    matcher.m_regex = std::move(regex);
+    return matcher;
 }
 
 bool TextMatcher::matches(std::string_view text) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "profile.h"
+#include "util/expected.h"
 
 #include <memory>
 #include <string>
@@ -28,8 +29,8 @@ public:
     TextMatcher(TextMatcher&&) noexcept;
     TextMatcher& operator=(TextMatcher&&) noexcept;
 
-    // Returns false with error set (RE2's message) when the pattern is invalid.
-    bool compile(std::string_view pattern, MatchMode mode, std::string& error);
+    // Fails with RE2's message when the pattern is invalid.
+    static Expected<TextMatcher> compile(std::string_view pattern, MatchMode mode);
     bool matches(std::string_view text) const;
 
     // The RE2 source a glob compiles to (exposed for tests and documentation).

@@ -8,11 +8,11 @@
 
 #include "benchargs.h"
 #include "findings/analysis.h"
-#include "scoring/beaconscorer.h"
 #include "ingest/importer.h"
 #include "ingest/inputstream.h"
 #include "ingest/jsonrecordsplitter.h"
 #include "model/flowindex.h"
+#include "scoring/beaconscorer.h"
 
 #include <algorithm>
 #include <chrono>
@@ -52,14 +52,13 @@ int main(int argc, char** argv)
     double importBest = 1e30, groupBest = 1e30, ruleBest = 1e30, scoreBest = 1e30;
     std::size_t events = 0, tableBytes = 0, flowBytes = 0, flows = 0, firing = 0, scored = 0;
     double scoreChecksum = 0;
-    std::string error;
-    const auto analyzer = Analyzer::create(Profile {}, error);
+    const auto analyzer = Analyzer::create(Profile {});
     for (int run = 0; run < repeat; ++run) {
         EventTable table;
         auto start = Clock::now();
-        const auto summary = importFile(path, 0, table, error);
+        const auto summary = importFile(path, 0, table);
         if (!summary) {
-            std::fprintf(stderr, "%s\n", error.c_str());
+            std::fprintf(stderr, "%s\n", summary.error().c_str());
             return 1;
         }
         importBest = std::min(importBest, secondsSince(start));
@@ -140,7 +139,7 @@ int main(int argc, char** argv)
         "rule (Analyzer)      %8.3f s  %10.0f events/s  (%zu flows fire)\n", ruleBest, eventCount / ruleBest, firing);
     std::printf("score (BeaconScorer) %8.3f s  %10.0f events/s  (%zu flows; adds %.1f%% to the run without it; "
                 "checksum %.1f)\n",
-                scoreBest, eventCount / scoreBest, scored, 100 * scoreBest / withoutScore, scoreChecksum);
+        scoreBest, eventCount / scoreBest, scored, 100 * scoreBest / withoutScore, scoreChecksum);
     std::printf("total                %8.3f s  %8.1f MB/s  %10.0f events/s  = %.2fx the baseline's time\n", total,
         megabytes / total, eventCount / total, total / baselineSeconds);
     std::printf("memory               %.1f bytes/event held (table %.1f + flows %.1f); peak RSS %.0f MiB\n",

@@ -48,15 +48,14 @@ int main(int argc, char** argv)
     const int repeat = args->repeat;
     const std::string& path = args->path;
 
-    std::string error;
     EventTable events;
-    if (!importFile(path, 0, events, error)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+    if (const auto imported = importFile(path, 0, events); !imported) {
+        std::fprintf(stderr, "%s\n", imported.error().c_str());
         return 1;
     }
     const FlowIndex flows = FlowIndex::build(events);
     const Profile base;
-    const auto baseAnalyzer = Analyzer::create(base, error);
+    const auto baseAnalyzer = Analyzer::create(base);
     const Analysis baseAnalysis = baseAnalyzer->run(events, flows, 0);
     std::printf("file %s: %zu events, %zu flows, %zu findings\n", path.c_str(), events.size(), flows.size(),
         baseAnalysis.findings.size());
@@ -89,9 +88,9 @@ int main(int argc, char** argv)
     for (const Change& change : changes) {
         Profile profile = base;
         change.apply(profile);
-        const auto analyzer = Analyzer::create(profile, error);
+        const auto analyzer = Analyzer::create(profile);
         if (!analyzer) {
-            std::fprintf(stderr, "%s: %s\n", change.name, error.c_str());
+            std::fprintf(stderr, "%s: %s\n", change.name, analyzer.error().c_str());
             return 1;
         }
         double rerunBest = 1e30, fullBest = 1e30;

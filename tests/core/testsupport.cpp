@@ -64,10 +64,12 @@ ImportedText importText(const std::string& text, const std::string& fileName, co
     } else {
         writeTestFile(directory, QString::fromStdString(fileName), text);
     }
-    auto summary = importFile(path, 0, result.table, result.error, options);
+    auto summary = importFile(path, 0, result.table, options);
     result.ok = summary.has_value();
     if (summary)
         result.summary = std::move(*summary);
+    else
+        result.error = summary.error();
     return result;
 }
 
@@ -87,10 +89,9 @@ Evaluated evaluate(const EventTable& table, const Profile& profile, TimestampUs 
 {
     Evaluated result;
     result.flows = FlowIndex::build(table);
-    std::string error;
-    const auto analyzer = Analyzer::create(profile, error);
+    const auto analyzer = Analyzer::create(profile);
     if (!analyzer)
-        qFatal("profile refused in test: %s", error.c_str());
+        qFatal("profile refused in test: %s", analyzer.error().c_str());
     result.analysis = analyzer->run(table, result.flows, now);
     return result;
 }

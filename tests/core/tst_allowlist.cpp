@@ -12,11 +12,10 @@ namespace {
 
 bool matches(std::string_view pattern, MatchMode mode, std::string_view text)
 {
-    TextMatcher matcher;
-    std::string error;
-    if (!matcher.compile(pattern, mode, error))
-        qFatal("%s", error.c_str());
-    return matcher.matches(text);
+    const auto matcher = TextMatcher::compile(pattern, mode);
+    if (!matcher)
+        qFatal("%s", matcher.error().c_str());
+    return matcher->matches(text);
 }
 
 AllowlistEntry entry(std::string id)
@@ -74,9 +73,8 @@ private slots:
                     entry.host = "10.0.0.5";
                 entries.push_back(entry);
             }
-            std::string error;
-            const auto allowlist = Allowlist::compile(entries, error);
-            QVERIFY2(allowlist, error.c_str());
+            const auto allowlist = Allowlist::compile(entries);
+            QVERIFY2(allowlist, whyNot(allowlist));
             for (const std::string& destination : names)
                 for (const char* process : { "C:\\Temp\\a.exe", "C:\\Temp\\b.exe" }) {
                     FlowFacts flow { "10.0.0.5", destination, process, {} };
@@ -84,10 +82,10 @@ private slots:
                     for (std::size_t i = 0; i < entries.size() && expected < 0; ++i) {
                         const AllowlistEntry& entry = entries[i];
                         const auto fieldMatches = [&](const std::string& pattern, std::string_view text) {
-                            TextMatcher matcher;
-                            std::string reason;
-                            return pattern.empty()
-                                || (matcher.compile(pattern, entry.match, reason) && matcher.matches(text));
+                            if (pattern.empty())
+                                return true;
+                            const auto matcher = TextMatcher::compile(pattern, entry.match);
+                            return matcher && matcher->matches(text);
                         };
                         if (entry.isActive(at("2025-03-04T00:00:00Z")) && fieldMatches(entry.domain, destination)
                             && fieldMatches(entry.process, process) && fieldMatches(entry.host, "10.0.0.5"))
@@ -112,9 +110,8 @@ private slots:
         }
         entries[70'001].domain = "api-5\\.t[0-9]+\\.workers\\.dev"; // a second entry for api-5, in a later set
         entries[99'999].domain = "(?i)BEACON\\..*"; // the last entry matches what no other does
-        std::string error;
-        const auto allowlist = Allowlist::compile(entries, error);
-        QVERIFY2(allowlist, error.c_str());
+        const auto allowlist = Allowlist::compile(entries);
+        QVERIFY2(allowlist, whyNot(allowlist));
         const TimestampUs now = at("2025-03-04T00:00:00Z");
         const auto first = [&](std::string_view destination) {
             return allowlist->match(FlowFacts { "10.0.0.5", destination, "", {} }, now);
@@ -148,38 +145,38 @@ private slots:
     {
         QVERIFY(matches(R"(dev\d\.workers\.dev)", MatchMode::Regex, "DEV7.workers.dev"));
         QVERIFY(!matches(R"(dev\d\.workers\.dev)", MatchMode::Regex, "xdev7.workers.dev"));
-        TextMatcher matcher;
-        std::string error;
-        QVERIFY(!matcher.compile("(?<=x)y", MatchMode::Regex, error));
-        QVERIFY(!error.empty());
+        const auto matcher = TextMatcher::compile("(?<=x)y", MatchMode::Regex);
+        QVERIFY(!matcher);
+        QVERIFY(!matcher.error().empty());
     }
 
     void cidrMatchesIpv4Ipv6AndMappedAddresses()
     {
-        std::string error;
-        const auto v4 = Cidr::parse("10.20.0.0/16", error);
-        QVERIFY(v4);
+        const auto v4 = Cidr::parse("10.20.0.0/16");
+        QVERIFY2(v4, whyNot(v4));
         QVERIFY(v4->contains("10.20.4.17"));
         QVERIFY(!v4->contains("10.21.0.1"));
         QVERIFY(v4->contains("::ffff:10.20.4.17"));
         QVERIFY(!v4->contains("not-an-ip"));
-        const auto v6 = Cidr::parse("fe80::/10", error);
-        QVERIFY(v6);
+        const auto v6 = Cidr::parse("fe80::/10");
+        QVERIFY2(v6, whyNot(v6));
         QVERIFY(v6->contains("fe80::1c2a:9b4f:3e1d:7a10"));
         QVERIFY(!v6->contains("10.20.4.17"));
-        const auto host = Cidr::parse("192.168.1.5", error);
+        const auto host = Cidr::parse("192.168.1.5");
         QVERIFY(host && host->contains("192.168.1.5") && !host->contains("192.168.1.6"));
-        QVERIFY(!Cidr::parse("10.0.0.0/-1", error));
+        QVERIFY(!Cidr::parse("10.0.0.0/-1"));
         for (const char* invalid :
             { "10.0.0.0/33", "10.0.0.0/+8", "10.0.0.0/ 8", "10.0.0.0/", "10.0.0.0/8x", "fe80::/129" }) {
-            QVERIFY2(!Cidr::parse(invalid, error), invalid);
-            QVERIFY2(error.find("is not a prefix length") != std::string::npos, error.c_str());
+            const auto refused = Cidr::parse(invalid);
+            QVERIFY2(!refused, invalid);
+            QVERIFY2(refused.error().find("is not a prefix length") != std::string::npos, refused.error().c_str());
         }
         // Host bits beside the prefix are ignored; an IPv4-mapped network is the IPv4 network it maps.
-        const auto hostBits = Cidr::parse("10.20.0.1/16", error);
+        const auto hostBits = Cidr::parse("10.20.0.1/16");
         QVERIFY(hostBits && hostBits->contains("10.20.9.9") && !hostBits->contains("10.21.0.1"));
-        const auto mapped = Cidr::parse("::ffff:10.0.0.0/8", error);
-        QVERIFY2(mapped && mapped->contains("10.1.2.3") && !mapped->contains("11.0.0.1"), error.c_str());
+        const auto mapped = Cidr::parse("::ffff:10.0.0.0/8");
+        QVERIFY2(mapped, whyNot(mapped));
+        QVERIFY(mapped->contains("10.1.2.3") && !mapped->contains("11.0.0.1"));
     }
 
     void entryMatchesOnlyWhenEveryMatcherMatches()
@@ -188,9 +185,8 @@ private slots:
         flowEntry.domain = "api.lab.workers.dev";
         flowEntry.process = R"(C:\Tools\agent.exe)";
         flowEntry.host = "wks-0142.corp.example";
-        std::string error;
-        const auto allowlist = Allowlist::compile({ flowEntry }, error);
-        QVERIFY(allowlist);
+        const auto allowlist = Allowlist::compile({ flowEntry });
+        QVERIFY2(allowlist, whyNot(allowlist));
         const std::string_view hostnames[] = { "wks-0142.corp.example" };
         const std::string_view otherHosts[] = { "wks-0999.corp.example" };
         QCOMPARE(allowlist->match({ "10.0.0.5", "api.lab.workers.dev", R"(C:\Tools\agent.exe)", hostnames }, 0), 0);
@@ -202,8 +198,8 @@ private slots:
     {
         AllowlistEntry byIp = entry("ip");
         byIp.host = "10.0.0.5";
-        std::string error;
-        const auto allowlist = Allowlist::compile({ byIp }, error);
+        const auto allowlist = Allowlist::compile({ byIp });
+        QVERIFY2(allowlist, whyNot(allowlist));
         QCOMPARE(allowlist->match({ "10.0.0.5", "x.workers.dev", "", {} }, 0), 0);
         QCOMPARE(allowlist->match({ "10.0.0.6", "x.workers.dev", "", {} }, 0), -1);
     }
@@ -214,8 +210,8 @@ private slots:
         temporary.domain = "x.workers.dev";
         temporary.expires = "2026-06-01T00:00:00Z";
         temporary.expiresAt = at("2026-06-01T00:00:00Z");
-        std::string error;
-        const auto allowlist = Allowlist::compile({ temporary }, error);
+        const auto allowlist = Allowlist::compile({ temporary });
+        QVERIFY2(allowlist, whyNot(allowlist));
         const FlowFacts facts { "10.0.0.5", "x.workers.dev", "", {} };
         QCOMPARE(allowlist->match(facts, at("2026-05-31T23:59:59Z")), 0);
         QCOMPARE(allowlist->match(facts, at("2026-06-01T00:00:00Z")), -1);

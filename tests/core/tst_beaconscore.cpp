@@ -436,8 +436,7 @@ private slots:
         if (!QFileInfo::exists(path))
             QSKIP("the development data (../shared/data) is not here; it is kept outside the repository");
         EventTable table;
-        std::string error;
-        QVERIFY2(importFile(path.toStdString(), 0, table, error), error.c_str());
+        VERIFY_OK(importFile(path.toStdString(), 0, table));
         const auto evaluated = evaluate(table, everyDestination());
         const Finding* beacon = evaluated.find(table, "10.136.0.18", "www.honestimnotevil.com", "");
         const Finding* google = evaluated.find(table, "10.136.0.18", "www.google.com", "");

@@ -46,25 +46,27 @@ private slots:
     void parsesNamedLimits()
     {
         ImportLimits limits;
-        std::string error;
-        QVERIFY(limits.set("decompressed-bytes=8G", error));
+        VERIFY_OK(limits.set("decompressed-bytes=8G"));
         QCOMPARE(limits.decompressedBytes, std::uint64_t(8) << 30);
-        QVERIFY(limits.set("record-bytes=512KiB", error));
+        VERIFY_OK(limits.set("record-bytes=512KiB"));
         QCOMPARE(limits.recordBytes, std::uint64_t(512) << 10);
-        QVERIFY(limits.set("events=5M", error));
+        VERIFY_OK(limits.set("events=5M"));
         QCOMPARE(limits.events, std::uint64_t(5'000'000));
-        QVERIFY(limits.set("stored-rejects=20k", error));
+        VERIFY_OK(limits.set("stored-rejects=20k"));
         QCOMPARE(limits.storedRejects, std::uint64_t(20'000));
         QCOMPARE(limits.valueText("events"), std::string("5,000,000"));
         QCOMPARE(limits.valueText("decompressed-bytes"), std::string("8 GiB"));
 
-        QVERIFY(!limits.set("memory=1G", error));
-        QVERIFY2(contains(error, "unknown limit 'memory'") && contains(error, "decompressed-bytes"), error.c_str());
-        QVERIFY(!limits.set("events", error));
-        QVERIFY2(contains(error, "needs a value"), error.c_str());
+        const auto unknown = limits.set("memory=1G");
+        QVERIFY(!unknown);
+        QVERIFY2(contains(unknown.error(), "unknown limit 'memory'") && contains(unknown.error(), "decompressed-bytes"),
+            unknown.error().c_str());
+        const auto valueless = limits.set("events");
+        QVERIFY(!valueless);
+        QVERIFY2(contains(valueless.error(), "needs a value"), valueless.error().c_str());
         for (const char* bad : { "events=0", "events=-1", "events=ten", "record-bytes=1Q", "events=99999999999999G",
                  "decompressed-bytes=" })
-            QVERIFY2(!limits.set(bad, error), bad);
+            QVERIFY2(!limits.set(bad), bad);
         QCOMPARE(limits.events, std::uint64_t(5'000'000)); // a refused value changes nothing
     }
 
@@ -116,7 +118,7 @@ private slots:
     {
         const std::string text = sampleEvents(400);
         ImportOptions options;
-        QVERIFY(options.limits.set("decompressed-bytes=64K", m_error));
+        VERIFY_OK(options.limits.set("decompressed-bytes=64K"));
         const auto imported = importText(text, "events.ndjson.gz", options);
         QVERIFY(imported.summary.limitReached);
         QVERIFY2(contains(imported.summary.readError, "decompressed-bytes limit: more than 64 KiB"),
@@ -131,7 +133,7 @@ private slots:
     void eventsLimitBoundsWhatIsHeld()
     {
         ImportOptions options;
-        QVERIFY(options.limits.set("events=25", m_error));
+        VERIFY_OK(options.limits.set("events=25"));
         const auto imported = importText(sampleEvents(100), "events.ndjson", options);
         QCOMPARE(imported.table.size(), std::size_t(25));
         QCOMPARE(imported.summary.eventsRead, std::uint64_t(25));
@@ -147,7 +149,7 @@ private slots:
         text += "{\"metadata\":{\"description\":\"" + std::string(3000, 'x') + "\"}}\n";
         text += sampleEvents(2);
         ImportOptions options;
-        QVERIFY(options.limits.set("record-bytes=2K", m_error));
+        VERIFY_OK(options.limits.set("record-bytes=2K"));
         const auto imported = importText(text, "events.ndjson", options);
         QCOMPARE(imported.summary.eventsRead, std::uint64_t(5));
         QCOMPARE(imported.summary.eventsRejected, std::uint64_t(1));
@@ -201,9 +203,6 @@ private slots:
         table.append(record);
         QCOMPARE(table.source(0).line, std::uint64_t(5'000'000'000ull));
     }
-
-private:
-    std::string m_error;
 };
 
 QTEST_GUILESS_MAIN(ImportLimitsTest)

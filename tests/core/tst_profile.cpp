@@ -1,3 +1,4 @@
+#include "testsupport.h"
 #include "tuning/allowlist.h"
 #include "tuning/localonlynetworks.h"
 #include "tuning/profilejson.h"
@@ -5,16 +6,14 @@
 #include <QTest>
 
 using namespace cepheid;
+using namespace cepheid::test;
 
 namespace {
 
 std::string errorOf(const std::string& json)
 {
-    std::string error;
-    const auto profile = parseProfile(json, error);
-    if (profile)
-        return "(accepted)";
-    return error;
+    const auto profile = parseProfile(json);
+    return profile ? std::string("(accepted)") : profile.error();
 }
 
 } // namespace
@@ -41,8 +40,7 @@ private slots:
     {
         QFETCH(QString, json);
         QFETCH(QString, message);
-        std::string error;
-        QVERIFY(!cepheid::parseProfile(json.toStdString(), error));
+        const std::string error = errorOf(json.toStdString());
         QVERIFY2(QString::fromStdString(error).contains(message), error.c_str());
 
         cepheid::Profile profile;
@@ -52,10 +50,10 @@ private slots:
             profile.score.weights.payload = 1001;
         else
             profile.score.fleetHosts = 1;
-        error.clear();
-        QVERIFY(!cepheid::validateProfile(profile, error));
-        QCOMPARE(QString::fromStdString(error), message);
-        QVERIFY(cepheid::validateProfile(cepheid::Profile {}, error));
+        const auto valid = cepheid::validateProfile(profile);
+        QVERIFY(!valid);
+        QCOMPARE(QString::fromStdString(valid.error()), message);
+        VERIFY_OK(cepheid::validateProfile(cepheid::Profile {}));
     }
 
     void defaultsReproduceTheSeedRule()
@@ -74,9 +72,8 @@ private slots:
 
     void defaultCatalogCoversSeedPlatformsAndRealLambdaUrls()
     {
-        std::string error;
-        const auto catalog = Catalog::compile(Profile::defaultCatalog(), error);
-        QVERIFY(catalog);
+        const auto catalog = Catalog::compile(Profile::defaultCatalog());
+        QVERIFY2(catalog, whyNot(catalog));
         for (const char* host : { "a.workers.dev", "a.cloudflareworkers.com", "a.execute-api.eu-west-1.amazonaws.com",
                  "a.lambda-url.us-east-1.amazonaws.com", "a.lambda-url.us-east-1.on.aws", "script.google.com",
                  "script.googleusercontent.com", "a.cloudfunctions.net", "a.run.app", "a.azurewebsites.net",
@@ -89,9 +86,8 @@ private slots:
 
     void partialProfileKeepsOtherDefaults()
     {
-        std::string error;
-        const auto profile = parseProfile("{\"rule\": {\"min_events\": 20, \"windows\": \"sliding\"}}", error);
-        QVERIFY2(profile, error.c_str());
+        const auto profile = parseProfile("{\"rule\": {\"min_events\": 20, \"windows\": \"sliding\"}}");
+        QVERIFY2(profile, whyNot(profile));
         QCOMPARE(profile->rule.minEvents, std::int64_t(20));
         QCOMPARE(profile->rule.windows, WindowModel::Sliding);
         QCOMPARE(profile->rule.minHourBuckets, std::int64_t(3));
@@ -102,16 +98,14 @@ private slots:
     void localOnlyNetworksCanBeReplaced()
     {
         // The list replaces the defaults (an empty list scores every destination), and round-trips.
-        std::string error;
-        const auto profile
-            = parseProfile("{\"score\": {\"local_only_networks\": [\"10.99.0.0/16\", \"ff02::/16\"]}}", error);
-        QVERIFY2(profile, error.c_str());
+        const auto profile = parseProfile("{\"score\": {\"local_only_networks\": [\"10.99.0.0/16\", \"ff02::/16\"]}}");
+        QVERIFY2(profile, whyNot(profile));
         QCOMPARE(profile->score.localOnlyNetworks, (std::vector<std::string> { "10.99.0.0/16", "ff02::/16" }));
-        const auto none = parseProfile("{\"score\": {\"local_only_networks\": []}}", error);
-        QVERIFY2(none, error.c_str());
+        const auto none = parseProfile("{\"score\": {\"local_only_networks\": []}}");
+        QVERIFY2(none, whyNot(none));
         QVERIFY(none->score.localOnlyNetworks.empty());
-        const auto again = parseProfile(profileToJson(*profile), error);
-        QVERIFY2(again, error.c_str());
+        const auto again = parseProfile(profileToJson(*profile));
+        QVERIFY2(again, whyNot(again));
         QVERIFY(*again == *profile);
         QVERIFY(ScoreSettings::defaultLocalOnlyNetworks().size() >= 9);
         QCOMPARE(localOnlyNetworkKind("ff00::/8"), std::string_view("IPv6 multicast"));
@@ -210,11 +204,9 @@ private slots:
 
     void expiryDateMeansThroughTheEndOfThatDay()
     {
-        std::string error;
         const auto profile = parseProfile(
-            "{\"allowlist\": [{\"id\": \"a\", \"domain\": \"x\", \"reason\": \"r\", \"expires\": \"2026-12-31\"}]}",
-            error);
-        QVERIFY2(profile, error.c_str());
+            "{\"allowlist\": [{\"id\": \"a\", \"domain\": \"x\", \"reason\": \"r\", \"expires\": \"2026-12-31\"}]}");
+        QVERIFY2(profile, whyNot(profile));
         const AllowlistEntry& entry = profile->allowlist[0];
         QVERIFY(entry.isActive(*parseRfc3339("2026-12-31T23:59:59Z")));
         QVERIFY(!entry.isActive(*parseRfc3339("2027-01-01T00:00:00Z")));
@@ -222,7 +214,6 @@ private slots:
 
     void effectiveProfileRoundTrips()
     {
-        std::string error;
         const auto profile = parseProfile(
             "{\"description\": \"team tuning\", \"rule\": {\"min_events\": 15, \"window_hours\": 12.5},\n"
             "\"score\": {\"weights\": {\"fleet\": 25.5}, \"thresholds\": {\"beacon\": 80}, \"alert_verdict\": "
@@ -231,12 +222,11 @@ private slots:
             "            \"allowlist\": [{\"id\": \"dev\", \"domain\": \"*.dev0.workers.dev\", \"match\": \"glob\", "
             "\"reason\": \"dev0 tests her Worker\",\n"
             "                           \"author\": \"ana\", \"created\": \"2026-11-01\", \"expires\": "
-            "\"2026-12-31T00:00:00Z\"}]}",
-            error);
-        QVERIFY2(profile, error.c_str());
+            "\"2026-12-31T00:00:00Z\"}]}");
+        QVERIFY2(profile, whyNot(profile));
         const std::string json = profileToJson(*profile);
-        const auto again = parseProfile(json, error);
-        QVERIFY2(again, error.c_str());
+        const auto again = parseProfile(json);
+        QVERIFY2(again, whyNot(again));
         QVERIFY(*again == *profile);
         QCOMPARE(again->score.weights.fleet, 25.5);
         QCOMPARE(again->score.alertVerdict, Verdict::Beacon);
@@ -245,9 +235,9 @@ private slots:
 
     void loadProfileNamesTheFile()
     {
-        std::string error;
-        QVERIFY(!loadProfile("/nonexistent/profile.json", error));
-        QVERIFY(error.find("/nonexistent/profile.json") != std::string::npos);
+        const auto profile = loadProfile("/nonexistent/profile.json");
+        QVERIFY(!profile);
+        QVERIFY(profile.error().find("/nonexistent/profile.json") != std::string::npos);
     }
 };
 

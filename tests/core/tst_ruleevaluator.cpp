@@ -77,9 +77,8 @@ private slots:
     {
         QFETCH(QString, hostname);
         QFETCH(bool, matches);
-        std::string error;
-        const auto rule = RuleEvaluator::create(RuleSettings {}, error);
-        QVERIFY(rule);
+        const auto rule = RuleEvaluator::create(RuleSettings {});
+        QVERIFY2(rule, whyNot(rule));
         QCOMPARE(rule->domainMatches(hostname.toStdString()), matches);
     }
 

@@ -1,17 +1,18 @@
 #include "rules/rulelint.h"
+#include "testsupport.h"
 
 #include <QTest>
 
 using namespace cepheid;
+using namespace cepheid::test;
 
 namespace {
 
 std::vector<std::string> lintIds(const RuleSettings& settings)
 {
-    std::string error;
-    const auto rule = RuleEvaluator::create(settings, error);
+    const auto rule = RuleEvaluator::create(settings);
     if (!rule)
-        qFatal("%s", error.c_str());
+        qFatal("%s", rule.error().c_str());
     std::vector<std::string> ids;
     for (const LintFinding& finding : lintRule(*rule))
         ids.push_back(finding.id);
@@ -56,8 +57,8 @@ private slots:
         settings.minHourBuckets = 1;
         QVERIFY(!has(lintIds(settings), "short-bursts-never-fire"));
         settings.minHourBuckets = 5;
-        std::string error;
-        const auto rule = RuleEvaluator::create(settings, error);
+        const auto rule = RuleEvaluator::create(settings);
+        QVERIFY2(rule, whyNot(rule));
         const auto findings = lintRule(*rule);
         const auto it = std::find_if(
             findings.begin(), findings.end(), [](const LintFinding& f) { return f.id == "short-bursts-never-fire"; });

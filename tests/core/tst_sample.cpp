@@ -47,10 +47,9 @@ struct Loaded
 Loaded load(const QString& path)
 {
     Loaded loaded;
-    std::string error;
-    auto summary = importFile(path.toStdString(), 0, loaded.table, error);
+    auto summary = importFile(path.toStdString(), 0, loaded.table);
     if (!summary)
-        qFatal("%s", error.c_str());
+        qFatal("%s", summary.error().c_str());
     loaded.summary = *summary;
     return loaded;
 }

@@ -48,19 +48,18 @@ private:
     }
     Analysis analyse(const Profile& profile, TimestampUs now = 0) const
     {
-        std::string error;
-        const auto analyzer = Analyzer::create(profile, error);
+        const auto analyzer = Analyzer::create(profile);
+        if (!analyzer)
+            qFatal("profile refused in test: %s", analyzer.error().c_str());
         return analyzer->run(m_events, m_flows, now);
     }
 
 private slots:
     void initTestCase()
     {
-        std::string error;
-        const auto summary
-            = importFile(sourcePath(QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz")).toStdString(),
-                0, m_events, error);
-        QVERIFY2(summary, error.c_str());
+        const auto summary = importFile(
+            sourcePath(QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz")).toStdString(), 0, m_events);
+        QVERIFY2(summary, whyNot(summary));
         m_flows = FlowIndex::build(m_events);
     }
 
@@ -113,10 +112,10 @@ private slots:
 private:
     void compareRerunWithFullRun(const Profile& before, const Profile& after)
     {
-        std::string error;
-        const auto beforeAnalyzer = Analyzer::create(before, error);
-        const auto afterAnalyzer = Analyzer::create(after, error);
-        QVERIFY2(afterAnalyzer, error.c_str());
+        const auto beforeAnalyzer = Analyzer::create(before);
+        QVERIFY2(beforeAnalyzer, whyNot(beforeAnalyzer));
+        const auto afterAnalyzer = Analyzer::create(after);
+        QVERIFY2(afterAnalyzer, whyNot(afterAnalyzer));
         const Analysis previous = beforeAnalyzer->run(m_events, m_flows, 0);
         const Analysis full = afterAnalyzer->run(m_events, m_flows, 0);
         const Analysis rerun = afterAnalyzer->rerun(previous, before, m_events, m_flows, 0);

@@ -321,9 +321,8 @@ private slots:
         QVERIFY(cut.resize(cut.size() / 2));
         cut.close();
         EventTable table;
-        std::string error;
-        const auto summary = importFile(path, 0, table, error);
-        QVERIFY2(summary.has_value(), error.c_str());
+        const auto summary = importFile(path, 0, table);
+        QVERIFY2(summary, whyNot(summary));
         QVERIFY(summary->eventsRead > 500 && summary->eventsRead < 2000);
         QVERIFY(!summary->readError.empty());
         QCOMPARE(summary->rejects.back().line, std::uint32_t(summary->eventsRead + 1));
@@ -411,12 +410,13 @@ private slots:
     void refusesMissingFilesAndDirectories()
     {
         EventTable table;
-        std::string error;
-        QVERIFY(!importFile("/nonexistent/export.json", 0, table, error));
-        QVERIFY(error.find("/nonexistent/export.json") != std::string::npos);
+        const auto missing = importFile("/nonexistent/export.json", 0, table);
+        QVERIFY(!missing);
+        QVERIFY(missing.error().find("/nonexistent/export.json") != std::string::npos);
         QTemporaryDir directory;
-        QVERIFY(!importFile(directory.path().toStdString(), 0, table, error));
-        QVERIFY(error.find("directory") != std::string::npos);
+        const auto folder = importFile(directory.path().toStdString(), 0, table);
+        QVERIFY(!folder);
+        QVERIFY(folder.error().find("directory") != std::string::npos);
     }
 
     void skipsOversizedRecordsAndContinues()

@@ -34,9 +34,8 @@ void readContent(CaseFile& caseFile)
     const auto versions = caseFile.profiles();
     if (!versions)
         return;
-    std::string error;
     if (!versions->empty())
-        if (auto saved = parseProfile(versions->back().json, error))
+        if (auto saved = parseProfile(versions->back().json))
             profile = std::move(*saved);
 
     EventTable events;
@@ -68,10 +67,9 @@ void readContent(CaseFile& caseFile)
             (void)caseFile.rawRecord(source.fileIndex, source.byteOffset);
         }
 
-    std::string analyzerError;
-    auto analyzer = Analyzer::create(profile, analyzerError);
+    auto analyzer = Analyzer::create(profile);
     if (!analyzer)
-        analyzer = Analyzer::create(Profile {}, analyzerError);
+        analyzer = Analyzer::create(Profile {});
     if (analyzer) {
         const FlowIndex flows = FlowIndex::build(events);
         const Analysis analysis = analyzer->run(events, flows, options.evaluatedAt);

@@ -69,19 +69,15 @@ const EventTable& fixedEvents()
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const std::string_view json(reinterpret_cast<const char*>(data), size);
-    std::string error;
-    const auto profile = parseProfile(json, error);
+    const auto profile = parseProfile(json);
     if (!profile)
-        return 0; // refused, with a reason in error
-    std::string validation;
-    (void)validateProfile(*profile, validation);
+        return 0; // refused, with the reason
+    (void)validateProfile(*profile);
     const std::string written = profileToJson(*profile);
-    std::string rereadError;
-    (void)parseProfile(written, rereadError);
+    (void)parseProfile(written);
     (void)formatProfileDiff(diffProfiles(Profile {}, *profile));
 
-    std::string analyzerError;
-    const auto analyzer = Analyzer::create(*profile, analyzerError);
+    const auto analyzer = Analyzer::create(*profile);
     if (!analyzer)
         return 0;
     static const FlowIndex flows = FlowIndex::build(fixedEvents());

@@ -36,8 +36,10 @@ struct Fixture
         for (const EventSpec& spec : specs)
             append(table, spec);
         evaluated = evaluate(table);
-        std::string error;
-        analyzer = Analyzer::create(Profile {}, error);
+        auto created = Analyzer::create(Profile {});
+        if (!created)
+            qFatal("%s", created.error().c_str());
+        analyzer = std::move(*created);
     }
 
     CaseReportInput input() const

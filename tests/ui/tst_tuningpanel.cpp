@@ -391,9 +391,8 @@ private slots:
         const QString path = directory.filePath(QStringLiteral("shared.json"));
         QString error;
         QVERIFY2(dock->exportProfile(path, error), qPrintable(error));
-        std::string reason;
-        const auto exported = loadProfile(path.toStdString(), reason); // what cepheid-cli --profile reads
-        QVERIFY2(exported, reason.c_str());
+        const auto exported = loadProfile(path.toStdString()); // what cepheid-cli --profile reads
+        QVERIFY2(exported, cepheid::test::whyNot(exported));
         QCOMPARE(*exported, window.session()->workingProfile());
 
         // A profile that cannot be read is refused with the reason and changes nothing.

@@ -280,11 +280,11 @@ void ReportDialog::paintPreview(QPrinter* printer)
 {
     if (!m_snapshot)
         return;
-    std::string problem;
     const auto caseFile = CaseFile::open(m_casePath.toStdString(), CaseFile::Mode::ReadOnly);
-    const auto analyzer = Analyzer::create(m_snapshot->profile, problem);
+    const auto analyzer = Analyzer::create(m_snapshot->profile);
     if (!caseFile || !analyzer) {
-        m_status->setText(tr("No preview: %1").arg(QString::fromStdString(caseFile ? problem : caseFile.error())));
+        m_status->setText(
+            tr("No preview: %1").arg(QString::fromStdString(caseFile ? analyzer.error() : caseFile.error())));
         return;
     }
     // The first findings of the choice, in the report's order, with the summary of them all: a preview shows the
@@ -296,6 +296,7 @@ void ReportDialog::paintPreview(QPrinter* printer)
         return;
     }
     const ReportCharts charts(m_snapshot->events, m_snapshot->flows);
+    std::string problem;
     paintReport(*report, charts, *printer, {}, problem);
 }
 

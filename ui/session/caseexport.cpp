@@ -35,10 +35,9 @@ bool writeAtomically(const QString& path, const std::string& content, QString& e
 bool exportFindings(const Snapshot& snapshot, FindingsFormat format, const FindingSelection& selection,
     const QString& path, QString& error)
 {
-    std::string problem;
-    const auto analyzer = Analyzer::create(snapshot.profile, problem);
+    const auto analyzer = Analyzer::create(snapshot.profile);
     if (!analyzer) {
-        error = QString::fromStdString(problem);
+        error = QString::fromStdString(analyzer.error());
         return false;
     }
     ScoreReportOptions options;
@@ -69,10 +68,9 @@ bool exportTunedRule(const Profile& profile, const QString& source, const QStrin
     QString& error, QStringList* leftOut)
 {
     RuleExportContext context { source.toStdString(), author.toStdString(), nowUs() };
-    std::string problem;
-    const auto exported = exportRule(profile, context, problem);
+    const auto exported = exportRule(profile, context);
     if (!exported) {
-        error = QString::fromStdString(problem);
+        error = QString::fromStdString(exported.error());
         return false;
     }
     if (!QDir().mkpath(folder)) {

@@ -172,10 +172,9 @@ void CaseSession::startTuning()
     m_tuneResult = result;
     m_tuneWatcher.setFuture(QtConcurrent::run([base = m_snapshot, profile = m_working, now = m_clock(), result] {
         try {
-            std::string error;
-            const auto analyzer = Analyzer::create(profile, error);
+            const auto analyzer = Analyzer::create(profile);
             if (!analyzer) {
-                result->error = tr("The profile cannot be used: %1").arg(QString::fromStdString(error));
+                result->error = tr("The profile cannot be used: %1").arg(QString::fromStdString(analyzer.error()));
                 return;
             }
             auto snapshot = std::make_shared<Snapshot>(*base);
@@ -281,10 +280,10 @@ ImportLimits importLimitsFromSettings(QStringList& problems)
         const QString name = QString::fromUtf8(limit.name.data(), static_cast<qsizetype>(limit.name.size()));
         if (!settings.contains(name))
             continue;
-        std::string error;
-        if (!limits.set(QString(name + QLatin1Char('=') + settings.value(name).toString()).toStdString(), error))
+        const auto set = limits.set(QString(name + QLatin1Char('=') + settings.value(name).toString()).toStdString());
+        if (!set)
             problems << QCoreApplication::translate("CaseSession", "Setting limits/%1 ignored: %2")
-                            .arg(name, QString::fromStdString(error));
+                            .arg(name, QString::fromStdString(set.error()));
     }
     return limits;
 }

@@ -39,7 +39,6 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
         return std::nullopt;
     }
     input.profileLabel = profileLabel(snapshot, *versions);
-    std::string problem;
     if (snapshot.isModified()) {
         ReportDelta delta;
         delta.against = snapshot.savedVersion > 0 ? "saved profile version " + std::to_string(snapshot.savedVersion)
@@ -49,10 +48,14 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
         input.delta = std::move(delta);
     } else if (versions->size() >= 2) {
         const ProfileVersion& previous = (*versions)[versions->size() - 2];
-        if (const auto earlier = parseProfile(previous.json, problem))
-            input.delta = compareAlerting(snapshot.analysis, snapshot.profile, *earlier,
-                "profile version " + std::to_string(previous.id), snapshot.events, snapshot.flows, snapshot.evaluatedAt,
-                problem);
+        // A previous version that cannot be used gives a report without the what-if.
+        if (const auto earlier = parseProfile(previous.json)) {
+            auto delta = compareAlerting(snapshot.analysis, snapshot.profile, *earlier,
+                "profile version " + std::to_string(previous.id), snapshot.events, snapshot.flows,
+                snapshot.evaluatedAt);
+            if (delta)
+                input.delta = std::move(*delta);
+        }
     }
     input.casePath = request.casePath.toStdString();
     input.options.triage = snapshot.triage;
@@ -75,10 +78,9 @@ bool writeReport(const Snapshot& snapshot, const ReportRequest& request, const s
                     .arg(QString::fromStdString(caseFile.error()));
         return false;
     }
-    std::string problem;
-    const auto analyzer = Analyzer::create(snapshot.profile, problem);
+    const auto analyzer = Analyzer::create(snapshot.profile);
     if (!analyzer) {
-        error = QString::fromStdString(problem);
+        error = QString::fromStdString(analyzer.error());
         return false;
     }
     const auto report = buildReport(snapshot, request, **caseFile, *analyzer, error, &cancel);
@@ -96,6 +98,7 @@ bool writeReport(const Snapshot& snapshot, const ReportRequest& request, const s
     const ReportCharts charts(snapshot.events, snapshot.flows);
     QByteArray bytes;
     if (request.format == ReportFormat::Pdf) {
+        std::string problem;
         const auto pdf = writeReportPdf(*report, charts, told, problem);
         if (!pdf) {
             error = QString::fromStdString(problem); // empty: cancelled

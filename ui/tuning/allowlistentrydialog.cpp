@@ -302,12 +302,12 @@ void AllowlistEntryDialog::validate()
             continue;
         }
         any = true;
-        std::string error;
         if (edit == m_cidr) {
-            if (!Cidr::parse(text.toStdString(), error))
-                problem = tr("Network: %1").arg(QString::fromStdString(error));
-        } else if (TextMatcher matcher; !matcher.compile(text.toStdString(), mode, error)) {
-            problem = tr("%1: invalid %2: %3").arg(name, m_match->currentText(), QString::fromStdString(error));
+            if (const auto cidr = Cidr::parse(text.toStdString()); !cidr)
+                problem = tr("Network: %1").arg(QString::fromStdString(cidr.error()));
+        } else if (const auto matcher = TextMatcher::compile(text.toStdString(), mode); !matcher) {
+            problem
+                = tr("%1: invalid %2: %3").arg(name, m_match->currentText(), QString::fromStdString(matcher.error()));
         }
     }
     if (problem.isEmpty() && !any)

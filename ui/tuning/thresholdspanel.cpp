@@ -182,9 +182,8 @@ void ThresholdsPanel::changed()
     if (m_loading)
         return;
     const Profile profile = apply(m_loaded);
-    std::string error;
-    if (!validateProfile(profile, error)) {
-        m_error->setText(QString::fromStdString(error));
+    if (const auto valid = validateProfile(profile); !valid) {
+        m_error->setText(QString::fromStdString(valid.error()));
         m_error->show();
         return;
     }

@@ -157,9 +157,8 @@ void TuningDock::tuneAllowlist(const std::function<void(std::vector<AllowlistEnt
 {
     Profile profile = m_session->workingProfile();
     edit(profile.allowlist);
-    std::string error;
-    if (!validateProfile(profile, error)) {
-        QMessageBox::warning(this, tr("Allowlist"), QString::fromStdString(error));
+    if (const auto valid = validateProfile(profile); !valid) {
+        QMessageBox::warning(this, tr("Allowlist"), QString::fromStdString(valid.error()));
         return;
     }
     m_session->tune(profile);
@@ -169,9 +168,8 @@ bool TuningDock::tuneCatalog(const std::vector<CatalogEntry>& catalog, QString& 
 {
     Profile profile = m_session->workingProfile();
     profile.catalog = catalog;
-    std::string problem;
-    if (!validateProfile(profile, problem)) {
-        error = tr("The catalog was not changed: %1").arg(QString::fromStdString(problem));
+    if (const auto valid = validateProfile(profile); !valid) {
+        error = tr("The catalog was not changed: %1").arg(QString::fromStdString(valid.error()));
         m_catalog->setSnapshot(m_snapshot); // back to the catalog in use
         return false;
     }
@@ -300,11 +298,10 @@ bool TuningDock::loadVersion(std::int64_t version)
     for (const ProfileVersion& saved : m_session->profileVersions()) {
         if (saved.id != version)
             continue;
-        std::string error;
-        const auto profile = parseProfile(saved.json, error);
+        const auto profile = parseProfile(saved.json);
         if (!profile) {
             QMessageBox::warning(this, tr("Load profile version"),
-                tr("Version %1 cannot be used: %2").arg(version).arg(QString::fromStdString(error)));
+                tr("Version %1 cannot be used: %2").arg(version).arg(QString::fromStdString(profile.error())));
             return false;
         }
         m_session->replaceProfile(*profile);
@@ -319,11 +316,18 @@ QString TuningDock::compareVersions(std::int64_t version, std::int64_t other) co
     if (other == 0)
         after = m_session->workingProfile();
     std::string error;
+    const auto read = [&error](const ProfileVersion& saved, std::optional<Profile>& into) {
+        auto profile = parseProfile(saved.json);
+        if (profile)
+            into = std::move(*profile);
+        else
+            error = profile.error();
+    };
     for (const ProfileVersion& saved : m_session->profileVersions()) {
         if (saved.id == version)
-            before = parseProfile(saved.json, error);
+            read(saved, before);
         if (saved.id == other)
-            after = parseProfile(saved.json, error);
+            read(saved, after);
     }
     if (!before || !after)
         return tr("A version cannot be read: %1").arg(QString::fromStdString(error));
@@ -333,10 +337,9 @@ QString TuningDock::compareVersions(std::int64_t version, std::int64_t other) co
 
 bool TuningDock::importProfile(const QString& path, QString& error)
 {
-    std::string reason;
-    const auto profile = loadProfile(path.toStdString(), reason);
+    const auto profile = loadProfile(path.toStdString());
     if (!profile) {
-        error = QString::fromStdString(reason);
+        error = QString::fromStdString(profile.error());
         return false;
     }
     m_session->replaceProfile(*profile);
