@@ -1055,13 +1055,13 @@ bool MainWindow::setTriageFor(const std::vector<FindingsModel::TriageKey>& flows
     }
     if (updates.empty())
         return false;
-    try {
-        m_model->setTriage(m_session->updateTriage(updates));
-    } catch (const sql::Error& problem) {
+    auto triage = m_session->updateTriage(updates);
+    if (!triage) {
         statusBar()->showMessage(
-            tr("Triage not saved (nothing was changed): %1").arg(QString::fromUtf8(problem.what())), 10000);
+            tr("Triage not saved (nothing was changed): %1").arg(QString::fromStdString(triage.error())), 10000);
         return false;
     }
+    m_model->setTriage(std::move(*triage));
     if (!m_hiddenShown)
         showRow(m_shownRow); // the Why tab shows the new history
     statusBar()->showMessage(edit.status

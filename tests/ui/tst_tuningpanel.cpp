@@ -309,6 +309,29 @@ private slots:
         QCOMPARE(rowOfDestination(window, kAgentDestination) >= 0, true);
     }
 
+    // Saving and triage are refused with the reason, never thrown: without a case, and while a re-analysis runs.
+    void writesAreRefusedWithTheReason()
+    {
+        CaseSession idle;
+        const auto unsaved = idle.saveProfile(QStringLiteral("ana"), QString());
+        QVERIFY(!unsaved);
+        QCOMPARE(unsaved.error(), std::string("the case is busy"));
+        const auto untriaged = idle.updateTriage({});
+        QVERIFY(!untriaged);
+        QCOMPARE(untriaged.error(), std::string("the case is busy"));
+
+        MainWindow window;
+        openSample(window);
+        Profile profile = window.session()->workingProfile();
+        profile.rule.minEvents = 40;
+        window.session()->tune(profile); // evaluated on a worker: not saved until it is done
+        const auto early = window.session()->saveProfile(QStringLiteral("ana"), QString());
+        QVERIFY(!early);
+        QCOMPARE(early.error(), std::string("the profile is still being evaluated"));
+        waitForTuning(window);
+        VERIFY_OK(window.session()->saveProfile(QStringLiteral("ana"), QString()));
+    }
+
     void versionsAreSavedComparedRevertedAndKept()
     {
         QString casePath;

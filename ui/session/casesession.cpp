@@ -215,15 +215,15 @@ void CaseSession::tuningFinished()
         emit tuningChanged(isTuning());
 }
 
-std::int64_t CaseSession::saveProfile(const QString& author, const QString& note)
+Expected<std::int64_t> CaseSession::saveProfile(const QString& author, const QString& note)
 {
     if (m_running || !m_case || !m_snapshot)
-        throw sql::Error("the case is busy");
+        return failure("the case is busy");
     if (isTuning() || m_snapshot->profile != m_working)
-        throw sql::Error("the profile is still being evaluated");
+        return failure("the profile is still being evaluated");
     const auto version = m_case->saveProfile(profileToJson(m_working), author.toStdString(), note.toStdString());
     if (!version)
-        throw sql::Error(version.error());
+        return failure(version.error());
     auto snapshot = std::make_shared<Snapshot>(*m_snapshot);
     snapshot->savedProfile = m_working;
     snapshot->savedVersion = *version;
@@ -386,16 +386,16 @@ QString CaseSession::rawRecord(EventIndex event) const
     return text && *text ? QString::fromStdString(**text) : QString();
 }
 
-TriageMap CaseSession::updateTriage(const std::vector<TriageUpdate>& updates)
+Expected<TriageMap> CaseSession::updateTriage(const std::vector<TriageUpdate>& updates)
 {
     if (m_running || !m_case)
-        throw sql::Error("the case is busy");
+        return failure("the case is busy");
     // One transaction: a failure keeps none of them.
     if (const auto updated = m_case->updateTriage(updates); !updated)
-        throw sql::Error(updated.error());
+        return failure(updated.error());
     auto states = m_case->triage();
     if (!states)
-        throw sql::Error(states.error());
+        return failure(states.error());
     TriageMap triage;
     for (TriageState& state : *states)
         triage[{ state.sourceIp, state.destination, state.processPath }] = std::move(state);

@@ -52,18 +52,18 @@ public:
     // tune() for a profile that replaces the editors' content (a loaded version, an imported file).
     void replaceProfile(const Profile& profile);
     bool isTuning() const { return m_tuning || m_tunePending; }
-    // Saves the working profile as the case's newest version, the new what-if baseline (between jobs and when
-    // no re-analysis is pending; throws sql::Error when the case refuses it).
-    std::int64_t saveProfile(const QString& author, const QString& note);
+    // Saves the working profile as the case's newest version, the new what-if baseline, and returns its id. Refused,
+    // with the reason, during a job, while a re-analysis is pending, or when the case refuses it.
+    Expected<std::int64_t> saveProfile(const QString& author, const QString& note);
     std::vector<ProfileVersion> profileVersions() const;
     // The clock that decides allowlist expiry (tests inject one).
     void setClock(std::function<TimestampUs()> clock);
 
     // The original text of an event's record (read from the case; only between jobs).
     QString rawRecord(EventIndex event) const;
-    // Writes triage states to the case and returns the case's whole triage map (only between jobs; throws
-    // sql::Error when the case refuses them).
-    TriageMap updateTriage(const std::vector<TriageUpdate>& updates);
+    // Writes triage states to the case and returns the case's whole triage map. Refused, with the reason and nothing
+    // written, during a job or when the case refuses them.
+    Expected<TriageMap> updateTriage(const std::vector<TriageUpdate>& updates);
 
     // Every reject of an imported file (only between jobs).
     std::vector<Reject> rejects(std::int64_t sourceId) const;

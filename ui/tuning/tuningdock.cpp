@@ -277,11 +277,9 @@ bool TuningDock::saveVersion()
 
 bool TuningDock::saveVersion(const QString& note, const QString& author)
 {
-    try {
-        m_session->saveProfile(author, note);
-    } catch (const sql::Error& problem) {
+    if (const auto saved = m_session->saveProfile(author, note); !saved) {
         QMessageBox::warning(this, tr("Save profile version"),
-            tr("The profile was not saved: %1").arg(QString::fromUtf8(problem.what())));
+            tr("The profile was not saved: %1").arg(QString::fromStdString(saved.error())));
         return false;
     }
     return true;
