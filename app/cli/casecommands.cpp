@@ -196,11 +196,6 @@ int runCaseInfo(const CaseInfoOptions& options)
 
 int runCaseTriage(const CaseTriageOptions& options)
 {
-    if (options.status && !isTriageStatus(*options.status)) {
-        std::cerr << "cepheid-cli: --status must be new, investigating, benign, malicious or false-positive, not '"
-                  << *options.status << "'\n";
-        return UsageError;
-    }
     auto caseFile = openCase(options.casePath, CaseFile::Mode::ReadWrite);
     if (!caseFile)
         return InputError;

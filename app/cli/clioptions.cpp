@@ -479,8 +479,7 @@ bool checkTriage(CaseTriageOptions& options, const Given& given, std::string& er
     options.processPath = flow.substr(second + 1);
     if (given.statusOption->count() > 0) {
         if (!isTriageStatus(given.status)) {
-            error = "--status must be new, investigating, benign, malicious or false-positive, not '" + given.status
-                + "'";
+            error = "--status must be " + triageStatusChoices() + ", not '" + given.status + "'";
             return false;
         }
         options.status = given.status;
@@ -488,7 +487,7 @@ bool checkTriage(CaseTriageOptions& options, const Given& given, std::string& er
     if (given.noteOption->count() > 0)
         options.note = given.note;
     if (!options.status && !options.note) {
-        error = "case triage needs --status (new, investigating, benign, malicious, false-positive), --note, or both";
+        error = "case triage needs --status (" + triageStatusChoices() + "), --note, or both";
         return false;
     }
     return true;
@@ -601,8 +600,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     apps.caseTriage->add_option("FILE", given.files, "the case file");
     addValue(apps.caseTriage, "--flow", given.flow, "SRC_IP,DEST,PROC_PATH",
         "the flow, as the score report's src_ip, dest_host and proc_path");
-    given.statusOption = addValue(
-        apps.caseTriage, "--status", given.status, "STATUS", "new, investigating, benign, malicious or false-positive");
+    given.statusOption = addValue(apps.caseTriage, "--status", given.status, "STATUS", triageStatusChoices());
     given.noteOption
         = addValue(apps.caseTriage, "--note", given.note, "TEXT", "the flow's note (--note= or --note '' clears it)");
     addValue(apps.caseTriage, "--analyst", line.caseTriage.analyst, "NAME", "who made the change (default: $USER)");

@@ -569,8 +569,8 @@ Expected<std::vector<TriageState>> CaseFile::updateTriage(const std::vector<Tria
 {
     for (const TriageUpdate& update : updates)
         if (update.status && !isTriageStatus(*update.status))
-            return failure(m_path + ": '" + *update.status
-                + "' is not a triage status (new, investigating, benign, malicious, false-positive)");
+            return failure(
+                m_path + ": '" + *update.status + "' is not a triage status (" + triageStatusChoices() + ")");
     return guarded(m_path, [&] {
         sql::Transaction transaction(*m_database);
         std::vector<TriageState> states;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace cepheid {
@@ -14,6 +15,15 @@ inline constexpr std::array<std::string_view, 5> kTriageStatuses { "new", "inves
 // The same, most urgent first: how a report counts them.
 inline constexpr std::array<std::string_view, 5> kTriageStatusesByUrgency { "malicious", "investigating", "new",
     "benign", "false-positive" };
+
+// The statuses as a message lists them: "new, investigating, benign, malicious or false-positive".
+inline std::string triageStatusChoices()
+{
+    std::string text;
+    for (std::size_t i = 0; i < kTriageStatuses.size(); ++i)
+        text.append(i == 0 ? "" : i + 1 == kTriageStatuses.size() ? " or " : ", ").append(kTriageStatuses[i]);
+    return text;
+}
 
 inline bool isTriageStatus(std::string_view status)
 {

@@ -98,8 +98,7 @@ Expected<FindingSelection> parseFindingSelection(std::string_view text)
         selection.kind = FindingSelection::Kind::Status;
         selection.status = std::string(text.substr(7));
         if (!isTriageStatus(selection.status)) {
-            return failure("--select status: must be new, investigating, benign, malicious or false-positive, not '"
-                + selection.status + "'");
+            return failure("--select status: must be " + triageStatusChoices() + ", not '" + selection.status + "'");
         }
         return selection;
     }
