@@ -311,7 +311,7 @@ void CaseFile::readEvents(EventTable& table)
     auto events = m_database->prepare(
         "SELECT source_id, line, byte_offset, timestamp_us, id_hash, event_type, direction, principal_hostname, "
         "principal_ips, process_path, process_id, target_hostname, target_ips, target_port, bytes_sent, "
-        "bytes_received, user_name, id FROM events ORDER BY id");
+        "bytes_received, user_name, id, role, join_key, hostname_source FROM events ORDER BY id");
     const auto poolSize = static_cast<std::int64_t>(table.strings().size());
     std::int64_t row = 0;
     const auto refuse = [&row](const std::string& what) {
@@ -366,6 +366,10 @@ void CaseFile::readEvents(EventTable& table)
         if (!events.isNull(15))
             event.bytesReceived = static_cast<std::uint64_t>(events.integer(15));
         event.user = checkedId(events.integer(16));
+        event.role = static_cast<EventRole>(inRange(events.integer(18), 0, 2, "role"));
+        event.joinKey = checkedId(events.integer(19));
+        event.hostnameSource
+            = static_cast<HostnameSource>(inRange(events.integer(20), 0, kHostnameSourceCount - 1, "hostname source"));
         table.appendStored(event);
     }
     auto http
@@ -478,8 +482,8 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
         auto insertEvent = m_database->prepare(
             "INSERT INTO events (source_id, line, byte_offset, timestamp_us, id_hash, event_type, direction, "
             "principal_hostname, principal_ips, process_path, process_id, target_hostname, target_ips, target_port, "
-            "bytes_sent, bytes_received, user_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-            "?14, ?15, ?16, ?17)");
+            "bytes_sent, bytes_received, user_name, role, join_key, hostname_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+            "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
         for (std::size_t i = firstEvent; i < table.size(); ++i) {
             const auto event = static_cast<EventIndex>(i);
             const SourceReference source = table.source(event);
@@ -494,14 +498,18 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
                 .bindBlob(9, idBytes(table.principalIps(event)))
                 .bind(10, static_cast<std::int64_t>(table.processPath(event)))
                 .bind(11, static_cast<std::int64_t>(table.processId(event)))
-                .bind(12, static_cast<std::int64_t>(table.targetHostname(event)))
+                .bind(12, static_cast<std::int64_t>(table.recordHostname(event)))
                 .bindBlob(13, idBytes(table.targetIps(event)))
                 .bind(14, static_cast<std::int64_t>(table.targetPort(event)));
             if (table.bytesSentKnown(event))
                 insertEvent.bind(15, asSigned(table.bytesSent(event)));
             if (table.bytesReceivedKnown(event))
                 insertEvent.bind(16, asSigned(table.bytesReceived(event)));
-            insertEvent.bind(17, static_cast<std::int64_t>(table.user(event))).execute();
+            insertEvent.bind(17, static_cast<std::int64_t>(table.user(event)))
+                .bind(18, static_cast<std::int64_t>(table.role(event)))
+                .bind(19, static_cast<std::int64_t>(table.joinKey(event)))
+                .bind(20, static_cast<std::int64_t>(table.recordHostnameSource(event)))
+                .execute();
         }
         auto insertHttp = m_database->prepare(
             "INSERT INTO http (event_index, url, user_agent, response_code) VALUES (?1, ?2, ?3, ?4)");

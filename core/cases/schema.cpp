@@ -64,7 +64,17 @@ INSERT INTO triage_history (src_ip, dest, proc_path, from_status, status, analys
     SELECT src_ip, dest, proc_path, 'new', status, analyst, notes, updated_at FROM triage ORDER BY updated_at;
 )sql";
 
-constexpr std::array<const char*, 3> kMigrations = { kVersion1, kVersion2, kVersion3 };
+// Version 4: events from formats whose records name each other (docs/formats.md, "Names from other records"): what
+// an event is for (0 connection, 1 DNS answer, 2 session name), the key that finds its partners (a Zeek uid, a
+// Sysmon ProcessGuid) and where its hostname came from (the HostnameSource enum). Older events are connections
+// with their record's own name.
+constexpr const char* kVersion4 = R"sql(
+ALTER TABLE events ADD COLUMN role INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN join_key INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN hostname_source INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<const char*, 4> kMigrations = { kVersion1, kVersion2, kVersion3, kVersion4 };
 
 bool hasTables(sql::Database& database)
 {

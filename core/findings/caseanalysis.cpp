@@ -17,6 +17,7 @@ std::shared_ptr<CaseData> groupFlows(EventTable&& events, std::vector<CaseSource
 {
     auto data = std::make_shared<CaseData>();
     data->events = std::move(events);
+    data->names = joinNames(data->events);
     data->flows = FlowIndex::build(data->events);
     data->sources = std::move(sources);
     return data;

@@ -2,6 +2,7 @@
 
 #include "cases/casefile.h"
 #include "findings/analysis.h"
+#include "model/namejoin.h"
 #include "util/expected.h"
 
 #include <memory>
@@ -13,9 +14,10 @@ namespace cepheid {
 // never copied (a tuning change re-runs the analysis over the same CaseData).
 struct CaseData
 {
-    EventTable events;
+    EventTable events; // with the names joinNames() gave, before the flows were grouped
     FlowIndex flows;
     std::vector<CaseSource> sources;
+    NameJoinCounts names;
 };
 
 // A profile and the case version it was saved as (0: the defaults, no version saved).

@@ -27,6 +27,9 @@ void EventBatch::add(const EventRecord& source)
     record.url = copy(source.url);
     record.userAgent = copy(source.userAgent);
     record.responseCode = source.responseCode;
+    record.role = source.role;
+    record.joinKey = copy(source.joinKey);
+    record.hostnameSource = source.hostnameSource;
     record.source = source.source;
     event.principalIpBegin = static_cast<std::uint32_t>(m_ips.size());
     for (std::string_view ip : source.principalIps)

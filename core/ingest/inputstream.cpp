@@ -57,7 +57,6 @@ std::optional<std::string_view> InputStream::peek(std::size_t size)
 
 std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
 {
-    auto* file = static_cast<gzFile>(m_file);
     std::size_t total = 0;
     if (m_replayAt < m_replay.size()) {
         total = std::min(size, m_replay.size() - m_replayAt);
@@ -68,6 +67,137 @@ std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
             m_replayAt = 0;
         }
     }
+    if (total == size)
+        return static_cast<std::ptrdiff_t>(total);
+    const std::ptrdiff_t got = readText(destination + total, size - total);
+    if (got < 0)
+        return total > 0 ? static_cast<std::ptrdiff_t>(total) : got;
+    return static_cast<std::ptrdiff_t>(total) + got;
+}
+
+std::string_view InputStream::sourceEncoding() const
+{
+    return m_encoding == Encoding::Utf16Le ? "UTF-16LE" : m_encoding == Encoding::Utf16Be ? "UTF-16BE" : "";
+}
+
+std::ptrdiff_t InputStream::readText(char* destination, std::size_t size)
+{
+    if (m_encoding == Encoding::Unknown) {
+        // Two bytes decide: FF FE or FE FF is a UTF-16 byte-order mark (dropped, as a reader would drop UTF-8's).
+        char probe[2];
+        std::size_t have = 0;
+        while (have < 2) {
+            const std::ptrdiff_t got = readRaw(probe + have, 2 - have);
+            if (got < 0)
+                return got;
+            if (got == 0)
+                break;
+            have += static_cast<std::size_t>(got);
+        }
+        const std::string_view head(probe, have);
+        m_encoding = head == "\xFF\xFE" ? Encoding::Utf16Le : head == "\xFE\xFF" ? Encoding::Utf16Be : Encoding::Bytes;
+        if (m_encoding == Encoding::Bytes)
+            m_rawCarry.assign(head);
+    }
+    if (m_encoding != Encoding::Bytes)
+        return readUtf16(destination, size);
+    std::size_t total = 0;
+    if (!m_rawCarry.empty()) {
+        total = std::min(size, m_rawCarry.size());
+        std::memcpy(destination, m_rawCarry.data(), total);
+        m_rawCarry.erase(0, total);
+        if (total == size)
+            return static_cast<std::ptrdiff_t>(total);
+    }
+    const std::ptrdiff_t got = readRaw(destination + total, size - total);
+    if (got < 0)
+        return total > 0 ? static_cast<std::ptrdiff_t>(total) : got;
+    return static_cast<std::ptrdiff_t>(total) + got;
+}
+
+namespace {
+
+void appendUtf8(std::string& out, char32_t code)
+{
+    if (code < 0x80) {
+        out.push_back(static_cast<char>(code));
+    } else if (code < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (code >> 6)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    } else if (code < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (code >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (code >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    }
+}
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+} // namespace
+
+std::ptrdiff_t InputStream::readUtf16(char* destination, std::size_t size)
+{
+    const bool little = m_encoding == Encoding::Utf16Le;
+    while (m_decodedAt == m_decoded.size()) {
+        m_decoded.clear();
+        m_decodedAt = 0;
+        std::string raw = std::move(m_rawCarry);
+        m_rawCarry.clear();
+        const std::size_t had = raw.size();
+        raw.resize(had + 256 * 1024);
+        const std::ptrdiff_t got = readRaw(raw.data() + had, raw.size() - had);
+        if (got < 0)
+            return got;
+        raw.resize(had + static_cast<std::size_t>(got));
+        if (got == 0) {
+            // End of file: half a unit or a high surrogate left alone are not text.
+            if (!raw.empty() || m_highSurrogate != 0)
+                appendUtf8(m_decoded, kReplacement);
+            m_highSurrogate = 0;
+            if (m_decoded.empty())
+                return 0;
+            break;
+        }
+        std::size_t i = 0;
+        for (; i + 1 < raw.size(); i += 2) {
+            const auto first = static_cast<unsigned char>(raw[i]);
+            const auto second = static_cast<unsigned char>(raw[i + 1]);
+            const char32_t unit = little ? (char32_t(second) << 8 | first) : (char32_t(first) << 8 | second);
+            if (unit >= 0xD800 && unit < 0xDC00) {
+                if (m_highSurrogate != 0)
+                    appendUtf8(m_decoded, kReplacement);
+                m_highSurrogate = unit;
+                continue;
+            }
+            if (unit >= 0xDC00 && unit < 0xE000) {
+                appendUtf8(m_decoded,
+                    m_highSurrogate != 0 ? 0x10000 + ((m_highSurrogate - 0xD800) << 10) + (unit - 0xDC00)
+                                         : kReplacement);
+                m_highSurrogate = 0;
+                continue;
+            }
+            if (m_highSurrogate != 0)
+                appendUtf8(m_decoded, kReplacement);
+            m_highSurrogate = 0;
+            appendUtf8(m_decoded, unit);
+        }
+        m_rawCarry.assign(raw, i, std::string::npos);
+    }
+    const std::size_t taken = std::min(size, m_decoded.size() - m_decodedAt);
+    std::memcpy(destination, m_decoded.data() + m_decodedAt, taken);
+    m_decodedAt += taken;
+    return static_cast<std::ptrdiff_t>(taken);
+}
+
+std::ptrdiff_t InputStream::readRaw(char* destination, std::size_t size)
+{
+    auto* file = static_cast<gzFile>(m_file);
+    std::size_t total = 0;
     while (total < size) {
         if (m_bytesRead >= m_limits.decompressedBytes || m_limitReached) {
             if (total > 0)

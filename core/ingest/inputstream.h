@@ -11,7 +11,9 @@
 namespace cepheid {
 
 // Sequential reader over a plain or gzip-compressed file (zlib detects gzip by its magic bytes, so a
-// ".gz" that is not compressed, or a compressed file without ".gz", both read correctly).
+// ".gz" that is not compressed, or a compressed file without ".gz", both read correctly). UTF-16 text with a
+// byte-order mark (what Windows PowerShell 5's Out-File and Export-Csv write) is read as UTF-8: every reader sees
+// UTF-8, and offsets and lines count in that text. Without a mark, UTF-16 is not guessed (readers.cpp names it).
 class InputStream
 {
 public:
@@ -31,7 +33,10 @@ public:
     // times (a bomb): read() then returns -1, errorMessage() names the limit and limitReached() is true.
     void setLimits(const ImportLimits& limits) { m_limits = limits; }
     bool limitReached() const { return m_limitReached; }
-    // Decompressed bytes read from the file so far.
+    // The text's encoding as found in the file: "UTF-16LE" or "UTF-16BE" (converted to UTF-8), else empty.
+    std::string_view sourceEncoding() const;
+    const std::string& path() const { return m_path; }
+    // Decompressed bytes read from the file so far (before any UTF-16 conversion).
     std::uint64_t bytesRead() const { return m_bytesRead; }
     bool isCompressed() const { return m_compressed; }
     // Bytes consumed from the file on disk so far (compressed bytes for gzip), for progress reporting.
@@ -40,7 +45,13 @@ public:
     const std::string& errorMessage() const { return m_error; }
 
 private:
+    enum class Encoding : std::uint8_t { Unknown, Bytes, Utf16Le, Utf16Be };
     std::ptrdiff_t refuseAtLimit(std::string message);
+    // The file's bytes after decompression.
+    std::ptrdiff_t readRaw(char* destination, std::size_t size);
+    // The file's text as UTF-8: raw bytes, or UTF-16 converted.
+    std::ptrdiff_t readText(char* destination, std::size_t size);
+    std::ptrdiff_t readUtf16(char* destination, std::size_t size);
 
     void* m_file = nullptr; // gzFile; kept opaque so zlib.h stays out of this header
     bool m_compressed = false;
@@ -52,6 +63,11 @@ private:
     bool m_limitReached = false;
     std::string m_replay; // peeked bytes read() has not returned yet, from m_replayAt
     std::size_t m_replayAt = 0;
+    Encoding m_encoding = Encoding::Unknown;
+    std::string m_rawCarry; // raw bytes read but not yet used: the probe for a byte-order mark, half a UTF-16 unit
+    std::string m_decoded; // UTF-8 converted from UTF-16 and not yet returned, from m_decodedAt
+    std::size_t m_decodedAt = 0;
+    char32_t m_highSurrogate = 0; // a high surrogate waiting for its low half across reads
 };
 
 } // namespace cepheid

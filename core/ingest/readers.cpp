@@ -47,14 +47,11 @@ bool contains(std::string_view text, std::string_view needle)
     return text.find(needle) != std::string_view::npos;
 }
 
-// UTF-16 text (with or without a byte-order mark): ASCII in it has a NUL beside every byte. Read as UTF-8 it would
-// reject every record and give no event; it is named instead, with the conversion to make.
+// UTF-16 text without a byte-order mark (InputStream converts it when the mark is there): ASCII in it has a NUL
+// beside every byte. Read as UTF-8 it would reject every record and give no event; it is named instead, with the
+// conversion to make, rather than guessed.
 std::string_view utf16Kind(std::string_view head)
 {
-    if (head.starts_with("\xFF\xFE"))
-        return "UTF-16LE";
-    if (head.starts_with("\xFE\xFF"))
-        return "UTF-16BE";
     const std::size_t sample = std::min<std::size_t>(head.size(), 512) & ~std::size_t(1);
     if (sample < 4)
         return {};
@@ -121,8 +118,10 @@ DetectedFormat detectFormat(std::string_view head, std::span<const FormatReader*
 {
     if (const std::string_view utf16 = utf16Kind(head); !utf16.empty())
         return { nullptr, false,
-            std::string(utf16) + " text: Cepheid reads UTF-8 (convert it: iconv -f " + std::string(utf16)
-                + " -t UTF-8 FILE > FILE.utf8.json)" };
+            std::string(utf16)
+                + " text without a byte-order mark: Cepheid reads UTF-8, and UTF-16 that starts "
+                  "with its mark (convert it: iconv -f "
+                + std::string(utf16) + " -t UTF-8 FILE > FILE.utf8)" };
     if (head.starts_with("\xEF\xBB\xBF"))
         head.remove_prefix(3);
     const auto first = head.find_first_not_of(" \t\r\n");

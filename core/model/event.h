@@ -13,6 +13,38 @@ enum class Direction : std::uint8_t { Unknown = 0, Inbound = 1, Outbound = 2, Br
 
 std::string_view directionName(Direction direction);
 
+// What an event is for (docs/formats.md, "Names from other records"). Connections form flows; the other roles are
+// evidence that names other events' destinations and form no flow of their own (they are kept, with their raw
+// record, so the analyst can see where a name came from).
+enum class EventRole : std::uint8_t {
+    Connection = 0,
+    DnsAnswer = 1, // a resolution: targetHostname was asked, targetIps answered (Sysmon EID 22, Zeek dns.log)
+    SessionName = 2, // the name one session used (Zeek ssl server_name, http Host), found again by joinKey
+};
+
+// Where an event's target hostname came from. The reader sets the record's own source; the name join
+// (model/namejoin.h) may give a better name from evidence, and then says so.
+enum class HostnameSource : std::uint8_t {
+    None = 0, // no hostname: the destination is the target IP
+    Record = 1, // the record names the host itself (UDM target.hostname, Defender RemoteUrl, a DNS query name)
+    TlsSni = 2, // the TLS server name of the same session (Zeek ssl.log, by uid)
+    HttpHost = 3, // the HTTP Host header of the same session (Zeek http.log, by uid)
+    DnsJoin = 4, // the name this host (and process) resolved to the target IP shortly before
+    SysmonPtr = 5, // Sysmon's DestinationHostname: a reverse (PTR) lookup of the IP, not the name the process used
+    Reverse
+    = 6, // a reverse-DNS name that spells the IP (ec2-1-2-3-4…, ip-10-0-0-1…): it names the server, not the service
+};
+inline constexpr int kHostnameSourceCount = 7;
+
+std::string_view eventRoleName(EventRole role); // "connection", "dns_answer", "session_name"
+// "", "record", "tls_sni", "http_host", "dns_join", "sysmon", "reverse": the names reports and the case use.
+std::string_view hostnameSourceName(HostnameSource source);
+// A name the DNS join may replace: none, or a reverse lookup (Sysmon's, or one that spells the IP).
+inline bool isReplaceableHostname(HostnameSource source)
+{
+    return source == HostnameSource::None || source == HostnameSource::SysmonPtr || source == HostnameSource::Reverse;
+}
+
 // Where an event came from, so every event drills down to its original record.
 struct SourceReference
 {
@@ -46,6 +78,12 @@ struct EventRecord
     std::string_view url; // target.url
     std::string_view userAgent; // network.http.user_agent
     std::uint16_t responseCode = 0; // network.http.response_code; 0: none
+    EventRole role = EventRole::Connection;
+    // How the name join finds this event's partners: a Zeek uid (conn, ssl, http), a Sysmon ProcessGuid (EID 3 and
+    // 22). Empty when the format has none.
+    std::string_view joinKey;
+    // Where targetHostname came from; None with a non-empty targetHostname is taken as Record.
+    HostnameSource hostnameSource = HostnameSource::None;
     SourceReference source;
 
     // Resets every field but keeps the IP vectors' capacity: readers reuse one record for millions of events.

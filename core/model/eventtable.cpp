@@ -24,6 +24,9 @@ void EventTable::reserve(std::size_t events)
     m_processPath.reserve(events);
     m_processId.reserve(events);
     m_targetHostname.reserve(events);
+    m_resolvedHostname.reserve(events);
+    m_hostnameSource.reserve(events);
+    m_joinKey.reserve(events);
     m_targetIpBegin.reserve(events);
     m_targetIpCount.reserve(events);
     m_targetPort.reserve(events);
@@ -63,8 +66,8 @@ EventIndex EventTable::append(const EventRecord& record)
                                          : hashBytes(record.id, mix64(m_idKey) ^ hashBytes(record.id, m_idKey)));
     m_eventType.push_back(m_strings.intern(record.eventType));
     m_direction.push_back(record.direction);
-    m_flags.push_back(static_cast<std::uint8_t>(
-        (record.bytesSentKnown ? kSentKnown : 0) | (record.bytesReceivedKnown ? kReceivedKnown : 0)));
+    m_flags.push_back(static_cast<std::uint8_t>((record.bytesSentKnown ? kSentKnown : 0)
+        | (record.bytesReceivedKnown ? kReceivedKnown : 0) | (static_cast<unsigned>(record.role) << kRoleShift)));
     m_principalHostname.push_back(m_strings.intern(record.principalHostname));
     std::uint16_t count = 0;
     m_principalIpBegin.push_back(appendIps(record.principalIps, count));
@@ -72,6 +75,9 @@ EventIndex EventTable::append(const EventRecord& record)
     m_processPath.push_back(m_strings.intern(record.processPath));
     m_processId.push_back(m_strings.intern(record.processId));
     m_targetHostname.push_back(m_strings.intern(record.targetHostname));
+    m_resolvedHostname.push_back(kEmptyString);
+    m_hostnameSource.push_back(packSource(record.hostnameSource, m_targetHostname.back()));
+    m_joinKey.push_back(m_strings.intern(record.joinKey));
     m_targetIpBegin.push_back(appendIps(record.targetIps, count));
     m_targetIpCount.push_back(count);
     m_targetPort.push_back(record.targetPort);
@@ -93,8 +99,8 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     m_idHash.push_back(event.idHash);
     m_eventType.push_back(event.eventType);
     m_direction.push_back(event.direction);
-    m_flags.push_back(
-        static_cast<std::uint8_t>((event.bytesSent ? kSentKnown : 0) | (event.bytesReceived ? kReceivedKnown : 0)));
+    m_flags.push_back(static_cast<std::uint8_t>((event.bytesSent ? kSentKnown : 0)
+        | (event.bytesReceived ? kReceivedKnown : 0) | (static_cast<unsigned>(event.role) << kRoleShift)));
     m_principalHostname.push_back(event.principalHostname);
     m_principalIpBegin.push_back(static_cast<std::uint32_t>(m_ipValues.size()));
     m_ipValues.insert(m_ipValues.end(), event.principalIps.begin(), event.principalIps.end());
@@ -102,6 +108,9 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     m_processPath.push_back(event.processPath);
     m_processId.push_back(event.processId);
     m_targetHostname.push_back(event.targetHostname);
+    m_resolvedHostname.push_back(kEmptyString);
+    m_hostnameSource.push_back(packSource(event.hostnameSource, event.targetHostname));
+    m_joinKey.push_back(event.joinKey);
     m_targetIpBegin.push_back(static_cast<std::uint32_t>(m_ipValues.size()));
     m_ipValues.insert(m_ipValues.end(), event.targetIps.begin(), event.targetIps.end());
     m_targetIpCount.push_back(static_cast<std::uint16_t>(event.targetIps.size()));
@@ -113,6 +122,30 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     m_sourceLine.push_back(event.source.line);
     m_sourceOffset.push_back(event.source.byteOffset);
     return index;
+}
+
+std::uint8_t EventTable::packSource(HostnameSource source, StringId hostname)
+{
+    // A hostname without a stated source is the record's own (UDM target.hostname); a source without a name is none.
+    if (hostname == kEmptyString)
+        return static_cast<std::uint8_t>(HostnameSource::None);
+    if (source == HostnameSource::None || static_cast<int>(source) >= kHostnameSourceCount)
+        return static_cast<std::uint8_t>(HostnameSource::Record);
+    return static_cast<std::uint8_t>(source);
+}
+
+void EventTable::resolveHostname(EventIndex i, StringId name, HostnameSource source)
+{
+    m_resolvedHostname[i] = name;
+    m_hostnameSource[i]
+        = static_cast<std::uint8_t>((m_hostnameSource[i] & 0x0F) | (static_cast<unsigned>(source) << 4));
+}
+
+void EventTable::clearResolvedHostnames()
+{
+    std::fill(m_resolvedHostname.begin(), m_resolvedHostname.end(), kEmptyString);
+    for (std::uint8_t& packed : m_hostnameSource)
+        packed &= 0x0F;
 }
 
 const EventTable::HttpDetails* EventTable::http(EventIndex i) const
@@ -132,8 +165,8 @@ void EventTable::setHttp(EventIndex i, const HttpDetails& details)
 
 StringId EventTable::destination(EventIndex i) const
 {
-    if (m_targetHostname[i] != kEmptyString)
-        return m_targetHostname[i];
+    if (const StringId name = targetHostname(i); name != kEmptyString)
+        return name;
     for (StringId ip : targetIps(i))
         if (ip != kEmptyString)
             return ip;
@@ -148,7 +181,7 @@ std::size_t EventTable::memoryBytes() const
         + bytes(m_processPath) + bytes(m_processId) + bytes(m_targetHostname) + bytes(m_targetIpBegin)
         + bytes(m_targetIpCount) + bytes(m_targetPort) + bytes(m_bytesSent) + bytes(m_bytesReceived) + bytes(m_user)
         + bytes(m_sourceFile) + bytes(m_sourceLine) + bytes(m_sourceOffset) + bytes(m_ipValues) + bytes(m_httpEvents)
-        + bytes(m_http);
+        + bytes(m_http) + bytes(m_resolvedHostname) + bytes(m_hostnameSource) + bytes(m_joinKey);
 }
 
 } // namespace cepheid

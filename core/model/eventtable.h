@@ -48,6 +48,9 @@ public:
         std::uint16_t targetPort = 0;
         std::optional<std::uint64_t> bytesSent, bytesReceived;
         StringId user = kEmptyString;
+        EventRole role = EventRole::Connection;
+        StringId joinKey = kEmptyString;
+        HostnameSource hostnameSource = HostnameSource::None;
         SourceReference source;
     };
     EventIndex appendStored(const StoredEvent& event);
@@ -65,7 +68,29 @@ public:
     }
     StringId processPath(EventIndex i) const { return m_processPath[i]; }
     StringId processId(EventIndex i) const { return m_processId[i]; }
-    StringId targetHostname(EventIndex i) const { return m_targetHostname[i]; }
+    // The destination's name as the analysis uses it: the one the name join gave (resolveHostname), else the
+    // record's own.
+    StringId targetHostname(EventIndex i) const
+    {
+        return m_resolvedHostname[i] != kEmptyString ? m_resolvedHostname[i] : m_targetHostname[i];
+    }
+    HostnameSource hostnameSource(EventIndex i) const
+    {
+        return m_resolvedHostname[i] != kEmptyString ? static_cast<HostnameSource>(m_hostnameSource[i] >> 4)
+                                                     : recordHostnameSource(i);
+    }
+    // The name as the record gave it (what a case stores), and where it came from.
+    StringId recordHostname(EventIndex i) const { return m_targetHostname[i]; }
+    HostnameSource recordHostnameSource(EventIndex i) const
+    {
+        return static_cast<HostnameSource>(m_hostnameSource[i] & 0x0F);
+    }
+    // The name join's result for event i (model/namejoin.h); clearResolvedHostnames() undoes all of them, so a join
+    // can run again over a table that grew.
+    void resolveHostname(EventIndex i, StringId name, HostnameSource source);
+    void clearResolvedHostnames();
+    EventRole role(EventIndex i) const { return static_cast<EventRole>((m_flags[i] >> kRoleShift) & 3); }
+    StringId joinKey(EventIndex i) const { return m_joinKey[i]; }
     std::span<const StringId> targetIps(EventIndex i) const { return ips(m_targetIpBegin[i], m_targetIpCount[i]); }
     std::uint16_t targetPort(EventIndex i) const { return m_targetPort[i]; }
     std::uint64_t bytesSent(EventIndex i) const { return m_bytesSent[i]; }
@@ -97,12 +122,15 @@ public:
     StringPool& strings() { return m_strings; }
     std::string_view text(StringId id) const { return m_strings.view(id); }
 
-    // Bytes held by the table, its pool and its IP lists (for the memory budget in docs/architecture.md, "Performance budgets").
+    // Bytes held by the table, its pool and its IP lists (for the memory budget in docs/architecture.md, "Performance
+    // budgets").
     std::size_t memoryBytes() const;
 
 private:
     static constexpr std::uint8_t kSentKnown = 1;
     static constexpr std::uint8_t kReceivedKnown = 2;
+    static constexpr int kRoleShift = 2; // bits 2-3 of m_flags
+    static std::uint8_t packSource(HostnameSource source, StringId hostname);
 
     std::span<const StringId> ips(std::uint32_t begin, std::uint16_t count) const
     {
@@ -122,7 +150,10 @@ private:
     std::vector<std::uint16_t> m_principalIpCount;
     std::vector<StringId> m_processPath;
     std::vector<StringId> m_processId;
-    std::vector<StringId> m_targetHostname;
+    std::vector<StringId> m_targetHostname; // the record's own
+    std::vector<StringId> m_resolvedHostname; // the name join's, or kEmptyString
+    std::vector<std::uint8_t> m_hostnameSource; // low nibble: the record's source; high nibble: the resolved one's
+    std::vector<StringId> m_joinKey;
     std::vector<std::uint32_t> m_targetIpBegin;
     std::vector<std::uint16_t> m_targetIpCount;
     std::vector<std::uint16_t> m_targetPort;

@@ -28,6 +28,9 @@ std::vector<bool> findDuplicateRows(const EventTable& events)
     std::vector<std::uint64_t> slots(capacity, 0);
     const std::size_t mask = capacity - 1;
     for (EventIndex event = 0; event < events.size(); ++event) {
+        // Evidence shares its session's id (a Zeek ssl record has its conn's uid) but is no second copy of it.
+        if (events.role(event) != EventRole::Connection)
+            continue;
         // 0 marks an empty slot, so a (vanishingly unlikely) zero hash is nudged.
         const std::uint64_t id = events.idHash(event) | (events.idHash(event) == 0);
         std::size_t slot = mix64(id) & mask;
@@ -68,6 +71,10 @@ FlowIndex FlowIndex::build(const EventTable& events)
 
     const std::vector<bool> duplicate = findDuplicateRows(events);
     for (EventIndex event = 0; event < events.size(); ++event) {
+        if (events.role(event) != EventRole::Connection) {
+            ++index.m_evidenceEvents;
+            continue;
+        }
         const StringId destination = events.destination(event);
         if (destination == kEmptyString) {
             ++index.m_eventsWithoutDestination;

@@ -47,6 +47,8 @@ public:
     // Events that name neither a target hostname nor a target IP belong to no flow.
     std::size_t eventsWithoutDestination() const { return m_eventsWithoutDestination; }
     std::size_t duplicateRows() const { return m_duplicateRows; }
+    // DNS answers and session names: they name connections (model/namejoin.h) but are not connections themselves.
+    std::size_t evidenceEvents() const { return m_evidenceEvents; }
     std::size_t memoryBytes() const;
 
 private:
@@ -54,6 +56,7 @@ private:
     std::vector<EventIndex> m_entries;
     std::size_t m_eventsWithoutDestination = 0;
     std::size_t m_duplicateRows = 0;
+    std::size_t m_evidenceEvents = 0;
 };
 
 } // namespace cepheid

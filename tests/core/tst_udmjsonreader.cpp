@@ -385,25 +385,47 @@ private slots:
         QVERIFY2(error.contains(u"mystery.log") && error.contains(explanation), qPrintable(error));
     }
 
-    // UTF-16 exports (Windows tools write them) gave no event and exit 0: every record was "invalid JSON". They are
-    // named, with the conversion to make, with or without a byte-order mark, in either byte order.
-    void namesUtf16FilesWithTheConversion()
+    // UTF-16 exports (Windows tools write them) gave no event and exit 0: every record was "invalid JSON". With a
+    // byte-order mark (Windows PowerShell 5's Out-File and Export-Csv) they are read as UTF-8, in either byte order,
+    // gzip or not, characters beyond the BMP included; without one they are named, with the conversion to make.
+    void readsUtf16WithAMarkAndNamesItWithout()
     {
-        const std::string utf8 = camelEvent("a") + "\n";
-        std::string little, big;
-        for (const char c : utf8) {
-            little += std::string { c, '\0' };
-            big += std::string { '\0', c };
+        // "bob" with a Devanagari letter and an emoji (a surrogate pair) in the user name, CRLF line ends.
+        const std::string utf8 = udmEventCamel("a") + "\r\n" + udmEventCamel("b") + "\r\n";
+        const std::u16string text = u"\u0915\U0001F600";
+        auto encode = [](const std::string& ascii, bool little) {
+            std::string out;
+            for (const char c : ascii)
+                out += little ? std::string { c, '\0' } : std::string { '\0', c };
+            return out;
+        };
+        for (const bool little : { true, false }) {
+            const std::string bytes = encode(utf8, little);
+            const auto unmarked = importText(bytes, "windows.json");
+            QVERIFY(!unmarked.ok);
+            const std::string kind = little ? "UTF-16LE" : "UTF-16BE";
+            QVERIFY2(unmarked.error.find(kind + " text without a byte-order mark") != std::string::npos
+                    && unmarked.error.find("iconv -f " + kind) != std::string::npos,
+                unmarked.error.c_str());
+            for (const char* name : { "windows.json", "windows.json.gz" }) {
+                const auto marked = importText((little ? "\xFF\xFE" : "\xFE\xFF") + bytes, name);
+                QVERIFY2(marked.ok, marked.error.c_str());
+                QCOMPARE(marked.summary.eventsRead, 2u);
+                QCOMPARE(marked.summary.eventsRejected, 0u);
+                QCOMPARE(marked.table.source(1).line, 2u);
+            }
         }
-        for (const auto& [bytes, kind] :
-            { std::pair { little, "UTF-16LE" }, std::pair { "\xFF\xFE" + little, "UTF-16LE" },
-                std::pair { big, "UTF-16BE" }, std::pair { "\xFE\xFF" + big, "UTF-16BE" } }) {
-            const auto result = importText(bytes, "windows.json");
-            QVERIFY(!result.ok);
-            QVERIFY2(result.error.find(std::string(kind) + " text: Cepheid reads UTF-8 (convert it: iconv -f " + kind)
-                    != std::string::npos,
-                result.error.c_str());
-        }
+        // Code points outside ASCII, a surrogate pair among them, come out as UTF-8: the host is "wks-" + text.
+        const std::string event = udmEventCamel("c");
+        const std::size_t name = event.find("wks-0142") + 4;
+        std::string le = "\xFF\xFE" + encode(event.substr(0, name), true);
+        for (const char16_t unit : text)
+            le += std::string { static_cast<char>(unit & 0xFF), static_cast<char>(unit >> 8) };
+        le += encode(event.substr(name + 4) + "\n", true);
+        const auto unicode = importText(le, "unicode.json");
+        QVERIFY2(unicode.ok, unicode.error.c_str());
+        QCOMPARE(unicode.summary.eventsRead, 1u);
+        QCOMPARE(unicode.table.text(unicode.table.principalHostname(0)), std::string_view("wks-\u0915\U0001F600"));
         QVERIFY(importText(utf8, "plain.json").ok); // UTF-8 is untouched
     }
 
