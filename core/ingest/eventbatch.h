@@ -4,6 +4,7 @@
 #include "model/event.h"
 #include "util/textarena.h"
 
+#include <map>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,8 @@ public:
         m_raw.push_back({ line, offset, copy(text) });
     }
     const std::vector<RawRecord>& raw() const { return m_raw; }
+    void addSkipped(std::string_view kind) { ++m_skipped[std::string(kind)]; }
+    std::map<std::string, std::uint64_t>& skipped() { return m_skipped; }
     // Fills `record` (reusing its IP vectors) with event i.
     void get(std::size_t i, EventRecord& record) const;
 
@@ -56,6 +59,7 @@ private:
     std::vector<std::string_view> m_ips;
     std::vector<Reject> m_rejects;
     std::vector<RawRecord> m_raw;
+    std::map<std::string, std::uint64_t> m_skipped;
     TextArena m_text { 256 * 1024, 256 * 1024 };
 };
 

@@ -20,6 +20,9 @@ public:
     // A record, or a stretch of input, that gave no event (or not all of its events): its line, what was wrong
     // (naming the field), and the start of its text when there was one.
     virtual void reject(std::uint64_t line, std::string reason, std::string_view excerpt = {}) = 0;
+    // A well-formed record that is not one Cepheid reads (a Sysmon process-creation event, a Zeek files.log line):
+    // not an error, so not a reject, but counted by kind ("Sysmon event 7") so that every record is accounted for.
+    virtual void skip(std::string_view kind) = 0;
     // Closes one record of the file (a line, an array element, an event log entry) after its events and rejects:
     // its first line, its decompressed byte offset and its original text (kept for drill-down when it gave an
     // event). Returns false when reading should stop (cancelled, a limit reached).

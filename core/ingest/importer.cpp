@@ -73,6 +73,7 @@ public:
     { }
 
     void event(const EventRecord& event) override { m_batch->add(event); }
+    void skip(std::string_view kind) override { m_batch->addSkipped(kind); }
     void reject(std::uint64_t line, std::string reason, std::string_view excerpt) override
     {
         m_batch->addReject(line, std::move(reason), std::string(excerpt));
@@ -95,7 +96,9 @@ public:
     // Hands over what is left, then tells the storing thread that nothing more comes.
     void finish()
     {
-        if (!m_stop && (m_batch->eventCount() > 0 || !m_batch->rejects().empty() || m_batch->records > 0))
+        if (!m_stop
+            && (m_batch->eventCount() > 0 || !m_batch->rejects().empty() || m_batch->records > 0
+                || !m_batch->skipped().empty()))
             flush();
         m_queue.close();
     }
@@ -206,6 +209,8 @@ Expected<InputSummary> importFile(
             break;
         for (Reject& reject : (*batch)->rejects())
             addReject(reject.line, std::move(reject.reason), std::move(reject.excerpt));
+        for (const auto& [kind, count] : (*batch)->skipped())
+            summary.recordsSkipped[kind] += count;
         records += (*batch)->records;
         lastLine = std::max(lastLine, (*batch)->lastLine);
         lastEnd = std::max(lastEnd, (*batch)->endOffset);

@@ -36,6 +36,8 @@ struct InputSummary
     std::uint64_t eventsRejected = 0;
     std::vector<Reject> rejects;
     std::map<std::string, std::uint64_t> rejectKinds; // reason with values stripped -> count
+    // Well-formed records of kinds Cepheid does not read (RecordSink::skip), by kind: not errors, but counted.
+    std::map<std::string, std::uint64_t> recordsSkipped;
     bool cancelled = false;
     std::string
         readError; // set when reading stopped part-way (truncated gzip, I/O error, a limit); earlier events kept

@@ -262,6 +262,10 @@ void writeInput(JsonWriter& json, const InputSummary& input)
     for (const auto& [kind, count] : input.rejectKinds)
         json.field(kind, count);
     json.endObject();
+    json.key("records_skipped").beginObject();
+    for (const auto& [kind, count] : input.recordsSkipped)
+        json.field(kind, count);
+    json.endObject();
     json.endObject();
 }
 
