@@ -8,6 +8,8 @@ namespace cepheid {
 
 // The registry: one line per format. Each maker is defined in its reader's file.
 std::unique_ptr<FormatReader> makeUdmJsonReader(); // udmjsonreader.cpp
+std::unique_ptr<FormatReader> makeDefenderCsvReader(); // defendercsvreader.cpp
+std::unique_ptr<FormatReader> makeDefenderJsonReader(); // defenderjsonreader.cpp
 
 namespace {
 
@@ -19,6 +21,8 @@ struct Registry
     Registry()
     {
         owned.push_back(makeUdmJsonReader());
+        owned.push_back(makeDefenderCsvReader());
+        owned.push_back(makeDefenderJsonReader());
         for (const auto& reader : owned)
             readers.push_back(reader.get());
     }
