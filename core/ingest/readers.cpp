@@ -8,6 +8,7 @@ namespace cepheid {
 
 // The registry: one line per format. Each maker is defined in its reader's file.
 std::unique_ptr<FormatReader> makeUdmJsonReader(); // udmjsonreader.cpp
+std::unique_ptr<FormatReader> makeUdmCsvReader(); // udmcsvreader.cpp
 std::unique_ptr<FormatReader> makeDefenderCsvReader(); // defendercsvreader.cpp
 std::unique_ptr<FormatReader> makeDefenderJsonReader(); // defenderjsonreader.cpp
 
@@ -21,6 +22,7 @@ struct Registry
     Registry()
     {
         owned.push_back(makeUdmJsonReader());
+        owned.push_back(makeUdmCsvReader());
         owned.push_back(makeDefenderCsvReader());
         owned.push_back(makeDefenderJsonReader());
         for (const auto& reader : owned)
