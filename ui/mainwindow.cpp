@@ -281,6 +281,9 @@ QWidget* MainWindow::createWorkbench()
         m_triage->addItem(status, status);
     m_platform = new QComboBox(left);
     m_platform->addItem(tr("Any platform"), QString());
+    m_source = new QComboBox(left);
+    m_source->addItem(tr("Any source"), -1);
+    m_source->setToolTip(tr("Only flows with events from this file (a case may mix formats)"));
     m_fired = new QCheckBox(tr("Rule fires"), left);
     m_disagree = new QCheckBox(tr("Rule and score disagree"), left);
     m_showAllowlisted = new QCheckBox(tr("Show allowlisted"), left);
@@ -288,7 +291,7 @@ QWidget* MainWindow::createWorkbench()
         tr("Allowlisted findings are hidden; shown, they are grey and italic (Ctrl+Shift+A)"));
     // The text filter gets its own row and the quick filters two more: side by side they would set a minimum width
     // that pushes the detail pane and the dock off a 1366 px screen (or any screen at scale 2).
-    for (QComboBox* box : { m_verdict, m_triage, m_platform }) {
+    for (QComboBox* box : { m_verdict, m_triage, m_platform, m_source }) {
         box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         box->setMinimumContentsLength(8);
     }
@@ -297,6 +300,7 @@ QWidget* MainWindow::createWorkbench()
     filters->addWidget(m_verdict, 1);
     filters->addWidget(m_triage, 1);
     filters->addWidget(m_platform, 2);
+    filters->addWidget(m_source, 2);
     toggles->addWidget(m_fired);
     toggles->addWidget(m_disagree);
     toggles->addWidget(m_showAllowlisted);
@@ -350,6 +354,8 @@ QWidget* MainWindow::createWorkbench()
         [this] { m_filter->setTriageStatus(m_triage->currentData().toString()); });
     connect(m_platform, &QComboBox::currentIndexChanged, this,
         [this] { m_filter->setPlatform(m_platform->currentData().toString()); });
+    connect(m_source, &QComboBox::currentIndexChanged, this,
+        [this] { m_filter->setSource(m_source->currentData().toInt()); });
     connect(m_fired, &QCheckBox::toggled, m_filter, &FindingsFilter::setRuleFiredOnly);
     connect(m_disagree, &QCheckBox::toggled, m_filter, &FindingsFilter::setDisagreementOnly);
     connect(m_showAllowlisted, &QCheckBox::toggled, m_filter, &FindingsFilter::setShowAllowlisted);
@@ -413,7 +419,7 @@ void MainWindow::createActions()
     m_importAction = file->addAction(tr("&Import Exports…"), this, [this] {
         const QStringList paths
             = QFileDialog::getOpenFileNames(this, tr("Import exports"), lastFolder(QStringLiteral("exports")),
-                tr("Chronicle UDM JSON (*.json *.ndjson *.jsonl *.gz);;All files (*)"));
+                tr("Telemetry exports (*.json *.ndjson *.jsonl *.csv *.xml *.evtx *.log *.txt *.gz);;All files (*)"));
         if (!paths.isEmpty()) {
             rememberFolder(QStringLiteral("exports"), paths.front());
             importFiles(paths);
@@ -862,6 +868,19 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
     m_platform->setCurrentIndex(std::max(0, m_platform->findData(chosenPlatform)));
     m_platform->blockSignals(false);
     m_filter->setPlatform(m_platform->currentData().toString());
+    // The source filter offers the case's files, with the format each was read as.
+    const int chosenSource = m_source->currentData().toInt();
+    m_source->blockSignals(true);
+    while (m_source->count() > 1)
+        m_source->removeItem(1);
+    for (const CaseSource& source : snapshot->sources)
+        m_source->addItem(tr("%1 (%2)").arg(QFileInfo(QString::fromStdString(source.path)).fileName(),
+                              QString::fromStdString(source.format)),
+            static_cast<int>(source.id));
+    m_source->setCurrentIndex(std::max(0, m_source->findData(chosenSource)));
+    m_source->setEnabled(snapshot->sources.size() > 1 || m_source->currentIndex() > 0);
+    m_source->blockSignals(false);
+    m_filter->setSource(m_source->currentData().toInt());
     // [*]: the title shows that the working profile has tuning the case has not saved.
     setWindowTitle(tr("%1[*] — Cepheid").arg(QFileInfo(m_session->casePath()).fileName()));
     setWindowModified(snapshot->isModified());
@@ -952,6 +971,7 @@ void MainWindow::clearFilters()
     m_verdict->setCurrentIndex(0);
     m_triage->setCurrentIndex(0);
     m_platform->setCurrentIndex(0);
+    m_source->setCurrentIndex(0);
     for (QCheckBox* box : { m_fired, m_disagree, m_showAllowlisted })
         box->setChecked(false);
     statusBar()->showMessage(tr("Filters cleared."), 3000);

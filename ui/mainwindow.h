@@ -135,6 +135,7 @@ private:
     QComboBox* m_verdict = nullptr;
     QComboBox* m_triage = nullptr;
     QComboBox* m_platform = nullptr;
+    QComboBox* m_source = nullptr; // the findings filter by case file
     QCheckBox* m_fired = nullptr;
     QCheckBox* m_disagree = nullptr;
     QCheckBox* m_showAllowlisted = nullptr;

@@ -369,7 +369,7 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("explanation");
         QTest::newRow("xml") << QStringLiteral("<?xml version='1.0'?><Events/>") << QStringLiteral("XML");
-        QTest::newRow("csv") << QStringLiteral("metadata.eventTimestamp,principal.hostname,target.ip\n")
+        QTest::newRow("csv") << QStringLiteral("Timestamp,Computer,Message\n2025-03-04,wks,hello\n")
                              << QStringLiteral("CSV");
         QTest::newRow("zeek") << QStringLiteral("#separator \\x09\n#fields\tts\n") << QStringLiteral("Zeek");
         QTest::newRow("text") << QStringLiteral("hello world")

@@ -47,6 +47,12 @@ void FindingsFilter::setPlatform(const QString& platform)
     invalidateRowsFilter();
 }
 
+void FindingsFilter::setSource(int source)
+{
+    m_source = source;
+    invalidateRowsFilter();
+}
+
 void FindingsFilter::setShowAllowlisted(bool show)
 {
     m_showAllowlisted = show;
@@ -87,6 +93,8 @@ QString FindingsFilter::hiddenReason(int sourceRow) const
         if (m_platform == QStringLiteral("-") ? !platform.isEmpty() : platform != m_platform)
             return tr("its platform is not the platform filter's");
     }
+    if (m_source >= 0 && !index.data(FindingsModel::SourcesRole).value<QList<int>>().contains(m_source))
+        return tr("none of its events comes from the source filter's file");
     if (!m_text.isEmpty()
         && !index.data(FindingsModel::SearchTextRole).toString().contains(m_text, Qt::CaseInsensitive))
         return tr("it does not contain \"%1\"").arg(m_text);

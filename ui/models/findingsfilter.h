@@ -20,6 +20,7 @@ public:
     void setPlatform(const QString& platform); // empty = all; "-" = matched by the rule's regex only
     void setShowAllowlisted(bool show); // allowlisted findings are hidden unless asked for
     void setChangedOnly(bool only); // only findings the tuning changes (what-if delta), allowlisted ones included
+    void setSource(int source); // CaseSource::id: only flows with an event from that file; -1 = all
 
     // Why a source row is not shown ("it is allowlisted…"), or an empty string when it is.
     QString hiddenReason(int sourceRow) const;
@@ -36,6 +37,7 @@ private:
     QString m_platform;
     bool m_showAllowlisted = false;
     bool m_changedOnly = false;
+    int m_source = -1;
 };
 
 } // namespace cepheid::ui

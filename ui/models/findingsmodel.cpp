@@ -16,6 +16,19 @@
 
 namespace cepheid::ui {
 
+namespace {
+
+// Network sensors (Zeek) see no process; neither do UDM events that leave it out.
+QString noProcessExplanation()
+{
+    return FindingsModel::tr(
+        "No process: the telemetry names none (network sensors such as Zeek see no process). The seed rule reads "
+        "the empty $proc_path as a zero value and drops these events, as Chronicle does, so it never fires on this "
+        "flow; the beacon score still rates it.");
+}
+
+} // namespace
+
 FindingsModel::FindingsModel(QObject* parent)
     : QAbstractTableModel(parent)
 { }
@@ -80,6 +93,13 @@ void FindingsModel::computeRowKeys()
             std::string(events.text(key.destination)), std::string(events.text(key.processPath)) });
         row.triage = it == m_triage.end() ? nullptr : &it->second;
         row.triageStatus = row.triage ? QString::fromStdString(row.triage->status) : QStringLiteral("new");
+        // Flows rarely mix more than a few files: a sorted list is enough for the source filter.
+        for (EventIndex event : m_snapshot->flows.events(m_snapshot->flows.flow(finding.flowIndex))) {
+            const int source = events.source(event).fileIndex;
+            const auto at = std::lower_bound(row.sources.begin(), row.sources.end(), source);
+            if (at == row.sources.end() || *at != source)
+                row.sources.insert(at, source);
+        }
         m_rowKeys.push_back(std::move(row));
     }
 }
@@ -231,6 +251,8 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         return f->ruleAndScoreDisagree(alert);
     case PlatformRole:
         return QString::fromStdString(f->platform);
+    case SourcesRole:
+        return QVariant::fromValue(m_rowKeys[static_cast<std::size_t>(index.row())].sources);
     case TriageRole:
         return triageStatus(*f);
     case AllowlistedRole:
@@ -285,6 +307,8 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
     // Change column says the same in words.
     if (role == Qt::ForegroundRole && allowlisted)
         return QGuiApplication::palette().brush(QPalette::Disabled, QPalette::Text);
+    if (role == Qt::ForegroundRole && column == Process && key.processPath == kEmptyString)
+        return QGuiApplication::palette().brush(QPalette::PlaceholderText);
     if (role == Qt::FontRole && allowlisted) {
         QFont font;
         font.setItalic(true);
@@ -307,7 +331,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Destination:
             return toDisplayText(events.text(key.destination));
         case Process:
-            return key.processPath == kEmptyString ? tr("(no process)")
+            return key.processPath == kEmptyString ? tr("(none: network sensor?)")
                                                    : toDisplayText(fileNameOf(events.text(key.processPath)));
         case Events:
             return f->events;
@@ -343,7 +367,8 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
                 : change < 0  ? tr("Alerts under the saved profile but no longer under the working one")
                               : QString();
         case Process:
-            return toDisplayText(events.text(key.processPath));
+            return key.processPath == kEmptyString ? noProcessExplanation()
+                                                   : toDisplayText(events.text(key.processPath));
         case Destination:
             return f->platform.empty() ? tr("matched by the rule's regex only") : QString::fromStdString(f->platform);
         case Triage: {

@@ -44,7 +44,8 @@ public:
         TriageRole,
         SearchTextRole,
         AllowlistedRole, // bool
-        ChangeRole // int: +1 alerts only under the working profile, -1 only under the saved one, 0 unchanged
+        ChangeRole, // int: +1 alerts only under the working profile, -1 only under the saved one, 0 unchanged
+        SourcesRole // QList<int>: the case sources (CaseSource::id) the flow's events come from
     };
 
     explicit FindingsModel(QObject* parent = nullptr);
@@ -95,6 +96,7 @@ private:
         QString host, destination, process; // process: the file name, lower-cased
         QString triageStatus;
         const TriageState* triage = nullptr; // into m_triage
+        QList<int> sources; // CaseSource::id of every file with an event in the flow, ascending
     };
 
     SnapshotPtr m_snapshot;

@@ -1,9 +1,11 @@
 #include "floweventsmodel.h"
 
+#include "hostnamesourcetext.h"
 #include "qtext.h"
 #include "timetext.h"
 #include "util/durationtext.h"
 
+#include <QFileInfo>
 #include <limits>
 
 namespace cepheid::ui {
@@ -38,6 +40,7 @@ void FlowEventsModel::rebuild()
     m_events.clear();
     m_previous.clear();
     m_hasHttp = false;
+    m_hasJoinedNames = false;
     if (m_snapshot && m_finding) {
         const EventTable& events = m_snapshot->events;
         TimestampUs previous = kNoPrevious;
@@ -48,6 +51,7 @@ void FlowEventsModel::rebuild()
             last = event;
             const TimestampUs time = events.timestamp(event);
             m_hasHttp = m_hasHttp || (events.httpEventCount() > 0 && events.http(event));
+            m_hasJoinedNames = m_hasJoinedNames || events.hostnameSource(event) != HostnameSource::Record;
             if (!hasRange() || (time >= m_rangeStart && time < m_rangeEnd)) {
                 m_events.push_back(event);
                 m_previous.push_back(previous);
@@ -87,6 +91,8 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
         return fullTime(events.timestamp(event));
     if (role == Qt::ToolTipRole && index.column() == SincePrevious)
         return tr("Time since the flow's previous event (connections, not check-ins)");
+    if (role == Qt::ToolTipRole && index.column() == NameFrom)
+        return hostnameSourceExplanation(events.hostnameSource(event));
     if (role == Qt::TextAlignmentRole && index.column() == SincePrevious)
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
@@ -109,6 +115,8 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
     }
     case Destination:
         return text(events.destination(event));
+    case NameFrom:
+        return hostnameSourceText(events.hostnameSource(event));
     case Port:
         return events.targetPort(event);
     case Sent:
@@ -131,6 +139,11 @@ QVariant FlowEventsModel::data(const QModelIndex& index, int role) const
     }
     case Origin: {
         const SourceReference source = events.source(event);
+        for (const CaseSource& file : m_snapshot->sources)
+            if (file.id == source.fileIndex)
+                return tr("%1 (%2), line %3")
+                    .arg(QFileInfo(QString::fromStdString(file.path)).fileName(), QString::fromStdString(file.format))
+                    .arg(source.line);
         return tr("source %1, line %2").arg(source.fileIndex).arg(source.line);
     }
     }
@@ -142,9 +155,9 @@ QVariant FlowEventsModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* const names[ColumnCount] = { QT_TR_NOOP("Time (UTC)"), QT_TR_NOOP("Since previous"),
-        QT_TR_NOOP("Principal IP"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Port"), QT_TR_NOOP("Sent"),
-        QT_TR_NOOP("Received"), QT_TR_NOOP("Event type"), QT_TR_NOOP("Direction"), QT_TR_NOOP("URL"),
-        QT_TR_NOOP("User agent"), QT_TR_NOOP("Status"), QT_TR_NOOP("Origin") };
+        QT_TR_NOOP("Principal IP"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Name from"), QT_TR_NOOP("Port"),
+        QT_TR_NOOP("Sent"), QT_TR_NOOP("Received"), QT_TR_NOOP("Event type"), QT_TR_NOOP("Direction"),
+        QT_TR_NOOP("URL"), QT_TR_NOOP("User agent"), QT_TR_NOOP("Status"), QT_TR_NOOP("Origin") };
     return tr(names[section]);
 }
 

@@ -18,6 +18,7 @@ public:
         SincePrevious,
         SourceIp,
         Destination,
+        NameFrom, // where the destination's name came from (the record, TLS SNI, a DNS answer…)
         Port,
         Sent,
         Received,
@@ -39,6 +40,9 @@ public:
     bool hasRange() const { return m_rangeEnd > m_rangeStart; }
     // Whether any event of the flow carries HTTP details: the URL, user agent and status columns are shown only then.
     bool hasHttp() const { return m_hasHttp; }
+    // Whether any event's destination name came from elsewhere than its own record (or there is none): the "Name
+    // from" column is shown only then, so UDM flows are not cluttered with "record" on every row.
+    bool hasJoinedNames() const { return m_hasJoinedNames; }
     int rowOf(EventIndex event) const; // -1 when not shown
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -55,6 +59,7 @@ private:
     std::vector<TimestampUs> m_previous; // the time of the flow's previous event, per row (kNoPrevious: none)
     TimestampUs m_rangeStart = 0, m_rangeEnd = 0;
     bool m_hasHttp = false;
+    bool m_hasJoinedNames = false;
 };
 
 } // namespace cepheid::ui

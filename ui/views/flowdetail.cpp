@@ -166,7 +166,10 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
     QString html;
     html += QStringLiteral("<h3>%1 → %2</h3><p>%3<br>%4</p>")
                 .arg(escaped(events.text(key.sourceIp)), escaped(events.text(key.destination)),
-                    key.processPath == kEmptyString ? tr("(no process path)") : escaped(events.text(key.processPath)),
+                    key.processPath == kEmptyString
+                        ? tr("(no process: the telemetry names none, so the seed rule cannot fire on this flow; "
+                             "the beacon score still rates it)")
+                        : escaped(events.text(key.processPath)),
                     finding.platform.empty() ? tr("matched by the rule's regex only") : escaped(finding.platform));
     html += QStringLiteral("<h4>Beacon score %1 — %2</h4>")
                 .arg(QString::number(beacon.score, 'f', 1), escaped(verdictName(beacon.verdict)));
@@ -275,6 +278,7 @@ void FlowDetail::setFinding(SnapshotPtr snapshot, const Finding* finding, const 
     m_eventsModel->setFlow(m_snapshot, finding);
     for (const int column : { FlowEventsModel::Url, FlowEventsModel::UserAgent, FlowEventsModel::ResponseCode })
         m_events->setColumnHidden(column, !m_eventsModel->hasHttp());
+    m_events->setColumnHidden(FlowEventsModel::NameFrom, !m_eventsModel->hasJoinedNames());
     m_timeline->setFlow(m_snapshot, finding); // keeps its zoom and selection for the same flow (a tuning re-run)
     showRange(m_timeline->selectionStart(), m_timeline->selectionEnd(), false);
     m_host->setHost(m_snapshot, finding);
