@@ -71,9 +71,12 @@ const char* const kExitStatus
 2 usage error, or an HTML or PDF report without cepheid-cli-reports.)";
 
 const char* const kScoreFooter
-    = R"(Reads Chronicle UDM JSON exports (NDJSON, a JSON array, or udmSearch pages {"events":[{"name","udm"}]};
-lowerCamelCase or snake_case keys; plain or .gz) and prints a JSON report on standard output:
-  inputs   per file: format, events read, records rejected with line and reason
+    = R"(Reads telemetry exports, each detected by its content (docs/formats.md): Chronicle UDM JSON (NDJSON, a JSON
+array, or udmSearch pages) and UDM CSV; Sysmon events 3 and 22 as .evtx, Windows event XML or JSON (Winlogbeat/ECS,
+NXLog); Defender for Endpoint DeviceNetworkEvents as CSV or JSON; Zeek conn, ssl, http and dns logs as TSV or JSON.
+Plain or .gz, UTF-8 or UTF-16 with a byte-order mark. Names are joined across the inputs: a Zeek conn gets its
+session's TLS server name or HTTP Host, a Sysmon connection the name its process resolved. Prints a JSON report:
+  inputs   per file: format, events read, records rejected with line and reason, records skipped by kind
   flows    flows that fire the rule or whose beacon score reaches the profile's alert verdict (and are not
            allowlisted), highest score first; with --all every considered flow, i.e. every flow whose
            destination matches the rule's regex or the serverless catalog, including flows that can never fire
@@ -555,7 +558,9 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     ScoreOptions& score = line.score;
     apps.score = addCommand(root, "score", "score exports (or a case) against the rule and the beacon score: JSON",
         join({ kScoreFooter, kReadingInputs, kProfiles }, "\n\n"), *formatter, kScoreSynopsis);
-    apps.score->add_option("INPUT", score.inputs, "Chronicle UDM JSON exports (files, .gz, pipes, /dev/stdin)")
+    apps.score
+        ->add_option(
+            "INPUT", score.inputs, "telemetry exports in any format Cepheid reads (files, .gz, pipes, /dev/stdin)")
         ->option_text("...");
     addValue(apps.score, "--profile", score.profilePath, "FILE",
         "tuning profile (JSON): thresholds, window model, domain catalog, allowlist.\n"
@@ -577,7 +582,8 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     ImportOptionsCli& importing = line.importing;
     apps.importCommand = addCommand(root, "import", "import exports into a case file (SQLite, created if missing)",
         join({ kImportFooter, kReadingInputs }, "\n\n"), *formatter, kImportSynopsis);
-    apps.importCommand->add_option("INPUT", importing.inputs, "Chronicle UDM JSON exports (files or .gz)")
+    apps.importCommand
+        ->add_option("INPUT", importing.inputs, "telemetry exports in any format Cepheid reads (files or .gz)")
         ->option_text("...");
     addValue(apps.importCommand, "--case", importing.casePath, "FILE", "the case file (created if missing)");
     addValue(apps.importCommand, "--title", importing.title, "TEXT", "the case's title");

@@ -1,6 +1,7 @@
 // Defender for Endpoint DeviceNetworkEvents (core/ingest/defendercsvreader.cpp, defenderjsonreader.cpp): the same
 // traffic as CSV, JSON and the streaming API's records gives what its UDM twin gives; broken rows cost themselves.
 
+#include "cases/casefile.h"
 #include "formattwin.h"
 #include "ingest/readers.h"
 #include "testsupport.h"
@@ -334,6 +335,54 @@ private slots:
             fromJson.summary.rejects[0].reason.starts_with("invalid JSON"), fromJson.summary.rejects[0].reason.c_str());
         QVERIFY2(fromJson.summary.rejects[1].reason.starts_with("Timestamp: '17'"),
             fromJson.summary.rejects[1].reason.c_str());
+    }
+
+    // One case holds several formats: every event keeps its file, line, offset and original record (a CSV row, a
+    // JSON line), the case remembers each file's format, and the name join runs across them.
+    void aCaseMixesFormats()
+    {
+        QTemporaryDir directory;
+        const std::vector<Row> rows = scenario();
+        const std::string csv = toCsv({ rows.begin(), rows.begin() + 20 });
+        const std::string udm = toUdm({ rows.begin() + 20, rows.end() });
+        const QString csvPath = writeTestFile(directory, u"defender.csv"_qs, csv);
+        const QString udmPath = writeTestFile(directory, u"chronicle.ndjson"_qs, udm);
+        const std::string casePath = directory.filePath(u"mixed.cepheid"_qs).toStdString();
+        {
+            auto caseFile = CaseFile::open(casePath, CaseFile::Mode::Create);
+            QVERIFY2(caseFile, whyNot(caseFile));
+            EventTable table;
+            VERIFY_OK((*caseFile)->loadEvents(table));
+            VERIFY_OK((*caseFile)->importFile(csvPath.toStdString(), table));
+            VERIFY_OK((*caseFile)->importFile(udmPath.toStdString(), table));
+        }
+        auto caseFile = CaseFile::open(casePath, CaseFile::Mode::ReadOnly);
+        QVERIFY2(caseFile, whyNot(caseFile));
+        const auto sources = (*caseFile)->sources();
+        QVERIFY2(sources, whyNot(sources));
+        QCOMPARE(sources->size(), 2u);
+        QCOMPARE(sources->at(0).format, "defender-csv");
+        QCOMPARE(sources->at(1).format, "chronicle-udm-json");
+        EventTable table;
+        VERIFY_OK((*caseFile)->loadEvents(table));
+        QCOMPARE(table.size(), rows.size());
+        for (const EventIndex event : { EventIndex(0), EventIndex(19), EventIndex(20), EventIndex(table.size() - 1) }) {
+            const SourceReference source = table.source(event);
+            const auto raw = (*caseFile)->rawRecord(source.fileIndex, source.byteOffset);
+            QVERIFY2(raw && *raw, "the original record is kept");
+            const std::string& text = source.fileIndex == sources->at(0).id ? csv : udm;
+            const std::size_t end = text.find('\n', source.byteOffset);
+            QCOMPARE(**raw, text.substr(source.byteOffset, end - source.byteOffset));
+            QCOMPARE(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(source.byteOffset), '\n') + 1,
+                static_cast<std::ptrdiff_t>(source.line));
+        }
+        // The beacon's 30 events come from both files and still form one flow that fires.
+        auto analysis = analyseCase(**caseFile, std::move(table), std::nullopt, 0);
+        QVERIFY2(analysis, whyNot(analysis));
+        bool fires = false;
+        for (const Finding& finding : analysis->analysis.findings)
+            fires = fires || (finding.rule.fires && finding.events == 30);
+        QVERIFY(fires);
     }
 
     // Detection reads the content, never the name, and a damaged first line does not hide the header.
