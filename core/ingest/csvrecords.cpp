@@ -20,11 +20,16 @@ bool CsvRecords::nextLine(HeldLine& line)
     TextLines::Line read;
     if (!m_lines.next(read))
         return false;
+    hold(read, line);
+    return true;
+}
+
+void CsvRecords::hold(const TextLines::Line& read, HeldLine& line)
+{
     line.text.assign(read.text);
     line.number = read.number;
     line.offset = read.offset;
     line.tooLong = read.tooLong;
-    return true;
 }
 
 bool CsvRecords::split(Record& record)
@@ -75,8 +80,29 @@ bool CsvRecords::next(Record& record, const ProblemSink& onProblem)
         m_held.clear();
         m_text.clear();
         HeldLine first;
-        if (!nextLine(first))
+        if (m_reread.empty()) {
+            TextLines::Line read;
+            if (!m_lines.next(read))
+                return false;
+            // Most lines hold no quote: their fields are cut from the line where it lies, without a copy.
+            if (!read.tooLong && !read.text.empty() && read.text.find('"') == std::string_view::npos) {
+                record.fields.clear();
+                for (std::size_t begin = 0;;) {
+                    const std::size_t end = read.text.find(m_separator, begin);
+                    record.fields.push_back(read.text.substr(begin, end - begin));
+                    if (end == std::string_view::npos)
+                        break;
+                    begin = end + 1;
+                }
+                record.text = read.text;
+                record.line = read.number;
+                record.offset = read.offset;
+                return true;
+            }
+            hold(read, first);
+        } else if (!nextLine(first)) {
             return false;
+        }
         if (first.tooLong) {
             onProblem(first.number, "the line is longer than the record limit", {});
             continue;

@@ -44,6 +44,7 @@ private:
         bool tooLong = false;
     };
     bool nextLine(HeldLine& line);
+    void hold(const TextLines::Line& read, HeldLine& line);
     // Splits m_text into m_record's fields; false while a quoted field is still open at the end.
     bool split(Record& record);
 
