@@ -18,7 +18,6 @@ namespace dom = simdjson::dom;
 
 constexpr std::size_t kExcerptBytes = 200;
 constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30; // as the UDM reader: the splitter's buffer doubles it
-constexpr std::string_view kSysmon = "Microsoft-Windows-Sysmon";
 
 // Where `key` (with its quotes) is followed by ':' and a value starting with `value`, somewhere in `head`.
 bool hasMember(std::string_view head, std::string_view key, std::string_view value)
