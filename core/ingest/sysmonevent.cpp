@@ -48,17 +48,6 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b)
     });
 }
 
-std::string quoted(std::string_view value)
-{
-    constexpr std::size_t kMax = 60;
-    std::string out = "'";
-    out.append(value.substr(0, kMax));
-    if (value.size() > kMax)
-        out.append("…");
-    out.push_back('\'');
-    return out;
-}
-
 std::string_view trimmed(std::string_view text)
 {
     const auto first = text.find_first_not_of(" \t\r\n");
@@ -158,7 +147,7 @@ void SysmonEventMapper::map(
         if (isUnsetField(eventId))
             reason = "EventID is missing";
         else if (!number)
-            reason = "EventID: " + quoted(eventId) + " is not a number";
+            reason = "EventID: " + quotedValue(eventId) + " is not a number";
         else if (*number == 3 || *number == 22) {
             reason = *number == 3 ? connection(event, text) : dnsAnswer(event, text);
             if (reason.empty())
@@ -195,12 +184,12 @@ std::string SysmonEventMapper::common(const SysmonEvent& event, std::string_view
     if (!isUnsetField(utcTime)) {
         const auto time = parseUtcDateTime(utcTime);
         if (!time)
-            return "UtcTime: " + quoted(utcTime) + " is not a UTC date and time";
+            return "UtcTime: " + quotedValue(utcTime) + " is not a UTC date and time";
         m_record.timestamp = *time;
     } else if (!isUnsetField(systemTime)) {
         const auto time = parseUtcDateTime(systemTime);
         if (!time)
-            return "UtcTime is missing, and the time the event was logged, " + quoted(systemTime)
+            return "UtcTime is missing, and the time the event was logged, " + quotedValue(systemTime)
                 + ", is not a date and time";
         m_record.timestamp = *time;
     } else {
@@ -243,18 +232,18 @@ std::string SysmonEventMapper::connection(const SysmonEvent& event, std::string_
     if (isUnsetField(destination))
         return "DestinationIp is missing";
     if (!appendCanonicalAddress(destination, m_addresses))
-        return "DestinationIp: " + quoted(destination) + " is not an IP address";
+        return "DestinationIp: " + quotedValue(destination) + " is not an IP address";
     m_addressSpans.emplace_back(0, m_addresses.size());
     if (const std::string_view source = event[SysmonField::SourceIp]; !isUnsetField(source)) {
         const std::size_t begin = m_addresses.size();
         if (!appendCanonicalAddress(source, m_addresses))
-            return "SourceIp: " + quoted(source) + " is not an IP address";
+            return "SourceIp: " + quotedValue(source) + " is not an IP address";
         m_addressSpans.emplace_back(begin, m_addresses.size() - begin);
     }
     if (const std::string_view port = event[SysmonField::DestinationPort]; !isUnsetField(port)) {
         const auto number = parsePort(port);
         if (!number)
-            return "DestinationPort: " + quoted(port) + " is not a port number";
+            return "DestinationPort: " + quotedValue(port) + " is not a port number";
         m_record.targetPort = *number;
     }
     const std::string_view initiated = event[SysmonField::Initiated];
