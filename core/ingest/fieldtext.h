@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace cepheid {
@@ -34,5 +35,8 @@ bool isInternalAddress(std::string_view address);
 Direction directionFromAddresses(std::string_view originator, std::string_view responder);
 // True for "", "-" and "(empty)": how the text formats write a value that is not there.
 bool isUnsetField(std::string_view text);
+// A value as a reject reason shows it: in single quotes (which the import summary cuts out to group rejects by kind),
+// at most 60 bytes of it, "…" when there was more.
+std::string quotedValue(std::string_view value);
 
 } // namespace cepheid

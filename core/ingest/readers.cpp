@@ -11,6 +11,9 @@ std::unique_ptr<FormatReader> makeUdmJsonReader(); // udmjsonreader.cpp
 std::unique_ptr<FormatReader> makeUdmCsvReader(); // udmcsvreader.cpp
 std::unique_ptr<FormatReader> makeDefenderCsvReader(); // defendercsvreader.cpp
 std::unique_ptr<FormatReader> makeDefenderJsonReader(); // defenderjsonreader.cpp
+std::unique_ptr<FormatReader> makeSysmonXmlReader(); // sysmonxmlreader.cpp
+std::unique_ptr<FormatReader> makeSysmonEvtxReader(); // sysmonevtxreader.cpp
+std::unique_ptr<FormatReader> makeSysmonJsonReader(); // sysmonjsonreader.cpp
 
 namespace {
 
@@ -25,6 +28,9 @@ struct Registry
         owned.push_back(makeUdmCsvReader());
         owned.push_back(makeDefenderCsvReader());
         owned.push_back(makeDefenderJsonReader());
+        owned.push_back(makeSysmonXmlReader());
+        owned.push_back(makeSysmonEvtxReader());
+        owned.push_back(makeSysmonJsonReader());
         for (const auto& reader : owned)
             readers.push_back(reader.get());
     }
@@ -85,10 +91,8 @@ std::string readableFormats()
 // What a file no reader takes looks like, so the analyst knows which export to make instead.
 std::string describeUnrecognised(std::string_view body)
 {
-    if (body.starts_with("<?xml") || body.starts_with("<Event") || body.starts_with("<Events"))
-        return "XML (a Windows event log?): " + readableFormats();
-    if (body.starts_with("ElfFile"))
-        return "a binary .evtx log: " + readableFormats();
+    if (body.starts_with("<?xml") || body.starts_with("<Event"))
+        return "XML that is not Windows event XML: " + readableFormats();
     if (body.starts_with("#separator") || body.starts_with("#fields"))
         return "a Zeek TSV log: " + readableFormats();
     if (body.starts_with("SQLite format 3"))

@@ -57,7 +57,7 @@ std::map<QString, FlowFacts> flowFacts(const CaseAnalysis& analysis)
 
 } // namespace
 
-FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now)
+FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now, const Profile& profile)
 {
     FileAnalysis result;
     result.path = paths.join(u", ");
@@ -77,7 +77,7 @@ FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now)
                 result.summary.rejects.end(), summary->rejects.begin(), summary->rejects.end());
         }
     }
-    auto analysis = analyseEvents(std::move(table), Profile {}, now);
+    auto analysis = analyseEvents(std::move(table), profile, now);
     if (!analysis) {
         result.error = QString::fromStdString(analysis.error());
         return result;
@@ -86,9 +86,9 @@ FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now)
     return result;
 }
 
-FileAnalysis analyseFile(const QString& path, TimestampUs now)
+FileAnalysis analyseFile(const QString& path, TimestampUs now, const Profile& profile)
 {
-    return analyseFiles({ path }, now);
+    return analyseFiles({ path }, now, profile);
 }
 
 QStringList twinDifferences(const FileAnalysis& format, const FileAnalysis& udm)

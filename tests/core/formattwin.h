@@ -18,9 +18,11 @@ struct FileAnalysis
     std::optional<CaseAnalysis> analysis;
     QString error; // the import or the analysis failed
 };
-FileAnalysis analyseFile(const QString& path, TimestampUs now = 0);
+// A profile may be given: e.g. one whose catalog takes every destination (".*"), so that flows to addresses or
+// to hosts outside the serverless catalog are scored and compared too.
+FileAnalysis analyseFile(const QString& path, TimestampUs now = 0, const Profile& profile = {});
 // The same over several files read into one table (a Zeek conn.log with its ssl.log, a mixed case).
-FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now = 0);
+FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now = 0, const Profile& profile = {});
 
 // Compares the analysis of a file in some format with that of its UDM twin (the same traffic written as Chronicle UDM
 // JSON, carrying only what the format carries), flow by flow: the flows (source IP, destination, process), each

@@ -157,6 +157,33 @@ def profile_files():
     }
 
 
+def sysmon_files():
+    """Seeds of fuzz_sysmon_readers: the tests' Sysmon fixtures (tests/data/formats, tests/generator/generate_sysmon.py),
+    a few records of each encoding, and the broken shapes the readers reject."""
+    formats = os.path.join(ROOT, "tests", "data", "formats")
+
+    def head(name, count):
+        with open(os.path.join(formats, name), encoding="utf-8") as f:
+            return "".join(f.readline() for _ in range(count))
+
+    xml = head("sysmon-beacon.xml", 3)
+    document = '<?xml version="1.0" encoding="UTF-16"?>\n<Events>\n' + xml.replace("'", '"') + "</Events>\n"
+    return {
+        "wevtutil.xml": xml.encode(),
+        "events-document-utf16.xml": document.encode("utf-16"),
+        "unclosed.xml": (xml.splitlines()[0][:700] + "\n" + xml).encode(),
+        "stray-text.xml": ("evtxexport 20181227\n\n" + xml + "trailing").encode(),
+        "ecs.ndjson": head("sysmon-beacon.ecs.ndjson", 3).encode(),
+        "winlogbeat.ndjson": head("sysmon-beacon.winlogbeat.ndjson", 3).encode(),
+        "flat.ndjson": head("sysmon-beacon.flat.ndjson", 3).encode(),
+        "flat-array.json": ("[" + ",".join(head("sysmon-beacon.flat.ndjson", 3).splitlines()) + "]").encode(),
+        "flat.ndjson.gz": gzip.compress(head("sysmon-beacon.flat.ndjson", 3).encode(), mtime=0),
+        # An EVTX file header with no chunk: libevtx opens what it can of it.
+        "header-only.evtx": b"ElfFile\0" + bytes(8) + bytes(8) + bytes(8) + (128).to_bytes(4, "little")
+        + (1).to_bytes(2, "little") + (3).to_bytes(2, "little") + (4096).to_bytes(2, "little") + bytes(4096 - 42),
+    }
+
+
 def write(folder, name, text):
     os.makedirs(folder, exist_ok=True)
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogateescape")
@@ -185,6 +212,8 @@ def main():
     write(splitter, "truncated.gz", gzip.compress(splitter_files()["sample-ndjson"].encode(), mtime=0)[:300])
     for name, text in profile_files().items():
         write(os.path.join(CORPUS, "fuzz_profile_loader"), name + ".json", latin1(text))
+    for name, data in sysmon_files().items():
+        write(os.path.join(CORPUS, "fuzz_sysmon_readers"), name, data)
 
     if options.cli:
         make_cases(options.cli)
