@@ -8,6 +8,8 @@ namespace cepheid {
 
 // The registry: one line per format. Each maker is defined in its reader's file.
 std::unique_ptr<FormatReader> makeUdmJsonReader(); // udmjsonreader.cpp
+std::unique_ptr<FormatReader> makeZeekTsvReader(); // zeektsvreader.cpp
+std::unique_ptr<FormatReader> makeZeekJsonReader(); // zeekjsonreader.cpp
 
 namespace {
 
@@ -19,6 +21,8 @@ struct Registry
     Registry()
     {
         owned.push_back(makeUdmJsonReader());
+        owned.push_back(makeZeekTsvReader());
+        owned.push_back(makeZeekJsonReader());
         for (const auto& reader : owned)
             readers.push_back(reader.get());
     }
@@ -83,8 +87,6 @@ std::string describeUnrecognised(std::string_view body)
         return "XML (a Windows event log?): " + readableFormats();
     if (body.starts_with("ElfFile"))
         return "a binary .evtx log: " + readableFormats();
-    if (body.starts_with("#separator") || body.starts_with("#fields"))
-        return "a Zeek TSV log: " + readableFormats();
     if (body.starts_with("SQLite format 3"))
         return "an SQLite database: open a case file with --case, not as an input";
     const std::string_view firstLine = body.substr(0, body.find('\n'));

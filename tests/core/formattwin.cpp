@@ -57,7 +57,7 @@ std::map<QString, FlowFacts> flowFacts(const CaseAnalysis& analysis)
 
 } // namespace
 
-FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now)
+FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now, const Profile& profile)
 {
     FileAnalysis result;
     result.path = paths.join(u", ");
@@ -75,9 +75,11 @@ FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now)
             result.summary.eventsRejected += summary->eventsRejected;
             result.summary.rejects.insert(
                 result.summary.rejects.end(), summary->rejects.begin(), summary->rejects.end());
+            for (const auto& [kind, count] : summary->recordsSkipped)
+                result.summary.recordsSkipped[kind] += count;
         }
     }
-    auto analysis = analyseEvents(std::move(table), Profile {}, now);
+    auto analysis = analyseEvents(std::move(table), profile, now);
     if (!analysis) {
         result.error = QString::fromStdString(analysis.error());
         return result;
@@ -86,9 +88,9 @@ FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now)
     return result;
 }
 
-FileAnalysis analyseFile(const QString& path, TimestampUs now)
+FileAnalysis analyseFile(const QString& path, TimestampUs now, const Profile& profile)
 {
-    return analyseFiles({ path }, now);
+    return analyseFiles({ path }, now, profile);
 }
 
 QStringList twinDifferences(const FileAnalysis& format, const FileAnalysis& udm)

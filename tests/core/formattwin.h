@@ -10,7 +10,7 @@
 namespace cepheid::test {
 
 // A file as the analyst gets it: imported by the reader detection picks, names joined, flows grouped, the rule
-// and the score run with the default profile (analyseEvents: the pipeline cepheid-cli score runs).
+// and the score run with the default profile, or the one given (analyseEvents: the pipeline cepheid-cli score runs).
 struct FileAnalysis
 {
     QString path;
@@ -18,9 +18,9 @@ struct FileAnalysis
     std::optional<CaseAnalysis> analysis;
     QString error; // the import or the analysis failed
 };
-FileAnalysis analyseFile(const QString& path, TimestampUs now = 0);
+FileAnalysis analyseFile(const QString& path, TimestampUs now = 0, const Profile& profile = {});
 // The same over several files read into one table (a Zeek conn.log with its ssl.log, a mixed case).
-FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now = 0);
+FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now = 0, const Profile& profile = {});
 
 // Compares the analysis of a file in some format with that of its UDM twin (the same traffic written as Chronicle UDM
 // JSON, carrying only what the format carries), flow by flow: the flows (source IP, destination, process), each
