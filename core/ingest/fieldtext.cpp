@@ -135,4 +135,15 @@ bool isUnsetField(std::string_view text)
     return text.empty() || text == "-" || text == "(empty)";
 }
 
+std::string quotedValue(std::string_view text)
+{
+    constexpr std::size_t kMax = 60;
+    std::string out = "'";
+    out.append(text.substr(0, kMax));
+    if (text.size() > kMax)
+        out.append("…");
+    out.push_back('\'');
+    return out;
+}
+
 } // namespace cepheid

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace cepheid {
@@ -34,5 +35,7 @@ bool isInternalAddress(std::string_view address);
 Direction directionFromAddresses(std::string_view originator, std::string_view responder);
 // True for "", "-" and "(empty)": how the text formats write a value that is not there.
 bool isUnsetField(std::string_view text);
+// A value as a reject's reason quotes it: 'value', cut after 60 bytes with "…".
+std::string quotedValue(std::string_view text);
 
 } // namespace cepheid

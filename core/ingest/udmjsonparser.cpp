@@ -1,5 +1,6 @@
 #include "udmjsonparser.h"
 
+#include "fieldtext.h"
 #include "model/hash.h"
 #include "util/jsontypename.h"
 
@@ -22,17 +23,6 @@ struct FieldError
 bool isKey(std::string_view key, std::string_view camel, std::string_view snake)
 {
     return key == camel || key == snake;
-}
-
-std::string excerpt(std::string_view text)
-{
-    constexpr std::size_t kMax = 60;
-    std::string out = "'";
-    out.append(text.substr(0, kMax));
-    if (text.size() > kMax)
-        out.append("…");
-    out.append("'");
-    return out;
 }
 
 [[noreturn]] void fail(std::string reason)
@@ -72,9 +62,9 @@ std::uint64_t expectUnsigned(dom::element value, std::string_view path)
         std::uint64_t result = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), result);
         if (error == std::errc::result_out_of_range)
-            fail(std::string(path) + ": " + excerpt(text) + " is larger than an unsigned 64-bit integer");
+            fail(std::string(path) + ": " + quotedValue(text) + " is larger than an unsigned 64-bit integer");
         if (error != std::errc() || end != text.data() + text.size() || text.empty())
-            fail(std::string(path) + ": " + excerpt(text) + " is not an unsigned integer");
+            fail(std::string(path) + ": " + quotedValue(text) + " is not an unsigned integer");
         return result;
     }
     case dom::element_type::UINT64:
@@ -82,12 +72,12 @@ std::uint64_t expectUnsigned(dom::element value, std::string_view path)
     case dom::element_type::INT64: {
         const auto signedValue = std::int64_t(value);
         if (signedValue < 0)
-            fail(std::string(path) + ": " + excerpt(std::to_string(signedValue)) + " is negative");
+            fail(std::string(path) + ": " + quotedValue(std::to_string(signedValue)) + " is negative");
         return static_cast<std::uint64_t>(signedValue);
     }
     case dom::element_type::DOUBLE:
         // simdjson reads integers beyond uint64 as doubles: that is what "huge" looks like here.
-        fail(std::string(path) + ": " + excerpt(simdjson::minify(value)) + " is not an unsigned 64-bit integer");
+        fail(std::string(path) + ": " + quotedValue(simdjson::minify(value)) + " is not an unsigned 64-bit integer");
     default:
         failType(path, "an unsigned integer", value);
     }
@@ -101,14 +91,14 @@ std::int64_t expectSigned(dom::element value, std::string_view path)
         std::int64_t result = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), result);
         if (error != std::errc() || end != text.data() + text.size() || text.empty())
-            fail(std::string(path) + ": " + excerpt(text) + " is not a 64-bit integer");
+            fail(std::string(path) + ": " + quotedValue(text) + " is not a 64-bit integer");
         return result;
     }
     case dom::element_type::INT64:
         return std::int64_t(value);
     case dom::element_type::UINT64:
     case dom::element_type::DOUBLE:
-        fail(std::string(path) + ": " + excerpt(simdjson::minify(value)) + " is not a 64-bit integer");
+        fail(std::string(path) + ": " + quotedValue(simdjson::minify(value)) + " is not a 64-bit integer");
     default:
         failType(path, "an integer", value);
     }
@@ -120,7 +110,7 @@ TimestampUs expectTimestamp(dom::element value, std::string_view path)
         const std::string_view text(value);
         if (const auto parsed = parseRfc3339(text))
             return *parsed;
-        fail(std::string(path) + ": " + excerpt(text) + " is not an RFC 3339 timestamp");
+        fail(std::string(path) + ": " + quotedValue(text) + " is not an RFC 3339 timestamp");
     }
     if (!value.is_object())
         failType(path, "an RFC 3339 string or {seconds, nanos}", value);
@@ -138,10 +128,10 @@ TimestampUs expectTimestamp(dom::element value, std::string_view path)
     if (!sawSeconds)
         fail(std::string(path) + ": timestamp object has no 'seconds'");
     if (nanos < 0 || nanos > 999'999'999)
-        fail(std::string(path) + ".nanos: " + excerpt(std::to_string(nanos)) + " is outside 0..999999999");
+        fail(std::string(path) + ".nanos: " + quotedValue(std::to_string(nanos)) + " is outside 0..999999999");
     // The same range as an RFC 3339 string (kFirstSecond..kLastSecond, model/timestamp.h).
     if (seconds < kFirstSecond || seconds > kLastSecond)
-        fail(std::string(path) + ".seconds: " + excerpt(std::to_string(seconds)) + " is outside years 0001-9999");
+        fail(std::string(path) + ".seconds: " + quotedValue(std::to_string(seconds)) + " is outside years 0001-9999");
     return seconds * kMicrosPerSecond + nanos / 1000;
 }
 
@@ -168,7 +158,7 @@ Direction expectDirection(dom::element value, std::string_view path)
     if (value.is_int64() || value.is_uint64()) {
         const std::int64_t number = expectSigned(value, path);
         if (number < 0 || number > 3)
-            fail(std::string(path) + ": " + excerpt(std::to_string(number)) + " is not a network.direction value");
+            fail(std::string(path) + ": " + quotedValue(std::to_string(number)) + " is not a network.direction value");
         return static_cast<Direction>(number);
     }
     const std::string_view name = expectString(value, path);
@@ -180,7 +170,7 @@ Direction expectDirection(dom::element value, std::string_view path)
         return Direction::Broadcast;
     if (name.empty() || name == "UNKNOWN_DIRECTION")
         return Direction::Unknown;
-    fail(std::string(path) + ": " + excerpt(name) + " is not a network.direction value");
+    fail(std::string(path) + ": " + quotedValue(name) + " is not a network.direction value");
 }
 
 void parseMetadata(dom::element value, EventRecord& event, bool& sawTimestamp)
@@ -243,7 +233,7 @@ void parseTarget(dom::element value, EventRecord& event)
         } else if (key == "port") {
             const std::int64_t port = expectSigned(member, "target.port");
             if (port < 0 || port > 65535)
-                fail("target.port: " + excerpt(std::to_string(port)) + " is not a port number");
+                fail("target.port: " + quotedValue(std::to_string(port)) + " is not a port number");
             event.targetPort = static_cast<std::uint16_t>(port);
         } else if (key == "url") {
             event.url = expectString(member, "target.url");
@@ -259,7 +249,7 @@ void parseHttp(dom::element value, EventRecord& event)
         } else if (isKey(key, "responseCode", "response_code")) {
             const std::int64_t code = expectSigned(member, "network.http.response_code");
             if (code < 0 || code > 999)
-                fail("network.http.response_code: " + excerpt(std::to_string(code)) + " is not an HTTP status");
+                fail("network.http.response_code: " + quotedValue(std::to_string(code)) + " is not an HTTP status");
             event.responseCode = static_cast<std::uint16_t>(code);
         }
     }

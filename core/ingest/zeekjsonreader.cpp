@@ -53,12 +53,39 @@ bool contains(std::string_view text, std::string_view needle)
 class JsonReading
 {
 public:
+    static constexpr std::string_view kName = "zeek-json";
+
+    // A Zeek record has a uid and its connection's originator ("id.orig_h", "id_orig_h"); logstory's lines start
+    // with their log's kind. Either outranks the UDM reader's claim on any JSON.
+    static int sniff(std::string_view head)
+    {
+        return sniffHeadLines(head, kSniffLines, [](std::string_view text) {
+            const Line line = splitLine(text);
+            if (!line.json.starts_with('{'))
+                return false;
+            if (!line.prefixKind.empty())
+                return true;
+            return contains(line.json, "\"uid\"")
+                && (contains(line.json, "\"id.orig_h\"") || contains(line.json, "\"id_orig_h\""));
+        });
+    }
+
     JsonReading(RecordSink& sink, std::uint16_t fileIndex)
         : m_sink(sink)
         , m_fileIndex(fileIndex)
     { }
 
-    void readLine(const TextLines::Line& line)
+    // Every line is a record.
+    bool readLine(const TextLines::Line& line)
+    {
+        read(line);
+        return true;
+    }
+
+    std::string layout() const { return m_mapper.layout("ndjson"); }
+
+private:
+    void read(const TextLines::Line& line)
     {
         const std::string_view excerpt = line.text.substr(0, kExcerptBytes);
         const Line parts = splitLine(line.text);
@@ -96,13 +123,6 @@ public:
         m_mapper.map(kind, m_record, { m_fileIndex, line.number, line.offset, line.text }, m_sink);
     }
 
-    std::string layout() const
-    {
-        const std::string kinds = m_mapper.layout();
-        return kinds.empty() ? "ndjson" : kinds;
-    }
-
-private:
     void setValue(ZeekField field, dom::element element)
     {
         ZeekValue& value = m_record[field];
@@ -165,46 +185,11 @@ private:
     ZeekRecord m_record;
 };
 
-class ZeekJsonReader final : public FormatReader
-{
-public:
-    std::string_view name() const override { return "zeek-json"; }
-
-    // A Zeek record has a uid and its connection's originator ("id.orig_h", "id_orig_h"); logstory's lines start
-    // with their log's kind. Either outranks the UDM reader's claim on any JSON.
-    int sniff(std::string_view head) const override
-    {
-        return anyHeadLine(head, kSniffLines,
-                   [](std::string_view text) {
-                       const Line line = splitLine(text);
-                       if (!line.json.starts_with('{'))
-                           return false;
-                       if (!line.prefixKind.empty())
-                           return true;
-                       return contains(line.json, "\"uid\"")
-                           && (contains(line.json, "\"id.orig_h\"") || contains(line.json, "\"id_orig_h\""));
-                   })
-            ? kSniffSpecific
-            : 0;
-    }
-
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
-    {
-        JsonReading reading(sink, settings.fileIndex);
-        ReadResult result = readZeekLines(input, sink, settings, [&](const TextLines::Line& line) {
-            reading.readLine(line);
-            return true;
-        });
-        result.layout = reading.layout();
-        return result;
-    }
-};
-
 } // namespace
 
 std::unique_ptr<FormatReader> makeZeekJsonReader()
 {
-    return std::make_unique<ZeekJsonReader>();
+    return std::make_unique<ZeekLineReader<JsonReading>>();
 }
 
 } // namespace cepheid

@@ -43,23 +43,12 @@ struct FieldError
     throw FieldError { std::string(zeekFieldName(field)) + ": " + std::string(what) };
 }
 
-std::string quoted(std::string_view text)
-{
-    constexpr std::size_t kMax = 60;
-    std::string out = "'";
-    out.append(text.substr(0, kMax));
-    if (text.size() > kMax)
-        out.append("…");
-    out.push_back('\'');
-    return out;
-}
-
 std::string realText(double value)
 {
     std::array<char, 32> buffer {};
     const auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
     return error == std::errc {}
-        ? quoted(std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data())))
+        ? quotedValue(std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data())))
         : std::string("a number");
 }
 
@@ -111,7 +100,7 @@ std::optional<std::uint64_t> optionalCount(const ZeekRecord& record, ZeekField f
     case ZeekValue::Kind::Text:
         if (const auto number = parseUnsigned(value.text))
             return number;
-        fail(field, quoted(value.text) + " is not a count");
+        fail(field, quotedValue(value.text) + " is not a count");
     case ZeekValue::Kind::Real:
         fail(field, realText(value.real) + " is not a count");
     default:
@@ -126,7 +115,7 @@ std::optional<std::uint16_t> optionalBounded(
     if (!number)
         return std::nullopt;
     if (*number > maximum)
-        fail(field, quoted(std::to_string(*number)) + " is not " + std::string(what));
+        fail(field, quotedValue(std::to_string(*number)) + " is not " + std::string(what));
     return static_cast<std::uint16_t>(*number);
 }
 
@@ -143,7 +132,7 @@ std::optional<bool> optionalBool(const ZeekRecord& record, ZeekField field)
             return true;
         if (value.text == "F" || value.text == "false")
             return false;
-        fail(field, quoted(value.text) + " is not T or F");
+        fail(field, quotedValue(value.text) + " is not T or F");
     default:
         fail(field, "expected T or F, got " + typeName(value));
     }
@@ -161,10 +150,10 @@ TimestampUs requiredTime(const ZeekRecord& record)
             return *time;
         if (const auto time = parseUtcDateTime(value.text))
             return *time;
-        fail(ZeekField::Ts, quoted(value.text) + " is not a time (epoch seconds or ISO 8601)");
+        fail(ZeekField::Ts, quotedValue(value.text) + " is not a time (epoch seconds or ISO 8601)");
     case ZeekValue::Kind::Unsigned:
         if (value.number > static_cast<std::uint64_t>(kLastSecond))
-            fail(ZeekField::Ts, quoted(std::to_string(value.number)) + " is after the year 9999");
+            fail(ZeekField::Ts, quotedValue(std::to_string(value.number)) + " is after the year 9999");
         return static_cast<TimestampUs>(value.number) * kMicrosPerSecond;
     case ZeekValue::Kind::Real:
         // A double holds today's epoch seconds to a quarter of a microsecond: rounding gives the written value.
@@ -482,8 +471,10 @@ void ZeekMapper::map(std::string_view kind, const ZeekRecord& record, const Zeek
     sink.event(m_event);
 }
 
-std::string ZeekMapper::layout() const
+std::string ZeekMapper::layout(std::string_view whenNone) const
 {
+    if (m_kinds.empty())
+        return std::string(whenNone);
     std::string layout;
     for (const std::string& kind : m_kinds)
         layout += (layout.empty() ? "" : "+") + kind;

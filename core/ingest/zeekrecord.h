@@ -111,8 +111,8 @@ public:
     void map(std::string_view kind, const ZeekRecord& record, const ZeekRecordPlace& place, RecordSink& sink);
     // Remembers a kind of log seen (map() does it for every record; a TSV header names its log before any).
     void noteKind(std::string_view kind);
-    // The kinds of log seen, in order: "conn", "conn+ssl+http"…
-    std::string layout() const;
+    // The kinds of log seen, in order: "conn", "conn+ssl+http"…; `whenNone` when no kind was seen.
+    std::string layout(std::string_view whenNone) const;
 
 private:
     void mapConnection(const ZeekRecord& record);
@@ -134,11 +134,12 @@ std::string_view decodeZeekEscapes(std::string_view text, std::string& out);
 // "record longer than 64 MiB (the record-bytes limit): skipped", as the JSON splitter says it.
 std::string overlongLineReason(std::uint64_t maxBytes);
 
-// The line loop of both readers: readLine(line) for each line that is not blank and fits the record cap (longer ones
-// are rejected, as the UDM reader rejects them); it returns whether the line was a record, which recordDone closes
-// (header lines are not records). Stops when recordDone says so; complete unless the input failed part-way.
-template<class ReadLine>
-ReadResult readZeekLines(InputStream& input, RecordSink& sink, const ReadSettings& settings, ReadLine readLine)
+// The line loop of both readers: reading.readLine(line) for each line that is not blank and fits the record cap
+// (longer ones are rejected, as the UDM reader rejects them); it returns whether the line was a record, which
+// recordDone closes (header lines are not records). Stops when recordDone says so; complete unless the input failed
+// part-way; the layout is reading.layout().
+template<class Reading>
+ReadResult readZeekLines(InputStream& input, RecordSink& sink, const ReadSettings& settings, Reading& reading)
 {
     constexpr std::uint64_t kMaxLineBytesSupported = 1ull << 30; // TextLines holds one line: bound it whatever is set
     const auto maxLine = static_cast<std::size_t>(std::min(settings.maxRecordBytes, kMaxLineBytesSupported));
@@ -151,17 +152,32 @@ ReadResult readZeekLines(InputStream& input, RecordSink& sink, const ReadSetting
         }
         if (line.text.find_first_not_of(" \t") == std::string_view::npos)
             continue;
-        if (readLine(line) && !sink.recordDone(line.number, line.offset, line.text))
+        if (reading.readLine(line) && !sink.recordDone(line.number, line.offset, line.text))
             break;
     }
     ReadResult result;
     result.complete = !lines.failed();
+    result.layout = reading.layout();
     return result;
 }
 
-// Calls visit(line) on each of the first `maxLines` lines of a sniffed head (CR and trailing blanks dropped), until
-// it returns true; returns whether one did. A damaged first line does not hide the file's format.
-template<class Visit> bool anyHeadLine(std::string_view head, std::size_t maxLines, Visit visit)
+// A Zeek reader: Reading (TsvReading, JsonReading) names the format, sniffs it, and reads one line at a time
+// (readLine, layout), keeping its state for one read().
+template<class Reading> class ZeekLineReader final : public FormatReader
+{
+public:
+    std::string_view name() const override { return Reading::kName; }
+    int sniff(std::string_view head) const override { return Reading::sniff(head); }
+    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
+    {
+        Reading reading(sink, settings.fileIndex);
+        return readZeekLines(input, sink, settings, reading);
+    }
+};
+
+// kSniffSpecific when visit(line) is true for one of the first `maxLines` lines of a sniffed head (CR and trailing
+// blanks dropped), else 0: a damaged first line does not hide the file's format.
+template<class Visit> int sniffHeadLines(std::string_view head, std::size_t maxLines, Visit visit)
 {
     for (std::size_t i = 0; i < maxLines && !head.empty(); ++i) {
         const std::size_t end = head.find('\n');
@@ -169,12 +185,12 @@ template<class Visit> bool anyHeadLine(std::string_view head, std::size_t maxLin
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
             line.remove_suffix(1);
         if (visit(line))
-            return true;
+            return FormatReader::kSniffSpecific;
         if (end == std::string_view::npos)
             break;
         head.remove_prefix(end + 1);
     }
-    return false;
+    return 0;
 }
 
 } // namespace cepheid

@@ -3,6 +3,7 @@
 // vary with Zeek's version and scripts. Where logs were concatenated a header block comes again mid-file, and is
 // read again. What the values mean is zeekrecord.cpp's.
 
+#include "fieldtext.h"
 #include "formatreader.h"
 #include "zeekrecord.h"
 
@@ -29,11 +30,6 @@ struct Block
     bool hasFields = false;
     std::string problem; // why the block's records cannot be read (an unknown #separator); empty when they can
 };
-
-std::string quoted(std::string_view text)
-{
-    return "'" + std::string(text.substr(0, 40)) + (text.size() > 40 ? "…'" : "'");
-}
 
 // Zeek writes the separator as \x escapes of its bytes ("#separator \x09"), since it cannot use it yet to separate.
 std::optional<std::string> parseSeparator(std::string_view value)
@@ -67,6 +63,14 @@ template<class Visit> std::size_t splitFields(std::string_view line, std::string
 class TsvReading
 {
 public:
+    static constexpr std::string_view kName = "zeek-tsv";
+
+    static int sniff(std::string_view head)
+    {
+        return sniffHeadLines(head, kSniffLines,
+            [](std::string_view line) { return line.starts_with("#separator") || line.starts_with("#fields"); });
+    }
+
     TsvReading(RecordSink& sink, std::uint16_t fileIndex)
         : m_sink(sink)
         , m_fileIndex(fileIndex)
@@ -83,11 +87,7 @@ public:
         return true;
     }
 
-    std::string layout() const
-    {
-        const std::string kinds = m_mapper.layout();
-        return kinds.empty() ? "tsv" : kinds;
-    }
+    std::string layout() const { return m_mapper.layout("tsv"); }
 
 private:
     void readHeader(const TextLines::Line& line)
@@ -101,7 +101,7 @@ private:
             if (const auto separator = parseSeparator(value)) {
                 m_block.separator = *separator;
             } else {
-                m_block.problem = "#separator " + quoted(value)
+                m_block.problem = "#separator " + quotedValue(value)
                     + " is not a separator Cepheid can read (Zeek writes its bytes as \\x escapes, e.g. \\x09)";
                 m_sink.reject(line.number, m_block.problem, text.substr(0, kExcerptBytes));
             }
@@ -192,34 +192,11 @@ private:
     std::string m_scratch;
 };
 
-class ZeekTsvReader final : public FormatReader
-{
-public:
-    std::string_view name() const override { return "zeek-tsv"; }
-
-    int sniff(std::string_view head) const override
-    {
-        return anyHeadLine(head, kSniffLines,
-                   [](std::string_view line) { return line.starts_with("#separator") || line.starts_with("#fields"); })
-            ? kSniffSpecific
-            : 0;
-    }
-
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
-    {
-        TsvReading reading(sink, settings.fileIndex);
-        ReadResult result
-            = readZeekLines(input, sink, settings, [&](const TextLines::Line& line) { return reading.readLine(line); });
-        result.layout = reading.layout();
-        return result;
-    }
-};
-
 } // namespace
 
 std::unique_ptr<FormatReader> makeZeekTsvReader()
 {
-    return std::make_unique<ZeekTsvReader>();
+    return std::make_unique<ZeekLineReader<TsvReading>>();
 }
 
 } // namespace cepheid

@@ -55,12 +55,8 @@ void readFile(const std::string& path, std::uint64_t maxRecordBytes)
 {
     for (const char* format : { "zeek-tsv", "zeek-json" }) {
         InputStream input;
-        if (!input.open(path))
+        if (!fuzz::openProbed(input, path))
             return;
-        const auto head = input.peek(64 * 1024);
-        if (!head)
-            return;
-        (void)detectFormat(*head);
         TouchingSink sink;
         (void)findFormatReader(format)->read(input, sink, ReadSettings { 1, maxRecordBytes });
     }
