@@ -50,6 +50,10 @@ std::optional<std::string> parseSeparator(std::string_view value)
 // Calls visit(index, text) for each field of `line`; returns how many there are.
 template<class Visit> std::size_t splitFields(std::string_view line, std::string_view separator, Visit visit)
 {
+    if (separator.empty()) { // never from a header (parseSeparator), but a loop must not hang on it
+        visit(0, line);
+        return 1;
+    }
     std::size_t index = 0;
     while (true) {
         const std::size_t end = separator.size() == 1 ? line.find(separator.front()) : line.find(separator);
