@@ -14,6 +14,8 @@ std::unique_ptr<FormatReader> makeDefenderJsonReader(); // defenderjsonreader.cp
 std::unique_ptr<FormatReader> makeSysmonXmlReader(); // sysmonxmlreader.cpp
 std::unique_ptr<FormatReader> makeSysmonEvtxReader(); // sysmonevtxreader.cpp
 std::unique_ptr<FormatReader> makeSysmonJsonReader(); // sysmonjsonreader.cpp
+std::unique_ptr<FormatReader> makeZeekTsvReader(); // zeektsvreader.cpp
+std::unique_ptr<FormatReader> makeZeekJsonReader(); // zeekjsonreader.cpp
 
 namespace {
 
@@ -31,6 +33,8 @@ struct Registry
         owned.push_back(makeSysmonXmlReader());
         owned.push_back(makeSysmonEvtxReader());
         owned.push_back(makeSysmonJsonReader());
+        owned.push_back(makeZeekTsvReader());
+        owned.push_back(makeZeekJsonReader());
         for (const auto& reader : owned)
             readers.push_back(reader.get());
     }
@@ -95,6 +99,10 @@ std::string describeUnrecognised(std::string_view body)
         return "XML that is not Windows event XML: " + readableFormats();
     if (body.starts_with("#separator") || body.starts_with("#fields"))
         return "a Zeek TSV log: " + readableFormats();
+    if (body.starts_with("<?xml") || body.starts_with("<Event") || body.starts_with("<Events"))
+        return "XML (a Windows event log?): " + readableFormats();
+    if (body.starts_with("ElfFile"))
+        return "a binary .evtx log: " + readableFormats();
     if (body.starts_with("SQLite format 3"))
         return "an SQLite database: open a case file with --case, not as an input";
     const std::string_view firstLine = body.substr(0, body.find('\n'));

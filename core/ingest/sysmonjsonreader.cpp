@@ -2,6 +2,7 @@
 // OTRF lines, NDJSON or arrays (docs/formats/sysmon.md).
 
 #include "formatreader.h"
+#include "jsonerror.h"
 #include "jsonrecordsplitter.h"
 #include "sysmonevent.h"
 #include "util/jsontypename.h"
@@ -91,8 +92,8 @@ public:
         dom::element root;
         if (const auto code = m_parser.parse(record.text.data(), record.text.size(), false).get(root);
             code != simdjson::SUCCESS)
-            return sink.reject(record.line, "invalid JSON: " + std::string(simdjson::error_message(code)),
-                record.text.substr(0, kExcerptBytes));
+            return sink.reject(
+                record.line, "invalid JSON: " + describeJsonError(code), record.text.substr(0, kExcerptBytes));
         if (!root.is_object())
             return sink.reject(record.line,
                 "record is " + std::string(jsonTypeName(root.type())) + ", not a JSON object",

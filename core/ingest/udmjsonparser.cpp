@@ -1,7 +1,7 @@
 #include "udmjsonparser.h"
 
-#include "jsonerror.h"
 #include "fieldtext.h"
+#include "jsonerror.h"
 #include "model/hash.h"
 #include "util/jsontypename.h"
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <simdjson.h>
+#include <string>
 #include <string_view>
 
 namespace cepheid {

@@ -75,6 +75,8 @@ FileAnalysis analyseFiles(const QStringList& paths, TimestampUs now, const Profi
             result.summary.eventsRejected += summary->eventsRejected;
             result.summary.rejects.insert(
                 result.summary.rejects.end(), summary->rejects.begin(), summary->rejects.end());
+            for (const auto& [kind, count] : summary->recordsSkipped)
+                result.summary.recordsSkipped[kind] += count;
         }
     }
     auto analysis = analyseEvents(std::move(table), profile, now);

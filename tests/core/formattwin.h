@@ -10,7 +10,7 @@
 namespace cepheid::test {
 
 // A file as the analyst gets it: imported by the reader detection picks, names joined, flows grouped, the rule
-// and the score run with the default profile (analyseEvents: the pipeline cepheid-cli score runs).
+// and the score run with the default profile, or the one given (analyseEvents: the pipeline cepheid-cli score runs).
 struct FileAnalysis
 {
     QString path;

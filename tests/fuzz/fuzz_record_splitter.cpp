@@ -5,7 +5,6 @@
 // It checks nothing but that this ends without a crash, a sanitizer report or a hang.
 
 #include "fuzzsupport.h"
-#include "ingest/readers.h"
 #include "ingest/inputstream.h"
 #include "ingest/jsonrecordsplitter.h"
 #include "ingest/udmjsonparser.h"
@@ -22,12 +21,8 @@ namespace {
 void splitFile(const std::string& path, std::size_t maxRecordBytes)
 {
     InputStream input;
-    if (!input.open(path))
+    if (!fuzz::openProbed(input, path))
         return;
-    const auto head = input.peek(64 * 1024);
-    if (!head)
-        return;
-    (void)detectFormat(*head);
     UdmJsonParser parser;
     JsonRecordSplitter splitter(input, maxRecordBytes);
     volatile char sink = 0;

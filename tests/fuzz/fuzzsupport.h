@@ -2,6 +2,9 @@
 
 // Shared by the fuzz targets: a private scratch folder for the files the code under test reads by path.
 
+#include "ingest/inputstream.h"
+#include "ingest/readers.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +46,19 @@ inline void writeWholeFile(const std::string& path, const std::uint8_t* data, st
         std::perror(path.c_str());
         std::abort();
     }
+}
+
+// Opens `path` as the importer does and runs the format probe on its peeked head, which read() then returns again;
+// false when the file cannot be read.
+inline bool openProbed(InputStream& input, const std::string& path)
+{
+    if (!input.open(path))
+        return false;
+    const auto head = input.peek(64 * 1024);
+    if (!head)
+        return false;
+    (void)detectFormat(*head);
+    return true;
 }
 
 } // namespace cepheid::fuzz

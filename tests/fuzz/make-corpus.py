@@ -104,6 +104,40 @@ def splitter_files():
     return files
 
 
+ZEEK = os.path.join(ROOT, "tests", "data", "formats", "zeek")
+
+
+def zeek_files():
+    """Whole Zeek logs (tests/data/formats/zeek, made by its make-fixtures.py) and hostile ones."""
+    def head(name, count):
+        with open(os.path.join(ZEEK, name), encoding="utf-8") as f:
+            return "".join(next(f) for _ in range(count))
+    conn = head("tsv/conn.log", 12)
+    dns = head("tsv/dns.log", 10)
+    fields = "#fields\tts\tuid\tid.orig_h\tid.resp_h\torig_bytes\tlocal_orig\tanswers\n"
+    return {
+        "tsv-conn": conn,
+        "tsv-dns": dns,
+        "tsv-http": head("tsv/http.log", 11),
+        "tsv-concatenated": conn + head("tsv/ssl.log", 10) + "#separator \\x2c\n#path,ssl\n#fields,ts,uid,server_name\n1,C,a\\x2cb\n",
+        "tsv-crlf": conn.replace("\n", "\r\n"),
+        "tsv-bad-separator": "#separator \\xZZ\n#fields\tts\n1\n#separator\n#separator \\x\n",
+        "tsv-escapes": fields + "1.5\tC\\x\t10.0.0.1\\x0\t\\xff\\xfe\t-\tT\t\\x2c,(empty),-,1.2.3.4,\\x\n",
+        "tsv-wrong-counts": fields + "1\n1\t2\t3\t4\t5\t6\t7\t8\t9\n\t\t\t\t\t\t\n",
+        "tsv-hostile-values": fields + "-1e9\tC\t::ffff:1.2.3.4\t[::1]\t18446744073709551616\tmaybe\t" + ",".join(["::1", "1.2.3.4", "cname.example"] * 20) + "\n",
+        "json-dotted": head("json-dotted/conn.log", 3) + head("json-dotted/dns.log", 3),
+        "json-underscore": head("json-underscore.log", 8),
+        "json-logstory": head("json-logstory.log", 8) + "x509 - {}\n - {}\n\u00e9 - {\"ts\":1}\n",
+        "json-hostile": ('{"ts":1e400,"uid":7,"id.orig_h":null,"id.resp_p":-1,"answers":[1,"::1"]}\n'
+                         '{"ts":"9999-12-31T23:59:59.999999Z","uid":"C","id.orig_h":"a","id.resp_h":"b","orig_bytes":1.5,'
+                         '"conn_state":"S0","local_orig":"T","local_resp":[]}\n'
+                         '{"@stream":"dns","ts":-62135596801,"uid":"C","id_orig_h":"a","query":"q","answers":"1.2.3.4"}\n'
+                         '{"_path":"http","ts":1,"uid":"C","host":"[::1]:80","uri":"x","status_code":1000}\n'
+                         '{"uid":"C","id.orig_h":"x"\n[1]\nnot json\n'),
+        "empty": "",
+    }
+
+
 def profile_files():
     with open(os.path.join(ROOT, "docs", "screenshots", "tuning-profile.json"), encoding="utf-8") as f:
         screenshot = f.read()
@@ -210,6 +244,12 @@ def main():
         write(splitter, name + ".json", data)
     write(splitter, "sample-ndjson.gz", gzip.compress(splitter_files()["sample-ndjson"].encode(), mtime=0))
     write(splitter, "truncated.gz", gzip.compress(splitter_files()["sample-ndjson"].encode(), mtime=0)[:300])
+    zeek = os.path.join(CORPUS, "fuzz_zeek_readers")
+    for name, text in zeek_files().items():
+        write(zeek, name + ".log", text.encode("utf-8"))
+    write(zeek, "json-utf16le-bom.log", ("\ufeff" + zeek_files()["json-dotted"]).encode("utf-16-le"))
+    write(zeek, "tsv-conn.log.gz", gzip.compress(zeek_files()["tsv-conn"].encode(), mtime=0))
+    write(zeek, "tsv-truncated.log.gz", gzip.compress(zeek_files()["tsv-conn"].encode(), mtime=0)[:400])
     for name, text in profile_files().items():
         write(os.path.join(CORPUS, "fuzz_profile_loader"), name + ".json", latin1(text))
     for name, data in sysmon_files().items():
