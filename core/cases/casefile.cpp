@@ -367,7 +367,7 @@ void CaseFile::readEvents(EventTable& table)
             event.bytesReceived = static_cast<std::uint64_t>(events.integer(15));
         event.user = checkedId(events.integer(16));
         event.role = static_cast<EventRole>(inRange(events.integer(18), 0, 2, "role"));
-        event.joinKey = checkedId(events.integer(19));
+        event.joinKey = static_cast<std::uint64_t>(events.integer(19)); // a hash: every value is one
         event.hostnameSource
             = static_cast<HostnameSource>(inRange(events.integer(20), 0, kHostnameSourceCount - 1, "hostname source"));
         table.appendStored(event);
@@ -507,7 +507,7 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
                 insertEvent.bind(16, asSigned(table.bytesReceived(event)));
             insertEvent.bind(17, static_cast<std::int64_t>(table.user(event)))
                 .bind(18, static_cast<std::int64_t>(table.role(event)))
-                .bind(19, static_cast<std::int64_t>(table.joinKey(event)))
+                .bind(19, asSigned(table.joinKey(event)))
                 .bind(20, static_cast<std::int64_t>(table.recordHostnameSource(event)))
                 .execute();
         }

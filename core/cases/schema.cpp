@@ -65,8 +65,8 @@ INSERT INTO triage_history (src_ip, dest, proc_path, from_status, status, analys
 )sql";
 
 // Version 4: events from formats whose records name each other (docs/formats.md, "Names from other records"): what
-// an event is for (0 connection, 1 DNS answer, 2 session name), the key that finds its partners (a Zeek uid, a
-// Sysmon ProcessGuid) and where its hostname came from (the HostnameSource enum). Older events are connections
+// an event is for (0 connection, 1 DNS answer, 2 session name), the key that finds its partners (the 64-bit hash of a
+// Zeek uid or a Sysmon ProcessGuid, 0 for none: EventTable::joinKeyHash) and where its hostname came from (the HostnameSource enum). Older events are connections
 // with their record's own name.
 constexpr const char* kVersion4 = R"sql(
 ALTER TABLE events ADD COLUMN role INTEGER NOT NULL DEFAULT 0;

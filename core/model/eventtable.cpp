@@ -77,7 +77,7 @@ EventIndex EventTable::append(const EventRecord& record)
     m_targetHostname.push_back(m_strings.intern(record.targetHostname));
     m_resolvedHostname.push_back(kEmptyString);
     m_hostnameSource.push_back(packSource(record.hostnameSource, m_targetHostname.back()));
-    m_joinKey.push_back(m_strings.intern(record.joinKey));
+    m_joinKey.push_back(joinKeyHash(record.joinKey));
     m_targetIpBegin.push_back(appendIps(record.targetIps, count));
     m_targetIpCount.push_back(count);
     m_targetPort.push_back(record.targetPort);
@@ -122,6 +122,14 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     m_sourceLine.push_back(event.source.line);
     m_sourceOffset.push_back(event.source.byteOffset);
     return index;
+}
+
+std::uint64_t EventTable::joinKeyHash(std::string_view key)
+{
+    if (key.empty())
+        return 0;
+    const std::uint64_t hash = hashBytes(key);
+    return hash == 0 ? 1 : hash; // 0 means none
 }
 
 std::uint8_t EventTable::packSource(HostnameSource source, StringId hostname)

@@ -49,7 +49,7 @@ public:
         std::optional<std::uint64_t> bytesSent, bytesReceived;
         StringId user = kEmptyString;
         EventRole role = EventRole::Connection;
-        StringId joinKey = kEmptyString;
+        std::uint64_t joinKey = 0;
         HostnameSource hostnameSource = HostnameSource::None;
         SourceReference source;
     };
@@ -90,7 +90,10 @@ public:
     void resolveHostname(EventIndex i, StringId name, HostnameSource source);
     void clearResolvedHostnames();
     EventRole role(EventIndex i) const { return static_cast<EventRole>((m_flags[i] >> kRoleShift) & 3); }
-    StringId joinKey(EventIndex i) const { return m_joinKey[i]; }
+    // The join key as a 64-bit hash (0: none), not an interned string: a Zeek uid is unique per connection, and
+    // interning a million of them cost more memory than the rest of the event. The join needs only equality.
+    std::uint64_t joinKey(EventIndex i) const { return m_joinKey[i]; }
+    static std::uint64_t joinKeyHash(std::string_view key);
     std::span<const StringId> targetIps(EventIndex i) const { return ips(m_targetIpBegin[i], m_targetIpCount[i]); }
     std::uint16_t targetPort(EventIndex i) const { return m_targetPort[i]; }
     std::uint64_t bytesSent(EventIndex i) const { return m_bytesSent[i]; }
@@ -153,7 +156,7 @@ private:
     std::vector<StringId> m_targetHostname; // the record's own
     std::vector<StringId> m_resolvedHostname; // the name join's, or kEmptyString
     std::vector<std::uint8_t> m_hostnameSource; // low nibble: the record's source; high nibble: the resolved one's
-    std::vector<StringId> m_joinKey;
+    std::vector<std::uint64_t> m_joinKey;
     std::vector<std::uint32_t> m_targetIpBegin;
     std::vector<std::uint16_t> m_targetIpCount;
     std::vector<std::uint16_t> m_targetPort;

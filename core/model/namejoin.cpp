@@ -20,8 +20,8 @@ struct Answer
 // Does answer `a` come from the asker of connection `c`?
 bool sameAsker(const EventTable& events, EventIndex a, EventIndex c)
 {
-    const StringId answerKey = events.joinKey(a);
-    if (answerKey != kEmptyString && events.joinKey(c) != kEmptyString)
+    const std::uint64_t answerKey = events.joinKey(a);
+    if (answerKey != 0 && events.joinKey(c) != 0)
         return answerKey == events.joinKey(c);
     if (events.processPath(a) != kEmptyString)
         return events.processPath(a) == events.processPath(c)
@@ -34,14 +34,14 @@ bool sameAsker(const EventTable& events, EventIndex a, EventIndex c)
 
 // The name of each session key: a TLS server name before an HTTP Host (HTTPS through a proxy has both, and the SNI
 // is the name the client asked for); among equals, the first.
-std::unordered_map<StringId, EventIndex> sessionNames(const EventTable& events, NameJoinCounts& counts)
+std::unordered_map<std::uint64_t, EventIndex> sessionNames(const EventTable& events, NameJoinCounts& counts)
 {
-    std::unordered_map<StringId, EventIndex> names;
+    std::unordered_map<std::uint64_t, EventIndex> names;
     for (EventIndex i = 0; i < events.size(); ++i) {
         if (events.role(i) != EventRole::SessionName)
             continue;
         ++counts.evidence;
-        if (events.joinKey(i) == kEmptyString || events.recordHostname(i) == kEmptyString)
+        if (events.joinKey(i) == 0 || events.recordHostname(i) == kEmptyString)
             continue;
         auto [it, inserted] = names.try_emplace(events.joinKey(i), i);
         if (!inserted && events.recordHostnameSource(it->second) != HostnameSource::TlsSni
@@ -102,7 +102,7 @@ NameJoinCounts joinNames(EventTable& events)
     for (EventIndex i = 0; i < events.size(); ++i) {
         if (events.role(i) != EventRole::Connection || !isReplaceableHostname(events.recordHostnameSource(i)))
             continue;
-        if (const StringId key = events.joinKey(i); key != kEmptyString) {
+        if (const std::uint64_t key = events.joinKey(i); key != 0) {
             if (const auto it = sessions.find(key); it != sessions.end()) {
                 events.resolveHostname(i, events.recordHostname(it->second), events.recordHostnameSource(it->second));
                 ++counts.bySession;
