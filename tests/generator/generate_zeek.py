@@ -13,7 +13,7 @@ Usage: generate_zeek.py --events N --tsv FILE --json FILE --udm FILE [--seed S] 
 Benchmark (docs/formats/zeek.md, "Cost"):
     python3 tests/generator/generate_zeek.py --events 1000000 --tsv /tmp/conn.log --json /tmp/conn.json \\
         --udm /tmp/conn.udm.ndjson
-    /usr/bin/time -v build/default/app/cepheid-cli score /tmp/conn.log --format json > /dev/null
+    /usr/bin/time -v build/default/app/cepheid-cli score /tmp/conn.log > /dev/null   # and conn.json, conn.udm.ndjson
 """
 
 import argparse
