@@ -86,8 +86,16 @@ bool warnAboutInput(const InputSummary& input, const InputOptions& options)
     }
     // Bytes but no event: the wrong file, an export of another kind, or every record refused. Said, never silent.
     if (input.eventsRead == 0 && input.bytesRead > 0 && input.format != kEmptyFormat) {
+        std::uint64_t skipped = 0;
+        for (const auto& [skippedKind, count] : input.recordsSkipped)
+            skipped += count;
         std::cerr << "cepheid-cli: " << kind << ": " << input.path << ": no event from " << input.bytesRead << " bytes"
-                  << (input.eventsRejected > 0 ? " (every record was rejected)" : "") << "\n";
+                  << (input.eventsRejected > 0 ? " (every record was rejected)"
+                             : skipped > 0     ? " (its " + std::to_string(skipped)
+                                 + " record(s) are of kinds Cepheid does not analyse, e.g. "
+                                 + input.recordsSkipped.begin()->first + ")"
+                                           : "")
+                  << "\n";
         strictProblem = true;
     }
     if (input.eventsRejected > 0) {

@@ -24,9 +24,9 @@ void EventTable::reserve(std::size_t events)
     m_processPath.reserve(events);
     m_processId.reserve(events);
     m_targetHostname.reserve(events);
-    m_resolvedHostname.reserve(events);
     m_hostnameSource.reserve(events);
-    m_joinKey.reserve(events);
+    if (!m_joinKey.empty())
+        m_joinKey.reserve(events);
     m_targetIpBegin.reserve(events);
     m_targetIpCount.reserve(events);
     m_targetPort.reserve(events);
@@ -75,9 +75,8 @@ EventIndex EventTable::append(const EventRecord& record)
     m_processPath.push_back(m_strings.intern(record.processPath));
     m_processId.push_back(m_strings.intern(record.processId));
     m_targetHostname.push_back(m_strings.intern(record.targetHostname));
-    m_resolvedHostname.push_back(kEmptyString);
     m_hostnameSource.push_back(packSource(record.hostnameSource, m_targetHostname.back()));
-    m_joinKey.push_back(joinKeyHash(record.joinKey));
+    appendJoinKey(index, joinKeyHash(record.joinKey));
     m_targetIpBegin.push_back(appendIps(record.targetIps, count));
     m_targetIpCount.push_back(count);
     m_targetPort.push_back(record.targetPort);
@@ -108,9 +107,8 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     m_processPath.push_back(event.processPath);
     m_processId.push_back(event.processId);
     m_targetHostname.push_back(event.targetHostname);
-    m_resolvedHostname.push_back(kEmptyString);
     m_hostnameSource.push_back(packSource(event.hostnameSource, event.targetHostname));
-    m_joinKey.push_back(event.joinKey);
+    appendJoinKey(index, event.joinKey);
     m_targetIpBegin.push_back(static_cast<std::uint32_t>(m_ipValues.size()));
     m_ipValues.insert(m_ipValues.end(), event.targetIps.begin(), event.targetIps.end());
     m_targetIpCount.push_back(static_cast<std::uint16_t>(event.targetIps.size()));
@@ -122,6 +120,16 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     m_sourceLine.push_back(event.source.line);
     m_sourceOffset.push_back(event.source.byteOffset);
     return index;
+}
+
+void EventTable::appendJoinKey(EventIndex index, std::uint64_t key)
+{
+    if (key == 0 && m_joinKey.empty())
+        return;
+    if (m_joinKey.empty())
+        m_joinKey.reserve(m_timestamp.capacity());
+    m_joinKey.resize(index, 0);
+    m_joinKey.push_back(key);
 }
 
 std::uint64_t EventTable::joinKeyHash(std::string_view key)
@@ -144,6 +152,8 @@ std::uint8_t EventTable::packSource(HostnameSource source, StringId hostname)
 
 void EventTable::resolveHostname(EventIndex i, StringId name, HostnameSource source)
 {
+    if (m_resolvedHostname.size() <= i)
+        m_resolvedHostname.resize(size(), kEmptyString);
     m_resolvedHostname[i] = name;
     m_hostnameSource[i]
         = static_cast<std::uint8_t>((m_hostnameSource[i] & 0x0F) | (static_cast<unsigned>(source) << 4));
@@ -151,7 +161,7 @@ void EventTable::resolveHostname(EventIndex i, StringId name, HostnameSource sou
 
 void EventTable::clearResolvedHostnames()
 {
-    std::fill(m_resolvedHostname.begin(), m_resolvedHostname.end(), kEmptyString);
+    m_resolvedHostname = {};
     for (std::uint8_t& packed : m_hostnameSource)
         packed &= 0x0F;
 }

@@ -72,12 +72,12 @@ public:
     // record's own.
     StringId targetHostname(EventIndex i) const
     {
-        return m_resolvedHostname[i] != kEmptyString ? m_resolvedHostname[i] : m_targetHostname[i];
+        return resolved(i) != kEmptyString ? resolved(i) : m_targetHostname[i];
     }
     HostnameSource hostnameSource(EventIndex i) const
     {
-        return m_resolvedHostname[i] != kEmptyString ? static_cast<HostnameSource>(m_hostnameSource[i] >> 4)
-                                                     : recordHostnameSource(i);
+        return resolved(i) != kEmptyString ? static_cast<HostnameSource>(m_hostnameSource[i] >> 4)
+                                           : recordHostnameSource(i);
     }
     // The name as the record gave it (what a case stores), and where it came from.
     StringId recordHostname(EventIndex i) const { return m_targetHostname[i]; }
@@ -92,7 +92,7 @@ public:
     EventRole role(EventIndex i) const { return static_cast<EventRole>((m_flags[i] >> kRoleShift) & 3); }
     // The join key as a 64-bit hash (0: none), not an interned string: a Zeek uid is unique per connection, and
     // interning a million of them cost more memory than the rest of the event. The join needs only equality.
-    std::uint64_t joinKey(EventIndex i) const { return m_joinKey[i]; }
+    std::uint64_t joinKey(EventIndex i) const { return i < m_joinKey.size() ? m_joinKey[i] : 0; }
     static std::uint64_t joinKeyHash(std::string_view key);
     std::span<const StringId> targetIps(EventIndex i) const { return ips(m_targetIpBegin[i], m_targetIpCount[i]); }
     std::uint16_t targetPort(EventIndex i) const { return m_targetPort[i]; }
@@ -134,6 +134,7 @@ private:
     static constexpr std::uint8_t kReceivedKnown = 2;
     static constexpr int kRoleShift = 2; // bits 2-3 of m_flags
     static std::uint8_t packSource(HostnameSource source, StringId hostname);
+    void appendJoinKey(EventIndex index, std::uint64_t key);
 
     std::span<const StringId> ips(std::uint32_t begin, std::uint16_t count) const
     {
@@ -154,6 +155,14 @@ private:
     std::vector<StringId> m_processPath;
     std::vector<StringId> m_processId;
     std::vector<StringId> m_targetHostname; // the record's own
+    StringId resolved(EventIndex i) const
+    {
+        return i < m_resolvedHostname.size() ? m_resolvedHostname[i] : kEmptyString;
+    }
+
+    // The two join columns are allocated only when used (the first keyed event, the first name the join gives), so
+    // data without joins (Chronicle UDM, Defender) pays nothing for them; shorter than the table, they read as
+    // kEmptyString and 0 past their end.
     std::vector<StringId> m_resolvedHostname; // the name join's, or kEmptyString
     std::vector<std::uint8_t> m_hostnameSource; // low nibble: the record's source; high nibble: the resolved one's
     std::vector<std::uint64_t> m_joinKey;
