@@ -5,7 +5,6 @@
 #include "formattwin.h"
 #include "ingest/readers.h"
 #include "ingest/sysmonevent.h"
-#include "model/namejoin.h"
 #include "sysmonfixtures.h"
 #include "testsupport.h"
 
@@ -604,6 +603,17 @@ private slots:
         const Imported imported = importPath(path);
         QCOMPARE(QString::fromStdString(imported.summary.format), format);
         QCOMPARE(imported.summary.eventsRejected, std::uint64_t(0));
+    }
+
+    void detectsEvtxByContent()
+    {
+        const QString source = sourcePath(QStringLiteral("../shared/data/sysmon-evtx/DE_sysmon-3-rdp-tun.evtx"));
+        if (!QFile::exists(source))
+            QSKIP("../shared/data/sysmon-evtx is absent");
+        QTemporaryDir directory;
+        const Imported imported = importPath(writeTestFile(directory, QStringLiteral("log.txt"), readFile(source)));
+        QCOMPARE(imported.summary.format, std::string("sysmon-evtx"));
+        QCOMPARE(imported.summary.eventsRead, std::uint64_t(42));
     }
 
     void detectsSysmonJsonPastADamagedFirstLineAndLeavesUdmToItsReader()
