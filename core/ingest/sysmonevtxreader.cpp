@@ -4,14 +4,18 @@
 #include "inputstream.h"
 #include "sysmonxmlparser.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <libevtx.h>
 #include <memory>
+#include <optional>
 #include <unistd.h>
 #include <unordered_set>
+#include <vector>
 
 namespace cepheid {
 
@@ -95,6 +99,53 @@ private:
     std::string m_path;
 };
 
+// Where each record of the file's chunks starts, by the record identifier its header holds (what
+// libevtx_record_get_identifier gives), sorted by identifier; and the file's size. libevtx 20181227 gives no record
+// offsets, and a case keys each record's original text by its offset. The layout (a 4 KiB file header, 64 KiB
+// chunks "ElfChnk\0" with a 512-byte header, then records "**\0\0", size, identifier…) is the EVTX format's; a
+// chunk cut short is left out, as libevtx leaves it out.
+struct RecordPlaces
+{
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> offsets;
+    std::uint64_t fileSize = 0;
+};
+
+RecordPlaces recordPlaces(const std::string& path)
+{
+    constexpr std::size_t kFileHeaderBytes = 4096, kChunkBytes = 65536, kChunkHeaderBytes = 512,
+                          kRecordHeaderBytes = 24;
+    RecordPlaces places;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+    if (!file)
+        return places;
+    std::string chunk(kChunkBytes, '\0');
+    const auto number = [&](std::size_t at, std::size_t bytes) {
+        std::uint64_t value = 0;
+        for (std::size_t i = 0; i < bytes; ++i)
+            value |= std::uint64_t(static_cast<unsigned char>(chunk[at + i])) << (8 * i);
+        return value;
+    };
+    std::uint64_t position = kFileHeaderBytes;
+    if (std::fseek(file.get(), static_cast<long>(position), SEEK_SET) != 0)
+        return places;
+    while (std::fread(chunk.data(), 1, kChunkBytes, file.get()) == kChunkBytes) {
+        if (chunk.starts_with(std::string_view("ElfChnk\0", 8))) {
+            for (std::size_t at = kChunkHeaderBytes; at + kRecordHeaderBytes <= kChunkBytes;) {
+                const std::uint64_t size = number(at + 4, 4);
+                if (number(at, 4) != 0x2a2a || size < kRecordHeaderBytes || at + size > kChunkBytes)
+                    break;
+                places.offsets.emplace_back(number(at + 8, 8), position + at);
+                at += size;
+            }
+        }
+        position += kChunkBytes;
+    }
+    if (std::fseek(file.get(), 0, SEEK_END) == 0)
+        places.fileSize = static_cast<std::uint64_t>(std::max(0L, std::ftell(file.get())));
+    std::sort(places.offsets.begin(), places.offsets.end());
+    return places;
+}
+
 class SysmonEvtxReader final : public FormatReader
 {
 public:
@@ -155,7 +206,7 @@ private:
             sink.reject(1, "libevtx cannot open the file: '" + describe(error) + "'");
             return;
         }
-        Records records { SysmonXmlRecordMapper(settings.fileIndex), {}, {}, settings };
+        Records records { SysmonXmlRecordMapper(settings.fileIndex), {}, {}, settings, recordPlaces(path) };
         int count = 0;
         if (libevtx_file_get_number_of_records(file.get(), &count, &error) != 1) {
             sink.reject(1, "libevtx cannot count the records: '" + describe(error) + "'");
@@ -188,8 +239,35 @@ private:
     {
         SysmonXmlRecordMapper mapper;
         std::string xml;
-        std::unordered_set<std::uint64_t> identifiers; // EventRecordIDs of the records read
+        std::unordered_set<std::uint64_t> identifiers; // of the records read
         const ReadSettings& settings;
+        RecordPlaces places;
+        std::uint64_t lastOffset = 0;
+
+        // Where the record starts in the file: libevtx's offset when it gives one, else the place the chunk walk
+        // found. Offsets must rise from record to record (a case keeps the original texts in chunks of rising
+        // offsets), so a record with no known place, or one before the last (a recovered record in free space), gets
+        // one past the end of the file.
+        std::uint64_t offsetOf(libevtx_record_t* record, std::optional<std::uint64_t> identifier, bool recovered)
+        {
+            libevtx_error_t* error = nullptr;
+            off64_t given = 0;
+            if (libevtx_record_get_offset(record, &given, &error) != 1) {
+                describe(error);
+                given = 0;
+            }
+            auto offset = static_cast<std::uint64_t>(std::max<off64_t>(given, 0));
+            if (offset == 0 && identifier && !recovered) {
+                const auto it = std::lower_bound(
+                    places.offsets.begin(), places.offsets.end(), std::pair { *identifier, std::uint64_t(0) });
+                if (it != places.offsets.end() && it->first == *identifier)
+                    offset = it->second;
+            }
+            if (offset <= lastOffset)
+                offset = std::max(lastOffset, places.fileSize) + 1;
+            lastOffset = offset;
+            return offset;
+        }
     };
 
     // Returns false when reading should stop (cancelled, a limit). Recovered records are what libevtx finds in a
@@ -221,12 +299,8 @@ private:
             return sink.recordDone(line, 0, {});
         } else if (!recovered)
             records.identifiers.insert(identifier);
-        off64_t offset = 0;
-        if (libevtx_record_get_offset(record.get(), &offset, &error) != 1) {
-            describe(error);
-            offset = 0;
-        }
-        const auto fileOffset = static_cast<std::uint64_t>(std::max<off64_t>(offset, 0));
+        const std::uint64_t fileOffset
+            = records.offsetOf(record.get(), identified ? std::optional(identifier) : std::nullopt, recovered);
         std::size_t size = 0;
         std::string& xml = records.xml;
         if (libevtx_record_get_utf8_xml_string_size(record.get(), &size, &error) != 1 || size == 0) {

@@ -20,18 +20,55 @@ namespace dom = simdjson::dom;
 constexpr std::size_t kExcerptBytes = 200;
 constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30; // as the UDM reader: the splitter's buffer doubles it
 
-// Where `key` (with its quotes) is followed by ':' and a value starting with `value`, somewhere in `head`.
-bool hasMember(std::string_view head, std::string_view key, std::string_view value)
+// Calls visit(key, value) for each member of the records in `head`: the objects of NDJSON lines or of a top-level
+// array, not the objects nested in them (a UDM event's additional fields may hold a "Channel" too). `value` is the
+// text after the key's ':'. A line cut short (a damaged record, a string broken by a line end) does not hide the
+// lines after it.
+template<class Visit> void forEachRecordMember(std::string_view head, Visit visit)
 {
-    for (std::size_t at = head.find(key); at != std::string_view::npos; at = head.find(key, at + 1)) {
-        std::size_t next = head.find_first_not_of(" \t", at + key.size());
-        if (next == std::string_view::npos || head[next] != ':')
+    constexpr std::string_view kSpace = " \t\r\n";
+    std::string containers; // the open '{' and '[', outermost first
+    bool inString = false, escaped = false;
+    std::size_t stringStart = 0;
+    char lastToken = '\0';
+    for (std::size_t i = 0; i < head.size(); ++i) {
+        const char c = head[i];
+        if (c == '\n') {
+            const std::size_t next = head.find_first_not_of(kSpace, i);
+            // JSON strings hold no line end; a line that closed a value and did not balance was damaged.
+            if (inString || (next != std::string_view::npos && head[next] == '{' && lastToken == '}')) {
+                containers.clear();
+                inString = false;
+            }
+        }
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"') {
+                inString = false;
+                lastToken = c;
+                const std::size_t colon = head.find_first_not_of(kSpace, i + 1);
+                if ((containers == "{" || containers == "[{") && colon != std::string_view::npos
+                    && head[colon] == ':') {
+                    const std::size_t value = std::min(head.find_first_not_of(kSpace, colon + 1), head.size());
+                    visit(head.substr(stringStart, i - stringStart), head.substr(value));
+                }
+            }
             continue;
-        next = head.find_first_not_of(" \t", next + 1);
-        if (next != std::string_view::npos && head.substr(next).starts_with(value))
-            return true;
+        }
+        if (c == '"') {
+            inString = true;
+            stringStart = i + 1;
+        } else if (c == '{' || c == '[') {
+            containers.push_back(c);
+        } else if ((c == '}' || c == ']') && !containers.empty()) {
+            containers.pop_back();
+        }
+        if (kSpace.find(c) == std::string_view::npos)
+            lastToken = c;
     }
-    return false;
 }
 
 // The top-level keys of a flat record (NXLog, OTRF) that are not EventData names.
@@ -242,12 +279,15 @@ public:
     {
         if (head.front() != '{' && head.front() != '[')
             return 0;
-        const bool sysmon = hasMember(head, "\"Channel\"", "\"Microsoft-Windows-Sysmon")
-            || hasMember(head, "\"SourceName\"", "\"Microsoft-Windows-Sysmon")
-            || hasMember(head, "\"channel\"", "\"Microsoft-Windows-Sysmon")
-            || hasMember(head, "\"provider_name\"", "\"Microsoft-Windows-Sysmon");
-        const bool winlogbeat = hasMember(head, "\"winlog\"", "{");
-        const bool flatWindowsEvent = hasMember(head, "\"EventID\"", "") && hasMember(head, "\"Channel\"", "\"");
+        bool sysmon = false, winlogbeat = false, eventId = false, channel = false;
+        forEachRecordMember(head, [&](std::string_view key, std::string_view value) {
+            const bool namesSysmon = value.starts_with("\"Microsoft-Windows-Sysmon");
+            sysmon = sysmon || ((key == "Channel" || key == "SourceName") && namesSysmon);
+            winlogbeat = winlogbeat || (key == "winlog" && value.starts_with('{'));
+            eventId = eventId || key == "EventID";
+            channel = channel || (key == "Channel" && value.starts_with('"'));
+        });
+        const bool flatWindowsEvent = eventId && channel;
         return sysmon || winlogbeat || flatWindowsEvent ? kSniffSpecific : 0;
     }
 

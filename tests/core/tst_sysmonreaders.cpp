@@ -1,20 +1,22 @@
 // The Sysmon readers (sysmon-xml, sysmon-evtx, sysmon-json): the same traffic in every encoding gives what its UDM
 // twin gives; the name join gives Sysmon connections the name their process resolved; hostile and real input.
 
+#include "cases/casefile.h"
 #include "formattwin.h"
 #include "ingest/readers.h"
 #include "ingest/sysmonevent.h"
-#include "model/namejoin.h"
 #include "sysmonfixtures.h"
 #include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStringConverter>
 #include <QTest>
 #include <numeric>
+#include <set>
 #include <zlib.h>
 
 using namespace cepheid;
@@ -603,6 +605,17 @@ private slots:
         QCOMPARE(imported.summary.eventsRejected, std::uint64_t(0));
     }
 
+    void detectsEvtxByContent()
+    {
+        const QString source = sourcePath(QStringLiteral("../shared/data/sysmon-evtx/DE_sysmon-3-rdp-tun.evtx"));
+        if (!QFile::exists(source))
+            QSKIP("../shared/data/sysmon-evtx is absent");
+        QTemporaryDir directory;
+        const Imported imported = importPath(writeTestFile(directory, QStringLiteral("log.txt"), readFile(source)));
+        QCOMPARE(imported.summary.format, std::string("sysmon-evtx"));
+        QCOMPARE(imported.summary.eventsRead, std::uint64_t(42));
+    }
+
     void detectsSysmonJsonPastADamagedFirstLineAndLeavesUdmToItsReader()
     {
         const std::string flat = readFile(fixture(QStringLiteral("sysmon-beacon.flat.ndjson")));
@@ -616,6 +629,12 @@ private slots:
             "\"target\":{\"ip\":[\"10.10.10.5\"],\"port\":80}}\n");
         QVERIFY(udm.reader);
         QCOMPARE(udm.reader->name(), std::string_view("chronicle-udm-json"));
+        // Nor do the Windows fields a UDM event keeps among its additional fields: they are not a record's keys.
+        const DetectedFormat additional = detectFormat(
+            "[{\"metadata\":{\"id\":\"a\",\"eventTimestamp\":\"2020-08-07T18:32:07.339Z\"},\"additional\":{"
+            "\"fields\":{\"EventID\":\"3\",\"Channel\":\"Microsoft-Windows-Sysmon/Operational\"}}}]\n");
+        QVERIFY(additional.reader);
+        QCOMPARE(additional.reader->name(), std::string_view("chronicle-udm-json"));
         // Windows events of other logs are read (and counted as skipped) by the Sysmon JSON reader.
         const DetectedFormat security = detectFormat(
             "{\"EventID\":4624,\"Channel\":\"Security\",\"SourceName\":\"Microsoft-Windows-Security-Auditing\"}\n");
@@ -648,9 +667,14 @@ private slots:
             const auto [connections, answers] = inventory.at(name);
             QCOMPARE(eventsOf(evtx.table, EventRole::Connection).size(), std::size_t(connections));
             QCOMPARE(eventsOf(evtx.table, EventRole::DnsAnswer).size(), std::size_t(answers));
-            // A record's "line" is its 1-based index in the file (libevtx 20181227 gives no record offset: 0).
-            for (EventIndex i = 1; i < evtx.table.size(); ++i)
-                QVERIFY(evtx.table.source(i).line > evtx.table.source(i - 1).line);
+            // A record's "line" is its 1-based index in the file; its offset, where its header starts (past the 4 KiB
+            // file header and a chunk's 512-byte header), rising from record to record.
+            const auto fileSize = static_cast<std::uint64_t>(QFileInfo(folder + u'/' + name).size());
+            for (EventIndex i = 0; i < evtx.table.size(); ++i) {
+                QVERIFY(evtx.table.source(i).byteOffset >= 4096 + 512 && evtx.table.source(i).byteOffset < fileSize);
+                QVERIFY(i == 0 || evtx.table.source(i).line > evtx.table.source(i - 1).line);
+                QVERIFY(i == 0 || evtx.table.source(i).byteOffset > evtx.table.source(i - 1).byteOffset);
+            }
 
             QProcess evtxexport;
             evtxexport.start(
@@ -674,6 +698,38 @@ private slots:
         const Imported uacme = importPath(folder + QStringLiteral("/Sysmon_UACME_64.evtx"));
         QCOMPARE(uacme.summary.recordsSkipped.at("Sysmon event 7"), std::uint64_t(511));
         QCOMPARE(uacme.summary.recordsSkipped.at("EVTX recovered copy of a record read"), std::uint64_t(44));
+    }
+
+    // A case keeps each event's original record by its offset: every EVTX event drills down to its own record's XML.
+    void evtxEventsDrillDownToTheirRecordInACase()
+    {
+        const QString source = sourcePath(QStringLiteral("../shared/data/sysmon-evtx/DE_sysmon-3-rdp-tun.evtx"));
+        if (!QFile::exists(source))
+            QSKIP("../shared/data/sysmon-evtx is absent");
+        QTemporaryDir directory;
+        auto opened
+            = CaseFile::open(directory.filePath(QStringLiteral("rdp.cepheid")).toStdString(), CaseFile::Mode::Create);
+        QVERIFY2(opened, whyNot(opened));
+        CaseFile& caseFile = **opened;
+        EventTable table;
+        VERIFY_OK(caseFile.importFile(source.toStdString(), table));
+        const auto sources = caseFile.sources();
+        QVERIFY2(sources, whyNot(sources));
+        std::set<std::string> records;
+        for (EventIndex i = 0; i < table.size(); ++i) {
+            const auto raw = caseFile.rawRecord(sources->front().id, table.source(i).byteOffset);
+            QVERIFY2(raw, whyNot(raw));
+            QVERIFY(raw->has_value());
+            // UtcTime as Sysmon writes it: "2019-02-16 10:01:45.887".
+            std::string utcTime = formatRfc3339(table.timestamp(i)).substr(0, 19);
+            utcTime[10] = ' ';
+            QVERIFY2(raw->value().find("<Data Name=\"UtcTime\">" + utcTime) != std::string::npos, utcTime.c_str());
+            records.insert(raw->value());
+        }
+        QCOMPARE(records.size(), table.size());
+        const CaseFile::Verification verification = caseFile.verify();
+        QVERIFY2(verification.problems.empty(), verification.problems.empty() ? "" : verification.problems[0].c_str());
+        QCOMPARE(verification.rawRecords, std::uint64_t(table.size()));
     }
 
     void readsCompressedEvtxThroughATemporaryCopy()
