@@ -331,7 +331,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         case Destination:
             return toDisplayText(events.text(key.destination));
         case Process:
-            return key.processPath == kEmptyString ? tr("(none: network sensor?)")
+            return key.processPath == kEmptyString ? tr("(no process)")
                                                    : toDisplayText(fileNameOf(events.text(key.processPath)));
         case Events:
             return f->events;
