@@ -143,6 +143,52 @@ private slots:
         QCOMPARE(filter->rowCount(), 2);
     }
 
+    // A case mixing formats: the source filter offers each file with the format it was read as, and narrows the
+    // table to the flows with events from the chosen one.
+    void sourceFilterNarrowsToOneFile()
+    {
+        QTemporaryDir directory;
+        std::string udm;
+        for (int i = 0; i < 14; ++i)
+            udm += udmEventWithProcess(i,
+                       "2025-03-04T1" + std::to_string(i % 4) + ":0" + std::to_string(i % 6) + ":00Z",
+                       R"(C:\\Temp\\a.exe)", "from-udm.workers.dev")
+                + "\n";
+        std::string csv = "Timestamp,DeviceName,ActionType,RemoteIP,RemotePort,RemoteUrl,LocalIP,"
+                          "InitiatingProcessFolderPath,InitiatingProcessId,ReportId\n";
+        for (int i = 0; i < 14; ++i)
+            csv += "2025-03-04T1" + std::to_string(i % 4) + ":1" + std::to_string(i % 6)
+                + ":00.0000000Z,ws01,ConnectionSuccess,104.21.1.1,443,https://from-defender.workers.dev/x,10.0.0.9,"
+                  "C:\\Temp\\b.exe,1,"
+                + std::to_string(i) + "\n";
+        const QString udmPath = writeTestFile(directory, QStringLiteral("chronicle.ndjson"), udm);
+        const QString csvPath = writeTestFile(directory, QStringLiteral("defender.csv"), csv);
+        MainWindow window;
+        window.show();
+        window.importFiles({ udmPath, csvPath });
+        QTRY_COMPARE_WITH_TIMEOUT(window.findingsModel()->rowCount(), 2, kTimeoutMs);
+        QComboBox* sources = nullptr;
+        for (QComboBox* box : window.findChildren<QComboBox*>())
+            if (box->itemText(0) == QStringLiteral("Any source"))
+                sources = box;
+        QVERIFY(sources);
+        QTRY_COMPARE_WITH_TIMEOUT(sources->count(), 3, kTimeoutMs);
+        QVERIFY(sources->isEnabled());
+        QCOMPARE(sources->itemText(1), QStringLiteral("chronicle.ndjson (chronicle-udm-json)"));
+        QCOMPARE(sources->itemText(2), QStringLiteral("defender.csv (defender-csv)"));
+        FindingsFilter* filter = window.findingsFilter();
+        sources->setCurrentIndex(2);
+        QCOMPARE(filter->rowCount(), 1);
+        QCOMPARE(filter->index(0, FindingsModel::Destination).data().toString(),
+            QStringLiteral("from-defender.workers.dev"));
+        sources->setCurrentIndex(1);
+        QCOMPARE(filter->rowCount(), 1);
+        QCOMPARE(
+            filter->index(0, FindingsModel::Destination).data().toString(), QStringLiteral("from-udm.workers.dev"));
+        sources->setCurrentIndex(0);
+        QCOMPARE(filter->rowCount(), 2);
+    }
+
     void triageIsSavedInTheCaseAndSurvivesReopening()
     {
         QString casePath;
