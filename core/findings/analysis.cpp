@@ -164,6 +164,7 @@ void Analyzer::summarise(Analysis& analysis, const FlowIndex& flows) const
     AnalysisSummary& summary = analysis.summary;
     summary.flowsTotal = flows.size();
     summary.eventsWithoutDestination = flows.eventsWithoutDestination();
+    summary.evidenceEvents = flows.evidenceEvents();
     summary.duplicateRows = flows.duplicateRows();
     summary.dropped = analysis.droppedOutsideFindings;
     for (const Finding& finding : analysis.findings) {

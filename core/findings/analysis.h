@@ -42,8 +42,11 @@ struct AnalysisSummary
     std::uint64_t catalogOnlyFlows = 0; // serverless destinations the rule's regex does not match
     std::uint64_t eventsWithoutDestination = 0;
     std::uint64_t duplicateRows = 0;
+    // DNS answers and session names (docs/formats.md, "Names from other records"): they name connections and form
+    // no flow, so they are counted here, outside the events the rule sees.
+    std::uint64_t evidenceEvents = 0;
     // Over all flows, so that events_read = eligible copies - fan-out extras + dropped + without destination
-    // + duplicate rows: every event is accounted for.
+    // + duplicate rows + evidence: every event is accounted for.
     DroppedEvents dropped;
     std::uint64_t eligibleEvents = 0;
     std::uint64_t verdicts[4] = {}; // considered flows per Verdict (none, possible, likely, beacon)

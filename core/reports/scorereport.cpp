@@ -449,6 +449,7 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
     json.field("alert_verdict", verdictName(analyzer.scorer().settings().alertVerdict));
     json.field("events_without_destination", summary.eventsWithoutDestination);
     json.field("duplicate_rows", summary.duplicateRows);
+    json.field("name_evidence_events", summary.evidenceEvents);
     json.field("eligible_events", summary.eligibleEvents);
     json.key("dropped_events");
     writeDropped(json, summary.dropped);

@@ -246,6 +246,8 @@ private slots:
         QCOMPARE(flows.duplicateRows(), 0u);
         QCOMPARE(table.text(flows.flow(0).key.destination), "sni.workers.dev");
         QVERIFY(!flows.flow(0).destinationIsIp);
+        // The analysis accounts for it apart from the events the rule sees (the report's name_evidence_events).
+        QCOMPARE(evaluate(table).analysis.summary.evidenceEvents, 1u);
     }
 
     void spellsAddressKnowsReverseNames()
