@@ -24,15 +24,9 @@ public:
     {
         if (head.front() == '{' || head.front() == '[')
             return 0; // JSON names the same columns
-        std::size_t begin = 0;
-        for (int line = 0; line < kHeaderSearchLines && begin < head.size(); ++line) {
-            const std::size_t end = std::min(head.find('\n', begin), head.size());
-            const std::string_view text = head.substr(begin, end - begin);
-            if (text.find(',') != std::string_view::npos && looksLikeDeviceNetworkEvents(text))
-                return kSniffSpecific;
-            begin = end + 1;
-        }
-        return 0;
+        return sniffHeadLines(head, kHeaderSearchLines, [](std::string_view line) {
+            return line.find(',') != std::string_view::npos && looksLikeDeviceNetworkEvents(line);
+        });
     }
 
     ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
@@ -71,14 +65,7 @@ public:
             DefenderRow row;
             for (std::size_t i = 0; i < columns.size(); ++i)
                 row.setField(columns[i], record.fields[i]);
-            const DefenderRowResult result = defenderRowEvent(row, record.text, event, scratch);
-            event.source = { settings.fileIndex, record.line, record.offset };
-            if (result.kind == DefenderRowResult::Kind::Event)
-                sink.event(event);
-            else if (result.kind == DefenderRowResult::Kind::Skip)
-                sink.skip(result.text);
-            else
-                sink.reject(record.line, result.text, record.text.substr(0, kExcerptBytes));
+            readDefenderRow(row, record.text, { settings.fileIndex, record.line, record.offset }, sink, event, scratch);
             if (!sink.recordDone(record.line, record.offset, record.text))
                 break;
         }

@@ -81,14 +81,7 @@ private:
             } else {
                 fill(row, object);
             }
-            const DefenderRowResult result = defenderRowEvent(row, record.text, event, scratch);
-            event.source = { settings.fileIndex, record.line, record.offset };
-            if (result.kind == DefenderRowResult::Kind::Event)
-                sink.event(event);
-            else if (result.kind == DefenderRowResult::Kind::Skip)
-                sink.skip(result.text);
-            else
-                sink.reject(record.line, result.text, excerpt);
+            readDefenderRow(row, record.text, { settings.fileIndex, record.line, record.offset }, sink, event, scratch);
         }
 
         void fill(DefenderRow& row, dom::object object)

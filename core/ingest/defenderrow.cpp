@@ -157,4 +157,18 @@ DefenderRowResult defenderRowEvent(
     return {};
 }
 
+void readDefenderRow(const DefenderRow& row, std::string_view recordText, const SourceReference& source,
+    RecordSink& sink, EventRecord& event, std::string& scratch)
+{
+    constexpr std::size_t kExcerptBytes = 200;
+    const DefenderRowResult result = defenderRowEvent(row, recordText, event, scratch);
+    event.source = source;
+    if (result.kind == DefenderRowResult::Kind::Event)
+        sink.event(event);
+    else if (result.kind == DefenderRowResult::Kind::Skip)
+        sink.skip(result.text);
+    else
+        sink.reject(source.line, result.text, recordText.substr(0, kExcerptBytes));
+}
+
 } // namespace cepheid

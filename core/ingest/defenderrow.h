@@ -1,5 +1,6 @@
 #pragma once
 
+#include "formatreader.h"
 #include "model/event.h"
 
 #include <string>
@@ -39,6 +40,11 @@ struct DefenderRowResult
 // `recordText` identifies a row that has no ReportId.
 DefenderRowResult defenderRowEvent(
     const DefenderRow& row, std::string_view recordText, EventRecord& event, std::string& scratch);
+
+// Maps a row and hands the outcome to `sink`: its event, a skip, or a reject at `source.line` with the row's text
+// (both readers deliver rows this way).
+void readDefenderRow(const DefenderRow& row, std::string_view recordText, const SourceReference& source,
+    RecordSink& sink, EventRecord& event, std::string& scratch);
 
 // True when a header line or a JSON object names the columns only DeviceNetworkEvents has together.
 bool looksLikeDeviceNetworkEvents(std::string_view text);

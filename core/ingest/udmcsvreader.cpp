@@ -140,14 +140,7 @@ public:
     {
         if (head.front() == '{' || head.front() == '[')
             return 0;
-        std::size_t begin = 0;
-        for (int line = 0; line < kHeaderSearchLines && begin < head.size(); ++line) {
-            const std::size_t end = std::min(head.find('\n', begin), head.size());
-            if (headerLooksLikeUdm(head.substr(begin, end - begin)))
-                return kSniffSpecific;
-            begin = end + 1;
-        }
-        return 0;
+        return sniffHeadLines(head, kHeaderSearchLines, headerLooksLikeUdm);
     }
 
     ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override

@@ -175,22 +175,4 @@ public:
     }
 };
 
-// kSniffSpecific when visit(line) is true for one of the first `maxLines` lines of a sniffed head (CR and trailing
-// blanks dropped), else 0: a damaged first line does not hide the file's format.
-template<class Visit> int sniffHeadLines(std::string_view head, std::size_t maxLines, Visit visit)
-{
-    for (std::size_t i = 0; i < maxLines && !head.empty(); ++i) {
-        const std::size_t end = head.find('\n');
-        std::string_view line = head.substr(0, end);
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
-            line.remove_suffix(1);
-        if (visit(line))
-            return FormatReader::kSniffSpecific;
-        if (end == std::string_view::npos)
-            break;
-        head.remove_prefix(end + 1);
-    }
-    return 0;
-}
-
 } // namespace cepheid
