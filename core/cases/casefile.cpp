@@ -366,7 +366,7 @@ void CaseFile::readEvents(EventTable& table)
         if (!events.isNull(15))
             event.bytesReceived = static_cast<std::uint64_t>(events.integer(15));
         event.user = checkedId(events.integer(16));
-        event.role = static_cast<EventRole>(inRange(events.integer(18), 0, 2, "role"));
+        event.role = static_cast<EventRole>(inRange(events.integer(18), 0, 3, "role"));
         event.joinKey = static_cast<std::uint64_t>(events.integer(19)); // a hash: every value is one
         event.hostnameSource
             = static_cast<HostnameSource>(inRange(events.integer(20), 0, kHostnameSourceCount - 1, "hostname source"));
@@ -385,6 +385,25 @@ void CaseFile::readEvents(EventTable& table)
         table.setHttp(static_cast<EventIndex>(index),
             { checkedId(http.integer(1)), checkedId(http.integer(2)),
                 static_cast<std::uint16_t>(std::clamp<std::int64_t>(http.integer(3), 0, 999)) });
+    }
+    auto cloud = m_database->prepare(
+        "SELECT event_index, provider, action, flags, service, resource, account, region, actor_type, user_agent, "
+        "error_code, exposure FROM cloud_audit ORDER BY event_index");
+    previous = -1;
+    while (cloud.step()) {
+        const std::int64_t index = cloud.integer(0);
+        if (index < 0 || static_cast<std::uint64_t>(index) >= table.size())
+            throw sql::Error("cloud audit details refer to an event the case does not have");
+        if (index <= previous)
+            throw sql::Error("cloud audit details repeat an event");
+        previous = index;
+        const std::int64_t flags = inRange(cloud.integer(3), 0, 3, "cloud audit flags");
+        table.setCloud(static_cast<EventIndex>(index),
+            { static_cast<CloudProvider>(inRange(cloud.integer(1), 0, kCloudProviderCount - 1, "cloud provider")),
+                static_cast<CloudAction>(inRange(cloud.integer(2), 0, kCloudActionCount - 1, "cloud action")),
+                (flags & 1) != 0, (flags & 2) != 0, checkedId(cloud.integer(4)), checkedId(cloud.integer(5)),
+                checkedId(cloud.integer(6)), checkedId(cloud.integer(7)), checkedId(cloud.integer(8)),
+                checkedId(cloud.integer(9)), checkedId(cloud.integer(10)), checkedId(cloud.integer(11)) });
     }
 }
 
@@ -520,6 +539,21 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
                     .bind(3, static_cast<std::int64_t>(details->userAgent))
                     .bind(4, static_cast<std::int64_t>(details->responseCode))
                     .execute();
+        auto insertCloud = m_database->prepare(
+            "INSERT INTO cloud_audit (event_index, provider, action, flags, service, resource, account, region, "
+            "actor_type, user_agent, error_code, exposure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+        for (const EventIndex i : table.cloudEvents())
+            if (const CloudDetails* details = i >= firstEvent ? table.cloud(i) : nullptr) {
+                insertCloud.bind(1, static_cast<std::int64_t>(i))
+                    .bind(2, static_cast<std::int64_t>(details->provider))
+                    .bind(3, static_cast<std::int64_t>(details->action))
+                    .bind(4, std::int64_t((details->failed ? 1 : 0) | (details->makesPublic ? 2 : 0)));
+                int column = 5;
+                for (StringId id : { details->service, details->resource, details->account, details->region,
+                         details->actorType, details->userAgent, details->errorCode, details->exposure })
+                    insertCloud.bind(column++, static_cast<std::int64_t>(id));
+                insertCloud.execute();
+            }
 
         auto updateSource = m_database->prepare(
             "UPDATE sources SET format = ?2, layout = ?3, compressed = ?4, events_read = ?5, events_rejected = ?6, "

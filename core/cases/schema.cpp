@@ -66,15 +66,25 @@ INSERT INTO triage_history (src_ip, dest, proc_path, from_status, status, analys
 
 // Version 4: events from formats whose records name each other (docs/formats.md, "Names from other records"): what
 // an event is for (0 connection, 1 DNS answer, 2 session name), the key that finds its partners (the 64-bit hash of a
-// Zeek uid or a Sysmon ProcessGuid, 0 for none: EventTable::joinKeyHash) and where its hostname came from (the HostnameSource enum). Older events are connections
-// with their record's own name.
+// Zeek uid or a Sysmon ProcessGuid, 0 for none: EventTable::joinKeyHash) and where its hostname came from (the
+// HostnameSource enum). Older events are connections with their record's own name.
 constexpr const char* kVersion4 = R"sql(
 ALTER TABLE events ADD COLUMN role INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN join_key INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN hostname_source INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::array<const char*, 4> kMigrations = { kVersion1, kVersion2, kVersion3, kVersion4 };
+// Version 5: cloud audit records (role 3; docs/cloud-audit.md) keep their details in a sparse table keyed by the
+// event's index in load order, as the HTTP details are: provider and action are the CloudProvider and CloudAction
+// enums, flags bit 0 a refused call and bit 1 a call that made the function public, the rest string ids.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE cloud_audit (
+    event_index INTEGER PRIMARY KEY, provider INTEGER NOT NULL, action INTEGER NOT NULL, flags INTEGER NOT NULL,
+    service INTEGER NOT NULL, resource INTEGER NOT NULL, account INTEGER NOT NULL, region INTEGER NOT NULL,
+    actor_type INTEGER NOT NULL, user_agent INTEGER NOT NULL, error_code INTEGER NOT NULL, exposure INTEGER NOT NULL);
+)sql";
+
+constexpr std::array<const char*, 5> kMigrations = { kVersion1, kVersion2, kVersion3, kVersion4, kVersion5 };
 
 bool hasTables(sql::Database& database)
 {

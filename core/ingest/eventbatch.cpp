@@ -31,6 +31,13 @@ void EventBatch::add(const EventRecord& source)
     record.joinKey = copy(source.joinKey);
     record.hostnameSource = source.hostnameSource;
     record.source = source.source;
+    if (source.cloud) {
+        CloudAuditRecord cloud = *source.cloud;
+        for (std::string_view* text : { &cloud.service, &cloud.resource, &cloud.account, &cloud.region,
+                 &cloud.actorType, &cloud.userAgent, &cloud.errorCode, &cloud.exposure })
+            *text = copy(*text);
+        record.cloud = &m_cloud.emplace_back(cloud);
+    }
     event.principalIpBegin = static_cast<std::uint32_t>(m_ips.size());
     for (std::string_view ip : source.principalIps)
         m_ips.push_back(copy(ip));

@@ -4,6 +4,7 @@
 #include "model/event.h"
 #include "util/textarena.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string_view>
@@ -60,6 +61,7 @@ private:
     std::vector<Reject> m_rejects;
     std::vector<RawRecord> m_raw;
     std::map<std::string, std::uint64_t> m_skipped;
+    std::deque<CloudAuditRecord> m_cloud; // the events' cloud details (a deque: records point at them)
     TextArena m_text { 256 * 1024, 256 * 1024 };
 };
 

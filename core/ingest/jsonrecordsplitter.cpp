@@ -18,6 +18,13 @@ bool isJsonSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+std::string_view trimFront(std::string_view text)
+{
+    while (!text.empty() && isJsonSpace(text.front()))
+        text.remove_prefix(1);
+    return text;
+}
+
 std::string_view trim(std::string_view text)
 {
     while (!text.empty() && isJsonSpace(text.front()))
@@ -59,11 +66,25 @@ bool isStandaloneObject(std::string_view line)
 } // namespace
 
 JsonRecordSplitter::JsonRecordSplitter(InputStream& input, std::size_t maxRecordBytes)
+    : JsonRecordSplitter(input, maxRecordBytes, { "events" })
+{
+    // A udmSearch page per line is a line of records, each read as one (the UDM reader names "events[i]").
+    m_oneLineEnvelopeIsStructural = false;
+}
+
+JsonRecordSplitter::JsonRecordSplitter(
+    InputStream& input, std::size_t maxRecordBytes, std::vector<std::string> envelopeKeys)
     : m_input(input)
     , m_maxRecordBytes(maxRecordBytes)
     , m_buffer(new char[kChunkBytes * 2 + kPadding])
     , m_capacity(kChunkBytes * 2)
-{ }
+{
+    for (std::string& key : envelopeKeys) {
+        key = '"' + key.substr(0, 15);
+        m_longestKey = std::max(m_longestKey, key.size());
+        m_envelopeKeys.push_back(std::move(key));
+    }
+}
 
 JsonRecordSplitter::~JsonRecordSplitter() = default;
 
@@ -114,6 +135,23 @@ void JsonRecordSplitter::emit(const RecordSink& onRecord, std::size_t begin, std
         m_stopped = true;
 }
 
+// True when `text` (what follows a top-level '{') opens with one of the envelope keys and an array.
+bool JsonRecordSplitter::startsWithEnvelope(std::string_view text) const
+{
+    text = trimFront(text);
+    for (const std::string& key : m_envelopeKeys) {
+        if (!text.starts_with(key) || text.size() <= key.size() || text[key.size()] != '"')
+            continue;
+        std::string_view rest = trimFront(text.substr(key.size() + 1));
+        if (rest.empty() || rest.front() != ':')
+            continue;
+        rest = trimFront(rest.substr(1));
+        if (!rest.empty() && rest.front() == '[')
+            return true;
+    }
+    return false;
+}
+
 JsonRecordSplitter::Mode JsonRecordSplitter::chooseMode()
 {
     // Look at the first lines (reading more until kSniffLines complete lines or the end of the file).
@@ -129,6 +167,8 @@ JsonRecordSplitter::Mode JsonRecordSplitter::chooseMode()
     const auto first = data.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
     if (first == std::string_view::npos || data[first] != '{')
         return Mode::Structural;
+    if (m_oneLineEnvelopeIsStructural && startsWithEnvelope(data.substr(first + 1)))
+        return Mode::Structural; // one envelope on one line (a CloudTrail file): its elements are the records
     std::size_t standalone = 0, nonBlank = 0;
     std::size_t position = 0;
     while (position < data.size() && nonBlank < kSniffLines) {
@@ -255,10 +295,10 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
                     "record longer than " + byteSizeText(m_maxRecordBytes) + " (the record-bytes limit): skipped");
                 recordStart = kNone; // the scan goes on through it, so the structure stays known
             }
-            // A string at the top level of an object matters only if it is the key "events" (7 bytes with its
-            // quote): a longer one is not kept across refills, so an envelope's top-level string cannot grow the
+            // A string at the top level of an object matters only if it is an envelope key ("events": 7 bytes with
+            // its quote): a longer one is not kept across refills, so an envelope's top-level string cannot grow the
             // buffer past the record cap (a 4 GiB "nextPageToken" did).
-            if (keyStart != kNone && position - keyStart > 7) {
+            if (keyStart != kNone && position - keyStart > m_longestKey) {
                 keyStart = kNone;
                 lastKeyWasEvents = false;
             }
@@ -293,7 +333,9 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
             } else if (c == '"') {
                 inString = false;
                 if (keyStart != kNone) {
-                    lastKeyWasEvents = std::string_view(m_buffer.get() + keyStart, position - keyStart) == "\"events";
+                    const std::string_view key(m_buffer.get() + keyStart, position - keyStart);
+                    lastKeyWasEvents
+                        = std::find(m_envelopeKeys.begin(), m_envelopeKeys.end(), key) != m_envelopeKeys.end();
                     keyStart = kNone;
                 }
             }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cepheid {
 
@@ -14,8 +15,9 @@ class InputStream;
 // and a multi-gigabyte file never has to fit in memory.
 //  - Line mode (NDJSON): every non-blank line is a record.
 //  - Structural mode: a top-level array yields its object elements; a top-level object with an "events"
-//    array (the udmSearch envelope) yields the elements of that array; any other top-level object is one
-//    record. Several top-level values may follow each other (concatenated pages).
+//    array (the udmSearch envelope; a reader may name other envelope keys, as CloudTrail's "Records") yields the
+//    elements of that array; any other top-level object is one record. Several top-level values may follow each other
+//    (concatenated pages).
 // The mode is chosen from the first lines: line mode when most of them are complete objects on their own.
 class JsonRecordSplitter
 {
@@ -38,6 +40,8 @@ public:
     static constexpr std::size_t kDefaultMaxRecordBytes = 64u << 20;
 
     explicit JsonRecordSplitter(InputStream& input, std::size_t maxRecordBytes = kDefaultMaxRecordBytes);
+    // The same, with the keys whose array in a top-level object holds the records (at most 15 bytes each).
+    JsonRecordSplitter(InputStream& input, std::size_t maxRecordBytes, std::vector<std::string> envelopeKeys);
     ~JsonRecordSplitter();
 
     // Returns false on an I/O error (the stream's errorMessage() says why); records before it were delivered.
@@ -52,12 +56,17 @@ private:
     bool fill();
     void compact(std::size_t keepFrom);
     Mode chooseMode();
+    bool startsWithEnvelope(std::string_view text) const;
     bool runLines(const RecordSink& onRecord, const ProblemSink& onProblem);
     bool runStructural(const RecordSink& onRecord, const ProblemSink& onProblem);
     void emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line);
 
     InputStream& m_input;
     std::size_t m_maxRecordBytes;
+    std::vector<std::string> m_envelopeKeys; // each with its opening quote: "\"events"
+    std::size_t m_longestKey = 0; // bytes of the longest, quote included
+    // An envelope whose first line is the whole file (CloudTrail writes one line) still yields its elements.
+    bool m_oneLineEnvelopeIsStructural = true;
     std::unique_ptr<char[]> m_buffer;
     std::size_t m_capacity = 0; // usable bytes, padding not included
     std::size_t m_begin = 0; // first byte not yet consumed

@@ -24,6 +24,8 @@ std::string_view eventRoleName(EventRole role)
         return "dns_answer";
     case EventRole::SessionName:
         return "session_name";
+    case EventRole::CloudAudit:
+        return "cloud_audit";
     case EventRole::Connection:
         break;
     }

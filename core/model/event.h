@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cloudaudit.h"
 #include "timestamp.h"
 
 #include <cstdint>
@@ -20,6 +21,7 @@ enum class EventRole : std::uint8_t {
     Connection = 0,
     DnsAnswer = 1, // a resolution: targetHostname was asked, targetIps answered (Sysmon EID 22, Zeek dns.log)
     SessionName = 2, // the name one session used (Zeek ssl server_name, http Host), found again by joinKey
+    CloudAudit = 3, // a cloud control-plane call on a serverless function (model/cloudaudit.h): not traffic at all
 };
 
 // Where an event's target hostname came from. The reader sets the record's own source; the name join
@@ -36,7 +38,7 @@ enum class HostnameSource : std::uint8_t {
 };
 inline constexpr int kHostnameSourceCount = 7;
 
-std::string_view eventRoleName(EventRole role); // "connection", "dns_answer", "session_name"
+std::string_view eventRoleName(EventRole role); // "connection", "dns_answer", "session_name", "cloud_audit"
 // "", "record", "tls_sni", "http_host", "dns_join", "sysmon", "reverse": the names reports and the case use.
 std::string_view hostnameSourceName(HostnameSource source);
 // A name the DNS join may replace: none, or a reverse lookup (Sysmon's, or one that spells the IP).
@@ -84,6 +86,8 @@ struct EventRecord
     std::string_view joinKey;
     // Where targetHostname came from; None with a non-empty targetHostname is taken as Record.
     HostnameSource hostnameSource = HostnameSource::None;
+    // A CloudAudit event's details; null for every other role. Valid as long as the views are.
+    const CloudAuditRecord* cloud = nullptr;
     SourceReference source;
 
     // Resets every field but keeps the IP vectors' capacity: readers reuse one record for millions of events.

@@ -85,6 +85,14 @@ EventIndex EventTable::append(const EventRecord& record)
     m_user.push_back(m_strings.intern(record.user));
     if (!record.url.empty() || !record.userAgent.empty() || record.responseCode != 0)
         setHttp(index, { m_strings.intern(record.url), m_strings.intern(record.userAgent), record.responseCode });
+    if (record.cloud) {
+        const CloudAuditRecord& cloud = *record.cloud;
+        setCloud(index,
+            { cloud.provider, cloud.action, cloud.failed, cloud.makesPublic, m_strings.intern(cloud.service),
+                m_strings.intern(cloud.resource), m_strings.intern(cloud.account), m_strings.intern(cloud.region),
+                m_strings.intern(cloud.actorType), m_strings.intern(cloud.userAgent), m_strings.intern(cloud.errorCode),
+                m_strings.intern(cloud.exposure) });
+    }
     m_sourceFile.push_back(record.source.fileIndex);
     m_sourceLine.push_back(record.source.line);
     m_sourceOffset.push_back(record.source.byteOffset);
@@ -173,6 +181,21 @@ const EventTable::HttpDetails* EventTable::http(EventIndex i) const
                                                 : nullptr;
 }
 
+const CloudDetails* EventTable::cloud(EventIndex i) const
+{
+    const auto it = std::lower_bound(m_cloudEvents.begin(), m_cloudEvents.end(), i);
+    return it != m_cloudEvents.end() && *it == i ? &m_cloud[static_cast<std::size_t>(it - m_cloudEvents.begin())]
+                                                 : nullptr;
+}
+
+void EventTable::setCloud(EventIndex i, const CloudDetails& details)
+{
+    if (!m_cloudEvents.empty() && m_cloudEvents.back() >= i)
+        throw std::logic_error("EventTable::setCloud: events out of order");
+    m_cloudEvents.push_back(i);
+    m_cloud.push_back(details);
+}
+
 void EventTable::setHttp(EventIndex i, const HttpDetails& details)
 {
     if (!m_httpEvents.empty() && m_httpEvents.back() >= i)
@@ -199,7 +222,8 @@ std::size_t EventTable::memoryBytes() const
         + bytes(m_processPath) + bytes(m_processId) + bytes(m_targetHostname) + bytes(m_targetIpBegin)
         + bytes(m_targetIpCount) + bytes(m_targetPort) + bytes(m_bytesSent) + bytes(m_bytesReceived) + bytes(m_user)
         + bytes(m_sourceFile) + bytes(m_sourceLine) + bytes(m_sourceOffset) + bytes(m_ipValues) + bytes(m_httpEvents)
-        + bytes(m_http) + bytes(m_resolvedHostname) + bytes(m_hostnameSource) + bytes(m_joinKey);
+        + bytes(m_http) + bytes(m_cloudEvents) + bytes(m_cloud) + bytes(m_resolvedHostname) + bytes(m_hostnameSource)
+        + bytes(m_joinKey);
 }
 
 } // namespace cepheid

@@ -112,6 +112,12 @@ public:
         friend bool operator==(const HttpDetails&, const HttpDetails&) = default;
     };
     const HttpDetails* http(EventIndex i) const; // null when the event has none
+    // A CloudAudit event's details (null for any other event), sparse like the HTTP details.
+    const CloudDetails* cloud(EventIndex i) const;
+    std::size_t cloudEventCount() const { return m_cloudEvents.size(); }
+    // Ascending indexes of the events with cloud details.
+    const std::vector<EventIndex>& cloudEvents() const { return m_cloudEvents; }
+    void setCloud(EventIndex i, const CloudDetails& details); // events in ascending order, as setHttp
     std::size_t httpEventCount() const { return m_httpEvents.size(); }
     // Attaches HTTP details to an appended event (loading a case); events must come in ascending order.
     void setHttp(EventIndex i, const HttpDetails& details);
@@ -178,6 +184,8 @@ private:
     std::vector<StringId> m_ipValues; // all repeated IP lists, back to back
     std::vector<EventIndex> m_httpEvents; // ascending
     std::vector<HttpDetails> m_http; // parallel to m_httpEvents
+    std::vector<EventIndex> m_cloudEvents; // ascending
+    std::vector<CloudDetails> m_cloud; // parallel to m_cloudEvents
 };
 
 } // namespace cepheid

@@ -350,6 +350,8 @@ private slots:
                 QCOMPARE(table.text(table.targetIps(i)[0]), std::string_view("2606:4700:3033::6815:2196"));
                 QCOMPARE(table.text(table.principalIps(i)[0]), std::string_view("fd00:20:4::17"));
                 break;
+            case EventRole::CloudAudit:
+                QFAIL("Zeek logs give no cloud audit records");
             }
         }
         QCOMPARE(connections, std::size_t(47));
