@@ -388,7 +388,7 @@ void CaseFile::readEvents(EventTable& table)
     }
     auto cloud = m_database->prepare(
         "SELECT event_index, provider, action, flags, service, resource, account, region, actor_type, user_agent, "
-        "error_code, exposure FROM cloud_audit ORDER BY event_index");
+        "credential, error_code, exposure FROM cloud_audit ORDER BY event_index");
     previous = -1;
     while (cloud.step()) {
         const std::int64_t index = cloud.integer(0);
@@ -403,7 +403,8 @@ void CaseFile::readEvents(EventTable& table)
                 static_cast<CloudAction>(inRange(cloud.integer(2), 0, kCloudActionCount - 1, "cloud action")),
                 (flags & 1) != 0, (flags & 2) != 0, checkedId(cloud.integer(4)), checkedId(cloud.integer(5)),
                 checkedId(cloud.integer(6)), checkedId(cloud.integer(7)), checkedId(cloud.integer(8)),
-                checkedId(cloud.integer(9)), checkedId(cloud.integer(10)), checkedId(cloud.integer(11)) });
+                checkedId(cloud.integer(9)), checkedId(cloud.integer(10)), checkedId(cloud.integer(11)),
+                checkedId(cloud.integer(12)) });
     }
 }
 
@@ -541,7 +542,9 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
                     .execute();
         auto insertCloud = m_database->prepare(
             "INSERT INTO cloud_audit (event_index, provider, action, flags, service, resource, account, region, "
-            "actor_type, user_agent, error_code, exposure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+            "actor_type, user_agent, credential, error_code, exposure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+            "?10, "
+            "?11, ?12, ?13)");
         for (const EventIndex i : table.cloudEvents())
             if (const CloudDetails* details = i >= firstEvent ? table.cloud(i) : nullptr) {
                 insertCloud.bind(1, static_cast<std::int64_t>(i))
@@ -549,8 +552,9 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
                     .bind(3, static_cast<std::int64_t>(details->action))
                     .bind(4, std::int64_t((details->failed ? 1 : 0) | (details->makesPublic ? 2 : 0)));
                 int column = 5;
-                for (StringId id : { details->service, details->resource, details->account, details->region,
-                         details->actorType, details->userAgent, details->errorCode, details->exposure })
+                for (StringId id :
+                    { details->service, details->resource, details->account, details->region, details->actorType,
+                        details->userAgent, details->credential, details->errorCode, details->exposure })
                     insertCloud.bind(column++, static_cast<std::int64_t>(id));
                 insertCloud.execute();
             }

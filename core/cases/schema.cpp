@@ -81,7 +81,8 @@ constexpr const char* kVersion5 = R"sql(
 CREATE TABLE cloud_audit (
     event_index INTEGER PRIMARY KEY, provider INTEGER NOT NULL, action INTEGER NOT NULL, flags INTEGER NOT NULL,
     service INTEGER NOT NULL, resource INTEGER NOT NULL, account INTEGER NOT NULL, region INTEGER NOT NULL,
-    actor_type INTEGER NOT NULL, user_agent INTEGER NOT NULL, error_code INTEGER NOT NULL, exposure INTEGER NOT NULL);
+    actor_type INTEGER NOT NULL, user_agent INTEGER NOT NULL, credential INTEGER NOT NULL, error_code INTEGER NOT NULL,
+    exposure INTEGER NOT NULL);
 )sql";
 
 constexpr std::array<const char*, 5> kMigrations = { kVersion1, kVersion2, kVersion3, kVersion4, kVersion5 };

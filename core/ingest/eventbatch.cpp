@@ -34,7 +34,7 @@ void EventBatch::add(const EventRecord& source)
     if (source.cloud) {
         CloudAuditRecord cloud = *source.cloud;
         for (std::string_view* text : { &cloud.service, &cloud.resource, &cloud.account, &cloud.region,
-                 &cloud.actorType, &cloud.userAgent, &cloud.errorCode, &cloud.exposure })
+                 &cloud.actorType, &cloud.userAgent, &cloud.credential, &cloud.errorCode, &cloud.exposure })
             *text = copy(*text);
         record.cloud = &m_cloud.emplace_back(cloud);
     }

@@ -16,6 +16,10 @@ std::unique_ptr<FormatReader> makeSysmonEvtxReader(); // sysmonevtxreader.cpp
 std::unique_ptr<FormatReader> makeSysmonJsonReader(); // sysmonjsonreader.cpp
 std::unique_ptr<FormatReader> makeZeekTsvReader(); // zeektsvreader.cpp
 std::unique_ptr<FormatReader> makeZeekJsonReader(); // zeekjsonreader.cpp
+std::unique_ptr<FormatReader> makeCloudTrailReader(); // cloudtrailreader.cpp
+std::unique_ptr<FormatReader> makeGcpAuditReader(); // gcpauditreader.cpp
+std::unique_ptr<FormatReader> makeAzureActivityReader(); // azureactivityreader.cpp
+std::unique_ptr<FormatReader> makeCloudflareAuditReader(); // cloudflareauditreader.cpp
 
 namespace {
 
@@ -35,6 +39,10 @@ struct Registry
         owned.push_back(makeSysmonJsonReader());
         owned.push_back(makeZeekTsvReader());
         owned.push_back(makeZeekJsonReader());
+        owned.push_back(makeCloudTrailReader());
+        owned.push_back(makeGcpAuditReader());
+        owned.push_back(makeAzureActivityReader());
+        owned.push_back(makeCloudflareAuditReader());
         for (const auto& reader : owned)
             readers.push_back(reader.get());
     }

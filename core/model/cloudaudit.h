@@ -53,6 +53,7 @@ struct CloudAuditRecord
     std::string_view region;
     std::string_view actorType; // "IAMUser", "AssumedRole", "user", "serviceAccount"…
     std::string_view userAgent; // the caller's client: aws-cli/2.13…, wrangler, google-cloud-sdk…
+    std::string_view credential; // the key the caller used: an AWS access key id, a GCP service-account key
     std::string_view errorCode; // empty when the call succeeded
     std::string_view exposure; // why it is public: "function URL AuthType NONE", "invoker allUsers"…
 };
@@ -70,6 +71,7 @@ struct CloudDetails
     StringId region = kEmptyString;
     StringId actorType = kEmptyString;
     StringId userAgent = kEmptyString;
+    StringId credential = kEmptyString;
     StringId errorCode = kEmptyString;
     StringId exposure = kEmptyString;
     friend bool operator==(const CloudDetails&, const CloudDetails&) = default;

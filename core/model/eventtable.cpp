@@ -90,7 +90,8 @@ EventIndex EventTable::append(const EventRecord& record)
         setCloud(index,
             { cloud.provider, cloud.action, cloud.failed, cloud.makesPublic, m_strings.intern(cloud.service),
                 m_strings.intern(cloud.resource), m_strings.intern(cloud.account), m_strings.intern(cloud.region),
-                m_strings.intern(cloud.actorType), m_strings.intern(cloud.userAgent), m_strings.intern(cloud.errorCode),
+                m_strings.intern(cloud.actorType), m_strings.intern(cloud.userAgent),
+                m_strings.intern(cloud.credential), m_strings.intern(cloud.errorCode),
                 m_strings.intern(cloud.exposure) });
     }
     m_sourceFile.push_back(record.source.fileIndex);

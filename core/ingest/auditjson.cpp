@@ -1,0 +1,165 @@
+#include "auditjson.h"
+
+#include "jsonerror.h"
+#include "jsonrecordsplitter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cepheid {
+
+namespace dom = simdjson::dom;
+
+namespace {
+
+constexpr std::size_t kExcerptBytes = 200;
+constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30;
+
+} // namespace
+
+std::string_view AuditEvent::keep(std::string text)
+{
+    // Six slots cover every mapper; past them the last slot is reused, which a mapper's tests would show.
+    std::string& slot = built[std::min(nextBuilt++, built.size() - 1)];
+    slot = std::move(text);
+    return slot;
+}
+
+std::string_view jsonText(dom::element element, std::string_view pointer)
+{
+    std::string_view text;
+    if (element.at_pointer(pointer).get(text) != simdjson::SUCCESS)
+        return {};
+    return text;
+}
+
+std::string_view jsonScalarText(dom::element element, std::string_view pointer, std::string& scratch)
+{
+    dom::element value;
+    if (element.at_pointer(pointer).get(value) != simdjson::SUCCESS)
+        return {};
+    if (value.is_string())
+        return std::string_view(value);
+    if (value.is_int64())
+        return scratch = std::to_string(std::int64_t(value));
+    if (value.is_uint64())
+        return scratch = std::to_string(std::uint64_t(value));
+    if (value.is_bool())
+        return bool(value) ? "true" : "false";
+    return {};
+}
+
+bool jsonHas(dom::element element, std::string_view pointer)
+{
+    dom::element value;
+    return element.at_pointer(pointer).get(value) == simdjson::SUCCESS && !value.is_null();
+}
+
+std::optional<TimestampUs> jsonTime(dom::element element, std::string_view pointer)
+{
+    dom::element value;
+    if (element.at_pointer(pointer).get(value) != simdjson::SUCCESS)
+        return std::nullopt;
+    if (value.is_string())
+        return parseRfc3339(std::string_view(value));
+    double number = 0;
+    if (value.is_int64())
+        number = static_cast<double>(std::int64_t(value));
+    else if (value.is_uint64())
+        number = static_cast<double>(std::uint64_t(value));
+    else if (value.is_double())
+        number = double(value);
+    else
+        return std::nullopt;
+    if (!(number > 0) || !std::isfinite(number))
+        return std::nullopt;
+    // Seconds until 5138, then milliseconds, microseconds, nanoseconds.
+    const double micros = number < 1e11 ? number * 1e6
+        : number < 1e14                 ? number * 1e3
+        : number < 1e17                 ? number
+                                        : number / 1e3;
+    const auto time = static_cast<TimestampUs>(std::llround(micros));
+    if (!isRepresentable(time))
+        return std::nullopt;
+    return time;
+}
+
+std::string_view lastPart(std::string_view text, char separator)
+{
+    const std::size_t at = text.rfind(separator);
+    return at == std::string_view::npos ? text : text.substr(at + 1);
+}
+
+bool containsIgnoringCase(std::string_view text, std::string_view needle)
+{
+    if (needle.size() > text.size())
+        return false;
+    for (std::size_t i = 0; i + needle.size() <= text.size(); ++i)
+        if (equalsIgnoringCase(text.substr(i, needle.size()), needle))
+            return true;
+    return false;
+}
+
+ReadResult readAuditJson(InputStream& input, RecordSink& sink, const ReadSettings& settings,
+    std::vector<std::string> envelopeKeys, AuditMapper mapper)
+{
+    dom::parser parser;
+    const std::vector<std::string> keys = envelopeKeys;
+    JsonRecordSplitter splitter(input,
+        static_cast<std::size_t>(std::min(settings.maxRecordBytes, kMaxRecordBytesSupported)), std::move(envelopeKeys));
+    AuditEvent mapped;
+    auto one = [&](dom::element element, const JsonRecordSplitter::Record& record) {
+        const std::string_view excerpt = record.text.substr(0, kExcerptBytes);
+        if (!element.is_object()) {
+            sink.reject(record.line, "an audit record is not a JSON object", excerpt);
+            return;
+        }
+        mapped.event.clear();
+        mapped.cloud = {};
+        mapped.nextBuilt = 0;
+        const AuditOutcome outcome = mapper(element, mapped);
+        switch (outcome.kind) {
+        case AuditOutcome::Kind::Skip:
+            sink.skip(outcome.text);
+            return;
+        case AuditOutcome::Kind::Reject:
+            sink.reject(record.line, outcome.text, excerpt);
+            return;
+        case AuditOutcome::Kind::Event:
+            break;
+        }
+        mapped.event.role = EventRole::CloudAudit;
+        mapped.event.cloud = &mapped.cloud;
+        if (!mapped.event.targetHostname.empty())
+            mapped.event.hostnameSource = HostnameSource::Record;
+        mapped.event.source = { settings.fileIndex, record.line, record.offset };
+        sink.event(mapped.event);
+    };
+    ReadResult result;
+    result.complete = splitter.run(
+        [&](const JsonRecordSplitter::Record& record) {
+            dom::element root;
+            if (const auto error = parser.parse(record.text.data(), record.text.size(), false).get(root)) {
+                sink.reject(
+                    record.line, "invalid JSON: " + describeJsonError(error), record.text.substr(0, kExcerptBytes));
+                return sink.recordDone(record.line, record.offset, record.text);
+            }
+            // A record that is itself a page (one envelope per line) or an array holds the records.
+            dom::array rows;
+            bool isPage = root.get(rows) == simdjson::SUCCESS;
+            for (std::size_t i = 0; !isPage && i < keys.size(); ++i)
+                isPage = root[keys[i]].get(rows) == simdjson::SUCCESS;
+            if (isPage) {
+                for (dom::element row : rows)
+                    one(row, record);
+            } else {
+                one(root, record);
+            }
+            return sink.recordDone(record.line, record.offset, record.text);
+        },
+        [&](std::uint64_t line, std::string reason) { sink.reject(line, std::move(reason)); });
+    result.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
+    return result;
+}
+
+} // namespace cepheid
