@@ -143,6 +143,7 @@ int runScore(const ScoreOptions& options)
     reportOptions.triage = std::move(result->triage);
     reportOptions.evaluatedAt = now;
     reportOptions.selection = options.selection;
+    reportOptions.cloud = &result->cloud;
     if (options.format == "html" || options.format == "pdf")
         return writeCaseReport(
             options, *caseFile, data.events, data.flows, analysis, *result->analyzer, reportOptions, now);

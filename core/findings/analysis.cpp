@@ -165,6 +165,7 @@ void Analyzer::summarise(Analysis& analysis, const FlowIndex& flows) const
     summary.flowsTotal = flows.size();
     summary.eventsWithoutDestination = flows.eventsWithoutDestination();
     summary.evidenceEvents = flows.evidenceEvents();
+    summary.cloudAuditEvents = flows.cloudAuditEvents();
     summary.duplicateRows = flows.duplicateRows();
     summary.dropped = analysis.droppedOutsideFindings;
     for (const Finding& finding : analysis.findings) {

@@ -45,8 +45,10 @@ struct AnalysisSummary
     // DNS answers and session names (docs/formats.md, "Names from other records"): they name connections and form
     // no flow, so they are counted here, outside the events the rule sees.
     std::uint64_t evidenceEvents = 0;
+    // Cloud audit records (docs/cloud-audit.md): read into change findings, not flows.
+    std::uint64_t cloudAuditEvents = 0;
     // Over all flows, so that events_read = eligible copies - fan-out extras + dropped + without destination
-    // + duplicate rows + evidence: every event is accounted for.
+    // + duplicate rows + evidence + cloud audit records: every event is accounted for.
     DroppedEvents dropped;
     std::uint64_t eligibleEvents = 0;
     std::uint64_t verdicts[4] = {}; // considered flows per Verdict (none, possible, likely, beacon)
@@ -95,6 +97,7 @@ public:
     const Profile& profile() const { return m_profile; }
     const RuleEvaluator& rule() const { return m_rule; }
     const BeaconScorer& scorer() const { return m_scorer; }
+    const Allowlist& allowlist() const { return m_allowlist; }
 
 private:
     Analyzer(Profile profile, RuleEvaluator rule, BeaconScorer scorer, Catalog catalog, Allowlist allowlist);

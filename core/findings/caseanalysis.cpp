@@ -48,6 +48,8 @@ Expected<CaseAnalysis> analyse(
         analyzer = std::move(working);
     }
     result.analyzer = std::make_shared<const Analyzer>(std::move(*analyzer));
+    result.cloud = analyseCloudChanges(result.data->events, result.data->flows, result.analysis,
+        result.analyzer->profile(), result.analyzer->allowlist(), now);
     result.engineMilliseconds = millisecondsSince(started);
     result.saved = std::move(baseline);
     return result;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cases/casefile.h"
+#include "cloud/changefindings.h"
 #include "findings/analysis.h"
 #include "model/namejoin.h"
 #include "util/expected.h"
@@ -35,6 +36,7 @@ struct CaseAnalysis
     std::vector<std::uint32_t> savedAlerting; // the flows alerting under it (alertingFlows), ascending
     std::shared_ptr<const Analyzer> analyzer; // the profile `analysis` ran under, and the reports' view of it
     Analysis analysis;
+    CloudAnalysis cloud; // change findings from cloud audit records, linked to the flows (docs/cloud-audit.md)
     TriageMap triage;
     double engineMilliseconds = 0; // the analysis, without loading or grouping the events
 

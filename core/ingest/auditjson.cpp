@@ -90,16 +90,6 @@ std::string_view lastPart(std::string_view text, char separator)
     return at == std::string_view::npos ? text : text.substr(at + 1);
 }
 
-bool containsIgnoringCase(std::string_view text, std::string_view needle)
-{
-    if (needle.size() > text.size())
-        return false;
-    for (std::size_t i = 0; i + needle.size() <= text.size(); ++i)
-        if (equalsIgnoringCase(text.substr(i, needle.size()), needle))
-            return true;
-    return false;
-}
-
 ReadResult readAuditJson(InputStream& input, RecordSink& sink, const ReadSettings& settings,
     std::vector<std::string> envelopeKeys, AuditMapper mapper)
 {

@@ -61,7 +61,5 @@ bool jsonHas(simdjson::dom::element element, std::string_view pointer);
 
 // The last part of `text` after `separator` ("arn:…:function:name" → "name"), the whole text when there is none.
 std::string_view lastPart(std::string_view text, char separator);
-// ASCII case-insensitive search (equalsIgnoringCase is textmatcher.h's).
-bool containsIgnoringCase(std::string_view text, std::string_view needle);
 
 } // namespace cepheid

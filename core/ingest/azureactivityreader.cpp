@@ -6,6 +6,7 @@
 
 #include "auditjson.h"
 #include "fieldtext.h"
+#include "tuning/textmatcher.h"
 
 #include <memory>
 
@@ -49,19 +50,10 @@ constexpr AzureOperation kOperations[] = {
     { "/read", CloudAction::Read },
 };
 
-std::string lowerCopy(std::string_view text)
-{
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 // "/subscriptions/S/resourceGroups/G/providers/Microsoft.Web/sites/NAME/…": the part after `key` (any case).
 std::string_view resourceSegment(std::string_view resourceId, std::string_view key)
 {
-    const std::string lower = lowerCopy(resourceId);
+    const std::string lower = asciiLower(resourceId);
     const std::size_t at = lower.find(key);
     if (at == std::string::npos)
         return {};
@@ -74,7 +66,7 @@ AuditOutcome mapAzure(dom::element record, AuditEvent& out)
     const std::string_view operation = valueText(record, "/operationName");
     if (operation.empty())
         return AuditOutcome::reject("no operationName: not an Activity Log record");
-    const std::string lower = lowerCopy(operation);
+    const std::string lower = asciiLower(operation);
     if (!lower.starts_with("microsoft.web/sites"))
         return AuditOutcome::skip("Activity Log " + lower.substr(0, lower.find('/')));
     const std::string_view rest = std::string_view(lower).substr(std::string_view("microsoft.web/sites").size());
@@ -108,7 +100,7 @@ AuditOutcome mapAzure(dom::element record, AuditEvent& out)
     out.cloud.account = resourceSegment(resourceId, "/subscriptions/");
     out.cloud.region = jsonText(record, "/location");
     if (!site.empty())
-        out.event.targetHostname = out.keep(lowerCopy(site) + ".azurewebsites.net");
+        out.event.targetHostname = out.keep(asciiLower(site) + ".azurewebsites.net");
     std::string_view id = jsonText(record, "/eventDataId");
     if (id.empty())
         id = jsonText(record, "/correlationId");

@@ -71,6 +71,10 @@ FlowIndex FlowIndex::build(const EventTable& events)
 
     const std::vector<bool> duplicate = findDuplicateRows(events);
     for (EventIndex event = 0; event < events.size(); ++event) {
+        if (events.role(event) == EventRole::CloudAudit) {
+            ++index.m_cloudAuditEvents;
+            continue;
+        }
         if (events.role(event) != EventRole::Connection) {
             ++index.m_evidenceEvents;
             continue;

@@ -49,6 +49,8 @@ public:
     std::size_t duplicateRows() const { return m_duplicateRows; }
     // DNS answers and session names: they name connections (model/namejoin.h) but are not connections themselves.
     std::size_t evidenceEvents() const { return m_evidenceEvents; }
+    // Cloud audit records (model/cloudaudit.h): core/cloud reads them, flows do not.
+    std::size_t cloudAuditEvents() const { return m_cloudAuditEvents; }
     std::size_t memoryBytes() const;
 
 private:
@@ -57,6 +59,7 @@ private:
     std::size_t m_eventsWithoutDestination = 0;
     std::size_t m_duplicateRows = 0;
     std::size_t m_evidenceEvents = 0;
+    std::size_t m_cloudAuditEvents = 0;
 };
 
 } // namespace cepheid

@@ -353,6 +353,87 @@ std::vector<const Finding*> listedFindings(const EventTable& events, const FlowI
     return listed;
 }
 
+void writeChangeFinding(JsonWriter& json, const ChangeFinding& change, const EventTable& events, const FlowIndex& flows,
+    const Profile& profile)
+{
+    auto strings = [&](const char* key, const std::vector<std::string>& values) {
+        json.key(key).beginArray();
+        for (const std::string& value : values)
+            json.value(value);
+        json.endArray();
+    };
+    json.beginObject();
+    json.field("id", change.id);
+    json.field("provider", cloudProviderName(change.provider));
+    json.field("service", change.service);
+    json.field("resource", change.resource);
+    json.field("account", change.account);
+    json.field("region", change.region);
+    json.field("actor", change.actor);
+    json.field("actor_type", change.actorType);
+    strings("source_ips", change.sourceIps);
+    strings("source_ips_in_case", change.caseHostIps);
+    strings("user_agents", change.userAgents);
+    json.key("actions").beginArray();
+    for (const CloudAction action : change.actions)
+        json.value(cloudActionName(action));
+    json.endArray();
+    json.field("first", formatRfc3339(change.first));
+    json.field("last", formatRfc3339(change.last));
+    strings("endpoints", change.endpoints);
+    json.fieldOrNull("exposure", change.exposure);
+    json.field("severity", changeSeverityName(change.severity));
+    json.field("points", rounded(change.points));
+    json.field("alerting", change.alerting);
+    json.fieldOrNull("allowlisted_by",
+        change.allowlistEntry >= 0
+            ? std::string_view(profile.allowlist[static_cast<std::size_t>(change.allowlistEntry)].id)
+            : std::string_view());
+    json.key("signals").beginArray();
+    for (const ChangeSignalHit& hit : change.hits)
+        json.beginObject()
+            .field("signal", changeSignalName(hit.signal))
+            .field("points", rounded(hit.points))
+            .field("explanation", hit.explanation)
+            .endObject();
+    json.endArray();
+    json.field("failed_calls_before", change.failedCalls);
+    json.key("calls").beginArray();
+    for (const EventIndex event : change.events) {
+        const CloudDetails& details = *events.cloud(event);
+        const auto ips = events.principalIps(event);
+        const SourceReference source = events.source(event);
+        json.beginObject()
+            .field("time", formatRfc3339(events.timestamp(event)))
+            .field("method", events.text(events.eventType(event)))
+            .field("action", cloudActionName(details.action))
+            .field("source_ip", ips.empty() ? std::string_view() : events.text(ips.front()))
+            .field("user_agent", events.text(details.userAgent))
+            .fieldOrNull("error", events.text(details.errorCode))
+            .field("file_index", static_cast<std::uint64_t>(source.fileIndex))
+            .field("line", source.line)
+            .endObject();
+    }
+    json.endArray();
+    json.key("links").beginArray();
+    for (const ChangeLink& link : change.links) {
+        const Flow& flow = flows.flow(link.flowIndex);
+        json.beginObject()
+            .field("src_ip", events.text(flow.key.sourceIp))
+            .field("dest_host", events.text(flow.key.destination))
+            .field("proc_path", events.text(flow.key.processPath))
+            .field("endpoint", link.endpoint)
+            .field("exact", link.exact)
+            .field("first_seen", formatRfc3339(link.firstSeen))
+            .field("last_seen", formatRfc3339(link.lastSeen))
+            .field("change_before_first_event", link.changeBeforeFirstEvent)
+            .field("flow_alerting", link.alerting)
+            .endObject();
+    }
+    json.endArray();
+    json.endObject();
+}
+
 std::string writeScoreReport(const std::vector<InputSummary>& inputs, const EventTable& events, const FlowIndex& flows,
     const Analysis& analysis, const Analyzer& analyzer, const ScoreReportOptions& options)
 {
@@ -389,6 +470,13 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         json.field("last_seen", formatRfc3339(finding->lastSeen));
         writeRule(json, *finding, events.text(flow.key.processPath), settings);
         writeBeacon(json, finding->beacon);
+        if (options.cloud)
+            if (const auto* changes = options.cloud->changesOf(finding->flowIndex)) {
+                json.key("cloud_changes").beginArray();
+                for (const std::uint32_t change : *changes)
+                    json.value(options.cloud->changes[change].id);
+                json.endArray();
+            }
         if (!options.triage.empty()) {
             json.key("triage");
             if (const TriageState* triage = triageOf(*finding, events, flows, options))
@@ -398,6 +486,12 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         }
         json.endObject();
     }
+    json.endArray();
+
+    json.key("cloud_changes").beginArray();
+    if (options.cloud)
+        for (const ChangeFinding& change : options.cloud->changes)
+            writeChangeFinding(json, change, events, flows, analyzer.profile());
     json.endArray();
 
     json.key("lint").beginArray();
@@ -450,6 +544,9 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
     json.field("events_without_destination", summary.eventsWithoutDestination);
     json.field("duplicate_rows", summary.duplicateRows);
     json.field("name_evidence_events", summary.evidenceEvents);
+    json.field("cloud_audit_events", summary.cloudAuditEvents);
+    json.field("cloud_changes", options.cloud ? options.cloud->changes.size() : std::size_t(0));
+    json.field("cloud_changes_alerting", options.cloud ? options.cloud->alerting : std::uint64_t(0));
     json.field("eligible_events", summary.eligibleEvents);
     json.key("dropped_events");
     writeDropped(json, summary.dropped);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cases/casefile.h"
+#include "cloud/changefindings.h"
 #include "findings/analysis.h"
 #include "ingest/importer.h"
 
@@ -37,6 +38,9 @@ struct ScoreReportOptions
     TriageMap triage;
     // Overrides listAll and minScore when set.
     std::optional<FindingSelection> selection;
+    // Change findings from cloud audit records (docs/cloud-audit.md), listed in "cloud_changes" and linked from the
+    // flows; null writes an empty list.
+    const CloudAnalysis* cloud = nullptr;
 };
 
 // The findings a report lists, in its order: highest score first, then firing flows, then the busiest, ties broken

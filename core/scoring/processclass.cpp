@@ -1,6 +1,7 @@
 #include "processclass.h"
 
 #include "model/pathname.h"
+#include "tuning/textmatcher.h"
 
 #include <algorithm>
 #include <array>
@@ -9,14 +10,6 @@
 namespace cepheid {
 
 namespace {
-
-std::string lower(std::string_view text)
-{
-    std::string out(text);
-    std::transform(
-        out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool contains(std::string_view text, std::string_view part)
 {
@@ -44,7 +37,7 @@ ProcessClass classifyProcess(std::string_view path)
 {
     if (path.empty())
         return ProcessClass::Unknown;
-    const std::string lowered = lower(path);
+    const std::string lowered = asciiLower(path);
     const std::string_view name = fileNameOf(lowered);
     if (isOneOf(name, kScriptingAndLolbins))
         return ProcessClass::ScriptingOrLolbin;

@@ -106,8 +106,9 @@ Expected<void> Allowlist::validate(const std::vector<AllowlistEntry>& entries)
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const AllowlistEntry& entry = entries[i];
         if (entry.match == MatchMode::Regex)
-            for (const auto& [value, field] : { std::pair { &entry.domain, "domain" },
-                     std::pair { &entry.process, "process" }, std::pair { &entry.host, "host" } }) {
+            for (const auto& [value, field] :
+                { std::pair { &entry.domain, "domain" }, std::pair { &entry.process, "process" },
+                    std::pair { &entry.host, "host" }, std::pair { &entry.actor, "actor" } }) {
                 std::string reason;
                 if (!value->empty() && parser.Add(*value, &reason) < 0)
                     return failure(invalidField(i, entry, field, reason));
@@ -141,8 +142,30 @@ Expected<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& entrie
             out = std::move(*matcher);
             return true;
         };
-        // Which index the domain goes to: a name or a zone are looked up, anything else is matched entry by entry.
+        auto compileCidr = [&] {
+            if (entry.cidr.empty())
+                return true;
+            auto cidr = Cidr::parse(entry.cidr);
+            if (!cidr) {
+                error = describeAllowlistEntry(i, entry) + ": invalid \"cidr\": " + cidr.error();
+                return false;
+            }
+            compiled.cidr = *cidr;
+            return true;
+        };
         const auto index = static_cast<std::uint32_t>(i);
+        if (!entry.actor.empty()) {
+            // A cloud change entry: matched only by matchChange, its domain against the function's endpoints.
+            if (!compileField(entry.actor, "actor", compiled.actor)
+                || !compileField(entry.domain, "domain", compiled.domain)
+                || !compileField(entry.host, "host", compiled.host))
+                return failure(error);
+            if (!compileCidr())
+                return failure(error);
+            allowlist.m_changeEntries.push_back(index);
+            continue;
+        }
+        // Which index the domain goes to: a name or a zone are looked up, anything else is matched entry by entry.
         const std::string_view domain = entry.domain;
         const bool wildcard = domain.find_first_of("*?") != std::string_view::npos;
         // RE2 folds the case of every letter, the index only ASCII: names with other bytes are matched one by one.
@@ -161,12 +184,8 @@ Expected<Allowlist> Allowlist::compile(const std::vector<AllowlistEntry>& entrie
         if (!compileField(entry.process, "process", compiled.process)
             || !compileField(entry.host, "host", compiled.host))
             return failure(error);
-        if (!entry.cidr.empty()) {
-            auto cidr = Cidr::parse(entry.cidr);
-            if (!cidr)
-                return failure(describeAllowlistEntry(i, entry) + ": invalid \"cidr\": " + cidr.error());
-            compiled.cidr = *cidr;
-        }
+        if (!compileCidr())
+            return failure(error);
     }
     for (DomainSet::Chunk& chunk : allowlist.m_domainSet->chunks)
         chunk.compiled = chunk.set.Compile();
@@ -255,6 +274,27 @@ int Allowlist::match(const FlowFacts& flow, TimestampUs now) const
         consider(m_domainSet->match(flow.destination));
     consider(m_scanned);
     return best < m_entries.size() ? static_cast<int>(best) : -1;
+}
+
+int Allowlist::matchChange(const ChangeFacts& change, TimestampUs now) const
+{
+    const auto any = [](std::span<const std::string_view> values, auto&& test) {
+        return std::any_of(values.begin(), values.end(), test);
+    };
+    for (const std::uint32_t index : m_changeEntries) {
+        const Compiled& compiled = m_entries[index];
+        if (!compiled.isActive(now) || !compiled.actor->matches(change.actor))
+            continue;
+        if (compiled.domain
+            && !any(change.endpoints, [&](std::string_view endpoint) { return compiled.domain->matches(endpoint); }))
+            continue;
+        if (compiled.cidr && !any(change.sourceIps, [&](std::string_view ip) { return compiled.cidr->contains(ip); }))
+            continue;
+        if (compiled.host && !any(change.sourceIps, [&](std::string_view ip) { return compiled.host->matches(ip); }))
+            continue;
+        return static_cast<int>(index);
+    }
+    return -1;
 }
 
 Expected<Catalog> Catalog::compile(const std::vector<CatalogEntry>& entries)

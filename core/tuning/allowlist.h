@@ -23,6 +23,14 @@ struct FlowFacts
     std::span<const std::string_view> hostnames; // principal hostnames seen in the flow's events
 };
 
+// What an allowlist entry with an actor can look at in a cloud change (docs/cloud-audit.md).
+struct ChangeFacts
+{
+    std::string_view actor;
+    std::span<const std::string_view> sourceIps; // of the change's calls
+    std::span<const std::string_view> endpoints; // the function's public hostnames
+};
+
 // The allowlist compiled once per profile. Entries are indexed by their domain: an exact domain by the name, a
 // glob "*.zone" or a plain name by its zone, so a flow looks up only the entries its destination can match (one
 // hash lookup per label of the destination) plus those whose domain is a regex, another glob or absent. 100,000
@@ -36,8 +44,10 @@ public:
     // reading a profile checks it, the analysis compiles it.
     static Expected<void> validate(const std::vector<AllowlistEntry>& entries);
 
-    // Index of the first active entry that matches the flow, or -1.
+    // Index of the first active entry that matches the flow, or -1. Entries with an actor never match a flow.
     int match(const FlowFacts& flow, TimestampUs now) const;
+    // Index of the first active entry with an actor that matches the change, or -1.
+    int matchChange(const ChangeFacts& change, TimestampUs now) const;
     std::size_t size() const { return m_entries.size(); }
 
     Allowlist();
@@ -50,6 +60,7 @@ private:
     {
         std::optional<TimestampUs> expiresAt;
         std::optional<TextMatcher> domain, process, host; // domain: unset when the name or zone index decides it
+        std::optional<TextMatcher> actor; // set: the entry is for cloud changes only
         std::optional<Cidr> cidr;
         bool isActive(TimestampUs now) const { return !expiresAt || now < *expiresAt; }
     };
@@ -75,6 +86,7 @@ private:
     struct DomainSet; // an RE2::Set and, per pattern, its entry (ascending)
     std::unique_ptr<DomainSet> m_domainSet;
     std::vector<std::uint32_t> m_scanned; // entries without a domain (or the set refused), one by one, ascending
+    std::vector<std::uint32_t> m_changeEntries; // entries with an actor, ascending: in no flow index
 };
 
 // The serverless domain catalog, compiled.

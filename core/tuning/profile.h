@@ -83,6 +83,9 @@ struct AllowlistEntry
     std::string process; // process path
     std::string host; // principal IP or any principal hostname of the flow
     std::string cidr; // principal IP inside this network
+    // A cloud principal (an ARN, an e-mail): the entry then applies to cloud changes (docs/cloud-audit.md), never to
+    // flows; its cidr and host are matched against the calls' source IPs and its domain against the endpoints.
+    std::string actor;
     MatchMode match = MatchMode::Exact;
     std::string reason; // required: an allowlist without reasons cannot be reviewed
     std::string author;
@@ -94,6 +97,30 @@ struct AllowlistEntry
     friend bool operator==(const AllowlistEntry&, const AllowlistEntry&) = default;
 };
 
+// Cloud change findings (docs/cloud-audit.md): the points each severity signal adds, and where severities start.
+struct CloudSignalWeights
+{
+    double publicExposure = 30; // the change lets anyone call the function
+    double newActor = 20; // the caller's first call in the case
+    double cliFromWorkstation = 25; // a CLI or SDK, from an address the case's network events show as a host
+    double offHours = 10; // outside the caller's usual hours (or the working hours)
+    double firstUseAfterChange = 15; // the function is first called after the change
+    double failuresBeforeSuccess = 15; // refused calls by the same caller shortly before (enumeration)
+    double linkedBeacon = 30; // a host beacons to the function's endpoint
+    friend bool operator==(const CloudSignalWeights&, const CloudSignalWeights&) = default;
+};
+
+struct CloudSettings
+{
+    CloudSignalWeights weights;
+    double highAt = 60; // severity thresholds on the summed points (0..100 after capping)
+    double mediumAt = 30; // medium and high alert
+    double clusterGapMinutes = 60; // calls by one caller on one function closer than this form one change
+    std::int64_t workdayStartHour = 7; // UTC hours [start, end) on weekdays: the working hours for callers with
+    std::int64_t workdayEndHour = 19; // too little history of their own
+    friend bool operator==(const CloudSettings&, const CloudSettings&) = default;
+};
+
 struct Profile
 {
     std::string description;
@@ -101,6 +128,7 @@ struct Profile
     ScoreSettings score;
     std::vector<CatalogEntry> catalog = defaultCatalog();
     std::vector<AllowlistEntry> allowlist;
+    CloudSettings cloud;
 
     static std::vector<CatalogEntry> defaultCatalog();
     friend bool operator==(const Profile&, const Profile&) = default;

@@ -176,6 +176,53 @@ void readScore(dom::element value, ScoreSettings& score)
     }
 }
 
+void readCloud(dom::element value, CloudSettings& cloud)
+{
+    for (auto [key, member] : objectAt(value, "cloud")) {
+        const std::string path = "cloud." + std::string(key);
+        if (key == "weights") {
+            CloudSignalWeights& w = cloud.weights;
+            const std::pair<const char*, double*> weights[] = { { "public_exposure", &w.publicExposure },
+                { "new_actor", &w.newActor }, { "cli_from_workstation", &w.cliFromWorkstation },
+                { "off_hours", &w.offHours }, { "first_use_after_change", &w.firstUseAfterChange },
+                { "failures_before_success", &w.failuresBeforeSuccess }, { "linked_beacon", &w.linkedBeacon } };
+            for (auto [weightKey, weightValue] : objectAt(member, path)) {
+                const auto* found = std::find_if(std::begin(weights), std::end(weights),
+                    [name = weightKey](const auto& entry) { return name == entry.first; });
+                if (found == std::end(weights))
+                    fail(path + "." + std::string(weightKey)
+                        + ": unknown key (known: public_exposure, new_actor, cli_from_workstation, off_hours, "
+                          "first_use_after_change, failures_before_success, linked_beacon)");
+                *found->second = numberAt(weightValue, path + "." + std::string(weightKey), profileranges::kWeight);
+            }
+        } else if (key == "thresholds") {
+            for (auto [level, threshold] : objectAt(member, path)) {
+                const std::string levelPath = path + "." + std::string(level);
+                if (level == "high")
+                    cloud.highAt = numberAt(threshold, levelPath, profileranges::kSeverityThreshold);
+                else if (level == "medium")
+                    cloud.mediumAt = numberAt(threshold, levelPath, profileranges::kSeverityThreshold);
+                else
+                    fail(levelPath + ": unknown key (known: high, medium)");
+            }
+        } else if (key == "cluster_gap_minutes") {
+            cloud.clusterGapMinutes = numberAt(member, path, profileranges::kClusterGapMinutes);
+        } else if (key == "work_hours") {
+            for (auto [bound, hour] : objectAt(member, path)) {
+                const std::string boundPath = path + "." + std::string(bound);
+                if (bound == "start")
+                    cloud.workdayStartHour = integerAt(hour, boundPath, profileranges::kHourOfDay);
+                else if (bound == "end")
+                    cloud.workdayEndHour = integerAt(hour, boundPath, profileranges::kHourOfDay);
+                else
+                    fail(boundPath + ": unknown key (known: start, end)");
+            }
+        } else {
+            fail(path + ": unknown key (known: weights, thresholds, cluster_gap_minutes, work_hours)");
+        }
+    }
+}
+
 std::vector<CatalogEntry> readCatalog(dom::element value)
 {
     if (!value.is_array())
@@ -229,6 +276,7 @@ std::vector<AllowlistEntry> readAllowlist(dom::element value)
                 : key == "process"                     ? &entry.process
                 : key == "host"                        ? &entry.host
                 : key == "cidr"                        ? &entry.cidr
+                : key == "actor"                       ? &entry.actor
                 : key == "reason"                      ? &entry.reason
                 : key == "author"                      ? &entry.author
                 : key == "created"                     ? &entry.created
@@ -237,8 +285,8 @@ std::vector<AllowlistEntry> readAllowlist(dom::element value)
                                                        : nullptr;
             if (!field)
                 fail(path()
-                    + ": unknown key (known: id, domain, process, host, cidr, match, reason, author, created, "
-                      "expires)");
+                    + ": unknown key (known: id, domain, process, host, cidr, actor, match, reason, author, "
+                      "created, expires)");
             if (key == "expires" && member.is_null()) {
                 field->clear();
                 continue;
@@ -277,6 +325,24 @@ std::optional<TimestampUs> parseDateOrTimestamp(std::string_view text, bool endO
 
 namespace {
 
+template<class Check> bool cloudRangesHold(const CloudSettings& cloud, const Check& check)
+{
+    using namespace profileranges;
+    const CloudSignalWeights& w = cloud.weights;
+    return check("cloud.weights.public_exposure", w.publicExposure, kWeight)
+        && check("cloud.weights.new_actor", w.newActor, kWeight)
+        && check("cloud.weights.cli_from_workstation", w.cliFromWorkstation, kWeight)
+        && check("cloud.weights.off_hours", w.offHours, kWeight)
+        && check("cloud.weights.first_use_after_change", w.firstUseAfterChange, kWeight)
+        && check("cloud.weights.failures_before_success", w.failuresBeforeSuccess, kWeight)
+        && check("cloud.weights.linked_beacon", w.linkedBeacon, kWeight)
+        && check("cloud.thresholds.high", cloud.highAt, kSeverityThreshold)
+        && check("cloud.thresholds.medium", cloud.mediumAt, kSeverityThreshold)
+        && check("cloud.cluster_gap_minutes", cloud.clusterGapMinutes, kClusterGapMinutes)
+        && check("cloud.work_hours.start", cloud.workdayStartHour, kHourOfDay)
+        && check("cloud.work_hours.end", cloud.workdayEndHour, kHourOfDay);
+}
+
 // Every number against its range, as the JSON reader checks them: a profile built in code is held to the same.
 bool rangesHold(const Profile& profile, std::string& error)
 {
@@ -306,7 +372,7 @@ bool rangesHold(const Profile& profile, std::string& error)
         && check("score.weights.harmonics", w.harmonics, kWeight)
         && check("score.weights.persistence", w.persistence, kWeight)
         && check("score.weights.payload", w.payload, kWeight) && check("score.weights.process", w.process, kWeight)
-        && check("score.weights.fleet", w.fleet, kWeight);
+        && check("score.weights.fleet", w.fleet, kWeight) && cloudRangesHold(profile.cloud, check);
 }
 
 } // namespace
@@ -322,6 +388,9 @@ Expected<void> validateProfile(const Profile& profile)
         return failure(catalog.error());
     if (std::string error; !rangesHold(profile, error))
         return failure(error);
+    if (profile.cloud.mediumAt > profile.cloud.highAt)
+        return failure("cloud.thresholds: medium (" + std::to_string(profile.cloud.mediumAt)
+            + ") must not be above high (" + std::to_string(profile.cloud.highAt) + ")");
     const ScoreSettings& score = profile.score;
     if (!(score.beaconAt > score.likelyAt && score.likelyAt > score.possibleAt))
         return failure("score.thresholds: beacon > likely > possible is required");
@@ -343,8 +412,11 @@ Expected<void> validateProfile(const Profile& profile)
             return failure(name() + ": id is used by an earlier entry");
         if (entry.reason.empty())
             return failure(name() + ": \"reason\" is required (say why this traffic is benign)");
-        if (entry.domain.empty() && entry.process.empty() && entry.host.empty() && entry.cidr.empty())
-            return failure(name() + ": needs at least one of \"domain\", \"process\", \"host\", \"cidr\"");
+        if (entry.domain.empty() && entry.process.empty() && entry.host.empty() && entry.cidr.empty()
+            && entry.actor.empty())
+            return failure(name() + ": needs at least one of \"domain\", \"process\", \"host\", \"cidr\", \"actor\"");
+        if (!entry.actor.empty() && !entry.process.empty())
+            return failure(name() + ": an entry with \"actor\" applies to cloud changes, which have no \"process\"");
         if (!entry.created.empty() && !parseDateOrTimestamp(entry.created, false))
             return failure(
                 name() + ".created: \"" + entry.created + "\" is not an RFC 3339 timestamp or YYYY-MM-DD date");
@@ -372,10 +444,12 @@ static Expected<Profile> parsePaddedProfile(const simdjson::padded_string& padde
                 profile.catalog = readCatalog(member);
             else if (key == "allowlist")
                 profile.allowlist = readAllowlist(member);
+            else if (key == "cloud")
+                readCloud(member, profile.cloud);
             else if (key == "description")
                 profile.description = stringAt(member, "description");
             else
-                fail(std::string(key) + ": unknown key (known: description, rule, score, catalog, allowlist)");
+                fail(std::string(key) + ": unknown key (known: description, rule, score, catalog, allowlist, cloud)");
         }
     } catch (const ProfileError& problem) {
         return failure(problem.message);
@@ -442,6 +516,22 @@ std::string profileToJson(const Profile& profile)
         json.value(network);
     json.endArray();
     json.endObject();
+    const CloudSettings& cloud = profile.cloud;
+    json.key("cloud").beginObject();
+    json.key("weights").beginObject();
+    json.field("public_exposure", cloud.weights.publicExposure);
+    json.field("new_actor", cloud.weights.newActor);
+    json.field("cli_from_workstation", cloud.weights.cliFromWorkstation);
+    json.field("off_hours", cloud.weights.offHours);
+    json.field("first_use_after_change", cloud.weights.firstUseAfterChange);
+    json.field("failures_before_success", cloud.weights.failuresBeforeSuccess);
+    json.field("linked_beacon", cloud.weights.linkedBeacon);
+    json.endObject();
+    json.key("thresholds").beginObject().field("high", cloud.highAt).field("medium", cloud.mediumAt).endObject();
+    json.field("cluster_gap_minutes", cloud.clusterGapMinutes);
+    json.key("work_hours").beginObject();
+    json.field("start", cloud.workdayStartHour).field("end", cloud.workdayEndHour).endObject();
+    json.endObject();
     json.key("catalog").beginArray();
     for (const CatalogEntry& entry : profile.catalog)
         json.beginObject().field("platform", entry.platform).field("pattern", entry.pattern).endObject();
@@ -450,7 +540,8 @@ std::string profileToJson(const Profile& profile)
     for (const AllowlistEntry& entry : profile.allowlist) {
         json.beginObject().field("id", entry.id);
         for (const auto& [key, text] : { std::pair { "domain", &entry.domain }, std::pair { "process", &entry.process },
-                 std::pair { "host", &entry.host }, std::pair { "cidr", &entry.cidr } })
+                 std::pair { "host", &entry.host }, std::pair { "cidr", &entry.cidr },
+                 std::pair { "actor", &entry.actor } })
             if (!text->empty())
                 json.field(key, *text);
         json.field("match", matchModeName(entry.match));

@@ -24,6 +24,9 @@ inline constexpr ProfileRange<std::int64_t> kAverageBytes { 0, std::int64_t(1) <
 inline constexpr ProfileRange<double> kVerdictThreshold { 0, 100 }; // on the 0..100 score
 inline constexpr ProfileRange<double> kWeight { 0, 1000 }; // points
 inline constexpr ProfileRange<std::int64_t> kFleetHosts { 2, 1'000'000 };
+inline constexpr ProfileRange<double> kSeverityThreshold { 0, 100 };
+inline constexpr ProfileRange<double> kClusterGapMinutes { 1, 7 * 24 * 60 };
+inline constexpr ProfileRange<std::int64_t> kHourOfDay { 0, 24 };
 
 } // namespace profileranges
 

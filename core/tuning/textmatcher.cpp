@@ -20,6 +20,23 @@ bool equalsIgnoringCase(std::string_view a, std::string_view b)
     return true;
 }
 
+std::string asciiLower(std::string_view text)
+{
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+bool containsIgnoringCase(std::string_view text, std::string_view needle)
+{
+    for (std::size_t i = 0; i + needle.size() <= text.size(); ++i)
+        if (equalsIgnoringCase(text.substr(i, needle.size()), needle))
+            return true;
+    return false;
+}
+
 TextMatcher::TextMatcher() = default;
 TextMatcher::~TextMatcher() = default;
 TextMatcher::TextMatcher(TextMatcher&&) noexcept = default;

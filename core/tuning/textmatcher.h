@@ -15,6 +15,10 @@ namespace cepheid {
 
 // Whether two names are equal ignoring ASCII case (DNS names and Windows paths), without allocating.
 bool equalsIgnoringCase(std::string_view a, std::string_view b);
+// The text with ASCII letters in lower case (DNS names, Windows paths, operation names).
+std::string asciiLower(std::string_view text);
+// Whether `needle` occurs in `text`, ASCII case ignored.
+bool containsIgnoringCase(std::string_view text, std::string_view needle);
 
 // One allowlist matcher value compiled for its match mode. Always case-insensitive.
 //  exact: the whole text equals the value.
