@@ -495,6 +495,14 @@ std::string_view changeSignalName(ChangeSignal signal)
     return "linked_beacon";
 }
 
+TriageKey changeTriageKey(const ChangeFinding& change)
+{
+    return { change.actor,
+        "cloud:" + std::string(cloudProviderName(change.provider)) + "/" + change.account + "/" + change.region + "/"
+            + change.resource,
+        "change@" + formatRfc3339(change.first) };
+}
+
 CloudAnalysis analyseCloudChanges(const EventTable& events, const FlowIndex& flows, const Analysis& analysis,
     const Profile& profile, const Allowlist& allowlist, TimestampUs now)
 {

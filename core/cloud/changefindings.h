@@ -3,6 +3,7 @@
 // Cloud change findings (docs/cloud-audit.md): the audit records of one caller on one function, close in time,
 // with who, from where, what and when, a severity from named signals, and the flows that reach the function.
 
+#include "cases/casefile.h"
 #include "findings/analysis.h"
 #include "model/cloudaudit.h"
 #include "model/eventtable.h"
@@ -89,6 +90,11 @@ struct CloudAnalysis
         return found == changesByFlow.end() ? nullptr : &found->second;
     }
 };
+
+// The key a change's triage state is kept under, in the case's triage table beside the flows': (the actor,
+// "cloud:<provider>/<account>/<region>/<resource>", "change@<first call, RFC 3339>"). A flow's source IP never
+// starts with "cloud:" in its destination, so the two kinds of key cannot meet.
+TriageKey changeTriageKey(const ChangeFinding& change);
 
 // Groups the table's audit records into change findings, derives the functions' endpoints, links them to `flows`
 // (whose findings, in `analysis`, say which alert) and computes each change's severity under `profile`.
