@@ -5,9 +5,11 @@
 #include "util/durationtext.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
+#include <span>
 #include <tuple>
 #include <unordered_set>
 
@@ -175,9 +177,14 @@ private:
                 }
             }
         }
-        for (auto& [actor, calls] : m_callsByActor)
+        for (auto& [actor, calls] : m_callsByActor) {
             std::sort(calls.begin(), calls.end(),
                 [](const Call& a, const Call& b) { return std::tie(a.time, a.event) < std::tie(b.time, b.event); });
+            std::array<std::size_t, 24>& hours = m_hoursByActor[actor];
+            hours.fill(0);
+            for (const Call& call : calls)
+                ++hours[static_cast<std::size_t>(utcHourOfDay(call.time))];
+        }
         // A pattern that a full name of the same function matches says nothing more ("relay-*.a.run.app" beside
         // "relay-3kq7x2mpfa-uc.a.run.app"): only the name is kept.
         for (auto& [key, facts] : m_resources)
@@ -344,20 +351,29 @@ private:
         });
     }
 
+    // The calls of `calls` (one actor's, in time order) from `from` to `to`, both included.
+    static std::span<const Call> callsBetween(const std::vector<Call>& calls, TimestampUs from, TimestampUs to)
+    {
+        const auto begin = std::lower_bound(
+            calls.begin(), calls.end(), from, [](const Call& call, TimestampUs time) { return call.time < time; });
+        const auto end = std::upper_bound(
+            begin, calls.end(), to, [](TimestampUs time, const Call& call) { return time < call.time; });
+        return { begin, end };
+    }
+
     std::string offHours(const ChangeFinding& change, const std::vector<Call>& calls) const
     {
-        // The caller's own hours when it has enough calls outside this change.
-        std::set<int> usual;
-        std::size_t history = 0;
-        for (const Call& call : calls)
-            if (call.time < change.first || call.time > change.last) {
-                usual.insert(utcHourOfDay(call.time));
-                ++history;
-            }
+        // The caller's own hours when it has enough calls outside this change: its hours over all its calls, less
+        // those of the calls inside the change's span.
+        std::array<std::size_t, 24> hours = m_hoursByActor.at(m_events.user(change.events.front()));
+        const std::span<const Call> inside = callsBetween(calls, change.first, change.last);
+        for (const Call& call : inside)
+            --hours[static_cast<std::size_t>(utcHourOfDay(call.time))];
+        const std::size_t history = calls.size() - inside.size();
         const int hour = utcHourOfDay(change.first);
         if (history >= kUsualHoursHistory) {
             for (int near : { hour - 1, hour, hour + 1 })
-                if (usual.count((near + 24) % 24))
+                if (hours[static_cast<std::size_t>((near + 24) % 24)] > 0)
                     return {};
             return "at " + hourText(change.first) + ", an hour " + change.actor + " has not called in before ("
                 + std::to_string(history) + " other calls)";
@@ -398,11 +414,7 @@ private:
             return {};
         std::uint32_t failed = 0;
         std::vector<std::string> methods;
-        for (const Call& call : calls) {
-            if (call.time < change.first - kFailureLookback)
-                continue;
-            if (call.time > *firstSuccess)
-                break;
+        for (const Call& call : callsBetween(calls, change.first - kFailureLookback, *firstSuccess)) {
             if (!call.failed)
                 continue;
             ++failed;
@@ -454,6 +466,7 @@ private:
     std::unordered_map<std::uint32_t, const Finding*> m_findingOfFlow;
     std::unordered_set<StringId> m_caseHosts;
     std::map<StringId, std::vector<Call>> m_callsByActor;
+    std::map<StringId, std::array<std::size_t, 24>> m_hoursByActor; // calls per UTC hour of day
     std::map<ResourceKey, ResourceFacts> m_resources;
     std::map<std::string, std::vector<std::uint32_t>> m_flowsByDestination;
     CloudAuditRecordView m_publicCall;

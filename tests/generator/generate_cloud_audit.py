@@ -165,9 +165,13 @@ def benchmark(count, out):
     for i in range(count):
         moment = START + timedelta(seconds=i)
         if i % 10 == 0:
-            name = names[(i // 10) % len(names)]
-            record = cloudtrail(i, moment, name, f"user{i % 50}", f"10.{(i // 256) % 256}.{i % 256}.9",
-                                "aws-cli/2.15.0", {"functionName": f"fn-{i % 200}"})
+            # 37 callers and 211 functions, coprime: a (caller, function) pair comes back every 21.7 hours, so
+            # nearly every call of a change is a change finding of its own (the analysis's worst case).
+            j = i // 10
+            name = names[j % len(names)]
+            record = cloudtrail(i, moment, name, f"user{j % 37}", f"10.{(j // 256) % 256}.{j % 256}.9",
+                                "aws-cli/2.15.0", {"functionName": f"fn-{j % 211}"},
+                                error="AccessDeniedException" if j % 97 == 0 else None)
         else:
             record = cloudtrail(i, moment, "DescribeInstances", f"user{i % 50}", "198.51.100.7", "console.amazonaws.com",
                                 {"maxResults": 100}, source="ec2.amazonaws.com")
