@@ -98,6 +98,7 @@ public:
         metadata();
         summary();
         findings();
+        cloudChanges();
         appendix();
         return std::move(m_report);
     }
@@ -284,6 +285,106 @@ private:
             finding(i);
     }
 
+    // Changes to serverless functions from cloud audit logs (docs/cloud-audit.md), each with the flows that reach
+    // the function.
+    void cloudChanges()
+    {
+        const CloudAnalysis* cloud = m_in.options.cloud;
+        if (!cloud || cloud->auditRecords == 0)
+            return;
+        heading(2, "Cloud changes", "cloud-changes");
+        if (cloud->changes.empty()) {
+            paragraph(count(cloud->auditRecords)
+                + " cloud audit records, none of them a change to a function (reads, calls and credentials only).");
+            return;
+        }
+        paragraph(count(cloud->auditRecords) + " cloud audit records give "
+            + plural(cloud->changes.size(), "change", "changes") + " to serverless functions, " + count(cloud->alerting)
+            + " of medium or high severity. Each is one caller's calls on one function, close in time; its severity "
+              "adds the points of the signals below (docs/cloud-audit.md).");
+        std::vector<std::vector<std::string>> index { { "#", "Severity", "Points", "When", "Actor", "Function",
+            "Linked flows", "Triage" } };
+        for (const ChangeFinding& change : cloud->changes)
+            index.push_back({ std::to_string(change.id), std::string(changeSeverityName(change.severity)),
+                fixed(change.points, 0), timeText(change.first), change.actor, changeResourceText(change),
+                count(change.links.size()), changeTriageStatus(change) });
+        table(std::move(index));
+        // The details of the changes that matter: medium and high ones, and any linked to a flow.
+        for (const ChangeFinding& change : cloud->changes)
+            if (change.alerting || !change.links.empty())
+                cloudChange(change);
+    }
+
+    static std::string changeResourceText(const ChangeFinding& change)
+    {
+        return std::string(cloudProviderName(change.provider)) + " " + change.service + " " + change.resource;
+    }
+
+    std::string changeTriageStatus(const ChangeFinding& change) const
+    {
+        const auto found = m_in.options.triage.find(changeTriageKey(change));
+        return found == m_in.options.triage.end() ? "new" : found->second.status;
+    }
+
+    void cloudChange(const ChangeFinding& change)
+    {
+        std::string actions;
+        for (const CloudAction action : change.actions)
+            actions += (actions.empty() ? "" : ", ") + std::string(cloudActionName(action));
+        heading(3,
+            "Change " + std::to_string(change.id) + ": " + std::string(changeSeverityName(change.severity)) + ", "
+                + actions + " of " + changeResourceText(change),
+            "change-" + std::to_string(change.id));
+        auto joined = [](const std::vector<std::string>& values) {
+            std::string out;
+            for (const std::string& value : values)
+                out += (out.empty() ? "" : ", ") + value;
+            return out.empty() ? std::string("—") : out;
+        };
+        const auto& allowlist = m_in.analyzer.profile().allowlist;
+        facts({ { "Who",
+                    change.actor.empty()
+                        ? "—"
+                        : change.actor + (change.actorType.empty() ? "" : " (" + change.actorType + ")") },
+            { "From", joined(change.sourceIps) }, { "Hosts of this case", joined(change.caseHostIps) },
+            { "Clients", joined(change.userAgents) },
+            { "When", timeText(change.first) + (change.last > change.first ? " to " + timeText(change.last) : "") },
+            { "Account, region",
+                (change.account.empty() ? "—" : change.account) + ", "
+                    + (change.region.empty() ? "—" : change.region) },
+            { "Endpoints", joined(change.endpoints) },
+            { "Made public", change.exposure.empty() ? "no" : change.exposure },
+            { "Allowlisted",
+                change.allowlistEntry >= 0 ? allowlist[static_cast<std::size_t>(change.allowlistEntry)].id : "no" },
+            { "Triage", changeTriageStatus(change) } });
+        if (!change.hits.empty()) {
+            std::vector<std::vector<std::string>> signals { { "Signal", "Points", "Why" } };
+            for (const ChangeSignalHit& hit : change.hits)
+                signals.push_back({ std::string(changeSignalName(hit.signal)), fixed(hit.points, 0), hit.explanation });
+            table(std::move(signals));
+        }
+        std::vector<std::vector<std::string>> calls { { "Time", "Call", "Source IP", "Result" } };
+        for (const EventIndex event : change.events) {
+            const CloudDetails& details = *m_in.events.cloud(event);
+            const auto ips = m_in.events.principalIps(event);
+            calls.push_back({ timeText(m_in.events.timestamp(event)), std::string(text(m_in.events.eventType(event))),
+                ips.empty() ? "—" : std::string(text(ips.front())),
+                details.failed ? "refused: " + std::string(text(details.errorCode)) : "done" });
+        }
+        table(std::move(calls));
+        if (change.links.empty())
+            return;
+        std::vector<std::vector<std::string>> links { { "Host", "Destination", "Process", "First event", "Order",
+            "Flow alerts" } };
+        for (const ChangeLink& link : change.links) {
+            const FlowKey& key = keyOf(link.flowIndex);
+            links.push_back({ std::string(text(key.sourceIp)), std::string(text(key.destination)),
+                std::string(text(key.processPath)), timeText(link.firstSeen),
+                link.changeBeforeFirstEvent ? "after the change" : "before the change", link.alerting ? "yes" : "no" });
+        }
+        table(std::move(links));
+    }
+
     void finding(std::size_t index)
     {
         const Finding& finding = *m_report.findings[index];
@@ -348,6 +449,7 @@ private:
         chart(ReportChart::GapsOverTime, index, "Gap over time: each check-in's gap since the previous one");
         chart(ReportChart::Timeline, index, "Timeline: every connection over the case's time range");
 
+        linkedChanges(finding);
         triageSection(finding);
         rawRecords(finding);
     }
@@ -377,6 +479,24 @@ private:
             { "average bytes received", "< " + std::to_string(settings.maxAvgBytesReceived),
                 std::to_string(window.avgBytesReceived),
                 met(window.avgBytesReceived < settings.maxAvgBytesReceived) } });
+    }
+
+    // The cloud changes to the function this flow reaches.
+    void linkedChanges(const Finding& finding)
+    {
+        const CloudAnalysis* cloud = m_in.options.cloud;
+        const auto* linked = cloud ? cloud->changesOf(finding.flowIndex) : nullptr;
+        if (!linked)
+            return;
+        const TimestampUs firstEvent = finding.firstSeen;
+        for (const std::uint32_t index : *linked) {
+            const ChangeFinding& change = cloud->changes[index];
+            paragraph("Cloud change " + std::to_string(change.id) + " ("
+                + std::string(changeSeverityName(change.severity))
+                + "): " + (change.actor.empty() ? std::string("an unknown caller") : change.actor) + " changed "
+                + changeResourceText(change) + " at " + timeText(change.first) + ", "
+                + (change.first <= firstEvent ? "before" : "after") + " this flow's first event.");
+        }
     }
 
     void triageSection(const Finding& finding)

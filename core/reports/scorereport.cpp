@@ -353,8 +353,8 @@ std::vector<const Finding*> listedFindings(const EventTable& events, const FlowI
     return listed;
 }
 
-void writeChangeFinding(JsonWriter& json, const ChangeFinding& change, const EventTable& events, const FlowIndex& flows,
-    const Profile& profile)
+static void writeChangeFinding(JsonWriter& json, const ChangeFinding& change, const EventTable& events,
+    const FlowIndex& flows, const Profile& profile, const TriageMap& triage)
 {
     auto strings = [&](const char* key, const std::vector<std::string>& values) {
         json.key(key).beginArray();
@@ -398,6 +398,13 @@ void writeChangeFinding(JsonWriter& json, const ChangeFinding& change, const Eve
             .endObject();
     json.endArray();
     json.field("failed_calls_before", change.failedCalls);
+    if (!triage.empty()) {
+        json.key("triage");
+        if (const auto found = triage.find(changeTriageKey(change)); found != triage.end())
+            writeTriageState(json, found->second, false);
+        else
+            json.null();
+    }
     json.key("calls").beginArray();
     for (const EventIndex event : change.events) {
         const CloudDetails& details = *events.cloud(event);
@@ -491,7 +498,7 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
     json.key("cloud_changes").beginArray();
     if (options.cloud)
         for (const ChangeFinding& change : options.cloud->changes)
-            writeChangeFinding(json, change, events, flows, analyzer.profile());
+            writeChangeFinding(json, change, events, flows, analyzer.profile(), options.triage);
     json.endArray();
 
     json.key("lint").beginArray();

@@ -5,6 +5,8 @@
 #include "cloud/endpointmatch.h"
 #include "findings/caseanalysis.h"
 #include "ingest/importer.h"
+#include "reports/casereport.h"
+#include "reports/reporthtml.h"
 #include "reports/scorereport.h"
 #include "testsupport.h"
 #include "tuning/profilejson.h"
@@ -264,6 +266,30 @@ private slots:
         const QJsonObject summary = report.value(u"summary"_qs).toObject();
         QCOMPARE(summary.value(u"cloud_audit_events"_qs).toInt(), 1);
         QCOMPARE(summary.value(u"cloud_changes_alerting"_qs).toInt(), 1);
+    }
+
+    void caseReportHasACloudChangesSection()
+    {
+        const Scenario scenario = run({ fixture("cloudflare-deploy-unknown.json") }, "relay.acme.workers.dev");
+        const auto& data = *scenario.result.data;
+        CaseReportInput input(data.events, data.flows, scenario.result.analysis, *scenario.result.analyzer);
+        input.options.cloud = &scenario.result.cloud;
+        const CaseReport report = buildCaseReport(input);
+        const auto block = [&](std::string_view start) {
+            return std::find_if(report.blocks.begin(), report.blocks.end(),
+                [&](const ReportBlock& candidate) { return candidate.text.starts_with(start); });
+        };
+        QVERIFY(block("Cloud changes") != report.blocks.end());
+        const auto change = block("Change 1: high");
+        QVERIFY(change != report.blocks.end());
+        QCOMPARE(change->anchor, std::string("change-1"));
+        // The finding of the beacon names the change, and when it came.
+        const auto linked = block("Cloud change 1 (high): mallory@contractor.example changed cloudflare workers relay");
+        QVERIFY(linked != report.blocks.end());
+        QVERIFY(linked->text.ends_with("before this flow's first event."));
+        const std::string html = *writeReportHtml(report, [](const Finding&, ReportChart) { return std::string(); });
+        QVERIFY(html.find("id=\"change-1\"") != std::string::npos);
+        QVERIFY(html.find("mallory@contractor.example") != std::string::npos);
     }
 
     void caseKeepsTheAuditDetails()
