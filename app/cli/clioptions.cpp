@@ -73,7 +73,9 @@ const char* const kExitStatus
 const char* const kScoreFooter
     = R"(Reads telemetry exports, each detected by its content (docs/formats.md): Chronicle UDM JSON (NDJSON, a JSON
 array, or udmSearch pages) and UDM CSV; Sysmon events 3 and 22 as .evtx, Windows event XML or JSON (Winlogbeat/ECS,
-NXLog); Defender for Endpoint DeviceNetworkEvents as CSV or JSON; Zeek conn, ssl, http and dns logs as TSV or JSON.
+NXLog); Defender for Endpoint DeviceNetworkEvents as CSV or JSON; Zeek conn, ssl, http and dns logs as TSV or JSON;
+cloud audit logs (AWS CloudTrail, Google Cloud Audit Logs, Azure Activity Log, Cloudflare audit logs), which give
+change findings ("cloud_changes") linked to the flows that reach the changed function (docs/cloud-audit.md).
 Plain or .gz, UTF-8 or UTF-16 with a byte-order mark. Names are joined across the inputs: a Zeek conn gets its
 session's TLS server name or HTTP Host, a Sysmon connection the name its process resolved. Prints a JSON report:
   inputs   per file: format, events read, records rejected with line and reason, records skipped by kind
