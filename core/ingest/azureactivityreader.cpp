@@ -144,6 +144,9 @@ public:
         return head.find("\"operationName\"") != std::string_view::npos
                 && head.find("\"resourceId\"") != std::string_view::npos
                 && containsIgnoringCase(head.substr(0, 64 * 1024), "/subscriptions/")
+                // Defender's streaming API writes {"records": [{"operationName", "category":
+                // "AdvancedHunting-…"}]} too: those are Defender's.
+                && head.find("\"AdvancedHunting-") == std::string_view::npos
             ? kSniffSpecific
             : 0;
     }

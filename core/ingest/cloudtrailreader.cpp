@@ -246,9 +246,12 @@ public:
     {
         if (head.front() != '{' && head.front() != '[')
             return 0;
-        const bool source = head.find("\"eventSource\"") != std::string_view::npos
+        // A SIEM export may hold the record as escaped text ("_raw": "{\"eventSource\": …").
+        const bool source = (head.find("\"eventSource\"") != std::string_view::npos
+                                || head.find("\\\"eventSource\\\"") != std::string_view::npos)
             && head.find(".amazonaws.com") != std::string_view::npos;
-        const bool marker = head.find("\"eventVersion\"") != std::string_view::npos
+        const bool marker = head.find("eventVersion\\\"") != std::string_view::npos
+            || head.find("\"eventVersion\"") != std::string_view::npos
             || head.find("\"awsRegion\"") != std::string_view::npos
             || head.find("\"recipientAccountId\"") != std::string_view::npos;
         return source && marker ? kSniffSpecific : 0;

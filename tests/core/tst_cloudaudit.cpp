@@ -365,6 +365,68 @@ private slots:
         QVERIFY(cloudflare.summary.rejects[0].reason.starts_with("no when, When or ActionTimestamp"));
     }
 
+    void everyShapeOfEachProviderIsRead()
+    {
+        struct Shape
+        {
+            const char* name;
+            std::string text;
+            const char* format;
+            const char* actor;
+            const char* endpoint;
+        };
+        const std::string trail
+            = "{\\\"eventVersion\\\":\\\"1.08\\\",\\\"eventSource\\\":\\\"lambda.amazonaws.com\\\","
+              "\\\"eventName\\\":\\\"UpdateFunctionCode20150331v2\\\",\\\"awsRegion\\\":\\\"us-east-1\\\","
+              "\\\"eventTime\\\":\\\"2025-03-04T09:00:00Z\\\",\\\"userIdentity\\\":{\\\"arn\\\":\\\"arn:x\\\"},"
+              "\\\"requestParameters\\\":{\\\"functionName\\\":\\\"f\\\"}}";
+        const Shape shapes[] = {
+            { "eventbridge.json",
+                "{\"detail-type\":\"AWS API Call via "
+                "CloudTrail\",\"detail\":{\"eventVersion\":\"1.08\",\"eventSource\":"
+                "\"lambda.amazonaws.com\",\"eventName\":\"UpdateFunctionCode20150331v2\",\"awsRegion\":\"us-east-1\","
+                "\"eventTime\":\"2025-03-04T09:00:00Z\",\"userIdentity\":{\"arn\":\"arn:x\"},\"requestParameters\":"
+                "{\"functionName\":\"arn:aws:lambda:us-east-1:1:function:f:3\"}}}\n",
+                "aws-cloudtrail", "arn:x", "" },
+            { "splunk.json", "{\"preview\":false,\"result\":{\"_raw\":\"" + trail + "\"}}\n", "aws-cloudtrail", "arn:x",
+                "" },
+            { "logpush.ndjson",
+                "{\"ActionResult\":true,\"ActionType\":\"create\",\"ActorEmail\":\"a@example.com\",\"ActorIP\":"
+                "\"10.1.2.3\",\"ActorType\":\"user\",\"ID\":\"id1\",\"Interface\":\"API\",\"Metadata\":"
+                "{\"script_name\":\"relay\",\"subdomain\":\"acme\"},\"OwnerID\":\"acct\",\"ResourceID\":\"relay\","
+                "\"ResourceType\":\"workers.script\",\"When\":1741078800000000000}\n",
+                "cloudflare-audit", "a@example.com", "relay.acme.workers.dev" },
+            { "azure-rest.json",
+                "{\"value\":[{\"eventTimestamp\":\"2025-03-04T09:00:00Z\",\"operationName\":{\"value\":"
+                "\"Microsoft.Web/sites/functions/write\",\"localizedValue\":\"Create function\"},\"status\":"
+                "{\"value\":\"Succeeded\"},\"caller\":\"a@example.com\",\"httpRequest\":{\"clientIpAddress\":"
+                "\"10.1.2.3\"},\"resourceId\":\"/subscriptions/S/resourceGroups/G/providers/Microsoft.Web/sites/"
+                "App1/functions/f\",\"eventDataId\":\"e1\"}]}",
+                "azure-activity", "a@example.com", "app1.azurewebsites.net" },
+            { "gcp.ndjson",
+                "{\"insertId\":\"a\",\"timestamp\":\"2025-03-04T09:00:00Z\",\"resource\":{\"type\":"
+                "\"cloud_function\",\"labels\":{\"function_name\":\"fn\",\"region\":\"us-central1\",\"project_id\":"
+                "\"p\"}},\"protoPayload\":{\"serviceName\":\"cloudfunctions.googleapis.com\",\"methodName\":"
+                "\"google.cloud.functions.v1.CloudFunctionsService.UpdateFunction\",\"authenticationInfo\":"
+                "{\"principalEmail\":\"ci@p.iam.gserviceaccount.com\"},\"requestMetadata\":{\"callerIp\":"
+                "\"34.1.2.3\"}}}\n",
+                "gcp-audit", "ci@p.iam.gserviceaccount.com", "us-central1-p.cloudfunctions.net" },
+        };
+        for (const Shape& shape : shapes) {
+            const ImportedText imported = importText(shape.text, shape.name);
+            QVERIFY2(imported.ok, (std::string(shape.name) + ": " + imported.error).c_str());
+            QCOMPARE(imported.summary.format, std::string(shape.format));
+            QVERIFY2(imported.summary.rejects.empty(),
+                (std::string(shape.name) + ": "
+                    + (imported.summary.rejects.empty() ? "" : imported.summary.rejects[0].reason))
+                    .c_str());
+            QCOMPARE(imported.table.cloudEventCount(), std::size_t(1));
+            QCOMPARE(imported.table.text(imported.table.user(0)), std::string_view(shape.actor));
+            QCOMPARE(imported.table.text(imported.table.recordHostname(0)), std::string_view(shape.endpoint));
+            QCOMPARE(imported.table.timestamp(0), at(kStart));
+        }
+    }
+
     // The real CloudTrail files (../shared/data/cloudtrail): every record becomes an audit event or a counted skip.
     void realCloudTrailImportsWithoutRejects()
     {
