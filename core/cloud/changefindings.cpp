@@ -187,13 +187,15 @@ private:
         }
         // A pattern that a full name of the same function matches says nothing more ("relay-*.a.run.app" beside
         // "relay-3kq7x2mpfa-uc.a.run.app"): only the name is kept.
-        for (auto& [key, facts] : m_resources)
-            std::erase_if(facts.endpoints, [&](const std::string& endpoint) {
+        for (auto& resource : m_resources) { // not a structured binding: clang 14 cannot capture one
+            const std::set<std::string>& names = resource.second.endpoints;
+            std::erase_if(resource.second.endpoints, [&](const std::string& endpoint) {
                 return isEndpointPattern(endpoint)
-                    && std::any_of(facts.endpoints.begin(), facts.endpoints.end(), [&](const std::string& other) {
+                    && std::any_of(names.begin(), names.end(), [&](const std::string& other) {
                            return !isEndpointPattern(other) && endpointMatches(endpoint, other);
                        });
             });
+        }
         // A script's endpoint without its subdomain ("relay.*.workers.dev") gets the account's, when it has one.
         for (auto& [key, facts] : m_resources) {
             if (key.provider != CloudProvider::Cloudflare)
