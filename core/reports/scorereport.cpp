@@ -398,6 +398,9 @@ static void writeChangeFinding(JsonWriter& json, const ChangeFinding& change, co
             .endObject();
     json.endArray();
     json.field("failed_calls_before", change.failedCalls);
+    // What `cepheid-cli case triage FILE --flow` takes to triage this change.
+    const auto [triageActor, triageResource, triageTime] = changeTriageKey(change);
+    json.field("triage_flow", triageActor + "," + triageResource + "," + triageTime);
     if (!triage.empty()) {
         json.key("triage");
         if (const auto found = triage.find(changeTriageKey(change)); found != triage.end())

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -290,6 +291,45 @@ private slots:
         const std::string html = *writeReportHtml(report, [](const Finding&, ReportChart) { return std::string(); });
         QVERIFY(html.find("id=\"change-1\"") != std::string::npos);
         QVERIFY(html.find("mallory@contractor.example") != std::string::npos);
+    }
+
+    // The analyst's path on the command line: import the audit log and the beacons into a case, score it, triage
+    // the change with the key the report gives, and see the triage in the next report.
+    void cliImportsScoresAndTriagesAChange()
+    {
+        QTemporaryDir directory;
+        std::string beacons;
+        for (int i = 0; i < 72; ++i)
+            beacons += udmEventWithProcess(i, formatRfc3339(at(kStart) + (30 + 5 * i) * 60'000'000LL),
+                           "C:\\\\Windows\\\\System32\\\\rundll32.exe", "relay.acme.workers.dev")
+                + "\n";
+        const QString network = writeTestFile(directory, u"beacons.ndjson"_qs, beacons);
+        const QString casePath = directory.filePath(u"audit.cepheid"_qs);
+        const auto cli = [](const QStringList& arguments) {
+            QProcess process;
+            process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
+            process.closeWriteChannel();
+            if (!process.waitForFinished(120000))
+                qFatal("cepheid-cli did not finish");
+            if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
+                qWarning("%s", process.readAllStandardError().constData());
+            return process.exitCode() == 0 ? process.readAllStandardOutput() : QByteArray();
+        };
+        QVERIFY(!cli({ u"import"_qs, u"--case"_qs, casePath,
+                         QString::fromStdString(fixture("cloudflare-deploy-unknown.json")), network })
+                     .isNull());
+        QJsonObject report = QJsonDocument::fromJson(cli({ u"score"_qs, u"--case"_qs, casePath })).object();
+        QJsonObject change = report.value(u"cloud_changes"_qs).toArray().first().toObject();
+        QCOMPARE(change.value(u"links"_qs).toArray().size(), 1);
+        QVERIFY(change.value(u"triage"_qs).isUndefined() || change.value(u"triage"_qs).isNull()); // not triaged yet
+        const QString key = change.value(u"triage_flow"_qs).toString();
+        QVERIFY(key.startsWith(u"mallory@contractor.example,cloud:cloudflare/acct-7f3c//relay,change@"_qs));
+        QVERIFY(!cli({ u"case"_qs, u"triage"_qs, casePath, u"--flow"_qs, key, u"--status"_qs, u"malicious"_qs,
+                         u"--note"_qs, u"deployed by a contractor account from a workstation"_qs })
+                     .isNull());
+        report = QJsonDocument::fromJson(cli({ u"score"_qs, u"--case"_qs, casePath })).object();
+        change = report.value(u"cloud_changes"_qs).toArray().first().toObject();
+        QCOMPARE(change.value(u"triage"_qs).toObject().value(u"status"_qs).toString(), u"malicious"_qs);
     }
 
     void caseKeepsTheAuditDetails()
