@@ -758,8 +758,7 @@ bool MainWindow::selectFlow(std::uint32_t flowIndex)
     }
     if (!index.isValid())
         return false;
-    m_table->selectRow(index.row());
-    m_table->scrollTo(index);
+    chooseRow(m_table, index.row()); // Ctrl+J's Ctrl is still down: selectRow() would toggle the row
     return true;
 }
 

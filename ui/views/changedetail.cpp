@@ -241,9 +241,9 @@ void ChangeDetail::setChange(SnapshotPtr snapshot, int changeIndex, const Triage
     fillLinks(*change);
     fillCalls(*change);
     if (m_links->rowCount() > 0)
-        m_links->selectRow(std::clamp(linkRow, 0, m_links->rowCount() - 1));
+        chooseRow(m_links, std::clamp(linkRow, 0, m_links->rowCount() - 1));
     if (m_calls->rowCount() > 0)
-        m_calls->selectRow(std::clamp(callRow, 0, m_calls->rowCount() - 1));
+        chooseRow(m_calls, std::clamp(callRow, 0, m_calls->rowCount() - 1));
     showRawRecord();
 }
 

@@ -102,7 +102,7 @@ void ChangesView::setSnapshot(SnapshotPtr snapshot)
     updateSummary();
     // Another case or import: start from the most severe change. A re-analysis keeps the analyst's choice.
     if (!empty && (reset || !m_table->selectionModel()->hasSelection()))
-        m_table->selectRow(0);
+        chooseRow(m_table, 0);
     showSelected();
 }
 
@@ -153,8 +153,7 @@ bool ChangesView::selectChange(int changeIndex)
         m_search->clear(); // the only filter: clearing it shows every change
         index = m_filter->mapFromSource(m_model->index(changeIndex, 0));
     }
-    m_table->selectRow(index.row());
-    m_table->scrollTo(index);
+    chooseRow(m_table, index.row()); // Ctrl+J's Ctrl is still down: selectRow() would toggle the row
     return true;
 }
 

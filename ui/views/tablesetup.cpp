@@ -21,4 +21,13 @@ void setUpRowTable(QTableView* table, std::initializer_list<std::pair<int, int>>
         table->setColumnWidth(column, (characters + 2) * character);
 }
 
+void chooseRow(QAbstractItemView* view, int row)
+{
+    const QModelIndex index = view->model()->index(row, 0);
+    if (!index.isValid())
+        return;
+    view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    view->scrollTo(index);
+}
+
 } // namespace cepheid::ui

@@ -39,6 +39,7 @@ public:
     // The changes marked (indexes into Snapshot::cloud.changes, in time order) and the marker at a widget x.
     const std::vector<int>& markedChanges() const { return m_markedChanges; }
     int markedChangeAt(double x) const;
+    QRectF markerBand() const { return m_plot.markerBand(); } // where the flags are (empty without markers)
     void clearSelection();
     TimestampUs selectionStart() const { return m_selectionStart; }
     TimestampUs selectionEnd() const { return m_selectionEnd; } // == start: no selection
