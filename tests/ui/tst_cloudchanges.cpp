@@ -133,7 +133,7 @@ private slots:
         QCOMPARE(detail->linksView()->rowCount(), 1);
         QCOMPARE(detail->linksView()->item(0, 0)->text(), QStringLiteral("10.1.2.3"));
         QCOMPARE(detail->linksView()->item(0, 1)->text(), QStringLiteral("rundll32.exe"));
-        QVERIFY(detail->linksView()->item(0, 3)->text().contains(QStringLiteral("before the flow's first event")));
+        QVERIFY(detail->linksView()->item(0, 2)->text().contains(QStringLiteral("before the flow's first event")));
         QCOMPARE(detail->callsView()->rowCount(), 1);
         QCOMPARE(detail->callsView()->item(0, 1)->text(), QStringLiteral("deploy"));
         QTRY_VERIFY(detail->rawRecordText().contains(QStringLiteral("\"script_name\": \"relay\"")));

@@ -65,9 +65,9 @@ ChangeDetail::ChangeDetail(RawRecordLookup rawRecord, QWidget* parent)
     , m_summary(new QTextBrowser(this))
     , m_linksHeader(new QLabel(this))
     , m_links(pickTable(
-          { tr("Host"), tr("Process"), tr("Score"), tr("The change came"), tr("Destination"), tr("First seen") }, this))
-    , m_showFlow(new QPushButton(tr("&Show Flow"), this))
-    , m_triage(new QPushButton(tr("Set &Triage…"), this))
+          { tr("Host"), tr("Process"), tr("The change came"), tr("Score"), tr("Destination"), tr("First seen") }, this))
+    , m_showFlow(new QPushButton(tr("Sho&w Flow"), this))
+    , m_triage(new QPushButton(tr("Set Triag&e…"), this))
     , m_calls(
           pickTable({ tr("Time"), tr("Method"), tr("Action"), tr("Source IP"), tr("Result"), tr("User agent") }, this))
     , m_raw(new QPlainTextEdit(this))
@@ -76,7 +76,7 @@ ChangeDetail::ChangeDetail(RawRecordLookup rawRecord, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
     m_tabs->addTab(summaryPage(), tr("S&ummary"));
-    m_tabs->addTab(callsPage(), tr("&Calls"));
+    m_tabs->addTab(callsPage(), tr("Ca&lls"));
     setChange(nullptr, -1);
 }
 
@@ -269,12 +269,12 @@ void ChangeDetail::fillLinks(const ChangeFinding& change)
             cell(key.processPath == kEmptyString ? tr("(no process)")
                                                  : toDisplayText(fileNameOf(events.text(key.processPath))),
                 toDisplayText(events.text(key.processPath))));
-        m_links->setItem(row, 2,
+        m_links->setItem(row, 2, cell(relationText(change, link)));
+        m_links->setItem(row, 3,
             cell(finding ? tr("%1 %2%3").arg(QString::number(finding->beacon.score, 'f', 1),
                      toQString(verdictName(finding->beacon.verdict)), link.alerting ? tr(", alerts") : QString())
                          : tr("not scored"),
                 finding ? QString() : tr("The destination matches no catalog pattern, so it is not a finding")));
-        m_links->setItem(row, 3, cell(relationText(change, link)));
         m_links->setItem(row, 4,
             cell(toDisplayText(events.text(key.destination)),
                 link.exact ? tr("Matches the endpoint %1").arg(toDisplayText(link.endpoint))

@@ -44,7 +44,7 @@ ChangesView::ChangesView(ChangeDetail::RawRecordLookup rawRecord, QWidget* paren
     m_table->sortByColumn(ChangesModel::Severity, Qt::DescendingOrder);
     m_table->setMinimumWidth(280);
     setUpRowTable(m_table,
-        { { ChangesModel::Severity, 9 }, { ChangesModel::FirstCall, 16 }, { ChangesModel::Actor, 24 },
+        { { ChangesModel::Severity, 10 }, { ChangesModel::FirstCall, 16 }, { ChangesModel::Actor, 30 },
             { ChangesModel::Resource, 14 }, { ChangesModel::Links, 5 }, { ChangesModel::SourceIps, 18 },
             { ChangesModel::Actions, 16 }, { ChangesModel::Signals, 30 }, { ChangesModel::Points, 6 },
             { ChangesModel::Provider, 10 }, { ChangesModel::Service, 9 } });
