@@ -542,6 +542,10 @@ void MainWindow::createActions()
     installRowCopy(m_table);
     m_table->addAction(triage);
     m_table->addAction(linked);
+    // The changes table's menu: copy, triage and the way to the linked flow, as the findings'.
+    m_changes->table()->addAction(triage);
+    m_changes->table()->addAction(linked);
+    m_changes->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
     // The table's menu: the clicked cell's value (copy it, filter on it), then the actions on the selected rows.
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& position) {
@@ -1064,6 +1068,7 @@ void MainWindow::followTable()
 void MainWindow::clearFilters()
 {
     m_search->clear();
+    m_changes->searchField()->clear();
     m_verdict->setCurrentIndex(0);
     m_triage->setCurrentIndex(0);
     m_platform->setCurrentIndex(0);

@@ -17,6 +17,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -146,6 +150,16 @@ private slots:
         QCOMPARE(table->rowCount(), 0);
         QCOMPARE(detail->changeIndex(), -1); // nothing highlighted, nothing shown
         changes->searchField()->clear();
+
+        // File ▸ Export ▸ Findings as JSON lists the change, as cepheid-cli score does.
+        const QString json = directory.filePath(QStringLiteral("report.json"));
+        QVERIFY(window.exportFindingsTo(FindingsFormat::Json, json));
+        QFile file(json);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonArray exported
+            = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("cloud_changes")).toArray();
+        QCOMPARE(exported.size(), 1);
+        QCOMPARE(exported.first().toObject().value(QStringLiteral("severity")).toString(), QStringLiteral("high"));
     }
 
     void activatingALinkedFlowSelectsItInTheFindings()
