@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
 #include "exports/reportdialog.h"
+#include "models/changesmodel.h"
+#include "models/changetext.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "models/qtext.h"
@@ -11,9 +13,11 @@
 #include "theme.h"
 #include "triage/triagedialog.h"
 #include "tuning/tuningdock.h"
+#include "views/changesview.h"
 #include "views/flowdetail.h"
 #include "views/hostview.h"
 #include "views/sparklinedelegate.h"
+#include "views/tablesetup.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -46,6 +50,8 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
@@ -77,7 +83,7 @@ MainWindow::MainWindow(QWidget* parent)
     setAcceptDrops(true);
     m_filter->setSourceModel(m_model);
     m_pages->addWidget(createEmptyState());
-    m_pages->addWidget(createWorkbench());
+    m_pages->addWidget(createViews());
     setCentralWidget(m_pages);
     m_tuning = new TuningDock(m_session, this);
     addDockWidget(Qt::RightDockWidgetArea, m_tuning);
@@ -118,6 +124,7 @@ MainWindow::MainWindow(QWidget* parent)
     if (!restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
         resizeDocks({ m_tuning }, { std::clamp(width() * 2 / 9, 280, 420) }, Qt::Horizontal);
     m_splitterRestored = m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_changes->splitter()->restoreState(settings.value(QStringLiteral("window/changesSplitter")).toByteArray());
     updateRecentMenu();
 }
 
@@ -131,6 +138,7 @@ void MainWindow::showEvent(QShowEvent* event)
         m_splitterRestored = true;
         const int half = std::max(1, m_splitter->width() / 2);
         m_splitter->setSizes({ half, half });
+        m_changes->splitter()->setSizes({ half, half });
     }
 }
 
@@ -260,6 +268,44 @@ void MainWindow::updateEmptyState()
     }
 }
 
+QWidget* MainWindow::createViews()
+{
+    // Two pages over one case: the flows' findings and the cloud changes. The tab bar shows only when the case has
+    // audit records (or the analyst opened the changes page), so a network-only case looks as it always did.
+    m_views = new QTabWidget(this);
+    m_views->setDocumentMode(true);
+    m_views->addTab(createWorkbench(), tr("Findings"));
+    m_changes = new ChangesView([this](EventIndex event) { return m_session->rawRecord(event); }, m_views);
+    m_views->addTab(m_changes, tr("Cloud changes"));
+    m_views->setTabToolTip(FindingsPage, tr("The flows' beacon findings (Ctrl+1)"));
+    m_views->setTabToolTip(ChangesPage, tr("Who deployed, changed or exposed the functions the flows reach (Ctrl+2)"));
+    connect(m_views, &QTabWidget::currentChanged, this, &MainWindow::updateViewTabs);
+    connect(m_changes, &ChangesView::flowActivated, this, [this](std::uint32_t flowIndex) {
+        if (selectFlow(flowIndex))
+            m_table->setFocus();
+        else
+            statusBar()->showMessage(
+                tr("That flow is not a finding: its destination matches no catalog pattern."), 8000);
+    });
+    connect(m_changes, &ChangesView::triageRequested, this, &MainWindow::editTriage);
+    connect(m_detail, &FlowDetail::changeActivated, this, &MainWindow::showChange);
+    updateViewTabs();
+    return m_views;
+}
+
+void MainWindow::updateViewTabs()
+{
+    const SnapshotPtr snapshot = m_model->snapshot();
+    const std::size_t changes = snapshot ? snapshot->cloud.changes.size() : 0;
+    const std::uint64_t alerting = snapshot ? snapshot->cloud.alerting : 0;
+    m_views->setTabText(ChangesPage,
+        changes == 0       ? tr("Cloud changes")
+            : alerting > 0 ? tr("Cloud changes (%1, %2 alerting)").arg(changes).arg(alerting)
+                           : tr("Cloud changes (%1)").arg(changes));
+    const bool audit = snapshot && snapshot->events.cloudEventCount() > 0;
+    m_views->tabBar()->setVisible(audit || m_views->currentIndex() != FindingsPage);
+}
+
 QWidget* MainWindow::createWorkbench()
 {
     auto* splitter = m_splitter = new QSplitter(Qt::Horizontal, this);
@@ -311,24 +357,12 @@ QWidget* MainWindow::createWorkbench()
     m_table->setModel(m_filter);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(FindingsModel::Score, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->setWordWrap(false);
-    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setMinimumWidth(280);
-    m_table->setTabKeyNavigation(false); // Tab leaves the table for the detail pane; arrows move within it
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    const int character = m_table->fontMetrics().averageCharWidth();
-    for (const auto& [column, characters] : { std::pair { FindingsModel::Verdict, 8 },
-             std::pair { FindingsModel::Score, 6 }, std::pair { FindingsModel::Rule, 10 },
-             std::pair { FindingsModel::Host, 30 }, std::pair { FindingsModel::Destination, 36 },
-             std::pair { FindingsModel::Process, 16 }, std::pair { FindingsModel::Events, 7 },
-             std::pair { FindingsModel::Period, 8 }, std::pair { FindingsModel::Jitter, 11 },
-             std::pair { FindingsModel::FirstSeen, 19 }, std::pair { FindingsModel::LastSeen, 19 } })
-        m_table->setColumnWidth(column, (characters + 2) * character);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    setUpRowTable(m_table,
+        { { FindingsModel::Verdict, 8 }, { FindingsModel::Score, 6 }, { FindingsModel::Rule, 10 },
+            { FindingsModel::Cloud, 6 }, { FindingsModel::Host, 30 }, { FindingsModel::Destination, 36 },
+            { FindingsModel::Process, 16 }, { FindingsModel::Events, 7 }, { FindingsModel::Period, 8 },
+            { FindingsModel::Jitter, 11 }, { FindingsModel::FirstSeen, 19 }, { FindingsModel::LastSeen, 19 } });
     m_table->setItemDelegateForColumn(FindingsModel::Activity, new SparklineDelegate(m_model, m_filter, m_table));
     m_table->setColumnWidth(FindingsModel::Activity, 110);
     // An empty table explains itself: no destination matched the catalog, or the filters hide every finding.
@@ -378,20 +412,9 @@ QWidget* MainWindow::createWorkbench()
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, follow);
     // A click on a host lane opens that flow, when it is a finding.
     connect(m_detail->hostView(), &HostView::flowActivated, this, [this](std::uint32_t flowIndex) {
-        const SnapshotPtr snapshot = m_model->snapshot();
-        if (!snapshot)
-            return;
-        const auto& findings = snapshot->analysis.findings;
-        for (std::size_t row = 0; row < findings.size(); ++row)
-            if (findings[row].flowIndex == flowIndex) {
-                m_search->clear();
-                const QModelIndex index = m_filter->mapFromSource(m_model->index(static_cast<int>(row), 0));
-                if (index.isValid())
-                    m_table->selectRow(index.row());
-                return;
-            }
-        statusBar()->showMessage(
-            tr("That destination is not a serverless platform: it is shown for context only."), 5000);
+        if (!selectFlow(flowIndex))
+            statusBar()->showMessage(
+                tr("That destination is not a serverless platform: it is shown for context only."), 5000);
     });
     return splitter;
 }
@@ -472,6 +495,15 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("F&indings"), this, [this] { m_views->setCurrentIndex(FindingsPage); })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    view->addAction(tr("&Cloud Changes"), this,
+            [this] {
+                m_views->setCurrentIndex(ChangesPage);
+                m_changes->table()->setFocus();
+            })
+        ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    view->addSeparator();
     QAction* find = view->addAction(tr("&Filter Findings"), this, [this] {
         m_search->setFocus();
         m_search->selectAll();
@@ -503,8 +535,17 @@ void MainWindow::createActions()
     QMenu* findingMenu = menuBar()->addMenu(tr("F&inding"));
     QAction* triage = findingMenu->addAction(tr("Set &Triage…"), this, &MainWindow::editTriage);
     triage->setShortcut(QKeySequence(tr("Ctrl+T")));
+    QAction* linked = findingMenu->addAction(tr("&Go to Linked Change or Flow"), this, &MainWindow::goToLinked);
+    linked->setShortcut(QKeySequence(tr("Ctrl+J")));
+    linked->setToolTip(tr("From a finding to the most severe cloud change linked to it; from a cloud change to the "
+                          "flow chosen in its linked flows"));
     installRowCopy(m_table);
     m_table->addAction(triage);
+    m_table->addAction(linked);
+    // The changes table's menu: copy, triage and the way to the linked flow, as the findings'.
+    m_changes->table()->addAction(triage);
+    m_changes->table()->addAction(linked);
+    m_changes->table()->setContextMenuPolicy(Qt::ActionsContextMenu);
     // The table's menu: the clicked cell's value (copy it, filter on it), then the actions on the selected rows.
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& position) {
@@ -701,6 +742,60 @@ bool MainWindow::exportTunedRuleTo(const QString& folder)
     return true;
 }
 
+bool MainWindow::selectFlow(std::uint32_t flowIndex)
+{
+    const SnapshotPtr snapshot = m_model->snapshot();
+    const Finding* finding = snapshot ? findingOfFlow(snapshot->analysis, flowIndex) : nullptr;
+    if (!finding)
+        return false;
+    const int row = static_cast<int>(finding - snapshot->analysis.findings.data());
+    m_views->setCurrentIndex(FindingsPage);
+    QModelIndex index = m_filter->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid()) {
+        // The analyst asked for this flow: the filters that hide it give way, and the status bar says which.
+        const QString reason = m_filter->hiddenReason(row);
+        clearFilters();
+        if (finding->allowlistEntry >= 0)
+            m_showAllowlisted->setChecked(true);
+        index = m_filter->mapFromSource(m_model->index(row, 0));
+        statusBar()->showMessage(tr("Filters cleared to show the flow: %1.").arg(reason), 10000);
+    }
+    if (!index.isValid())
+        return false;
+    chooseRow(m_table, index.row()); // Ctrl+J's Ctrl is still down: selectRow() would toggle the row
+    return true;
+}
+
+bool MainWindow::showChange(int changeIndex)
+{
+    m_views->setCurrentIndex(ChangesPage);
+    return m_changes->selectChange(changeIndex);
+}
+
+void MainWindow::goToLinked()
+{
+    const SnapshotPtr snapshot = m_model->snapshot();
+    if (!snapshot)
+        return;
+    if (m_views->currentIndex() == ChangesPage) {
+        const std::int64_t flow = m_changes->detail()->chosenFlow();
+        if (flow < 0)
+            statusBar()->showMessage(tr("No flow of the case reaches this change's function."), 5000);
+        else if (selectFlow(static_cast<std::uint32_t>(flow)))
+            m_table->setFocus();
+        return;
+    }
+    const int row = chosenRow();
+    const Finding* finding = row >= 0 ? m_model->finding(m_model->index(row, 0)) : nullptr;
+    const int change = finding ? m_model->mostSevereChange(*finding) : -1;
+    if (change < 0) {
+        statusBar()->showMessage(tr("No cloud change is linked to this finding's destination."), 5000);
+        return;
+    }
+    showChange(change);
+    m_changes->table()->setFocus();
+}
+
 bool MainWindow::allowlistFlow(std::uint32_t flowIndex, AllowlistEntryDialog::Kind kind)
 {
     const SnapshotPtr snapshot = m_model->snapshot();
@@ -753,6 +848,8 @@ QList<QPair<QString, QString>> MainWindow::shortcutList() const
     rows.append({ tr("Host lanes: scroll / zoom with the wheel"), QStringLiteral("Wheel / Ctrl+Wheel") });
     rows.append({ tr("Host lanes: previous / next lane, open it"), QStringLiteral("↑ / ↓, Return") });
     rows.append({ tr("Move between filter, table, detail and dock"), QStringLiteral("Tab / Shift+Tab") });
+    rows.append({ tr("Cloud changes: show the chosen linked flow in the findings"), QStringLiteral("Return") });
+    rows.append({ tr("Timeline: open a cloud change"), tr("Click its flag") });
     return rows;
 }
 
@@ -845,6 +942,9 @@ void MainWindow::showSnapshot(SnapshotPtr snapshot)
     const QModelIndex current = m_table->currentIndex();
     const int previousRow = current.isValid() ? m_filter->mapToSource(current).row() : -1;
     m_model->setSnapshot(snapshot);
+    m_changes->setSnapshot(snapshot);
+    m_table->setColumnHidden(FindingsModel::Cloud, snapshot->cloud.changes.empty());
+    updateViewTabs();
     m_pages->setCurrentIndex(1);
     updateEmptyState();
     // The platform filter offers the platforms present in this case.
@@ -968,6 +1068,7 @@ void MainWindow::followTable()
 void MainWindow::clearFilters()
 {
     m_search->clear();
+    m_changes->searchField()->clear();
     m_verdict->setCurrentIndex(0);
     m_triage->setCurrentIndex(0);
     m_platform->setCurrentIndex(0);
@@ -1061,6 +1162,20 @@ bool MainWindow::setTriageForSelection(const TriageEdit& edit)
     return setTriageFor(selectedFlowKeys(), edit);
 }
 
+std::vector<FindingsModel::TriageKey> MainWindow::changeKeys(const std::vector<int>& changes) const
+{
+    std::vector<FindingsModel::TriageKey> keys;
+    for (const int change : changes)
+        if (change >= 0 && change < m_changes->model()->rowCount())
+            keys.push_back(m_changes->model()->triageKey(change));
+    return keys;
+}
+
+bool MainWindow::setTriageForChanges(const std::vector<int>& changes, const TriageEdit& edit)
+{
+    return setTriageFor(changeKeys(changes), edit);
+}
+
 bool MainWindow::setTriageFor(const std::vector<FindingsModel::TriageKey>& flows, const TriageEdit& edit)
 {
     std::vector<TriageUpdate> updates;
@@ -1081,6 +1196,7 @@ bool MainWindow::setTriageFor(const std::vector<FindingsModel::TriageKey>& flows
             tr("Triage not saved (nothing was changed): %1").arg(QString::fromStdString(triage.error())), 10000);
         return false;
     }
+    m_changes->setTriage(*triage); // one triage table: a change's state lives beside the flows'
     m_model->setTriage(std::move(*triage));
     if (!m_hiddenShown)
         showRow(m_shownRow); // the Why tab shows the new history
@@ -1093,8 +1209,10 @@ bool MainWindow::setTriageFor(const std::vector<FindingsModel::TriageKey>& flows
 
 void MainWindow::editTriage()
 {
-    // The findings are fixed when the dialog opens: a re-analysis finishing meanwhile may change the selection.
-    const std::vector<FindingsModel::TriageKey> flows = selectedFlowKeys();
+    // The findings are fixed when the dialog opens: a re-analysis finishing meanwhile may change the selection. On
+    // the Cloud changes page they are the highlighted changes, kept under their own keys in the same table.
+    const std::vector<FindingsModel::TriageKey> flows
+        = m_views->currentIndex() == ChangesPage ? changeKeys(m_changes->selectedChanges()) : selectedFlowKeys();
     if (flows.empty() || m_session->isBusy())
         return;
     std::vector<TriageDialog::Current> selection;
@@ -1175,6 +1293,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/changesSplitter"), m_changes->splitter()->saveState());
     event->accept();
 }
 

@@ -18,11 +18,13 @@ class QProgressBar;
 class QPushButton;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
 namespace cepheid::ui {
 
+class ChangesView;
 class FindingsFilter;
 class FindingsModel;
 class FlowDetail;
@@ -44,6 +46,14 @@ public:
     // Finding > Set Triage does. The three-argument form sets status and replaces the notes.
     bool setTriageForSelection(const TriageEdit& edit);
     bool setTriageForSelection(const QString& status, const QString& notes, const QString& analyst);
+    // The same for cloud changes (indexes into Snapshot::cloud.changes), kept in the case's triage table under
+    // changeTriageKey; what Set Triage does on the Cloud changes page.
+    bool setTriageForChanges(const std::vector<int>& changes, const TriageEdit& edit);
+    // The findings page with the flow's finding highlighted (filters that hide it are cleared, and the status bar
+    // says so). False when the flow is no finding.
+    bool selectFlow(std::uint32_t flowIndex);
+    // The Cloud changes page with changes[changeIndex] highlighted.
+    bool showChange(int changeIndex);
     // "Allowlist this destination / process on this host / flow…": the entry dialog pre-filled from a flow,
     // asking only for the reason. What the finding and lane context menus do.
     bool allowlistFlow(std::uint32_t flowIndex, AllowlistEntryDialog::Kind kind);
@@ -63,6 +73,10 @@ public:
     FindingsFilter* findingsFilter() const { return m_filter; }
     QTableView* findingsView() const { return m_table; }
     FlowDetail* flowDetail() const { return m_detail; }
+    // The two pages of an open case: the findings (table and flow detail) and the cloud changes.
+    enum Page { FindingsPage, ChangesPage };
+    QTabWidget* views() const { return m_views; }
+    ChangesView* changesView() const { return m_changes; }
     TuningDock* tuningDock() const { return m_tuning; }
     QCheckBox* showAllowlistedToggle() const { return m_showAllowlisted; }
     // The page shown instead of an empty table, and its text and buttons (for tests).
@@ -92,7 +106,10 @@ private:
     void fitScreen();
     void createActions();
     QWidget* createEmptyState();
+    QWidget* createViews();
     QWidget* createWorkbench();
+    void updateViewTabs();
+    void goToLinked(); // Ctrl+J: from a finding to its most severe change, from a change to its chosen flow
     QWidget* createNoFindings();
     void updateEmptyState();
     void showSnapshot(SnapshotPtr snapshot);
@@ -102,6 +119,7 @@ private:
     void showRow(int sourceRow); // the detail pane shows this finding (-1: none)
     int chosenRow() const; // the highlighted finding row actions act on (source row, -1: none)
     std::vector<FindingsModel::TriageKey> selectedFlowKeys() const;
+    std::vector<FindingsModel::TriageKey> changeKeys(const std::vector<int>& changes) const;
     bool setTriageFor(const std::vector<FindingsModel::TriageKey>& flows, const TriageEdit& edit);
     void clearFilters();
     void showShortcuts();
@@ -122,6 +140,8 @@ private:
     FindingsModel* m_model;
     FindingsFilter* m_filter;
     QStackedWidget* m_pages;
+    QTabWidget* m_views = nullptr;
+    ChangesView* m_changes = nullptr;
     QSplitter* m_splitter = nullptr;
     bool m_splitterRestored = false;
     QTableView* m_table = nullptr;

@@ -6,10 +6,14 @@
 #include "models/findingsmodel.h"
 #include "theme.h"
 #include "tuning/tuningdock.h"
+#include "views/changedetail.h"
+#include "views/changesview.h"
 #include "views/flowdetail.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
@@ -46,9 +50,9 @@ struct Options
         QStringLiteral("png") };
     QCommandLineOption tab { QStringLiteral("tab"),
         QCoreApplication::translate("main",
-            "Tab for --screenshot: why, intervals, gaps, events, timeline or host (flow detail); report (the case "
-            "report dialog); thresholds, "
-            "allowlist, catalog or history (tuning panel)."),
+            "Tab for --screenshot: why, intervals, gaps, events, timeline or host (flow detail); changes or calls "
+            "(the Cloud changes page: a change's summary, or its calls and raw audit record); report (the case "
+            "report dialog); thresholds, allowlist, catalog or history (tuning panel)."),
         QStringLiteral("name"), QStringLiteral("why") };
     QCommandLineOption profile { QStringLiteral("profile"),
         QCoreApplication::translate("main",
@@ -63,7 +67,9 @@ struct Options
         QCoreApplication::translate("main", "Window size for this run, WIDTHxHEIGHT (for --screenshot)."),
         QStringLiteral("WxH") };
     QCommandLineOption select { QStringLiteral("select"),
-        QCoreApplication::translate("main", "For --screenshot: select the finding whose destination contains this."),
+        QCoreApplication::translate("main",
+            "For --screenshot: select the finding whose destination contains this (with --tab changes or calls: the "
+            "change whose actor, resource, address or endpoint does)."),
         QStringLiteral("text") };
     QCommandLineOption sample { QStringLiteral("sample"),
         QCoreApplication::translate("main",
@@ -167,7 +173,18 @@ int main(int argc, char** argv)
                     QStringLiteral("host") };
                 const QStringList tuningTabs { QStringLiteral("thresholds"), QStringLiteral("allowlist"),
                     QStringLiteral("catalog"), QStringLiteral("history") };
-                if (tuningTabs.contains(tabName))
+                const QStringList changeTabs { QStringLiteral("changes"), QStringLiteral("calls") };
+                if (changeTabs.contains(tabName)) {
+                    // The Cloud changes page, on the most severe change or the one --select names.
+                    using cepheid::ui::ChangesView;
+                    ChangesView* changes = window.changesView();
+                    window.views()->setCurrentIndex(cepheid::ui::MainWindow::ChangesPage);
+                    if (!selectText.isEmpty())
+                        changes->searchField()->setText(selectText);
+                    if (changes->filter()->rowCount() > 0)
+                        changes->table()->selectRow(0);
+                    changes->detail()->tabs()->setCurrentIndex(int(changeTabs.indexOf(tabName)));
+                } else if (tuningTabs.contains(tabName))
                     window.tuningDock()->tabs()->setCurrentIndex(int(tuningTabs.indexOf(tabName)));
                 else
                     window.flowDetail()->tabs()->setCurrentIndex(std::max(0, int(detailTabs.indexOf(tabName))));

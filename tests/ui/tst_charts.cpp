@@ -8,6 +8,7 @@
 #include "charts/intervalchart.h"
 #include "charts/timescale.h"
 #include "mainwindow.h"
+#include "models/changetext.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
@@ -403,10 +404,18 @@ private slots:
                     qPrintable(tint.name() + QStringLiteral(" on ") + palette.color(QPalette::Base).name()));
                 QVERIFY(tint != palette.color(QPalette::Base)); // still a visible tint
             }
+            // Cloud change severities: the table's cell, the Why tab's label, the findings' Cloud column.
+            for (const ChangeSeverity severity : { ChangeSeverity::High, ChangeSeverity::Medium }) {
+                const QColor tint = severityTint(palette, severity);
+                QVERIFY2(contrastRatio(tint, palette.color(QPalette::Text)) >= 4.5, qPrintable(tint.name()));
+                QVERIFY(tint != palette.color(QPalette::Base));
+            }
+            QVERIFY(severityTint(palette, ChangeSeverity::High) != severityTint(palette, ChangeSeverity::Medium));
             const ChartColors colors = chartColors(palette);
             // Graphics need 3:1 against their background (WCAG 1.4.11); axis text 4.5:1.
             QVERIFY(contrastRatio(colors.series, colors.background) >= 3);
             QVERIFY(contrastRatio(colors.accent, colors.background) >= 3);
+            QVERIFY(contrastRatio(colors.change, colors.background) >= 3); // a cloud change's line on the timeline
             QVERIFY(contrastRatio(colors.text, colors.background) >= 4.5);
             QVERIFY(colors.night.alpha() > 0 && colors.night != colors.background);
         }

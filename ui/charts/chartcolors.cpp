@@ -56,6 +56,8 @@ ChartColors chartColors(const QPalette& palette)
     colors.band = withAlpha(colors.accent, dark ? 60 : 45);
     colors.night = withAlpha(dark ? QColor(150, 150, 200) : QColor(70, 70, 110), dark ? 40 : 28);
     colors.firing = withAlpha(dark ? QColor(236, 112, 99) : QColor(192, 57, 43), 170);
+    // Purple: apart from the series' blue, the period's orange and the firing red.
+    colors.change = dark ? QColor(195, 155, 211) : QColor(125, 60, 152);
     colors.selection = withAlpha(palette.color(QPalette::Highlight), 70);
     colors.hover = dark ? QColor(255, 255, 255) : QColor(0, 0, 0);
     return colors;

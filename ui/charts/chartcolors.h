@@ -19,6 +19,7 @@ struct ChartColors
     QColor band; // the jitter band (translucent accent)
     QColor night; // UTC nights (translucent)
     QColor firing; // the rule's firing windows
+    QColor change; // cloud changes on a flow's timeline
     QColor selection; // a dragged range
     QColor hover;
 };

@@ -2,6 +2,7 @@
 
 #include "chartaxes.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -44,7 +45,28 @@ void TimelinePlot::clearFlow()
     m_events.clear();
     m_bytes.clear();
     m_firing.clear();
+    m_markers.clear();
     m_tallestBytes = 1;
+}
+
+void TimelinePlot::setMarkers(std::vector<Marker> markers)
+{
+    std::stable_sort(markers.begin(), markers.end(), [](const Marker& a, const Marker& b) { return a.time < b.time; });
+    m_markers = std::move(markers);
+}
+
+int TimelinePlot::markerAt(double x) const
+{
+    int best = -1;
+    double bestDistance = kPickPixels + 0.5;
+    for (std::size_t i = 0; i < m_markers.size(); ++i) {
+        const double distance = std::abs(xOf(m_markers[i].time) - x);
+        if (distance < bestDistance && m_markers[i].time >= m_scale.start && m_markers[i].time <= m_scale.end) {
+            bestDistance = distance;
+            best = static_cast<int>(i);
+        }
+    }
+    return best;
 }
 
 void TimelinePlot::setFlow(const EventTable& events, const FlowIndex& flows, const Finding& finding)
@@ -75,6 +97,13 @@ void TimelinePlot::resetZoom()
 {
     m_scale.start = m_caseFirst;
     m_scale.end = std::max(m_caseLast, m_caseFirst + kMicrosPerSecond);
+    // A change is often the case's first record: on the axis its line would hide. With markers the whole view
+    // leaves a margin on both sides.
+    if (!m_markers.empty()) {
+        const TimestampUs margin = (m_scale.end - m_scale.start) / 50;
+        m_scale.start -= margin;
+        m_scale.end += margin;
+    }
 }
 
 void TimelinePlot::layout(const QRectF& area, const QFont& font)
@@ -85,13 +114,14 @@ void TimelinePlot::layout(const QRectF& area, const QFont& font)
     const int band = metrics.height();
     m_nightBand = QRectF(area.left(), area.top() + 2, area.width(), band);
     m_firingBand = QRectF(area.left(), area.top() + band + 4, area.width(), band);
+    m_markerBand = m_markers.empty() ? QRectF() : QRectF(area.left(), area.top() + 2 * band + 6, area.width(), band);
+    const double bands = m_markers.empty() ? 2 * band + 8 : 3 * band + 10;
     // The y labels are at most "9999 / 30 min" wide in rate mode or "999.9 KB" in payload mode.
     const std::vector<AxisTick> widest { { 0, QStringLiteral("999.9 KB") } };
-    m_plot
-        = ChartFrame::layout(QRectF(area.left(), area.top() + 2 * band + 8, area.width(), area.height() - 2 * band - 8)
-                                 .adjusted(4, 0, -4, -2),
-            metrics, widest, true, true)
-              .plot;
+    m_plot = ChartFrame::layout(
+        QRectF(area.left(), area.top() + bands, area.width(), area.height() - bands).adjusted(4, 0, -4, -2), metrics,
+        widest, true, true)
+                 .plot;
     m_scale.width = std::max(1.0, m_plot.width());
 }
 
@@ -154,6 +184,55 @@ std::int64_t TimelinePlot::eventAt(double x) const
     return best;
 }
 
+void TimelinePlot::paintMarkerBand(QPainter& painter, const ChartColors& colors) const
+{
+    if (m_markers.empty())
+        return;
+    const QFontMetrics metrics(m_font);
+    painter.setPen(colors.mutedText);
+    painter.drawText(
+        QRectF(m_area.left() + 4, m_markerBand.top(), m_plot.left() - m_area.left() - 8, m_markerBand.height()),
+        Qt::AlignVCenter | Qt::AlignRight, tr("changes"));
+    // A flag per marker in view; its label only where it fits before the next flag (skipped whole, never elided:
+    // the tooltip and the Why tab carry it).
+    const double half = std::max(3.0, m_markerBand.height() / 3);
+    for (std::size_t i = 0; i < m_markers.size(); ++i) {
+        const Marker& marker = m_markers[i];
+        if (marker.time < m_scale.start || marker.time > m_scale.end)
+            continue;
+        const double x = xOf(marker.time);
+        const QPolygonF flag { QPointF(x - half, m_markerBand.top()), QPointF(x + half, m_markerBand.top()),
+            QPointF(x, m_markerBand.bottom()) };
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(colors.change);
+        painter.drawPolygon(flag);
+        double room = m_plot.right() - (x + half + 2);
+        for (std::size_t next = i + 1; next < m_markers.size(); ++next)
+            if (m_markers[next].time <= m_scale.end) {
+                room = std::min(room, xOf(m_markers[next].time) - half - 4 - (x + half + 2));
+                break;
+            }
+        if (metrics.horizontalAdvance(marker.label) <= room) {
+            painter.setPen(colors.text);
+            painter.drawText(QRectF(x + half + 2, m_markerBand.top(), room, m_markerBand.height()),
+                Qt::AlignVCenter | Qt::AlignLeft, marker.label);
+        }
+    }
+}
+
+void TimelinePlot::paintMarkerLines(QPainter& painter, const ChartColors& colors) const
+{
+    if (m_markers.empty())
+        return;
+    painter.save();
+    painter.setClipRect(m_plot.adjusted(-2, 0, 2, 0), Qt::IntersectClip);
+    painter.setPen(QPen(colors.change, 2, Qt::DashLine));
+    for (const Marker& marker : m_markers)
+        if (marker.time >= m_scale.start && marker.time <= m_scale.end)
+            painter.drawLine(QPointF(xOf(marker.time), m_plot.top()), QPointF(xOf(marker.time), m_plot.bottom()));
+    painter.restore();
+}
+
 void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
 {
     painter.save();
@@ -188,6 +267,8 @@ void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
     painter.drawText(
         QRectF(m_area.left() + 4, m_firingBand.top(), m_plot.left() - m_area.left() - 8, m_firingBand.height()),
         Qt::AlignVCenter | Qt::AlignRight, !m_firing.empty() ? tr("rule fires") : tr("no firing"));
+
+    paintMarkerBand(painter, colors);
 
     const ChartFrame frame { m_plot };
     const auto first = std::lower_bound(m_times.begin(), m_times.end(), m_scale.start);
@@ -250,6 +331,7 @@ void TimelinePlot::paint(QPainter& painter, const ChartColors& colors) const
         painter.restore();
         frame.drawYAxis(painter, yTicks, toY, colors, tr("bytes"));
     }
+    paintMarkerLines(painter, colors);
     // Events the case range leaves out (years apart from the rest) are said at the edges, not drawn off the axis.
     const auto [before, after] = outsideCaseRange();
     // Each on a box of the background, over the bars; the second goes below the first when both would meet.

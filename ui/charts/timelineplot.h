@@ -37,6 +37,19 @@ public:
     void clearFlow();
     // The rule's firing windows only (a re-analysis of the same flow under another profile keeps the zoom).
     void setFiring(const Finding& finding);
+    // Moments to mark on the time axis (the cloud changes linked to the flow): a labelled flag in a band of its own
+    // above the plot and a dashed line across it. The band takes room only when there are markers; lay out again
+    // after setting them.
+    struct Marker
+    {
+        TimestampUs time = 0;
+        QString label;
+    };
+    void setMarkers(std::vector<Marker> markers);
+    const std::vector<Marker>& markers() const { return m_markers; }
+    const QRectF& markerBand() const { return m_markerBand; } // empty without markers
+    // The marker drawn at this x (-1: none near).
+    int markerAt(double x) const;
     // Lays the plot out inside `area` for text in `font`; the scale's width follows.
     void layout(const QRectF& area, const QFont& font);
     void resetZoom(); // the whole case
@@ -57,15 +70,19 @@ public:
     void paint(QPainter& painter, const ChartColors& colors) const;
 
 private:
+    void paintMarkerBand(QPainter& painter, const ChartColors& colors) const;
+    void paintMarkerLines(QPainter& painter, const ChartColors& colors) const; // over the bars, inside the plot
+
     std::vector<TimestampUs> m_times;
     std::vector<EventIndex> m_events;
     std::vector<double> m_bytes; // sent + received, -1 when unknown
     std::vector<std::pair<TimestampUs, TimestampUs>> m_firing; // the rule's detections
+    std::vector<Marker> m_markers;
     double m_tallestBytes = 1;
     TimestampUs m_caseFirst = 0, m_caseLast = 1;
     TimeScale m_scale;
     QFont m_font;
-    QRectF m_area, m_plot, m_nightBand, m_firingBand;
+    QRectF m_area, m_plot, m_nightBand, m_firingBand, m_markerBand;
 };
 
 } // namespace cepheid::ui

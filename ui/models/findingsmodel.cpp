@@ -1,10 +1,12 @@
 #include "findingsmodel.h"
 
+#include "changetext.h"
 #include "charts/chartcolors.h"
 #include "model/pathname.h"
 #include "plaintooltip.h"
 #include "qtext.h"
 #include "timetext.h"
+#include "triage/triagetext.h"
 #include "util/durationtext.h"
 
 #include <QBrush>
@@ -224,6 +226,17 @@ QString FindingsModel::triageStatus(const Finding& finding) const
     return m_rowKeys[static_cast<std::size_t>(&finding - m_snapshot->analysis.findings.data())].triageStatus;
 }
 
+int FindingsModel::mostSevereChange(const Finding& finding) const
+{
+    const std::vector<std::uint32_t>* linked = m_snapshot->cloud.changesOf(finding.flowIndex);
+    if (!linked || linked->empty())
+        return -1;
+    const auto& changes = m_snapshot->cloud.changes;
+    return static_cast<int>(*std::max_element(linked->begin(), linked->end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::pair(changes[a].severity, changes[a].points) < std::pair(changes[b].severity, changes[b].points);
+    }));
+}
+
 QVariant FindingsModel::data(const QModelIndex& index, int role) const
 {
     if (role == Qt::ToolTipRole)
@@ -278,6 +291,13 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
             return beacon.score;
         case Rule:
             return f->rule.fires ? 1 : 0;
+        case Cloud: {
+            const int change = mostSevereChange(*f);
+            return change < 0
+                ? -1.0
+                : static_cast<int>(m_snapshot->cloud.changes[static_cast<std::size_t>(change)].severity) * 1000.0
+                    + m_snapshot->cloud.changes[static_cast<std::size_t>(change)].points;
+        }
         case Host:
             return m_rowKeys[static_cast<std::size_t>(index.row())].host;
         case Destination:
@@ -314,6 +334,12 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
         font.setItalic(true);
         return font;
     }
+    if (role == Qt::BackgroundRole && column == Cloud && !allowlisted) {
+        const int linked = mostSevereChange(*f);
+        if (linked >= 0)
+            return QBrush(severityTint(
+                QGuiApplication::palette(), m_snapshot->cloud.changes[static_cast<std::size_t>(linked)].severity));
+    }
     if (role == Qt::BackgroundRole && change != 0)
         return QBrush(changeTint(QGuiApplication::palette(), change));
     if (role == Qt::DisplayRole) {
@@ -324,6 +350,11 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
             return QString::number(beacon.score, 'f', 1);
         case Rule:
             return f->rule.fires ? tr("fires") : (f->rule.eligibleEvents == 0 ? tr("cannot fire") : tr("—"));
+        case Cloud: {
+            const int linked = mostSevereChange(*f);
+            return linked < 0 ? QString()
+                              : severityText(m_snapshot->cloud.changes[static_cast<std::size_t>(linked)].severity);
+        }
         case Host:
             return f->hostnames.empty() ? toDisplayText(events.text(key.sourceIp))
                                         : toDisplayText(f->hostnames.front()) + QStringLiteral(" (")
@@ -356,12 +387,26 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
             return change > 0 ? tr("new alert") : change < 0 ? tr("no longer alerts") : QString();
         }
     }
-    if (role == Qt::ToolTipRole && column != Triage)
+    if (role == Qt::ToolTipRole && column != Triage && column != Cloud)
         if (const AllowlistEntry* entry = allowlistEntryOf(*f, m_snapshot->profile))
             return tr("Allowlisted by \"%1\": %2")
                 .arg(QString::fromStdString(entry->id), QString::fromStdString(entry->reason));
     if (role == Qt::ToolTipRole) {
         switch (column) {
+        case Cloud: {
+            const std::vector<std::uint32_t>* linked = m_snapshot->cloud.changesOf(f->flowIndex);
+            if (!linked)
+                return tr("No cloud change is linked to this flow's destination");
+            QStringList lines;
+            for (const std::uint32_t changeIndex : *linked) {
+                const ChangeFinding& c = m_snapshot->cloud.changes[changeIndex];
+                lines << tr("%1: %2, %3 on %4 at %5")
+                             .arg(severityText(c.severity), toDisplayText(c.actor), actionsText(c), resourceText(c),
+                                 compactTime(c.first));
+            }
+            return tr("Cloud changes to the function this flow reaches:\n%1\nCtrl+J or the Why tab opens them.")
+                .arg(lines.join(u'\n'));
+        }
         case Change:
             return change > 0 ? tr("Alerts under the working profile but not under the saved one")
                 : change < 0  ? tr("Alerts under the saved profile but no longer under the working one")
@@ -375,9 +420,7 @@ QVariant FindingsModel::unescapedData(const QModelIndex& index, int role) const
             const TriageState* state = triageState(index.row());
             if (!state)
                 return tr("Not triaged yet");
-            QString text = tr("%1 by %2 at %3\n%4")
-                               .arg(QString::fromStdString(state->status), QString::fromStdString(state->analyst),
-                                   QString::fromStdString(state->updatedAt), QString::fromStdString(state->notes));
+            QString text = triageStateText(*state);
             if (state->history.size() > 1)
                 text += tr("\n(%n change(s) in the history: see the Why tab)", nullptr,
                     static_cast<int>(state->history.size()));
@@ -431,7 +474,7 @@ QVariant FindingsModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* const names[ColumnCount] = { QT_TR_NOOP("Verdict"), QT_TR_NOOP("Score"), QT_TR_NOOP("Rule"),
-        QT_TR_NOOP("Host"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Process"), QT_TR_NOOP("Events"),
+        QT_TR_NOOP("Cloud"), QT_TR_NOOP("Host"), QT_TR_NOOP("Destination"), QT_TR_NOOP("Process"), QT_TR_NOOP("Events"),
         QT_TR_NOOP("Period"), QT_TR_NOOP("Beat jitter"), QT_TR_NOOP("First seen"), QT_TR_NOOP("Last seen"),
         QT_TR_NOOP("Activity"), QT_TR_NOOP("Triage"), QT_TR_NOOP("Change") };
     return tr(names[section]);

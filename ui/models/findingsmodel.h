@@ -20,6 +20,7 @@ public:
         Verdict,
         Score,
         Rule,
+        Cloud, // the most severe cloud change linked to the flow (empty when none)
         Host,
         Destination,
         Process,
@@ -63,6 +64,8 @@ public:
     const TriageState* triageState(const TriageKey& key) const;
     SnapshotPtr snapshot() const { return m_snapshot; }
     const Finding* finding(const QModelIndex& index) const;
+    // The most severe cloud change linked to the finding's flow (index into Snapshot::cloud.changes), -1 when none.
+    int mostSevereChange(const Finding& finding) const;
     // Events per bucket of the case's time range, for the sparkline (empty for an invalid row).
     std::span<const std::uint16_t> activity(int row) const;
 

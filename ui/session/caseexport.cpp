@@ -45,6 +45,7 @@ bool exportFindings(const Snapshot& snapshot, FindingsFormat format, const Findi
     options.triage = snapshot.triage;
     options.evaluatedAt = snapshot.evaluatedAt;
     options.profileSource = "workbench";
+    options.cloud = &snapshot.cloud; // the JSON report lists the change findings, as cepheid-cli score does
     std::string content;
     switch (format) {
     case FindingsFormat::Csv:

@@ -63,6 +63,7 @@ Expected<SnapshotPtr> analyse(
     snapshot->savedVersion = result->saved.version;
     snapshot->profile = result->profile();
     snapshot->analysis = std::move(result->analysis);
+    snapshot->cloud = std::move(result->cloud);
     snapshot->triage = std::move(result->triage);
     snapshot->engineMilliseconds = result->engineMilliseconds;
     snapshot->evaluatedAt = now;
@@ -180,6 +181,9 @@ void CaseSession::startTuning()
             auto snapshot = std::make_shared<Snapshot>(*base);
             const auto started = std::chrono::steady_clock::now();
             snapshot->analysis = analyzer->rerun(base->analysis, base->profile, base->events, base->flows, now);
+            // The changes' severities follow the profile's cloud weights and allowlist and which flows alert now.
+            snapshot->cloud = analyseCloudChanges(
+                base->events, base->flows, snapshot->analysis, profile, analyzer->allowlist(), now);
             snapshot->engineMilliseconds = millisecondsSince(started);
             snapshot->profile = profile;
             snapshot->evaluatedAt = now;

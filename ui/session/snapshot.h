@@ -29,6 +29,9 @@ struct Snapshot
     const std::vector<CaseSource>& sources;
 
     Analysis analysis;
+    // Cloud change findings linked to `analysis`'s flows, under `profile` (its cloud weights and allowlist, and which
+    // flows alert): recomputed with every analysis, never carried over from another profile.
+    CloudAnalysis cloud;
     Profile profile; // the working profile the analysis ran with
     TimestampUs evaluatedAt = 0; // the "now" allowlist expiry was decided at
     double engineMilliseconds = 0; // how long the analysis took (re-runs after tuning are a fraction of a run)

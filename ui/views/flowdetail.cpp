@@ -4,13 +4,16 @@
 #include "charts/gapchart.h"
 #include "charts/intervalchart.h"
 #include "hostview.h"
+#include "models/changetext.h"
 #include "models/findingsmodel.h"
 #include "models/floweventsmodel.h"
 #include "models/qtext.h"
+#include "models/recordtext.h"
 #include "models/tablecopy.h"
 #include "models/timetext.h"
 #include "reports/scorereport.h"
 #include "timelineview.h"
+#include "triage/triagetext.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -40,49 +43,30 @@ QString mark(bool ok)
     return ok ? QStringLiteral("✓") : QStringLiteral("✗");
 }
 
-// Indents a JSON record without reparsing it: keys keep their order and values their exact text, so the analyst
-// sees the record as it was exported. Anything that is not JSON comes back unchanged.
-QString indentJson(const QString& text)
+// The cloud changes linked to the flow (Snapshot::cloud), each a link to itself: who changed the function the
+// flow reaches, how severe that is, and whether it came before the flow's first event.
+QString linkedChangesHtml(const Snapshot& snapshot, const Finding& finding)
 {
-    if (!text.startsWith(u'{') && !text.startsWith(u'['))
-        return text;
-    QString out;
-    out.reserve(text.size() * 2);
-    int depth = 0;
-    bool inString = false, escaped = false;
-    auto newline = [&] { out += u'\n' + QString(depth * 2, u' '); };
-    for (const QChar c : text) {
-        if (inString) {
-            out += c;
-            if (escaped)
-                escaped = false;
-            else if (c == u'\\')
-                escaped = true;
-            else if (c == u'"')
-                inString = false;
-            continue;
-        }
-        if (c == u'"') {
-            inString = true;
-            out += c;
-        } else if (c == u'{' || c == u'[') {
-            out += c;
-            ++depth;
-            newline();
-        } else if (c == u'}' || c == u']') {
-            depth = std::max(0, depth - 1);
-            newline();
-            out += c;
-        } else if (c == u',') {
-            out += c;
-            newline();
-        } else if (c == u':') {
-            out += QStringLiteral(": ");
-        } else if (!c.isSpace()) {
-            out += c;
-        }
+    const std::vector<std::uint32_t>* linked = snapshot.cloud.changesOf(finding.flowIndex);
+    if (!linked || linked->empty())
+        return {};
+    QString html = FlowDetail::tr("<h4>Cloud changes (%1)</h4>").arg(linked->size());
+    for (const std::uint32_t index : *linked) {
+        const ChangeFinding& change = snapshot.cloud.changes[index];
+        QString relation;
+        for (const ChangeLink& link : change.links)
+            if (link.flowIndex == finding.flowIndex)
+                relation = relationText(change, link);
+        html += FlowDetail::tr(
+            "<p style='margin-bottom:0'><span style='background-color:%1'>&nbsp;<b>%2</b>&nbsp;</span>"
+            " <b>%3</b> · %4 on %5 · %6</p><p style='margin-top:0; margin-left:16px'>%7 · "
+            "<a href='%8'>Show the change</a></p>")
+                    .arg(severityTint(QGuiApplication::palette(), change.severity).name(),
+                        severityText(change.severity).toHtmlEscaped(), escaped(change.actor),
+                        actionsText(change).toHtmlEscaped(), resourceText(change).toHtmlEscaped(),
+                        compactTime(change.first).toHtmlEscaped(), relation.toHtmlEscaped(), changeHref(index));
     }
-    return out;
+    return html;
 }
 
 } // namespace
@@ -109,6 +93,10 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_tabs);
     m_why->setOpenLinks(false);
+    connect(m_why, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (const int change = changeIndexOfHref(url.toString()); change >= 0)
+            emit changeActivated(change);
+    });
     m_why->setTabChangesFocus(true);
     m_tabs->addTab(m_why, tr("&Why"));
     m_tabs->addTab(chartPage(m_intervals, m_intervalHeader, m_intervalLog), tr("&Intervals"));
@@ -152,6 +140,7 @@ FlowDetail::FlowDetail(RawRecordLookup rawRecord, QWidget* parent)
     m_tabs->addTab(hostPage(), tr("&Host"));
     connect(m_events->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &FlowDetail::showRawRecord);
     connect(m_timeline, &TimelineView::eventActivated, this, &FlowDetail::selectEvent);
+    connect(m_timeline, &TimelineView::changeActivated, this, &FlowDetail::changeActivated);
     connect(m_timeline, &TimelineView::rangeSelected, this,
         [this](TimestampUs start, TimestampUs end) { showRange(start, end); });
     setFinding(nullptr, nullptr);
@@ -171,6 +160,7 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                              "the beacon score still rates it)")
                         : escaped(events.text(key.processPath)),
                     finding.platform.empty() ? tr("matched by the rule's regex only") : escaped(finding.platform));
+    html += linkedChangesHtml(snapshot, finding);
     html += QStringLiteral("<h4>Beacon score %1 — %2</h4>")
                 .arg(QString::number(beacon.score, 'f', 1), escaped(verdictName(beacon.verdict)));
     // Each component on its own line (name, value, a bar as long as its contribution), its explanation below: no
@@ -251,17 +241,8 @@ QString FlowDetail::buildWhyHtml(const Snapshot& snapshot, const Finding& findin
                     .arg(dropped.domainMismatch)
                     .arg(dropped.emptySourceIp)
                     .arg(dropped.emptyProcessPath);
-    if (triage) {
-        html += tr("<h4>Triage: %1</h4>").arg(escaped(triage->status));
-        for (const TriageChange& change : triage->history)
-            html += QStringLiteral("<p style='margin-bottom:0'><b>%1</b> · %2 · %3</p><p style='margin-top:0; "
-                                   "margin-left:16px'>%4</p>")
-                        .arg(change.fromStatus == change.status
-                                ? escaped(change.status)
-                                : QStringLiteral("%1 → %2").arg(escaped(change.fromStatus), escaped(change.status)),
-                            escaped(change.analyst), escaped(change.at),
-                            escaped(change.notes).replace(u'\n', QStringLiteral("<br>")));
-    }
+    if (triage)
+        html += triageHistoryHtml(*triage);
     if (!snapshot.analysis.lint.empty()) {
         html += tr("<h4>Rule lint</h4><ul>");
         for (const LintFinding& lint : snapshot.analysis.lint)

@@ -20,8 +20,9 @@ class IntervalChart;
 class TimelineView;
 class HostView;
 
-// Everything about the selected flow: why it scores and fires (or not), its interval histogram, its gaps over time,
-// its events and their original records, its timeline and its host's other destinations.
+// Everything about the selected flow: why it scores and fires (or not) and the cloud changes linked to it, its
+// interval histogram, its gaps over time, its events and their original records, its timeline (the changes marked)
+// and its host's other destinations.
 class FlowDetail : public QWidget
 {
     Q_OBJECT
@@ -52,6 +53,10 @@ public:
 
     // The charts' header: period, confidence, beat jitter, all-gaps CV, gap count (wraps, never truncates).
     static QString gapSummary(const BeaconScore& beacon, std::size_t gaps, std::uint32_t beyond);
+
+signals:
+    // A linked cloud change was chosen (the Why tab's link, a timeline marker): index into Snapshot::cloud.changes.
+    void changeActivated(int changeIndex);
 
 private:
     void showRawRecord();

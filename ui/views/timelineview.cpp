@@ -1,7 +1,10 @@
 #include "timelineview.h"
 
 #include "charts/chartaxes.h"
+#include "models/changetext.h"
 #include "models/findingsmodel.h"
+#include "models/qtext.h"
+#include "models/timetext.h"
 #include "timekeys.h"
 
 #include <QKeyEvent>
@@ -50,6 +53,8 @@ void TimelineView::setFlow(SnapshotPtr snapshot, const Finding* finding)
     m_finding = finding;
     if (sameFlow) {
         m_plot.setFiring(*finding); // the new profile may fire elsewhere
+        markChanges(); // and rate the changes otherwise
+        layoutPlot();
         update();
         return;
     }
@@ -58,7 +63,50 @@ void TimelineView::setFlow(SnapshotPtr snapshot, const Finding* finding)
         m_plot.setFlow(m_snapshot->events, m_snapshot->flows, *finding);
     else
         m_plot.clearFlow();
+    markChanges();
     resetZoom();
+}
+
+void TimelineView::markChanges()
+{
+    m_markedChanges.clear();
+    const std::vector<std::uint32_t>* linked
+        = m_snapshot && m_finding ? m_snapshot->cloud.changesOf(m_finding->flowIndex) : nullptr;
+    if (!linked) {
+        m_plot.setMarkers({});
+        return;
+    }
+    m_markedChanges.assign(linked->begin(), linked->end());
+    const std::vector<ChangeFinding>& changes = m_snapshot->cloud.changes;
+    std::stable_sort(m_markedChanges.begin(), m_markedChanges.end(), [&](int a, int b) {
+        return changes[static_cast<std::size_t>(a)].first < changes[static_cast<std::size_t>(b)].first;
+    });
+    std::vector<TimelinePlot::Marker> markers;
+    for (const int index : m_markedChanges) {
+        const ChangeFinding& change = changes[static_cast<std::size_t>(index)];
+        markers.push_back(
+            { change.first, tr("%1 cloud change · %2").arg(severityText(change.severity), actionsText(change)) });
+    }
+    m_plot.setMarkers(std::move(markers)); // in time order already: the parallel indexes stay valid
+}
+
+int TimelineView::markedChangeAt(double x) const
+{
+    const int marker = m_plot.markerAt(x);
+    return marker < 0 ? -1 : m_markedChanges[static_cast<std::size_t>(marker)];
+}
+
+QString TimelineView::markerToolTip(int changeIndex) const
+{
+    const ChangeFinding& change = m_snapshot->cloud.changes[static_cast<std::size_t>(changeIndex)];
+    QString when = fullTime(change.first);
+    for (const ChangeLink& link : change.links)
+        if (link.flowIndex == m_finding->flowIndex)
+            when += QStringLiteral(", ") + relationText(change, link);
+    return tr("Cloud change: %1, %2 points\n%3: %4 on %5\n%6\nClick the flag to open it in Cloud changes.")
+        .arg(severityText(change.severity))
+        .arg(change.points, 0, 'f', 0)
+        .arg(toDisplayText(change.actor), actionsText(change), resourceText(change), when);
 }
 
 void TimelineView::resetZoom()
@@ -166,6 +214,14 @@ void TimelineView::mouseMoveEvent(QMouseEvent* event)
         return;
     }
     const std::int64_t hit = eventAt(event->position().x());
+    // A change's flag, or its line where no connection is near, names the change.
+    const int marked = markedChangeAt(event->position().x());
+    if (marked >= 0
+        && (m_plot.markerBand().contains(event->position())
+            || (hit < 0 && m_plot.plotRect().contains(event->position())))) {
+        QToolTip::showText(event->globalPosition().toPoint(), markerToolTip(marked), this);
+        return;
+    }
     if (hit < 0 || !m_plot.plotRect().adjusted(0, -4, 0, 4).contains(event->position())) {
         QToolTip::hideText();
         return;
@@ -209,6 +265,11 @@ void TimelineView::mouseReleaseEvent(QMouseEvent* event)
         return;
     }
     update();
+    if (const int marked = markedChangeAt(press);
+        marked >= 0 && m_plot.markerBand().adjusted(0, 0, 0, 2).contains(QPointF(press, event->position().y()))) {
+        emit changeActivated(marked);
+        return;
+    }
     if (const std::int64_t hit = eventAt(press); hit >= 0)
         emit eventActivated(static_cast<EventIndex>(hit));
 }

@@ -9,7 +9,8 @@ namespace cepheid::ui {
 
 // The timeline as a widget (TimelinePlot draws it): every connection of one flow over the case's time range. Wheel
 // or +/- zooms around the cursor, Shift+wheel or the arrow keys pan, Home resets; hover names an event, a click opens
-// it, a drag selects a time range (rangeSelected).
+// it, a drag selects a time range (rangeSelected). The cloud changes linked to the flow are marked at their first
+// call; hovering a marker names the change, a click on its flag opens it (changeActivated).
 class TimelineView : public QWidget
 {
     Q_OBJECT
@@ -35,6 +36,10 @@ public:
     // The event a click at this widget x would open (-1: none near).
     std::int64_t eventAt(double x) const { return m_plot.eventAt(x); }
     double xOf(TimestampUs time) const { return m_plot.xOf(time); }
+    // The changes marked (indexes into Snapshot::cloud.changes, in time order) and the marker at a widget x.
+    const std::vector<int>& markedChanges() const { return m_markedChanges; }
+    int markedChangeAt(double x) const;
+    QRectF markerBand() const { return m_plot.markerBand(); } // where the flags are (empty without markers)
     void clearSelection();
     TimestampUs selectionStart() const { return m_selectionStart; }
     TimestampUs selectionEnd() const { return m_selectionEnd; } // == start: no selection
@@ -44,6 +49,7 @@ public:
 signals:
     void eventActivated(EventIndex event);
     void rangeSelected(TimestampUs start, TimestampUs end); // start == end: the selection was cleared
+    void changeActivated(int changeIndex);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -57,6 +63,8 @@ protected:
 
 private:
     void layoutPlot();
+    void markChanges(); // the snapshot's changes linked to the flow, as the plot's markers
+    QString markerToolTip(int changeIndex) const;
     double plotX(double widgetX) const { return widgetX - m_plot.plotRect().left(); }
 
     SnapshotPtr m_snapshot;
@@ -64,6 +72,7 @@ private:
     TimelinePlot m_plot;
     double m_pressX = -1, m_dragX = -1;
     TimestampUs m_selectionStart = 0, m_selectionEnd = 0;
+    std::vector<int> m_markedChanges; // parallel to the plot's markers
 };
 
 } // namespace cepheid::ui
