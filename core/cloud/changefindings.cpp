@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <span>
@@ -64,6 +65,14 @@ struct Call
     EventIndex event;
     bool failed;
 };
+
+// One decimal, as every view shows a score (99.9 is not 100).
+std::string scoreText(double score)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", score);
+    return text;
+}
 
 std::string hourText(TimestampUs time)
 {
@@ -445,9 +454,9 @@ private:
             const Finding& finding = *m_findingOfFlow.at(link.flowIndex);
             std::string process(text(flow.key.processPath));
             std::string why = std::string(text(flow.key.sourceIp)) + " -> " + std::string(text(flow.key.destination))
-                + (process.empty() ? "" : " (" + process + ")") + " alerts: score "
-                + std::to_string(static_cast<int>(std::lround(finding.beacon.score))) + ", "
-                + std::string(verdictName(finding.beacon.verdict)) + (finding.rule.fires ? ", the rule fires" : "")
+                + (process.empty() ? "" : " (" + process + ")") + " alerts: score " + scoreText(finding.beacon.score)
+                + ", " + std::string(verdictName(finding.beacon.verdict))
+                + (finding.rule.fires ? ", the rule fires" : "")
                 + (link.changeBeforeFirstEvent ? "; its first event came after the change" : "");
             return why;
         }

@@ -60,6 +60,7 @@ std::optional<CaseReport> buildReport(const Snapshot& snapshot, const ReportRequ
     input.casePath = request.casePath.toStdString();
     input.options.triage = snapshot.triage;
     input.options.evaluatedAt = snapshot.evaluatedAt;
+    input.options.cloud = &snapshot.cloud;
     input.options.selection = request.selection;
     input.flowSelection = request.flows;
     input.rawRecords = request.rawRecords;
