@@ -292,7 +292,12 @@ def make_cases(cli):
             "--analyst", "ana")
         run("case", "triage", full, "--flow", flow, "--status", "malicious", "--note", "C2 \u202e beacon",
             "--analyst", "bob")
-        for path in (plain, full):
+        # 3: cloud audit records (schema 5's cloud_audit table) beside the six events.
+        audit = os.path.join(scratch, "cloud-audit.cepheid")
+        run("import", "--case", audit, export,
+            os.path.join(ROOT, "tests", "data", "cloud", "lambda-url-public.cloudtrail.json"),
+            os.path.join(ROOT, "tests", "data", "cloud", "cloudflare-deploy-unknown.json"))
+        for path in (plain, full, audit):
             # One file each, without a WAL beside it (the fuzzer writes only the main file).
             subprocess.run(["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
                             "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()", path], check=True)
