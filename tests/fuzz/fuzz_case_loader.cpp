@@ -73,6 +73,10 @@ void readContent(CaseFile& caseFile)
     if (analyzer) {
         const FlowIndex flows = FlowIndex::build(events);
         const Analysis analysis = analyzer->run(events, flows, options.evaluatedAt);
+        // Change findings from the case's cloud audit records, linked to the flows (docs/cloud-audit.md).
+        const CloudAnalysis cloud = analyseCloudChanges(
+            events, flows, analysis, analyzer->profile(), analyzer->allowlist(), options.evaluatedAt);
+        options.cloud = &cloud;
         (void)writeScoreReport(inputs, events, flows, analysis, *analyzer, options);
     }
 }
