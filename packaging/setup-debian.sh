@@ -7,6 +7,7 @@ packages=(
     build-essential cmake ninja-build pkg-config git python3
     qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
     libsimdjson-dev libre2-dev libsqlite3-dev libboost-dev zlib1g-dev libssl-dev libexpected-dev libcli11-dev
+    libzstd-dev # case files: raw records and event columns (docs/case-format.md)
     # The Sysmon readers: libevtx.h includes libbfio.h, which libevtx-dev does not bring; the tests check the EVTX
     # reader against libevtx-utils' evtxexport.
     libexpat1-dev libevtx-dev libbfio-dev libevtx-utils

@@ -1,10 +1,10 @@
 #include "rawchunks.h"
 
+#include "chunkcompression.h"
 #include "ingest/jsonrecordsplitter.h"
 
 #include <algorithm>
 #include <cstring>
-#include <zlib.h>
 
 namespace cepheid {
 
@@ -12,7 +12,6 @@ namespace {
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
 constexpr std::size_t kMaxChunkContent = JsonRecordSplitter::kDefaultMaxRecordBytes + 2 * kChunkBytes;
-constexpr int kCompressionLevel = 1; // the fast end: a chunk of JSON still shrinks several times
 
 struct StoredEntry
 {
@@ -51,24 +50,18 @@ void RawChunkWriter::flush()
 {
     if (m_index.empty())
         return;
-    m_compressed.resize(compressBound(static_cast<uLong>(m_content.size())));
-    uLongf size = static_cast<uLongf>(m_compressed.size());
-    const bool compressed = compress2(m_compressed.data(), &size, reinterpret_cast<const Bytef*>(m_content.data()),
-                                static_cast<uLong>(m_content.size()), kCompressionLevel)
-            == Z_OK
-        && size * 10 <= m_content.size() * 9;
+    const std::span<const std::uint8_t> raw(reinterpret_cast<const std::uint8_t*>(m_content.data()), m_content.size());
+    const bool compressed = compressChunk(raw, m_compressed);
     std::vector<StoredEntry> index(m_index.size());
     for (std::size_t i = 0; i < m_index.size(); ++i)
         index[i] = { m_index[i].offset, m_index[i].position, m_index[i].length };
     const std::span<const std::uint8_t> indexBytes(
         reinterpret_cast<const std::uint8_t*>(index.data()), index.size() * sizeof(StoredEntry));
-    const std::span<const std::uint8_t> content = compressed
-        ? std::span<const std::uint8_t>(m_compressed.data(), size)
-        : std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(m_content.data()), m_content.size());
+    const std::span<const std::uint8_t> content = compressed ? std::span<const std::uint8_t>(m_compressed) : raw;
     m_insert.bind(1, m_sourceId)
         .bind(2, static_cast<std::int64_t>(m_index.front().offset))
         .bind(3, static_cast<std::int64_t>(m_index.back().offset))
-        .bind(4, static_cast<std::int64_t>(compressed))
+        .bind(4, static_cast<std::int64_t>(compressed ? ChunkCompression::Zstd : ChunkCompression::Stored))
         .bindBlob(5, indexBytes)
         .bindBlob(6, content)
         .execute();
@@ -86,7 +79,7 @@ struct Chunk
     std::string content;
 };
 
-std::optional<Chunk> readChunk(std::span<const std::uint8_t> indexBytes, bool compressed,
+std::optional<Chunk> readChunk(std::span<const std::uint8_t> indexBytes, std::int64_t compression,
     std::span<const std::uint8_t> stored, std::string& problem)
 {
     Chunk chunk;
@@ -105,19 +98,12 @@ std::optional<Chunk> readChunk(std::span<const std::uint8_t> indexBytes, bool co
         problem = "its record index claims " + std::to_string(contentSize) + " bytes";
         return std::nullopt;
     }
-    if (!compressed) {
-        chunk.content.assign(stored.begin(), stored.end());
-    } else {
-        chunk.content.resize(contentSize);
-        uLongf size = static_cast<uLongf>(contentSize);
-        if (uncompress(
-                reinterpret_cast<Bytef*>(chunk.content.data()), &size, stored.data(), static_cast<uLong>(stored.size()))
-                != Z_OK
-            || size != contentSize) {
-            problem = "its content does not inflate to what its index says";
-            return std::nullopt;
-        }
-    }
+    // Stored chunks of cases before schema 6 may hold more than their records reach; every other is exact.
+    const auto how = static_cast<ChunkCompression>(compression);
+    chunk.content.resize(how == ChunkCompression::Stored ? stored.size() : contentSize);
+    if (!decompressChunk(
+            how, stored, chunk.content.size(), reinterpret_cast<std::uint8_t*>(chunk.content.data()), problem))
+        return std::nullopt;
     if (contentSize > chunk.content.size()) {
         problem = "its records lie past its content";
         return std::nullopt;
@@ -136,7 +122,7 @@ std::optional<std::string> readRawRecord(sql::Database& database, std::int64_t s
     if (!statement.step() || static_cast<std::uint64_t>(statement.integer(0)) < offset)
         return std::nullopt;
     std::string problem;
-    const auto chunk = readChunk(statement.blob(2), statement.integer(1) != 0, statement.blob(3), problem);
+    const auto chunk = readChunk(statement.blob(2), statement.integer(1), statement.blob(3), problem);
     if (!chunk)
         return std::nullopt;
     const auto entry = std::find_if(
@@ -155,7 +141,7 @@ std::uint64_t verifyRawChunks(sql::Database& database, std::vector<std::string>&
         const std::string where = "raw chunk of source " + std::to_string(statement.integer(0)) + " at offset "
             + std::to_string(statement.integer(1));
         std::string problem;
-        const auto chunk = readChunk(statement.blob(4), statement.integer(3) != 0, statement.blob(5), problem);
+        const auto chunk = readChunk(statement.blob(4), statement.integer(3), statement.blob(5), problem);
         if (!chunk) {
             problems.push_back(where + ": " + problem);
             continue;

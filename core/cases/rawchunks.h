@@ -11,7 +11,7 @@
 namespace cepheid {
 
 // Writes one import's raw records into raw_chunks (see schema.cpp): records are gathered until a chunk holds
-// about 64 KiB, then compressed together (zlib, fast level) when that saves at least a tenth.
+// about 64 KiB, then compressed together (chunkcompression.h) when that saves at least a tenth.
 class RawChunkWriter
 {
 public:

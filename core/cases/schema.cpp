@@ -1,5 +1,7 @@
 #include "schema.h"
 
+#include "eventchunks.h"
+
 #include <array>
 #include <map>
 #include <vector>
@@ -85,7 +87,18 @@ CREATE TABLE cloud_audit (
     exposure INTEGER NOT NULL);
 )sql";
 
-constexpr std::array<const char*, 5> kMigrations = { kVersion1, kVersion2, kVersion3, kVersion4, kVersion5 };
+// Version 6: events as column chunks (eventchunks.h, docs/case-format.md) instead of a row each: a case reopens at
+// memory speed. Each chunk holds up to 65,536 events of one source, numbered from first_event in load order (what the
+// http and cloud_audit tables' event_index count), its columns compressed together with a checksum (compression:
+// ChunkCompression). The rows of an older case are converted (convertEventRowsToChunks), then dropped. Raw chunks
+// written from now on are Zstandard (raw_chunks.compressed 2); older zlib ones (1) are still read.
+constexpr const char* kVersion6 = R"sql(
+CREATE TABLE event_chunks (
+    first_event INTEGER PRIMARY KEY, source_id INTEGER NOT NULL REFERENCES sources(id),
+    event_count INTEGER NOT NULL, ip_count INTEGER NOT NULL, compression INTEGER NOT NULL, columns BLOB NOT NULL);
+)sql";
+
+constexpr std::array<const char*, 6> kMigrations = { kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6 };
 
 bool hasTables(sql::Database& database)
 {
@@ -134,8 +147,11 @@ void migrate(sql::Database& database, int targetVersion)
         return;
     sql::Transaction transaction(database);
     database.execute("PRAGMA application_id = " + std::to_string(kCaseApplicationId));
-    for (int next = version + 1; next <= targetVersion; ++next)
+    for (int next = version + 1; next <= targetVersion; ++next) {
         database.execute(kMigrations[static_cast<std::size_t>(next - 1)]);
+        if (next == 6)
+            convertEventRowsToChunks(database); // data SQL alone cannot move
+    }
     database.execute("PRAGMA user_version = " + std::to_string(targetVersion));
     transaction.commit();
 }

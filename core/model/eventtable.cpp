@@ -131,6 +131,47 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     return index;
 }
 
+void EventTable::appendStoredColumns(const StoredColumns& columns)
+{
+    const std::size_t first = size();
+    const std::size_t n = columns.count;
+    const auto append = [](auto& column, auto values) { column.insert(column.end(), values.begin(), values.end()); };
+    append(m_timestamp, columns.timestamp);
+    append(m_idHash, columns.idHash);
+    append(m_eventType, columns.eventType);
+    append(m_direction, std::span(reinterpret_cast<const Direction*>(columns.direction.data()), n));
+    append(m_flags, columns.flags);
+    append(m_principalHostname, columns.principalHostname);
+    append(m_processPath, columns.processPath);
+    append(m_processId, columns.processId);
+    append(m_targetHostname, columns.targetHostname);
+    append(m_principalIpCount, columns.principalIpCount);
+    append(m_targetIpCount, columns.targetIpCount);
+    append(m_targetPort, columns.targetPort);
+    append(m_bytesSent, columns.bytesSent);
+    append(m_bytesReceived, columns.bytesReceived);
+    append(m_user, columns.user);
+    m_sourceFile.resize(first + n, columns.sourceFile);
+    append(m_sourceLine, columns.sourceLine);
+    append(m_sourceOffset, columns.sourceOffset);
+    m_principalIpBegin.resize(first + n);
+    m_targetIpBegin.resize(first + n);
+    m_hostnameSource.resize(first + n);
+    auto ipBegin = static_cast<std::uint32_t>(m_ipValues.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        m_principalIpBegin[first + i] = ipBegin;
+        ipBegin += columns.principalIpCount[i];
+        m_targetIpBegin[first + i] = ipBegin;
+        ipBegin += columns.targetIpCount[i];
+        m_hostnameSource[first + i]
+            = packSource(static_cast<HostnameSource>(columns.hostnameSource[i]), columns.targetHostname[i]);
+    }
+    append(m_ipValues, columns.ipValues);
+    for (std::size_t i = 0; i < n; ++i)
+        if (columns.joinKey[i] != 0 || !m_joinKey.empty())
+            appendJoinKey(static_cast<EventIndex>(first + i), columns.joinKey[i]);
+}
+
 void EventTable::appendJoinKey(EventIndex index, std::uint64_t key)
 {
     if (key == 0 && m_joinKey.empty())

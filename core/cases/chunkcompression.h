@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cepheid {
+
+// The compression of a case's chunks (raw records and event columns; docs/case-format.md). Zstandard at its fast
+// level: on 64 KiB of JSON records it compresses about nine times faster than zlib's fastest level and smaller, and
+// its frame carries a checksum of the content, which every read verifies (a damaged chunk is refused, not misread).
+enum class ChunkCompression : std::int64_t {
+    Stored = 0, // as is: compression would not have saved a tenth
+    Zlib = 1, // cases written before schema 6
+    Zstd = 2,
+};
+
+// Compresses `content` into `out` (replacing what it held). False when it would not save at least a tenth: the
+// caller then stores the content as is.
+bool compressChunk(std::span<const std::uint8_t> content, std::vector<std::uint8_t>& out);
+
+// Decompresses `stored` into exactly `expectedSize` bytes of `out`. False, with the reason in `problem`, when the
+// stored bytes are not a chunk of that size in that compression or fail their checksum.
+bool decompressChunk(ChunkCompression compression, std::span<const std::uint8_t> stored, std::size_t expectedSize,
+    std::uint8_t* out, std::string& problem);
+
+} // namespace cepheid
