@@ -154,6 +154,9 @@ void readEventChunks(sql::Database& database, EventTable& table)
     auto chunks = database.prepare("SELECT first_event, source_id, event_count, ip_count, compression, columns FROM "
                                    "event_chunks ORDER BY first_event");
     const auto poolSize = static_cast<StringId>(table.strings().size());
+    // One buffer for every chunk: a fresh one each time would fault its pages in again.
+    ChunkBuffer buffer;
+    std::size_t bufferBytes = 0;
     while (chunks.step()) {
         const std::int64_t first = chunks.integer(0);
         const std::string where = "event chunk " + std::to_string(first);
@@ -173,7 +176,10 @@ void readEventChunks(sql::Database& database, EventTable& table)
         const auto n = static_cast<std::size_t>(count);
         const auto ips = static_cast<std::size_t>(ipCount);
         const ChunkLayout layout(n, ips);
-        const ChunkBuffer buffer = allocateChunk(layout.total);
+        if (layout.total > bufferBytes) {
+            buffer = allocateChunk(layout.total);
+            bufferBytes = layout.total;
+        }
         std::string problem;
         if (!decompressChunk(
                 static_cast<ChunkCompression>(chunks.integer(4)), chunks.blob(5), layout.total, buffer.get(), problem))

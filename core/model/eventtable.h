@@ -2,6 +2,7 @@
 
 #include "event.h"
 #include "stringpool.h"
+#include "util/largepages.h"
 
 #include <cstdint>
 #include <optional>
@@ -164,18 +165,18 @@ private:
     std::uint32_t appendIps(const std::vector<std::string_view>& values, std::uint16_t& count);
 
     StringPool m_strings;
-    std::vector<TimestampUs> m_timestamp;
-    std::vector<std::uint64_t> m_idHash;
+    LargeVector<TimestampUs> m_timestamp;
+    LargeVector<std::uint64_t> m_idHash;
     std::uint64_t m_idKey = randomIdKey();
-    std::vector<StringId> m_eventType;
-    std::vector<Direction> m_direction;
-    std::vector<std::uint8_t> m_flags;
-    std::vector<StringId> m_principalHostname;
-    std::vector<std::uint32_t> m_principalIpBegin;
-    std::vector<std::uint16_t> m_principalIpCount;
-    std::vector<StringId> m_processPath;
-    std::vector<StringId> m_processId;
-    std::vector<StringId> m_targetHostname; // the record's own
+    LargeVector<StringId> m_eventType;
+    LargeVector<Direction> m_direction;
+    LargeVector<std::uint8_t> m_flags;
+    LargeVector<StringId> m_principalHostname;
+    LargeVector<std::uint32_t> m_principalIpBegin;
+    LargeVector<std::uint16_t> m_principalIpCount;
+    LargeVector<StringId> m_processPath;
+    LargeVector<StringId> m_processId;
+    LargeVector<StringId> m_targetHostname; // the record's own
     StringId resolved(EventIndex i) const
     {
         return i < m_resolvedHostname.size() ? m_resolvedHostname[i] : kEmptyString;
@@ -184,19 +185,19 @@ private:
     // The two join columns are allocated only when used (the first keyed event, the first name the join gives), so
     // data without joins (Chronicle UDM, Defender) pays nothing for them; shorter than the table, they read as
     // kEmptyString and 0 past their end.
-    std::vector<StringId> m_resolvedHostname; // the name join's, or kEmptyString
-    std::vector<std::uint8_t> m_hostnameSource; // low nibble: the record's source; high nibble: the resolved one's
-    std::vector<std::uint64_t> m_joinKey;
-    std::vector<std::uint32_t> m_targetIpBegin;
-    std::vector<std::uint16_t> m_targetIpCount;
-    std::vector<std::uint16_t> m_targetPort;
-    std::vector<std::uint64_t> m_bytesSent;
-    std::vector<std::uint64_t> m_bytesReceived;
-    std::vector<StringId> m_user;
-    std::vector<std::uint16_t> m_sourceFile;
-    std::vector<std::uint64_t> m_sourceLine;
-    std::vector<std::uint64_t> m_sourceOffset;
-    std::vector<StringId> m_ipValues; // all repeated IP lists, back to back
+    LargeVector<StringId> m_resolvedHostname; // the name join's, or kEmptyString
+    LargeVector<std::uint8_t> m_hostnameSource; // low nibble: the record's source; high nibble: the resolved one's
+    LargeVector<std::uint64_t> m_joinKey;
+    LargeVector<std::uint32_t> m_targetIpBegin;
+    LargeVector<std::uint16_t> m_targetIpCount;
+    LargeVector<std::uint16_t> m_targetPort;
+    LargeVector<std::uint64_t> m_bytesSent;
+    LargeVector<std::uint64_t> m_bytesReceived;
+    LargeVector<StringId> m_user;
+    LargeVector<std::uint16_t> m_sourceFile;
+    LargeVector<std::uint64_t> m_sourceLine;
+    LargeVector<std::uint64_t> m_sourceOffset;
+    LargeVector<StringId> m_ipValues; // all repeated IP lists, back to back
     std::vector<EventIndex> m_httpEvents; // ascending
     std::vector<HttpDetails> m_http; // parallel to m_httpEvents
     std::vector<EventIndex> m_cloudEvents; // ascending

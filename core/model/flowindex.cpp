@@ -25,7 +25,7 @@ std::vector<bool> findDuplicateRows(const EventTable& events)
     std::size_t capacity = 16;
     while (capacity < events.size() * 2)
         capacity *= 2;
-    std::vector<std::uint64_t> slots(capacity, 0);
+    LargeVector<std::uint64_t> slots(capacity, 0);
     const std::size_t mask = capacity - 1;
     for (EventIndex event = 0; event < events.size(); ++event) {
         // Evidence shares its session's id (a Zeek ssl record has its conn's uid) but is no second copy of it.
@@ -51,8 +51,8 @@ FlowIndex FlowIndex::build(const EventTable& events)
     FlowIndex index;
     std::unordered_map<FlowKey, std::uint32_t, FlowKeyHash> flowIds;
     flowIds.reserve(1024);
-    std::vector<std::uint32_t> entryFlow;
-    std::vector<EventIndex> entryEvent;
+    LargeVector<std::uint32_t> entryFlow;
+    LargeVector<EventIndex> entryEvent;
     entryFlow.reserve(events.size());
     entryEvent.reserve(events.size());
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "eventtable.h"
+#include "util/largepages.h"
 
 #include <cstdint>
 #include <span>
@@ -55,7 +56,7 @@ public:
 
 private:
     std::vector<Flow> m_flows;
-    std::vector<EventIndex> m_entries;
+    LargeVector<EventIndex> m_entries;
     std::size_t m_eventsWithoutDestination = 0;
     std::size_t m_duplicateRows = 0;
     std::size_t m_evidenceEvents = 0;

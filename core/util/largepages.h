@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <sys/mman.h>
+#include <vector>
+
+namespace cepheid {
+
+// An allocator for the big columns (EventTable, FlowIndex): an allocation of 2 MiB or more is aligned to 2 MiB and
+// marked for transparent huge pages, so filling a million-event column takes a few dozen page faults instead of tens
+// of thousands (each fault cost about as much as copying its page on the 2-core VM the budgets are measured on).
+// Only the last huge page of a column can be partly unused: at most 2 MiB a column, whatever the table's size.
+// Smaller allocations go to the ordinary heap. Where huge pages are off (never), madvise fails and nothing changes.
+template<class T> struct LargePageAllocator
+{
+    using value_type = T;
+    static constexpr std::size_t kHugePage = std::size_t(2) << 20;
+
+    LargePageAllocator() = default;
+    template<class U> LargePageAllocator(const LargePageAllocator<U>&) noexcept { }
+
+    T* allocate(std::size_t n)
+    {
+        if (n > std::size_t(-1) / sizeof(T))
+            throw std::bad_array_new_length();
+        const std::size_t bytes = n * sizeof(T);
+        if (bytes < kHugePage)
+            return static_cast<T*>(::operator new(bytes));
+        const std::size_t rounded = (bytes + kHugePage - 1) & ~(kHugePage - 1);
+        void* memory = std::aligned_alloc(kHugePage, rounded);
+        if (!memory)
+            throw std::bad_alloc();
+        ::madvise(memory, rounded, MADV_HUGEPAGE); // advice: a kernel without THP ignores it
+        return static_cast<T*>(memory);
+    }
+
+    void deallocate(T* p, std::size_t n) noexcept
+    {
+        if (n * sizeof(T) < kHugePage)
+            ::operator delete(p);
+        else
+            std::free(p);
+    }
+
+    template<class U> bool operator==(const LargePageAllocator<U>&) const noexcept { return true; }
+};
+
+template<class T> using LargeVector = std::vector<T, LargePageAllocator<T>>;
+
+} // namespace cepheid
