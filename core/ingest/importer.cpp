@@ -183,6 +183,7 @@ Expected<InputSummary> importFile(
     std::uint64_t lastEnd = 0;
     std::uint64_t lastLine = 0;
     std::uint64_t eventsLimitLine = 0; // the line of the first event past the events limit, once reached
+    std::uint64_t memoryLimitLine = 0; // the line of the last record read when the memory limit was passed
     bool reserved = false;
     EventRecord record;
     while (auto batch = queue.pop()) {
@@ -207,6 +208,7 @@ Expected<InputSummary> importFile(
         summary.eventsRead += taken;
         if (eventsLimitLine > 0)
             break;
+
         for (Reject& reject : (*batch)->rejects())
             addReject(reject.line, std::move(reject.reason), std::move(reject.excerpt));
         for (const auto& [kind, count] : (*batch)->skipped())
@@ -215,15 +217,24 @@ Expected<InputSummary> importFile(
         lastLine = std::max(lastLine, (*batch)->lastLine);
         lastEnd = std::max(lastEnd, (*batch)->endOffset);
         // Reserve once from the density seen so far, instead of letting a dozen columns double and copy.
+        // Never more than the memory limit lets the table hold: a larger export stops at the limit with a message.
         if (!reserved && records >= kRecordsBeforeReserve && lastEnd > 0) {
-            table.reserve(
-                table.size() + estimateEvents(summary.eventsRead, lastEnd, (*batch)->compressedOffset, input));
+            const std::size_t bytesPerEvent
+                = std::max<std::size_t>(table.memoryBytes() / std::max<std::size_t>(table.size(), 1), 64);
+            const std::size_t affordable = static_cast<std::size_t>(options.limits.memory / bytesPerEvent);
+            table.reserve(std::min(affordable,
+                table.size() + estimateEvents(summary.eventsRead, lastEnd, (*batch)->compressedOffset, input)));
             reserved = true;
         }
         if (options.progress)
             options.progress((*batch)->compressedOffset, input.fileSize());
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
             summary.cancelled = true;
+            break;
+        }
+        // The memory limit: checked per batch, so it is overshot by one batch at most (8,192 events).
+        if (table.memoryBytes() > options.limits.memory) {
+            memoryLimitLine = lastLine;
             break;
         }
     }
@@ -237,6 +248,13 @@ Expected<InputSummary> importFile(
         summary.readError = "stopped at the events limit: more than " + options.limits.valueText("events")
             + " events in memory; " + ImportLimits::raiseHint("events");
         addReject(eventsLimitLine, "reading stopped here: " + summary.readError, {}, true);
+    } else if (memoryLimitLine > 0) {
+        summary.limitReached = true;
+        summary.readError = "stopped at the memory limit: the " + std::to_string(table.size())
+            + " events in memory take more than " + options.limits.valueText("memory") + " (limit memory; the "
+            + "default is 60 % of this machine's memory); the events before it are kept. Import fewer files or a "
+            + "narrower time range, or " + ImportLimits::raiseHint("memory");
+        addReject(memoryLimitLine + 1, "reading stopped here: " + summary.readError, {}, true);
     } else if (!read.complete) {
         // Truncated gzip, an I/O error or a limit part-way: the events before it are kept, and the stop is reported
         // like a reject so that it cannot go unnoticed.

@@ -4,8 +4,10 @@
 
 #include <cctype>
 #include <charconv>
+#include <fstream>
 #include <limits>
 #include <optional>
+#include <unistd.h>
 
 namespace cepheid {
 
@@ -32,6 +34,8 @@ const std::vector<Field>& fields()
         { "events", &ImportLimits::events, Unit::Count, "events held in memory by one import or case" },
         { "stored-rejects", &ImportLimits::storedRejects, Unit::Count,
             "rejects kept with line and excerpt per file in a case (all are counted)" },
+        { "memory", &ImportLimits::memory, Unit::Bytes,
+            "bytes the events in memory may take (default: 60 % of this machine's memory)" },
     };
     return all;
 }
@@ -82,7 +86,30 @@ std::string names()
     return out;
 }
 
+// The memory this process may use: the machine's, or less under a cgroup (a container, a systemd slice).
+std::uint64_t usableMemory()
+{
+    const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+    std::uint64_t bytes = pages > 0 && pageSize > 0 ? std::uint64_t(pages) * std::uint64_t(pageSize) : 0;
+    for (const char* path : { "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes" }) {
+        std::ifstream file(path);
+        std::uint64_t limit = 0;
+        if (file >> limit && limit > 0 && (bytes == 0 || limit < bytes))
+            bytes = limit; // "max" (no limit) does not parse as a number
+    }
+    return bytes;
+}
+
 } // namespace
+
+std::uint64_t ImportLimits::defaultMemoryBudget()
+{
+    static const std::uint64_t budget = [] {
+        const std::uint64_t usable = usableMemory();
+        return usable == 0 ? std::uint64_t(16) << 30 : usable / 10 * 6; // unknown: assume a 24 GB workstation
+    }();
+    return budget;
+}
 
 Expected<void> ImportLimits::set(std::string_view assignment)
 {

@@ -27,6 +27,13 @@ struct ImportLimits
     std::uint64_t events = 100'000'000;
     // Rejects kept with line, reason and excerpt per file in a case; all are counted.
     std::uint64_t storedRejects = 10'000;
+    // Bytes the events in memory may take (the table's columns, strings and address lists: about 110 bytes an event),
+    // checked after every batch: an export larger than the machine can hold stops with a message, its events so far
+    // kept, instead of the kernel killing the process. Default: 60 % of the memory this process may use (the
+    // machine's, or its cgroup's limit when lower), leaving the rest for flows, findings and the workbench.
+    std::uint64_t memory = defaultMemoryBudget();
+
+    static std::uint64_t defaultMemoryBudget();
 
     static constexpr std::uint64_t kRatioCheckedFrom = 16ull << 20;
 

@@ -57,9 +57,11 @@ private slots:
         QCOMPARE(limits.valueText("events"), std::string("5,000,000"));
         QCOMPARE(limits.valueText("decompressed-bytes"), std::string("8 GiB"));
 
-        const auto unknown = limits.set("memory=1G");
+        VERIFY_OK(limits.set("memory=1G"));
+        QCOMPARE(limits.memory, std::uint64_t(1) << 30);
+        const auto unknown = limits.set("ram=1G");
         QVERIFY(!unknown);
-        QVERIFY2(contains(unknown.error(), "unknown limit 'memory'") && contains(unknown.error(), "decompressed-bytes"),
+        QVERIFY2(contains(unknown.error(), "unknown limit 'ram'") && contains(unknown.error(), "decompressed-bytes"),
             unknown.error().c_str());
         const auto valueless = limits.set("events");
         QVERIFY(!valueless);
@@ -141,6 +143,25 @@ private slots:
         QVERIFY2(contains(imported.summary.readError, "events limit: more than 25 events"),
             imported.summary.readError.c_str());
         QCOMPARE(imported.summary.rejects.back().line, std::uint64_t(26));
+    }
+
+    // An export larger than memory stops with a message at the memory limit, keeping what came before, instead of
+    // the kernel killing the process; the default is a share of this machine's memory.
+    void memoryLimitStopsBeforeMemoryRunsOut()
+    {
+        QVERIFY(ImportLimits {}.memory >= std::uint64_t(64) << 20);
+        ImportOptions options;
+        VERIFY_OK(options.limits.set("memory=2M"));
+        const auto imported = importText(sampleEvents(40'000), "memory.ndjson", options);
+        QVERIFY(imported.summary.limitReached);
+        QVERIFY2(
+            contains(imported.summary.readError, "stopped at the memory limit"), imported.summary.readError.c_str());
+        QVERIFY2(contains(imported.summary.readError, "--limit memory=N"), imported.summary.readError.c_str());
+        QVERIFY(imported.table.size() > 0 && imported.table.size() < 40'000);
+        // Overshot by one batch at most: the table reached the limit only with the batch that stopped it.
+        QVERIFY(imported.table.memoryBytes() < (std::size_t(2) << 20) + 8192 * 200);
+        QCOMPARE(imported.summary.eventsRead, std::uint64_t(imported.table.size()));
+        QVERIFY(contains(imported.summary.rejects.back().reason, "reading stopped here"));
     }
 
     void recordBytesIsSettable()
