@@ -28,45 +28,90 @@ RawChunkWriter::RawChunkWriter(sql::Database& database, std::int64_t sourceId)
         database.prepare("INSERT INTO raw_chunks (source_id, first_offset, last_offset, compressed, record_index, "
                          "content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
     , m_sourceId(sourceId)
+    , m_current(std::make_unique<Chunk>())
 {
-    m_content.reserve(kChunkBytes * 2);
+    m_current->content.reserve(kChunkBytes * 2);
+    m_compressor = std::jthread([this] {
+        while (auto chunk = m_toCompress.pop()) {
+            Chunk& c = **chunk;
+            c.isCompressed = compressChunk(
+                { reinterpret_cast<const std::uint8_t*>(c.content.data()), c.content.size() }, c.compressed);
+            if (!m_finished.push(std::move(*chunk)))
+                return; // abandoned: the import failed
+        }
+    });
+}
+
+RawChunkWriter::~RawChunkWriter()
+{
+    // Finished or failed: either way the compressing thread ends before the queues it uses.
+    m_finished.abandon();
+    m_toCompress.abandon();
+    m_toCompress.close();
+    m_compressor.join();
 }
 
 void RawChunkWriter::add(std::uint64_t offset, std::string_view text)
 {
-    m_index.push_back(
-        { offset, static_cast<std::uint32_t>(m_content.size()), static_cast<std::uint32_t>(text.size()) });
-    m_content.append(text);
-    if (m_content.size() >= kChunkBytes)
+    m_current->index.push_back(
+        { offset, static_cast<std::uint32_t>(m_current->content.size()), static_cast<std::uint32_t>(text.size()) });
+    m_current->content.append(text);
+    if (m_current->content.size() >= kChunkBytes)
         flush();
 }
 
 void RawChunkWriter::finish()
 {
     flush();
+    storeFinished(true);
 }
 
 void RawChunkWriter::flush()
 {
-    if (m_index.empty())
+    if (m_current->index.empty())
         return;
-    const std::span<const std::uint8_t> raw(reinterpret_cast<const std::uint8_t*>(m_content.data()), m_content.size());
-    const bool compressed = compressChunk(raw, m_compressed);
-    std::vector<StoredEntry> index(m_index.size());
-    for (std::size_t i = 0; i < m_index.size(); ++i)
-        index[i] = { m_index[i].offset, m_index[i].position, m_index[i].length };
+    storeFinished(false);
+    m_toCompress.push(std::move(m_current));
+    ++m_inFlight;
+    // A stored chunk is filled again: fresh 128 KiB buffers would each fault their pages in.
+    if (!m_spare.empty()) {
+        m_current = std::move(m_spare.back());
+        m_spare.pop_back();
+    } else {
+        m_current = std::make_unique<Chunk>();
+        m_current->content.reserve(kChunkBytes * 2);
+    }
+}
+
+void RawChunkWriter::storeFinished(bool waitForAll)
+{
+    while (m_inFlight > 0) {
+        auto chunk = waitForAll ? m_finished.pop() : m_finished.tryPop();
+        if (!chunk)
+            return;
+        --m_inFlight;
+        store(**chunk);
+        (*chunk)->content.clear();
+        (*chunk)->index.clear();
+        m_spare.push_back(std::move(*chunk));
+    }
+}
+
+void RawChunkWriter::store(const Chunk& chunk)
+{
     const std::span<const std::uint8_t> indexBytes(
-        reinterpret_cast<const std::uint8_t*>(index.data()), index.size() * sizeof(StoredEntry));
-    const std::span<const std::uint8_t> content = compressed ? std::span<const std::uint8_t>(m_compressed) : raw;
+        reinterpret_cast<const std::uint8_t*>(chunk.index.data()), chunk.index.size() * sizeof(IndexEntry));
+    const std::span<const std::uint8_t> content = chunk.isCompressed
+        ? std::span<const std::uint8_t>(chunk.compressed)
+        : std::span<const std::uint8_t>(
+            reinterpret_cast<const std::uint8_t*>(chunk.content.data()), chunk.content.size());
     m_insert.bind(1, m_sourceId)
-        .bind(2, static_cast<std::int64_t>(m_index.front().offset))
-        .bind(3, static_cast<std::int64_t>(m_index.back().offset))
-        .bind(4, static_cast<std::int64_t>(compressed ? ChunkCompression::Zstd : ChunkCompression::Stored))
+        .bind(2, static_cast<std::int64_t>(chunk.index.front().offset))
+        .bind(3, static_cast<std::int64_t>(chunk.index.back().offset))
+        .bind(4, static_cast<std::int64_t>(chunk.isCompressed ? ChunkCompression::Zstd : ChunkCompression::Stored))
         .bindBlob(5, indexBytes)
         .bindBlob(6, content)
         .execute();
-    m_index.clear();
-    m_content.clear();
 }
 
 namespace {
