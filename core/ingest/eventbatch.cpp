@@ -48,6 +48,18 @@ void EventBatch::add(const EventRecord& source)
     event.targetIpCount = static_cast<std::uint32_t>(source.targetIps.size());
 }
 
+void EventBatch::clear()
+{
+    m_events.clear();
+    m_ips.clear();
+    m_rejects.clear();
+    m_raw.clear();
+    m_skipped.clear();
+    m_cloud.clear();
+    m_text.clear();
+    endOffset = records = lastLine = compressedOffset = 0;
+}
+
 void EventBatch::get(std::size_t i, EventRecord& record) const
 {
     const Event& event = m_events[i];

@@ -24,6 +24,8 @@ public:
     };
 
     void add(const EventRecord& record);
+    // Empties the batch but keeps its memory, so the reading thread can fill it again.
+    void clear();
     void addReject(std::uint64_t line, std::string reason, std::string excerpt = {})
     {
         m_rejects.push_back({ line, std::move(reason), std::move(excerpt) });

@@ -5,6 +5,7 @@
 #include "inputstream.h"
 #include "readers.h"
 
+#include <mutex>
 #include <thread>
 
 namespace cepheid {
@@ -60,13 +61,45 @@ std::string rejectKind(const std::string& reason)
     return kind;
 }
 
+// Batches the storing thread is done with, for the reading thread to fill again: reused memory is not faulted in
+// again, and the vectors keep the capacity they grew to. A few are kept; more are freed.
+class BatchPool
+{
+public:
+    std::unique_ptr<EventBatch> take()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            if (!m_spare.empty()) {
+                auto batch = std::move(m_spare.back());
+                m_spare.pop_back();
+                return batch;
+            }
+        }
+        return std::make_unique<EventBatch>();
+    }
+    void give(std::unique_ptr<EventBatch> batch)
+    {
+        batch->clear();
+        std::lock_guard lock(m_mutex);
+        if (m_spare.size() < kSpares)
+            m_spare.push_back(std::move(batch));
+    }
+
+private:
+    static constexpr std::size_t kSpares = 2;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<EventBatch>> m_spare;
+};
+
 // Collects what a reader gives into batches that own their text and hands each full one to the storing thread.
 class BatchingSink final : public RecordSink
 {
 public:
-    BatchingSink(
-        BatchQueue<std::unique_ptr<EventBatch>>& queue, std::atomic<bool>& stop, const InputStream& input, bool keepRaw)
+    BatchingSink(BatchQueue<std::unique_ptr<EventBatch>>& queue, BatchPool& pool, std::atomic<bool>& stop,
+        const InputStream& input, bool keepRaw)
         : m_queue(queue)
+        , m_pool(pool)
         , m_stop(stop)
         , m_input(input)
         , m_keepRaw(keepRaw)
@@ -109,14 +142,15 @@ private:
         m_batch->compressedOffset = m_input.compressedOffset();
         if (!m_queue.push(std::move(m_batch)))
             m_stop = true;
-        m_batch = std::make_unique<EventBatch>();
+        m_batch = m_pool.take();
     }
 
     BatchQueue<std::unique_ptr<EventBatch>>& m_queue;
+    BatchPool& m_pool;
     std::atomic<bool>& m_stop;
     const InputStream& m_input;
     const bool m_keepRaw;
-    std::unique_ptr<EventBatch> m_batch = std::make_unique<EventBatch>();
+    std::unique_ptr<EventBatch> m_batch = m_pool.take();
     std::size_t m_eventsAtRecordStart = 0;
 };
 
@@ -160,10 +194,11 @@ Expected<InputSummary> importFile(
     // Two stages on two threads: the reader splits and parses records into batches that own their text; this
     // thread interns them into the table. Batches keep file order, so events and rejects keep theirs.
     BatchQueue<std::unique_ptr<EventBatch>> queue(kQueuedBatches);
+    BatchPool pool;
     std::atomic<bool> stop { false };
     ReadResult read;
     std::jthread reader([&] {
-        BatchingSink sink(queue, stop, input, static_cast<bool>(options.onRawRecord));
+        BatchingSink sink(queue, pool, stop, input, static_cast<bool>(options.onRawRecord));
         read = detected.reader->read(input, sink, ReadSettings { fileIndex, options.limits.recordBytes });
         sink.finish();
     });
@@ -228,6 +263,7 @@ Expected<InputSummary> importFile(
         }
         if (options.progress)
             options.progress((*batch)->compressedOffset, input.fileSize());
+        pool.give(std::move(*batch));
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
             summary.cancelled = true;
             break;
