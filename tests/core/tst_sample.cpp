@@ -2,6 +2,8 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTest>
 #include <zlib.h>
@@ -36,6 +38,47 @@ bool generate(const QStringList& arguments, const QString& output)
         QStringList { sourcePath(QStringLiteral("tests/generator/generate_events.py")) } + arguments
             + QStringList { QStringLiteral("--output"), output });
     return process.waitForFinished(120000) && process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0;
+}
+
+// Runs cepheid-cli; its standard output, or a failure with its standard error.
+QByteArray runCli(const QStringList& arguments, bool* ok)
+{
+    QProcess process;
+    process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
+    *ok = process.waitForFinished(300000) && process.exitStatus() == QProcess::NormalExit
+        && (process.exitCode() == 0 || process.exitCode() == 1);
+    if (!*ok)
+        qWarning("cepheid-cli %s: %s", qPrintable(arguments.join(u' ')), process.readAllStandardError().constData());
+    return process.readAllStandardOutput();
+}
+
+// A score report without its "inputs" (paths, layouts and formats say how the events came, not what they are).
+QJsonObject withoutInputs(const QByteArray& report)
+{
+    QJsonObject object = QJsonDocument::fromJson(report).object();
+    object.remove(QStringLiteral("inputs"));
+    return object;
+}
+
+// The same events as one JSON array (an element a line) and as a udmSearch envelope.
+void writeArrayAndEnvelope(const QByteArray& ndjson, const QString& arrayPath, const QString& envelopePath)
+{
+    QByteArray array = "[\n", envelope = "{\"events\": [\n";
+    bool first = true;
+    for (const QByteArray& line : ndjson.split('\n')) {
+        if (line.trimmed().isEmpty())
+            continue;
+        array += (first ? "" : ",\n") + line;
+        envelope += (first ? "" : ",\n") + QByteArray("{\"name\": \"e\", \"udm\": ") + line + "}";
+        first = false;
+    }
+    array += "\n]\n";
+    envelope += "\n], \"moreDataAvailable\": false}\n";
+    for (const auto& [path, text] : { std::pair { arrayPath, &array }, std::pair { envelopePath, &envelope } }) {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(*text) != text->size())
+            qFatal("cannot write %s", qPrintable(path));
+    }
 }
 
 struct Loaded
@@ -124,6 +167,64 @@ private slots:
                         .arg(goldenPath, QString::fromUtf8(expected[line]), QString::fromUtf8(actual[line]))));
         }
         QCOMPARE(actual.size(), expected.size());
+    }
+
+    // Every way the same events reach the analysis gives the golden report, field for field (inputs aside): NDJSON,
+    // the events as a JSON array and as udmSearch pages (the SIMD record splitter), and a case (the columnar store:
+    // import, then score --case). The goldens were written by Cepheid before these paths were rewritten for speed:
+    // sample-score-report.json and generated-200k-score-report.json (generate_events.py --events 200000, written
+    // by the release of commit 415dcef).
+    void everyPathGivesTheGoldenReport_data()
+    {
+        QTest::addColumn<QString>("golden");
+        QTest::addColumn<QString>("now");
+        QTest::addColumn<QStringList>("generator"); // empty: the bundled sample
+        QTest::newRow("bundled sample") << QStringLiteral("tests/golden/sample-score-report.json")
+                                        << QStringLiteral("2025-03-06T00:00:00Z") << QStringList();
+        QTest::newRow("generated 200 k events")
+            << QStringLiteral("tests/golden/generated-200k-score-report.json") << QStringLiteral("2025-04-01T00:00:00Z")
+            << QStringList { QStringLiteral("--events"), QStringLiteral("200000") };
+    }
+
+    void everyPathGivesTheGoldenReport()
+    {
+        QFETCH(QString, golden);
+        QFETCH(QString, now);
+        QFETCH(QStringList, generator);
+        QTemporaryDir directory;
+        const QString ndjson = directory.filePath(QStringLiteral("events.ndjson"));
+        if (generator.isEmpty()) {
+            QFile file(ndjson);
+            const QByteArray text = decompressedBytes(sourcePath(kSample));
+            QVERIFY(file.open(QIODevice::WriteOnly) && file.write(text) == text.size());
+        } else {
+            QVERIFY(generate(generator, ndjson));
+        }
+        QFile ndjsonFile(ndjson);
+        QVERIFY(ndjsonFile.open(QIODevice::ReadOnly));
+        const QString array = directory.filePath(QStringLiteral("events.array.json"));
+        const QString envelope = directory.filePath(QStringLiteral("events.envelope.json"));
+        writeArrayAndEnvelope(ndjsonFile.readAll(), array, envelope);
+        ndjsonFile.close();
+
+        QFile goldenFile(sourcePath(golden));
+        QVERIFY2(goldenFile.open(QIODevice::ReadOnly), qPrintable(golden));
+        const QJsonObject expected = withoutInputs(goldenFile.readAll());
+        QVERIFY(!expected.isEmpty());
+        const QStringList score { QStringLiteral("score"), QStringLiteral("--all"), QStringLiteral("--now"), now };
+        bool ok = false;
+        for (const QString& input : { ndjson, array, envelope }) {
+            const QJsonObject report = withoutInputs(runCli(score + QStringList { input }, &ok));
+            QVERIFY(ok);
+            QVERIFY2(report == expected, qPrintable(QStringLiteral("%1 differs from %2").arg(input, golden)));
+        }
+        const QString casePath = directory.filePath(QStringLiteral("events.cepheid"));
+        runCli({ QStringLiteral("import"), QStringLiteral("--case"), casePath, ndjson }, &ok);
+        QVERIFY(ok);
+        const QJsonObject fromCase
+            = withoutInputs(runCli(score + QStringList { QStringLiteral("--case"), casePath }, &ok));
+        QVERIFY(ok);
+        QVERIFY2(fromCase == expected, qPrintable(QStringLiteral("the case's report differs from %1").arg(golden)));
     }
 
     void sampleShowsWhatTheRuleCatchesAndMisses()
