@@ -14,6 +14,7 @@ import argparse
 import gzip
 import json
 import os
+import sqlite3
 import subprocess
 import tempfile
 
@@ -297,7 +298,16 @@ def make_cases(cli):
         run("import", "--case", audit, export,
             os.path.join(ROOT, "tests", "data", "cloud", "lambda-url-public.cloudtrail.json"),
             os.path.join(ROOT, "tests", "data", "cloud", "cloudflare-deploy-unknown.json"))
-        for path in (plain, full, audit):
+        # 4: the six events with their column chunk stored uncompressed (compression 0, as a chunk that would not
+        # shrink is stored): mutations then reach the checks of every value instead of stopping at the checksum.
+        stored = os.path.join(scratch, "stored-columns.cepheid")
+        run("import", "--case", stored, export)
+        with sqlite3.connect(stored) as connection:
+            for first, blob in connection.execute("SELECT first_event, columns FROM event_chunks").fetchall():
+                columns = subprocess.run(["zstd", "-d", "-c"], input=blob, check=True, capture_output=True).stdout
+                connection.execute("UPDATE event_chunks SET compression = 0, columns = ? WHERE first_event = ?",
+                                   (columns, first))
+        for path in (plain, full, audit, stored):
             # One file each, without a WAL beside it (the fuzzer writes only the main file).
             subprocess.run(["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
                             "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()", path], check=True)
