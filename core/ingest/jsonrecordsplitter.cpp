@@ -324,9 +324,10 @@ struct JsonRecordSplitter::StructuralWalk
     void atEnd(bool inString);
 
 private:
-    std::uint64_t relevant(StructuralBlock& block) const;
+    std::uint64_t relevant(StructuralBlock& block, std::uint64_t pending) const;
+    static bool scalarsMayFollow(const StructuralBlock& block, std::uint64_t pending);
     int floor() const;
-    std::uint64_t countDeepBrackets(std::uint64_t brackets, std::uint64_t close);
+    std::uint64_t countDeepBrackets(std::uint64_t brackets, const char* data);
     std::uint64_t line(std::size_t position) { return lines.at(splitter.m_buffer.get(), position); }
     void reportStray(std::size_t position);
     void open(char c, std::size_t position);
@@ -335,41 +336,53 @@ private:
     void stringEnd(std::size_t position);
 };
 
-// The events of a block that can change anything now: brackets always; a comma only clears strayReported; quotes and
-// scalars matter where a stray can be reported (outside records) or a key can stand (depth 1 of a top-level object).
-// Each event handled may change the answer, so it is asked again after each.
-std::uint64_t JsonRecordSplitter::StructuralWalk::relevant(StructuralBlock& block) const
+// The events of a block that can change anything now, among those not yet passed: brackets always; a comma only
+// clears strayReported; quotes and scalars matter where a stray can be reported (outside records) or a key can stand
+// (depth 1 of a top-level object). Each event handled may change the answer, so it is asked again after each.
+std::uint64_t JsonRecordSplitter::StructuralWalk::relevant(StructuralBlock& block, std::uint64_t pending) const
 {
-    if (!block.complete && (recordStart == kNone || strayReported))
+    const bool strays = recordStart == kNone;
+    if (!block.complete && (strayReported || (strays && scalarsMayFollow(block, pending))))
         JsonStructuralScanner::addCommasAndScalars(block);
-    std::uint64_t events = block.open | block.close;
+    std::uint64_t events = block.brackets;
     if (strayReported)
         events |= block.comma;
-    if (recordStart == kNone)
+    if (strays)
         events |= block.stringStart | block.scalarStart;
     else if (depth == 1 && topIsObject)
         events |= block.stringStart;
     if (keyStart != kNone)
         events |= block.stringEnd;
-    return events;
+    return events & pending;
+}
+
+// Between records stand a comma and a line break, mostly: rather than find the scalars of the whole block for a stray
+// that is rarely there, look at the few bytes up to the next bracket or quote. True when they may hold one.
+bool JsonRecordSplitter::StructuralWalk::scalarsMayFollow(const StructuralBlock& block, std::uint64_t pending)
+{
+    const std::uint64_t next = pending & (block.brackets | block.stringStart);
+    const int from = std::countr_zero(pending);
+    const int to = next ? std::countr_zero(next) : static_cast<int>(block.size);
+    return !JsonStructuralScanner::onlyPunctuation(block.data + std::min(from, to), block.data + to);
 }
 
 // The depth at and above which brackets have a meaning in the present state; deeper, nothing but the depth changes.
 // Inside a record with no stray to forget, only its end matters (and, in a top-level object, its keys); elsewhere an
 // element of the top-level array or of the events array can be a stray.
-int JsonRecordSplitter::StructuralWalk::floor() const
+[[gnu::always_inline]] inline int JsonRecordSplitter::StructuralWalk::floor() const
 {
     return recordStart != kNone && !strayReported ? std::max(recordDepth, topIsObject ? 1 : 0) : 2;
 }
 
-// Below the floor only brackets count, and they are only counted: returns the first bracket of `brackets` (in bit
-// order) that would reach the floor, which the state machine must see, or 0 when there is none.
-std::uint64_t JsonRecordSplitter::StructuralWalk::countDeepBrackets(std::uint64_t brackets, std::uint64_t close)
+// Below the floor only brackets count, and they are only counted: returns the first of `brackets` (bits of the block
+// at `data`) that would reach the floor, which the state machine must see, or 0 when there is none.
+[[gnu::always_inline]] inline std::uint64_t JsonRecordSplitter::StructuralWalk::countDeepBrackets(
+    std::uint64_t brackets, const char* data)
 {
     const int limit = floor();
     while (brackets) {
         const int bit = std::countr_zero(brackets);
-        const int closing = static_cast<int>((close >> bit) & 1);
+        const int closing = isOpeningBracket(data[bit]) ? 0 : 1;
         if (depth - closing <= limit)
             return brackets & (~brackets + 1);
         depth += 1 - 2 * closing;
@@ -378,30 +391,33 @@ std::uint64_t JsonRecordSplitter::StructuralWalk::countDeepBrackets(std::uint64_
     return 0;
 }
 
-bool JsonRecordSplitter::StructuralWalk::walk(StructuralBlock& block, std::size_t base)
+[[gnu::always_inline]] inline bool JsonRecordSplitter::StructuralWalk::walk(StructuralBlock& block, std::size_t base)
 {
     std::uint64_t pending = ~std::uint64_t(0); // bits not yet passed
     while (true) {
         if (keyStart == kNone && depth > floor()) {
             // Deep inside a value (most of a record): count brackets until one reaches the floor. What stands
             // between them (strings, commas, scalars) cannot matter at this depth.
-            const std::uint64_t next = countDeepBrackets((block.open | block.close) & pending, block.close);
+            const std::uint64_t next = countDeepBrackets(block.brackets & pending, block.data);
             if (!next)
                 return true;
             pending &= ~(next - 1);
         }
-        const std::uint64_t events = pending & relevant(block);
+        const std::uint64_t events = relevant(block, pending);
         if (!events)
             return true;
         const std::uint64_t bit = events & (~events + 1);
         pending &= ~(bit | (bit - 1)); // this event and the irrelevant ones before it are done
         const std::size_t position = base + static_cast<std::size_t>(std::countr_zero(bit));
-        if (bit & block.open) {
-            open(splitter.m_buffer[position], position);
-        } else if (bit & block.close) {
-            close(splitter.m_buffer[position], position);
-            if (splitter.m_stopped)
-                return false;
+        if (bit & block.brackets) {
+            const char c = splitter.m_buffer[position];
+            if (isOpeningBracket(c)) {
+                open(c, position);
+            } else {
+                close(c, position);
+                if (splitter.m_stopped)
+                    return false;
+            }
         } else if (bit & block.stringStart) {
             stringStart(position);
         } else if (bit & block.stringEnd) {

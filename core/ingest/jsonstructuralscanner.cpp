@@ -1,8 +1,33 @@
 #include "jsonstructuralscanner.h"
 
+#include <algorithm>
+
 namespace cepheid {
 
-using structural_detail::isOtherByte;
+namespace {
+
+// Not whitespace, not one of {}[],:" (what the byte-by-byte scan reported as stray text where a record belongs).
+bool isOtherByte(char c)
+{
+    switch (c) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '{':
+    case '}':
+    case '[':
+    case ']':
+    case ',':
+    case ':':
+    case '"':
+        return false;
+    default:
+        return true;
+    }
+}
+
+} // namespace
 
 JsonStructuralScanner::ByteClasses JsonStructuralScanner::classifyPortable(const char* data)
 {
@@ -12,8 +37,7 @@ JsonStructuralScanner::ByteClasses JsonStructuralScanner::classifyPortable(const
         const char c = data[i];
         classes.quote |= c == '"' ? bit : 0;
         classes.backslash |= c == '\\' ? bit : 0;
-        classes.open |= c == '{' || c == '[' ? bit : 0;
-        classes.close |= c == '}' || c == ']' ? bit : 0;
+        classes.brackets |= c == '{' || c == '[' || c == '}' || c == ']' ? bit : 0;
         classes.comma |= c == ',' ? bit : 0;
         classes.other |= isOtherByte(c) ? bit : 0;
     }
@@ -51,8 +75,15 @@ void JsonStructuralScanner::addCommasAndScalars(StructuralBlock& block)
     const std::uint64_t outside = ~block.inString & valid;
     const std::uint64_t other = classes.other & outside;
     block.comma = classes.comma & outside;
-    block.scalarStart = other & ~(other << 1 | (block.afterScalar ? 1 : 0));
+    const bool afterScalar = block.previousOutside && isOtherByte(block.previous);
+    block.scalarStart = other & ~(other << 1 | (afterScalar ? 1 : 0));
     block.complete = true;
+}
+
+bool JsonStructuralScanner::onlyPunctuation(const char* begin, const char* end)
+{
+    constexpr std::ptrdiff_t kLongest = 8;
+    return end - begin <= kLongest && std::none_of(begin, end, [](char c) { return isOtherByte(c); });
 }
 
 // The block byte by byte with the rules of the header, for the rare block where a backslash stands outside strings.
@@ -61,8 +92,10 @@ StructuralBlock JsonStructuralScanner::exact(const char* data, std::size_t size)
     StructuralBlock block;
     block.data = data;
     block.size = size;
-    block.afterScalar = m_afterScalar;
+    block.previous = m_previous;
+    block.previousOutside = m_previousOutside;
     block.complete = true;
+    bool afterScalar = m_previousOutside && isOtherByte(m_previous);
     for (std::size_t i = 0; i < size; ++i) {
         const std::uint64_t bit = std::uint64_t(1) << i;
         const char c = data[i];
@@ -76,7 +109,7 @@ StructuralBlock JsonStructuralScanner::exact(const char* data, std::size_t size)
                 block.stringEnd |= bit;
             }
             block.inString |= m_inString ? bit : 0;
-            m_afterScalar = false;
+            afterScalar = false;
             continue;
         }
         switch (c) {
@@ -87,11 +120,9 @@ StructuralBlock JsonStructuralScanner::exact(const char* data, std::size_t size)
             break;
         case '{':
         case '[':
-            block.open |= bit;
-            break;
         case '}':
         case ']':
-            block.close |= bit;
+            block.brackets |= bit;
             break;
         case ',':
             block.comma |= bit;
@@ -100,10 +131,12 @@ StructuralBlock JsonStructuralScanner::exact(const char* data, std::size_t size)
             break;
         }
         const bool other = isOtherByte(c);
-        if (other && !m_afterScalar)
+        if (other && !afterScalar)
             block.scalarStart |= bit;
-        m_afterScalar = other;
+        afterScalar = other;
     }
+    m_previous = data[size - 1];
+    m_previousOutside = !m_inString;
     return block;
 }
 
@@ -111,17 +144,37 @@ std::size_t countNewlines(const char* begin, const char* end)
 {
     std::size_t count = 0;
 #if defined(__SSE2__)
-    // A byte counter per lane (a match is -1, subtracted), summed every 255 steps, before a counter could wrap.
-    const __m128i newline = _mm_set1_epi8('\n');
-    while (end - begin >= 16) {
-        __m128i counters = _mm_setzero_si128();
-        for (int i = 0; i < 255 && end - begin >= 16; ++i, begin += 16) {
-            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin));
-            counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(bytes, newline));
+    if (end - begin >= 16) {
+        // A byte counter per lane (a match is -1, subtracted): 64 bytes a step add up to 4, so the counters are
+        // summed every 63 steps, before one could wrap.
+        const __m128i newline = _mm_set1_epi8('\n');
+        auto matches = [&newline](const char* at) {
+            return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), newline);
+        };
+        auto total = [](__m128i counters) {
+            const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
+            return static_cast<std::size_t>(_mm_cvtsi128_si32(sums))
+                + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+        };
+        while (end - begin >= 64) {
+            __m128i counters = _mm_setzero_si128();
+            for (int step = 0; step < 63 && end - begin >= 64; ++step, begin += 64) {
+                const __m128i pair1 = _mm_add_epi8(matches(begin), matches(begin + 16));
+                const __m128i pair2 = _mm_add_epi8(matches(begin + 32), matches(begin + 48));
+                counters = _mm_sub_epi8(counters, _mm_add_epi8(pair1, pair2));
+            }
+            count += total(counters);
         }
-        const __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
-        count
-            += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+        __m128i counters = _mm_setzero_si128();
+        for (; end - begin >= 16; begin += 16)
+            counters = _mm_sub_epi8(counters, matches(begin));
+        // The last 1 to 15 bytes: the 16 that end at `end`, those counted already masked off (no byte loop).
+        alignas(16) static constexpr char kLastBytes[32] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1,
+            -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+        const auto rest = end - begin;
+        const __m128i keep = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLastBytes + rest));
+        counters = _mm_sub_epi8(counters, _mm_and_si128(matches(end - 16), keep));
+        return count + total(counters);
     }
 #endif
     for (; begin < end; ++begin)

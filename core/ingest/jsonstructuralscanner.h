@@ -6,7 +6,7 @@
 //
 // For each block of up to 64 bytes, next() gives bitmasks (bit i stands for byte i of the block) of
 //  - the bytes inside strings, the quotes that open a string and those that close one,
-//  - '{' and '[', and '}' and ']', outside strings;
+//  - '{', '[', '}' and ']' outside strings (one mask: bit 1 of the byte tells an opening one from a closing one);
 // and, when asked (addCommasAndScalars(): inside a record they rarely matter, and cost as much again to find),
 //  - ',' outside strings,
 //  - the first byte of each run of other non-whitespace bytes outside strings (a number, true, false, null, or
@@ -39,14 +39,21 @@ struct StructuralBlock
     std::uint64_t inString = 0; // from an opening quote to the byte before its closing quote
     std::uint64_t stringStart = 0; // '"' that opens a string
     std::uint64_t stringEnd = 0; // '"' that closes one
-    std::uint64_t open = 0; // '{' or '[' outside strings
-    std::uint64_t close = 0; // '}' or ']' outside strings
+    std::uint64_t brackets = 0; // '{', '[', '}' or ']' outside strings
     // Set by JsonStructuralScanner::addCommasAndScalars(), or at once by a block done byte by byte.
     std::uint64_t comma = 0; // ',' outside strings
     std::uint64_t scalarStart = 0; // first byte of a run of other non-whitespace bytes outside strings
-    bool afterScalar = false; // the byte before the block is in such a run
+    // The byte before the block, and whether it stood outside strings: whether a scalar runs on into the block.
+    char previous = ' ';
+    bool previousOutside = false;
     bool complete = false; // comma and scalarStart are set
 };
+
+// For a byte of StructuralBlock::brackets: '{' and '[' have bit 1 set, '}' and ']' do not.
+inline bool isOpeningBracket(char bracket)
+{
+    return (bracket & 2) != 0;
+}
 
 class JsonStructuralScanner
 {
@@ -58,8 +65,7 @@ public:
     {
         std::uint64_t quote = 0;
         std::uint64_t backslash = 0;
-        std::uint64_t open = 0;
-        std::uint64_t close = 0;
+        std::uint64_t brackets = 0;
         std::uint64_t comma = 0;
         std::uint64_t other = 0; // not whitespace, not one of {}[],:" (a backslash is "other")
 
@@ -71,10 +77,13 @@ public:
     StructuralBlock next(const char* data, std::size_t size);
     // Fills in block.comma and block.scalarStart.
     static void addCommasAndScalars(StructuralBlock& block);
+    // True when [begin, end) holds only whitespace and punctuation, so no scalar starts there; a stretch longer than
+    // a few bytes is not looked at and counts as one that may hold a scalar.
+    static bool onlyPunctuation(const char* begin, const char* end);
     // After the last byte given: inside a string (an unterminated one at the end of the file).
     bool inString() const { return m_inString; }
 
-    // quote, backslash, open and close; then comma and other. Public so that a test can check them against
+    // quote, backslash and brackets; then comma and other. Public so that a test can check them against
     // classifyPortable(), which the bit arithmetic uses where there is no SSE2, on every byte value.
     static ByteClasses classifyStrings(const char* data);
     static ByteClasses classifyOthers(const char* data);
@@ -85,7 +94,8 @@ private:
 
     bool m_inString = false; // the last byte given was inside a string (or opened one)
     bool m_escaped = false; // the next byte is escaped: the last block ended on an escaping backslash in a string
-    bool m_afterScalar = false; // the last byte given belongs to a run of other bytes outside strings
+    char m_previous = ' '; // the last byte given
+    bool m_previousOutside = false; // it stood outside strings (a closing quote does)
 };
 
 // The number of '\n' bytes in [begin, end).
@@ -121,27 +131,6 @@ inline std::uint64_t escapedBytes(std::uint64_t backslash, bool& carry)
     return (kEvenBits ^ invert) & followsBackslash;
 }
 
-// Not whitespace, not one of {}[],:" (what the byte-by-byte scan reported as stray text where a record belongs).
-inline bool isOtherByte(char c)
-{
-    switch (c) {
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\r':
-    case '{':
-    case '}':
-    case '[':
-    case ']':
-    case ',':
-    case ':':
-    case '"':
-        return false;
-    default:
-        return true;
-    }
-}
-
 #if defined(__SSE2__)
 inline std::uint64_t bitsOf(__m128i mask, int shift)
 {
@@ -154,8 +143,9 @@ inline void classifyStrings16(const char* data, int shift, JsonStructuralScanner
     const __m128i folded = _mm_or_si128(bytes, _mm_set1_epi8(0x20)); // '[' | 0x20 == '{', ']' | 0x20 == '}'
     classes.quote |= bitsOf(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')), shift);
     classes.backslash |= bitsOf(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\\')), shift);
-    classes.open |= bitsOf(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')), shift);
-    classes.close |= bitsOf(_mm_cmpeq_epi8(folded, _mm_set1_epi8('}')), shift);
+    const __m128i brackets
+        = _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
+    classes.brackets |= bitsOf(brackets, shift);
 }
 #endif
 
@@ -198,12 +188,13 @@ inline void classifyStrings16(const char* data, int shift, JsonStructuralScanner
     block.inString = inString & valid;
     block.stringStart = quotes & inString;
     block.stringEnd = quotes & ~inString;
-    block.open = classes.open & ~inString & valid;
-    block.close = classes.close & ~inString & valid;
-    block.afterScalar = m_afterScalar;
+    block.brackets = classes.brackets & ~inString & valid;
+    block.previous = m_previous;
+    block.previousOutside = m_previousOutside;
     const std::size_t last = size - 1;
     m_inString = (inString >> last) & 1;
-    m_afterScalar = !m_inString && isOtherByte(data[last]);
+    m_previous = data[last];
+    m_previousOutside = !m_inString;
     // In a short block the escape carry is whether the byte after it would be escaped, not the sum's overflow.
     m_escaped = full ? escapeCarry : ((escaped >> size) & 1) != 0;
     return block;

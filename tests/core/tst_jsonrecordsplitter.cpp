@@ -326,7 +326,7 @@ std::string utf16Le(const std::string& utf8)
 // What JsonStructuralScanner promises for each byte of a text, worked out over the whole text at once.
 struct ByteModel
 {
-    std::vector<bool> inString, stringStart, stringEnd, open, close, comma, scalarStart;
+    std::vector<bool> inString, stringStart, stringEnd, brackets, comma, scalarStart;
 
     explicit ByteModel(const std::string& text)
     {
@@ -341,8 +341,7 @@ struct ByteModel
             inString.push_back(inside);
             stringStart.push_back(opens);
             stringEnd.push_back(closes);
-            open.push_back(outside && (c == '{' || c == '['));
-            close.push_back(outside && (c == '}' || c == ']'));
+            brackets.push_back(outside && std::string_view("{[]}").find(c) != std::string_view::npos);
             comma.push_back(outside && c == ',');
             scalarStart.push_back(scalar && !previousScalar);
             previousScalar = scalar;
@@ -411,13 +410,30 @@ private slots:
                 };
                 if (!expect(block.inString, model.inString, "inString")
                     || !expect(block.stringStart, model.stringStart, "stringStart")
-                    || !expect(block.stringEnd, model.stringEnd, "stringEnd") || !expect(block.open, model.open, "open")
-                    || !expect(block.close, model.close, "close") || !expect(block.comma, model.comma, "comma")
+                    || !expect(block.stringEnd, model.stringEnd, "stringEnd")
+                    || !expect(block.brackets, model.brackets, "brackets") || !expect(block.comma, model.comma, "comma")
                     || !expect(block.scalarStart, model.scalarStart, "scalarStart"))
                     return;
                 at += size;
             }
             QCOMPARE(scanner.inString(), !text.empty() && model.inString.back());
+        }
+    }
+
+    // Lines are counted 64 bytes at a time, then 16, then the last few with a masked overlapping load.
+    void countsNewlines()
+    {
+        Generator generator(3);
+        std::string text;
+        for (int i = 0; i < 300; ++i)
+            text += generator.chance(30) ? '\n' : static_cast<char>(generator.below(256));
+        text += std::string(5000, '\n') + std::string(3000, 'x'); // more newlines than a byte counter holds
+        for (std::size_t begin = 0; begin < 40; ++begin) {
+            for (std::size_t end = begin; end < text.size(); end += 1 + end / 8) {
+                const auto expected
+                    = static_cast<std::size_t>(std::count(text.begin() + begin, text.begin() + end, '\n'));
+                QCOMPARE(countNewlines(text.data() + begin, text.data() + end), expected);
+            }
         }
     }
 
