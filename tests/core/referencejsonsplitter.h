@@ -73,9 +73,12 @@ struct SplitTrace
     bool operator==(const SplitTrace&) const = default;
 };
 
-// Runs a splitter (either kind) to the end, or until it has given stopAfter records (the sink then says stop). In
-// line mode only the mode is kept (Lines is the default): the oracle does not cut lines.
-template<class Splitter> SplitTrace traceSplit(Splitter& splitter, std::size_t stopAfter = std::size_t(-1))
+// Runs a splitter (either kind) to the end, or until it has given stopAfter records (the sink then says stop),
+// handing each record to `visit` too (the fuzz target parses them). In line mode only the mode is kept (Lines is the
+// default): the oracle does not cut lines.
+template<class Splitter, class Visit = void (*)(const JsonRecordSplitter::Record&)>
+SplitTrace traceSplit(
+    Splitter& splitter, std::size_t stopAfter = std::size_t(-1), Visit visit = [](const JsonRecordSplitter::Record&) {})
 {
     SplitTrace trace;
     std::size_t records = 0;
@@ -89,6 +92,7 @@ template<class Splitter> SplitTrace traceSplit(Splitter& splitter, std::size_t s
                 "record " + std::to_string(record.line) + " @" + std::to_string(record.offset) + ": " + text);
             if (record.capacity < record.text.size() + JsonRecordSplitter::kPadding)
                 trace.told.push_back("record without its padding");
+            visit(record);
             return ++records < stopAfter;
         },
         [&](std::uint64_t line, const std::string& reason) {
