@@ -316,6 +316,9 @@ struct JsonRecordSplitter::StructuralWalk
     int recordDepth = 0;
     std::uint32_t recordLine = 0;
     bool strayReported = false;
+    // floor() as of the last event or refill: brackets deeper than this change nothing but the depth. (A pending key
+    // needs no care: it stands at depth 1, never deeper than the floor.)
+    int deepAbove = 2;
 
     // Gives the block at buffer[base] its meaning; false when the record sink asked to stop.
     bool walk(StructuralBlock& block, std::size_t base);
@@ -327,6 +330,7 @@ private:
     std::uint64_t relevant(StructuralBlock& block, std::uint64_t pending) const;
     static bool scalarsMayFollow(const StructuralBlock& block, std::uint64_t pending);
     int floor() const;
+    void settle() { deepAbove = floor(); }
     std::uint64_t countDeepBrackets(std::uint64_t brackets, const char* data);
     std::uint64_t line(std::size_t position) { return lines.at(splitter.m_buffer.get(), position); }
     void reportStray(std::size_t position);
@@ -379,13 +383,13 @@ bool JsonRecordSplitter::StructuralWalk::scalarsMayFollow(const StructuralBlock&
 [[gnu::always_inline]] inline std::uint64_t JsonRecordSplitter::StructuralWalk::countDeepBrackets(
     std::uint64_t brackets, const char* data)
 {
-    const int limit = floor();
     while (brackets) {
-        const int bit = std::countr_zero(brackets);
-        const int closing = isOpeningBracket(data[bit]) ? 0 : 1;
-        if (depth - closing <= limit)
+        // Bit 1 is set in '{' and '[' (one deeper) and clear in '}' and ']' (one less deep): only a closing bracket
+        // can reach the floor, since the depth is above it.
+        const int next = depth + (data[std::countr_zero(brackets)] & 2) - 1;
+        if (next <= deepAbove)
             return brackets & (~brackets + 1);
-        depth += 1 - 2 * closing;
+        depth = next;
         brackets &= brackets - 1;
     }
     return 0;
@@ -395,7 +399,7 @@ bool JsonRecordSplitter::StructuralWalk::scalarsMayFollow(const StructuralBlock&
 {
     std::uint64_t pending = ~std::uint64_t(0); // bits not yet passed
     while (true) {
-        if (keyStart == kNone && depth > floor()) {
+        if (depth > deepAbove) {
             // Deep inside a value (most of a record): count brackets until one reaches the floor. What stands
             // between them (strings, commas, scalars) cannot matter at this depth.
             const std::uint64_t next = countDeepBrackets(block.brackets & pending, block.data);
@@ -428,6 +432,7 @@ bool JsonRecordSplitter::StructuralWalk::scalarsMayFollow(const StructuralBlock&
         } else {
             reportStray(position); // a scalar's first byte
         }
+        settle();
     }
 }
 
@@ -522,6 +527,7 @@ std::size_t JsonRecordSplitter::StructuralWalk::keepAcrossRefill(std::size_t pos
         lastKeyWasEvents = false;
     }
     // Keep the record being read (and a pending key) across the refill.
+    settle();
     std::size_t keepFrom = recordStart != kNone ? recordStart : position;
     if (keyStart != kNone)
         keepFrom = std::min(keepFrom, keyStart);

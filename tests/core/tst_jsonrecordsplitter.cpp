@@ -266,7 +266,8 @@ private:
 // Bytes the state machine and the string scan react to, for mutations.
 const char kSpecial[] = "\"\\{}[],: \n\r\t0atx";
 
-std::string mutate(std::string text, Generator& generator)
+// One to four bytes inserted, deleted or replaced, or (when `cut`) the text cut short there.
+std::string mutate(std::string text, Generator& generator, bool cut = true)
 {
     for (int i = 1 + generator.below(4); i > 0 && !text.empty(); --i) {
         const std::size_t at = static_cast<std::size_t>(generator.below(static_cast<int>(text.size())));
@@ -280,7 +281,8 @@ std::string mutate(std::string text, Generator& generator)
             text.erase(at, 1);
             break;
         case 2:
-            text.resize(at); // truncated
+            if (cut)
+                text.resize(at);
             break;
         default:
             text[at] = byte;
@@ -302,9 +304,10 @@ Setup randomSetup(Generator& generator)
 }
 
 // A pretty-printed array whose records are one long string each, after `prefix` (a byte order mark, or nothing),
-// with `marker` placed so that it starts `before` bytes before file offset `at` (a refill boundary).
-std::string aroundOffset(
-    const std::string& prefix, std::size_t at, std::size_t before, const std::string& marker, std::size_t total)
+// with `marker` placed so that it starts `before` bytes before file offset `at` (a refill boundary), and `tail` as
+// its last elements.
+std::string aroundOffset(const std::string& prefix, std::size_t at, std::size_t before, const std::string& marker,
+    std::size_t total, const std::string& tail = "{\"last\": true}")
 {
     std::string text = prefix + "[\n";
     const std::string filler = "{\"id\": 1, \"pad\": \"" + std::string(1000, 'p') + "\"},\n";
@@ -314,7 +317,7 @@ std::string aroundOffset(
     text += marker;
     while (text.size() < total)
         text += filler;
-    return text + "{\"last\": true}\n]\n";
+    return text + tail + "\n]\n";
 }
 
 // Valid records whose strings are mostly backslash runs: an even run before a letter, an odd one before a quote
@@ -568,6 +571,10 @@ private slots:
                     VERIFY_SAME(differ, aroundOffset(prefix, kChunk, before, marker, kChunk + 3000));
             }
         }
+        // What the walk knows of the state at a refill inside a record must follow the state after it: strays in a
+        // nested array (its comma forgets the stray before it) and after the array's end.
+        VERIFY_SAME(differ,
+            aroundOffset("", kChunk, 40, "\"},\n", kChunk + 3000, "[1, 2] 3, [4 [5, 6] 7], {\"z\": [8, 9]} 10\n] ["));
         // An envelope whose key straddles the refill, so that it is kept across it (or dropped when too long). The cap
         // is small so that the sniff stops at the first chunk of this one-line file.
         for (const std::size_t before : { 1, 7, 9 }) {
@@ -598,6 +605,16 @@ private slots:
             Generator generator(seed);
             const std::string text = backslashRecords(generator, 1u << 20);
             VERIFY_SAME(differ, utf16Le(text), { Setup {}, Setup { 100 } });
+        }
+        // Large mutated documents: the state the walk carries across many refills meets garbage after them.
+        for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+            Generator generator(seed * 104729);
+            std::string text;
+            while (text.size() < (600u << 10))
+                text += generator.document(40);
+            for (int i = 0; i < 30; ++i)
+                text = mutate(std::move(text), generator, false);
+            VERIFY_SAME(differ, utf16Le(text), { Setup {}, Setup { 2000 } });
         }
     }
 
