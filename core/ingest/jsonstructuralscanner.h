@@ -90,6 +90,7 @@ public:
     static ByteClasses classifyPortable(const char* data);
 
 private:
+    template<bool kFull> StructuralBlock scan(const char* data, std::size_t size);
     StructuralBlock exact(const char* data, std::size_t size);
 
     bool m_inString = false; // the last byte given was inside a string (or opened one)
@@ -134,7 +135,8 @@ inline std::uint64_t escapedBytes(std::uint64_t backslash, bool& carry)
 #if defined(__SSE2__)
 inline std::uint64_t bitsOf(__m128i mask, int shift)
 {
-    return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(mask))) << shift;
+    return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(mask)))
+        << shift; // 16 bits, zero-extended
 }
 
 inline void classifyStrings16(const char* data, int shift, JsonStructuralScanner::ByteClasses& classes)
@@ -168,13 +170,16 @@ inline void classifyStrings16(const char* data, int shift, JsonStructuralScanner
 #endif
 }
 
-// Inlined: a call per 64 bytes and its returned struct cost a tenth of the scan.
-[[gnu::always_inline]] inline StructuralBlock JsonStructuralScanner::next(const char* data, std::size_t size)
+// Inlined: a call per 64 bytes and its returned struct cost a tenth of the scan. A full block (all but the last
+// before a refill) is scanned with its size a constant: no masking to the valid bytes.
+template<bool kFull>
+[[gnu::always_inline]] inline StructuralBlock JsonStructuralScanner::scan(const char* data, std::size_t size)
 {
     using namespace structural_detail;
     const ByteClasses classes = classifyStrings(data);
-    const bool full = size == kBlockBytes;
-    const std::uint64_t valid = full ? ~std::uint64_t(0) : (std::uint64_t(1) << size) - 1;
+    if constexpr (kFull)
+        size = kBlockBytes;
+    const std::uint64_t valid = kFull ? ~std::uint64_t(0) : (std::uint64_t(1) << size) - 1;
     const std::uint64_t backslash = classes.backslash & valid;
     bool escapeCarry = m_escaped;
     const std::uint64_t escaped = backslash || escapeCarry ? escapedBytes(backslash, escapeCarry) : 0;
@@ -196,8 +201,13 @@ inline void classifyStrings16(const char* data, int shift, JsonStructuralScanner
     m_previous = data[last];
     m_previousOutside = !m_inString;
     // In a short block the escape carry is whether the byte after it would be escaped, not the sum's overflow.
-    m_escaped = full ? escapeCarry : ((escaped >> size) & 1) != 0;
+    m_escaped = kFull ? escapeCarry : ((escaped >> size) & 1) != 0;
     return block;
+}
+
+[[gnu::always_inline]] inline StructuralBlock JsonStructuralScanner::next(const char* data, std::size_t size)
+{
+    return size == kBlockBytes ? scan<true>(data, size) : scan<false>(data, size);
 }
 
 } // namespace cepheid
