@@ -370,9 +370,9 @@ bool JsonRecordSplitter::StructuralWalk::scalarsMayFollow(const StructuralBlock&
     return !JsonStructuralScanner::onlyPunctuation(block.data + std::min(from, to), block.data + to);
 }
 
-// The depth at and above which brackets have a meaning in the present state; deeper, nothing but the depth changes.
+// The deepest level at which anything has a meaning in the present state; deeper, nothing changes but the depth.
 // Inside a record with no stray to forget, only its end matters (and, in a top-level object, its keys); elsewhere an
-// element of the top-level array or of the events array can be a stray.
+// element of the top-level array or of the events array (depth 2) can be a stray.
 [[gnu::always_inline]] inline int JsonRecordSplitter::StructuralWalk::floor() const
 {
     return recordStart != kNone && !strayReported ? std::max(recordDepth, topIsObject ? 1 : 0) : 2;
