@@ -1,9 +1,11 @@
 #include "jsonrecordsplitter.h"
 
 #include "inputstream.h"
+#include "jsonstructuralscanner.h"
 #include "util/bytesize.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace cepheid {
@@ -261,12 +263,51 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
     }
 }
 
-bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const ProblemSink& onProblem)
+namespace {
+
+// Line numbers on demand. The structural scan does not look at every byte, and needs a line only where a record
+// starts or a problem is reported: newlines are counted (vectorised) from the last such place up to the next.
+// Every '\n' counts, inside strings too (invalid JSON may have raw ones), as the byte-by-byte scan counted them.
+class LineCounter
 {
-    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-    std::uint64_t line = 1;
+public:
+    explicit LineCounter(std::size_t start)
+        : m_cursor(start)
+    { }
+    // The line of buffer[position]; positions asked for never go backwards.
+    std::uint64_t at(const char* buffer, std::size_t position)
+    {
+        m_line += countNewlines(buffer + m_cursor, buffer + position);
+        m_cursor = position;
+        return m_line;
+    }
+    // The buffer is about to drop its bytes before keepFrom: count what is not counted yet there first.
+    void dropBefore(const char* buffer, std::size_t keepFrom)
+    {
+        if (m_cursor < keepFrom)
+            at(buffer, keepFrom);
+        m_cursor -= keepFrom;
+    }
+
+private:
+    std::size_t m_cursor;
+    std::uint64_t m_line = 1;
+};
+
+} // namespace
+
+// The structural mode's state machine. JsonStructuralScanner finds the bytes that matter (brackets, commas, quotes
+// and scalars outside strings); this gives them their meaning from where they stand: depth, the top-level value's
+// kind, an envelope key, the record being read.
+struct JsonRecordSplitter::StructuralWalk
+{
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+    JsonRecordSplitter& splitter;
+    const RecordSink& onRecord;
+    const ProblemSink& onProblem;
+    LineCounter lines;
     int depth = 0;
-    bool inString = false, escaped = false;
     bool topIsArray = false, topIsObject = false;
     bool inEventsArray = false; // inside the "events" array of an envelope
     std::size_t keyStart = kNone; // start of a string at depth 1 of a top-level object (a candidate key)
@@ -275,137 +316,267 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
     int recordDepth = 0;
     std::uint32_t recordLine = 0;
     bool strayReported = false;
-    std::size_t position = m_begin;
-    // A value that starts where a record should but is not an object: reported once per element.
-    auto reportStray = [&] {
-        const bool stray
-            = recordStart == kNone && (depth == 0 || (depth == 1 && topIsArray) || (depth == 2 && inEventsArray));
-        if (!stray || strayReported)
-            return;
-        onProblem(
-            line, depth == 0 ? "text outside any JSON value: ignored" : "array element is not a JSON object: skipped");
-        strayReported = true;
-        m_sawContent = true;
-    };
+    // floor() as of the last event or refill: brackets deeper than this change nothing but the depth. (A pending key
+    // needs no care: it stands at depth 1, never deeper than the floor.)
+    int deepAbove = 2;
 
+    // Gives the block at buffer[base] its meaning; false when the record sink asked to stop.
+    bool walk(StructuralBlock& block, std::size_t base);
+    std::size_t keepAcrossRefill(std::size_t position);
+    void shift(std::size_t keepFrom);
+    void atEnd(bool inString);
+
+private:
+    std::uint64_t relevant(StructuralBlock& block, std::uint64_t pending) const;
+    static bool scalarsMayFollow(const StructuralBlock& block, std::uint64_t pending);
+    int floor() const;
+    void settle() { deepAbove = floor(); }
+    std::uint64_t countDeepBrackets(std::uint64_t brackets, const char* data);
+    std::uint64_t line(std::size_t position) { return lines.at(splitter.m_buffer.get(), position); }
+    void reportStray(std::size_t position);
+    void open(char c, std::size_t position);
+    void close(char c, std::size_t position);
+    void stringStart(std::size_t position);
+    void stringEnd(std::size_t position);
+};
+
+// The events of a block that can change anything now, among those not yet passed: brackets always; a comma only
+// clears strayReported; quotes and scalars matter where a stray can be reported (outside records) or a key can stand
+// (depth 1 of a top-level object). Each event handled may change the answer, so it is asked again after each.
+std::uint64_t JsonRecordSplitter::StructuralWalk::relevant(StructuralBlock& block, std::uint64_t pending) const
+{
+    const bool strays = recordStart == kNone;
+    if (!block.complete && (strayReported || (strays && scalarsMayFollow(block, pending))))
+        JsonStructuralScanner::addCommasAndScalars(block);
+    std::uint64_t events = block.brackets;
+    if (strayReported)
+        events |= block.comma;
+    if (strays)
+        events |= block.stringStart | block.scalarStart;
+    else if (depth == 1 && topIsObject)
+        events |= block.stringStart;
+    if (keyStart != kNone)
+        events |= block.stringEnd;
+    return events & pending;
+}
+
+// Between records stand a comma and a line break, mostly: rather than find the scalars of the whole block for a stray
+// that is rarely there, look at the few bytes up to the next bracket or quote. True when they may hold one.
+bool JsonRecordSplitter::StructuralWalk::scalarsMayFollow(const StructuralBlock& block, std::uint64_t pending)
+{
+    const std::uint64_t next = pending & (block.brackets | block.stringStart);
+    const int from = std::countr_zero(pending);
+    const int to = next ? std::countr_zero(next) : static_cast<int>(block.size);
+    return !JsonStructuralScanner::onlyPunctuation(block.data + std::min(from, to), block.data + to);
+}
+
+// The deepest level at which anything has a meaning in the present state; deeper, nothing changes but the depth.
+// Inside a record with no stray to forget, only its end matters (and, in a top-level object, its keys); elsewhere an
+// element of the top-level array or of the events array (depth 2) can be a stray.
+[[gnu::always_inline]] inline int JsonRecordSplitter::StructuralWalk::floor() const
+{
+    return recordStart != kNone && !strayReported ? std::max(recordDepth, topIsObject ? 1 : 0) : 2;
+}
+
+// Below the floor only brackets count, and they are only counted: returns the first of `brackets` (bits of the block
+// at `data`) that would reach the floor, which the state machine must see, or 0 when there is none.
+[[gnu::always_inline]] inline std::uint64_t JsonRecordSplitter::StructuralWalk::countDeepBrackets(
+    std::uint64_t brackets, const char* data)
+{
+    while (brackets) {
+        // Bit 1 is set in '{' and '[' (one deeper) and clear in '}' and ']' (one less deep): only a closing bracket
+        // can reach the floor, since the depth is above it.
+        const int next = depth + (data[std::countr_zero(brackets)] & 2) - 1;
+        if (next <= deepAbove)
+            return brackets & (~brackets + 1);
+        depth = next;
+        brackets &= brackets - 1;
+    }
+    return 0;
+}
+
+[[gnu::always_inline]] inline bool JsonRecordSplitter::StructuralWalk::walk(StructuralBlock& block, std::size_t base)
+{
+    std::uint64_t pending = ~std::uint64_t(0); // bits not yet passed
+    while (true) {
+        if (depth > deepAbove) {
+            // Deep inside a value (most of a record): count brackets until one reaches the floor. What stands
+            // between them (strings, commas, scalars) cannot matter at this depth.
+            const std::uint64_t next = countDeepBrackets(block.brackets & pending, block.data);
+            if (!next)
+                return true;
+            pending &= ~(next - 1);
+        }
+        const std::uint64_t events = relevant(block, pending);
+        if (!events)
+            return true;
+        const std::uint64_t bit = events & (~events + 1);
+        pending &= ~(bit | (bit - 1)); // this event and the irrelevant ones before it are done
+        const std::size_t position = base + static_cast<std::size_t>(std::countr_zero(bit));
+        if (bit & block.brackets) {
+            const char c = splitter.m_buffer[position];
+            if (isOpeningBracket(c)) {
+                open(c, position);
+            } else {
+                close(c, position);
+                if (splitter.m_stopped)
+                    return false;
+            }
+        } else if (bit & block.stringStart) {
+            stringStart(position);
+        } else if (bit & block.stringEnd) {
+            stringEnd(position);
+        } else if (bit & block.comma) {
+            if (depth <= 2)
+                strayReported = false;
+        } else {
+            reportStray(position); // a scalar's first byte
+        }
+        settle();
+    }
+}
+
+// A value that starts where a record should but is not an object: reported once per element.
+void JsonRecordSplitter::StructuralWalk::reportStray(std::size_t position)
+{
+    const bool stray
+        = recordStart == kNone && (depth == 0 || (depth == 1 && topIsArray) || (depth == 2 && inEventsArray));
+    if (!stray || strayReported)
+        return;
+    onProblem(line(position),
+        depth == 0 ? "text outside any JSON value: ignored" : "array element is not a JSON object: skipped");
+    strayReported = true;
+    splitter.m_sawContent = true;
+}
+
+void JsonRecordSplitter::StructuralWalk::open(char c, std::size_t position)
+{
+    splitter.m_sawContent = true;
+    if (depth == 0) {
+        topIsArray = c == '[';
+        topIsObject = c == '{';
+        inEventsArray = false;
+        lastKeyWasEvents = false;
+        strayReported = false;
+        if (topIsObject) {
+            recordStart = position;
+            recordDepth = 0;
+            recordLine = line(position);
+        }
+    } else if (depth == 1 && topIsArray && c == '{') {
+        recordStart = position;
+        recordDepth = 1;
+        recordLine = line(position);
+    } else if (depth == 1 && topIsObject && c == '[' && lastKeyWasEvents) {
+        // The udmSearch envelope: its events are the records, the envelope itself is not one.
+        inEventsArray = true;
+        recordStart = kNone;
+    } else if (depth == 2 && inEventsArray && c == '{') {
+        recordStart = position;
+        recordDepth = 2;
+        recordLine = line(position);
+    } else if (c == '[') {
+        reportStray(position); // an array where an event object belongs
+    }
+    ++depth;
+}
+
+void JsonRecordSplitter::StructuralWalk::close(char c, std::size_t position)
+{
+    if (depth == 0) {
+        onProblem(line(position), std::string("unexpected '") + c + "' outside any JSON value: ignored");
+        return;
+    }
+    --depth;
+    if (recordStart != kNone && depth == recordDepth) {
+        splitter.emit(onRecord, recordStart, position + 1, recordLine);
+        recordStart = kNone;
+    }
+    if (inEventsArray && depth == 1)
+        inEventsArray = false;
+}
+
+void JsonRecordSplitter::StructuralWalk::stringStart(std::size_t position)
+{
+    if (depth == 1 && topIsObject)
+        keyStart = position;
+    reportStray(position);
+}
+
+void JsonRecordSplitter::StructuralWalk::stringEnd(std::size_t position)
+{
+    const std::string_view key(splitter.m_buffer.get() + keyStart, position - keyStart);
+    const auto& keys = splitter.m_envelopeKeys;
+    lastKeyWasEvents = std::find(keys.begin(), keys.end(), key) != keys.end();
+    keyStart = kNone;
+}
+
+// At the end of the buffer, before it is compacted and refilled: returns the first byte to keep.
+std::size_t JsonRecordSplitter::StructuralWalk::keepAcrossRefill(std::size_t position)
+{
+    if (recordStart != kNone && position - recordStart > splitter.m_maxRecordBytes) {
+        onProblem(recordLine,
+            "record longer than " + byteSizeText(splitter.m_maxRecordBytes) + " (the record-bytes limit): skipped");
+        recordStart = kNone; // the scan goes on through it, so the structure stays known
+    }
+    // A string at the top level of an object matters only if it is an envelope key ("events": 7 bytes with its
+    // quote): a longer one is not kept across refills, so an envelope's top-level string cannot grow the buffer past
+    // the record cap (a 4 GiB "nextPageToken" did).
+    if (keyStart != kNone && position - keyStart > splitter.m_longestKey) {
+        keyStart = kNone;
+        lastKeyWasEvents = false;
+    }
+    // Keep the record being read (and a pending key) across the refill.
+    settle();
+    std::size_t keepFrom = recordStart != kNone ? recordStart : position;
+    if (keyStart != kNone)
+        keepFrom = std::min(keepFrom, keyStart);
+    return keepFrom;
+}
+
+// The buffer dropped its first keepFrom bytes.
+void JsonRecordSplitter::StructuralWalk::shift(std::size_t keepFrom)
+{
+    if (recordStart != kNone)
+        recordStart -= keepFrom;
+    if (keyStart != kNone)
+        keyStart -= keepFrom;
+}
+
+void JsonRecordSplitter::StructuralWalk::atEnd(bool inString)
+{
+    if (depth != 0 || inString)
+        onProblem(recordStart != kNone ? recordLine : line(splitter.m_end),
+            "file ends inside a JSON value (truncated export?): the unfinished record is skipped");
+}
+
+bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const ProblemSink& onProblem)
+{
+    StructuralWalk walk { *this, onRecord, onProblem, LineCounter(m_begin) };
+    JsonStructuralScanner scanner;
+    std::size_t position = m_begin;
     while (true) {
         if (position >= m_end) {
-            if (recordStart != kNone && position - recordStart > m_maxRecordBytes) {
-                onProblem(recordLine,
-                    "record longer than " + byteSizeText(m_maxRecordBytes) + " (the record-bytes limit): skipped");
-                recordStart = kNone; // the scan goes on through it, so the structure stays known
-            }
-            // A string at the top level of an object matters only if it is an envelope key ("events": 7 bytes with
-            // its quote): a longer one is not kept across refills, so an envelope's top-level string cannot grow the
-            // buffer past the record cap (a 4 GiB "nextPageToken" did).
-            if (keyStart != kNone && position - keyStart > m_longestKey) {
-                keyStart = kNone;
-                lastKeyWasEvents = false;
-            }
-            // Keep the record being read (and a pending key) across the refill.
-            std::size_t keepFrom = recordStart != kNone ? recordStart : position;
-            if (keyStart != kNone)
-                keepFrom = std::min(keepFrom, keyStart);
+            const std::size_t keepFrom = walk.keepAcrossRefill(position);
+            walk.lines.dropBefore(m_buffer.get(), keepFrom);
             compact(keepFrom);
             position -= keepFrom;
-            if (recordStart != kNone)
-                recordStart -= keepFrom;
-            if (keyStart != kNone)
-                keyStart -= keepFrom;
+            walk.shift(keepFrom);
             if (!fill()) {
                 if (m_failed)
                     return false;
-                if (depth != 0 || inString)
-                    onProblem(recordStart != kNone ? recordLine : line,
-                        "file ends inside a JSON value (truncated export?): the unfinished record is skipped");
+                walk.atEnd(scanner.inString());
                 return true;
             }
             continue;
         }
-        const char c = m_buffer[position];
-        if (c == '\n')
-            ++line;
-        if (inString) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                inString = false;
-                if (keyStart != kNone) {
-                    const std::string_view key(m_buffer.get() + keyStart, position - keyStart);
-                    lastKeyWasEvents
-                        = std::find(m_envelopeKeys.begin(), m_envelopeKeys.end(), key) != m_envelopeKeys.end();
-                    keyStart = kNone;
-                }
-            }
-            ++position;
-            continue;
-        }
-        switch (c) {
-        case '"':
-            inString = true;
-            if (depth == 1 && topIsObject)
-                keyStart = position;
-            reportStray();
-            break;
-        case '{':
-        case '[':
-            m_sawContent = true;
-            if (depth == 0) {
-                topIsArray = c == '[';
-                topIsObject = c == '{';
-                inEventsArray = false;
-                lastKeyWasEvents = false;
-                strayReported = false;
-                if (topIsObject) {
-                    recordStart = position;
-                    recordDepth = 0;
-                    recordLine = line;
-                }
-            } else if (depth == 1 && topIsArray && c == '{') {
-                recordStart = position;
-                recordDepth = 1;
-                recordLine = line;
-            } else if (depth == 1 && topIsObject && c == '[' && lastKeyWasEvents) {
-                // The udmSearch envelope: its events are the records, the envelope itself is not one.
-                inEventsArray = true;
-                recordStart = kNone;
-            } else if (depth == 2 && inEventsArray && c == '{') {
-                recordStart = position;
-                recordDepth = 2;
-                recordLine = line;
-            } else if (c == '[') {
-                reportStray(); // an array where an event object belongs
-            }
-            ++depth;
-            break;
-        case '}':
-        case ']':
-            if (depth == 0) {
-                onProblem(line, std::string("unexpected '") + c + "' outside any JSON value: ignored");
-                break;
-            }
-            --depth;
-            if (recordStart != kNone && depth == recordDepth) {
-                emit(onRecord, recordStart, position + 1, recordLine);
-                recordStart = kNone;
-                if (m_stopped)
-                    return true;
-            }
-            if (inEventsArray && depth == 1)
-                inEventsArray = false;
-            break;
-        case ',':
-            if (depth <= 2)
-                strayReported = false;
-            break;
-        default:
-            if (!isJsonSpace(c) && c != ':')
-                reportStray();
-            break;
-        }
-        ++position;
+        // The last block before a refill may be short: the scan reaches the end of the buffer before refilling, as
+        // the checks at a refill expect.
+        const std::size_t size = std::min(JsonStructuralScanner::kBlockBytes, m_end - position);
+        StructuralBlock block = scanner.next(m_buffer.get() + position, size);
+        if (!walk.walk(block, position))
+            return true;
+        position += size;
     }
 }
 

@@ -58,6 +58,7 @@ private:
     Mode chooseMode();
     bool startsWithEnvelope(std::string_view text) const;
     bool runLines(const RecordSink& onRecord, const ProblemSink& onProblem);
+    struct StructuralWalk; // runStructural's state machine
     bool runStructural(const RecordSink& onRecord, const ProblemSink& onProblem);
     void emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line);
 
