@@ -8,6 +8,7 @@ each is read from the report. Needs matplotlib for the chart (Debian: python3-ma
 the CSV.
 
 Usage: python3 docs/charts/scaling.py --cli build/default/app/cepheid-cli FILE... [--repeat 2] [--no-chart]
+              [--before CSV]   (a CSV this script wrote for an earlier build, drawn dashed for comparison)
 """
 
 import argparse
@@ -50,7 +51,13 @@ def measure(cli, paths, repeat):
     return rows
 
 
-def chart(rows, output):
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [{key: (value if key == "file" else float(value)) for key, value in row.items()}
+                for row in csv.DictReader(handle)]
+
+
+def chart(rows, output, before=None):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -58,7 +65,14 @@ def chart(rows, output):
 
     events = [row["events"] / 1e6 for row in rows]
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
-    left.plot(events, [row["seconds"] for row in rows], "o-", color="#1f5fa8", linewidth=2)
+    if before:
+        earlier = [row["events"] / 1e6 for row in before]
+        left.plot(earlier, [row["seconds"] for row in before], "s--", color="#8fb3dc", label="before")
+        right.plot(earlier, [row["peak_rss_bytes"] / 2**20 for row in before], "s--", color="#e0a39c",
+                   label="peak RSS before")
+    left.plot(events, [row["seconds"] for row in rows], "o-", color="#1f5fa8", linewidth=2, label="now")
+    if before:
+        left.legend(loc="upper left", frameon=False)
     left.set_xlabel("events (millions)")
     left.set_ylabel("seconds")
     left.set_title("cepheid-cli score: wall time")
@@ -91,6 +105,7 @@ def main():
     parser.add_argument("--csv", default=os.path.join(HERE, "scaling.csv"))
     parser.add_argument("--png", default=os.path.join(HERE, "scaling.png"))
     parser.add_argument("--no-chart", action="store_true")
+    parser.add_argument("--before", help="a CSV written by this script for an earlier build, drawn for comparison")
     parser.add_argument("files", nargs="+")
     arguments = parser.parse_args()
     rows = measure(arguments.cli, arguments.files, arguments.repeat)
@@ -100,7 +115,7 @@ def main():
         writer.writerows(rows)
     print(f"wrote {arguments.csv}")
     if not arguments.no_chart:
-        chart(rows, arguments.png)
+        chart(rows, arguments.png, read_csv(arguments.before) if arguments.before else None)
 
 
 if __name__ == "__main__":
