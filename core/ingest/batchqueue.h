@@ -33,24 +33,14 @@ public:
     {
         std::unique_lock lock(m_mutex);
         m_notEmpty.wait(lock, [&] { return !m_items.empty() || m_closed; });
-        if (m_items.empty())
-            return std::nullopt;
-        T item = std::move(m_items.front());
-        m_items.pop_front();
-        m_notFull.notify_one();
-        return item;
+        return takeFront();
     }
 
     // An item if one is ready, without waiting.
     std::optional<T> tryPop()
     {
         std::lock_guard lock(m_mutex);
-        if (m_items.empty())
-            return std::nullopt;
-        T item = std::move(m_items.front());
-        m_items.pop_front();
-        m_notFull.notify_one();
-        return item;
+        return takeFront();
     }
 
     void close()
@@ -69,6 +59,17 @@ public:
     }
 
 private:
+    // With m_mutex held.
+    std::optional<T> takeFront()
+    {
+        if (m_items.empty())
+            return std::nullopt;
+        T item = std::move(m_items.front());
+        m_items.pop_front();
+        m_notFull.notify_one();
+        return item;
+    }
+
     std::mutex m_mutex;
     std::condition_variable m_notEmpty, m_notFull;
     std::deque<T> m_items;
