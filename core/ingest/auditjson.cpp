@@ -13,7 +13,6 @@ namespace dom = simdjson::dom;
 namespace {
 
 constexpr std::size_t kExcerptBytes = 200;
-constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30;
 
 } // namespace
 
@@ -90,24 +89,44 @@ std::string_view lastPart(std::string_view text, char separator)
     return at == std::string_view::npos ? text : text.substr(at + 1);
 }
 
-ReadResult readAuditJson(InputStream& input, RecordSink& sink, const ReadSettings& settings,
-    std::vector<std::string> envelopeKeys, AuditMapper mapper)
+namespace {
+
+class AuditRecordParser final : public DomRecordParser
 {
-    dom::parser parser;
-    const std::vector<std::string> keys = envelopeKeys;
-    JsonRecordSplitter splitter(input,
-        static_cast<std::size_t>(std::min(settings.maxRecordBytes, kMaxRecordBytesSupported)), std::move(envelopeKeys));
-    AuditEvent mapped;
-    auto one = [&](dom::element element, const JsonRecordSplitter::Record& record) {
+public:
+    AuditRecordParser(std::uint16_t fileIndex, const std::vector<std::string>& envelopeKeys, AuditMapper mapper)
+        : m_fileIndex(fileIndex)
+        , m_envelopeKeys(envelopeKeys)
+        , m_mapper(mapper)
+    { }
+
+private:
+    void read(dom::element root, const JsonRecordSplitter::Record& record, RecordSink& sink) override
+    {
+        // A record that is itself a page (one envelope per line) or an array holds the records.
+        dom::array rows;
+        bool isPage = root.get(rows) == simdjson::SUCCESS;
+        for (std::size_t i = 0; !isPage && i < m_envelopeKeys.size(); ++i)
+            isPage = root[m_envelopeKeys[i]].get(rows) == simdjson::SUCCESS;
+        if (isPage) {
+            for (dom::element row : rows)
+                one(row, record, sink);
+        } else {
+            one(root, record, sink);
+        }
+    }
+
+    void one(dom::element element, const JsonRecordSplitter::Record& record, RecordSink& sink)
+    {
         const std::string_view excerpt = record.text.substr(0, kExcerptBytes);
         if (!element.is_object()) {
             sink.reject(record.line, "an audit record is not a JSON object", excerpt);
             return;
         }
-        mapped.event.clear();
-        mapped.cloud = {};
-        mapped.nextBuilt = 0;
-        const AuditOutcome outcome = mapper(element, mapped);
+        m_mapped.event.clear();
+        m_mapped.cloud = {};
+        m_mapped.nextBuilt = 0;
+        const AuditOutcome outcome = m_mapper(element, m_mapped);
         switch (outcome.kind) {
         case AuditOutcome::Kind::Skip:
             sink.skip(outcome.text);
@@ -118,38 +137,25 @@ ReadResult readAuditJson(InputStream& input, RecordSink& sink, const ReadSetting
         case AuditOutcome::Kind::Event:
             break;
         }
-        mapped.event.role = EventRole::CloudAudit;
-        mapped.event.cloud = &mapped.cloud;
-        if (!mapped.event.targetHostname.empty())
-            mapped.event.hostnameSource = HostnameSource::Record;
-        mapped.event.source = { settings.fileIndex, record.line, record.offset };
-        sink.event(mapped.event);
-    };
-    ReadResult result;
-    result.complete = splitter.run(
-        [&](const JsonRecordSplitter::Record& record) {
-            dom::element root;
-            if (const auto error = parser.parse(record.text.data(), record.text.size(), false).get(root)) {
-                sink.reject(
-                    record.line, "invalid JSON: " + describeJsonError(error), record.text.substr(0, kExcerptBytes));
-                return sink.recordDone(record.line, record.offset, record.text);
-            }
-            // A record that is itself a page (one envelope per line) or an array holds the records.
-            dom::array rows;
-            bool isPage = root.get(rows) == simdjson::SUCCESS;
-            for (std::size_t i = 0; !isPage && i < keys.size(); ++i)
-                isPage = root[keys[i]].get(rows) == simdjson::SUCCESS;
-            if (isPage) {
-                for (dom::element row : rows)
-                    one(row, record);
-            } else {
-                one(root, record);
-            }
-            return sink.recordDone(record.line, record.offset, record.text);
-        },
-        [&](std::uint64_t line, std::string reason) { sink.reject(line, std::move(reason)); });
-    result.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
-    return result;
+        m_mapped.event.role = EventRole::CloudAudit;
+        m_mapped.event.cloud = &m_mapped.cloud;
+        if (!m_mapped.event.targetHostname.empty())
+            m_mapped.event.hostnameSource = HostnameSource::Record;
+        m_mapped.event.source = { m_fileIndex, record.line, record.offset };
+        sink.event(m_mapped.event);
+    }
+
+    std::uint16_t m_fileIndex;
+    const std::vector<std::string>& m_envelopeKeys;
+    AuditMapper m_mapper;
+    AuditEvent m_mapped;
+};
+
+} // namespace
+
+std::unique_ptr<RecordParser> AuditJsonReader::recordParser(const ReadSettings& settings) const
+{
+    return std::make_unique<AuditRecordParser>(settings.fileIndex, m_envelopeKeys, m_mapper);
 }
 
 } // namespace cepheid

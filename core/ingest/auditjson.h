@@ -43,10 +43,24 @@ struct AuditOutcome
 // Maps one record (a JSON object). Must set the event's timestamp, and may leave anything else empty.
 using AuditMapper = AuditOutcome (*)(simdjson::dom::element record, AuditEvent& out);
 
-// Reads `input` as JSON records (a file per line, an array, or an envelope holding the array under one of
-// `envelopeKeys`; a record that is itself such an envelope or an array is opened too) and maps each object.
-ReadResult readAuditJson(InputStream& input, RecordSink& sink, const ReadSettings& settings,
-    std::vector<std::string> envelopeKeys, AuditMapper mapper);
+// The four audit readers' base. Reads its input as JSON records (a file per line, an array, or an envelope holding
+// the array under one of `envelopeKeys`; a record that is itself such an envelope or an array is opened too) and maps
+// each object with `mapper`; records parse independently, so on several threads (FormatReader::recordParser).
+class AuditJsonReader : public JsonRecordReader
+{
+public:
+    AuditJsonReader(std::vector<std::string> envelopeKeys, AuditMapper mapper)
+        : JsonRecordReader(envelopeKeys)
+        , m_envelopeKeys(std::move(envelopeKeys))
+        , m_mapper(mapper)
+    { }
+
+    std::unique_ptr<RecordParser> recordParser(const ReadSettings& settings) const final;
+
+private:
+    std::vector<std::string> m_envelopeKeys;
+    AuditMapper m_mapper;
+};
 
 // Field access by JSON pointer ("/protoPayload/methodName"): the string there, or empty when it is absent or not a
 // string.

@@ -132,9 +132,13 @@ AuditOutcome mapAzure(dom::element record, AuditEvent& out)
     return {};
 }
 
-class AzureActivityReader final : public FormatReader
+class AzureActivityReader final : public AuditJsonReader
 {
 public:
+    AzureActivityReader()
+        : AuditJsonReader({ "records", "value" }, mapAzure)
+    { }
+
     std::string_view name() const override { return "azure-activity"; }
 
     int sniff(std::string_view head) const override
@@ -149,11 +153,6 @@ public:
                 && head.find("\"AdvancedHunting-") == std::string_view::npos
             ? kSniffSpecific
             : 0;
-    }
-
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
-    {
-        return readAuditJson(input, sink, settings, { "records", "value" }, mapAzure);
     }
 };
 

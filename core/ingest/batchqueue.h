@@ -7,8 +7,9 @@
 
 namespace cepheid {
 
-// A small bounded queue between one producer and one consumer. Bounded, so a fast reader cannot fill memory
-// ahead of a slow consumer; close() wakes the consumer once the producer is done.
+// A small bounded queue between threads (one producer and one consumer, or one producer and a few parsing threads).
+// Bounded, so a fast reader cannot fill memory ahead of a slow consumer; close() wakes the consumers once the producer
+// is done, abandon() wakes everyone and drops what is queued.
 template<typename T> class BatchQueue
 {
 public:
@@ -28,11 +29,11 @@ public:
         return true;
     }
 
-    // Blocks until an item is available; nullopt once the queue is closed and empty.
+    // Blocks until an item is available; nullopt once the queue is closed and empty, or abandoned.
     std::optional<T> pop()
     {
         std::unique_lock lock(m_mutex);
-        m_notEmpty.wait(lock, [&] { return !m_items.empty() || m_closed; });
+        m_notEmpty.wait(lock, [&] { return !m_items.empty() || m_closed || m_abandoned; });
         return takeFront();
     }
 
@@ -56,6 +57,7 @@ public:
         m_abandoned = true;
         m_items.clear();
         m_notFull.notify_all();
+        m_notEmpty.notify_all();
     }
 
 private:

@@ -146,9 +146,13 @@ AuditOutcome mapCloudflare(dom::element record, AuditEvent& out)
     return {};
 }
 
-class CloudflareAuditReader final : public FormatReader
+class CloudflareAuditReader final : public AuditJsonReader
 {
 public:
+    CloudflareAuditReader()
+        : AuditJsonReader({ "result" }, mapCloudflare)
+    { }
+
     std::string_view name() const override { return "cloudflare-audit"; }
 
     int sniff(std::string_view head) const override
@@ -161,11 +165,6 @@ public:
         const bool logpush
             = has("\"ActionType\"") && (has("\"ActorIP\"") || has("\"ActorIPAddress\"") || has("\"ActorEmail\""));
         return api || logpush ? kSniffSpecific : 0;
-    }
-
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
-    {
-        return readAuditJson(input, sink, settings, { "result" }, mapCloudflare);
     }
 };
 

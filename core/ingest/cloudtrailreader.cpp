@@ -237,9 +237,13 @@ AuditOutcome mapCloudTrail(dom::element record, AuditEvent& out)
     return AuditOutcome::reject("no eventSource: not a CloudTrail record");
 }
 
-class CloudTrailReader final : public FormatReader
+class CloudTrailReader final : public AuditJsonReader
 {
 public:
+    CloudTrailReader()
+        : AuditJsonReader({ "Records", "records", "events", "results" }, mapCloudTrail)
+    { }
+
     std::string_view name() const override { return "aws-cloudtrail"; }
 
     int sniff(std::string_view head) const override
@@ -255,11 +259,6 @@ public:
             || head.find("\"awsRegion\"") != std::string_view::npos
             || head.find("\"recipientAccountId\"") != std::string_view::npos;
         return source && marker ? kSniffSpecific : 0;
-    }
-
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
-    {
-        return readAuditJson(input, sink, settings, { "Records", "records", "events", "results" }, mapCloudTrail);
     }
 };
 

@@ -18,9 +18,8 @@ namespace {
 namespace dom = simdjson::dom;
 
 constexpr std::size_t kExcerptBytes = 200;
-constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30;
 
-class DefenderJsonReader final : public FormatReader
+class DefenderJsonReader final : public JsonRecordReader
 {
 public:
     std::string_view name() const override { return "defender-json"; }
@@ -30,42 +29,32 @@ public:
         return (head.front() == '{' || head.front() == '[') && looksLikeDeviceNetworkEvents(head) ? kSniffSpecific : 0;
     }
 
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
+    std::unique_ptr<RecordParser> recordParser(const ReadSettings& settings) const override
     {
-        dom::parser parser;
-        JsonRecordSplitter splitter(
-            input, static_cast<std::size_t>(std::min(settings.maxRecordBytes, kMaxRecordBytesSupported)));
-        Reading reading { sink, settings };
-        ReadResult result;
-        result.complete = splitter.run(
-            [&](const JsonRecordSplitter::Record& record) {
-                dom::element root;
-                if (const auto error = parser.parse(record.text.data(), record.text.size(), false).get(root)) {
-                    sink.reject(
-                        record.line, "invalid JSON: " + describeJsonError(error), record.text.substr(0, kExcerptBytes));
-                } else if (dom::array rows; root["records"].get(rows) == simdjson::SUCCESS) {
-                    for (dom::element row : rows)
-                        reading.row(row, record);
-                } else {
-                    reading.row(root, record);
-                }
-                return sink.recordDone(record.line, record.offset, record.text);
-            },
-            [&](std::uint64_t line, std::string reason) { sink.reject(line, std::move(reason)); });
-        result.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
-        return result;
+        return std::make_unique<Reading>(settings.fileIndex);
     }
 
 private:
-    struct Reading
+    // One record: a row, or an Event Hubs message whose "records" are rows.
+    class Reading final : public DomRecordParser
     {
-        RecordSink& sink;
-        const ReadSettings& settings;
-        EventRecord event {};
-        std::string scratch {};
-        std::array<std::string, 16> numbers {}; // numbers written as text, one slot per DefenderRow field
+    public:
+        explicit Reading(std::uint16_t fileIndex)
+            : m_fileIndex(fileIndex)
+        { }
 
-        void row(dom::element element, const JsonRecordSplitter::Record& record)
+    private:
+        void read(dom::element root, const JsonRecordSplitter::Record& record, RecordSink& sink) override
+        {
+            if (dom::array rows; root["records"].get(rows) == simdjson::SUCCESS) {
+                for (dom::element row : rows)
+                    readRow(row, record, sink);
+            } else {
+                readRow(root, record, sink);
+            }
+        }
+
+        void readRow(dom::element element, const JsonRecordSplitter::Record& record, RecordSink& sink)
         {
             const std::string_view excerpt = record.text.substr(0, kExcerptBytes);
             dom::object object;
@@ -81,7 +70,7 @@ private:
             } else {
                 fill(row, object);
             }
-            readDefenderRow(row, record.text, { settings.fileIndex, record.line, record.offset }, sink, event, scratch);
+            readDefenderRow(row, record.text, { m_fileIndex, record.line, record.offset }, sink, m_event, m_scratch);
         }
 
         void fill(DefenderRow& row, dom::object object)
@@ -95,7 +84,7 @@ private:
                 if (value.is_string()) {
                     text = std::string_view(value);
                 } else if (value.is_int64() || value.is_uint64() || value.is_double()) {
-                    std::string& number = numbers[static_cast<std::size_t>(index)];
+                    std::string& number = m_numbers[static_cast<std::size_t>(index)];
                     number = value.is_int64() ? std::to_string(std::int64_t(value))
                         : value.is_uint64()   ? std::to_string(std::uint64_t(value))
                                               : simdjson::minify(value);
@@ -106,6 +95,11 @@ private:
                 row.setField(index, text);
             }
         }
+
+        std::uint16_t m_fileIndex;
+        EventRecord m_event;
+        std::string m_scratch;
+        std::array<std::string, 16> m_numbers; // numbers written as text, one slot per DefenderRow field
     };
 };
 

@@ -1,30 +1,26 @@
 #pragma once
 
 #include "importer.h"
-#include "model/event.h"
+#include "model/eventtable.h"
 #include "util/textarena.h"
 
-#include <deque>
 #include <map>
-#include <memory>
 #include <string_view>
 #include <vector>
 
 namespace cepheid {
 
-// A run of parsed events and rejects that owns its text, so the parsing thread can move on while another
-// thread stores the batch in the EventTable. Strings live in fixed blocks: views into them stay valid.
+// A run of parsed events and rejects that owns what it holds, so a parsing thread can move on while another thread
+// stores the batch in the EventTable. The events are already interned, in a small table of the batch's own
+// (EventTable::appendFrom moves them over with a few thousand pool lookups instead of eight hashes an event): the
+// costly per-event work stays on the parsing threads. Raw records' text lives in fixed blocks: views stay valid.
 class EventBatch
 {
 public:
-    struct Event
-    {
-        EventRecord record; // views point into this batch's blocks; IP lists are rebuilt from ipBegin/ipCount
-        std::uint32_t principalIpBegin = 0, principalIpCount = 0, targetIpBegin = 0, targetIpCount = 0;
-    };
-
-    void add(const EventRecord& record);
-    // Empties the batch but keeps its memory, so the reading thread can fill it again.
+    // Ids are hashed with the key of the table the batch goes to (EventTable::setIdKey).
+    void setIdKey(std::uint64_t key) { m_events.setIdKey(key); }
+    void add(const EventRecord& record) { m_events.append(record); }
+    // Empties the batch but keeps its memory, so a parsing thread can fill it again.
     void clear();
     void addReject(std::uint64_t line, std::string reason, std::string excerpt = {})
     {
@@ -36,34 +32,46 @@ public:
         std::uint64_t offset;
         std::string_view text;
     };
-    void addRaw(std::uint64_t line, std::uint64_t offset, std::string_view text)
+    // The record's text is copied unless `owned` says it lives as long as the batch (a parallel read's chunk).
+    void addRaw(std::uint64_t line, std::uint64_t offset, std::string_view text, bool owned = false)
     {
-        m_raw.push_back({ line, offset, copy(text) });
+        m_raw.push_back({ line, offset, owned ? text : m_text.copy(text) });
     }
     const std::vector<RawRecord>& raw() const { return m_raw; }
     void addSkipped(std::string_view kind) { ++m_skipped[std::string(kind)]; }
     std::map<std::string, std::uint64_t>& skipped() { return m_skipped; }
-    // Fills `record` (reusing its IP vectors) with event i.
-    void get(std::size_t i, EventRecord& record) const;
 
+    const EventTable& events() const { return m_events; }
     std::size_t eventCount() const { return m_events.size(); }
-    // Bytes of text the batch owns (events' strings and raw records).
-    std::size_t textBytes() const { return m_text.storedBytes(); }
+    // Bytes of text the batch holds (its events' distinct strings and raw records): a bound on what one batch holds.
+    std::size_t textBytes() const { return m_text.storedBytes() + m_events.strings().memoryBytes(); }
     std::vector<Reject>& rejects() { return m_rejects; }
+
+    // A parallel read's input, cut on the splitting thread and parsed on a parsing thread: the records' text back to
+    // back, then JsonRecordSplitter::kPadding bytes (simdjson reads past a record's end), and in file order each
+    // record, or each stretch the splitter could not cut (`problem`, a reject of its own).
+    struct Input
+    {
+        std::uint64_t line = 0;
+        std::uint64_t offset = 0;
+        std::size_t begin = 0; // in inputText
+        std::size_t size = 0;
+        bool problem = false;
+        std::string reason; // the problem's
+    };
+    std::string inputText;
+    std::vector<Input> inputs;
+
     std::uint64_t endOffset = 0; // decompressed offset just past the batch's last record
     std::uint64_t records = 0; // records (lines or array elements) in the batch
     std::uint64_t lastLine = 0; // line of the batch's last record
     std::uint64_t compressedOffset = 0; // file bytes consumed when the batch was closed (for progress)
 
 private:
-    std::string_view copy(std::string_view text) { return m_text.copy(text); }
-
-    std::vector<Event> m_events;
-    std::vector<std::string_view> m_ips;
+    EventTable m_events;
     std::vector<Reject> m_rejects;
     std::vector<RawRecord> m_raw;
     std::map<std::string, std::uint64_t> m_skipped;
-    std::deque<CloudAuditRecord> m_cloud; // the events' cloud details (a deque: records point at them)
     TextArena m_text { 256 * 1024, 256 * 1024 };
 };
 

@@ -1,10 +1,14 @@
 #pragma once
 
+#include "jsonrecordsplitter.h"
 #include "model/event.h"
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cepheid {
 
@@ -41,6 +45,16 @@ struct ReadResult
     std::string layout; // how the file was laid out, for reports: "ndjson", "json", "tsv"…
 };
 
+// Turns one JSON record into events, on one thread: a parser keeps per-thread state (simdjson's buffers), so each
+// parsing thread has its own.
+class RecordParser
+{
+public:
+    virtual ~RecordParser() = default;
+    // Gives the record's events, rejects and skips to `sink` (not recordDone: the caller closes the record).
+    virtual void parse(const JsonRecordSplitter::Record& record, RecordSink& sink) = 0;
+};
+
 // One telemetry format: how a file in it is recognised, and how its records become events. Readers are
 // stateless (read() keeps its state on its own stack) and run on the importer's reading thread. A new format is
 // one file with a FormatReader and one line in readers.cpp; see docs/architecture.md, "Adding a format".
@@ -57,8 +71,37 @@ public:
     // Reads every record of `input` into `sink`. Malformed records are rejected one by one, never thrown.
     virtual ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const = 0;
 
+    // A format of JSON records that parse independently of each other gives the splitter that cuts its files and a
+    // parser per thread: the importer then cuts on one thread and parses on several (docs/architecture.md,
+    // "Parallel parsing"). JsonRecordReader gives both. Null: read() does all the work.
+    virtual std::unique_ptr<JsonRecordSplitter> recordSplitter(InputStream&, const ReadSettings&) const
+    {
+        return nullptr;
+    }
+    virtual std::unique_ptr<RecordParser> recordParser(const ReadSettings&) const { return nullptr; }
+
     static constexpr int kSniffGeneric = 10;
     static constexpr int kSniffSpecific = 100;
+};
+
+// A format of JSON records that parse independently of each other (UDM, Sysmon and Defender JSON, the cloud audit
+// logs): the splitter is JsonRecordSplitter's, with the format's envelope keys; the format gives its RecordParser.
+// read() parses every record the splitter cuts, in file order, on the calling thread; a stretch it cannot cut is a
+// reject.
+class JsonRecordReader : public FormatReader
+{
+public:
+    JsonRecordReader() = default; // envelopes under "events" (udmSearch), one page per line read as a record
+    explicit JsonRecordReader(std::vector<std::string> envelopeKeys)
+        : m_envelopeKeys(std::move(envelopeKeys))
+    { }
+
+    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const final;
+    std::unique_ptr<JsonRecordSplitter> recordSplitter(InputStream& input, const ReadSettings& settings) const final;
+    std::unique_ptr<RecordParser> recordParser(const ReadSettings& settings) const override = 0;
+
+private:
+    std::optional<std::vector<std::string>> m_envelopeKeys;
 };
 
 // kSniffSpecific when visit(line) is true for one of the first `maxLines` lines of a sniffed head (CR and trailing

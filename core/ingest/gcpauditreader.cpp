@@ -158,9 +158,13 @@ AuditOutcome mapGcp(dom::element entry, AuditEvent& out)
     return {};
 }
 
-class GcpAuditReader final : public FormatReader
+class GcpAuditReader final : public AuditJsonReader
 {
 public:
+    GcpAuditReader()
+        : AuditJsonReader({ "entries" }, mapGcp)
+    { }
+
     std::string_view name() const override { return "gcp-audit"; }
 
     int sniff(std::string_view head) const override
@@ -171,11 +175,6 @@ public:
                 && head.find("\"methodName\"") != std::string_view::npos
             ? kSniffSpecific
             : 0;
-    }
-
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
-    {
-        return readAuditJson(input, sink, settings, { "entries" }, mapGcp);
     }
 };
 

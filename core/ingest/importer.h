@@ -54,6 +54,9 @@ struct ImportOptions
     // ... and with every reject (InputSummary lists only the first kMaxListedRejects).
     std::function<void(const Reject&)> onReject;
     ImportLimits limits;
+    // Threads that parse records (readers of independent JSON records; the others read on one thread): 0, one per
+    // core; 1, the reading thread parses (the serial path). The result is the same whatever the number.
+    unsigned parseThreads = 0;
 };
 
 // Reads one export into the table. Fails, with the reason after the path, when the file cannot be read at all

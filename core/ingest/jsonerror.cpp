@@ -25,4 +25,14 @@ std::string describeJsonError(simdjson::error_code code)
     }
 }
 
+void DomRecordParser::parse(const JsonRecordSplitter::Record& record, RecordSink& sink)
+{
+    simdjson::dom::element root;
+    if (const auto code = m_parser.parse(record.text.data(), record.text.size(), false).get(root)) {
+        sink.reject(record.line, "invalid JSON: " + describeJsonError(code), record.text.substr(0, kExcerptBytes));
+        return;
+    }
+    read(root, record, sink);
+}
+
 } // namespace cepheid

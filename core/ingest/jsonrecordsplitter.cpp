@@ -126,7 +126,7 @@ void JsonRecordSplitter::compact(std::size_t keepFrom)
     m_begin -= std::min(m_begin, keepFrom);
 }
 
-void JsonRecordSplitter::emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line)
+void JsonRecordSplitter::deliver(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line)
 {
     Record record;
     record.text = std::string_view(m_buffer.get() + begin, end - begin);
@@ -231,7 +231,7 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
                 const std::string_view rest = trim(std::string_view(m_buffer.get() + m_begin, m_end - m_begin));
                 if (!skippingLongLine && !rest.empty()) {
                     m_sawContent = true;
-                    emit(onRecord, m_begin, m_end, line);
+                    deliver(onRecord, m_begin, m_end, line);
                 }
                 return true;
             }
@@ -252,7 +252,7 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
                 ++recordBegin;
             if (recordBegin < recordEnd) {
                 m_sawContent = true;
-                emit(onRecord, recordBegin, recordEnd, line);
+                deliver(onRecord, recordBegin, recordEnd, line);
             }
         }
         ++line;
@@ -489,7 +489,7 @@ void JsonRecordSplitter::StructuralWalk::close(char c, std::size_t position)
     }
     --depth;
     if (recordStart != kNone && depth == recordDepth) {
-        splitter.emit(onRecord, recordStart, position + 1, recordLine);
+        splitter.deliver(onRecord, recordStart, position + 1, recordLine);
         recordStart = kNone;
     }
     if (inEventsArray && depth == 1)

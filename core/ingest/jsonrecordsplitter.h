@@ -60,7 +60,7 @@ private:
     bool runLines(const RecordSink& onRecord, const ProblemSink& onProblem);
     struct StructuralWalk; // runStructural's state machine
     bool runStructural(const RecordSink& onRecord, const ProblemSink& onProblem);
-    void emit(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line);
+    void deliver(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line);
 
     InputStream& m_input;
     std::size_t m_maxRecordBytes;

@@ -18,7 +18,6 @@ namespace {
 namespace dom = simdjson::dom;
 
 constexpr std::size_t kExcerptBytes = 200;
-constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30; // as the UDM reader: the splitter's buffer doubles it
 
 // Calls visit(key, value) for each member of the records in `head`: the objects of NDJSON lines or of a top-level
 // array, not the objects nested in them (a UDM event's additional fields may hold a "Channel" too). `value` is the
@@ -117,20 +116,16 @@ std::string_view stringOf(const Value& value)
     return value && value->is_string() ? std::string_view(*value) : std::string_view {};
 }
 
-class SysmonJsonRecords
+class SysmonJsonRecords final : public DomRecordParser
 {
 public:
     explicit SysmonJsonRecords(std::uint16_t fileIndex)
         : m_mapper(fileIndex)
     { }
 
-    void read(const JsonRecordSplitter::Record& record, RecordSink& sink)
+private:
+    void read(dom::element root, const JsonRecordSplitter::Record& record, RecordSink& sink) override
     {
-        dom::element root;
-        if (const auto code = m_parser.parse(record.text.data(), record.text.size(), false).get(root);
-            code != simdjson::SUCCESS)
-            return sink.reject(
-                record.line, "invalid JSON: " + describeJsonError(code), record.text.substr(0, kExcerptBytes));
         if (!root.is_object())
             return sink.reject(record.line,
                 "record is " + std::string(jsonTypeName(root.type())) + ", not a JSON object",
@@ -260,14 +255,13 @@ private:
             addStrings(member(member(dns, "grouped"), "ip"));
     }
 
-    dom::parser m_parser;
     SysmonEvent m_event;
     SysmonEventMapper m_mapper;
     std::array<std::string, kSysmonFieldCount> m_numbers;
     std::string m_user;
 };
 
-class SysmonJsonReader final : public FormatReader
+class SysmonJsonReader final : public JsonRecordReader
 {
 public:
     std::string_view name() const override { return "sysmon-json"; }
@@ -291,20 +285,9 @@ public:
         return sysmon || winlogbeat || flatWindowsEvent ? kSniffSpecific : 0;
     }
 
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
+    std::unique_ptr<RecordParser> recordParser(const ReadSettings& settings) const override
     {
-        SysmonJsonRecords records(settings.fileIndex);
-        JsonRecordSplitter splitter(
-            input, static_cast<std::size_t>(std::min(settings.maxRecordBytes, kMaxRecordBytesSupported)));
-        ReadResult result;
-        result.complete = splitter.run(
-            [&](const JsonRecordSplitter::Record& record) {
-                records.read(record, sink);
-                return sink.recordDone(record.line, record.offset, record.text);
-            },
-            [&](std::uint64_t line, std::string reason) { sink.reject(line, std::move(reason)); });
-        result.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
-        return result;
+        return std::make_unique<SysmonJsonRecords>(settings.fileIndex);
     }
 };
 

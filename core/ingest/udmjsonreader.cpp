@@ -12,11 +12,29 @@ namespace cepheid {
 namespace {
 
 constexpr std::size_t kExcerptBytes = 200;
-// The splitter's buffer is about twice the record cap: a cap beyond 1 GiB would ask for more than any import
-// needs, whatever a setting says.
-constexpr std::uint64_t kMaxRecordBytesSupported = 1ull << 30;
 
-class UdmJsonReader final : public FormatReader
+class UdmRecordParser final : public RecordParser
+{
+public:
+    explicit UdmRecordParser(std::uint16_t fileIndex)
+        : m_fileIndex(fileIndex)
+    { }
+
+    void parse(const JsonRecordSplitter::Record& record, RecordSink& sink) override
+    {
+        m_parser.parse(
+            record, m_fileIndex, [&](const EventRecord& event) { sink.event(event); },
+            [&](std::uint64_t line, std::string reason) {
+                sink.reject(line, std::move(reason), record.text.substr(0, kExcerptBytes));
+            });
+    }
+
+private:
+    UdmJsonParser m_parser;
+    std::uint16_t m_fileIndex;
+};
+
+class UdmJsonReader final : public JsonRecordReader
 {
 public:
     std::string_view name() const override { return "chronicle-udm-json"; }
@@ -28,24 +46,9 @@ public:
         return head.front() == '{' || head.front() == '[' ? kSniffGeneric : 0;
     }
 
-    ReadResult read(InputStream& input, RecordSink& sink, const ReadSettings& settings) const override
+    std::unique_ptr<RecordParser> recordParser(const ReadSettings& settings) const override
     {
-        UdmJsonParser parser;
-        JsonRecordSplitter splitter(
-            input, static_cast<std::size_t>(std::min(settings.maxRecordBytes, kMaxRecordBytesSupported)));
-        ReadResult result;
-        result.complete = splitter.run(
-            [&](const JsonRecordSplitter::Record& record) {
-                parser.parse(
-                    record, settings.fileIndex, [&](const EventRecord& event) { sink.event(event); },
-                    [&](std::uint64_t line, std::string reason) {
-                        sink.reject(line, std::move(reason), record.text.substr(0, kExcerptBytes));
-                    });
-                return sink.recordDone(record.line, record.offset, record.text);
-            },
-            [&](std::uint64_t line, std::string reason) { sink.reject(line, std::move(reason)); });
-        result.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
-        return result;
+        return std::make_unique<UdmRecordParser>(settings.fileIndex);
     }
 };
 

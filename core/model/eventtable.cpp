@@ -100,6 +100,79 @@ EventIndex EventTable::append(const EventRecord& record)
     return index;
 }
 
+void EventTable::appendFrom(const EventTable& rows, EventIndex begin, EventIndex end)
+{
+    // Each of the batch's strings is interned here once, at its first use: the batch's pool holds each distinct
+    // value once, so this hashes a few thousand strings per batch instead of eight per event.
+    constexpr StringId kUnmapped = ~StringId(0);
+    std::vector<StringId> mapped(rows.m_strings.size(), kUnmapped);
+    mapped[kEmptyString] = kEmptyString;
+    const auto map = [&](StringId id) {
+        StringId& to = mapped[id];
+        if (to == kUnmapped)
+            to = m_strings.intern(rows.m_strings.view(id));
+        return to;
+    };
+    const auto mapIps = [&](std::span<const StringId> ips) {
+        const auto first = static_cast<std::uint32_t>(m_ipValues.size());
+        for (const StringId ip : ips)
+            m_ipValues.push_back(map(ip));
+        return first;
+    };
+    auto http = std::lower_bound(rows.m_httpEvents.begin(), rows.m_httpEvents.end(), begin);
+    auto cloud = std::lower_bound(rows.m_cloudEvents.begin(), rows.m_cloudEvents.end(), begin);
+    for (EventIndex i = begin; i < end; ++i) {
+        // The order of append(): event type, principal, its IPs, process, target, its IPs, user, HTTP, cloud.
+        const auto index = static_cast<EventIndex>(m_timestamp.size());
+        m_timestamp.push_back(rows.m_timestamp[i]);
+        m_idHash.push_back(rows.m_idHash[i]);
+        m_eventType.push_back(map(rows.m_eventType[i]));
+        m_direction.push_back(rows.m_direction[i]);
+        m_flags.push_back(rows.m_flags[i]);
+        m_principalHostname.push_back(map(rows.m_principalHostname[i]));
+        m_principalIpBegin.push_back(mapIps(rows.principalIps(i)));
+        m_principalIpCount.push_back(rows.m_principalIpCount[i]);
+        m_processPath.push_back(map(rows.m_processPath[i]));
+        m_processId.push_back(map(rows.m_processId[i]));
+        m_targetHostname.push_back(map(rows.m_targetHostname[i]));
+        m_hostnameSource.push_back(rows.m_hostnameSource[i]);
+        appendJoinKey(index, rows.joinKey(i));
+        m_targetIpBegin.push_back(mapIps(rows.targetIps(i)));
+        m_targetIpCount.push_back(rows.m_targetIpCount[i]);
+        m_targetPort.push_back(rows.m_targetPort[i]);
+        m_bytesSent.push_back(rows.m_bytesSent[i]);
+        m_bytesReceived.push_back(rows.m_bytesReceived[i]);
+        m_user.push_back(map(rows.m_user[i]));
+        if (http != rows.m_httpEvents.end() && *http == i) {
+            const HttpDetails& details = rows.m_http[static_cast<std::size_t>(http - rows.m_httpEvents.begin())];
+            setHttp(index, { map(details.url), map(details.userAgent), details.responseCode });
+            ++http;
+        }
+        if (cloud != rows.m_cloudEvents.end() && *cloud == i) {
+            CloudDetails details = rows.m_cloud[static_cast<std::size_t>(cloud - rows.m_cloudEvents.begin())];
+            for (StringId* id :
+                { &details.service, &details.resource, &details.account, &details.region, &details.actorType,
+                    &details.userAgent, &details.credential, &details.errorCode, &details.exposure })
+                *id = map(*id);
+            setCloud(index, details);
+            ++cloud;
+        }
+        m_sourceFile.push_back(rows.m_sourceFile[i]);
+        m_sourceLine.push_back(rows.m_sourceLine[i]);
+        m_sourceOffset.push_back(rows.m_sourceOffset[i]);
+    }
+}
+
+void EventTable::clear()
+{
+    m_strings.clear();
+    const auto empty = [](auto&... columns) { (columns.clear(), ...); };
+    empty(m_timestamp, m_idHash, m_eventType, m_direction, m_flags, m_principalHostname, m_principalIpBegin,
+        m_principalIpCount, m_processPath, m_processId, m_targetHostname, m_resolvedHostname, m_hostnameSource,
+        m_joinKey, m_targetIpBegin, m_targetIpCount, m_targetPort, m_bytesSent, m_bytesReceived, m_user, m_sourceFile,
+        m_sourceLine, m_sourceOffset, m_ipValues, m_httpEvents, m_http, m_cloudEvents, m_cloud);
+}
+
 EventIndex EventTable::appendStored(const StoredEvent& event)
 {
     const auto index = static_cast<EventIndex>(m_timestamp.size());

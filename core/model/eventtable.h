@@ -24,6 +24,13 @@ public:
 
     void reserve(std::size_t events);
     EventIndex append(const EventRecord& record);
+    // Appends events [begin, end) of `rows`, a table of its own pool (an import batch filled on a parsing thread),
+    // their strings interned into this pool in the order append() would have met them: the result, string ids
+    // included, is what appending the same records here one by one gives. `rows` must hash ids with this table's key
+    // and hold no resolved hostnames.
+    void appendFrom(const EventTable& rows, EventIndex begin, EventIndex end);
+    // Forgets every event and string but keeps the memory, to be filled again (an import batch).
+    void clear();
 
     // Event ids are compared by a 64-bit hash keyed with this secret: an export cannot be crafted so that distinct
     // ids collide and are dropped as duplicates (the hash is invertible without the key). A run draws a random

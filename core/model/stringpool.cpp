@@ -13,9 +13,23 @@ StringPool::StringPool()
     m_slots.assign(1024, Slot {});
     m_hashes.reserve(512);
     m_views.reserve(512);
+    addEmptyString();
+}
+
+void StringPool::addEmptyString()
+{
     m_views.emplace_back();
     m_hashes.push_back(hashBytes({}));
     m_slots[m_hashes[0] & (m_slots.size() - 1)] = { 1, static_cast<std::uint32_t>(m_hashes[0] >> 32) };
+}
+
+void StringPool::clear()
+{
+    m_text.clear();
+    m_views.clear();
+    m_hashes.clear();
+    std::fill(m_slots.begin(), m_slots.end(), Slot {});
+    addEmptyString();
 }
 
 void StringPool::grow()

@@ -27,6 +27,8 @@ public:
     StringPool& operator=(StringPool&&) noexcept = default;
 
     StringId intern(std::string_view text);
+    // Forgets every string but the empty one and keeps the memory, to be filled again (an import batch's pool).
+    void clear();
     // Returns the id of text if it was interned before, or kEmptyString with found = false.
     StringId find(std::string_view text, bool* found = nullptr) const;
     std::string_view view(StringId id) const { return m_views[id]; }
@@ -35,6 +37,7 @@ public:
 
 private:
     void grow();
+    void addEmptyString();
 
     TextArena m_text; // 64 KiB blocks doubling to 16 MiB: few for a small case, little slack for a large one
     std::vector<std::string_view> m_views;

@@ -42,10 +42,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         batch.addRaw(record.line, record.offset, record.text);
 
     EventTable table;
-    EventRecord event;
-    for (std::size_t i = 0; i < batch.eventCount(); ++i) {
-        batch.get(i, event);
-        table.append(event);
-    }
+    table.appendFrom(batch.events(), 0, static_cast<EventIndex>(batch.eventCount()));
     return 0;
 }
