@@ -121,8 +121,11 @@ Expected<InputSummary> importFile(
             ? static_cast<std::size_t>(std::min<std::uint64_t>(options.limits.events - table.size(), SIZE_MAX))
             : 0;
         const std::size_t taken = std::min(room, events.size());
-        if (taken < events.size())
+        if (taken < events.size()) {
+            // Read up to the record of the first event past the limit: the same stop whatever the batches.
             eventsLimitLine = events.source(static_cast<EventIndex>(taken)).line;
+            lastEnd = events.source(static_cast<EventIndex>(taken)).byteOffset;
+        }
         if (options.onRawRecord)
             for (const EventBatch::RawRecord& raw : batch->raw())
                 if (eventsLimitLine == 0 || raw.line <= eventsLimitLine)

@@ -1,0 +1,278 @@
+// Parallel parsing (core/ingest/batchreader.h) against the serial path: whatever the number of parsing threads, an
+// import gives the same table (string ids included), the same rejects in the same order, the same original records
+// and the same summary. The inputs span many batches, mix in every kind of reject, and take each JSON layout.
+
+#include "ingest/batchreader.h"
+#include "ingest/importer.h"
+#include "model/eventtable.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+#include <atomic>
+#include <string>
+#include <vector>
+
+using namespace cepheid;
+using namespace cepheid::test;
+
+namespace {
+
+struct RawSeen
+{
+    std::uint64_t line, offset;
+    std::string text;
+    friend bool operator==(const RawSeen&, const RawSeen&) = default;
+};
+
+struct Imported
+{
+    EventTable table;
+    InputSummary summary;
+    std::vector<RawSeen> raw;
+    std::vector<std::pair<std::uint64_t, std::string>> rejectsSeen; // every reject, as onReject saw it
+};
+
+Imported importWith(const QString& path, unsigned threads, ImportLimits limits = {})
+{
+    Imported out;
+    out.table.setIdKey(0x5EED);
+    ImportOptions options;
+    options.parseThreads = threads;
+    options.limits = limits;
+    options.onRawRecord = [&](std::uint64_t line, std::uint64_t offset, std::string_view text) {
+        out.raw.push_back({ line, offset, std::string(text) });
+    };
+    options.onReject = [&](const Reject& reject) { out.rejectsSeen.emplace_back(reject.line, reject.reason); };
+    auto summary = importFile(path.toStdString(), 1, out.table, options);
+    if (!summary)
+        qFatal("%s", summary.error().c_str());
+    out.summary = std::move(*summary);
+    return out;
+}
+
+// The two tables hold the same pool (every id names the same text) and the same ids in every column.
+void expectIdenticalTables(const EventTable& parallel, const EventTable& serial)
+{
+    QCOMPARE(parallel.size(), serial.size());
+    QCOMPARE(parallel.strings().size(), serial.strings().size());
+    for (StringId id = 0; id < serial.strings().size(); ++id)
+        QVERIFY2(parallel.text(id) == serial.text(id), qPrintable(QStringLiteral("string %1").arg(id)));
+    const auto ids
+        = [](std::span<const StringId> values) { return std::vector<StringId>(values.begin(), values.end()); };
+    for (EventIndex i = 0; i < serial.size(); ++i) {
+        const auto where = qPrintable(QStringLiteral("event %1").arg(i));
+        QVERIFY2(parallel.timestamp(i) == serial.timestamp(i) && parallel.idHash(i) == serial.idHash(i), where);
+        QVERIFY2(parallel.eventType(i) == serial.eventType(i) && parallel.direction(i) == serial.direction(i), where);
+        QVERIFY2(
+            parallel.role(i) == serial.role(i) && parallel.principalHostname(i) == serial.principalHostname(i), where);
+        QVERIFY2(ids(parallel.principalIps(i)) == ids(serial.principalIps(i)), where);
+        QVERIFY2(ids(parallel.targetIps(i)) == ids(serial.targetIps(i)), where);
+        QVERIFY2(
+            parallel.processPath(i) == serial.processPath(i) && parallel.processId(i) == serial.processId(i), where);
+        QVERIFY2(parallel.recordHostname(i) == serial.recordHostname(i)
+                && parallel.recordHostnameSource(i) == serial.recordHostnameSource(i),
+            where);
+        QVERIFY2(parallel.joinKey(i) == serial.joinKey(i) && parallel.targetPort(i) == serial.targetPort(i), where);
+        QVERIFY2(parallel.bytesSent(i) == serial.bytesSent(i) && parallel.bytesReceived(i) == serial.bytesReceived(i)
+                && parallel.bytesSentKnown(i) == serial.bytesSentKnown(i)
+                && parallel.bytesReceivedKnown(i) == serial.bytesReceivedKnown(i),
+            where);
+        QVERIFY2(parallel.user(i) == serial.user(i), where);
+        const SourceReference a = parallel.source(i), b = serial.source(i);
+        QVERIFY2(a.fileIndex == b.fileIndex && a.line == b.line && a.byteOffset == b.byteOffset, where);
+        const auto* httpA = parallel.http(i);
+        const auto* httpB = serial.http(i);
+        QVERIFY2((httpA == nullptr) == (httpB == nullptr) && (!httpA || *httpA == *httpB), where);
+        const auto* cloudA = parallel.cloud(i);
+        const auto* cloudB = serial.cloud(i);
+        QVERIFY2((cloudA == nullptr) == (cloudB == nullptr) && (!cloudA || *cloudA == *cloudB), where);
+    }
+}
+
+void expectIdenticalImports(const Imported& parallel, const Imported& serial)
+{
+    expectIdenticalTables(parallel.table, serial.table);
+    const InputSummary &a = parallel.summary, &b = serial.summary;
+    QCOMPARE(a.format, b.format);
+    QCOMPARE(a.layout, b.layout);
+    QCOMPARE(a.bytesRead, b.bytesRead);
+    QCOMPARE(a.eventsRead, b.eventsRead);
+    QCOMPARE(a.eventsRejected, b.eventsRejected);
+    QCOMPARE(a.rejects.size(), b.rejects.size());
+    for (std::size_t i = 0; i < a.rejects.size(); ++i) {
+        QCOMPARE(a.rejects[i].line, b.rejects[i].line);
+        QCOMPARE(a.rejects[i].reason, b.rejects[i].reason);
+        QCOMPARE(a.rejects[i].excerpt, b.rejects[i].excerpt);
+    }
+    QVERIFY(a.rejectKinds == b.rejectKinds);
+    QVERIFY(a.recordsSkipped == b.recordsSkipped);
+    QCOMPARE(a.readError, b.readError);
+    QCOMPARE(a.limitReached, b.limitReached);
+    QVERIFY(parallel.rejectsSeen == serial.rejectsSeen);
+    QCOMPARE(parallel.raw.size(), serial.raw.size());
+    QVERIFY(parallel.raw == serial.raw);
+}
+
+// About 9 MB of UDM records (several parallel batches of BatchReader::kInputBytes): events of many hosts, processes
+// and destinations, HTTP details, and bad records between them; with `brokenJson`, records cut short too (which
+// only a file of one record per line survives).
+std::vector<std::string> mixedRecords(bool brokenJson = true)
+{
+    std::vector<std::string> lines;
+    for (int i = 0; i < 16000; ++i) {
+        const std::string time = "2025-03-04T" + std::to_string(10 + i / 3600 % 10) + ":"
+            + std::to_string(10 + i / 60 % 50) + ":" + std::to_string(10 + i % 50) + "Z";
+        if (i % 97 == 13)
+            lines.push_back(R"({"metadata":{"id":"bad)" + std::to_string(i) + R"(","eventTimestamp":"2025-13-01"}})");
+        else if (brokenJson && i % 211 == 7)
+            lines.push_back("{\"metadata\": {\"id\": \"cut" + std::to_string(i)); // invalid JSON
+        else if (i % 503 == 11)
+            lines.push_back("[1, 2, 3]"); // not an object
+        else if (i % 7 == 0)
+            lines.push_back(
+                udmHttpEvent(i, time, "https://h" + std::to_string(i % 40) + ".example/p?q=" + std::to_string(i),
+                    "agent/" + std::to_string(i % 9), i % 3 == 0 ? "200" : "\"404\""));
+        else
+            lines.push_back(udmEventWithProcess(i, time, "C:\\\\Apps\\\\p" + std::to_string(i % 31) + ".exe",
+                "svc-" + std::to_string(i % 173) + ".workers.dev"));
+        // Padding that makes records of many sizes, so batches end anywhere.
+        if (i % 5 == 0 && lines.back().back() == '}')
+            lines.back().insert(1, "\"note\":\"" + std::string(static_cast<std::size_t>(i % 700), 'x') + "\",");
+    }
+    return lines;
+}
+
+std::string joined(const std::vector<std::string>& lines, const std::string& open, const std::string& separator,
+    const std::string& close)
+{
+    std::string text = open;
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        text += (i ? separator : std::string()) + lines[i];
+    return text + close;
+}
+
+} // namespace
+
+class ParallelImportTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sameImportWhateverTheThreads_data()
+    {
+        QTest::addColumn<QString>("layout");
+        QTest::addColumn<unsigned>("threads");
+        for (const char* layout : { "ndjson", "array", "envelope", "pages" })
+            for (unsigned threads : { 2u, 3u }) {
+                const QString name = QStringLiteral("%1, %2 threads").arg(QLatin1String(layout)).arg(threads);
+                QTest::newRow(qPrintable(name)) << QString::fromLatin1(layout) << threads;
+            }
+    }
+
+    void sameImportWhateverTheThreads()
+    {
+        QFETCH(QString, layout);
+        QFETCH(unsigned, threads);
+        const bool perLine = layout == QLatin1String("ndjson") || layout == QLatin1String("pages");
+        const std::vector<std::string> lines = mixedRecords(perLine);
+        std::string text;
+        if (layout == QLatin1String("ndjson")) {
+            // Blank lines and an oversized record (a splitter reject, not a parser's) among the records.
+            text = joined(lines, {}, "\n", "\n");
+            text.insert(text.find('\n', text.size() / 3) + 1, "\n\n{\"huge\":\"" + std::string(70000, 'y') + "\"}\n");
+        } else if (layout == QLatin1String("array")) {
+            text = joined(lines, "[\n", ",\n", "\n]\n");
+        } else if (layout == QLatin1String("envelope")) {
+            text = joined(lines, "{\"events\": [\n", ",\n", "\n], \"moreDataAvailable\": false}\n");
+        } else { // udmSearch pages, one per line, twenty events each
+            std::vector<std::string> pages;
+            for (std::size_t i = 0; i < lines.size(); i += 20) {
+                const std::vector<std::string> page(lines.begin() + static_cast<std::ptrdiff_t>(i),
+                    lines.begin() + static_cast<std::ptrdiff_t>(std::min(i + 20, lines.size())));
+                pages.push_back(joined(page, "{\"events\":[", ",", "]}"));
+            }
+            text = joined(pages, {}, "\n", "\n");
+        }
+        QVERIFY(text.size() > 6 * BatchReader::kInputBytes);
+        QTemporaryDir directory;
+        const QString path = writeTestFile(directory, QStringLiteral("mixed.json"), text);
+        ImportLimits limits;
+        limits.recordBytes = 64 * 1024;
+        const Imported serial = importWith(path, 1, limits);
+        QVERIFY(serial.summary.eventsRead > 10000);
+        QVERIFY(serial.summary.eventsRejected > 100);
+        QVERIFY(!serial.raw.empty());
+        expectIdenticalImports(importWith(path, threads, limits), serial);
+    }
+
+    // Stopping at the events limit keeps the same events, original records and rejects: what lies before the line
+    // of the first event past the limit.
+    void sameStopAtTheEventsLimit()
+    {
+        QTemporaryDir directory;
+        const QString path
+            = writeTestFile(directory, QStringLiteral("mixed.ndjson"), joined(mixedRecords(), {}, "\n", "\n"));
+        ImportLimits limits;
+        limits.events = 9000;
+        const Imported serial = importWith(path, 1, limits);
+        QCOMPARE(serial.table.size(), std::size_t(9000));
+        QVERIFY(serial.summary.limitReached);
+        expectIdenticalImports(importWith(path, 2, limits), serial);
+        // Every reject listed lies before the stop, which is listed last.
+        const std::uint64_t stopLine = serial.summary.rejects.back().line;
+        for (std::size_t i = 0; i + 1 < serial.summary.rejects.size(); ++i)
+            QVERIFY(serial.summary.rejects[i].line < stopLine);
+    }
+
+    // Cancelling part-way returns promptly with the parallel path too, whatever its threads were doing.
+    void cancelStopsEveryThread()
+    {
+        QTemporaryDir directory;
+        const QString path
+            = writeTestFile(directory, QStringLiteral("mixed.ndjson"), joined(mixedRecords(), {}, "\n", "\n"));
+        std::atomic<bool> cancel { false };
+        ImportOptions options;
+        options.parseThreads = 2;
+        options.cancel = &cancel;
+        options.progress = [&](std::uint64_t, std::uint64_t) { cancel = true; };
+        EventTable table;
+        const auto summary = importFile(path.toStdString(), 0, table, options);
+        QVERIFY(summary);
+        QVERIFY(summary->cancelled);
+        QVERIFY(table.size() > 0 && table.size() < 16000);
+    }
+
+    // Real exports of the development set (../shared/data), each read on one thread and on two.
+    void sameImportOfRealExports_data()
+    {
+        QTest::addColumn<QString>("path");
+        const QDir data(sourcePath(QStringLiteral("../shared/data")));
+        if (!data.exists()) {
+            QTest::newRow("development data") << QString();
+            return;
+        }
+        for (const QString& relative :
+            { QStringLiteral("udm/rita-proxy.ndjson.gz"), QStringLiteral("udm/otrf-empire-psinject.ndjson.gz") })
+            if (data.exists(relative))
+                QTest::newRow(qPrintable(relative)) << data.filePath(relative);
+        const QDir cloudTrail(data.filePath(QStringLiteral("cloudtrail")));
+        for (const QString& name : cloudTrail.entryList({ QStringLiteral("*.json"), QStringLiteral("*.json.gz") }))
+            QTest::newRow(qPrintable(QStringLiteral("cloudtrail/") + name)) << cloudTrail.filePath(name);
+    }
+
+    void sameImportOfRealExports()
+    {
+        QFETCH(QString, path);
+        if (path.isEmpty())
+            QSKIP("the development data (../shared/data) is not here; it is kept outside the repository");
+        const Imported serial = importWith(path, 1);
+        QVERIFY(
+            serial.summary.eventsRead + serial.summary.eventsRejected > 0 || !serial.summary.recordsSkipped.empty());
+        expectIdenticalImports(importWith(path, 2), serial);
+    }
+};
+
+QTEST_GUILESS_MAIN(ParallelImportTest)
+#include "tst_parallelimport.moc"
