@@ -4,8 +4,11 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <limits>
 #include <memory>
+#include <thread>
 
 namespace cepheid {
 
@@ -68,13 +71,22 @@ template<class T> T* column(std::uint8_t* base, std::size_t offset)
     return reinterpret_cast<T*>(base + offset);
 }
 
-void writeChunk(sql::Statement& insert, const EventTable& table, std::size_t first, std::size_t last, std::size_t ips,
-    std::int64_t sourceId)
+// One chunk's columns, encoded and compressed: what the insert binds.
+struct EncodedChunk
+{
+    std::size_t first = 0, events = 0, ips = 0;
+    ChunkBuffer content;
+    std::size_t contentBytes = 0;
+    std::vector<std::uint8_t> compressed;
+    bool isCompressed = false;
+};
+
+EncodedChunk encodeChunk(const EventTable& table, std::size_t first, std::size_t last, std::size_t ips)
 {
     const std::size_t n = last - first;
     const ChunkLayout layout(n, ips);
-    const ChunkBuffer buffer = allocateChunk(layout.total);
-    std::uint8_t* base = buffer.get();
+    EncodedChunk chunk { first, n, ips, allocateChunk(layout.total), layout.total, {}, false };
+    std::uint8_t* base = chunk.content.get();
     StringId* ipOut = column<StringId>(base, layout.ipValues);
     for (std::size_t k = 0; k < n; ++k) {
         const auto i = static_cast<EventIndex>(first + k);
@@ -105,15 +117,20 @@ void writeChunk(sql::Statement& insert, const EventTable& table, std::size_t fir
             | (table.bytesReceivedKnown(i) ? 2 : 0) | (static_cast<unsigned>(table.role(i)) << 2));
         column<std::uint8_t>(base, layout.hostnameSource)[k] = static_cast<std::uint8_t>(table.recordHostnameSource(i));
     }
-    const std::span<const std::uint8_t> content(base, layout.total);
-    thread_local std::vector<std::uint8_t> compressed;
-    const bool isCompressed = compressChunk(content, compressed);
-    insert.bind(1, static_cast<std::int64_t>(first))
+    chunk.isCompressed = compressChunk(std::span<const std::uint8_t>(base, layout.total), chunk.compressed);
+    return chunk;
+}
+
+void insertChunk(sql::Statement& insert, const EncodedChunk& chunk, std::int64_t sourceId)
+{
+    insert.bind(1, static_cast<std::int64_t>(chunk.first))
         .bind(2, sourceId)
-        .bind(3, static_cast<std::int64_t>(n))
-        .bind(4, static_cast<std::int64_t>(ips))
-        .bind(5, static_cast<std::int64_t>(isCompressed ? ChunkCompression::Zstd : ChunkCompression::Stored))
-        .bindBlob(6, isCompressed ? std::span<const std::uint8_t>(compressed) : content)
+        .bind(3, static_cast<std::int64_t>(chunk.events))
+        .bind(4, static_cast<std::int64_t>(chunk.ips))
+        .bind(5, static_cast<std::int64_t>(chunk.isCompressed ? ChunkCompression::Zstd : ChunkCompression::Stored))
+        .bindBlob(6,
+            chunk.isCompressed ? std::span<const std::uint8_t>(chunk.compressed)
+                               : std::span<const std::uint8_t>(chunk.content.get(), chunk.contentBytes))
         .execute();
 }
 
@@ -122,20 +139,41 @@ void writeChunk(sql::Statement& insert, const EventTable& table, std::size_t fir
 void writeEventChunks(sql::Database& database, const EventTable& table, std::size_t firstEvent, std::size_t endEvent,
     std::int64_t sourceId)
 {
-    auto insert = database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
-                                   "compression, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    struct Bounds
+    {
+        std::size_t first, last, ips;
+    };
+    std::vector<Bounds> chunks;
     std::size_t chunkStart = firstEvent, ips = 0;
     for (std::size_t i = firstEvent; i < endEvent; ++i) {
         const auto event = static_cast<EventIndex>(i);
         ips += table.principalIps(event).size() + table.targetIps(event).size();
         if (i + 1 - chunkStart == kEventsPerChunk || ips >= kIpsPerChunk) {
-            writeChunk(insert, table, chunkStart, i + 1, ips, sourceId);
+            chunks.push_back({ chunkStart, i + 1, ips });
             chunkStart = i + 1;
             ips = 0;
         }
     }
     if (chunkStart < endEvent)
-        writeChunk(insert, table, chunkStart, endEvent, ips, sourceId);
+        chunks.push_back({ chunkStart, endEvent, ips });
+
+    // Chunks are encoded and compressed on one thread per core (the table is only read), and inserted in order on
+    // this one, which owns the connection. A window of that many chunks bounds the memory held (a few MB each).
+    auto insert = database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
+                                   "compression, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    const std::size_t window = std::max(1u, std::thread::hardware_concurrency());
+    std::deque<std::future<EncodedChunk>> encoding;
+    std::size_t next = 0;
+    while (next < chunks.size() || !encoding.empty()) {
+        while (next < chunks.size() && encoding.size() < window) {
+            const Bounds bounds = chunks[next++];
+            encoding.push_back(std::async(std::launch::async,
+                [&table, bounds] { return encodeChunk(table, bounds.first, bounds.last, bounds.ips); }));
+        }
+        const EncodedChunk chunk = encoding.front().get();
+        encoding.pop_front();
+        insertChunk(insert, chunk, sourceId);
+    }
 }
 
 void readCaseStrings(sql::Database& database, EventTable& table)

@@ -51,7 +51,7 @@ std::string Sha256::hex(const std::array<std::uint8_t, 32>& digest)
     return out;
 }
 
-Expected<std::string> sha256OfFile(const std::string& path)
+Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bool>* stop)
 {
     std::ifstream file(path, std::ios::binary);
     if (!file)
@@ -59,6 +59,8 @@ Expected<std::string> sha256OfFile(const std::string& path)
     Sha256 hash;
     std::vector<char> buffer(1 << 20);
     while (file) {
+        if (stop && stop->load(std::memory_order_relaxed))
+            return failure("stopped");
         file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
         hash.update(buffer.data(), static_cast<std::size_t>(file.gcount()));
     }

@@ -3,6 +3,7 @@
 #include "util/expected.h"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -30,7 +31,8 @@ private:
     std::unique_ptr<Context> m_context;
 };
 
-// The hex SHA-256 of a file's bytes on disk, or why it cannot be read (strerror; the caller names the file).
-Expected<std::string> sha256OfFile(const std::string& path);
+// The hex SHA-256 of a file's bytes on disk, or why it cannot be read (strerror; the caller names the file). Setting
+// `stop` ends the read early, with a failure ("stopped").
+Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bool>* stop = nullptr);
 
 } // namespace cepheid

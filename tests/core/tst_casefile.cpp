@@ -13,6 +13,7 @@
 #include <QTest>
 #include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <sqlite3.h>
 #include <sys/resource.h>
@@ -284,6 +285,23 @@ private slots:
         QVERIFY2(again, whyNot(again));
         QVERIFY(again->alreadyImported);
         QCOMPARE(holding(*caseFile), std::string("1 sources, 13 events"));
+
+        // The first import hashed the file while reading it (no source had its size): the digest it stored is the
+        // file's.
+        const auto digest = sha256OfFile(input);
+        QVERIFY2(digest, whyNot(digest));
+        QCOMPARE(first->sha256, *digest);
+        QCOMPARE(caseFile->sources()->front().sha256, *digest);
+        // Other bytes of the same size are hashed before the import, found new, and imported.
+        std::string other = fixtureExport(12);
+        other[other.rfind("wks")] = 'W';
+        const std::string sameSize = writeTestFile(directory, QStringLiteral("b.ndjson"), other).toStdString();
+        QCOMPARE(std::filesystem::file_size(sameSize), std::filesystem::file_size(input));
+        const auto third = caseFile->importFile(sameSize, table);
+        QVERIFY2(third, whyNot(third));
+        QVERIFY(!third->alreadyImported);
+        QCOMPARE(third->sha256, *sha256OfFile(sameSize));
+        QCOMPARE(holding(*caseFile), std::string("2 sources, 26 events"));
     }
 
     void secondImportKeepsStringIdsConsistent()
