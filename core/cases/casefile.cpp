@@ -103,6 +103,11 @@ Expected<std::unique_ptr<CaseFile>> CaseFile::open(const std::string& path, Mode
             checkReadable(*database);
             checkSchemaObjects(*database, latestSchemaVersion());
         } else {
+            // A new case gets SQLite's largest page: a case is mostly compressed chunks of a few to a hundred KB, which
+            // 4 KiB pages split into overflow chains written a page per system call (an import of 1 M events made
+            // 114,000 of them). 64 KiB pages made that import a quarter faster and its case a sixth smaller.
+            if (mode == Mode::Create)
+                database->execute("PRAGMA page_size = 65536");
             // Identity first: a foreign, damaged or altered file is refused before anything is written to it.
             const int version = caseSchemaVersion(*database);
             if (mode == Mode::ReadWrite && version == 0)
