@@ -1,7 +1,9 @@
 #include "eventchunks.h"
 
 #include "chunkcompression.h"
+#include "ingest/batchqueue.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -71,22 +73,33 @@ template<class T> T* column(std::uint8_t* base, std::size_t offset)
     return reinterpret_cast<T*>(base + offset);
 }
 
-// One chunk's columns, encoded and compressed: what the insert binds.
+// One chunk's columns, encoded and compressed (or stored, when that does not pay): what the insert binds.
 struct EncodedChunk
 {
     std::size_t first = 0, events = 0, ips = 0;
-    ChunkBuffer content;
-    std::size_t contentBytes = 0;
-    std::vector<std::uint8_t> compressed;
     bool isCompressed = false;
+    std::vector<std::uint8_t> bytes;
 };
 
-EncodedChunk encodeChunk(const EventTable& table, std::size_t first, std::size_t last, std::size_t ips)
+// What an encoding thread reuses from chunk to chunk: fresh buffers of a few MB would be faulted in, and zeroed, each
+// time.
+struct EncodingScratch
+{
+    ChunkBuffer content;
+    std::size_t capacity = 0;
+    std::vector<std::uint8_t> compressed;
+};
+
+EncodedChunk encodeChunk(
+    const EventTable& table, std::size_t first, std::size_t last, std::size_t ips, EncodingScratch& scratch)
 {
     const std::size_t n = last - first;
     const ChunkLayout layout(n, ips);
-    EncodedChunk chunk { first, n, ips, allocateChunk(layout.total), layout.total, {}, false };
-    std::uint8_t* base = chunk.content.get();
+    if (scratch.capacity < layout.total) {
+        scratch.content = allocateChunk(layout.total);
+        scratch.capacity = layout.total;
+    }
+    std::uint8_t* base = scratch.content.get();
     StringId* ipOut = column<StringId>(base, layout.ipValues);
     for (std::size_t k = 0; k < n; ++k) {
         const auto i = static_cast<EventIndex>(first + k);
@@ -117,7 +130,12 @@ EncodedChunk encodeChunk(const EventTable& table, std::size_t first, std::size_t
             | (table.bytesReceivedKnown(i) ? 2 : 0) | (static_cast<unsigned>(table.role(i)) << 2));
         column<std::uint8_t>(base, layout.hostnameSource)[k] = static_cast<std::uint8_t>(table.recordHostnameSource(i));
     }
-    chunk.isCompressed = compressChunk(std::span<const std::uint8_t>(base, layout.total), chunk.compressed);
+    const std::span<const std::uint8_t> content(base, layout.total);
+    EncodedChunk chunk { first, n, ips, compressChunk(content, scratch.compressed), {} };
+    if (chunk.isCompressed)
+        chunk.bytes.assign(scratch.compressed.begin(), scratch.compressed.end());
+    else
+        chunk.bytes.assign(content.begin(), content.end());
     return chunk;
 }
 
@@ -128,9 +146,7 @@ void insertChunk(sql::Statement& insert, const EncodedChunk& chunk, std::int64_t
         .bind(3, static_cast<std::int64_t>(chunk.events))
         .bind(4, static_cast<std::int64_t>(chunk.ips))
         .bind(5, static_cast<std::int64_t>(chunk.isCompressed ? ChunkCompression::Zstd : ChunkCompression::Stored))
-        .bindBlob(6,
-            chunk.isCompressed ? std::span<const std::uint8_t>(chunk.compressed)
-                               : std::span<const std::uint8_t>(chunk.content.get(), chunk.contentBytes))
+        .bindBlob(6, chunk.bytes)
         .execute();
 }
 
@@ -158,17 +174,43 @@ void writeEventChunks(sql::Database& database, const EventTable& table, std::siz
         chunks.push_back({ chunkStart, endEvent, ips });
 
     // Chunks are encoded and compressed on one thread per core (the table is only read), and inserted in order on
-    // this one, which owns the connection. A window of that many chunks bounds the memory held (a few MB each).
+    // this one, which owns the connection. At most a window of chunks is in flight: it bounds the memory held.
     auto insert = database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
                                    "compression, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    const std::size_t window = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    const std::size_t window = 2 * threads;
+    struct Job
+    {
+        Bounds bounds;
+        std::promise<EncodedChunk> done;
+    };
+    BatchQueue<Job> jobs(window);
+    std::vector<std::jthread> encoders;
+    // Declared after the threads, so it runs first on every exit: they finish what was queued and end.
+    struct CloseQueue
+    {
+        BatchQueue<Job>& jobs;
+        ~CloseQueue() { jobs.close(); }
+    } closeQueue { jobs };
+    for (unsigned t = 0; t < threads; ++t)
+        encoders.emplace_back([&] {
+            EncodingScratch scratch;
+            while (auto job = jobs.pop()) {
+                try {
+                    job->done.set_value(
+                        encodeChunk(table, job->bounds.first, job->bounds.last, job->bounds.ips, scratch));
+                } catch (...) {
+                    job->done.set_exception(std::current_exception());
+                }
+            }
+        });
     std::deque<std::future<EncodedChunk>> encoding;
     std::size_t next = 0;
     while (next < chunks.size() || !encoding.empty()) {
         while (next < chunks.size() && encoding.size() < window) {
-            const Bounds bounds = chunks[next++];
-            encoding.push_back(std::async(std::launch::async,
-                [&table, bounds] { return encodeChunk(table, bounds.first, bounds.last, bounds.ips); }));
+            Job job { chunks[next++], {} };
+            encoding.push_back(job.done.get_future());
+            jobs.push(std::move(job));
         }
         const EncodedChunk chunk = encoding.front().get();
         encoding.pop_front();
