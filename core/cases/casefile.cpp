@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <sys/stat.h>
+#include <thread>
 #include <type_traits>
 #include <unistd.h>
 
@@ -295,7 +296,11 @@ void CaseFile::readEvents(EventTable& table)
     table.setIdKey(m_idKey);
     readCaseStrings(*m_database, table);
     table.reserve(countEvents());
-    readEventChunks(*m_database, table);
+    {
+        // The other core faults the columns in while this one decompresses chunks into them.
+        const std::jthread prefault([regions = table.reservedMemory()] { populateForWriting(regions); });
+        readEventChunks(*m_database, table);
+    }
     const auto poolSize = static_cast<std::int64_t>(table.strings().size());
     const auto refuse = [](const std::string& what) { throw sql::Error(what + ": the case was altered"); };
     auto checkedId = [&](std::int64_t id) {

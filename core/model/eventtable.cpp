@@ -39,6 +39,21 @@ void EventTable::reserve(std::size_t events)
     m_ipValues.reserve(events * 2);
 }
 
+std::vector<MemoryRegion> EventTable::reservedMemory() const
+{
+    std::vector<MemoryRegion> regions;
+    const auto add = [&](const auto&... columns) {
+        (regions.push_back({ const_cast<void*>(static_cast<const void*>(columns.data())),
+             columns.capacity() * sizeof(*columns.data()) }),
+            ...);
+    };
+    add(m_timestamp, m_idHash, m_eventType, m_direction, m_flags, m_principalHostname, m_principalIpBegin,
+        m_principalIpCount, m_processPath, m_processId, m_targetHostname, m_hostnameSource, m_joinKey, m_targetIpBegin,
+        m_targetIpCount, m_targetPort, m_bytesSent, m_bytesReceived, m_user, m_sourceFile, m_sourceLine, m_sourceOffset,
+        m_ipValues);
+    return regions;
+}
+
 std::uint32_t EventTable::appendIps(const std::vector<std::string_view>& values, std::uint16_t& count)
 {
     const auto begin = static_cast<std::uint32_t>(m_ipValues.size());

@@ -23,6 +23,8 @@ public:
     EventTable& operator=(EventTable&&) noexcept = default;
 
     void reserve(std::size_t events);
+    // The memory the columns reserved, for populateForWriting (util/largepages.h).
+    std::vector<MemoryRegion> reservedMemory() const;
     EventIndex append(const EventRecord& record);
     // Appends events [begin, end) of `rows`, a table of its own pool (an import batch filled on a parsing thread),
     // their strings interned into this pool in the order append() would have met them: the result, string ids

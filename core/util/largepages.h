@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <sys/mman.h>
@@ -48,5 +49,30 @@ template<class T> struct LargePageAllocator
 };
 
 template<class T> using LargeVector = std::vector<T, LargePageAllocator<T>>;
+
+// A stretch of memory to fault in ahead of use.
+struct MemoryRegion
+{
+    void* begin;
+    std::size_t bytes;
+};
+
+// Faults the regions' pages in, writable, without changing a byte (MADV_POPULATE_WRITE, Linux 5.14): run on another
+// thread while this one fills them, the kernel's zeroing of fresh pages (a third of reopening a case on the 2-core
+// VM) moves to the other core. Safe beside a thread writing the same memory; where unsupported it does nothing.
+inline void populateForWriting(const std::vector<MemoryRegion>& regions)
+{
+#ifdef MADV_POPULATE_WRITE
+    constexpr std::size_t kPage = 4096;
+    for (const MemoryRegion& region : regions) {
+        const auto start = reinterpret_cast<std::uintptr_t>(region.begin) & ~(kPage - 1);
+        const auto end = reinterpret_cast<std::uintptr_t>(region.begin) + region.bytes;
+        if (region.bytes > 0 && ::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE) != 0)
+            return; // unsupported (EINVAL) or out of memory: the writer faults the pages in itself
+    }
+#else
+    (void)regions;
+#endif
+}
 
 } // namespace cepheid
