@@ -12,7 +12,6 @@ namespace dom = simdjson::dom;
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
 
 } // namespace
 

@@ -17,7 +17,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-constexpr std::size_t kExcerptBytes = 200;
 
 class DefenderJsonReader final : public JsonRecordReader
 {

@@ -17,7 +17,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-constexpr std::size_t kExcerptBytes = 200;
 
 // Calls visit(key, value) for each member of the records in `head`: the objects of NDJSON lines or of a top-level
 // array, not the objects nested in them (a UDM event's additional fields may hold a "Channel" too). `value` is the
