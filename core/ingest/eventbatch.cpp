@@ -9,6 +9,7 @@ constexpr std::size_t kKeptInputBytes = 16u << 20;
 void EventBatch::clear()
 {
     m_events.clear();
+    m_poolBytesWhenCleared = m_events.strings().memoryBytes();
     m_rejects.clear();
     m_raw.clear();
     m_skipped.clear();

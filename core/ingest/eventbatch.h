@@ -44,7 +44,12 @@ public:
     const EventTable& events() const { return m_events; }
     std::size_t eventCount() const { return m_events.size(); }
     // Bytes of text the batch holds (its events' distinct strings and raw records): a bound on what one batch holds.
-    std::size_t textBytes() const { return m_text.storedBytes() + m_events.strings().memoryBytes(); }
+    // What the pool grew by since the batch was cleared, not its capacity: a cleared batch keeps the capacity it
+    // grew to, and must not look full because of it.
+    std::size_t textBytes() const
+    {
+        return m_text.storedBytes() + (m_events.strings().memoryBytes() - m_poolBytesWhenCleared);
+    }
     std::vector<Reject>& rejects() { return m_rejects; }
 
     // A parallel read's input, cut on the splitting thread and parsed on a parsing thread: the records' text back to
@@ -73,6 +78,7 @@ private:
     std::vector<RawRecord> m_raw;
     std::map<std::string, std::uint64_t> m_skipped;
     TextArena m_text { 256 * 1024, 256 * 1024 };
+    std::size_t m_poolBytesWhenCleared = m_events.strings().memoryBytes();
 };
 
 } // namespace cepheid
