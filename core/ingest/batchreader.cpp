@@ -150,14 +150,13 @@ std::unique_ptr<EventBatch> BatchReader::takeBatch()
     return batch;
 }
 
-bool BatchReader::handOver(std::unique_ptr<EventBatch> batch, InputStream& input)
+void BatchReader::handOver(std::unique_ptr<EventBatch> batch, InputStream& input)
 {
     batch->compressedOffset = input.compressedOffset();
     std::promise<std::unique_ptr<EventBatch>> done;
     done.set_value(std::move(batch));
     if (!m_ordered.push(done.get_future()))
         m_stop = true;
-    return !m_stop;
 }
 
 void BatchReader::readSerially(const FormatReader& reader, InputStream& input)

@@ -48,7 +48,6 @@ public:
     void stop();
     // How reading ended; valid once next() returned null or after stop().
     const ReadResult& result() const { return m_result; }
-    bool parallel() const { return !m_parsers.empty(); }
 
     static constexpr std::size_t kInputBytes = 1u << 20; // text a parallel batch is cut at
     static constexpr std::size_t kBatchItems = 8192; // events and rejects per batch
@@ -67,7 +66,7 @@ private:
     void readSerially(const FormatReader& reader, InputStream& input);
     void split(JsonRecordSplitter& splitter, InputStream& input);
     void parse(RecordParser& parser);
-    bool handOver(std::unique_ptr<EventBatch> batch, InputStream& input); // false: stopped
+    void handOver(std::unique_ptr<EventBatch> batch, InputStream& input); // sets m_stop when abandoned
 
     Settings m_settings;
     static constexpr std::size_t kQueued = 4;
@@ -77,7 +76,7 @@ private:
     ReadResult m_result;
     std::mutex m_spareMutex;
     std::vector<std::unique_ptr<EventBatch>> m_spare; // batches to fill again: reused memory is not faulted in again
-    std::vector<std::unique_ptr<RecordParser>> m_parsers;
+    std::vector<std::unique_ptr<RecordParser>> m_parsers; // one per parsing thread, which uses it by reference
     std::vector<std::jthread> m_threads;
 };
 
