@@ -1,6 +1,7 @@
 #include "casefile.h"
 
 #include "eventchunks.h"
+#include "importjournal.h"
 #include "rawchunks.h"
 #include "schema.h"
 #include "sha256.h"
@@ -398,6 +399,7 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
     };
     try {
         const auto fileSize = static_cast<std::int64_t>(std::filesystem::file_size(path));
+        const ImportJournal journal(*m_database); // before the transaction: it ends after it
         sql::Transaction transaction(*m_database);
         // The write lock is ours from here. The table must be this case as it is now: another process may have
         // imported between our loading it and this lock, and our string ids would then collide with its. Said before

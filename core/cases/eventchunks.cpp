@@ -1,16 +1,13 @@
 #include "eventchunks.h"
 
 #include "chunkcompression.h"
-#include "ingest/batchqueue.h"
+#include "util/orderedworkers.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
-#include <future>
 #include <limits>
 #include <memory>
-#include <thread>
 
 namespace cepheid {
 
@@ -177,45 +174,15 @@ void writeEventChunks(sql::Database& database, const EventTable& table, std::siz
     // this one, which owns the connection. At most a window of chunks is in flight: it bounds the memory held.
     auto insert = database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
                                    "compression, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
-    const std::size_t window = 2 * threads;
-    struct Job
-    {
-        Bounds bounds;
-        std::promise<EncodedChunk> done;
-    };
-    BatchQueue<Job> jobs(window);
-    std::vector<std::jthread> encoders;
-    // Declared after the threads, so it runs first on every exit: they finish what was queued and end.
-    struct CloseQueue
-    {
-        BatchQueue<Job>& jobs;
-        ~CloseQueue() { jobs.close(); }
-    } closeQueue { jobs };
-    for (unsigned t = 0; t < threads; ++t)
-        encoders.emplace_back([&] {
-            EncodingScratch scratch;
-            while (auto job = jobs.pop()) {
-                try {
-                    job->done.set_value(
-                        encodeChunk(table, job->bounds.first, job->bounds.last, job->bounds.ips, scratch));
-                } catch (...) {
-                    job->done.set_exception(std::current_exception());
-                }
-            }
-        });
-    std::deque<std::future<EncodedChunk>> encoding;
-    std::size_t next = 0;
-    while (next < chunks.size() || !encoding.empty()) {
-        while (next < chunks.size() && encoding.size() < window) {
-            Job job { chunks[next++], {} };
-            encoding.push_back(job.done.get_future());
-            jobs.push(std::move(job));
-        }
-        const EncodedChunk chunk = encoding.front().get();
-        encoding.pop_front();
-        insertChunk(insert, chunk, sourceId);
-    }
+    const unsigned threads = workerThreads();
+    OrderedWorkers<Bounds, EncodedChunk> encoders(threads, 2 * threads, [&table] {
+        return [&table, scratch = std::make_shared<EncodingScratch>()](
+                   Bounds& bounds) { return encodeChunk(table, bounds.first, bounds.last, bounds.ips, *scratch); };
+    });
+    const auto store = [&](const EncodedChunk& chunk) { insertChunk(insert, chunk, sourceId); };
+    for (const Bounds& bounds : chunks)
+        encoders.submit(bounds, store);
+    encoders.drain(store);
 }
 
 void readCaseStrings(sql::Database& database, EventTable& table)

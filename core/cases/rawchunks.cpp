@@ -29,27 +29,19 @@ RawChunkWriter::RawChunkWriter(sql::Database& database, std::int64_t sourceId)
                          "content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
     , m_sourceId(sourceId)
     , m_current(std::make_unique<Chunk>())
+    , m_compressors(workerThreads(), kQueuedPerThread * workerThreads(), [] {
+        return [](std::unique_ptr<Chunk>& chunk) {
+            chunk->isCompressed
+                = compressChunk({ reinterpret_cast<const std::uint8_t*>(chunk->content.data()), chunk->content.size() },
+                    chunk->compressed);
+            return std::move(chunk);
+        };
+    })
 {
     m_current->content.reserve(kChunkBytes * 2);
-    m_compressor = std::jthread([this] {
-        while (auto chunk = m_toCompress.pop()) {
-            Chunk& c = **chunk;
-            c.isCompressed = compressChunk(
-                { reinterpret_cast<const std::uint8_t*>(c.content.data()), c.content.size() }, c.compressed);
-            if (!m_finished.push(std::move(*chunk)))
-                return; // abandoned: the import failed
-        }
-    });
 }
 
-RawChunkWriter::~RawChunkWriter()
-{
-    // Finished or failed: either way the compressing thread ends before the queues it uses.
-    m_finished.abandon();
-    m_toCompress.abandon();
-    m_toCompress.close();
-    m_compressor.join();
-}
+RawChunkWriter::~RawChunkWriter() = default;
 
 void RawChunkWriter::add(std::uint64_t offset, std::string_view text)
 {
@@ -63,16 +55,15 @@ void RawChunkWriter::add(std::uint64_t offset, std::string_view text)
 void RawChunkWriter::finish()
 {
     flush();
-    storeFinished(true);
+    m_compressors.drain([this](std::unique_ptr<Chunk> chunk) { storeAndRecycle(std::move(chunk)); });
 }
 
 void RawChunkWriter::flush()
 {
     if (m_current->index.empty())
         return;
-    storeFinished(false);
-    m_toCompress.push(std::move(m_current));
-    ++m_inFlight;
+    m_compressors.submit(
+        std::move(m_current), [this](std::unique_ptr<Chunk> chunk) { storeAndRecycle(std::move(chunk)); });
     // A stored chunk is filled again: fresh 128 KiB buffers would each fault their pages in.
     if (!m_spare.empty()) {
         m_current = std::move(m_spare.back());
@@ -83,18 +74,12 @@ void RawChunkWriter::flush()
     }
 }
 
-void RawChunkWriter::storeFinished(bool waitForAll)
+void RawChunkWriter::storeAndRecycle(std::unique_ptr<Chunk> chunk)
 {
-    while (m_inFlight > 0) {
-        auto chunk = waitForAll ? m_finished.pop() : m_finished.tryPop();
-        if (!chunk)
-            return;
-        --m_inFlight;
-        store(**chunk);
-        (*chunk)->content.clear();
-        (*chunk)->index.clear();
-        m_spare.push_back(std::move(*chunk));
-    }
+    store(*chunk);
+    chunk->content.clear();
+    chunk->index.clear();
+    m_spare.push_back(std::move(chunk));
 }
 
 void RawChunkWriter::store(const Chunk& chunk)

@@ -1,22 +1,22 @@
 #pragma once
 
-#include "ingest/batchqueue.h"
 #include "sqlite.h"
+#include "util/orderedworkers.h"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 namespace cepheid {
 
 // Writes one import's raw records into raw_chunks (see schema.cpp): records are gathered until a chunk holds
-// about 64 KiB, then compressed together (chunkcompression.h) when that saves at least a tenth. Compression runs on a
-// thread of its own, so that it overlaps the import's parsing and interning; the chunks are inserted on the calling
-// thread (the SQLite connection is not shared), in whatever order they finish.
+// about 64 KiB, then compressed together (chunkcompression.h) when that saves at least a tenth. Compression runs on one
+// thread per core, overlapping the import's parsing and interning (on one thread it was the import's slowest stage:
+// the parsing threads waited for it); the chunks are inserted on the calling thread (the SQLite connection is not
+// shared), in the order their records came.
 class RawChunkWriter
 {
 public:
@@ -43,21 +43,18 @@ private:
         std::vector<std::uint8_t> compressed;
         bool isCompressed = false;
     };
-    void flush(); // hands the chunk being filled to the compressing thread
-    void storeFinished(bool waitForAll);
+    void flush(); // hands the chunk being filled to the compressing threads
+    void storeAndRecycle(std::unique_ptr<Chunk> chunk);
     void store(const Chunk& chunk);
 
     sql::Statement m_insert;
     std::int64_t m_sourceId;
     std::unique_ptr<Chunk> m_current;
-    // At most kQueued chunks wait for compression; finished ones are stored before each hand-over, so the finished
-    // queue (larger than what can be in flight between two hand-overs) never blocks the compressing thread.
-    static constexpr std::size_t kQueued = 4;
-    BatchQueue<std::unique_ptr<Chunk>> m_toCompress { kQueued };
-    BatchQueue<std::unique_ptr<Chunk>> m_finished { kQueued + 4 };
-    std::size_t m_inFlight = 0;
     std::vector<std::unique_ptr<Chunk>> m_spare; // stored chunks, to be filled again
-    std::jthread m_compressor;
+    // Chunks waiting for a compressing thread or for their turn to be stored, per thread: enough to keep every thread
+    // busy while this one inserts.
+    static constexpr std::size_t kQueuedPerThread = 3;
+    OrderedWorkers<std::unique_ptr<Chunk>, std::unique_ptr<Chunk>> m_compressors; // last: its threads end first
 };
 
 // The original text of the record that starts at `offset` in source `sourceId`, or nullopt.

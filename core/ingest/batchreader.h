@@ -1,6 +1,6 @@
 #pragma once
 
-#include "batchqueue.h"
+#include "util/batchqueue.h"
 #include "eventbatch.h"
 #include "formatreader.h"
 

@@ -3,16 +3,15 @@
 #include "batchreader.h"
 #include "inputstream.h"
 #include "readers.h"
+#include "util/orderedworkers.h"
 
 #include <algorithm>
-#include <thread>
 
 namespace cepheid {
 
 namespace {
 
 constexpr std::uint64_t kRecordsBeforeReserve = 20000;
-constexpr unsigned kMaxParseThreads = 8;
 // Events the whole file will give, from the events per decompressed byte so far. The decompressed size of a
 // plain file is its size; for gzip it is extrapolated from the compressed bytes consumed (an estimate: zlib
 // reads ahead, so it errs low, and the vectors still grow if needed).
@@ -33,7 +32,7 @@ unsigned parseThreads(const ImportOptions& options)
 {
     if (options.parseThreads > 0)
         return options.parseThreads;
-    return std::clamp(std::thread::hardware_concurrency(), 1u, kMaxParseThreads);
+    return workerThreads();
 }
 
 // "metadata.eventTimestamp: '2025-13-01' is not an RFC 3339 timestamp" -> "metadata.eventTimestamp: … is not an

@@ -19,7 +19,7 @@ StringPool::StringPool()
 void StringPool::addEmptyString()
 {
     m_views.emplace_back();
-    m_hashes.push_back(hashBytes({}));
+    m_hashes.push_back(lookupHash({}));
     m_slots[m_hashes[0] & (m_slots.size() - 1)] = { 1, static_cast<std::uint32_t>(m_hashes[0] >> 32) };
 }
 
@@ -47,7 +47,7 @@ void StringPool::grow()
 
 StringId StringPool::find(std::string_view text, bool* found) const
 {
-    const std::uint64_t hash = hashBytes(text);
+    const std::uint64_t hash = lookupHash(text);
     const auto tag = static_cast<std::uint32_t>(hash >> 32);
     const std::size_t mask = m_slots.size() - 1;
     for (std::size_t slot = hash & mask; m_slots[slot].idPlusOne != 0; slot = (slot + 1) & mask) {
@@ -67,7 +67,7 @@ StringId StringPool::intern(std::string_view text)
 {
     if (text.empty())
         return kEmptyString; // many optional fields are absent; skip the hash
-    const std::uint64_t hash = hashBytes(text);
+    const std::uint64_t hash = lookupHash(text);
     const auto tag = static_cast<std::uint32_t>(hash >> 32);
     const std::size_t mask = m_slots.size() - 1;
     std::size_t slot = hash & mask;

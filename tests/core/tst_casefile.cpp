@@ -1,5 +1,6 @@
 #include "cases/casefile.h"
 #include "cases/chunkcompression.h"
+#include "cases/importjournal.h"
 #include "cases/schema.h"
 #include "cases/sha256.h"
 #include "testsupport.h"
@@ -349,6 +350,41 @@ private slots:
         QCOMPARE(holding(*caseFile), std::string("0 sources, 0 events"));
     }
 
+    void anImportWritesUnderARollbackJournalOnlyOnTheSoleConnection()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("c.cepheid")).toStdString();
+        const auto journalMode = [](sql::Database& database) {
+            auto mode = database.prepare("PRAGMA journal_mode");
+            return mode.step() ? std::string(mode.text(0)) : std::string();
+        };
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("a.ndjson"), fixtureExport(12)).toStdString(), table));
+        }
+        sql::Database writer(casePath, false, false);
+        QCOMPARE(journalMode(writer), std::string("wal")); // the import gave WAL back
+        QVERIFY(!std::filesystem::exists(casePath + "-journal"));
+        {
+            const ImportJournal alone(writer);
+            QVERIFY(alone.rollbackJournal());
+            QCOMPARE(journalMode(writer), std::string("delete"));
+        }
+        QCOMPARE(journalMode(writer), std::string("wal"));
+        // A report being written from the case holds another connection: the import keeps WAL, which that reader
+        // relies on to go on reading while the import writes.
+        auto reader = openCase(casePath, CaseFile::Mode::ReadOnly);
+        QCOMPARE(holding(*reader), std::string("1 sources, 13 events"));
+        {
+            const ImportJournal shared(writer);
+            QVERIFY(!shared.rollbackJournal());
+            QCOMPARE(journalMode(writer), std::string("wal"));
+        }
+        QCOMPARE(journalMode(writer), std::string("wal"));
+    }
+
     void killedImportLeavesTheCaseAsItWas()
     {
         QTemporaryDir directory;
@@ -386,7 +422,11 @@ private slots:
                            .arg(importer.exitCode())
                            .arg(QString::fromUtf8(importer.readAllStandardError()))));
 
+        // It was killed under the rollback journal it writes alone (ImportJournal): the journal holds the pages it
+        // changed, and the next connection rolls them back.
+        QVERIFY(std::filesystem::exists(casePath + "-journal"));
         auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite); // runs PRAGMA quick_check
+        QVERIFY(!std::filesystem::exists(casePath + "-journal"));
         QCOMPARE(holding(*caseFile), std::string("1 sources, 13 events"));
         EventTable table;
         VERIFY_OK(caseFile->loadEvents(table));
