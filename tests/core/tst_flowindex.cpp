@@ -3,6 +3,7 @@
 
 #include <QRandomGenerator>
 #include <QTest>
+#include <unordered_set>
 
 using namespace cepheid;
 using namespace cepheid::test;
@@ -80,6 +81,39 @@ private slots:
 
     // A finding lists each principal hostname of its flow once, sorted. A search per event made this quadratic: a
     // flow of a million distinct hostnames took 135 s (docs/security.md, "Adversarial cost").
+    // The string pools' hash (lookupHash) reads strings in overlapping words and 16-byte steps: every byte of every
+    // length must reach it, or strings that differ there would share a slot chain and interning would slow to a
+    // crawl on them (ids stay right: the pool compares the strings).
+    void everyByteOfAStringReachesThePoolHash()
+    {
+        std::unordered_set<std::uint64_t> seen;
+        std::size_t strings = 0;
+        for (std::size_t length = 0; length <= 80; ++length) {
+            const std::string base(length, 'a');
+            seen.insert(lookupHash(base));
+            ++strings;
+            for (std::size_t at = 0; at < length; ++at)
+                for (const char changed : { 'b', '\x80' }) {
+                    std::string variant = base;
+                    variant[at] = changed;
+                    seen.insert(lookupHash(variant));
+                    ++strings;
+                }
+        }
+        QCOMPARE(seen.size(), strings);
+        // And the pool built on it interns them all apart, across several growths of its slot table.
+        StringPool pool;
+        for (std::size_t length = 1; length <= 80; ++length)
+            for (std::size_t at = 0; at < length; ++at) {
+                std::string variant(length, 'a');
+                variant[at] = 'b';
+                const StringId id = pool.intern(variant);
+                QCOMPARE(pool.view(id), std::string_view(variant));
+                QCOMPARE(pool.intern(variant), id);
+            }
+        QCOMPARE(pool.size(), std::size_t(1 + 80 * 81 / 2)); // the empty string, then each variant once
+    }
+
     void findingsListEachHostnameOnceSorted()
     {
         EventTable table;

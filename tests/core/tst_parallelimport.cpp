@@ -6,11 +6,14 @@
 #include "ingest/importer.h"
 #include "model/eventtable.h"
 #include "testsupport.h"
+#include "util/orderedworkers.h"
 
 #include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 #include <atomic>
+#include <chrono>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -245,6 +248,45 @@ private slots:
     }
 
     // Real exports of the development set (../shared/data), each read on one thread and on two.
+    // What the case writes with (raw records, event chunks): results come back in the order the jobs went in, however
+    // long each takes, with at most a window of jobs held; a job's exception surfaces where its result is taken,
+    // after the results before it.
+    void orderedWorkersKeepTheOrderAndTheWindow()
+    {
+        std::atomic<int> held { 0 }, mostHeld { 0 };
+        std::vector<int> taken;
+        {
+            OrderedWorkers<int, int> workers(3, 4, [&] {
+                return [&](int& job) {
+                    const int now = ++held;
+                    for (int seen = mostHeld; now > seen && !mostHeld.compare_exchange_weak(seen, now);)
+                        ;
+                    // Early jobs take longest, so later ones finish first.
+                    std::this_thread::sleep_for(std::chrono::microseconds(200 * (job % 7)));
+                    if (job == 37)
+                        throw std::runtime_error("job 37 failed");
+                    return job * 10;
+                };
+            });
+            const auto take = [&](int result) {
+                --held;
+                taken.push_back(result);
+            };
+            try {
+                for (int job = 0; job < 60; ++job)
+                    workers.submit(job, take);
+                workers.drain(take);
+                QFAIL("job 37's exception was not rethrown");
+            } catch (const std::runtime_error& problem) {
+                QCOMPARE(std::string(problem.what()), std::string("job 37 failed"));
+            }
+        }
+        QCOMPARE(taken.size(), std::size_t(37));
+        for (int i = 0; i < 37; ++i)
+            QCOMPARE(taken[static_cast<std::size_t>(i)], i * 10);
+        QVERIFY2(mostHeld <= 4, qPrintable(QStringLiteral("%1 jobs held at once").arg(mostHeld.load())));
+    }
+
     void sameImportOfRealExports_data()
     {
         QTest::addColumn<QString>("path");
