@@ -13,7 +13,7 @@ constexpr int kZstdLevel = 1;
 
 } // namespace
 
-bool compressChunk(std::span<const std::uint8_t> content, std::vector<std::uint8_t>& out)
+bool compressChunk(std::span<const std::uint8_t> content, ChunkBytes& out)
 {
     // One context per thread, reused: creating one per 64 KiB chunk costs more than compressing it.
     thread_local const std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);

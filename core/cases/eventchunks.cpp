@@ -84,7 +84,7 @@ struct EncodingScratch
 {
     ChunkBuffer content;
     std::size_t capacity = 0;
-    std::vector<std::uint8_t> compressed;
+    ChunkBytes compressed;
 };
 
 EncodedChunk encodeChunk(

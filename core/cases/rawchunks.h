@@ -1,5 +1,6 @@
 #pragma once
 
+#include "chunkcompression.h"
 #include "sqlite.h"
 #include "util/orderedworkers.h"
 
@@ -40,7 +41,7 @@ private:
     {
         std::string content;
         std::vector<IndexEntry> index;
-        std::vector<std::uint8_t> compressed;
+        ChunkBytes compressed;
         bool isCompressed = false;
     };
     void flush(); // hands the chunk being filled to the compressing threads

@@ -57,7 +57,7 @@ template<class Edit> void rewriteFirstEventChunk(sql::Database& database, Edit e
             problem.c_str());
     }
     edit(columns);
-    std::vector<std::uint8_t> compressed;
+    ChunkBytes compressed;
     const bool isCompressed = compressChunk(columns, compressed);
     database.prepare("UPDATE event_chunks SET compression = ?1, columns = ?2 WHERE first_event = 0")
         .bind(1, static_cast<std::int64_t>(isCompressed ? ChunkCompression::Zstd : ChunkCompression::Stored))
