@@ -90,8 +90,7 @@ public:
     QLineEdit* searchField() const { return m_search; }
 
     // File ▸ Verify Case: reads the whole case back (CaseFile::verify) on a worker, through its own read-only
-    // connection; caseVerified tells the result, which is also shown. False when no case is open, or while an import
-    // runs (it holds the case).
+    // connection; caseVerified tells the result, which is also shown. False when no case is open.
     bool verifyCase();
 
 signals:
@@ -170,8 +169,6 @@ private:
     QMenu* m_recentMenu = nullptr;
     QAction* m_importAction = nullptr;
     QAction* m_cancelAction = nullptr;
-    QAction* m_verifyAction = nullptr;
-    QAction* m_reportAction = nullptr;
     QAction* m_clearFiltersAction = nullptr;
     int m_shownRow = -1; // the source row the detail pane shows (or says is hidden)
     bool m_hiddenShown = false; // the detail pane says m_shownRow is hidden by a filter

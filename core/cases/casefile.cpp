@@ -14,6 +14,7 @@
 #include <future>
 #include <limits>
 #include <map>
+#include <optional>
 #include <sys/stat.h>
 #include <thread>
 #include <type_traits>
@@ -97,6 +98,21 @@ Expected<std::unique_ptr<CaseFile>> CaseFile::open(const std::string& path, Mode
             return failure(path
                 + ": the case is on read-only media or in a folder you cannot write; it can be opened "
                   "read-only (nothing saved), or copied somewhere writable");
+        }
+        // An import killed part-way under the rollback journal (ImportJournal) leaves CASE-journal beside the case,
+        // which only a connection that can write rolls back: a read-only one would refuse the case ("attempt to write
+        // a readonly database"), an immutable one would read the dead import's pages. Rolled back here first.
+        std::error_code noJournal;
+        const std::string journalPath = path + "-journal";
+        if (mode == Mode::ReadOnly && std::filesystem::file_size(journalPath, noJournal) > 0 && !noJournal) {
+            if (!folderWritable || ::access(path.c_str(), W_OK) != 0) {
+                return failure(path + ": an import into this case was interrupted, and " + journalPath
+                    + " holds what undoes it, which needs a place where the case can be written: copy both files "
+                      "somewhere writable and open the case there");
+            }
+            sql::Database recovery(path, false, false);
+            recovery.execute("PRAGMA busy_timeout = 5000");
+            recovery.prepare("SELECT count(*) FROM sqlite_master").step(); // the first read rolls the journal back
         }
         auto database = std::make_unique<sql::Database>(
             path, mode == Mode::ReadOnly, mode == Mode::Create, mode == Mode::ReadOnly && !folderWritable);
@@ -399,8 +415,12 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
     };
     try {
         const auto fileSize = static_cast<std::int64_t>(std::filesystem::file_size(path));
-        const ImportJournal journal(*m_database); // before the transaction: it ends after it
-        sql::Transaction transaction(*m_database);
+        std::optional<ImportJournal> journal; // before the transaction: it ends after it
+        if (m_importsAlone)
+            journal.emplace(*m_database);
+        const bool alone = journal && journal->rollbackJournal();
+        sql::Transaction transaction(
+            *m_database, alone ? sql::Transaction::Lock::Exclusive : sql::Transaction::Lock::Immediate);
         // The write lock is ours from here. The table must be this case as it is now: another process may have
         // imported between our loading it and this lock, and our string ids would then collide with its. Said before
         // any work, not after (a second concurrent import used to read its whole file, then fail).

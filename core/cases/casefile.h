@@ -67,7 +67,8 @@ struct ProfileVersion
 
 // One investigation in one SQLite file (*.cepheid): imports with provenance, every event and its raw record,
 // rejects, the tuning history and the triage state. All SQL is parameterised; WAL mode lets a second process
-// read while one writes. An import is one transaction: cancelled, failed or killed, it leaves the case as it was.
+// read while one writes (unless imports write alone: writeImportsAlone). An import is one transaction: cancelled,
+// failed or killed, it leaves the case as it was.
 //
 // Errors (core/util/expected.h): whatever the case or SQLite refuses is returned as the reason, which starts with
 // the case's path (an import's own refusals start with the imported file's path); nothing here throws but
@@ -111,6 +112,12 @@ public:
     // ones, and on failure or cancel the case is unchanged and `table` must be reloaded.
     [[nodiscard]] Expected<ImportResult> importFile(
         const std::string& path, EventTable& table, const ImportOptions& options = {});
+    // Imports take the case for themselves when its connection is the only one: written once under a rollback journal
+    // instead of twice through WAL (ImportJournal, docs/case-format.md), about a quarter faster for a large file, and
+    // another process that opens the case meanwhile waits for the import (up to 5 s) instead of reading the case as
+    // it was. For `cepheid-cli import`; the workbench reads its case through other connections (the report preview,
+    // Verify Case) and keeps the default, WAL.
+    void writeImportsAlone(bool alone) { m_importsAlone = alone; }
 
     // The original text of the record an event came from (std::nullopt: the case does not hold it).
     [[nodiscard]] Expected<std::optional<std::string>> rawRecord(std::int64_t sourceId, std::uint64_t offset);
@@ -147,6 +154,7 @@ private:
     std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys
 
     std::string m_path;
+    bool m_importsAlone = false;
     std::unique_ptr<sql::Database> m_database;
 };
 

@@ -12,9 +12,10 @@ ImportJournal::ImportJournal(sql::Database& database)
     } catch (const sql::Error&) {
         m_switched = false; // another connection has the case open (SQLITE_BUSY): keep WAL
     }
-    // Under a rollback journal, FULL is what makes a commit durable and a power cut unable to corrupt the case.
+    // Under a rollback journal FULL syncs the journal before the case is written, so a power cut cannot corrupt it;
+    // EXTRA also syncs the folder once the journal is deleted, which is what makes the commit itself durable.
     if (m_switched)
-        m_database.execute("PRAGMA synchronous = FULL");
+        m_database.execute("PRAGMA synchronous = EXTRA");
 }
 
 ImportJournal::~ImportJournal()
@@ -25,8 +26,8 @@ ImportJournal::~ImportJournal()
         m_database.execute("PRAGMA journal_mode = WAL");
         m_database.execute("PRAGMA synchronous = NORMAL");
     } catch (const sql::Error&) {
-        // Left under the rollback journal, the case is as safe and as readable; the next connection that opens it for
-        // writing sets WAL again (CaseFile::open). Nothing to report from a destructor.
+        // Left under the rollback journal the case is as safe, but readers wait while it is written; the next
+        // connection that opens it for writing sets WAL again (CaseFile::open). Nothing to report from a destructor.
     }
 }
 

@@ -29,7 +29,7 @@ RawChunkWriter::RawChunkWriter(sql::Database& database, std::int64_t sourceId)
                          "content) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
     , m_sourceId(sourceId)
     , m_current(std::make_unique<Chunk>())
-    , m_compressors(workerThreads(), kQueuedPerThread * workerThreads(), [] {
+    , m_compressors(workerThreads(), std::min<std::size_t>(kQueuedPerThread * workerThreads(), kMaxQueued), [] {
         return [](std::unique_ptr<Chunk>& chunk) {
             chunk->isCompressed
                 = compressChunk({ reinterpret_cast<const std::uint8_t*>(chunk->content.data()), chunk->content.size() },
@@ -62,8 +62,7 @@ void RawChunkWriter::flush()
 {
     if (m_current->index.empty())
         return;
-    m_compressors.submit(
-        std::move(m_current), [this](std::unique_ptr<Chunk> chunk) { storeAndRecycle(std::move(chunk)); });
+    std::unique_ptr<Chunk> full = std::move(m_current);
     // A stored chunk is filled again: fresh 128 KiB buffers would each fault their pages in.
     if (!m_spare.empty()) {
         m_current = std::move(m_spare.back());
@@ -72,11 +71,15 @@ void RawChunkWriter::flush()
         m_current = std::make_unique<Chunk>();
         m_current->content.reserve(kChunkBytes * 2);
     }
+    m_compressors.submit(std::move(full), [this](std::unique_ptr<Chunk> chunk) { storeAndRecycle(std::move(chunk)); });
 }
 
 void RawChunkWriter::storeAndRecycle(std::unique_ptr<Chunk> chunk)
 {
     store(*chunk);
+    // A chunk that held a record of many megabytes gives its memory back rather than keep it for the whole import.
+    if (chunk->content.capacity() > kChunkBytes * 4 || chunk->compressed.capacity() > kChunkBytes * 4)
+        return;
     chunk->content.clear();
     chunk->index.clear();
     m_spare.push_back(std::move(chunk));

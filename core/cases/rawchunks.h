@@ -53,8 +53,8 @@ private:
     std::unique_ptr<Chunk> m_current;
     std::vector<std::unique_ptr<Chunk>> m_spare; // stored chunks, to be filled again
     // Chunks waiting for a compressing thread or for their turn to be stored, per thread: enough to keep every thread
-    // busy while this one inserts.
-    static constexpr std::size_t kQueuedPerThread = 3;
+    // busy while this one inserts. At most kMaxQueued in all: a chunk may hold one record of up to 64 MiB.
+    static constexpr std::size_t kQueuedPerThread = 3, kMaxQueued = 8;
     OrderedWorkers<std::unique_ptr<Chunk>, std::unique_ptr<Chunk>> m_compressors; // last: its threads end first
 };
 

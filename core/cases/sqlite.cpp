@@ -189,10 +189,10 @@ std::int64_t Database::pragmaInteger(std::string_view pragma)
     return statement.step() ? statement.integer(0) : 0;
 }
 
-Transaction::Transaction(Database& database)
+Transaction::Transaction(Database& database, Lock lock)
     : m_database(database)
 {
-    m_database.execute("BEGIN IMMEDIATE");
+    m_database.execute(lock == Lock::Exclusive ? "BEGIN EXCLUSIVE" : "BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction()

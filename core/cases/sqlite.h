@@ -78,7 +78,10 @@ private:
 class Transaction
 {
 public:
-    explicit Transaction(Database& database);
+    // Immediate takes the write lock and lets readers on (WAL); Exclusive keeps them out too, so that under a
+    // rollback journal a reader can never make the commit wait (ImportJournal).
+    enum class Lock { Immediate, Exclusive };
+    explicit Transaction(Database& database, Lock lock = Lock::Immediate);
     ~Transaction();
     void commit();
 

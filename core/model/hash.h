@@ -6,8 +6,8 @@
 
 namespace cepheid {
 
-// A fast, stable 64-bit string hash (the same on every run and platform, unlike std::hash), used for
-// interning and for event-id identity. Mixing follows the well-known "moremur" finaliser.
+// A fast, stable 64-bit string hash (the same on every run and platform, unlike std::hash), used for event-id
+// identity, which a case stores. Mixing follows the well-known "moremur" finaliser.
 inline std::uint64_t mix64(std::uint64_t x)
 {
     x ^= x >> 27;
@@ -39,11 +39,14 @@ inline std::uint64_t hashBytes(std::string_view text, std::uint64_t seed = 0x9E3
 }
 
 // A hash for lookup tables held in memory only (the string pools' slots): it is never stored, so it may change from
-// one version to the next, and it is not hardened against crafted collisions (a pool compares the strings behind a
-// matching hash, so a collision costs a probe, never a wrong id). It reads 16 bytes per 128-bit multiply where
-// hashBytes mixes 8 through two chained ones: interning hashes every string of every event twice (the batch's pool,
-// then the table's), and with hashBytes that was a tenth of an import's time. The scheme is wyhash's (Wang Yi,
-// public domain): fold the two halves of a 64x64-bit product.
+// one version and one process to the next. It reads 16 bytes per 128-bit multiply where hashBytes mixes 8 through two
+// chained ones: interning hashes every string of every event twice (the batch's pool, then the table's), and with
+// hashBytes that was a tenth of an import's time. The scheme is wyhash's (Wang Yi, public domain): fold the two
+// halves of a 64x64-bit product. Unseeded, it is easy to invert: strings built so that one multiply gives zero would
+// all collide, and interning a field full of them would probe one ever longer run of slots (quadratic in the
+// events). A pool compares the strings behind a matching hash, so ids stay right either way; the seed, drawn once per
+// process, keeps the time linear (docs/security.md, "Adversarial cost").
+std::uint64_t lookupHashSeed();
 inline std::uint64_t foldedMultiply(std::uint64_t a, std::uint64_t b)
 {
     __extension__ using Product = unsigned __int128; // GCC and Clang on 64-bit targets; -Wpedantic needs the marker
@@ -53,7 +56,9 @@ inline std::uint64_t foldedMultiply(std::uint64_t a, std::uint64_t b)
 
 inline std::uint64_t lookupHash(std::string_view text)
 {
-    constexpr std::uint64_t kSeed = 0xA0761D6478BD642FULL, kMix = 0xE7037ED1A0B428DBULL;
+    // Both constants secret: with a known one, strings whose first words equal it would all collide.
+    static const std::uint64_t kSeed = lookupHashSeed();
+    static const std::uint64_t kMix = mix64(kSeed ^ 0xE7037ED1A0B428DBULL) | 1;
     const auto load64 = [](const char* at) {
         std::uint64_t word;
         std::memcpy(&word, at, 8);

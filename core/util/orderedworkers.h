@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <future>
 #include <thread>
@@ -34,15 +35,15 @@ public:
         : m_window(std::max<std::size_t>(window, 1))
         , m_jobs(m_window)
     {
-        for (unsigned t = 0; t < std::max(threads, 1u); ++t)
-            m_threads.emplace_back([this, makeWork] { run(makeWork()); });
+        try {
+            for (unsigned t = 0; t < std::max(threads, 1u); ++t)
+                m_threads.emplace_back([this, makeWork] { run(makeWork); });
+        } catch (...) {
+            stop(); // a thread that could not start: the ones that did must not wait on the queue forever
+            throw;
+        }
     }
-    ~OrderedWorkers()
-    {
-        m_jobs.abandon();
-        for (std::jthread& thread : m_threads)
-            thread.join();
-    }
+    ~OrderedWorkers() { stop(); }
     OrderedWorkers(const OrderedWorkers&) = delete;
     OrderedWorkers& operator=(const OrderedWorkers&) = delete;
 
@@ -72,15 +73,31 @@ private:
         std::promise<Result> done;
     };
 
-    void run(const Work& work)
+    void run(const std::function<Work()>& makeWork)
     {
+        Work work;
+        std::exception_ptr broken; // a thread that could not make its function fails the jobs it takes
+        try {
+            work = makeWork();
+        } catch (...) {
+            broken = std::current_exception();
+        }
         while (auto queued = m_jobs.pop()) {
             try {
+                if (broken)
+                    std::rethrow_exception(broken);
                 queued->done.set_value(work(queued->job));
             } catch (...) {
                 queued->done.set_exception(std::current_exception());
             }
         }
+    }
+    void stop()
+    {
+        m_jobs.abandon();
+        for (std::jthread& thread : m_threads)
+            if (thread.joinable())
+                thread.join();
     }
     void takeOldest(const Take& take)
     {

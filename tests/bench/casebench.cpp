@@ -36,6 +36,7 @@ int main(int argc, char** argv)
             return 1;
         }
         EventTable table;
+        (*caseFile)->writeImportsAlone(true); // as cepheid-cli import does
         const auto result = (*caseFile)->importFile(input, table);
         if (!result) {
             std::fprintf(stderr, "%s\n", result.error().c_str());

@@ -120,10 +120,11 @@ std::size_t onDemandFromFile(const std::string& path, std::uint64_t& checksum)
     std::unique_ptr<std::FILE, decltype(&std::fclose)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
     if (!file)
         return 0;
-    // Records are far below 4 MiB: a buffer of two reads always holds the unfinished one and the next read.
     std::vector<char> buffer(2 * kRead + simdjson::SIMDJSON_PADDING);
     std::size_t held = 0, records = 0;
     for (bool end = false; !end;) {
+        if (held + kRead + simdjson::SIMDJSON_PADDING > buffer.size()) // a line longer than a read
+            buffer.resize(held + kRead + simdjson::SIMDJSON_PADDING);
         const std::size_t got = std::fread(buffer.data() + held, 1, kRead, file.get());
         end = got == 0;
         held += got;

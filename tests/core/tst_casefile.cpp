@@ -425,8 +425,14 @@ private slots:
         // It was killed under the rollback journal it writes alone (ImportJournal): the journal holds the pages it
         // changed, and the next connection rolls them back.
         QVERIFY(std::filesystem::exists(casePath + "-journal"));
-        auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite); // runs PRAGMA quick_check
-        QVERIFY(!std::filesystem::exists(casePath + "-journal"));
+        {
+            // A read-only connection cannot roll it back (SQLite refuses the case as "attempt to write a readonly
+            // database"): opening read-only rolls it back first where the case can be written.
+            auto reader = openCase(casePath, CaseFile::Mode::ReadOnly);
+            QVERIFY(!std::filesystem::exists(casePath + "-journal"));
+            QCOMPARE(holding(*reader), std::string("1 sources, 13 events"));
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
         QCOMPARE(holding(*caseFile), std::string("1 sources, 13 events"));
         EventTable table;
         VERIFY_OK(caseFile->loadEvents(table));

@@ -79,8 +79,6 @@ private slots:
         QCOMPARE(duplicatesWithKey(EventTable {}.idKey()), std::size_t(0)); // a new table is keyed
     }
 
-    // A finding lists each principal hostname of its flow once, sorted. A search per event made this quadratic: a
-    // flow of a million distinct hostnames took 135 s (docs/security.md, "Adversarial cost").
     // The string pools' hash (lookupHash) reads strings in overlapping words and 16-byte steps: every byte of every
     // length must reach it, or strings that differ there would share a slot chain and interning would slow to a
     // crawl on them (ids stay right: the pool compares the strings).
@@ -114,6 +112,8 @@ private slots:
         QCOMPARE(pool.size(), std::size_t(1 + 80 * 81 / 2)); // the empty string, then each variant once
     }
 
+    // A finding lists each principal hostname of its flow once, sorted. A search per event made this quadratic: a
+    // flow of a million distinct hostnames took 135 s (docs/security.md, "Adversarial cost").
     void findingsListEachHostnameOnceSorted()
     {
         EventTable table;

@@ -247,7 +247,6 @@ private slots:
         QVERIFY(table.size() > 0 && table.size() < 16000);
     }
 
-    // Real exports of the development set (../shared/data), each read on one thread and on two.
     // What the case writes with (raw records, event chunks): results come back in the order the jobs went in, however
     // long each takes, with at most a window of jobs held; a job's exception surfaces where its result is taken,
     // after the results before it.
@@ -287,6 +286,7 @@ private slots:
         QVERIFY2(mostHeld <= 4, qPrintable(QStringLiteral("%1 jobs held at once").arg(mostHeld.load())));
     }
 
+    // Real exports of the development set (../shared/data), each read on one thread and on two.
     void sameImportOfRealExports_data()
     {
         QTest::addColumn<QString>("path");
