@@ -67,10 +67,9 @@ int runImport(const ImportOptionsCli& options)
 {
     const bool exists = std::filesystem::exists(options.casePath);
     auto caseFile = openCase(options.casePath, exists ? CaseFile::Mode::ReadWrite : CaseFile::Mode::Create);
-    if (caseFile)
-        caseFile->writeImportsAlone(true); // a batch import: nothing else in this process reads the case meanwhile
     if (!caseFile)
         return InputError;
+    caseFile->writeImportsAlone(true); // a batch import: nothing else in this process reads the case meanwhile
     if (!exists || !options.title.empty() || !options.analyst.empty() || !options.ticket.empty()) {
         auto info = caseFile->info();
         if (!info)

@@ -55,7 +55,7 @@ void RawChunkWriter::add(std::uint64_t offset, std::string_view text)
 void RawChunkWriter::finish()
 {
     flush();
-    m_compressors.drain([this](std::unique_ptr<Chunk> chunk) { storeAndRecycle(std::move(chunk)); });
+    m_compressors.drain(m_storeAndRecycle);
 }
 
 void RawChunkWriter::flush()
@@ -71,7 +71,7 @@ void RawChunkWriter::flush()
         m_current = std::make_unique<Chunk>();
         m_current->content.reserve(kChunkBytes * 2);
     }
-    m_compressors.submit(std::move(full), [this](std::unique_ptr<Chunk> chunk) { storeAndRecycle(std::move(chunk)); });
+    m_compressors.submit(std::move(full), m_storeAndRecycle);
 }
 
 void RawChunkWriter::storeAndRecycle(std::unique_ptr<Chunk> chunk)

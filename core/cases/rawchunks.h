@@ -5,6 +5,7 @@
 #include "util/orderedworkers.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,9 @@ private:
     std::int64_t m_sourceId;
     std::unique_ptr<Chunk> m_current;
     std::vector<std::unique_ptr<Chunk>> m_spare; // stored chunks, to be filled again
+    // What happens to each compressed chunk, in order, on this thread.
+    const std::function<void(std::unique_ptr<Chunk>)> m_storeAndRecycle
+        = [this](std::unique_ptr<Chunk> chunk) { storeAndRecycle(std::move(chunk)); };
     // Chunks waiting for a compressing thread or for their turn to be stored, per thread: enough to keep every thread
     // busy while this one inserts. At most kMaxQueued in all: a chunk may hold one record of up to 64 MiB.
     static constexpr std::size_t kQueuedPerThread = 3, kMaxQueued = 8;

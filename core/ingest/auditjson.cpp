@@ -10,11 +10,6 @@ namespace cepheid {
 
 namespace dom = simdjson::dom;
 
-namespace {
-
-
-} // namespace
-
 std::string_view AuditEvent::keep(std::string text)
 {
     // Six slots cover every mapper; past them the last slot is reused, which a mapper's tests would show.

@@ -12,7 +12,6 @@ namespace cepheid {
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
 constexpr int kHeaderSearchLines = 5; // a title or a damaged line may precede the header
 
 class DefenderCsvReader final : public FormatReader

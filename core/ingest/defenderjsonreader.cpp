@@ -17,7 +17,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-
 class DefenderJsonReader final : public JsonRecordReader
 {
 public:

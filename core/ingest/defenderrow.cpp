@@ -160,7 +160,6 @@ DefenderRowResult defenderRowEvent(
 void readDefenderRow(const DefenderRow& row, std::string_view recordText, const SourceReference& source,
     RecordSink& sink, EventRecord& event, std::string& scratch)
 {
-    constexpr std::size_t kExcerptBytes = 200;
     const DefenderRowResult result = defenderRowEvent(row, recordText, event, scratch);
     event.source = source;
     if (result.kind == DefenderRowResult::Kind::Event)

@@ -14,6 +14,9 @@ namespace cepheid {
 
 class InputStream;
 
+// How much of a rejected record its excerpt keeps (RecordSink::reject), in every reader: enough to recognise it.
+inline constexpr std::size_t kExcerptBytes = 200;
+
 // Where the events a reader gives go, in file order (the importer batches them for the thread that stores them).
 class RecordSink
 {

@@ -20,7 +20,6 @@ public:
 
 protected:
     virtual void read(simdjson::dom::element root, const JsonRecordSplitter::Record& record, RecordSink& sink) = 0;
-    static constexpr std::size_t kExcerptBytes = 200;
 
 private:
     simdjson::dom::parser m_parser;

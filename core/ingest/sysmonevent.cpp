@@ -13,7 +13,6 @@ namespace cepheid {
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
 constexpr std::string_view kSysmonChannel = "Microsoft-Windows-Sysmon/Operational";
 constexpr std::string_view kSysmonProvider = "Microsoft-Windows-Sysmon";
 

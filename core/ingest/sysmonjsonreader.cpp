@@ -17,7 +17,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-
 // Calls visit(key, value) for each member of the records in `head`: the objects of NDJSON lines or of a top-level
 // array, not the objects nested in them (a UDM event's additional fields may hold a "Channel" too). `value` is the
 // text after the key's ':'. A line cut short (a damaged record, a string broken by a line end) does not hide the

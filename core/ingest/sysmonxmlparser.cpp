@@ -173,7 +173,6 @@ std::string SysmonXmlParser::parse(std::string_view xml, SysmonEvent& event)
 
 void SysmonXmlRecordMapper::map(std::string_view xml, std::uint64_t line, std::uint64_t offset, RecordSink& sink)
 {
-    constexpr std::size_t kExcerptBytes = 200;
     if (std::string reason = m_parser.parse(xml, m_event); !reason.empty())
         sink.reject(line, std::move(reason), xml.substr(0, kExcerptBytes));
     else

@@ -10,8 +10,6 @@ namespace cepheid {
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
-
 // An "<Event" start tag (not <Events>) somewhere in `head`.
 bool hasEventElement(std::string_view head)
 {

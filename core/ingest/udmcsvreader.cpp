@@ -18,7 +18,6 @@ namespace cepheid {
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
 constexpr int kHeaderSearchLines = 5;
 
 // A header names UDM field paths: the event's type or time is among its columns.

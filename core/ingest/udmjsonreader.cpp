@@ -11,8 +11,6 @@ namespace cepheid {
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
-
 class UdmRecordParser final : public RecordParser
 {
 public:

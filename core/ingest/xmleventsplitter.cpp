@@ -1,5 +1,6 @@
 #include "xmleventsplitter.h"
 
+#include "formatreader.h"
 #include "inputstream.h"
 
 #include <algorithm>
@@ -9,7 +10,6 @@ namespace cepheid {
 namespace {
 
 constexpr std::size_t kReadBytes = 1u << 20;
-constexpr std::size_t kExcerptBytes = 200;
 constexpr std::string_view kStart = "<Event";
 constexpr std::string_view kClose = "</Event";
 

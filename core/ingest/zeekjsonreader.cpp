@@ -18,7 +18,6 @@ namespace dom = simdjson::dom;
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
 constexpr std::size_t kSniffLines = 20;
 
 struct Line

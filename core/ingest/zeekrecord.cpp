@@ -12,8 +12,6 @@ namespace cepheid {
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
-
 // Shape bits: names that tell a log's kind when nothing else does.
 enum : std::uint16_t {
     kConnState = 1 << 0,

@@ -13,7 +13,6 @@ namespace cepheid {
 
 namespace {
 
-constexpr std::size_t kExcerptBytes = 200;
 constexpr std::size_t kSniffLines = 16;
 
 // What one header block said.

@@ -44,10 +44,10 @@ long peakRssKiB()
 }
 
 // simdjson On-Demand over a file in memory, one thread, pulling out the fields the UDM reader keeps (and nothing
-// else), each string value handed to `keep`: the floor a single-threaded reader could reach, which ingest is measured
-// against (docs/benchmarks.md). Returns the records read; `checksum` keeps the compiler from dropping the extraction.
-// `content` must be followed by SIMDJSON_PADDING readable bytes.
-template<typename Keep> std::size_t onDemandExtraction(std::string_view content, std::uint64_t& checksum, Keep&& keep)
+// else): the floor a single-threaded reader could reach, which ingest is measured against (docs/benchmarks.md).
+// Returns the records read; `checksum` keeps the compiler from dropping the extraction. `content` must be followed by
+// SIMDJSON_PADDING readable bytes.
+std::size_t onDemandExtraction(std::string_view content, std::uint64_t& checksum)
 {
     using namespace simdjson;
     ondemand::parser parser;
@@ -58,7 +58,7 @@ template<typename Keep> std::size_t onDemandExtraction(std::string_view content,
     const auto text = [&](auto value) {
         std::string_view view;
         if (value.get_string().get(view) == SUCCESS)
-            keep(view);
+            checksum += view.size() + static_cast<unsigned char>(view.empty() ? 0 : view[0]);
     };
     const auto strings = [&](auto value) {
         ondemand::array array;
@@ -132,9 +132,7 @@ std::size_t onDemandFromFile(const std::string& path, std::uint64_t& checksum)
         const std::size_t complete = end ? held
             : lastNewline                ? static_cast<std::size_t>(lastNewline - buffer.data()) + 1
                                          : 0;
-        records += onDemandExtraction(std::string_view(buffer.data(), complete), checksum, [&](std::string_view view) {
-            checksum += view.size() + static_cast<unsigned char>(view.empty() ? 0 : view[0]);
-        });
+        records += onDemandExtraction(std::string_view(buffer.data(), complete), checksum);
         std::memmove(buffer.data(), buffer.data() + complete, held - complete);
         held -= complete;
     }
@@ -258,10 +256,7 @@ int main(int argc, char** argv)
             for (int run = 0; run < repeat; ++run) {
                 std::uint64_t checksum = 0;
                 const auto start = Clock::now();
-                onDemandRecords = onDemandExtraction(
-                    std::string_view(content.data(), content.size()), checksum, [&](std::string_view view) {
-                        checksum += view.size() + static_cast<unsigned char>(view.empty() ? 0 : view[0]);
-                    });
+                onDemandRecords = onDemandExtraction(std::string_view(content.data(), content.size()), checksum);
                 onDemandSeconds = std::min(onDemandSeconds, secondsSince(start));
                 if (checksum == 42)
                     std::printf(" ");

@@ -260,7 +260,7 @@ private slots:
                     const int now = ++held;
                     for (int seen = mostHeld; now > seen && !mostHeld.compare_exchange_weak(seen, now);)
                         ;
-                    // Early jobs take longest, so later ones finish first.
+                    // Jobs of uneven length: later ones often finish before earlier ones.
                     std::this_thread::sleep_for(std::chrono::microseconds(200 * (job % 7)));
                     if (job == 37)
                         throw std::runtime_error("job 37 failed");
