@@ -16,7 +16,6 @@
 #include <map>
 #include <optional>
 #include <sys/stat.h>
-#include <thread>
 #include <type_traits>
 #include <unistd.h>
 
@@ -119,7 +118,7 @@ Expected<std::unique_ptr<CaseFile>> CaseFile::open(const std::string& path, Mode
         database->execute("PRAGMA busy_timeout = 5000");
         if (mode == Mode::ReadOnly) {
             checkReadable(*database);
-            checkSchemaObjects(*database, latestSchemaVersion());
+            checkSchemaObjects(*database, caseSchemaVersion(*database));
         } else {
             // A new case gets SQLite's largest page: a case is mostly compressed chunks of a few to a hundred KB, which
             // 4 KiB pages split into overflow chains written a page per system call (an import of 1 M events made
@@ -310,14 +309,24 @@ Expected<void> CaseFile::loadEvents(EventTable& table)
 void CaseFile::readEvents(EventTable& table)
 {
     table = EventTable {};
+    try {
+        // One snapshot: strings, chunks and details read while the workbench imports on another connection must
+        // all be from before that import or all from after it.
+        std::optional<sql::Transaction> snapshot;
+        if (!sql::Transaction::active(*m_database))
+            snapshot.emplace(*m_database, sql::Transaction::Lock::Read);
+        readEventsInSnapshot(table);
+    } catch (...) {
+        table = EventTable {}; // filled in part, with positions not yet written: never to be read
+        throw;
+    }
+}
+
+void CaseFile::readEventsInSnapshot(EventTable& table)
+{
     table.setIdKey(m_idKey);
     readCaseStrings(*m_database, table);
-    table.reserve(countEvents());
-    {
-        // The other core faults the columns in while this one decompresses chunks into them.
-        const std::jthread prefault([regions = table.reservedMemory()] { populateForWriting(regions); });
-        readEventChunks(*m_database, table);
-    }
+    readEventChunks(*m_database, table);
     const auto poolSize = static_cast<std::int64_t>(table.strings().size());
     const auto refuse = [](const std::string& what) { throw sql::Error(what + ": the case was altered"); };
     auto checkedId = [&](std::int64_t id) {

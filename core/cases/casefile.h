@@ -149,6 +149,7 @@ private:
     void writeInfo(const CaseInfo& info);
     std::uint64_t countEvents();
     void readEvents(EventTable& table);
+    void readEventsInSnapshot(EventTable& table);
     TriageState applyTriage(const TriageUpdate& update); // inside a transaction
 
     std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "util/uninitializedallocator.h"
+
 #include <cstdint>
 #include <memory>
-#include <new>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace cepheid {
@@ -19,22 +19,9 @@ enum class ChunkCompression : std::int64_t {
     Zstd = 2,
 };
 
-// An allocator whose resize() leaves new bytes as they are instead of zeroing them.
-template<typename T> struct UninitializedAllocator : std::allocator<T>
-{
-    template<typename U> struct rebind
-    {
-        using other = UninitializedAllocator<U>;
-    };
-    template<typename U> void construct(U* at) noexcept { ::new (static_cast<void*>(at)) U; }
-    template<typename U, typename... Args> void construct(U* at, Args&&... args)
-    {
-        ::new (static_cast<void*>(at)) U(std::forward<Args>(args)...);
-    }
-};
 // What a chunk compresses into. Compressing sizes the buffer to Zstandard's bound first; a plain vector zeroed the
 // 60 KB between the last chunk's compressed size and that bound, 440 MB of memset in a 1 M-event import.
-using ChunkBytes = std::vector<std::uint8_t, UninitializedAllocator<std::uint8_t>>;
+using ChunkBytes = std::vector<std::uint8_t, UninitializedAllocator<std::allocator<std::uint8_t>>>;
 
 // Compresses `content` into `out` (replacing what it held). False when it would not save at least a tenth: the
 // caller then stores the content as is.

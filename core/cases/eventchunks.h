@@ -14,6 +14,11 @@ namespace cepheid {
 
 inline constexpr std::size_t kEventsPerChunk = 65536;
 
+// How an event chunk's columns are stored (event_chunks.compression): ChunkCompression's kinds hold the columns as
+// they are (Stored, or Zstd before schema 7); since schema 7 each column is written as byte planes, then the chunk is
+// compressed with Zstandard (docs/case-format.md, "Event chunks").
+inline constexpr std::int64_t kZstdBytePlanes = 3;
+
 // Appends events [firstEvent, endEvent) of `table`, which all came from source `sourceId`, to the case.
 void writeEventChunks(sql::Database& database, const EventTable& table, std::size_t firstEvent, std::size_t endEvent,
     std::int64_t sourceId);

@@ -98,7 +98,17 @@ CREATE TABLE event_chunks (
     event_count INTEGER NOT NULL, ip_count INTEGER NOT NULL, compression INTEGER NOT NULL, columns BLOB NOT NULL);
 )sql";
 
-constexpr std::array<const char*, 6> kMigrations = { kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6 };
+// Version 7: event chunks are written as byte planes (event_chunks.compression 3; docs/case-format.md). No table
+// changes: the version is raised so that an older Cepheid refuses a case it could not read ("written by a newer
+// Cepheid") instead of calling its chunks damaged. A schema-6 case is read as it is (kOldestReadAsIs).
+constexpr const char* kVersion7 = "SELECT 1";
+
+constexpr std::array<const char*, 7> kMigrations
+    = { kVersion1, kVersion2, kVersion3, kVersion4, kVersion5, kVersion6, kVersion7 };
+
+// The oldest schema this build reads without upgrading it first (read-only cases, another build's cases): every
+// migration after it changes only what is written, not what is read.
+constexpr int kOldestReadAsIs = 6;
 
 bool hasTables(sql::Database& database)
 {
@@ -218,7 +228,7 @@ void checkReadable(sql::Database& database)
     checkIdentity(database, version);
     if (version == 0)
         throw sql::Error("not a Cepheid case file (empty database)");
-    if (version < latestSchemaVersion())
+    if (version < kOldestReadAsIs)
         throw sql::Error("this case uses schema " + std::to_string(version)
             + "; open it once read-write to upgrade it to schema " + std::to_string(latestSchemaVersion()));
 }

@@ -16,7 +16,7 @@ int latestSchemaVersion();
 // Cepheid cases or that a newer build wrote. Throws sql::Error with a message meant for the analyst.
 void migrate(sql::Database& database, int targetVersion = -1);
 
-// Checks, without writing, that a file is a case this build can read at the latest schema.
+// Checks, without writing, that a file is a case this build can read as it is (schema 6 or later).
 void checkReadable(sql::Database& database);
 
 // Refuses (sql::Error naming what was found) a case whose schema objects are not exactly those Cepheid creates at

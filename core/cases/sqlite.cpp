@@ -192,7 +192,14 @@ std::int64_t Database::pragmaInteger(std::string_view pragma)
 Transaction::Transaction(Database& database, Lock lock)
     : m_database(database)
 {
-    m_database.execute(lock == Lock::Exclusive ? "BEGIN EXCLUSIVE" : "BEGIN IMMEDIATE");
+    m_database.execute(lock == Lock::Exclusive ? "BEGIN EXCLUSIVE"
+            : lock == Lock::Immediate          ? "BEGIN IMMEDIATE"
+                                               : "BEGIN DEFERRED");
+}
+
+bool Transaction::active(const Database& database)
+{
+    return sqlite3_get_autocommit(database.handle()) == 0;
 }
 
 Transaction::~Transaction()

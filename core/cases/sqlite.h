@@ -80,10 +80,14 @@ class Transaction
 public:
     // Immediate takes the write lock and lets readers on (WAL); Exclusive keeps them out too, so that under a
     // rollback journal a reader can never make the commit wait (ImportJournal).
-    enum class Lock { Immediate, Exclusive };
+    // Read (BEGIN DEFERRED, never committed): the statements inside read one snapshot of the case, whatever another
+    // connection commits meanwhile.
+    enum class Lock { Immediate, Exclusive, Read };
     explicit Transaction(Database& database, Lock lock = Lock::Immediate);
     ~Transaction();
     void commit();
+    // True when `database` is inside a transaction already (SQLite does not nest them).
+    static bool active(const Database& database);
 
 private:
     Database& m_database;

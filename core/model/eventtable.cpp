@@ -219,33 +219,46 @@ EventIndex EventTable::appendStored(const StoredEvent& event)
     return index;
 }
 
-void EventTable::appendStoredColumns(const StoredColumns& columns)
+void EventTable::growForStored(std::size_t events, std::size_t ips)
 {
-    const std::size_t first = size();
+    const std::size_t n = size() + events;
+    const auto grow = [n](auto&... columns) { (columns.resize(n), ...); };
+    grow(m_timestamp, m_idHash, m_eventType, m_direction, m_flags, m_principalHostname, m_principalIpBegin,
+        m_principalIpCount, m_processPath, m_processId, m_targetHostname, m_hostnameSource, m_targetIpBegin,
+        m_targetIpCount, m_targetPort, m_bytesSent, m_bytesReceived, m_user, m_sourceFile, m_sourceLine,
+        m_sourceOffset);
+    m_ipValues.resize(m_ipValues.size() + ips);
+    if (!m_joinKey.empty())
+        m_joinKey.resize(n, 0);
+}
+
+void EventTable::fillStored(std::size_t first, std::size_t firstIp, const StoredColumns& columns)
+{
     const std::size_t n = columns.count;
-    const auto append = [](auto& column, auto values) { column.insert(column.end(), values.begin(), values.end()); };
-    append(m_timestamp, columns.timestamp);
-    append(m_idHash, columns.idHash);
-    append(m_eventType, columns.eventType);
-    append(m_direction, std::span(reinterpret_cast<const Direction*>(columns.direction.data()), n));
-    append(m_flags, columns.flags);
-    append(m_principalHostname, columns.principalHostname);
-    append(m_processPath, columns.processPath);
-    append(m_processId, columns.processId);
-    append(m_targetHostname, columns.targetHostname);
-    append(m_principalIpCount, columns.principalIpCount);
-    append(m_targetIpCount, columns.targetIpCount);
-    append(m_targetPort, columns.targetPort);
-    append(m_bytesSent, columns.bytesSent);
-    append(m_bytesReceived, columns.bytesReceived);
-    append(m_user, columns.user);
-    m_sourceFile.resize(first + n, columns.sourceFile);
-    append(m_sourceLine, columns.sourceLine);
-    append(m_sourceOffset, columns.sourceOffset);
-    m_principalIpBegin.resize(first + n);
-    m_targetIpBegin.resize(first + n);
-    m_hostnameSource.resize(first + n);
-    auto ipBegin = static_cast<std::uint32_t>(m_ipValues.size());
+    if (first + n > size() || firstIp + columns.ipValues.size() > m_ipValues.size())
+        throw std::out_of_range("stored events past the columns growForStored sized");
+    const auto put
+        = [first](auto& column, auto values) { std::copy(values.begin(), values.end(), column.begin() + first); };
+    put(m_timestamp, columns.timestamp);
+    put(m_idHash, columns.idHash);
+    put(m_eventType, columns.eventType);
+    put(m_direction, std::span(reinterpret_cast<const Direction*>(columns.direction.data()), n));
+    put(m_flags, columns.flags);
+    put(m_principalHostname, columns.principalHostname);
+    put(m_processPath, columns.processPath);
+    put(m_processId, columns.processId);
+    put(m_targetHostname, columns.targetHostname);
+    put(m_principalIpCount, columns.principalIpCount);
+    put(m_targetIpCount, columns.targetIpCount);
+    put(m_targetPort, columns.targetPort);
+    put(m_bytesSent, columns.bytesSent);
+    put(m_bytesReceived, columns.bytesReceived);
+    put(m_user, columns.user);
+    put(m_sourceLine, columns.sourceLine);
+    put(m_sourceOffset, columns.sourceOffset);
+    std::fill_n(m_sourceFile.begin() + first, n, columns.sourceFile);
+    std::copy(columns.ipValues.begin(), columns.ipValues.end(), m_ipValues.begin() + firstIp);
+    auto ipBegin = static_cast<std::uint32_t>(firstIp);
     for (std::size_t i = 0; i < n; ++i) {
         m_principalIpBegin[first + i] = ipBegin;
         ipBegin += columns.principalIpCount[i];
@@ -254,10 +267,15 @@ void EventTable::appendStoredColumns(const StoredColumns& columns)
         m_hostnameSource[first + i]
             = packSource(static_cast<HostnameSource>(columns.hostnameSource[i]), columns.targetHostname[i]);
     }
-    append(m_ipValues, columns.ipValues);
-    for (std::size_t i = 0; i < n; ++i)
-        if (columns.joinKey[i] != 0 || !m_joinKey.empty())
-            appendJoinKey(static_cast<EventIndex>(first + i), columns.joinKey[i]);
+}
+
+void EventTable::setStoredJoinKeys(std::size_t first, std::span<const std::uint64_t> keys)
+{
+    if (first + keys.size() > size())
+        throw std::out_of_range("join keys past the table");
+    if (m_joinKey.empty())
+        m_joinKey.resize(size(), 0);
+    std::copy(keys.begin(), keys.end(), m_joinKey.begin() + first);
 }
 
 void EventTable::appendJoinKey(EventIndex index, std::uint64_t key)

@@ -3,6 +3,7 @@
 #include "event.h"
 #include "stringpool.h"
 #include "util/largepages.h"
+#include "util/uninitializedallocator.h"
 
 #include <cstdint>
 #include <optional>
@@ -64,9 +65,9 @@ public:
         SourceReference source;
     };
     EventIndex appendStored(const StoredEvent& event);
-    // A run of stored events as columns (a case's event chunk, docs/case-format.md), every value already checked:
-    // appended at memory speed instead of an event at a time. ipValues holds each event's principal IPs, then its
-    // target IPs, event after event; flags are bit 0 bytes sent known, bit 1 bytes received known, bits 2-3 the role.
+    // A run of stored events as columns (a case's event chunk, docs/case-format.md), every value already checked.
+    // ipValues holds each event's principal IPs, then its target IPs, event after event; flags are bit 0 bytes sent
+    // known, bit 1 bytes received known, bits 2-3 the role.
     struct StoredColumns
     {
         std::size_t count = 0;
@@ -78,7 +79,15 @@ public:
         std::span<const std::uint16_t> principalIpCount, targetIpCount, targetPort;
         std::span<const std::uint8_t> direction, flags, hostnameSource;
     };
-    void appendStoredColumns(const StoredColumns& columns);
+    // Reopening a case fills its columns in place, chunk by chunk, on several threads at once (cases/eventchunks.cpp):
+    // growForStored sizes every column for `events` more events and `ips` more IP values, leaving the new positions
+    // unset (zeroing them first would fault every page in on this thread). fillStored then writes one run at event
+    // `first` and IP value `firstIp`, from any thread, runs never overlapping; every new position must be filled
+    // before the table is read. Join keys are not filled: their column exists only in tables that have some, so
+    // setStoredJoinKeys, on one thread, writes them for the runs whose keys are not all 0.
+    void growForStored(std::size_t events, std::size_t ips);
+    void fillStored(std::size_t first, std::size_t firstIp, const StoredColumns& columns);
+    void setStoredJoinKeys(std::size_t first, std::span<const std::uint64_t> keys);
     std::size_t size() const { return m_timestamp.size(); }
     bool empty() const { return m_timestamp.empty(); }
 
@@ -173,19 +182,23 @@ private:
     }
     std::uint32_t appendIps(const std::vector<std::string_view>& values, std::uint16_t& count);
 
+    // The columns: huge pages (util/largepages.h), and resize() leaves what it adds unset for growForStored. Every
+    // other resize here passes the value it fills with.
+    template<class T> using Column = std::vector<T, UninitializedAllocator<LargePageAllocator<T>>>;
+
     StringPool m_strings;
-    LargeVector<TimestampUs> m_timestamp;
-    LargeVector<std::uint64_t> m_idHash;
+    Column<TimestampUs> m_timestamp;
+    Column<std::uint64_t> m_idHash;
     std::uint64_t m_idKey = randomIdKey();
-    LargeVector<StringId> m_eventType;
-    LargeVector<Direction> m_direction;
-    LargeVector<std::uint8_t> m_flags;
-    LargeVector<StringId> m_principalHostname;
-    LargeVector<std::uint32_t> m_principalIpBegin;
-    LargeVector<std::uint16_t> m_principalIpCount;
-    LargeVector<StringId> m_processPath;
-    LargeVector<StringId> m_processId;
-    LargeVector<StringId> m_targetHostname; // the record's own
+    Column<StringId> m_eventType;
+    Column<Direction> m_direction;
+    Column<std::uint8_t> m_flags;
+    Column<StringId> m_principalHostname;
+    Column<std::uint32_t> m_principalIpBegin;
+    Column<std::uint16_t> m_principalIpCount;
+    Column<StringId> m_processPath;
+    Column<StringId> m_processId;
+    Column<StringId> m_targetHostname; // the record's own
     StringId resolved(EventIndex i) const
     {
         return i < m_resolvedHostname.size() ? m_resolvedHostname[i] : kEmptyString;
@@ -194,19 +207,19 @@ private:
     // The two join columns are allocated only when used (the first keyed event, the first name the join gives), so
     // data without joins (Chronicle UDM, Defender) pays nothing for them; shorter than the table, they read as
     // kEmptyString and 0 past their end.
-    LargeVector<StringId> m_resolvedHostname; // the name join's, or kEmptyString
-    LargeVector<std::uint8_t> m_hostnameSource; // low nibble: the record's source; high nibble: the resolved one's
-    LargeVector<std::uint64_t> m_joinKey;
-    LargeVector<std::uint32_t> m_targetIpBegin;
-    LargeVector<std::uint16_t> m_targetIpCount;
-    LargeVector<std::uint16_t> m_targetPort;
-    LargeVector<std::uint64_t> m_bytesSent;
-    LargeVector<std::uint64_t> m_bytesReceived;
-    LargeVector<StringId> m_user;
-    LargeVector<std::uint16_t> m_sourceFile;
-    LargeVector<std::uint64_t> m_sourceLine;
-    LargeVector<std::uint64_t> m_sourceOffset;
-    LargeVector<StringId> m_ipValues; // all repeated IP lists, back to back
+    Column<StringId> m_resolvedHostname; // the name join's, or kEmptyString
+    Column<std::uint8_t> m_hostnameSource; // low nibble: the record's source; high nibble: the resolved one's
+    Column<std::uint64_t> m_joinKey;
+    Column<std::uint32_t> m_targetIpBegin;
+    Column<std::uint16_t> m_targetIpCount;
+    Column<std::uint16_t> m_targetPort;
+    Column<std::uint64_t> m_bytesSent;
+    Column<std::uint64_t> m_bytesReceived;
+    Column<StringId> m_user;
+    Column<std::uint16_t> m_sourceFile;
+    Column<std::uint64_t> m_sourceLine;
+    Column<std::uint64_t> m_sourceOffset;
+    Column<StringId> m_ipValues; // all repeated IP lists, back to back
     std::vector<EventIndex> m_httpEvents; // ascending
     std::vector<HttpDetails> m_http; // parallel to m_httpEvents
     std::vector<EventIndex> m_cloudEvents; // ascending

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -64,11 +65,20 @@ inline void populateForWriting(const std::vector<MemoryRegion>& regions)
 {
 #ifdef MADV_POPULATE_WRITE
     constexpr std::size_t kPage = 4096;
+    // A huge page per call: the kernel holds the process's memory map while it populates, and a call over a whole
+    // column kept the writer's own mmap (a buffer's allocation) waiting for all of it, 0.2 s on a slow VM.
+    constexpr std::size_t kStep = LargePageAllocator<char>::kHugePage;
     for (const MemoryRegion& region : regions) {
-        const auto start = reinterpret_cast<std::uintptr_t>(region.begin) & ~(kPage - 1);
+        if (region.bytes == 0)
+            continue;
+        auto at = reinterpret_cast<std::uintptr_t>(region.begin) & ~(kPage - 1);
         const auto end = reinterpret_cast<std::uintptr_t>(region.begin) + region.bytes;
-        if (region.bytes > 0 && ::madvise(reinterpret_cast<void*>(start), end - start, MADV_POPULATE_WRITE) != 0)
-            return; // unsupported (EINVAL) or out of memory: the writer faults the pages in itself
+        while (at < end) {
+            const std::uintptr_t stop = std::min(end, (at + kStep) & ~(kStep - 1));
+            if (::madvise(reinterpret_cast<void*>(at), stop - at, MADV_POPULATE_WRITE) != 0)
+                return; // unsupported (EINVAL) or out of memory: the writer faults the pages in itself
+            at = stop;
+        }
     }
 #else
     (void)regions;

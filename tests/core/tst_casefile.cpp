@@ -1,5 +1,6 @@
 #include "cases/casefile.h"
 #include "cases/chunkcompression.h"
+#include "cases/eventchunks.h"
 #include "cases/importjournal.h"
 #include "cases/schema.h"
 #include "cases/sha256.h"
@@ -39,8 +40,36 @@ std::string fixtureExport(int events, const std::string& idPrefix = "e")
     return text;
 }
 
+// An event chunk's columns as they are from their byte planes (docs/case-format.md, "Event chunks"), written here
+// from the format's description rather than with the reader's code: each column of W-byte values is stored as W runs,
+// byte 0 of every value, then byte 1, and so on.
+std::vector<std::uint8_t> columnsFromBytePlanes(
+    const std::vector<std::uint8_t>& planes, std::size_t events, std::size_t ips)
+{
+    std::vector<std::pair<std::size_t, std::size_t>> widthAndCount; // in the layout's order
+    for (int c = 0; c < 7; ++c)
+        widthAndCount.emplace_back(8, events);
+    for (int c = 0; c < 6; ++c)
+        widthAndCount.emplace_back(4, events);
+    widthAndCount.emplace_back(4, ips);
+    for (int c = 0; c < 3; ++c)
+        widthAndCount.emplace_back(2, events);
+    for (int c = 0; c < 3; ++c)
+        widthAndCount.emplace_back(1, events);
+    std::vector<std::uint8_t> columns(planes.size());
+    std::size_t at = 0;
+    for (const auto& [width, count] : widthAndCount) {
+        for (std::size_t k = 0; k < count; ++k)
+            for (std::size_t b = 0; b < width; ++b)
+                columns[at + k * width + b] = planes[at + b * count + k];
+        at += width * count;
+    }
+    return columns;
+}
+
 // Decompresses the case's first event chunk, lets `edit` change its columns (docs/case-format.md) and stores it back
-// compressed, with a valid checksum: what someone altering a case by hand would do.
+// compressed as the columns are (Zstd, as schema 6 wrote them), with a valid checksum: what someone altering a case by
+// hand would do.
 template<class Edit> void rewriteFirstEventChunk(sql::Database& database, Edit edit)
 {
     std::vector<std::uint8_t> columns;
@@ -49,12 +78,16 @@ template<class Edit> void rewriteFirstEventChunk(sql::Database& database, Edit e
             "SELECT event_count, ip_count, compression, columns FROM event_chunks ORDER BY first_event LIMIT 1");
         QVERIFY(chunk.step());
         // 7 x 8, 6 x 4, 3 x 2 and 3 x 1 bytes per event, then 4 per address.
-        columns.resize(
-            static_cast<std::size_t>(chunk.integer(0)) * 89 + static_cast<std::size_t>(chunk.integer(1)) * 4);
+        const auto events = static_cast<std::size_t>(chunk.integer(0));
+        const auto ips = static_cast<std::size_t>(chunk.integer(1));
+        columns.resize(events * 89 + ips * 4);
+        const bool planes = chunk.integer(2) == kZstdBytePlanes;
         std::string problem;
-        QVERIFY2(decompressChunk(static_cast<ChunkCompression>(chunk.integer(2)), chunk.blob(3), columns.size(),
-                     columns.data(), problem),
+        QVERIFY2(decompressChunk(planes ? ChunkCompression::Zstd : static_cast<ChunkCompression>(chunk.integer(2)),
+                     chunk.blob(3), columns.size(), columns.data(), problem),
             problem.c_str());
+        if (planes)
+            columns = columnsFromBytePlanes(columns, events, ips);
     }
     edit(columns);
     ChunkBytes compressed;
@@ -565,6 +598,42 @@ private slots:
         QCOMPARE(triage->size(), std::size_t(1));
     }
 
+    // Schema 7 changed only how event chunks are written (byte planes): a case of schema 6, its chunks as they are,
+    // is read as it is, read-only too, and opened read-write it is marked schema 7 with its chunks untouched.
+    void readsASchemaSixCaseAsItIs()
+    {
+        QTemporaryDir directory;
+        const QString copy = directory.filePath(QStringLiteral("six.cepheid"));
+        QVERIFY(
+            QFile::copy(sourcePath(QStringLiteral("tests/fuzz/corpus/fuzz_case_loader/cloud-audit.cepheid")), copy));
+        QVERIFY(QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner));
+        const std::string casePath = copy.toStdString();
+        {
+            sql::Database database(casePath, true, false);
+            QCOMPARE(database.pragmaInteger("user_version"), std::int64_t(6));
+            auto kinds = database.prepare("SELECT DISTINCT compression FROM event_chunks");
+            QVERIFY(kinds.step());
+            QCOMPARE(kinds.integer(0), static_cast<std::int64_t>(ChunkCompression::Zstd));
+            QVERIFY(!kinds.step());
+        }
+        EventTable readOnly;
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+            VERIFY_OK(caseFile->loadEvents(readOnly));
+            QCOMPARE(readOnly.size(), std::size_t(13));
+            QVERIFY(readOnly.cloudEventCount() > 0);
+        }
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::ReadWrite);
+            EventTable upgraded;
+            VERIFY_OK(caseFile->loadEvents(upgraded));
+            expectSameEvents(upgraded, readOnly);
+        }
+        sql::Database database(casePath, true, false);
+        QCOMPARE(database.pragmaInteger("user_version"), std::int64_t(latestSchemaVersion()));
+        QCOMPARE(latestSchemaVersion(), 7);
+    }
+
     void refusesFilesThatAreNotCases()
     {
         QTemporaryDir directory;
@@ -735,10 +804,9 @@ private slots:
 
     // The columnar store (schema 6) holds every field of every event: several chunks (more than 65,536 events),
     // several sources, join keys and hostname sources (Zeek), HTTP details, IP lists, absent byte counts.
-    void reopensToTheTableItsImportsBuilt()
+    // 70,000 events of 211 destinations: two event chunks.
+    static std::string moreEventsThanAChunk()
     {
-        QTemporaryDir directory;
-        const std::string casePath = directory.filePath(QStringLiteral("columns.cepheid")).toStdString();
         std::string many;
         for (int i = 0; i < 70'000; ++i) {
             const std::string time
@@ -747,6 +815,14 @@ private slots:
                         "h" + std::to_string(i % 211) + ".workers.dev")
                 + "\n";
         }
+        return many;
+    }
+
+    void reopensToTheTableItsImportsBuilt()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("columns.cepheid")).toStdString();
+        std::string many = moreEventsThanAChunk();
         const std::vector<std::string> inputs {
             writeTestFile(directory, QStringLiteral("many.ndjson"), many).toStdString(),
             sourcePath(QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz")).toStdString(),
@@ -782,7 +858,7 @@ private slots:
     }
 
     // A chunk damaged on disk (a bit flipped in its compressed columns) fails its checksum: loading refuses the case,
-    // naming the chunk, instead of reading wrong values.
+    // naming the chunk, instead of reading wrong values, and leaves the table empty.
     void aDamagedEventChunkIsRefusedWhenLoaded()
     {
         QTemporaryDir directory;
@@ -799,7 +875,7 @@ private slots:
             {
                 auto chunk = database.prepare("SELECT compression, columns FROM event_chunks");
                 QVERIFY(chunk.step());
-                QCOMPARE(chunk.integer(0), static_cast<std::int64_t>(ChunkCompression::Zstd));
+                QCOMPARE(chunk.integer(0), kZstdBytePlanes);
                 blob.assign(chunk.blob(1).begin(), chunk.blob(1).end());
             }
             blob[blob.size() / 2] ^= 0x10;
@@ -810,8 +886,43 @@ private slots:
         const auto loaded = caseFile->loadEvents(table);
         QVERIFY2(!loaded, "a damaged chunk was loaded");
         QVERIFY2(loaded.error().find("event chunk 0 cannot be read") != std::string::npos, loaded.error().c_str());
+        QCOMPARE(table.size(), std::size_t(0)); // refused whole: no events read before the damage are left half-used
         const auto verification = caseFile->verify();
         QVERIFY(!verification.problems.empty());
+    }
+
+    // Chunks are decompressed on several threads at once: the damaged one is named even when the chunk before it was
+    // read whole, and the events already written into the table are dropped with it.
+    void aDamagedLaterChunkIsNamedAndNothingIsKept()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("second.cepheid")).toStdString();
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("many.ndjson"), moreEventsThanAChunk()).toStdString(), table));
+        }
+        {
+            sql::Database database(casePath, false, false);
+            std::vector<std::uint8_t> blob;
+            {
+                auto chunk = database.prepare("SELECT columns FROM event_chunks WHERE first_event = 65536");
+                QVERIFY(chunk.step());
+                blob.assign(chunk.blob(0).begin(), chunk.blob(0).end());
+            }
+            blob[blob.size() / 3] ^= 0x01;
+            database.prepare("UPDATE event_chunks SET columns = ?1 WHERE first_event = 65536")
+                .bindBlob(1, blob)
+                .execute();
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        EventTable table;
+        const auto loaded = caseFile->loadEvents(table);
+        QVERIFY2(!loaded, "a damaged chunk was loaded");
+        QVERIFY2(loaded.error().find("event chunk 65536 cannot be read") != std::string::npos, loaded.error().c_str());
+        QCOMPARE(table.size(), std::size_t(0));
+        QCOMPARE(table.strings().size(), std::size_t(1)); // the pool too: only the empty string every table starts with
     }
 
     // A case of schema 5 kept its events a row each: opened read-write it is converted to chunks, the same events
