@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -100,20 +99,21 @@ template<bool Split> void transposeColumns(const ChunkLayout& layout, const std:
     }
 }
 
-// Storage without a declared type (malloc): the decompressed bytes become the columns' values (C++20 implicit
-// object creation), and the buffer is aligned for the 8-byte columns.
-struct FreeDeleter
+// Storage without a declared type (operator new, aligned_alloc): the decompressed bytes become the columns' values
+// (C++20 implicit object creation), and the buffer is aligned for the 8-byte columns. A chunk's few MB sit on huge
+// pages (LargePageAllocator): in 4 KiB pages the first use of each buffer took about 1,600 page faults, 11 µs each on
+// the 2-core VM.
+struct ChunkDeleter
 {
-    void operator()(void* p) const { std::free(p); }
+    std::size_t bytes = 0;
+    void operator()(std::uint8_t* p) const { LargePageAllocator<std::uint8_t>().deallocate(p, bytes); }
 };
-using ChunkBuffer = std::unique_ptr<std::uint8_t[], FreeDeleter>;
+using ChunkBuffer = std::unique_ptr<std::uint8_t[], ChunkDeleter>;
 
 ChunkBuffer allocateChunk(std::size_t bytes)
 {
-    auto* memory = static_cast<std::uint8_t*>(std::malloc(std::max<std::size_t>(bytes, 8)));
-    if (!memory)
-        throw std::bad_alloc();
-    return ChunkBuffer(memory);
+    bytes = std::max<std::size_t>(bytes, 8);
+    return ChunkBuffer(LargePageAllocator<std::uint8_t>().allocate(bytes), ChunkDeleter { bytes });
 }
 
 template<class T> T* column(std::uint8_t* base, std::size_t offset)

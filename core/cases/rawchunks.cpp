@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 namespace cepheid {
 
@@ -30,11 +31,12 @@ RawChunkWriter::RawChunkWriter(sql::Database& database, std::int64_t sourceId)
     , m_sourceId(sourceId)
     , m_current(std::make_unique<Chunk>())
     , m_compressors(workerThreads(), std::min<std::size_t>(kQueuedPerThread * workerThreads(), kMaxQueued), [] {
-        return [](std::unique_ptr<Chunk>& chunk) {
-            chunk->isCompressed
-                = compressChunk({ reinterpret_cast<const std::uint8_t*>(chunk->content.data()), chunk->content.size() },
+        return [](Group& group) {
+            for (const std::unique_ptr<Chunk>& chunk : group)
+                chunk->isCompressed = compressChunk(
+                    { reinterpret_cast<const std::uint8_t*>(chunk->content.data()), chunk->content.size() },
                     chunk->compressed);
-            return std::move(chunk);
+            return std::move(group);
         };
     })
 {
@@ -55,6 +57,7 @@ void RawChunkWriter::add(std::uint64_t offset, std::string_view text)
 void RawChunkWriter::finish()
 {
     flush();
+    submitGroup();
     m_compressors.drain(m_storeAndRecycle);
 }
 
@@ -62,7 +65,8 @@ void RawChunkWriter::flush()
 {
     if (m_current->index.empty())
         return;
-    std::unique_ptr<Chunk> full = std::move(m_current);
+    m_groupBytes += m_current->content.size();
+    m_group.push_back(std::move(m_current));
     // A stored chunk is filled again: fresh 128 KiB buffers would each fault their pages in.
     if (!m_spare.empty()) {
         m_current = std::move(m_spare.back());
@@ -71,18 +75,31 @@ void RawChunkWriter::flush()
         m_current = std::make_unique<Chunk>();
         m_current->content.reserve(kChunkBytes * 2);
     }
-    m_compressors.submit(std::move(full), m_storeAndRecycle);
+    if (m_groupBytes >= kGroupBytes)
+        submitGroup();
 }
 
-void RawChunkWriter::storeAndRecycle(std::unique_ptr<Chunk> chunk)
+void RawChunkWriter::submitGroup()
 {
-    store(*chunk);
-    // A chunk that held a record of many megabytes gives its memory back rather than keep it for the whole import.
-    if (chunk->content.capacity() > kChunkBytes * 4 || chunk->compressed.capacity() > kChunkBytes * 4)
+    if (m_group.empty())
         return;
-    chunk->content.clear();
-    chunk->index.clear();
-    m_spare.push_back(std::move(chunk));
+    Group group = std::exchange(m_group, {});
+    m_groupBytes = 0;
+    m_compressors.submit(std::move(group), m_storeAndRecycle);
+}
+
+void RawChunkWriter::storeAndRecycle(Group group)
+{
+    for (std::unique_ptr<Chunk>& chunk : group) {
+        store(*chunk);
+        // A chunk that held a record of many megabytes gives its memory back rather than keep it for the whole
+        // import.
+        if (chunk->content.capacity() > kChunkBytes * 4 || chunk->compressed.capacity() > kChunkBytes * 4)
+            continue;
+        chunk->content.clear();
+        chunk->index.clear();
+        m_spare.push_back(std::move(chunk));
+    }
 }
 
 void RawChunkWriter::store(const Chunk& chunk)
