@@ -1,6 +1,8 @@
 #include "eventchunks.h"
 
 #include "chunkcompression.h"
+#include "ingest/importlimits.h"
+#include "util/bytesize.h"
 #include "util/largepages.h"
 #include "util/orderedworkers.h"
 
@@ -222,6 +224,10 @@ void insertChunk(sql::Statement& insert, const EncodedChunk& chunk, std::int64_t
         .bindBlob(6, chunk.bytes)
         .execute();
 }
+
+// What the columns growForStored sizes take for an event (EventTable: six of 8 bytes, eight of 4, four of 2, three of
+// 1); its IP values, 4 bytes each, are counted apart, and the join keys, only in tables that have some, not at all.
+constexpr std::uint64_t kColumnBytesPerEvent = 8 * 6 + 4 * 8 + 2 * 4 + 1 * 3;
 
 // What a chunk's row says of it before its columns are read: where its events and IP values go in the table.
 struct ChunkHead
@@ -450,6 +456,14 @@ void readEventChunks(sql::Database& database, EventTable& table)
         events += head.events;
         ips += head.ips;
     }
+    // A case says how many events it holds before any is read. One that claims more than this machine's memory
+    // budget (the import's memory limit) is refused here, with the figures, rather than the columns sized for it and
+    // the kernel killing the process as they fill: a crafted case of a few MB can claim four billion events.
+    const std::uint64_t needed = std::uint64_t(events) * kColumnBytesPerEvent + std::uint64_t(ips) * sizeof(StringId);
+    if (needed > ImportLimits::defaultMemoryBudget())
+        throw sql::Error("the case holds " + std::to_string(events) + " events, about " + byteSizeText(needed)
+            + " in memory, more than this machine's budget of " + byteSizeText(ImportLimits::defaultMemoryBudget())
+            + " (60 % of its memory): open it on a machine with more memory");
     table.growForStored(events, ips);
     // The other core faults the columns in while chunks are read into them. Decompressing, checking and copying a
     // chunk runs on one thread per core, each into its own places in the columns; this thread reads the blobs, which

@@ -598,6 +598,45 @@ private slots:
         QCOMPARE(triage->size(), std::size_t(1));
     }
 
+    // A case states its event count in its chunks' rows, and the columns are sized from them before any chunk is
+    // read: a crafted case of a few MB that claims four billion events is refused with the figures, not given the
+    // memory (the kernel would kill the process as the columns filled).
+    void refusesACaseThatClaimsMoreEventsThanMemoryHolds()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("claims.cepheid")).toStdString();
+        std::int64_t held = 0;
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("e.ndjson"), fixtureExport(5)).toStdString(), table));
+        }
+        {
+            sql::Database database(casePath, false, false);
+            auto first = database.prepare("SELECT event_count FROM event_chunks WHERE first_event = 0");
+            QVERIFY(first.step());
+            held = first.integer(0);
+            first.reset();
+            sql::Transaction transaction(database);
+            auto insert = database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
+                                           "compression, columns) SELECT ?1, source_id, 65536, 0, 3, x'00' FROM "
+                                           "event_chunks WHERE first_event = 0");
+            for (std::int64_t k = 0; k < 60'000; ++k)
+                insert.bind(1, held + k * 65536).execute(); // 3.9 billion events, within the event index's range
+            transaction.commit();
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        EventTable table;
+        const auto loaded = caseFile->loadEvents(table);
+        QVERIFY2(!loaded, "a case claiming 3.9 billion events was loaded");
+        const std::string claimed = "the case holds " + std::to_string(held + 60'000 * 65536ll) + " events";
+        QVERIFY2(loaded.error().find(claimed) != std::string::npos
+                && loaded.error().find("more than this machine's budget") != std::string::npos,
+            loaded.error().c_str());
+        QCOMPARE(table.size(), std::size_t(0));
+    }
+
     // Schema 7 changed only how event chunks are written (byte planes): a case of schema 6, its chunks as they are,
     // is read as it is, read-only too, and opened read-write it is marked schema 7 with its chunks untouched.
     void readsASchemaSixCaseAsItIs()
