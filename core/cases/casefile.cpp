@@ -14,7 +14,9 @@
 #include <future>
 #include <limits>
 #include <map>
+#include <new>
 #include <optional>
+#include <stdexcept>
 #include <sys/stat.h>
 #include <type_traits>
 #include <unistd.h>
@@ -316,8 +318,14 @@ void CaseFile::readEvents(EventTable& table)
         if (!sql::Transaction::active(*m_database))
             snapshot.emplace(*m_database, sql::Transaction::Lock::Read);
         readEventsInSnapshot(table);
-    } catch (...) {
+    } catch (const std::bad_alloc&) {
         table = EventTable {}; // filled in part, with positions not yet written: never to be read
+        throw sql::Error("not enough memory to load the case's events");
+    } catch (const std::length_error&) {
+        table = EventTable {};
+        throw sql::Error("not enough memory to load the case's events");
+    } catch (...) {
+        table = EventTable {};
         throw;
     }
 }

@@ -58,6 +58,8 @@ struct ChunkLayout
         for (std::size_t* column : { &direction, &flags, &hostnameSource })
             *column = next(1, events);
         total = at;
+        if (index != columns.size())
+            throw std::logic_error("ChunkLayout: columns and their list disagree");
     }
 };
 
@@ -85,15 +87,21 @@ template<bool Split> void transposeColumns(const ChunkLayout& layout, const std:
     for (const ChunkLayout::Column& column : layout.columns) {
         const std::uint8_t* in = from + column.offset;
         std::uint8_t* out = to + column.offset;
+        const auto transpose = [&]<std::size_t W>() {
+            if constexpr (Split)
+                splitPlanes<W>(in, out, column.count);
+            else
+                joinPlanes<W>(in, out, column.count);
+        };
         switch (column.width) {
         case 8:
-            Split ? splitPlanes<8>(in, out, column.count) : joinPlanes<8>(in, out, column.count);
+            transpose.template operator()<8>();
             break;
         case 4:
-            Split ? splitPlanes<4>(in, out, column.count) : joinPlanes<4>(in, out, column.count);
+            transpose.template operator()<4>();
             break;
         case 2:
-            Split ? splitPlanes<2>(in, out, column.count) : joinPlanes<2>(in, out, column.count);
+            transpose.template operator()<2>();
             break;
         default:
             std::memcpy(out, in, column.width * column.count);
@@ -284,7 +292,6 @@ struct DecodedChunk
     ChunkBytes spent;
 };
 
-// Decompresses one chunk into `buffer`, checks every value, and writes its columns into the table's places for them.
 // What a decoding thread reuses from chunk to chunk.
 struct DecodingScratch
 {
@@ -292,6 +299,8 @@ struct DecodingScratch
     std::size_t capacity = 0;
 };
 
+// Decompresses one chunk (joining its byte planes), checks every value, and writes its columns into the table's places
+// for them.
 DecodedChunk decodeChunk(StoredChunk& chunk, EventTable& table, StringId poolSize, DecodingScratch& scratch)
 {
     const ChunkHead& head = chunk.head;
@@ -456,19 +465,23 @@ void readEventChunks(sql::Database& database, EventTable& table)
         events += head.events;
         ips += head.ips;
     }
-    // A case says how many events it holds before any is read. One that claims more than this machine's memory
-    // budget (the import's memory limit) is refused here, with the figures, rather than the columns sized for it and
-    // the kernel killing the process as they fill: a crafted case of a few MB can claim four billion events.
+    // A case says how many events it holds before any is read. One whose columns alone would take more memory than
+    // this process may use is refused here, with the figures, rather than the columns sized for it and the kernel
+    // killing the process as they fill: a crafted case of a few MB can claim four billion events. (Not the import's
+    // 60 % budget: a case imported on a larger machine, or with `--limit memory` raised, must still open where it
+    // fits.)
     const std::uint64_t needed = std::uint64_t(events) * kColumnBytesPerEvent + std::uint64_t(ips) * sizeof(StringId);
-    if (needed > ImportLimits::defaultMemoryBudget())
-        throw sql::Error("the case holds " + std::to_string(events) + " events, about " + byteSizeText(needed)
-            + " in memory, more than this machine's budget of " + byteSizeText(ImportLimits::defaultMemoryBudget())
-            + " (60 % of its memory): open it on a machine with more memory");
+    const std::uint64_t usable = ImportLimits::usableMemory();
+    if (usable > 0 && needed > usable)
+        throw sql::Error("the case holds " + std::to_string(events) + " events, whose columns alone take about "
+            + byteSizeText(needed) + ", more than the " + byteSizeText(usable)
+            + " of memory this process may use: open it on a machine with more memory");
     table.growForStored(events, ips);
     // The other core faults the columns in while chunks are read into them. Decompressing, checking and copying a
     // chunk runs on one thread per core, each into its own places in the columns; this thread reads the blobs, which
     // its connection must do, and takes the chunks back in order, so the first damaged chunk is the one named.
-    const std::jthread prefault([regions = table.reservedMemory()] { populateForWriting(regions); });
+    const std::jthread prefault(
+        [regions = table.reservedMemory()](const std::stop_token& stop) { populateForWriting(regions, stop); });
     const auto poolSize = static_cast<StringId>(table.strings().size());
     const unsigned threads = workerThreads();
     OrderedWorkers<StoredChunk, DecodedChunk> decoders(threads, 2 * threads, [&table, poolSize] {

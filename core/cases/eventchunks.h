@@ -8,9 +8,10 @@
 
 namespace cepheid {
 
-// A case's events as column chunks (table event_chunks, schema 6; docs/case-format.md): up to kEventsPerChunk events
-// of one source, each column back to back in one compressed blob. Reopening a case reads a few dozen blobs instead of
-// a row per event, checks every value with a loop per column, and appends whole columns to the EventTable.
+// A case's events as column chunks (table event_chunks, schema 6, byte planes since schema 7; docs/case-format.md): up
+// to kEventsPerChunk events of one source, each column back to back in one compressed blob. Reopening a case reads a
+// few dozen blobs instead of a row per event, decodes them on every core, checks every value with a loop per column,
+// and writes whole columns into the EventTable.
 
 inline constexpr std::size_t kEventsPerChunk = 65536;
 
@@ -26,8 +27,10 @@ void writeEventChunks(sql::Database& database, const EventTable& table, std::siz
 // Fills the empty `table`'s string pool with the case's strings, each under the id it was stored with.
 void readCaseStrings(sql::Database& database, EventTable& table);
 
-// Appends every stored event to `table`, whose string pool already holds the case's strings. Throws sql::Error
-// naming the chunk when a chunk is damaged (its checksum) or altered (a value no import writes).
+// Fills the empty `table` (its string pool already holding the case's strings) with every stored event. Throws
+// sql::Error naming the chunk when a chunk is damaged (its checksum) or altered (a value no import writes), or when
+// the chunks claim more events than this process's memory holds; the table then holds unset positions and must be
+// discarded (CaseFile::readEvents empties it).
 void readEventChunks(sql::Database& database, EventTable& table);
 
 // Events the case holds: all of them, and by source id.

@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::size_t kChunkBytes = 64 * 1024;
 constexpr std::size_t kMaxChunkContent = JsonRecordSplitter::kDefaultMaxRecordBytes + 2 * kChunkBytes;
+constexpr std::size_t kMaxSpare = 64; // chunks kept to be filled again: about four groups
 
 struct StoredEntry
 {
@@ -94,7 +95,9 @@ void RawChunkWriter::storeAndRecycle(Group group)
         store(*chunk);
         // A chunk that held a record of many megabytes gives its memory back rather than keep it for the whole
         // import.
-        if (chunk->content.capacity() > kChunkBytes * 4 || chunk->compressed.capacity() > kChunkBytes * 4)
+        // And a window of groups is enough to keep: more would only hold memory until the import ends.
+        if (chunk->content.capacity() > kChunkBytes * 4 || chunk->compressed.capacity() > kChunkBytes * 4
+            || m_spare.size() >= kMaxSpare)
             continue;
         chunk->content.clear();
         chunk->index.clear();

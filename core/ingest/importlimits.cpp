@@ -86,8 +86,9 @@ std::string names()
     return out;
 }
 
-// The memory this process may use: the machine's, or less under a cgroup (a container, a systemd slice).
-std::uint64_t usableMemory()
+} // namespace
+
+std::uint64_t ImportLimits::usableMemory()
 {
     const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
     std::uint64_t bytes = pages > 0 && pageSize > 0 ? std::uint64_t(pages) * std::uint64_t(pageSize) : 0;
@@ -99,8 +100,6 @@ std::uint64_t usableMemory()
     }
     return bytes;
 }
-
-} // namespace
 
 std::uint64_t ImportLimits::defaultMemoryBudget()
 {

@@ -34,6 +34,9 @@ struct ImportLimits
     std::uint64_t memory = defaultMemoryBudget();
 
     static std::uint64_t defaultMemoryBudget();
+    // The memory this process may use: the machine's, or less under a cgroup (a container, a systemd slice); 0 when
+    // unknown.
+    static std::uint64_t usableMemory();
 
     static constexpr std::uint64_t kRatioCheckedFrom = 16ull << 20;
 

@@ -231,6 +231,18 @@ def latin1(text):
     return text.encode("latin-1") if all(ord(c) < 256 for c in text) else text.encode("utf-8")
 
 
+
+def columns_from_byte_planes(planes, events, ips):
+    """An event chunk's columns as they are, from its byte planes (docs/case-format.md, "Event chunks")."""
+    widths = [(8, events)] * 7 + [(4, events)] * 6 + [(4, ips)] + [(2, events)] * 3 + [(1, events)] * 3
+    out = bytearray(len(planes))
+    at = 0
+    for width, count in widths:
+        for b in range(width):
+            out[at + b:at + width * count:width] = planes[at + b * count:at + (b + 1) * count]
+        at += width * count
+    return bytes(out)
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cli", help="cepheid-cli, to make the case-loader seeds")
@@ -303,8 +315,12 @@ def make_cases(cli):
         stored = os.path.join(scratch, "stored-columns.cepheid")
         run("import", "--case", stored, export)
         with sqlite3.connect(stored) as connection:
-            for first, blob in connection.execute("SELECT first_event, columns FROM event_chunks").fetchall():
+            chunks = connection.execute(
+                "SELECT first_event, event_count, ip_count, compression, columns FROM event_chunks").fetchall()
+            for first, events, ips, compression, blob in chunks:
                 columns = subprocess.run(["zstd", "-d", "-c"], input=blob, check=True, capture_output=True).stdout
+                if compression == 3:  # byte planes (docs/case-format.md): back to the columns as they are
+                    columns = columns_from_byte_planes(columns, events, ips)
                 connection.execute("UPDATE event_chunks SET compression = 0, columns = ? WHERE first_event = ?",
                                    (columns, first))
         for path in (plain, full, audit, stored):
