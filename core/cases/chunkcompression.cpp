@@ -1,5 +1,6 @@
 #include "chunkcompression.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <zlib.h>
@@ -34,6 +35,11 @@ bool compressChunk(std::span<const std::uint8_t> content, ChunkBytes& out)
         return false;
     out.resize(size);
     return true;
+}
+
+std::size_t largestStoredSize(std::size_t contentSize)
+{
+    return std::max(contentSize, ZSTD_compressBound(contentSize));
 }
 
 bool decompressChunk(ChunkCompression compression, std::span<const std::uint8_t> stored, std::size_t expectedSize,

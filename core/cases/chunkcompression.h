@@ -27,6 +27,10 @@ using ChunkBytes = std::vector<std::uint8_t, UninitializedAllocator<std::allocat
 // caller then stores the content as is.
 bool compressChunk(std::span<const std::uint8_t> content, ChunkBytes& out);
 
+// The most a chunk of `contentSize` bytes can take stored, compressed or not: a stored blob larger than this was
+// altered, and is refused before it is copied.
+std::size_t largestStoredSize(std::size_t contentSize);
+
 // Decompresses `stored` into exactly `expectedSize` bytes of `out`. False, with the reason in `problem`, when the
 // stored bytes are not a chunk of that size in that compression or fail their checksum.
 bool decompressChunk(ChunkCompression compression, std::span<const std::uint8_t> stored, std::size_t expectedSize,

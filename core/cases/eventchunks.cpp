@@ -502,6 +502,10 @@ void readEventChunks(sql::Database& database, EventTable& table)
         if (next == heads.size() || blobs.integer(0) != heads[next].first)
             throw sql::Error("the case's event chunks changed while they were read");
         const std::span<const std::uint8_t> stored = blobs.blob(2);
+        if (stored.size() > largestStoredSize(ChunkLayout(heads[next].events, heads[next].ips).total))
+            throw sql::Error("event chunk " + std::to_string(heads[next].first) + " holds "
+                + std::to_string(stored.size())
+                + " bytes, more than its columns could take: the case was altered or damaged");
         StoredChunk chunk { heads[next], blobs.integer(1), spare.take() };
         chunk.bytes.resize(stored.size());
         if (!stored.empty()) // an empty blob reads as a null pointer, which memcpy must not see

@@ -637,6 +637,32 @@ private slots:
         QCOMPARE(table.size(), std::size_t(0));
     }
 
+    // A chunk's blob cannot be larger than its columns compressed at worst: an altered one is refused before it is
+    // copied (SQLite's blobs reach a GB, and several chunks are in flight at once).
+    void refusesAChunkLargerThanItsColumnsCouldTake()
+    {
+        QTemporaryDir directory;
+        const std::string casePath = directory.filePath(QStringLiteral("bloated.cepheid")).toStdString();
+        {
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            VERIFY_OK(caseFile->importFile(
+                writeTestFile(directory, QStringLiteral("e.ndjson"), fixtureExport(5)).toStdString(), table));
+        }
+        {
+            sql::Database database(casePath, false, false);
+            database.prepare("UPDATE event_chunks SET columns = zeroblob(4000000) WHERE first_event = 0").execute();
+        }
+        auto caseFile = openCase(casePath, CaseFile::Mode::ReadOnly);
+        EventTable table;
+        const auto loaded = caseFile->loadEvents(table);
+        QVERIFY2(!loaded, "a bloated chunk was loaded");
+        QVERIFY2(loaded.error().find("event chunk 0 holds 4000000 bytes, more than its columns could take")
+                != std::string::npos,
+            loaded.error().c_str());
+        QCOMPARE(table.size(), std::size_t(0));
+    }
+
     // Schema 7 changed only how event chunks are written (byte planes): a case of schema 6, its chunks as they are,
     // is read as it is, read-only too, and opened read-write it is marked schema 7 with its chunks untouched.
     void readsASchemaSixCaseAsItIs()
