@@ -144,6 +144,19 @@ std::unique_ptr<CaseFile> openCase(const std::string& path, CaseFile::Mode mode)
     return std::move(*caseFile);
 }
 
+// A new case named `name` in `directory`, holding the events of fixtureExport(events); returns its path.
+std::string caseOfFixture(const QTemporaryDir& directory, const QString& name, int events)
+{
+    const std::string casePath = directory.filePath(name).toStdString();
+    auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+    EventTable table;
+    const auto imported = caseFile->importFile(
+        writeTestFile(directory, name + QStringLiteral(".ndjson"), fixtureExport(events)).toStdString(), table);
+    if (!imported)
+        QTest::qFail(imported.error().c_str(), __FILE__, __LINE__);
+    return casePath;
+}
+
 // What a case holds, as a test compares it ("1 sources, 13 events"), or why it cannot say.
 std::string holding(CaseFile& caseFile)
 {
@@ -604,14 +617,8 @@ private slots:
     void refusesACaseThatClaimsMoreEventsThanMemoryHolds()
     {
         QTemporaryDir directory;
-        const std::string casePath = directory.filePath(QStringLiteral("claims.cepheid")).toStdString();
+        const std::string casePath = caseOfFixture(directory, QStringLiteral("claims.cepheid"), 5);
         std::int64_t held = 0;
-        {
-            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
-            EventTable table;
-            VERIFY_OK(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("e.ndjson"), fixtureExport(5)).toStdString(), table));
-        }
         {
             sql::Database database(casePath, false, false);
             auto first = database.prepare("SELECT event_count FROM event_chunks WHERE first_event = 0");
@@ -642,13 +649,7 @@ private slots:
     void refusesAChunkLargerThanItsColumnsCouldTake()
     {
         QTemporaryDir directory;
-        const std::string casePath = directory.filePath(QStringLiteral("bloated.cepheid")).toStdString();
-        {
-            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
-            EventTable table;
-            VERIFY_OK(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("e.ndjson"), fixtureExport(5)).toStdString(), table));
-        }
+        const std::string casePath = caseOfFixture(directory, QStringLiteral("bloated.cepheid"), 5);
         {
             sql::Database database(casePath, false, false);
             database.prepare("UPDATE event_chunks SET columns = zeroblob(4000000) WHERE first_event = 0").execute();
@@ -938,13 +939,7 @@ private slots:
     void aDamagedEventChunkIsRefusedWhenLoaded()
     {
         QTemporaryDir directory;
-        const std::string casePath = directory.filePath(QStringLiteral("flipped.cepheid")).toStdString();
-        {
-            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
-            EventTable table;
-            VERIFY_OK(caseFile->importFile(
-                writeTestFile(directory, QStringLiteral("e.ndjson"), fixtureExport(40)).toStdString(), table));
-        }
+        const std::string casePath = caseOfFixture(directory, QStringLiteral("flipped.cepheid"), 40);
         {
             sql::Database database(casePath, false, false);
             std::vector<std::uint8_t> blob;
