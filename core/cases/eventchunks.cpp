@@ -460,11 +460,9 @@ void readEventChunks(sql::Database& database, EventTable& table)
     if (!table.empty())
         throw std::logic_error("readEventChunks fills an empty table");
     const std::vector<ChunkHead> heads = readChunkHeads(database);
-    std::size_t events = 0, ips = 0;
-    for (const ChunkHead& head : heads) {
-        events += head.events;
-        ips += head.ips;
-    }
+    // The heads follow each other without gaps (readChunkHeads), so the last one ends the table.
+    const std::size_t events = heads.empty() ? 0 : static_cast<std::size_t>(heads.back().first) + heads.back().events;
+    const std::size_t ips = heads.empty() ? 0 : heads.back().firstIp + heads.back().ips;
     // A case says how many events it holds before any is read. One whose columns alone would take more memory than
     // this process may use is refused here, with the figures, rather than the columns sized for it and the kernel
     // killing the process as they fill: a crafted case of a few MB can claim four billion events. (Not the import's
