@@ -1,6 +1,7 @@
 #include "batchreader.h"
 
 #include "inputstream.h"
+#include "util/threadname.h"
 
 namespace cepheid {
 
@@ -161,6 +162,7 @@ void BatchReader::handOver(std::unique_ptr<EventBatch> batch, InputStream& input
 
 void BatchReader::readSerially(const FormatReader& reader, InputStream& input)
 {
+    nameThisThread("cepheid-read");
     SerialSink sink(*this, input);
     m_result = reader.read(input, sink, m_settings.read);
     sink.finish();
@@ -169,27 +171,33 @@ void BatchReader::readSerially(const FormatReader& reader, InputStream& input)
 
 void BatchReader::split(JsonRecordSplitter& splitter, InputStream& input)
 {
+    nameThisThread("cepheid-split");
     std::unique_ptr<EventBatch> batch = takeBatch();
     // Queues the batch for a parsing thread, and its place in file order for the consumer.
     const auto dispatch = [&] {
-        batch->inputText.append(JsonRecordSplitter::kPadding, ' ');
         batch->compressedOffset = input.compressedOffset();
         Job job { std::move(batch), {} };
         if (!m_ordered.push(job.done.get_future()) || !m_jobs.push(std::move(job)))
             m_stop = true;
         batch = takeBatch();
     };
+    // The records are parsed where the splitter read them: the batch holds each buffer its records lie in.
+    splitter.shareBuffers();
     m_result.complete = splitter.run(
         [&](const JsonRecordSplitter::Record& record) {
+            if (batch->heldGeneration != splitter.bufferGeneration()) {
+                batch->heldBuffers.push_back(splitter.holdBuffer());
+                batch->heldGeneration = splitter.bufferGeneration();
+            }
             batch->inputs.push_back(
-                { record.line, record.offset, batch->inputText.size(), record.text.size(), false, {} });
-            batch->inputText.append(record.text);
-            if (batch->inputText.size() >= kInputBytes || batch->inputs.size() >= kBatchItems)
+                { record.line, record.offset, record.text.data(), record.text.size(), record.capacity, false, {} });
+            batch->inputBytes += record.text.size();
+            if (batch->inputBytes >= kInputBytes || batch->inputs.size() >= kBatchItems)
                 dispatch();
             return !m_stop.load(std::memory_order_relaxed);
         },
         [&](std::uint64_t line, std::string reason) {
-            batch->inputs.push_back({ line, 0, 0, 0, true, std::move(reason) });
+            batch->inputs.push_back({ line, 0, nullptr, 0, 0, true, std::move(reason) });
             if (batch->inputs.size() >= kBatchItems)
                 dispatch();
         });
@@ -202,12 +210,12 @@ void BatchReader::split(JsonRecordSplitter& splitter, InputStream& input)
 
 void BatchReader::parse(RecordParser& parser)
 {
+    nameThisThread("cepheid-parse");
     BatchFiller sink(m_settings.keepRaw, true); // raw text stays in the batch's input
     while (auto job = m_jobs.pop()) {
         EventBatch& batch = *job->batch;
         try {
             sink.start(batch);
-            const std::string_view text = batch.inputText;
             for (const EventBatch::Input& input : batch.inputs) {
                 if (m_stop.load(std::memory_order_relaxed))
                     break;
@@ -215,8 +223,8 @@ void BatchReader::parse(RecordParser& parser)
                     sink.reject(input.line, input.reason, {});
                     continue;
                 }
-                const JsonRecordSplitter::Record record { text.substr(input.begin, input.size),
-                    text.size() - input.begin, input.line, input.offset };
+                const JsonRecordSplitter::Record record { std::string_view(input.text, input.size), input.capacity,
+                    input.line, input.offset };
                 parser.parse(record, sink);
                 sink.recordDone(record.line, record.offset, record.text);
             }

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "util/batchqueue.h"
 #include "eventbatch.h"
 #include "formatreader.h"
+#include "util/batchqueue.h"
 
 #include <atomic>
 #include <cstdint>
@@ -21,8 +21,9 @@ class InputStream;
 //  - serial: one thread runs the reader's read(), filling a batch at a time;
 //  - parallel, for readers of independent JSON records (FormatReader::recordParser): one thread cuts records into
 //    batches of about kInputBytes of text, and `parseThreads` threads parse a batch each, interning its strings in
-//    the batch's own pool. The consumer merges the batches in order (EventTable::appendFrom), so the table is the
-//    serial path's, string ids included.
+//    the batch's own pool. Records are not copied: a batch holds the splitter's buffers they lie in
+//    (JsonRecordSplitter::shareBuffers). The consumer merges the batches in order (EventTable::appendFrom), so the
+//    table is the serial path's, string ids included.
 // Destroying it stops every thread, whatever it was doing.
 class BatchReader
 {

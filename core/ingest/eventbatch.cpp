@@ -2,10 +2,6 @@
 
 namespace cepheid {
 
-namespace {
-constexpr std::size_t kKeptInputBytes = 16u << 20;
-}
-
 void EventBatch::clear()
 {
     m_events.clear();
@@ -15,9 +11,9 @@ void EventBatch::clear()
     m_skipped.clear();
     m_text.clear();
     inputs.clear();
-    inputText.clear();
-    if (inputText.capacity() > kKeptInputBytes)
-        std::string().swap(inputText); // a huge record's buffer is not kept for every later batch
+    heldBuffers.clear(); // the splitter may now reuse them
+    heldGeneration = ~std::uint64_t(0);
+    inputBytes = 0;
     endOffset = records = lastLine = compressedOffset = 0;
 }
 

@@ -5,6 +5,7 @@
 #include "util/textarena.h"
 
 #include <map>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -52,20 +53,24 @@ public:
     }
     std::vector<Reject>& rejects() { return m_rejects; }
 
-    // A parallel read's input, cut on the splitting thread and parsed on a parsing thread: the records' text back to
-    // back, then JsonRecordSplitter::kPadding bytes (simdjson reads past a record's end), and in file order each
-    // record, or each stretch the splitter could not cut (`problem`, a reject of its own).
+    // A parallel read's input, cut on the splitting thread and parsed on a parsing thread: in file order each record,
+    // or each stretch the splitter could not cut (`problem`, a reject of its own). The records stay where the
+    // splitter read them (JsonRecordSplitter::shareBuffers): the batch holds those buffers until it is cleared, and
+    // they are followed by the padding simdjson reads past a record's end.
     struct Input
     {
         std::uint64_t line = 0;
         std::uint64_t offset = 0;
-        std::size_t begin = 0; // in inputText
+        const char* text = nullptr;
         std::size_t size = 0;
+        std::size_t capacity = 0; // readable bytes from text, padding included
         bool problem = false;
         std::string reason; // the problem's
     };
-    std::string inputText;
     std::vector<Input> inputs;
+    std::vector<std::shared_ptr<const char>> heldBuffers;
+    std::uint64_t heldGeneration = ~std::uint64_t(0); // the splitter's buffer generation last held
+    std::size_t inputBytes = 0; // of the records in inputs
 
     std::uint64_t endOffset = 0; // decompressed offset just past the batch's last record
     std::uint64_t records = 0; // records (lines or array elements) in the batch

@@ -78,8 +78,7 @@ JsonRecordSplitter::JsonRecordSplitter(
     InputStream& input, std::size_t maxRecordBytes, std::vector<std::string> envelopeKeys)
     : m_input(input)
     , m_maxRecordBytes(maxRecordBytes)
-    , m_buffer(new char[kChunkBytes * 2 + kPadding])
-    , m_capacity(kChunkBytes * 2)
+    , m_buffers(kChunkBytes * 2, kPadding)
 {
     for (std::string& key : envelopeKeys) {
         key = '"' + key.substr(0, 15);
@@ -94,15 +93,11 @@ bool JsonRecordSplitter::fill()
 {
     if (m_eof || m_failed)
         return false;
-    if (m_capacity - m_end < kChunkBytes) {
+    if (m_buffers.capacity() - m_end < kChunkBytes) {
         // Grow to hold a long record plus a fresh chunk; bounded by maxRecordBytes through the callers.
-        const std::size_t newCapacity = std::max(m_capacity * 2, m_end + kChunkBytes);
-        std::unique_ptr<char[]> bigger(new char[newCapacity + kPadding]);
-        std::memcpy(bigger.get(), m_buffer.get(), m_end);
-        m_buffer = std::move(bigger);
-        m_capacity = newCapacity;
+        m_buffers.moveToFront(0, m_end, std::max(m_buffers.capacity() * 2, m_end + kChunkBytes));
     }
-    const std::ptrdiff_t got = m_input.read(m_buffer.get() + m_end, kChunkBytes);
+    const std::ptrdiff_t got = m_input.read(m_buffers.data() + m_end, kChunkBytes);
     if (got < 0) {
         m_failed = true;
         return false;
@@ -112,15 +107,14 @@ bool JsonRecordSplitter::fill()
         return false;
     }
     m_end += static_cast<std::size_t>(got);
-    std::memset(m_buffer.get() + m_end, 0, kPadding);
+    std::memset(m_buffers.data() + m_end, 0, kPadding);
     return true;
 }
 
 void JsonRecordSplitter::compact(std::size_t keepFrom)
 {
-    if (keepFrom == 0)
-        return;
-    std::memmove(m_buffer.get(), m_buffer.get() + keepFrom, m_end - keepFrom);
+    // A shared buffer a reader still holds moves even when nothing is dropped: fill() must not write into it.
+    m_buffers.moveToFront(keepFrom, m_end, std::max(kChunkBytes * 2, m_end - keepFrom + kChunkBytes));
     m_end -= keepFrom;
     m_bufferOffset += keepFrom;
     m_begin -= std::min(m_begin, keepFrom);
@@ -129,7 +123,7 @@ void JsonRecordSplitter::compact(std::size_t keepFrom)
 void JsonRecordSplitter::deliver(const RecordSink& onRecord, std::size_t begin, std::size_t end, std::uint64_t line)
 {
     Record record;
-    record.text = std::string_view(m_buffer.get() + begin, end - begin);
+    record.text = std::string_view(m_buffers.data() + begin, end - begin);
     record.capacity = m_end + kPadding - begin;
     record.line = line;
     record.offset = m_bufferOffset + begin;
@@ -159,13 +153,13 @@ JsonRecordSplitter::Mode JsonRecordSplitter::chooseMode()
     // Look at the first lines (reading more until kSniffLines complete lines or the end of the file).
     while (true) {
         std::size_t lines = 0;
-        for (const char* p = m_buffer.get();
-             (p = static_cast<const char*>(std::memchr(p, '\n', m_buffer.get() + m_end - p))); ++p)
+        for (const char* p = m_buffers.data();
+             (p = static_cast<const char*>(std::memchr(p, '\n', m_buffers.data() + m_end - p))); ++p)
             ++lines;
         if (lines >= kSniffLines || m_end >= m_maxRecordBytes || !fill())
             break;
     }
-    std::string_view data(m_buffer.get(), m_end);
+    std::string_view data(m_buffers.data(), m_end);
     const auto first = data.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
     if (first == std::string_view::npos || data[first] != '{')
         return Mode::Structural;
@@ -200,7 +194,7 @@ bool JsonRecordSplitter::run(const RecordSink& onRecord, const ProblemSink& onPr
     if (m_failed)
         return false;
     // A UTF-8 byte order mark (Windows tools write one) is not part of the JSON.
-    if (m_end >= 3 && std::memcmp(m_buffer.get(), "\xEF\xBB\xBF", 3) == 0)
+    if (m_end >= 3 && std::memcmp(m_buffers.data(), "\xEF\xBB\xBF", 3) == 0)
         m_begin = 3;
     return m_mode == Mode::Lines ? runLines(onRecord, onProblem) : runStructural(onRecord, onProblem);
 }
@@ -211,7 +205,8 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
     bool skippingLongLine = false;
     std::size_t scanFrom = m_begin;
     while (true) {
-        const char* newline = static_cast<const char*>(std::memchr(m_buffer.get() + scanFrom, '\n', m_end - scanFrom));
+        const char* newline
+            = static_cast<const char*>(std::memchr(m_buffers.data() + scanFrom, '\n', m_end - scanFrom));
         if (!newline) {
             const std::size_t pending = m_end - m_begin;
             if (!skippingLongLine && pending > m_maxRecordBytes) {
@@ -228,7 +223,7 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
             if (!fill()) {
                 if (m_failed)
                     return false;
-                const std::string_view rest = trim(std::string_view(m_buffer.get() + m_begin, m_end - m_begin));
+                const std::string_view rest = trim(std::string_view(m_buffers.data() + m_begin, m_end - m_begin));
                 if (!skippingLongLine && !rest.empty()) {
                     m_sawContent = true;
                     deliver(onRecord, m_begin, m_end, line);
@@ -237,7 +232,7 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
             }
             continue;
         }
-        const std::size_t lineEnd = static_cast<std::size_t>(newline - m_buffer.get());
+        const std::size_t lineEnd = static_cast<std::size_t>(newline - m_buffers.data());
         if (skippingLongLine) {
             skippingLongLine = false;
         } else if (lineEnd - m_begin > m_maxRecordBytes) {
@@ -245,10 +240,10 @@ bool JsonRecordSplitter::runLines(const RecordSink& onRecord, const ProblemSink&
                 line, "record longer than " + byteSizeText(m_maxRecordBytes) + " (the record-bytes limit): skipped");
         } else {
             std::size_t recordEnd = lineEnd;
-            while (recordEnd > m_begin && isJsonSpace(m_buffer[recordEnd - 1]))
+            while (recordEnd > m_begin && isJsonSpace(m_buffers.data()[recordEnd - 1]))
                 --recordEnd;
             std::size_t recordBegin = m_begin;
-            while (recordBegin < recordEnd && isJsonSpace(m_buffer[recordBegin]))
+            while (recordBegin < recordEnd && isJsonSpace(m_buffers.data()[recordBegin]))
                 ++recordBegin;
             if (recordBegin < recordEnd) {
                 m_sawContent = true;
@@ -332,7 +327,7 @@ private:
     int floor() const;
     void settle() { deepAbove = floor(); }
     std::uint64_t countDeepBrackets(std::uint64_t brackets, const char* data);
-    std::uint64_t line(std::size_t position) { return lines.at(splitter.m_buffer.get(), position); }
+    std::uint64_t line(std::size_t position) { return lines.at(splitter.m_buffers.data(), position); }
     void reportStray(std::size_t position);
     void open(char c, std::size_t position);
     void close(char c, std::size_t position);
@@ -414,7 +409,7 @@ bool JsonRecordSplitter::StructuralWalk::scalarsMayFollow(const StructuralBlock&
         pending &= ~(bit | (bit - 1)); // this event and the irrelevant ones before it are done
         const std::size_t position = base + static_cast<std::size_t>(std::countr_zero(bit));
         if (bit & block.brackets) {
-            const char c = splitter.m_buffer[position];
+            const char c = splitter.m_buffers.data()[position];
             if (isOpeningBracket(c)) {
                 open(c, position);
             } else {
@@ -505,7 +500,7 @@ void JsonRecordSplitter::StructuralWalk::stringStart(std::size_t position)
 
 void JsonRecordSplitter::StructuralWalk::stringEnd(std::size_t position)
 {
-    const std::string_view key(splitter.m_buffer.get() + keyStart, position - keyStart);
+    const std::string_view key(splitter.m_buffers.data() + keyStart, position - keyStart);
     const auto& keys = splitter.m_envelopeKeys;
     lastKeyWasEvents = std::find(keys.begin(), keys.end(), key) != keys.end();
     keyStart = kNone;
@@ -558,7 +553,7 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
     while (true) {
         if (position >= m_end) {
             const std::size_t keepFrom = walk.keepAcrossRefill(position);
-            walk.lines.dropBefore(m_buffer.get(), keepFrom);
+            walk.lines.dropBefore(m_buffers.data(), keepFrom);
             compact(keepFrom);
             position -= keepFrom;
             walk.shift(keepFrom);
@@ -573,7 +568,7 @@ bool JsonRecordSplitter::runStructural(const RecordSink& onRecord, const Problem
         // The last block before a refill may be short: the scan reaches the end of the buffer before refilling, as
         // the checks at a refill expect.
         const std::size_t size = std::min(JsonStructuralScanner::kBlockBytes, m_end - position);
-        StructuralBlock block = scanner.next(m_buffer.get() + position, size);
+        StructuralBlock block = scanner.next(m_buffers.data() + position, size);
         if (!walk.walk(block, position))
             return true;
         position += size;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "readbuffers.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -50,7 +52,14 @@ public:
     bool sawAnyContent() const { return m_sawContent; }
     bool stopped() const { return m_stopped; }
     // Bytes the buffer can hold now: bounded by about twice the record cap plus a read chunk whatever the input.
-    std::size_t capacity() const { return m_capacity; }
+    std::size_t capacity() const { return m_buffers.capacity(); }
+
+    // Lets the caller keep records past onRecord without copying them: the buffer a record lies in is not written
+    // again while holdBuffer()'s pointer to it lives (readbuffers.h). Call before run().
+    void shareBuffers() { m_buffers.share(); }
+    // Changes when records start coming from another buffer; take it with holdBuffer().
+    std::uint64_t bufferGeneration() const { return m_buffers.generation(); }
+    std::shared_ptr<const char> holdBuffer() const { return m_buffers.hold(); }
 
 private:
     bool fill();
@@ -68,11 +77,10 @@ private:
     std::size_t m_longestKey = 0; // bytes of the longest, quote included
     // An envelope whose first line is the whole file (CloudTrail writes one line) still yields its elements.
     bool m_oneLineEnvelopeIsStructural = true;
-    std::unique_ptr<char[]> m_buffer;
-    std::size_t m_capacity = 0; // usable bytes, padding not included
+    ReadBuffers m_buffers; // usable bytes: capacity(), padding not included
     std::size_t m_begin = 0; // first byte not yet consumed
     std::size_t m_end = 0; // one past the last byte read
-    std::uint64_t m_bufferOffset = 0; // file offset of m_buffer[0]
+    std::uint64_t m_bufferOffset = 0; // file offset of m_buffers.data()[0]
     bool m_eof = false;
     bool m_failed = false;
     bool m_sawContent = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "util/batchqueue.h"
+#include "util/threadname.h"
 
 #include <algorithm>
 #include <chrono>
@@ -75,6 +76,7 @@ private:
 
     void run(const std::function<Work()>& makeWork)
     {
+        nameThisThread("cepheid-worker");
         Work work;
         std::exception_ptr broken; // a thread that could not make its function fails the jobs it takes
         try {

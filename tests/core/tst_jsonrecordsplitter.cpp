@@ -6,10 +6,14 @@
 #include "ingest/inputstream.h"
 #include "ingest/jsonrecordsplitter.h"
 #include "ingest/jsonstructuralscanner.h"
+#include "ingest/readbuffers.h"
 #include "referencejsonsplitter.h"
 #include "testsupport.h"
 
 #include <QTest>
+#include <cstring>
+#include <deque>
+#include <map>
 #include <memory>
 #include <random>
 #include <zlib.h>
@@ -615,6 +619,115 @@ private slots:
             for (int i = 0; i < 30; ++i)
                 text = mutate(std::move(text), generator, false);
             VERIFY_SAME(differ, utf16Le(text), { Setup {}, Setup { 2000 } });
+        }
+    }
+
+    // Shared buffers, which BatchReader's parsing threads parse records in: a buffer someone holds is never written
+    // again, one let go is used again instead of new memory, and a buffer no one shares is compacted in place.
+    void aHeldBufferIsKeptAndALetGoOneReused()
+    {
+        ReadBuffers buffers(1024, JsonRecordSplitter::kPadding);
+        char* const first = buffers.data();
+        std::memcpy(first, "first", 5);
+        buffers.moveToFront(1, 5, 1024);
+        QCOMPARE(buffers.data(), first);
+        QCOMPARE(std::string_view(first, 4), "irst");
+
+        buffers.share();
+        const std::uint64_t generation = buffers.generation();
+        std::shared_ptr<const char> heldFirst = buffers.hold();
+        buffers.moveToFront(1, 4, 1024);
+        char* const second = buffers.data();
+        QVERIFY(second != first);
+        QVERIFY(buffers.generation() != generation);
+        QCOMPARE(std::string_view(heldFirst.get(), 4), "irst");
+        QCOMPARE(std::string_view(second, 3), "rst");
+
+        const std::shared_ptr<const char> heldSecond = buffers.hold();
+        heldFirst.reset();
+        buffers.moveToFront(1, 3, 1024);
+        QCOMPARE(buffers.data(), first); // let go: used again
+        QCOMPARE(std::string_view(first, 2), "st");
+        QCOMPARE(std::string_view(heldSecond.get(), 3), "rst");
+        // Larger than any buffer there is: a new one; held ones stay as they were.
+        buffers.moveToFront(0, 2, 4096);
+        QVERIFY(buffers.data() != first && buffers.data() != second);
+        QVERIFY(buffers.capacity() >= 4096);
+        QCOMPARE(std::string_view(buffers.data(), 2), "st");
+    }
+
+    // The splitter with shared buffers, held the way BatchReader holds them: each buffer by the records that lie in it,
+    // most let go a few buffers later (a batch recycled), every third kept to the end. After the whole file (NDJSON
+    // and an array, over several refills, with a line longer than a read), every record still held reads as the
+    // record told, at its line and offset.
+    void sharedBuffersKeepEveryHeldRecord()
+    {
+        Generator generator(2024);
+        std::string lines;
+        while (lines.size() < 6 * kChunk) {
+            lines += generator.object(1, 0) + "\n";
+            if (lines.size() > kChunk && lines.size() < kChunk + 1000)
+                lines += "{\"long\": \"" + std::string(kChunk + 12345, 'x') + "\"}\n";
+        }
+        std::string array = "[";
+        while (array.size() < 6 * kChunk)
+            array += generator.object(1, 0) + ",\n";
+        array += "{}]\n";
+        QTemporaryDir directory;
+        const auto describe = [](const JsonRecordSplitter::Record& record) {
+            return std::to_string(record.line) + " @" + std::to_string(record.offset) + ": " + std::string(record.text);
+        };
+        for (const std::string& text : { lines, array }) {
+            const QString path = writeTestFile(directory, QStringLiteral("shared.json"), text);
+            std::vector<std::string> told;
+            {
+                InputStream input;
+                QVERIFY(input.open(path.toStdString()));
+                JsonRecordSplitter unshared(input);
+                QVERIFY(unshared.run(
+                    [&](const JsonRecordSplitter::Record& record) {
+                        told.push_back(describe(record));
+                        return true;
+                    },
+                    [](std::uint64_t, const std::string&) {}));
+            }
+            InputStream input;
+            QVERIFY(input.open(path.toStdString()));
+            JsonRecordSplitter splitter(input);
+            splitter.shareBuffers();
+            std::map<std::uint64_t, std::shared_ptr<const char>> held; // by generation
+            std::deque<std::uint64_t> recent;
+            std::vector<std::pair<std::uint64_t, JsonRecordSplitter::Record>> records;
+            std::uint64_t lastGeneration = ~std::uint64_t(0);
+            QVERIFY(splitter.run(
+                [&](const JsonRecordSplitter::Record& record) {
+                    if (splitter.bufferGeneration() != lastGeneration) {
+                        lastGeneration = splitter.bufferGeneration();
+                        held[lastGeneration] = splitter.holdBuffer();
+                        if (lastGeneration % 3 != 0)
+                            recent.push_back(lastGeneration);
+                        if (recent.size() > 2) {
+                            held.erase(recent.front());
+                            recent.pop_front();
+                        }
+                    }
+                    records.emplace_back(lastGeneration, record);
+                    return true;
+                },
+                [](std::uint64_t, const std::string&) {}));
+            QCOMPARE(records.size(), told.size());
+            std::size_t checked = 0;
+            for (std::size_t i = 0; i < records.size(); ++i) {
+                const auto& [generation, record] = records[i];
+                if (!held.contains(generation))
+                    continue;
+                QVERIFY(record.capacity >= record.text.size() + JsonRecordSplitter::kPadding);
+                if (describe(record) != told[i])
+                    QFAIL(qPrintable(QStringLiteral("record %1 changed under its holder").arg(i)));
+                ++checked;
+            }
+            QVERIFY(checked > records.size() / 4);
+            QVERIFY2(lastGeneration >= 5, qPrintable(QString::number(lastGeneration))); // some were let go
         }
     }
 
