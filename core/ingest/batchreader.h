@@ -50,9 +50,10 @@ public:
     // How reading ended; valid once next() returned null or after stop().
     const ReadResult& result() const { return m_result; }
 
-    // Text a parallel batch is cut at. Each batch's distinct strings are interned again by the consumer
-    // (EventTable::appendFrom): batches of 4 MiB (8,192 UDM records) instead of 1 did that a quarter as often, and
-    // took 9 % less CPU for 1 M events, for about 30 MB more held at once (docs/benchmarks.md, fifth part).
+    // Text a parallel batch is cut at. Some work is per batch: each of its distinct strings is stored in its pool and
+    // interned again by the consumer (EventTable::appendFrom), and it is handed over twice. Batches of 4 MiB (8,192
+    // UDM records) instead of 1 cut the benchmark's distinct strings per batch from 390,000 to 104,000 for 1 M events,
+    // and the batches from 470 to 122: 9 % less CPU, for about 30 MB more held at once (docs/benchmarks.md).
     static constexpr std::size_t kInputBytes = 4u << 20;
     static constexpr std::size_t kBatchItems = 8192; // events and rejects per batch
     static constexpr std::size_t kBatchBytes = 16u << 20; // text a batch holds before it is handed over
