@@ -163,15 +163,40 @@ void BatchReader::handOver(std::unique_ptr<EventBatch> batch, InputStream& input
 void BatchReader::readSerially(const FormatReader& reader, InputStream& input)
 {
     nameThisThread("cepheid-read");
-    SerialSink sink(*this, input);
-    m_result = reader.read(input, sink, m_settings.read);
-    sink.finish();
+    try {
+        SerialSink sink(*this, input);
+        m_result = reader.read(input, sink, m_settings.read);
+        sink.finish();
+    } catch (...) {
+        handOverFailure(std::current_exception());
+    }
     m_ordered.close();
+}
+
+void BatchReader::handOverFailure(std::exception_ptr failure)
+{
+    // Out of memory on a reading thread: the consumer meets it in file order, after the batches before it, as it
+    // meets a parsing thread's (next() rethrows it). An exception left to end the thread would end the process.
+    std::promise<std::unique_ptr<EventBatch>> failed;
+    failed.set_exception(std::move(failure));
+    if (!m_ordered.push(failed.get_future()))
+        m_stop = true;
 }
 
 void BatchReader::split(JsonRecordSplitter& splitter, InputStream& input)
 {
     nameThisThread("cepheid-split");
+    try {
+        cutIntoBatches(splitter, input);
+    } catch (...) {
+        handOverFailure(std::current_exception());
+    }
+    m_jobs.close();
+    m_ordered.close();
+}
+
+void BatchReader::cutIntoBatches(JsonRecordSplitter& splitter, InputStream& input)
+{
     std::unique_ptr<EventBatch> batch = takeBatch();
     // Queues the batch for a parsing thread, and its place in file order for the consumer.
     const auto dispatch = [&] {
@@ -204,8 +229,6 @@ void BatchReader::split(JsonRecordSplitter& splitter, InputStream& input)
     m_result.layout = splitter.mode() == JsonRecordSplitter::Mode::Lines ? "ndjson" : "json";
     if (!m_stop && !batch->inputs.empty())
         dispatch();
-    m_jobs.close();
-    m_ordered.close();
 }
 
 void BatchReader::parse(RecordParser& parser)

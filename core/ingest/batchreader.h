@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -70,6 +71,8 @@ private:
     std::unique_ptr<EventBatch> takeBatch();
     void readSerially(const FormatReader& reader, InputStream& input);
     void split(JsonRecordSplitter& splitter, InputStream& input);
+    void cutIntoBatches(JsonRecordSplitter& splitter, InputStream& input);
+    void handOverFailure(std::exception_ptr failure);
     void parse(RecordParser& parser);
     void handOver(std::unique_ptr<EventBatch> batch, InputStream& input); // sets m_stop when abandoned
 

@@ -97,24 +97,36 @@ bool JsonRecordSplitter::fill()
         // Grow to hold a long record plus a fresh chunk; bounded by maxRecordBytes through the callers.
         m_buffers.moveToFront(0, m_end, std::max(m_buffers.capacity() * 2, m_end + kChunkBytes));
     }
-    const std::ptrdiff_t got = m_input.read(m_buffers.data() + m_end, kChunkBytes);
-    if (got < 0) {
-        m_failed = true;
-        return false;
+    // A whole chunk, however little each read gives (UTF-16 is converted a few hundred KiB at a time): with shared
+    // buffers every refill may move to another buffer, and short refills would spread a batch over dozens of them.
+    std::size_t added = 0;
+    while (added < kChunkBytes) {
+        const std::ptrdiff_t got = m_input.read(m_buffers.data() + m_end + added, kChunkBytes - added);
+        if (got < 0) {
+            // What came before the error is delivered first; the stream fails again at the next read, as
+            // InputStream::read does itself.
+            m_failed = added == 0;
+            break;
+        }
+        if (got == 0) {
+            m_eof = true;
+            break;
+        }
+        added += static_cast<std::size_t>(got);
     }
-    if (got == 0) {
-        m_eof = true;
+    if (added == 0)
         return false;
-    }
-    m_end += static_cast<std::size_t>(got);
+    m_end += added;
     std::memset(m_buffers.data() + m_end, 0, kPadding);
     return true;
 }
 
 void JsonRecordSplitter::compact(std::size_t keepFrom)
 {
-    // A shared buffer a reader still holds moves even when nothing is dropped: fill() must not write into it.
-    m_buffers.moveToFront(keepFrom, m_end, std::max(kChunkBytes * 2, m_end - keepFrom + kChunkBytes));
+    // The capacity stays as it is while a long record is pending (fill() doubles it), and goes back to the usual two
+    // chunks after it: a held buffer is left for another of that size, not for one as large as the longest record.
+    const std::size_t pending = m_end - keepFrom;
+    m_buffers.moveToFront(keepFrom, m_end, pending > kChunkBytes ? m_buffers.capacity() : kChunkBytes * 2);
     m_end -= keepFrom;
     m_bufferOffset += keepFrom;
     m_begin -= std::min(m_begin, keepFrom);

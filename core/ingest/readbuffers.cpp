@@ -43,6 +43,9 @@ bool ReadBuffers::isFree(std::size_t index) const
 void ReadBuffers::moveToFront(std::size_t from, std::size_t end, std::size_t capacity)
 {
     const bool held = m_pool[m_current].use_count() > 1;
+    // The last holder let go with a release (shared_ptr's count): this fence orders its reads of a buffer before the
+    // writes that reuse it, in place or below.
+    std::atomic_thread_fence(std::memory_order_acquire);
     if (!held && this->capacity() >= capacity) {
         if (from > 0)
             std::memmove(data(), data() + from, end - from);
@@ -57,9 +60,7 @@ void ReadBuffers::moveToFront(std::size_t from, std::size_t end, std::size_t cap
             chosen = i;
     if (chosen == m_pool.size())
         m_pool.push_back(std::make_shared<Buffer>(std::max(capacity, m_usualCapacity), m_padding));
-    // The last holder let go with a release (shared_ptr's count); this fence orders its reads of the buffer before
-    // the writes that reuse it.
-    std::atomic_thread_fence(std::memory_order_acquire);
+    std::atomic_thread_fence(std::memory_order_acquire); // for the counts isFree() read
     Buffer& target = *m_pool[chosen];
     std::memcpy(target.data, data() + from, end - from);
     std::memset(target.data + (end - from), 0, m_padding);

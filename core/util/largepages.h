@@ -14,8 +14,8 @@ namespace cepheid {
 // An allocator for the big columns (EventTable, FlowIndex): an allocation of 1 MiB or more is rounded up to whole
 // 2 MiB pages, aligned to 2 MiB and marked for transparent huge pages, so filling a million-event column takes a few
 // dozen page faults instead of tens of thousands (each fault cost about as much as copying its page on the 2-core VM
-// the budgets are measured on). The bound is 1 MiB, not 2: a million events' one- and two-byte columns (1 and 2 MB)
-// took 4 KiB faults, about 3,000 an import. Only the last huge page of a column can be partly unused: under 2 MiB a
+// the budgets are measured on). The bound is 1 MiB, not 2: a million events' two-byte columns (2 MB, under 2 MiB) took
+// 4 KiB faults, about 1,900 an import. Only the last huge page of a column can be partly unused: under 2 MiB a
 // column, whatever the table's size. Smaller allocations go to the ordinary heap. Where huge pages are off (never),
 // madvise fails and nothing changes.
 template<class T> struct LargePageAllocator
