@@ -75,6 +75,22 @@ std::ptrdiff_t InputStream::read(char* destination, std::size_t size)
     return static_cast<std::ptrdiff_t>(total) + got;
 }
 
+std::ptrdiff_t InputStream::readFull(char* destination, std::size_t size)
+{
+    if (m_failedAfterData)
+        return -1;
+    std::size_t total = 0;
+    while (total < size) {
+        const std::ptrdiff_t got = read(destination + total, size - total);
+        if (got <= 0) {
+            m_failedAfterData = got < 0 && total > 0;
+            return total > 0 ? static_cast<std::ptrdiff_t>(total) : got;
+        }
+        total += static_cast<std::size_t>(got);
+    }
+    return static_cast<std::ptrdiff_t>(total);
+}
+
 std::string_view InputStream::sourceEncoding() const
 {
     return m_encoding == Encoding::Utf16Le ? "UTF-16LE" : m_encoding == Encoding::Utf16Be ? "UTF-16BE" : "";

@@ -26,6 +26,9 @@ public:
     bool open(const std::string& path);
     // Reads up to size bytes; returns the number read (0 at end of file), or -1 on error (see errorMessage()).
     std::ptrdiff_t read(char* destination, std::size_t size);
+    // The same, but reads on until `size` bytes, the end of the file or an error: what came before an error is
+    // returned first, and the next call fails. UTF-16 is converted a few hundred KiB a read; this fills a whole chunk.
+    std::ptrdiff_t readFull(char* destination, std::size_t size);
     // The first `size` bytes (fewer at end of file), which read() then returns again: the format is probed on the
     // one stream that is imported, so a pipe, /dev/stdin or <(zcat …) loses nothing. nullopt on a read error.
     std::optional<std::string_view> peek(std::size_t size);
@@ -46,6 +49,7 @@ public:
 
 private:
     enum class Encoding : std::uint8_t { Unknown, Bytes, Utf16Le, Utf16Be };
+    bool m_failedAfterData = false; // readFull returned the bytes before an error: its next call reports the error
     std::ptrdiff_t refuseAtLimit(std::string message);
     // The file's bytes after decompression.
     std::ptrdiff_t readRaw(char* destination, std::size_t size);

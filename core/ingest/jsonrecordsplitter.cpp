@@ -97,26 +97,18 @@ bool JsonRecordSplitter::fill()
         // Grow to hold a long record plus a fresh chunk; bounded by maxRecordBytes through the callers.
         m_buffers.moveToFront(0, m_end, std::max(m_buffers.capacity() * 2, m_end + kChunkBytes));
     }
-    // A whole chunk, however little each read gives (UTF-16 is converted a few hundred KiB at a time): with shared
-    // buffers every refill may move to another buffer, and short refills would spread a batch over dozens of them.
-    std::size_t added = 0;
-    while (added < kChunkBytes) {
-        const std::ptrdiff_t got = m_input.read(m_buffers.data() + m_end + added, kChunkBytes - added);
-        if (got < 0) {
-            // What came before the error is delivered first; the stream fails again at the next read, as
-            // InputStream::read does itself.
-            m_failed = added == 0;
-            break;
-        }
-        if (got == 0) {
-            m_eof = true;
-            break;
-        }
-        added += static_cast<std::size_t>(got);
-    }
-    if (added == 0)
+    // A whole chunk, however little each read gives: with shared buffers every refill may move to another buffer,
+    // and UTF-16's short reads would spread a batch over dozens of them.
+    const std::ptrdiff_t got = m_input.readFull(m_buffers.data() + m_end, kChunkBytes);
+    if (got < 0) {
+        m_failed = true;
         return false;
-    m_end += added;
+    }
+    if (got == 0) {
+        m_eof = true;
+        return false;
+    }
+    m_end += static_cast<std::size_t>(got);
     std::memset(m_buffers.data() + m_end, 0, kPadding);
     return true;
 }

@@ -98,23 +98,16 @@ bool ReferenceJsonRecordSplitter::fill()
         m_buffer = std::move(bigger);
         m_capacity = newCapacity;
     }
-    // A whole chunk per refill, as the splitter reads.
-    std::size_t added = 0;
-    while (added < kChunkBytes) {
-        const std::ptrdiff_t got = m_input.read(m_buffer.get() + m_end + added, kChunkBytes - added);
-        if (got < 0) {
-            m_failed = added == 0;
-            break;
-        }
-        if (got == 0) {
-            m_eof = true;
-            break;
-        }
-        added += static_cast<std::size_t>(got);
-    }
-    if (added == 0)
+    const std::ptrdiff_t got = m_input.readFull(m_buffer.get() + m_end, kChunkBytes); // as the splitter reads
+    if (got < 0) {
+        m_failed = true;
         return false;
-    m_end += added;
+    }
+    if (got == 0) {
+        m_eof = true;
+        return false;
+    }
+    m_end += static_cast<std::size_t>(got);
     std::memset(m_buffer.get() + m_end, 0, kPadding);
     return true;
 }
