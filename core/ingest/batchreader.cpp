@@ -215,14 +215,15 @@ void BatchReader::cutIntoBatches(JsonRecordSplitter& splitter, InputStream& inpu
                 batch->heldGeneration = splitter.bufferGeneration();
             }
             batch->inputs.push_back(
-                { record.line, record.offset, record.text.data(), record.text.size(), record.capacity, false, {} });
+                { record.line, record.offset, record.text.data(), record.text.size(), record.capacity });
             batch->inputBytes += record.text.size();
             if (batch->inputBytes >= kInputBytes || batch->inputs.size() >= kBatchItems)
                 dispatch();
             return !m_stop.load(std::memory_order_relaxed);
         },
         [&](std::uint64_t line, std::string reason) {
-            batch->inputs.push_back({ line, 0, nullptr, 0, 0, true, std::move(reason) });
+            batch->inputs.push_back({ line, 0, nullptr, batch->problems.size(), 0 });
+            batch->problems.push_back(std::move(reason));
             if (batch->inputs.size() >= kBatchItems)
                 dispatch();
         });
@@ -242,8 +243,8 @@ void BatchReader::parse(RecordParser& parser)
             for (const EventBatch::Input& input : batch.inputs) {
                 if (m_stop.load(std::memory_order_relaxed))
                     break;
-                if (input.problem) {
-                    sink.reject(input.line, input.reason, {});
+                if (input.problem()) {
+                    sink.reject(input.line, batch.problems[input.size], {});
                     continue;
                 }
                 const JsonRecordSplitter::Record record { std::string_view(input.text, input.size), input.capacity,

@@ -11,6 +11,7 @@ void EventBatch::clear()
     m_skipped.clear();
     m_text.clear();
     inputs.clear();
+    problems.clear();
     heldBuffers.clear(); // the splitter may now reuse them
     heldGeneration = ~std::uint64_t(0);
     inputBytes = 0;

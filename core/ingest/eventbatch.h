@@ -54,20 +54,21 @@ public:
     std::vector<Reject>& rejects() { return m_rejects; }
 
     // A parallel read's input, cut on the splitting thread and parsed on a parsing thread: in file order each record,
-    // or each stretch the splitter could not cut (`problem`, a reject of its own). The records stay where the
+    // or each stretch the splitter could not cut (a problem, a reject of its own). The records stay where the
     // splitter read them (JsonRecordSplitter::shareBuffers): the batch holds those buffers until it is cleared, and
-    // they are followed by the padding simdjson reads past a record's end.
+    // they are followed by the padding simdjson reads past a record's end. An input is 40 bytes, one per record: a
+    // problem's reason is kept apart, in problems.
     struct Input
     {
         std::uint64_t line = 0;
         std::uint64_t offset = 0;
-        const char* text = nullptr;
+        const char* text = nullptr; // nullptr: a problem, whose reason is problems[size]
         std::size_t size = 0;
         std::size_t capacity = 0; // readable bytes from text, padding included
-        bool problem = false;
-        std::string reason; // the problem's
+        bool problem() const { return text == nullptr; }
     };
     std::vector<Input> inputs;
+    std::vector<std::string> problems;
     std::vector<std::shared_ptr<const char>> heldBuffers;
     std::uint64_t heldGeneration = ~std::uint64_t(0); // the splitter's buffer generation last held
     std::size_t inputBytes = 0; // of the records in inputs

@@ -117,8 +117,33 @@ EventIndex EventTable::append(const EventRecord& record)
 
 void EventTable::appendFrom(const EventTable& rows, EventIndex begin, EventIndex end)
 {
+    const std::size_t first = m_timestamp.size();
+    const std::size_t count = end - begin;
+    // Columns without strings are copied whole: a dozen bulk copies instead of a dozen push_backs per event.
+    const auto copy
+        = [&](auto& to, const auto& from) { to.insert(to.end(), from.begin() + begin, from.begin() + end); };
+    copy(m_timestamp, rows.m_timestamp);
+    copy(m_idHash, rows.m_idHash);
+    copy(m_direction, rows.m_direction);
+    copy(m_flags, rows.m_flags);
+    copy(m_principalIpCount, rows.m_principalIpCount);
+    copy(m_hostnameSource, rows.m_hostnameSource);
+    copy(m_targetIpCount, rows.m_targetIpCount);
+    copy(m_targetPort, rows.m_targetPort);
+    copy(m_bytesSent, rows.m_bytesSent);
+    copy(m_bytesReceived, rows.m_bytesReceived);
+    copy(m_sourceFile, rows.m_sourceFile);
+    copy(m_sourceLine, rows.m_sourceLine);
+    copy(m_sourceOffset, rows.m_sourceOffset);
+    if (!rows.m_joinKey.empty() || !m_joinKey.empty()) {
+        for (EventIndex i = begin; i < end; ++i)
+            appendJoinKey(static_cast<EventIndex>(first + (i - begin)), rows.joinKey(i));
+    }
+
     // Each of the batch's strings is interned here once, at its first use: the batch's pool holds each distinct
-    // value once, so this hashes a few thousand strings per batch instead of eight per event.
+    // value once, so this hashes a few thousand strings per batch instead of eight per event. Strings are interned
+    // event by event in the order of append() (event type, principal, its IPs, process, target, its IPs, user, HTTP,
+    // cloud), so that ids come out as a serial import numbers them.
     constexpr StringId kUnmapped = ~StringId(0);
     std::vector<StringId> mapped(rows.m_strings.size(), kUnmapped);
     mapped[kEmptyString] = kEmptyString;
@@ -129,35 +154,26 @@ void EventTable::appendFrom(const EventTable& rows, EventIndex begin, EventIndex
         return to;
     };
     const auto mapIps = [&](std::span<const StringId> ips) {
-        const auto first = static_cast<std::uint32_t>(m_ipValues.size());
+        const auto firstIp = static_cast<std::uint32_t>(m_ipValues.size());
         for (const StringId ip : ips)
             m_ipValues.push_back(map(ip));
-        return first;
+        return firstIp;
     };
+    const auto grow = [&](auto&... columns) { (columns.resize(first + count), ...); };
+    grow(m_eventType, m_principalHostname, m_principalIpBegin, m_processPath, m_processId, m_targetHostname,
+        m_targetIpBegin, m_user);
     auto http = std::lower_bound(rows.m_httpEvents.begin(), rows.m_httpEvents.end(), begin);
     auto cloud = std::lower_bound(rows.m_cloudEvents.begin(), rows.m_cloudEvents.end(), begin);
     for (EventIndex i = begin; i < end; ++i) {
-        // The order of append(): event type, principal, its IPs, process, target, its IPs, user, HTTP, cloud.
-        const auto index = static_cast<EventIndex>(m_timestamp.size());
-        m_timestamp.push_back(rows.m_timestamp[i]);
-        m_idHash.push_back(rows.m_idHash[i]);
-        m_eventType.push_back(map(rows.m_eventType[i]));
-        m_direction.push_back(rows.m_direction[i]);
-        m_flags.push_back(rows.m_flags[i]);
-        m_principalHostname.push_back(map(rows.m_principalHostname[i]));
-        m_principalIpBegin.push_back(mapIps(rows.principalIps(i)));
-        m_principalIpCount.push_back(rows.m_principalIpCount[i]);
-        m_processPath.push_back(map(rows.m_processPath[i]));
-        m_processId.push_back(map(rows.m_processId[i]));
-        m_targetHostname.push_back(map(rows.m_targetHostname[i]));
-        m_hostnameSource.push_back(rows.m_hostnameSource[i]);
-        appendJoinKey(index, rows.joinKey(i));
-        m_targetIpBegin.push_back(mapIps(rows.targetIps(i)));
-        m_targetIpCount.push_back(rows.m_targetIpCount[i]);
-        m_targetPort.push_back(rows.m_targetPort[i]);
-        m_bytesSent.push_back(rows.m_bytesSent[i]);
-        m_bytesReceived.push_back(rows.m_bytesReceived[i]);
-        m_user.push_back(map(rows.m_user[i]));
+        const auto index = static_cast<EventIndex>(first + (i - begin));
+        m_eventType[index] = map(rows.m_eventType[i]);
+        m_principalHostname[index] = map(rows.m_principalHostname[i]);
+        m_principalIpBegin[index] = mapIps(rows.principalIps(i));
+        m_processPath[index] = map(rows.m_processPath[i]);
+        m_processId[index] = map(rows.m_processId[i]);
+        m_targetHostname[index] = map(rows.m_targetHostname[i]);
+        m_targetIpBegin[index] = mapIps(rows.targetIps(i));
+        m_user[index] = map(rows.m_user[i]);
         if (http != rows.m_httpEvents.end() && *http == i) {
             const HttpDetails& details = rows.m_http[static_cast<std::size_t>(http - rows.m_httpEvents.begin())];
             setHttp(index, { map(details.url), map(details.userAgent), details.responseCode });
@@ -172,9 +188,6 @@ void EventTable::appendFrom(const EventTable& rows, EventIndex begin, EventIndex
             setCloud(index, details);
             ++cloud;
         }
-        m_sourceFile.push_back(rows.m_sourceFile[i]);
-        m_sourceLine.push_back(rows.m_sourceLine[i]);
-        m_sourceOffset.push_back(rows.m_sourceOffset[i]);
     }
 }
 
