@@ -7,46 +7,6 @@
 
 namespace cepheid {
 
-namespace {
-
-// Whether two strings are equal, inline: the strings a pool compares are short (host names, IPs, paths), and a call
-// to memcmp for each was a twentieth of an import's time. Words are compared 8 bytes at a time; the last, partial
-// word is read overlapping the one before it, so no byte past either string is read.
-bool sameText(std::string_view a, std::string_view b)
-{
-    const std::size_t size = a.size();
-    if (size != b.size())
-        return false;
-    const char* p = a.data();
-    const char* q = b.data();
-    const auto load64 = [](const char* at) {
-        std::uint64_t word;
-        std::memcpy(&word, at, 8);
-        return word;
-    };
-    if (size >= 8) {
-        std::uint64_t differ = 0;
-        std::size_t i = 0;
-        for (; i + 8 < size; i += 8)
-            differ |= load64(p + i) ^ load64(q + i);
-        return (differ | (load64(p + size - 8) ^ load64(q + size - 8))) == 0;
-    }
-    if (size >= 4) {
-        std::uint32_t head, headOther, tail, tailOther;
-        std::memcpy(&head, p, 4);
-        std::memcpy(&headOther, q, 4);
-        std::memcpy(&tail, p + size - 4, 4);
-        std::memcpy(&tailOther, q + size - 4, 4);
-        return ((head ^ headOther) | (tail ^ tailOther)) == 0;
-    }
-    for (std::size_t i = 0; i < size; ++i)
-        if (p[i] != q[i])
-            return false;
-    return true;
-}
-
-} // namespace
-
 StringPool::StringPool()
     : m_text(64 * 1024, 16 * 1024 * 1024)
 {
@@ -92,7 +52,7 @@ StringId StringPool::find(std::string_view text, bool* found) const
     const std::size_t mask = m_slots.size() - 1;
     for (std::size_t slot = hash & mask; m_slots[slot].idPlusOne != 0; slot = (slot + 1) & mask) {
         const StringId id = m_slots[slot].idPlusOne - 1;
-        if (m_slots[slot].tag == tag && sameText(m_views[id], text)) {
+        if (m_slots[slot].tag == tag && m_views[id] == text) {
             if (found)
                 *found = true;
             return id;
@@ -113,7 +73,7 @@ StringId StringPool::intern(std::string_view text)
     std::size_t slot = hash & mask;
     for (; m_slots[slot].idPlusOne != 0; slot = (slot + 1) & mask) {
         const StringId id = m_slots[slot].idPlusOne - 1;
-        if (m_slots[slot].tag == tag && sameText(m_views[id], text))
+        if (m_slots[slot].tag == tag && m_views[id] == text)
             return id;
     }
     const auto id = static_cast<StringId>(m_views.size());
