@@ -4,6 +4,7 @@
 
 #include "ingest/batchreader.h"
 #include "ingest/importer.h"
+#include "model/cloudaudit.h"
 #include "model/eventtable.h"
 #include "testsupport.h"
 #include "util/orderedworkers.h"
@@ -13,6 +14,7 @@
 #include <QTest>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -94,6 +96,64 @@ void expectIdenticalTables(const EventTable& parallel, const EventTable& serial)
     }
 }
 
+// Varied events with every kind of column: IP lists of 0-3, HTTP details, cloud calls, join keys that start only
+// after the first thousand events (the column is allocated late), ids given or hashed by the reader. `text` keeps
+// the strings the records' views point at.
+std::vector<EventRecord> variedRecords(
+    std::size_t count, std::deque<std::string>& text, std::deque<CloudAuditRecord>& cloud)
+{
+    const auto keep = [&](std::string value) -> std::string_view { return text.emplace_back(std::move(value)); };
+    static constexpr const char* kTypes[] = { "NETWORK_CONNECTION", "NETWORK_HTTP", "NETWORK_DNS" };
+    std::vector<EventRecord> records(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        EventRecord& record = records[i];
+        record.timestamp = static_cast<TimestampUs>(i) * 1000;
+        if (i % 5 == 0)
+            record.idHash = i * 7919 + 1;
+        else
+            record.id = keep("id-" + std::to_string(i));
+        record.eventType = kTypes[i % 3];
+        record.direction = static_cast<Direction>(i % 4);
+        record.principalHostname = keep("host-" + std::to_string(i % 37));
+        for (std::size_t ip = 0; ip < i % 3; ++ip)
+            record.principalIps.push_back(keep("10.0." + std::to_string(ip) + "." + std::to_string(i % 50)));
+        record.processPath = i % 4 == 0 ? std::string_view {} : keep("C:\\app" + std::to_string(i % 9) + ".exe");
+        record.processId = keep(std::to_string(1000 + i % 13));
+        record.targetHostname = i % 6 == 0 ? std::string_view {} : keep("t" + std::to_string(i % 101) + ".example");
+        record.hostnameSource = record.targetHostname.empty() ? HostnameSource::None : HostnameSource::Record;
+        for (std::size_t ip = 0; ip < i % 4; ++ip)
+            record.targetIps.push_back(keep("203.0." + std::to_string(ip) + "." + std::to_string(i % 200)));
+        record.targetPort = static_cast<std::uint16_t>(i % 3 == 0 ? 443 : 8000 + i % 100);
+        record.bytesSent = i * 3;
+        record.bytesSentKnown = i % 2 == 0;
+        record.bytesReceived = i * 5;
+        record.bytesReceivedKnown = i % 3 != 0;
+        record.user = i % 8 == 0 ? keep("user" + std::to_string(i % 5)) : std::string_view {};
+        if (i % 3 == 1) {
+            record.url = keep("https://s" + std::to_string(i % 17) + ".example/p");
+            record.userAgent = keep("agent/" + std::to_string(i % 4));
+            record.responseCode = static_cast<std::uint16_t>(200 + i % 3);
+        }
+        if (i >= 1000 && i % 2 == 0)
+            record.joinKey = keep("uid" + std::to_string(i / 2));
+        if (i % 7 == 3) {
+            CloudAuditRecord& call = cloud.emplace_back();
+            call.provider = CloudProvider::Aws;
+            call.action = CloudAction::Other;
+            call.failed = i % 2 == 0;
+            call.service = "lambda";
+            call.resource = keep("fn-" + std::to_string(i % 11));
+            call.account = "123456789012";
+            call.region = i % 2 == 0 ? "eu-west-1" : "us-east-1";
+            call.errorCode = call.failed ? "AccessDenied" : "";
+            record.cloud = &call;
+            record.role = EventRole::CloudAudit;
+        }
+        record.source = { 0, i + 1, i * 100 };
+    }
+    return records;
+}
+
 void expectIdenticalImports(const Imported& parallel, const Imported& serial)
 {
     expectIdenticalTables(parallel.table, serial.table);
@@ -165,6 +225,40 @@ class ParallelImportTest : public QObject
     Q_OBJECT
 
 private slots:
+    // The merge (EventTable::appendFrom) moves a batch's events with their own pool into the table: column by column
+    // for the plain ones, event by event for the strings, so ids come out as appending the records one by one gives.
+    // Batches of every size, each merged in two ranges.
+    void mergingBatchesGivesTheTableAppendingGives()
+    {
+        std::deque<std::string> text;
+        std::deque<CloudAuditRecord> cloud;
+        const std::vector<EventRecord> records = variedRecords(5000, text, cloud);
+        const std::uint64_t key = EventTable::randomIdKey();
+        EventTable direct;
+        direct.setIdKey(key);
+        for (const EventRecord& record : records)
+            direct.append(record);
+
+        EventTable merged;
+        merged.setIdKey(key);
+        EventTable batch;
+        batch.setIdKey(key);
+        const std::size_t sizes[] = { 1, 2, 499, 1000, 777, 1, 2720 };
+        std::size_t next = 0;
+        for (const std::size_t size : sizes) {
+            batch.clear();
+            for (std::size_t i = next; i < next + size; ++i)
+                batch.append(records[i]);
+            next += size;
+            const auto half = static_cast<EventIndex>(size / 2);
+            merged.appendFrom(batch, 0, half);
+            merged.appendFrom(batch, half, static_cast<EventIndex>(size));
+        }
+        QCOMPARE(next, records.size());
+        QVERIFY(direct.cloudEventCount() > 0);
+        expectIdenticalTables(merged, direct);
+    }
+
     void sameImportWhateverTheThreads_data()
     {
         QTest::addColumn<QString>("layout");
