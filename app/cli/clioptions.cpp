@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <tuple>
 
 #ifndef CEPHEID_VERSION
 #define CEPHEID_VERSION "unknown"
@@ -25,7 +26,10 @@ namespace {
 const char* const kScoreSynopsis
     = R"(cepheid-cli score [--profile FILE] [--windows hop|sliding] [--all] [--min-score N] [--output FILE]
                   [--now TIME] [--compact] [--limit NAME=VALUE]... [--strict] INPUT...
-cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …)";
+cepheid-cli score --case FILE [--profile FILE] [--windows …] [--all] [--min-score N] [--output FILE] …
+cepheid-cli score --clickhouse URL --table T [--mapping FILE] [--from TIME] [--to TIME] [--where SQL] [--ca FILE] …)";
+const char* const kPushSynopsis
+    = R"(cepheid-cli push --clickhouse URL --table T [--ca FILE] [--limit NAME=VALUE]... [--strict] INPUT...)";
 const char* const kImportSynopsis
     = R"(cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] [--limit NAME=VALUE]...
                    [--strict] INPUT...)";
@@ -94,7 +98,22 @@ Timestamps are RFC 3339 UTC. Bad records never stop an import: they are counted,
 
 score --case FILE
   Scores the events of a case. Without --profile it uses the case's latest saved profile (or the defaults); a
-  --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".)";
+  --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".
+
+score --clickhouse URL --table T
+  Scores events in a ClickHouse table (docs/clickhouse.md): the server selects the connections whose destination
+  the profile's rule regex or catalog may consider, within --from/--to and --where, and sends back only those;
+  they are scored here exactly as a file's. The password comes from CEPHEID_CLICKHOUSE_PASSWORD. --mapping FILE
+  names the table's columns when it is not in Cepheid's layout (cepheid-cli push writes that layout). The report's
+  "source" says the server, table and query.)";
+
+const char* const kPushFooter
+    = R"(Reads exports as score does, joins names across them, and appends the events to a ClickHouse table in
+Cepheid's layout (docs/clickhouse.md), creating it (and its key table, T_cepheid) when missing. Event ids are
+hashed with the table's own key, so a file pushed twice counts once in the rule's count_distinct. Cloud audit
+calls are left out (their details have no column) and counted. The password comes from
+CEPHEID_CLICKHOUSE_PASSWORD. Prints JSON: {"table", "inputs":[…], "events_pushed", "cloud_events_left_out",
+"bytes_sent"}.)";
 
 const char* const kImportFooter
     = R"(Imports exports into a case file (SQLite, created if missing): every event, its original record (for
@@ -204,6 +223,7 @@ struct Apps
     CLI::App* score = nullptr;
     CLI::App* report = nullptr;
     CLI::App* importCommand = nullptr;
+    CLI::App* push = nullptr;
     CLI::App* caseGroup = nullptr;
     CLI::App* caseInfo = nullptr;
     CLI::App* caseVerify = nullptr;
@@ -220,7 +240,7 @@ struct Apps
 struct Given
 {
     std::vector<std::string> limits;
-    std::string windows, minScore, now, format, select, raw, flow, status, note;
+    std::string windows, minScore, now, format, select, raw, flow, status, note, from, to;
     CLI::Option* windowsOption = nullptr;
     CLI::Option* minScoreOption = nullptr;
     CLI::Option* nowOption = nullptr;
@@ -344,6 +364,36 @@ bool checkLimits(const std::vector<std::string>& limits, InputOptions& input, st
     return true;
 }
 
+// The ClickHouse options of score (selecting: --mapping, --from, --to, --where) and push.
+bool checkClickHouse(ClickHouseOptions& options, const Given& given, bool selecting, std::string& error)
+{
+    const bool selectionGiven
+        = !options.mappingPath.empty() || !given.from.empty() || !given.to.empty() || !options.where.empty();
+    if (!options.given()) {
+        if (!options.table.empty() || !options.caFile.empty() || (selecting && selectionGiven)) {
+            error = "--table, --ca, --mapping, --from, --to and --where go with --clickhouse URL";
+            return false;
+        }
+        return true;
+    }
+    if (options.table.empty() && options.mappingPath.empty()) {
+        error = selecting ? "--clickhouse needs --table T (or a --mapping FILE that names the table)"
+                          : "push needs --table T";
+        return false;
+    }
+    for (const auto& [name, value, into] :
+        { std::tuple { "--from", &given.from, &options.from }, std::tuple { "--to", &given.to, &options.to } }) {
+        if (value->empty())
+            continue;
+        if (!parseRfc3339(*value)) {
+            error = std::string(name) + ": '" + *value + "' is not an RFC 3339 timestamp";
+            return false;
+        }
+        *into = *value;
+    }
+    return true;
+}
+
 bool checkScore(ScoreOptions& options, const Given& given, std::string& error)
 {
     if (!checkLimits(given.limits, options.input, error))
@@ -369,15 +419,18 @@ bool checkScore(ScoreOptions& options, const Given& given, std::string& error)
             return false;
         options.now = given.now;
     }
-    if (options.inputs.empty() && options.casePath.empty()) {
-        error = "score needs INPUT files or --case FILE";
+    const int sources = int(!options.inputs.empty()) + int(!options.casePath.empty()) + int(options.clickhouse.given());
+    if (sources == 0) {
+        error = "score needs INPUT files, --case FILE or --clickhouse URL";
         return false;
     }
-    if (!options.inputs.empty() && !options.casePath.empty()) {
-        error = "score takes INPUT files or --case FILE, not both (import the files into the case first)";
+    if (sources > 1) {
+        error = !options.casePath.empty() && !options.inputs.empty()
+            ? "score takes INPUT files or --case FILE, not both (import the files into the case first)"
+            : "score takes one source: INPUT files, --case FILE or --clickhouse URL";
         return false;
     }
-    return true;
+    return checkClickHouse(options.clickhouse, given, true, error);
 }
 
 bool checkReport(ScoreOptions& options, const Given& given, std::string& error)
@@ -539,9 +592,9 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     root.require_subcommand(0, 1); // checked below, to say which commands there are
     root.allow_extras();
     formatter->synopsis[&root]
-        = join({ kScoreSynopsis, kImportSynopsis, kCaseInfoSynopsis, kCaseVerifySynopsis, kCaseTriageSynopsis,
-                   kReportSynopsis, kRuleExportSynopsis, kProfileShowSynopsis, kProfileDiffSynopsis,
-                   "cepheid-cli COMMAND --help", "cepheid-cli --help | --version" },
+        = join({ kScoreSynopsis, kImportSynopsis, kPushSynopsis, kCaseInfoSynopsis, kCaseVerifySynopsis,
+                   kCaseTriageSynopsis, kReportSynopsis, kRuleExportSynopsis, kProfileShowSynopsis,
+                   kProfileDiffSynopsis, "cepheid-cli COMMAND --help", "cepheid-cli --help | --version" },
             "\n");
 
     const auto addInputOptions = [&given](CLI::App* command, InputOptions& input) {
@@ -579,6 +632,28 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
         "the time at which allowlist expiry is judged (RFC 3339); default: now.");
     apps.score->add_flag("--compact", score.compact, "one-line JSON.");
     addInputOptions(apps.score, score.input);
+    const auto addClickHouseOptions = [&given](CLI::App* command, ClickHouseOptions& clickhouse, bool selecting) {
+        addValue(command, "--clickhouse", clickhouse.url, "URL",
+            "a ClickHouse server's HTTP interface: http[s]://[user@]host[:port][/database]");
+        addValue(command, "--table", clickhouse.table, "T", "the table (name or database.name)");
+        addValue(command, "--ca", clickhouse.caFile, "FILE", "https: certificates to trust besides the system's (PEM)");
+        if (!selecting)
+            return;
+        addValue(command, "--mapping", clickhouse.mappingPath, "FILE",
+            "the table's columns as Cepheid's fields (JSON; docs/clickhouse.md)");
+        addValue(command, "--from", given.from, "TIME", "only events at or after TIME (RFC 3339)");
+        addValue(command, "--to", given.to, "TIME", "only events before TIME (RFC 3339)");
+        addValue(command, "--where", clickhouse.where, "SQL", "only events meeting this ClickHouse condition");
+    };
+    addClickHouseOptions(apps.score, score.clickhouse, true);
+
+    // push
+    PushOptions& push = line.push;
+    apps.push = addCommand(root, "push", "append exports to a ClickHouse table in Cepheid's layout",
+        join({ kPushFooter, kReadingInputs }, "\n\n"), *formatter, kPushSynopsis);
+    apps.push->add_option("INPUT", push.inputs, "telemetry exports in any format Cepheid reads")->option_text("...");
+    addClickHouseOptions(apps.push, push.clickhouse, false);
+    addInputOptions(apps.push, push.input);
 
     // import
     ImportOptionsCli& importing = line.importing;
@@ -727,6 +802,17 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     } else if (at == apps.importCommand) {
         line.command = Command::Import;
         valid = checkImport(line.importing, given, error);
+    } else if (at == apps.push) {
+        line.command = Command::Push;
+        if (!checkLimits(given.limits, line.push.input, error))
+            valid = false;
+        else if (!line.push.clickhouse.given())
+            error = "push needs --clickhouse URL";
+        else if (line.push.inputs.empty())
+            error = "push needs at least one INPUT file";
+        else
+            valid = checkClickHouse(line.push.clickhouse, given, false, error);
+        valid = valid && error.empty();
     } else if (at == apps.caseInfo) {
         line.command = Command::CaseInfo;
         valid = checkOneFile(given, "case info", line.caseInfo.casePath, error);

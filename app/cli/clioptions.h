@@ -20,6 +20,20 @@ struct InputOptions
     bool strict = false;
 };
 
+// A ClickHouse table as a source of events (docs/clickhouse.md): score reads the considered flows from it, push
+// appends exports to it. The password is read from CEPHEID_CLICKHOUSE_PASSWORD, never from the command line.
+struct ClickHouseOptions
+{
+    std::string url; // http[s]://[user@]host[:port][/database]
+    std::string table; // name or database.name; a --mapping file may give it instead
+    std::string mappingPath;
+    std::string caFile;
+    std::optional<std::string> from, to; // RFC 3339
+    std::string where;
+
+    bool given() const { return !url.empty(); }
+};
+
 struct ScoreOptions
 {
     std::string profilePath;
@@ -31,6 +45,7 @@ struct ScoreOptions
     std::optional<double> minScore;
     std::vector<std::string> inputs;
     std::string casePath; // score a case instead of files
+    ClickHouseOptions clickhouse; // score a ClickHouse table instead of files
     // What `report` adds: the format, which findings, a byte-order mark for spreadsheets.
     std::string format = "json"; // json | csv | stix | html | pdf
     std::optional<FindingSelection> selection;
@@ -49,6 +64,13 @@ struct ImportOptionsCli
 {
     std::string casePath;
     std::string title, analyst, ticket;
+    std::vector<std::string> inputs;
+    InputOptions input;
+};
+
+struct PushOptions
+{
+    ClickHouseOptions clickhouse;
     std::vector<std::string> inputs;
     InputOptions input;
 };
@@ -87,6 +109,7 @@ struct CommandLine
         Score,
         Report, // runs as score, on the options in `score`
         Import,
+        Push,
         CaseInfo,
         CaseVerify, // on the options in `caseInfo`
         CaseTriage,
@@ -98,6 +121,7 @@ struct CommandLine
     int exitCode = Success;
     ScoreOptions score; // score and report
     ImportOptionsCli importing;
+    PushOptions push;
     CaseInfoOptions caseInfo; // case info and case verify
     CaseTriageOptions caseTriage;
     RuleExportOptions ruleExport;

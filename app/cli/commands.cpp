@@ -2,6 +2,7 @@
 
 #include "casereportcommand.h"
 #include "cases/casefile.h"
+#include "clickhousecommands.h"
 #include "clisupport.h"
 #include "findings/caseanalysis.h"
 #include "ingest/importer.h"
@@ -109,6 +110,8 @@ int runScore(const ScoreOptions& options)
     if (options.windows)
         profile->rule.windows = *options.windows == "sliding" ? WindowModel::Sliding : WindowModel::Hop;
 
+    if (options.clickhouse.given() && !loadFromClickHouse(options.clickhouse, *profile, options.input, events, inputs))
+        return InputError;
     bool strictFailed = false;
     for (std::size_t i = 0; i < options.inputs.size(); ++i) {
         auto summary = importFile(

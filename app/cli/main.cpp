@@ -1,6 +1,7 @@
 // cepheid-cli: the engine on the command line, for servers, scripts and CI. No display needed.
 
 #include "casereportcommand.h"
+#include "clickhousecommands.h"
 #include "clioptions.h"
 #include "commands.h"
 #include "safestderr.h"
@@ -32,6 +33,8 @@ int run(int argc, char** argv)
                                                                          : runScore(line.score);
     case Command::Import:
         return runImport(line.importing);
+    case Command::Push:
+        return runPush(line.push);
     case Command::CaseInfo:
         return runCaseInfo(line.caseInfo);
     case Command::CaseVerify:

@@ -42,6 +42,7 @@ struct InputSummary
     std::string
         readError; // set when reading stopped part-way (truncated gzip, I/O error, a limit); earlier events kept
     bool limitReached = false; // reading stopped at one of ImportOptions::limits (readError says which)
+    std::string query; // a remote source's query (ClickHouse, docs/clickhouse.md); empty for a file
 };
 
 struct ImportOptions

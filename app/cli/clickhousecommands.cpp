@@ -1,0 +1,140 @@
+#include "clickhousecommands.h"
+
+#include "clickhouse/clickhouseevents.h"
+#include "clisupport.h"
+#include "model/namejoin.h"
+#include "model/timestamp.h"
+#include "util/jsonwriter.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <limits>
+
+namespace cepheid::cli {
+
+namespace {
+
+std::optional<ClickHouseClient> clientFor(const ClickHouseOptions& options)
+{
+    auto endpoint = ClickHouseEndpoint::parse(options.url);
+    if (!endpoint) {
+        std::cerr << "cepheid-cli: --clickhouse: " << endpoint.error() << '\n';
+        return std::nullopt;
+    }
+    if (const char* password = std::getenv(kClickHousePasswordVariable))
+        endpoint->password = password;
+    endpoint->caFile = options.caFile;
+    if (!endpoint->caFile.empty() && !endpoint->tls) {
+        std::cerr << "cepheid-cli: --ca applies to https:// URLs\n";
+        return std::nullopt;
+    }
+    return ClickHouseClient(std::move(*endpoint));
+}
+
+} // namespace
+
+bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile, const InputOptions& input,
+    EventTable& events, std::vector<InputSummary>& inputs)
+{
+    const auto client = clientFor(options);
+    if (!client)
+        return false;
+    ClickHouseSelection selection;
+    if (!options.mappingPath.empty()) {
+        auto mapping = ClickHouseMapping::fromFile(options.mappingPath);
+        if (!mapping) {
+            std::cerr << "cepheid-cli: --mapping: " << mapping.error() << '\n';
+            return false;
+        }
+        selection.mapping = std::move(*mapping);
+    }
+    if (!options.table.empty())
+        selection.mapping.table = options.table; // --table wins over the mapping's
+    if (const auto name = clickHouseTableName(selection.mapping.table); !name) {
+        std::cerr << "cepheid-cli: --table: " << name.error() << '\n';
+        return false;
+    }
+    if (options.from)
+        selection.from = parseRfc3339(*options.from);
+    if (options.to)
+        selection.to = parseRfc3339(*options.to);
+    selection.where = options.where;
+    auto fetched = fetchFromClickHouse(*client, selection, profile, input.limits.memory);
+    if (!fetched) {
+        std::cerr << "cepheid-cli: " << fetched.error() << '\n';
+        return false;
+    }
+    InputSummary summary;
+    summary.path = client->endpoint().display() + " table " + selection.mapping.table;
+    summary.format = "clickhouse";
+    summary.layout = "rowbinary";
+    summary.bytesRead = fetched->bytesReceived;
+    summary.eventsRead = fetched->events.size();
+    summary.query = fetched->query;
+    events = std::move(fetched->events);
+    inputs.push_back(std::move(summary));
+    return true;
+}
+
+int runPush(const PushOptions& options)
+{
+    const auto client = clientFor(options.clickhouse);
+    if (!client)
+        return UsageError;
+    if (options.inputs.size() > std::numeric_limits<std::uint16_t>::max()) {
+        std::cerr << "cepheid-cli: too many input files (at most 65535)\n";
+        return UsageError;
+    }
+    // The table first: an unreachable server or a refused login is said before any file is read.
+    const auto key = prepareClickHouseTable(*client, options.clickhouse.table);
+    if (!key) {
+        std::cerr << "cepheid-cli: " << key.error() << '\n';
+        return InputError;
+    }
+    EventTable events;
+    events.setIdKey(*key);
+    std::vector<InputSummary> inputs;
+    bool strictFailed = false;
+    for (std::size_t i = 0; i < options.inputs.size(); ++i) {
+        auto summary = importFile(
+            options.inputs[i], static_cast<std::uint16_t>(i), events, importOptions(options.inputs[i], options.input));
+        if (!summary) {
+            std::cerr << "cepheid-cli: " << summary.error() << '\n';
+            return InputError;
+        }
+        strictFailed = !warnAboutInput(*summary, options.input) || strictFailed;
+        inputs.push_back(std::move(*summary));
+    }
+    if (strictFailed) {
+        std::cerr << "cepheid-cli: --strict: nothing pushed\n";
+        return InputError;
+    }
+    // Names are joined across all the inputs before the push: the server holds each connection with the name its
+    // session or resolution gave, as a file's analysis would see it.
+    joinNames(events);
+    const auto pushed = pushToClickHouse(*client, options.clickhouse.table, events);
+    if (!pushed) {
+        std::cerr << "cepheid-cli: " << pushed.error() << " (batches sent before it stay in the table)\n";
+        return InputError;
+    }
+    std::string out;
+    JsonWriter json(out);
+    json.beginObject().field("table", options.clickhouse.table).field("server", client->endpoint().display());
+    json.key("inputs").beginArray();
+    for (const InputSummary& input : inputs)
+        json.beginObject()
+            .field("path", input.path)
+            .field("format", input.format)
+            .field("events_read", input.eventsRead)
+            .field("events_rejected", input.eventsRejected)
+            .endObject();
+    json.endArray();
+    json.field("events_pushed", pushed->eventsPushed)
+        .field("cloud_events_left_out", pushed->cloudEventsLeftOut)
+        .field("bytes_sent", pushed->bytesSent)
+        .endObject();
+    std::cout << out << '\n';
+    return Success;
+}
+
+} // namespace cepheid::cli

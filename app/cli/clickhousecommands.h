@@ -1,0 +1,21 @@
+#pragma once
+
+#include "clioptions.h"
+#include "ingest/importer.h"
+#include "model/eventtable.h"
+#include "tuning/profile.h"
+
+#include <vector>
+
+namespace cepheid::cli {
+
+// score --clickhouse: reads the flows `profile` may consider from the server into `events` and adds the source to
+// `inputs`. Says why on stderr and returns false when the server, the table or its answer cannot be used; `events`
+// is then left empty.
+bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile, const InputOptions& input,
+    EventTable& events, std::vector<InputSummary>& inputs);
+
+// push: reads exports and appends their events to a ClickHouse table in Cepheid's layout.
+int runPush(const PushOptions& options);
+
+} // namespace cepheid::cli

@@ -1,0 +1,434 @@
+#include "clickhouseclient.h"
+
+#include <array>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <charconv>
+#include <openssl/evp.h>
+#include <optional>
+#include <random>
+
+namespace cepheid {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kErrorBodyLimit = 64 * 1024; // an error's text; more is cut
+constexpr auto kPollInterval = std::chrono::milliseconds(100); // how often cancel is looked at
+
+std::string base64(std::string_view text)
+{
+    std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+        reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+    out.resize(static_cast<std::size_t>(std::max(written, 0)));
+    return out;
+}
+
+std::string urlEncode(std::string_view text)
+{
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size() * 3);
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') || (byte >= '0' && byte <= '9') || c == '-'
+            || c == '_' || c == '.' || c == '~') {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[byte >> 4]);
+            out.push_back(kHex[byte & 15]);
+        }
+    }
+    return out;
+}
+
+std::string newQueryId()
+{
+    std::random_device random;
+    std::uniform_int_distribution<std::uint64_t> any;
+    const std::uint64_t value = any(random);
+    std::array<char, 17> hex {};
+    const auto written = std::to_chars(hex.data(), hex.data() + 16, value, 16);
+    return "cepheid-" + std::string(hex.data(), written.ptr);
+}
+
+// Runs one connection's asynchronous operations a step at a time on this thread, so that a deadline or a cancel
+// from another thread can close the connection between steps: Beast's synchronous calls cannot be interrupted.
+class Session
+{
+public:
+    Session(const ClickHouseEndpoint& endpoint, const std::atomic<bool>* cancel)
+        : m_endpoint(endpoint)
+        , m_cancel(cancel)
+        , m_tlsContext(ssl::context::tls_client)
+    { }
+
+    // Why the last step failed, as the message's end: "Connection refused", "timed out after 10 s", ...
+    std::string problem;
+    bool cancelled = false;
+
+    bool connect()
+    {
+        beast::error_code error;
+        tcp::resolver resolver(m_io);
+        const auto addresses = resolver.resolve(m_endpoint.host, m_endpoint.port, error);
+        if (error) {
+            problem = "cannot resolve " + m_endpoint.host + ": " + error.message();
+            return false;
+        }
+        if (m_endpoint.tls) {
+            m_tlsContext.set_default_verify_paths(error);
+            if (!m_endpoint.caFile.empty())
+                m_tlsContext.load_verify_file(m_endpoint.caFile, error);
+            if (error) {
+                problem = "cannot read the certificates to trust (" + m_endpoint.caFile + "): " + error.message();
+                return false;
+            }
+            m_tlsContext.set_verify_mode(ssl::verify_peer);
+            m_tls.emplace(m_io, m_tlsContext);
+            m_tls->set_verify_callback(ssl::host_name_verification(m_endpoint.host));
+            // Server Name Indication: a server behind a proxy that hosts several names needs it.
+            if (!SSL_set_tlsext_host_name(m_tls->native_handle(), m_endpoint.host.c_str())) {
+                problem = "cannot set the TLS server name " + m_endpoint.host;
+                return false;
+            }
+        } else {
+            m_plain.emplace(m_io);
+        }
+        m_deadline = std::chrono::steady_clock::now() + m_endpoint.connectTimeout;
+        m_stepName = "connecting";
+        error = step([&](auto done) { socket().async_connect(*addresses.begin(), done); });
+        for (auto next = std::next(addresses.begin()); error && !cancelled && next != addresses.end(); ++next) {
+            socket().close();
+            error = step([&](auto done) { socket().async_connect(*next, done); });
+        }
+        if (error) {
+            problem = "cannot connect to " + m_endpoint.host + ":" + m_endpoint.port + ": " + describe(error);
+            return false;
+        }
+        if (m_tls) {
+            m_stepName = "TLS";
+            error = step([&](auto done) { m_tls->async_handshake(ssl::stream_base::client, done); });
+            if (error) {
+                problem = "TLS with " + m_endpoint.host + ":" + m_endpoint.port + " failed: " + describe(error);
+                return false;
+            }
+        }
+        m_deadline = std::chrono::steady_clock::now() + m_endpoint.queryTimeout;
+        return true;
+    }
+
+    // Sends the request and reads the response: the body goes to onData a buffer at a time when the status is 200,
+    // else into `errorBody`. Returns the HTTP status, 0 on failure (problem says why).
+    unsigned exchange(http::request<http::string_body>& request, const std::function<bool(std::string_view)>& onData,
+        const std::function<void(std::uint64_t)>& onProgress, std::string& errorBody)
+    {
+        m_stepName = "sending the query";
+        beast::error_code error = m_tls ? step([&](auto done) { http::async_write(*m_tls, request, done); })
+                                        : step([&](auto done) { http::async_write(*m_plain, request, done); });
+        if (error)
+            return fail("sending the query", error);
+        m_stepName = "waiting for the answer";
+        http::response_parser<http::buffer_body> parser;
+        parser.body_limit(boost::none); // the caller bounds what it keeps
+        error = m_tls ? step([&](auto done) { http::async_read_header(*m_tls, m_buffer, parser, done); })
+                      : step([&](auto done) { http::async_read_header(*m_plain, m_buffer, parser, done); });
+        if (error)
+            return fail("reading the answer", error);
+        const unsigned status = parser.get().result_int();
+        m_stepName = "reading the answer";
+        std::array<char, 64 * 1024> chunk {};
+        std::uint64_t received = 0;
+        while (!parser.is_done()) {
+            parser.get().body().data = chunk.data();
+            parser.get().body().size = chunk.size();
+            error = m_tls ? step([&](auto done) { http::async_read(*m_tls, m_buffer, parser, done); })
+                          : step([&](auto done) { http::async_read(*m_plain, m_buffer, parser, done); });
+            if (error == http::error::need_buffer)
+                error = {};
+            if (error)
+                return fail("reading the answer", error);
+            const std::size_t got = chunk.size() - parser.get().body().size;
+            received += got;
+            if (status != 200) {
+                errorBody.append(
+                    chunk.data(), std::min(got, kErrorBodyLimit - std::min(kErrorBodyLimit, errorBody.size())));
+                continue;
+            }
+            if (got > 0 && onData && !onData(std::string_view(chunk.data(), got))) {
+                problem = "the answer was refused";
+                return 0;
+            }
+            if (onProgress)
+                onProgress(received);
+        }
+        return status;
+    }
+
+    void close()
+    {
+        beast::error_code ignored;
+        if (m_plain || m_tls)
+            socket().close(ignored);
+    }
+
+private:
+    tcp::socket& socket() { return m_tls ? beast::get_lowest_layer(*m_tls).socket() : m_plain->socket(); }
+
+    static std::string describe(const beast::error_code& error)
+    {
+        return error.message(); // Asio's TLS errors carry OpenSSL's reason ("certificate verify failed")
+    }
+
+    unsigned fail(const std::string& what, const beast::error_code& error)
+    {
+        if (problem.empty())
+            problem = what + ": " + describe(error);
+        return 0;
+    }
+
+    // Starts one operation and runs the context until it completes, closing the connection when the deadline passes
+    // or cancel is set (the operation then completes with an error, which `problem` explains).
+    template<class Start> beast::error_code step(Start&& start)
+    {
+        bool done = false;
+        beast::error_code result;
+        start([&](const beast::error_code& error, auto&&...) {
+            result = error;
+            done = true;
+        });
+        m_io.restart();
+        bool closed = false;
+        while (!done) {
+            m_io.run_one_for(kPollInterval);
+            if (done || closed)
+                continue;
+            if (m_cancel && m_cancel->load(std::memory_order_relaxed)) {
+                cancelled = true;
+                problem = "cancelled";
+            } else if (std::chrono::steady_clock::now() >= m_deadline) {
+                const auto limit = m_stepName == "connecting" || m_stepName == "TLS" ? m_endpoint.connectTimeout
+                                                                                     : m_endpoint.queryTimeout;
+                problem = m_stepName + " timed out after "
+                    + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limit).count()) + " s";
+            } else {
+                continue;
+            }
+            close();
+            closed = true;
+        }
+        return result;
+    }
+
+    const ClickHouseEndpoint& m_endpoint;
+    const std::atomic<bool>* m_cancel;
+    net::io_context m_io;
+    ssl::context m_tlsContext;
+    std::optional<beast::tcp_stream> m_plain;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> m_tls;
+    beast::flat_buffer m_buffer;
+    std::chrono::steady_clock::time_point m_deadline;
+    std::string m_stepName;
+};
+
+} // namespace
+
+Expected<ClickHouseEndpoint> ClickHouseEndpoint::parse(std::string_view url)
+{
+    ClickHouseEndpoint endpoint;
+    const auto refuse
+        = [&](const std::string& why) { return failure("ClickHouse URL '" + std::string(url) + "': " + why); };
+    std::string_view rest = url;
+    if (rest.starts_with("http://")) {
+        rest.remove_prefix(7);
+        endpoint.port = "8123";
+    } else if (rest.starts_with("https://")) {
+        rest.remove_prefix(8);
+        endpoint.tls = true;
+        endpoint.port = "8443";
+    } else {
+        return refuse("expected http://host[:port][/database] or https://…");
+    }
+    const std::size_t slash = rest.find('/');
+    std::string_view authority = rest.substr(0, slash);
+    if (slash != std::string_view::npos) {
+        std::string_view database = rest.substr(slash + 1);
+        if (!database.empty() && database.back() == '/')
+            database.remove_suffix(1);
+        if (database.find_first_of("/?#`'\"\\ ") != std::string_view::npos)
+            return refuse("the database name '" + std::string(database) + "' is not a plain name");
+        if (!database.empty())
+            endpoint.database = std::string(database);
+    }
+    if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+        const std::string_view user = authority.substr(0, at);
+        if (user.find(':') != std::string_view::npos)
+            return refuse(std::string("a password does not belong in the URL; set ") + kClickHousePasswordVariable);
+        if (user.empty())
+            return refuse("the user before '@' is empty");
+        endpoint.user = std::string(user);
+        authority.remove_prefix(at + 1);
+    }
+    std::string_view host = authority;
+    if (host.starts_with('[')) { // [::1]:8123
+        const std::size_t close = host.find(']');
+        if (close == std::string_view::npos)
+            return refuse("an IPv6 address needs its closing ']'");
+        if (close + 1 < host.size()) {
+            if (host[close + 1] != ':')
+                return refuse("expected ':' and a port after the IPv6 address");
+            endpoint.port = std::string(host.substr(close + 2));
+        }
+        host = host.substr(1, close - 1);
+    } else if (const std::size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+        endpoint.port = std::string(host.substr(colon + 1));
+        host = host.substr(0, colon);
+    }
+    if (host.empty())
+        return refuse("no host");
+    unsigned port = 0;
+    const auto parsed = std::from_chars(endpoint.port.data(), endpoint.port.data() + endpoint.port.size(), port);
+    if (parsed.ec != std::errc {} || parsed.ptr != endpoint.port.data() + endpoint.port.size() || port == 0
+        || port > 65535)
+        return refuse("the port '" + endpoint.port + "' is not a number from 1 to 65535");
+    endpoint.host = std::string(host);
+    return endpoint;
+}
+
+std::string ClickHouseEndpoint::display() const
+{
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return std::string(tls ? "https://" : "http://") + user + "@" + (ipv6 ? "[" + host + "]" : host) + ":" + port + "/"
+        + database;
+}
+
+ClickHouseClient::ClickHouseClient(ClickHouseEndpoint endpoint)
+    : m_endpoint(std::move(endpoint))
+{ }
+
+Expected<std::string> ClickHouseClient::execute(const Query& query) const
+{
+    const std::string queryId = query.queryId.empty() ? newQueryId() : query.queryId;
+    std::string target = "/?database=" + urlEncode(m_endpoint.database) + "&query_id=" + urlEncode(queryId)
+        + "&max_execution_time="
+        + std::to_string(std::max<std::int64_t>(
+            1, std::chrono::duration_cast<std::chrono::seconds>(m_endpoint.queryTimeout).count()));
+    for (const auto& [name, value] : query.settings)
+        target += "&" + urlEncode(name) + "=" + urlEncode(value);
+    if (!query.data.empty())
+        target += "&query=" + urlEncode(query.sql);
+
+    http::request<http::string_body> request { http::verb::post, target, 11 };
+    request.set(http::field::host, m_endpoint.host);
+    request.set(http::field::user_agent, "cepheid");
+    request.set(http::field::authorization, "Basic " + base64(m_endpoint.user + ":" + m_endpoint.password));
+    request.set(http::field::connection, "close");
+    request.body() = query.data.empty() ? query.sql : query.data;
+    request.prepare_payload();
+
+    const std::string where = "ClickHouse at " + m_endpoint.display();
+    Session session(m_endpoint, query.cancel);
+    std::string body, errorBody;
+    const auto collect = [&body](std::string_view bytes) {
+        body.append(bytes);
+        return true;
+    };
+    unsigned status = 0;
+    if (session.connect())
+        status = session.exchange(request, query.onData ? query.onData : collect, query.onProgress, errorBody);
+    session.close();
+    if (session.cancelled) {
+        // Closing the connection does not stop a query that is already running; KILL QUERY does.
+        ClickHouseEndpoint quick = m_endpoint;
+        quick.queryTimeout = std::chrono::seconds(5);
+        quick.connectTimeout = std::chrono::seconds(5);
+        (void)ClickHouseClient(quick).execute(
+            { "KILL QUERY WHERE query_id = " + clickHouseString(queryId), {}, {}, {}, {}, {}, nullptr });
+        return failure(where + ": the query was cancelled");
+    }
+    if (status == 0)
+        return failure(where + ": " + session.problem);
+    if (status != 200) {
+        const std::string text = clickHouseErrorText(errorBody);
+        return failure(
+            where + " refused the query: " + (text.empty() ? "HTTP status " + std::to_string(status) : text));
+    }
+    return body;
+}
+
+std::string clickHouseString(std::string_view text)
+{
+    std::string out = "'";
+    for (const char c : text) {
+        switch (c) {
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\'':
+            out += "\\'";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\0':
+            out += "\\0";
+            break;
+        default:
+            out.push_back(c);
+        }
+    }
+    out.push_back('\'');
+    return out;
+}
+
+Expected<std::string> clickHouseIdentifier(std::string_view name)
+{
+    if (name.empty() || name.find_first_of(std::string_view("`\n\r\0", 4)) != std::string_view::npos)
+        return failure("'" + std::string(name) + "' is not a usable ClickHouse name");
+    return "`" + std::string(name) + "`";
+}
+
+std::string clickHouseErrorText(std::string_view body)
+{
+    // "Code: 60, e.displayText() = DB::Exception: Table default.t doesn't exist., e.what() = DB::Exception\n" (18.x)
+    // or "Code: 60. DB::Exception: Table default.t doesn't exist. (UNKNOWN_TABLE) (version 23.3)" (newer).
+    std::string_view text = body;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.remove_suffix(1);
+    std::string code;
+    if (text.starts_with("Code: ")) {
+        const std::size_t end = text.find_first_not_of("0123456789", 6);
+        code = std::string(text.substr(6, end == std::string_view::npos ? text.size() - 6 : end - 6));
+    }
+    if (const std::size_t exception = text.find("DB::Exception: "); exception != std::string_view::npos)
+        text = text.substr(exception + 15);
+    if (const std::size_t what = text.find(", e.what() = "); what != std::string_view::npos)
+        text = text.substr(0, what);
+    if (const std::size_t stack = text.find("\n"); stack != std::string_view::npos)
+        text = text.substr(0, stack);
+    std::string sentence(text);
+    while (!sentence.empty() && sentence.back() == '.')
+        sentence.pop_back();
+    if (!code.empty())
+        sentence += " (code " + code + ")";
+    return sentence;
+}
+
+} // namespace cepheid

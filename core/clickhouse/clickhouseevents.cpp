@@ -1,0 +1,411 @@
+#include "clickhouseevents.h"
+
+#include "rowbinary.h"
+#include "util/jsontypename.h"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <random>
+#include <simdjson.h>
+
+namespace cepheid {
+
+namespace {
+
+constexpr std::size_t kEventsPerInsert = 100'000; // about 10-20 MB of RowBinary per INSERT
+constexpr std::uint64_t kMaxFieldBytes = 64 << 20; // no field of a row is longer; a longer length is a bad answer
+constexpr std::uint64_t kMaxAddresses = 65'535; // an event's IP list, as EventTable counts it
+
+bool isKnownField(std::string_view field)
+{
+    return field == "event_id"
+        || std::find(std::begin(kClickHouseFields), std::end(kClickHouseFields), field) != std::end(kClickHouseFields);
+}
+
+// The key table beside `table`: one row, the key its event ids are hashed with.
+Expected<std::string> keyTableName(std::string_view table)
+{
+    return clickHouseTableName(std::string(table) + "_cepheid");
+}
+
+std::optional<Direction> directionFrom(std::string_view name)
+{
+    for (const Direction direction :
+        { Direction::Unknown, Direction::Inbound, Direction::Outbound, Direction::Broadcast })
+        if (directionName(direction) == name)
+            return direction;
+    return name.empty() ? std::optional(Direction::Unknown) : std::nullopt;
+}
+
+std::optional<EventRole> roleFrom(std::string_view name)
+{
+    for (const EventRole role :
+        { EventRole::Connection, EventRole::DnsAnswer, EventRole::SessionName, EventRole::CloudAudit })
+        if (eventRoleName(role) == name)
+            return role;
+    return std::nullopt;
+}
+
+std::optional<HostnameSource> hostnameSourceFrom(std::string_view name)
+{
+    for (int i = 0; i < kHostnameSourceCount; ++i)
+        if (hostnameSourceName(static_cast<HostnameSource>(i)) == name)
+            return static_cast<HostnameSource>(i);
+    return std::nullopt;
+}
+
+std::string regexAlternatives(const std::vector<CatalogEntry>& catalog)
+{
+    std::string pattern;
+    for (const CatalogEntry& entry : catalog)
+        pattern += (pattern.empty() ? "" : "|") + std::string("(?:") + entry.pattern + ")";
+    return pattern;
+}
+
+// One row of a fetch's answer into `record` (views into the answer); false when the row is not whole yet, or the
+// answer is malformed (reader.malformed() or `problem` says so).
+bool readRow(RowBinaryReader& reader, bool hashedIds, EventRecord& record, std::string& problem)
+{
+    record.clear();
+    std::string_view direction, hostnameSource, role;
+    std::uint8_t sentKnown = 0, receivedKnown = 0;
+    const auto ips = [&](std::vector<std::string_view>& into) {
+        std::uint64_t count = 0;
+        if (!reader.length(count))
+            return false;
+        if (count > kMaxAddresses) {
+            problem = "an event lists " + std::to_string(count) + " addresses";
+            return false;
+        }
+        for (std::uint64_t i = 0; i < count; ++i) {
+            std::string_view ip;
+            if (!reader.string(ip))
+                return false;
+            into.push_back(ip);
+        }
+        return true;
+    };
+    const bool whole = reader.integer(record.timestamp)
+        && (hashedIds ? reader.integer(record.idHash) : reader.string(record.id)) && reader.string(record.eventType)
+        && reader.string(direction) && reader.string(record.principalHostname) && ips(record.principalIps)
+        && reader.string(record.processPath) && reader.string(record.processId) && reader.string(record.targetHostname)
+        && reader.string(hostnameSource) && ips(record.targetIps) && reader.integer(record.targetPort)
+        && reader.integer(sentKnown) && reader.integer(record.bytesSent) && reader.integer(receivedKnown)
+        && reader.integer(record.bytesReceived) && reader.string(record.user) && reader.string(role)
+        && reader.string(record.url) && reader.string(record.userAgent) && reader.integer(record.responseCode)
+        && reader.integer(record.source.line) && reader.integer(record.source.byteOffset);
+    if (!whole)
+        return false;
+    record.bytesSentKnown = sentKnown != 0;
+    record.bytesReceivedKnown = receivedKnown != 0;
+    const auto parsedDirection = directionFrom(direction);
+    const auto parsedSource = hostnameSourceFrom(hostnameSource);
+    const auto parsedRole = roleFrom(role);
+    if (!parsedDirection || !parsedSource || !parsedRole || !isRepresentable(record.timestamp)) {
+        problem = !parsedDirection ? "direction '" + std::string(direction) + "' is not a UDM direction"
+            : !parsedSource        ? "hostname_source '" + std::string(hostnameSource) + "' is not one Cepheid writes"
+            : !parsedRole          ? "role '" + std::string(role) + "' is not one Cepheid writes"
+                                   : "timestamp_us " + std::to_string(record.timestamp) + " is outside years 0001-9999";
+        return false;
+    }
+    record.direction = *parsedDirection;
+    record.hostnameSource = *parsedSource;
+    record.role = *parsedRole;
+    return true;
+}
+
+} // namespace
+
+Expected<ClickHouseMapping> ClickHouseMapping::fromFile(const std::string& path)
+{
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (const auto error = parser.load(path).get(root))
+        return failure(path + ": " + simdjson::error_message(error));
+    ClickHouseMapping mapping;
+    simdjson::dom::object object;
+    if (root.get(object))
+        return failure(path + ": a mapping is a JSON object, not " + std::string(jsonTypeName(root.type())));
+    for (const auto field : object) {
+        if (field.key == "table") {
+            std::string_view table;
+            if (field.value.get(table))
+                return failure(path + ": \"table\" must be a string");
+            mapping.table = std::string(table);
+        } else if (field.key == "columns") {
+            simdjson::dom::object columns;
+            if (field.value.get(columns))
+                return failure(path + ": \"columns\" must be an object of field names and SQL expressions");
+            for (const auto column : columns) {
+                std::string_view expression;
+                if (!isKnownField(column.key))
+                    return failure(path + ": columns: '" + std::string(column.key)
+                        + "' is not a Cepheid field (docs/clickhouse.md lists them)");
+                if (column.value.get(expression) || expression.empty())
+                    return failure(
+                        path + ": columns." + std::string(column.key) + " must be a non-empty SQL expression");
+                mapping.expressions[std::string(column.key)] = std::string(expression);
+            }
+        } else {
+            return failure(
+                path + ": unknown key '" + std::string(field.key) + "' (expected \"table\" and \"columns\")");
+        }
+    }
+    if (mapping.expressions.contains("event_id") && mapping.expressions.contains("event_id_hash"))
+        return failure(path + ": columns: give event_id or event_id_hash, not both");
+    return mapping;
+}
+
+std::string ClickHouseMapping::expression(const std::string& field) const
+{
+    const auto found = expressions.find(field);
+    return found != expressions.end() ? "(" + found->second + ")" : "`" + field + "`";
+}
+
+Expected<std::string> clickHouseTableName(std::string_view table)
+{
+    const std::size_t dot = table.find('.');
+    if (dot == std::string_view::npos)
+        return clickHouseIdentifier(table);
+    auto database = clickHouseIdentifier(table.substr(0, dot));
+    auto name = clickHouseIdentifier(table.substr(dot + 1));
+    if (!database)
+        return database;
+    if (!name)
+        return name;
+    return *database + "." + *name;
+}
+
+Expected<std::string> clickHouseCreateTable(std::string_view table)
+{
+    const auto name = clickHouseTableName(table);
+    if (!name)
+        return name;
+    // Int64 microseconds rather than DateTime64, and String rather than LowCardinality or Enum: the layout must work
+    // on ClickHouse 18.16 (Debian 12) as on current releases.
+    return "CREATE TABLE IF NOT EXISTS " + *name
+        + " (timestamp_us Int64, event_id_hash UInt64, event_type String, direction String, "
+          "principal_hostname String, principal_ips Array(String), process_path String, process_id String, "
+          "target_hostname String, hostname_source String, target_ips Array(String), target_port UInt16, "
+          "bytes_sent Nullable(UInt64), bytes_received Nullable(UInt64), user String, role String, url String, "
+          "user_agent String, http_response_code UInt16, source_file String, source_line UInt64, "
+          "source_offset UInt64) ENGINE = MergeTree() PARTITION BY toYYYYMM(toDateTime(intDiv(timestamp_us, "
+          "1000000))) ORDER BY (target_hostname, principal_hostname, timestamp_us)";
+}
+
+Expected<std::uint64_t> prepareClickHouseTable(const ClickHouseClient& client, std::string_view table)
+{
+    const auto create = clickHouseCreateTable(table);
+    const auto keys = keyTableName(table);
+    if (!create)
+        return failure(create.error());
+    if (!keys)
+        return failure(keys.error());
+    for (const std::string& statement :
+        { *create, "CREATE TABLE IF NOT EXISTS " + *keys + " (key UInt64, layout UInt32) ENGINE = TinyLog" }) {
+        if (auto done = client.execute({ statement, {}, {}, {}, {}, {}, nullptr }); !done)
+            return failure(done.error());
+    }
+    const auto existing
+        = client.execute({ "SELECT key FROM " + *keys + " LIMIT 1 FORMAT TabSeparated", {}, {}, {}, {}, {}, nullptr });
+    if (!existing)
+        return failure(existing.error());
+    std::uint64_t key = 0;
+    if (!existing->empty()) {
+        const auto parsed = std::from_chars(existing->data(), existing->data() + existing->size(), key);
+        if (parsed.ec != std::errc {} || key == 0)
+            return failure(std::string(table) + "_cepheid holds no usable key; drop it only with the table");
+        return key;
+    }
+    std::random_device random;
+    std::uniform_int_distribution<std::uint64_t> any(1);
+    key = any(random);
+    if (auto inserted = client.execute(
+            { "INSERT INTO " + *keys + " VALUES (" + std::to_string(key) + ", 1)", {}, {}, {}, {}, {}, nullptr });
+        !inserted)
+        return failure(inserted.error());
+    return key;
+}
+
+Expected<ClickHousePushResult> pushToClickHouse(const ClickHouseClient& client, std::string_view table,
+    const EventTable& events, const std::function<void(std::uint64_t)>& progress, const std::atomic<bool>* cancel)
+{
+    const auto name = clickHouseTableName(table);
+    if (!name)
+        return failure(name.error());
+    std::string columns;
+    for (const char* field : kClickHouseFields)
+        columns += (columns.empty() ? "" : ", ") + std::string(field);
+    const std::string insert = "INSERT INTO " + *name + " (" + columns + ") FORMAT RowBinary";
+    ClickHousePushResult result;
+    RowBinaryWriter rows;
+    std::size_t inBatch = 0;
+    const auto send = [&]() -> Expected<void> {
+        if (inBatch == 0)
+            return {};
+        ClickHouseClient::Query query { insert, std::move(rows.bytes()), {}, {}, {}, {}, cancel };
+        result.bytesSent += query.data.size();
+        if (auto sent = client.execute(query); !sent)
+            return failure(sent.error());
+        rows.bytes().clear();
+        result.eventsPushed += inBatch;
+        inBatch = 0;
+        if (progress)
+            progress(result.eventsPushed);
+        return {};
+    };
+    const auto strings = [&](std::span<const StringId> ids) {
+        rows.length(ids.size());
+        for (const StringId id : ids)
+            rows.string(events.text(id));
+    };
+    const auto nullable = [&](bool known, std::uint64_t value) {
+        rows.integer<std::uint8_t>(known ? 0 : 1); // RowBinary's Nullable: 1 is NULL
+        if (known)
+            rows.integer(value);
+    };
+    for (EventIndex i = 0; i < events.size(); ++i) {
+        if (events.role(i) == EventRole::CloudAudit) {
+            ++result.cloudEventsLeftOut;
+            continue;
+        }
+        const EventTable::HttpDetails* http = events.http(i);
+        rows.integer(events.timestamp(i));
+        rows.integer(events.idHash(i));
+        rows.string(events.text(events.eventType(i)));
+        rows.string(directionName(events.direction(i)));
+        rows.string(events.text(events.principalHostname(i)));
+        strings(events.principalIps(i));
+        rows.string(events.text(events.processPath(i)));
+        rows.string(events.text(events.processId(i)));
+        rows.string(events.text(events.targetHostname(i))); // the name join's name, where it gave one
+        rows.string(hostnameSourceName(events.hostnameSource(i)));
+        strings(events.targetIps(i));
+        rows.integer(events.targetPort(i));
+        nullable(events.bytesSentKnown(i), events.bytesSent(i));
+        nullable(events.bytesReceivedKnown(i), events.bytesReceived(i));
+        rows.string(events.text(events.user(i)));
+        rows.string(eventRoleName(events.role(i)));
+        rows.string(http ? events.text(http->url) : std::string_view());
+        rows.string(http ? events.text(http->userAgent) : std::string_view());
+        rows.integer<std::uint16_t>(http ? http->responseCode : 0);
+        rows.integer(events.source(i).line);
+        rows.integer(events.source(i).byteOffset);
+        if (++inBatch == kEventsPerInsert)
+            if (auto sent = send(); !sent)
+                return failure(sent.error());
+    }
+    if (auto sent = send(); !sent)
+        return failure(sent.error());
+    return result;
+}
+
+std::string clickHouseSelectQuery(const ClickHouseSelection& selection, const Profile& profile)
+{
+    const ClickHouseMapping& map = selection.mapping;
+    const bool hashedIds = !map.expressions.contains("event_id");
+    const auto text = [&](const char* field) { return "toString(" + map.expression(field) + ")"; };
+    const auto list = [&](const char* field) { return "CAST(" + map.expression(field) + " AS Array(String))"; };
+    const auto known = [&](const char* field) {
+        return "toUInt8(isNotNull(" + map.expression(field) + ")), toUInt64(ifNull(" + map.expression(field) + ", 0))";
+    };
+    std::string query = "SELECT toInt64(" + map.expression("timestamp_us") + "), "
+        + (hashedIds ? "toUInt64(" + map.expression("event_id_hash") + ")" : text("event_id")) + ", "
+        + text("event_type") + ", " + text("direction") + ", " + text("principal_hostname") + ", "
+        + list("principal_ips") + ", " + text("process_path") + ", " + text("process_id") + ", "
+        + text("target_hostname") + ", " + text("hostname_source") + ", " + list("target_ips") + ", toUInt16("
+        + map.expression("target_port") + "), " + known("bytes_sent") + ", " + known("bytes_received") + ", "
+        + text("user") + ", " + text("role") + ", " + text("url") + ", " + text("user_agent") + ", toUInt16("
+        + map.expression("http_response_code") + "), toUInt64(" + map.expression("source_line") + "), toUInt64("
+        + map.expression("source_offset") + ")";
+    query += " FROM " + clickHouseTableName(map.table).value_or("``");
+
+    // The selection a file's analysis makes (Analyzer::select), as a superset: connections whose destination (the
+    // hostname, else the first target address) the rule's regex finds in a hostname or a catalog entry matches
+    // whole, ignoring case. Every event of such a destination comes back, so each considered flow is whole; the
+    // analysis then applies its own matching again. Evidence records (DNS answers, session names) stay on the
+    // server: the names they gave were joined before the push.
+    const std::string hostname = text("target_hostname");
+    const std::string destination
+        = "if(" + hostname + " != '', " + hostname + ", arrayFirst(x -> x != '', " + list("target_ips") + "))";
+    std::string considered
+        = "(" + hostname + " != '' AND match(" + hostname + ", " + clickHouseString(profile.rule.domainRegex) + "))";
+    if (!profile.catalog.empty())
+        considered += " OR match(" + destination + ", "
+            + clickHouseString("(?i)^(?:" + regexAlternatives(profile.catalog) + ")$") + ")";
+    query += " WHERE " + text("role") + " = 'connection' AND (" + considered + ")";
+    const std::string timestamp = "toInt64(" + map.expression("timestamp_us") + ")";
+    if (selection.from)
+        query += " AND " + timestamp + " >= " + std::to_string(*selection.from);
+    if (selection.to)
+        query += " AND " + timestamp + " < " + std::to_string(*selection.to);
+    if (!selection.where.empty())
+        query += " AND (" + selection.where + ")";
+    return query + " FORMAT RowBinary";
+}
+
+Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
+    const Profile& profile, std::uint64_t memoryLimit, const std::function<void(std::uint64_t)>& progress,
+    const std::atomic<bool>* cancel)
+{
+    if (!clickHouseTableName(selection.mapping.table))
+        return failure(clickHouseTableName(selection.mapping.table).error());
+    ClickHouseFetch fetch;
+    fetch.query = clickHouseSelectQuery(selection, profile);
+    const bool hashedIds = !selection.mapping.expressions.contains("event_id");
+    std::string pending; // the answer's bytes not yet read: at most part of one row between pieces
+    std::string problem;
+    EventRecord record;
+    std::uint64_t rows = 0;
+    const auto onData = [&](std::string_view bytes) {
+        pending.append(bytes);
+        RowBinaryReader reader(pending, kMaxFieldBytes);
+        while (!reader.atEnd()) {
+            const std::size_t start = reader.position();
+            if (!readRow(reader, hashedIds, record, problem)) {
+                if (reader.malformed() || !problem.empty()) {
+                    if (problem.empty())
+                        problem = "a field is longer than any event's";
+                    problem = "row " + std::to_string(rows + 1) + ": " + problem;
+                    return false;
+                }
+                reader.rewind(start);
+                break;
+            }
+            fetch.events.append(record);
+            ++rows;
+        }
+        pending.erase(0, reader.position());
+        if (fetch.events.memoryBytes() > memoryLimit) {
+            problem = "the answer holds more events than the memory limit allows ("
+                + std::to_string(fetch.events.size())
+                + " events so far): narrow the selection with --from/--to or --where, or raise --limit memory";
+            return false;
+        }
+        return true;
+    };
+    const auto started = std::chrono::steady_clock::now();
+    ClickHouseClient::Query query { fetch.query, {}, {},
+        // The whole answer before the status: an error part-way through a streamed answer would otherwise arrive
+        // as the tail of a "200 OK" body, indistinguishable from rows.
+        { { "wait_end_of_query", "1" } }, onData,
+        [&](std::uint64_t bytes) {
+            fetch.bytesReceived = bytes;
+            if (progress)
+                progress(bytes);
+        },
+        cancel };
+    const auto answered = client.execute(query);
+    if (!answered)
+        return failure(
+            problem.empty() ? answered.error() : "ClickHouse at " + client.endpoint().display() + ": " + problem);
+    if (!pending.empty())
+        return failure("ClickHouse at " + client.endpoint().display() + ": the answer ends part-way through row "
+            + std::to_string(rows + 1));
+    fetch.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return fetch;
+}
+
+} // namespace cepheid

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "clickhouseclient.h"
+#include "model/eventtable.h"
+#include "tuning/profile.h"
+#include "util/expected.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cepheid {
+
+// Events in a ClickHouse table (docs/clickhouse.md): Cepheid's default layout, which `cepheid-cli push` creates and
+// fills, or any table whose columns a mapping names.
+
+// The fields of the default layout, in the order a fetch reads them. A mapping gives an SQL expression for any of
+// them; the others are read from the column of that name.
+inline constexpr const char* kClickHouseFields[]
+    = { "timestamp_us", "event_id_hash", "event_type", "direction", "principal_hostname", "principal_ips",
+          "process_path", "process_id", "target_hostname", "hostname_source", "target_ips", "target_port", "bytes_sent",
+          "bytes_received", "user", "role", "url", "user_agent", "http_response_code", "source_line", "source_offset" };
+
+// Which table to read and how its columns give Cepheid's fields. `event_id` (a String expression, hashed here as
+// UDM metadata.id is) may stand in for event_id_hash.
+struct ClickHouseMapping
+{
+    std::string table; // "name" in the URL's database, or "database.name"
+    std::map<std::string, std::string> expressions; // field -> SQL expression over the table
+
+    // A mapping file: {"table": "conn", "columns": {"timestamp_us": "toInt64(ts * 1000000)", ...}}. Refused, naming
+    // the key, when a field is unknown or an expression is not a string.
+    static Expected<ClickHouseMapping> fromFile(const std::string& path);
+    // The expression for a field: the mapping's, else the layout's column of that name.
+    std::string expression(const std::string& field) const;
+};
+
+// `name` or `database.name` as a quoted ClickHouse table reference.
+Expected<std::string> clickHouseTableName(std::string_view table);
+
+// The CREATE TABLE statement of the default layout for `table` (docs/clickhouse.md, "The default layout").
+Expected<std::string> clickHouseCreateTable(std::string_view table);
+
+struct ClickHousePushResult
+{
+    std::uint64_t eventsPushed = 0;
+    std::uint64_t cloudEventsLeftOut = 0; // cloud audit calls: their details have no column in the layout
+    std::uint64_t bytesSent = 0;
+};
+
+// Creates `table` in the default layout (and its key table) when missing, and returns the key its event ids are
+// hashed with: set it on the EventTable before importing what will be pushed, so that the same event pushed twice
+// has the same id (Chronicle's count_distinct(metadata.id) counts it once).
+Expected<std::uint64_t> prepareClickHouseTable(const ClickHouseClient& client, std::string_view table);
+
+// Appends every event of `events` (names already joined) to `table`, in batches. `progress` receives the events sent.
+Expected<ClickHousePushResult> pushToClickHouse(const ClickHouseClient& client, std::string_view table,
+    const EventTable& events, const std::function<void(std::uint64_t)>& progress = {},
+    const std::atomic<bool>* cancel = nullptr);
+
+// What to pull back for analysis: the connections whose destination the profile's rule regex or catalog could
+// consider, within a time range and the analyst's own condition.
+struct ClickHouseSelection
+{
+    ClickHouseMapping mapping;
+    std::optional<TimestampUs> from, to; // [from, to)
+    std::string where; // an SQL condition over the table, the analyst's; empty: none
+};
+
+// The SELECT a fetch sends (shown in reports and kept by cases, docs/clickhouse.md, "What is pushed down").
+std::string clickHouseSelectQuery(const ClickHouseSelection& selection, const Profile& profile);
+
+struct ClickHouseFetch
+{
+    EventTable events; // the events of every flow the profile may consider, whole
+    std::uint64_t bytesReceived = 0;
+    double seconds = 0;
+    std::string query;
+};
+
+// Runs the selection on the server and reads the answer (RowBinary) into a table. Refuses, with nothing kept, a
+// malformed answer or one that would take more than `memoryLimit` bytes of events.
+Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
+    const Profile& profile, std::uint64_t memoryLimit, const std::function<void(std::uint64_t)>& progress = {},
+    const std::atomic<bool>* cancel = nullptr);
+
+} // namespace cepheid
