@@ -247,8 +247,15 @@ private:
 Expected<ClickHouseEndpoint> ClickHouseEndpoint::parse(std::string_view url)
 {
     ClickHouseEndpoint endpoint;
-    const auto refuse
-        = [&](const std::string& why) { return failure("ClickHouse URL '" + std::string(url) + "': " + why); };
+    // Messages quote the URL, but never a password typed into it.
+    std::string shown(url);
+    if (const std::size_t scheme = shown.find("://"); scheme != std::string::npos) {
+        const std::size_t at = shown.find('@', scheme);
+        const std::size_t colon = shown.find(':', scheme + 3);
+        if (at != std::string::npos && colon < at && shown.find('/', scheme + 3) > at)
+            shown.replace(colon + 1, at - colon - 1, "…");
+    }
+    const auto refuse = [&](const std::string& why) { return failure("ClickHouse URL '" + shown + "': " + why); };
     std::string_view rest = url;
     if (rest.starts_with("http://")) {
         rest.remove_prefix(7);

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QProcess>
+#include <QString>
+#include <QTemporaryDir>
+
+namespace cepheid::test {
+
+// A ClickHouse server of the test's own (docs/clickhouse.md, "Testing"): its data, logs and configuration in a
+// temporary folder, listening on free loopback ports, stopped with the test. Users: "default" (no password),
+// "analyst" (password "s3cret") and "tiny" (a memory limit of one byte per query, for the refusal tests).
+class PrivateClickHouse
+{
+public:
+    PrivateClickHouse() = default;
+    ~PrivateClickHouse();
+    PrivateClickHouse(const PrivateClickHouse&) = delete;
+    PrivateClickHouse& operator=(const PrivateClickHouse&) = delete;
+
+    // The server binary: $CEPHEID_CLICKHOUSE_SERVER, else clickhouse-server on PATH or in /usr/sbin; empty when
+    // there is none (the tests are then skipped, saying so).
+    static QString serverBinary();
+    // Starts the server and waits until it answers; false with the reason (its error log's end) otherwise.
+    bool start(QString& why);
+    QString url(const QString& user = QStringLiteral("default")) const;
+    int httpPort() const { return m_httpPort; }
+
+private:
+    QTemporaryDir m_directory;
+    QProcess m_server;
+    int m_httpPort = 0;
+};
+
+} // namespace cepheid::test

@@ -1,0 +1,467 @@
+// The ClickHouse source (docs/clickhouse.md): the wire format and the client's parsing without a server, then push
+// and score --clickhouse against a private server, whose flows must equal a file's on the same events.
+
+#include "clickhouse/clickhouseclient.h"
+#include "clickhouse/clickhouseevents.h"
+#include "clickhouse/rowbinary.h"
+#include "privateclickhouse.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+using namespace cepheid;
+using namespace cepheid::test;
+
+namespace {
+
+const QString kSample = QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz");
+const QString kNow = QStringLiteral("--now=2025-04-01T00:00:00Z");
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+Run cli(const QStringList& arguments, const QString& password = QString())
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QString::fromLatin1(kClickHousePasswordVariable));
+    if (!password.isEmpty())
+        environment.insert(QString::fromLatin1(kClickHousePasswordVariable), password);
+    process.setProcessEnvironment(environment);
+    process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
+    process.closeWriteChannel();
+    Run run;
+    if (!process.waitForFinished(300000)) {
+        process.kill();
+        qFatal("cepheid-cli did not finish");
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+QJsonObject readReport(const QString& path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+} // namespace
+
+class TestClickHouse : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<PrivateClickHouse> m_server;
+    QString m_skipReason;
+    QTemporaryDir m_directory;
+
+    // The client for the private server, as `user`.
+    ClickHouseClient client(const QString& user = QStringLiteral("default")) const
+    {
+        return ClickHouseClient(*ClickHouseEndpoint::parse(m_server->url(user).toStdString()));
+    }
+    std::string query(const std::string& sql) const
+    {
+        const auto answer = client().execute({ sql, {}, {}, {}, {}, {}, nullptr });
+        if (!answer)
+            qFatal("%s", answer.error().c_str());
+        return *answer;
+    }
+    // score, on files or on the server, with every considered flow listed; the report's path.
+    QString score(const QString& name, const QStringList& source)
+    {
+        const QString output = m_directory.filePath(name);
+        const Run run = cli(
+            QStringList { QStringLiteral("score"), QStringLiteral("--all"), kNow, QStringLiteral("--output"), output }
+            + source);
+        if (run.exitCode != 0)
+            qWarning("%s", qPrintable(run.err));
+        return run.exitCode == 0 ? output : QString();
+    }
+    void push(const QString& table, const QStringList& inputs)
+    {
+        const Run run = cli(QStringList { QStringLiteral("push"), QStringLiteral("--clickhouse"), m_server->url(),
+                                QStringLiteral("--table"), table }
+            + inputs);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    }
+    QStringList remote(const QString& table) const
+    {
+        return { QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--table"), table };
+    }
+    void requireServer()
+    {
+        if (!m_server)
+            QSKIP(qPrintable(m_skipReason));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_directory.isValid());
+        if (PrivateClickHouse::serverBinary().isEmpty()) {
+            m_skipReason = QStringLiteral("clickhouse-server is not installed (apt-get install clickhouse-server, or "
+                                          "set CEPHEID_CLICKHOUSE_SERVER): the tests against a server are skipped");
+            return;
+        }
+        auto server = std::make_unique<PrivateClickHouse>();
+        QString why;
+        QVERIFY2(server->start(why), qPrintable(why)); // installed but not starting is a failure, not a skip
+        m_server = std::move(server);
+        push(QStringLiteral("sample"), { sourcePath(kSample) });
+    }
+
+    // --- without a server ---
+
+    void urlsGiveTheEndpoint()
+    {
+        const auto plain = ClickHouseEndpoint::parse("http://ch.lab:9123");
+        QVERIFY2(plain, whyNot(plain));
+        QCOMPARE(plain->host, std::string("ch.lab"));
+        QCOMPARE(plain->port, std::string("9123"));
+        QCOMPARE(plain->database, std::string("default"));
+        QCOMPARE(plain->user, std::string("default"));
+        QVERIFY(!plain->tls);
+        const auto secure = ClickHouseEndpoint::parse("https://soc@[::1]/telemetry");
+        QVERIFY2(secure, whyNot(secure));
+        QVERIFY(secure->tls);
+        QCOMPARE(secure->host, std::string("::1"));
+        QCOMPARE(secure->port, std::string("8443"));
+        QCOMPARE(secure->database, std::string("telemetry"));
+        QCOMPARE(secure->user, std::string("soc"));
+        QCOMPARE(secure->display(), std::string("https://soc@[::1]:8443/telemetry"));
+    }
+
+    void urlsThatCannotBeUsedAreRefused_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("password") << "http://soc:hunter2@ch:8123"
+                                  << "does not belong in the URL";
+        QTest::newRow("scheme") << "ch:8123"
+                                << "expected http://";
+        QTest::newRow("port") << "http://ch:99999"
+                              << "not a number from 1 to 65535";
+        QTest::newRow("no host") << "http://:8123"
+                                 << "no host";
+        QTest::newRow("database") << "http://ch/a'b"
+                                  << "not a plain name";
+    }
+    void urlsThatCannotBeUsedAreRefused()
+    {
+        QFETCH(QString, url);
+        QFETCH(QString, reason);
+        const auto endpoint = ClickHouseEndpoint::parse(url.toStdString());
+        QVERIFY(!endpoint);
+        QVERIFY2(QString::fromStdString(endpoint.error()).contains(reason), endpoint.error().c_str());
+        QVERIFY2(
+            !QString::fromStdString(endpoint.error()).contains(QStringLiteral("hunter2")), endpoint.error().c_str());
+    }
+
+    void valuesFromDataCannotLeaveTheirLiteral()
+    {
+        QCOMPARE(clickHouseString("a'b\\c\nd"), std::string("'a\\'b\\\\c\\nd'"));
+        QCOMPARE(clickHouseString(std::string_view("x\0y", 3)), std::string("'x\\0y'"));
+        QVERIFY(!clickHouseIdentifier("a`b"));
+        QVERIFY(!clickHouseIdentifier(""));
+        QCOMPARE(*clickHouseTableName("soc.conn"), std::string("`soc`.`conn`"));
+    }
+
+    void serverErrorsBecomeOneSentence()
+    {
+        QCOMPARE(clickHouseErrorText("Code: 60, e.displayText() = DB::Exception: Table default.t doesn't exist., "
+                                     "e.what() = DB::Exception\n"),
+            std::string("Table default.t doesn't exist (code 60)"));
+        QCOMPARE(clickHouseErrorText("Code: 516. DB::Exception: analyst: Authentication failed. "
+                                     "(AUTHENTICATION_FAILED) (version 23.8.1)\n"),
+            std::string("analyst: Authentication failed. (AUTHENTICATION_FAILED) (version 23.8.1) (code 516)"));
+    }
+
+    void rowBinaryReadsWhatWasWrittenAndWaitsForTheRest()
+    {
+        RowBinaryWriter writer;
+        writer.integer<std::int64_t>(-5);
+        writer.string(std::string(300, 'x')); // a two-byte length
+        writer.length(2);
+        writer.string("a");
+        writer.string("");
+        const std::string bytes = writer.bytes();
+        for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+            RowBinaryReader partial(std::string_view(bytes).substr(0, cut), 1000);
+            std::int64_t number = 0;
+            std::string_view text, first, second;
+            std::uint64_t count = 0;
+            const bool whole = partial.integer(number) && partial.string(text) && partial.length(count)
+                && partial.string(first) && partial.string(second);
+            QVERIFY2(!whole, qPrintable(QString::number(cut)));
+            QVERIFY(!partial.malformed());
+        }
+        RowBinaryReader reader(bytes, 1000);
+        std::int64_t number = 0;
+        std::string_view text, first, second;
+        std::uint64_t count = 0;
+        QVERIFY(reader.integer(number) && reader.string(text) && reader.length(count) && reader.string(first)
+            && reader.string(second));
+        QCOMPARE(number, -5);
+        QCOMPARE(text.size(), std::size_t(300));
+        QCOMPARE(count, 2u);
+        QCOMPARE(first, std::string_view("a"));
+        QVERIFY(reader.atEnd());
+        RowBinaryReader tooLong(std::string_view(bytes).substr(8), 100); // the 300-byte string is past this reader's bound
+        QVERIFY(!tooLong.string(text));
+        QVERIFY(tooLong.malformed());
+    }
+
+    void mappingFilesAreCheckedBeforeAnyQuery_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("unknown field") << R"({"table": "t", "columns": {"timestamp": "ts"}})"
+                                       << "not a Cepheid field";
+        QTest::newRow("not a string") << R"({"columns": {"user": 5}})"
+                                      << "non-empty SQL expression";
+        QTest::newRow("both ids") << R"({"columns": {"event_id": "id", "event_id_hash": "h"}})"
+                                  << "not both";
+        QTest::newRow("unknown key") << R"({"tables": "t"})"
+                                     << "unknown key 'tables'";
+        QTest::newRow("not an object") << R"([1])"
+                                       << "JSON object, not an array";
+    }
+    void mappingFilesAreCheckedBeforeAnyQuery()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, reason);
+        const QString path = writeTestFile(m_directory, QStringLiteral("mapping.json"), json.toStdString());
+        const auto mapping = ClickHouseMapping::fromFile(path.toStdString());
+        QVERIFY(!mapping);
+        QVERIFY2(QString::fromStdString(mapping.error()).contains(reason), mapping.error().c_str());
+    }
+
+    // --- against the private server ---
+
+    void theSampleScoresAsTheFileDoes()
+    {
+        requireServer();
+        const QJsonObject file = readReport(score(QStringLiteral("file.json"), { sourcePath(kSample) }));
+        const QJsonObject server = readReport(score(QStringLiteral("server.json"), remote(QStringLiteral("sample"))));
+        QVERIFY(!file.isEmpty() && !server.isEmpty());
+        QVERIFY(file.value(QStringLiteral("flows")).toArray().size() > 20);
+        QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+        const QJsonObject input = server.value(QStringLiteral("inputs")).toArray().first().toObject();
+        QCOMPARE(input.value(QStringLiteral("format")).toString(), QStringLiteral("clickhouse"));
+        QVERIFY(input.value(QStringLiteral("query")).toString().contains(QStringLiteral("match(")));
+        // Only the considered flows' events came back: fewer than the file holds.
+        const double fetched = input.value(QStringLiteral("events_read")).toDouble();
+        QVERIFY(fetched > 0);
+        QVERIFY(
+            fetched < file.value(QStringLiteral("summary")).toObject().value(QStringLiteral("events_read")).toDouble());
+    }
+
+    void aMillionGeneratedEventsScoreAsTheFileDoes()
+    {
+        requireServer();
+        const QString events = m_directory.filePath(QStringLiteral("generated.ndjson"));
+        QProcess generator;
+        generator.start(QStringLiteral(CEPHEID_PYTHON),
+            { sourcePath(QStringLiteral("tests/generator/generate_events.py")), QStringLiteral("--seed"),
+                QStringLiteral("11"), QStringLiteral("--days"), QStringLiteral("3"), QStringLiteral("--scale"),
+                QStringLiteral("4"), QStringLiteral("--events"), QStringLiteral("1000000"), QStringLiteral("--output"),
+                events });
+        QVERIFY(generator.waitForFinished(300000) && generator.exitCode() == 0);
+        push(QStringLiteral("generated"), { events });
+        const QJsonObject file = readReport(score(QStringLiteral("generated-file.json"), { events }));
+        const QJsonObject server
+            = readReport(score(QStringLiteral("generated-server.json"), remote(QStringLiteral("generated"))));
+        QVERIFY(file.value(QStringLiteral("flows")).toArray().size() > 100);
+        QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+        QFile::remove(events);
+    }
+
+    void pushingAFileTwiceCountsItsEventsOnce()
+    {
+        requireServer();
+        push(QStringLiteral("twice"), { sourcePath(kSample) });
+        push(QStringLiteral("twice"), { sourcePath(kSample) });
+        QCOMPARE(query("SELECT count() FROM twice"), std::string("38358\n"));
+        // The same events read twice by one run: the rule's count_distinct(metadata.id) counts each once.
+        const QJsonObject file
+            = readReport(score(QStringLiteral("twice-file.json"), { sourcePath(kSample), sourcePath(kSample) }));
+        const QJsonObject server
+            = readReport(score(QStringLiteral("twice-server.json"), remote(QStringLiteral("twice"))));
+        QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+    }
+
+    void aTableOfOtherNamesIsReadThroughAMapping()
+    {
+        requireServer();
+        query("CREATE TABLE renamed ENGINE = MergeTree() ORDER BY ts AS SELECT timestamp_us AS ts, "
+              "toString(event_id_hash) AS id, event_type AS kind, direction AS dir, principal_hostname AS host, "
+              "principal_ips AS host_ips, process_path AS image, process_id AS pid, target_hostname AS dest, "
+              "target_ips AS dest_ips, target_port AS port, bytes_sent AS sent, bytes_received AS received, "
+              "user AS account FROM sample");
+        const QString mapping = writeTestFile(m_directory, QStringLiteral("renamed.json"), R"json({
+  "table": "renamed",
+  "columns": {
+    "timestamp_us": "ts", "event_id": "id", "event_type": "kind", "direction": "dir",
+    "principal_hostname": "host", "principal_ips": "host_ips", "process_path": "image", "process_id": "pid",
+    "target_hostname": "dest", "target_ips": "dest_ips", "target_port": "port", "bytes_sent": "sent",
+    "bytes_received": "received", "user": "account", "hostname_source": "if(dest != '', 'record', '')",
+    "role": "'connection'", "url": "''", "user_agent": "''", "http_response_code": "0", "source_line": "0",
+    "source_offset": "0"
+    }
+})json");
+        const QJsonObject server = readReport(score(QStringLiteral("renamed.json"),
+            { QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--mapping"), mapping }));
+const QJsonObject file = readReport(score(QStringLiteral("renamed-file.json"), { sourcePath(kSample) }));
+QVERIFY(!server.isEmpty());
+QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+}
+
+void timeRangeAndConditionNarrowWhatComesBack()
+{
+    requireServer();
+    const QJsonObject server = readReport(score(QStringLiteral("narrow.json"),
+        remote(QStringLiteral("sample"))
+            + QStringList { QStringLiteral("--from=2025-03-05T00:00:00Z"), QStringLiteral("--to=2025-03-06T00:00:00Z"),
+                QStringLiteral("--where"), QStringLiteral("target_port = 443") }));
+    QVERIFY(!server.isEmpty());
+    const auto fetched
+        = server.value(QStringLiteral("inputs")).toArray().first().toObject().value(QStringLiteral("events_read"));
+    // What the same range and condition count on the server among the events the selection could consider.
+    const std::string all
+        = query("SELECT count() FROM sample WHERE role = 'connection' AND target_hostname != '' AND timestamp_us >= "
+                "toInt64(toUnixTimestamp(toDateTime('2025-03-05 00:00:00', 'UTC'))) * 1000000 AND timestamp_us < "
+                "toInt64(toUnixTimestamp(toDateTime('2025-03-06 00:00:00', 'UTC'))) * 1000000 AND target_port = 443");
+    QVERIFY(fetched.toDouble() > 0);
+    QVERIFY(fetched.toDouble() <= std::stod(all));
+    for (const QJsonValue flow : server.value(QStringLiteral("flows")).toArray()) {
+        const QJsonObject object = flow.toObject();
+        QVERIFY(object.value(QStringLiteral("first_seen")).toString() >= QStringLiteral("2025-03-05"));
+        QVERIFY(object.value(QStringLiteral("last_seen")).toString() < QStringLiteral("2025-03-06"));
+    }
+}
+
+void whatTheServerRefusesIsSaidAndNothingIsWritten_data()
+{
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("table");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("wrong password") << "analyst"
+                                    << "wrong"
+                                    << "sample"
+                                    << "Wrong password for user analyst";
+    QTest::newRow("missing table") << "default"
+                                   << ""
+                                   << "nope"
+                                   << "doesn't exist";
+    QTest::newRow("missing column") << "default"
+                                    << ""
+                                    << "renamed"
+                                    << "Unknown identifier";
+    QTest::newRow("memory limit") << "tiny"
+                                  << ""
+                                  << "sample"
+                                  << "Memory limit";
+    QTest::newRow("unreachable") << "default"
+                                 << ""
+                                 << "unreachable"
+                                 << "Connection refused";
+}
+void whatTheServerRefusesIsSaidAndNothingIsWritten()
+{
+    requireServer();
+    QFETCH(QString, user);
+    QFETCH(QString, password);
+    QFETCH(QString, table);
+    QFETCH(QString, reason);
+    QString url = m_server->url(user);
+    if (table == QStringLiteral("unreachable")) {
+        url = QStringLiteral("http://127.0.0.1:1");
+        table = QStringLiteral("sample");
+    }
+    const QString output = m_directory.filePath(QStringLiteral("refused.json"));
+    QFile::remove(output);
+    const Run run = cli({ QStringLiteral("score"), QStringLiteral("--clickhouse"), url, QStringLiteral("--table"),
+                            table, QStringLiteral("--output"), output },
+        password);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(reason), qPrintable(run.err));
+    QVERIFY2(!run.err.contains(QStringLiteral("wrong")) || password.isEmpty() || !run.err.contains(password),
+        qPrintable(run.err));
+    QVERIFY(!QFile::exists(output));
+}
+
+void theRightPasswordFromTheEnvironmentIsAccepted()
+{
+    requireServer();
+    const QString output = m_directory.filePath(QStringLiteral("analyst.json"));
+    const Run run
+        = cli({ QStringLiteral("score"), QStringLiteral("--clickhouse"), m_server->url(QStringLiteral("analyst")),
+                  QStringLiteral("--table"), QStringLiteral("sample"), QStringLiteral("--output"), output },
+            QStringLiteral("s3cret"));
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QVERIFY(!readReport(output).value(QStringLiteral("flows")).toArray().isEmpty());
+}
+
+void aCancelledQueryStopsOnTheServer()
+{
+    requireServer();
+    std::atomic<bool> cancel { false };
+    std::thread canceller([&cancel] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        cancel = true;
+    });
+    const auto started = std::chrono::steady_clock::now();
+    const auto answer
+        = client().execute({ "SELECT count() FROM system.numbers", {}, "cepheid-test-cancel", {}, {}, {}, &cancel });
+    canceller.join();
+    QVERIFY(!answer);
+    QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("cancelled")), answer.error().c_str());
+    QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
+    // KILL QUERY went with the cancel: the query is gone from the server within seconds.
+    bool gone = false;
+    for (int attempt = 0; attempt < 50 && !gone; ++attempt) {
+        gone = query("SELECT count() FROM system.processes WHERE query_id = 'cepheid-test-cancel'") == "0\n";
+        if (!gone)
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    QVERIFY(gone);
+}
+
+void aQueryPastItsTimeIsStopped()
+{
+    requireServer();
+    auto endpoint = *ClickHouseEndpoint::parse(m_server->url().toStdString());
+    endpoint.queryTimeout = std::chrono::seconds(1);
+    const auto answer
+        = ClickHouseClient(endpoint).execute({ "SELECT count() FROM system.numbers", {}, {}, {}, {}, {}, nullptr });
+    QVERIFY(!answer);
+    // The server's own limit (max_execution_time) or the client's deadline, whichever comes first.
+    QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("imeout"))
+            || QString::fromStdString(answer.error()).contains(QStringLiteral("timed out")),
+        answer.error().c_str());
+}
+}
+;
+
+QTEST_GUILESS_MAIN(TestClickHouse)
+#include "tst_clickhouse.moc"
