@@ -253,8 +253,8 @@ void writeInput(JsonWriter& json, const InputSummary& input)
         .field("events_read", input.eventsRead)
         .field("events_rejected", input.eventsRejected);
     json.fieldOrNull("read_error", input.readError);
-    if (!input.query.empty())
-        json.field("query", input.query);
+    if (!input.query.empty()) // a remote source: what it was asked, and how much its answer took
+        json.field("query", input.query).field("bytes_received", input.bytesRead);
     json.key("rejects").beginArray();
     for (const Reject& reject : input.rejects)
         json.beginObject().field("line", reject.line).field("reason", reject.reason).endObject();
