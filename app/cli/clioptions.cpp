@@ -101,9 +101,9 @@ score --case FILE
   --profile that differs from it is saved in the case's tuning history. Each flow gains "triage".
 
 score --clickhouse URL --table T
-  Scores events in a ClickHouse table (docs/clickhouse.md): the server selects the connections whose destination
-  the profile's rule regex or catalog may consider, within --from/--to and --where, and sends back only those;
-  they are scored here exactly as a file's. The password comes from CEPHEID_CLICKHOUSE_PASSWORD. --mapping FILE
+  Scores events in a ClickHouse table (docs/clickhouse.md): the server lists the distinct destinations within
+  --from/--to and --where, the profile's own regexes decide which the rule or catalog considers, and the server
+  sends back only their events, which are scored here exactly as a file's. The password comes from CEPHEID_CLICKHOUSE_PASSWORD. --mapping FILE
   names the table's columns when it is not in Cepheid's layout (cepheid-cli push writes that layout). The report's
   "source" says the server, table and query.)";
 

@@ -71,19 +71,37 @@ struct ClickHouseSelection
     std::string where; // an SQL condition over the table, the analyst's; empty: none
 };
 
-// The SELECT a fetch sends (shown in reports and kept by cases, docs/clickhouse.md, "What is pushed down").
-std::string clickHouseSelectQuery(const ClickHouseSelection& selection, const Profile& profile);
+// The destinations a selection holds (step 1 of a fetch): each distinct destination of its connections (the target
+// hostname, else the first non-empty target address) and whether it is a hostname.
+struct ClickHouseDestination
+{
+    std::string name;
+    bool isHostname = false;
+    friend bool operator==(const ClickHouseDestination&, const ClickHouseDestination&) = default;
+};
+std::string clickHouseDestinationsQuery(const ClickHouseSelection& selection);
+// The destinations `profile` considers, as Analyzer::select decides for a file: the rule's regex found in a
+// hostname, or a catalog entry matching the destination whole. Fails on a profile whose regexes do not compile.
+Expected<std::vector<ClickHouseDestination>> consideredDestinations(
+    const std::vector<ClickHouseDestination>& destinations, const Profile& profile);
+// The events of those destinations (step 2 of a fetch), every column as the reader expects it.
+std::string clickHouseEventsQuery(
+    const ClickHouseSelection& selection, const std::vector<ClickHouseDestination>& considered);
 
 struct ClickHouseFetch
 {
     EventTable events; // the events of every flow the profile may consider, whole
+    std::uint64_t destinations = 0; // distinct destinations the selection holds
+    std::uint64_t considered = 0; // of which the profile considers
     std::uint64_t bytesReceived = 0;
     double seconds = 0;
-    std::string query;
+    std::string query; // the events query (step 2), or the destinations query when none was considered
 };
 
-// Runs the selection on the server and reads the answer (RowBinary) into a table. Refuses, with nothing kept, a
-// malformed answer or one that would take more than `memoryLimit` bytes of events.
+// Runs a selection in two steps (docs/clickhouse.md, "What is pushed down"): the server lists the selection's
+// distinct destinations, Cepheid matches them with the profile's own regexes, and the server sends the events of the
+// considered ones (RowBinary). Refuses, with nothing kept, a malformed answer or one that would take more than
+// `memoryLimit` bytes of events.
 Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
     const Profile& profile, std::uint64_t memoryLimit, const std::function<void(std::uint64_t)>& progress = {},
     const std::atomic<bool>* cancel = nullptr);

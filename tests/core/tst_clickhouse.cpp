@@ -255,6 +255,26 @@ private slots:
         QVERIFY2(QString::fromStdString(mapping.error()).contains(reason), mapping.error().c_str());
     }
 
+    void destinationsAreConsideredAsForAFile()
+    {
+        Profile profile;
+        profile.rule.domainRegex = R"(\.workers\.dev$|^10\.)"; // case-sensitive, as the seed's without (?i)
+        profile.catalog = { { "Vercel", R"(.+\.vercel\.app)" }, { "Test net", R"(192\.0\.2\.\d+)" } };
+        const std::vector<ClickHouseDestination> destinations = { { "a.workers.dev", true },
+            { "A.WORKERS.DEV", true }, // the rule's regex is case-sensitive
+            { "x.Vercel.App", true }, // a catalog entry ignores case
+            { "10.1.2.3", false }, // the rule's regex never applies to an address
+            { "192.0.2.7", false }, // a catalog entry does
+            { "", false }, { "example.com", true } };
+        const auto considered = consideredDestinations(destinations, profile);
+        QVERIFY2(considered, whyNot(considered));
+        const std::vector<ClickHouseDestination> expected
+            = { { "a.workers.dev", true }, { "x.Vercel.App", true }, { "192.0.2.7", false } };
+        QVERIFY(*considered == expected);
+        profile.rule.domainRegex = "(";
+        QVERIFY(!consideredDestinations(destinations, profile));
+    }
+
     // --- against the private server ---
 
     void theSampleScoresAsTheFileDoes()
@@ -267,7 +287,8 @@ private slots:
         QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
         const QJsonObject input = server.value(QStringLiteral("inputs")).toArray().first().toObject();
         QCOMPARE(input.value(QStringLiteral("format")).toString(), QStringLiteral("clickhouse"));
-        QVERIFY(input.value(QStringLiteral("query")).toString().contains(QStringLiteral("match(")));
+        // The events query names the considered destinations, which the table's sort key finds.
+        QVERIFY(input.value(QStringLiteral("query")).toString().contains(QStringLiteral("`target_hostname` IN (")));
         // Only the considered flows' events came back: fewer than the file holds.
         const double fetched = input.value(QStringLiteral("events_read")).toDouble();
         QVERIFY(fetched > 0);
