@@ -2,8 +2,10 @@
 
 #include "cases/casefile.h"
 #include "cases/schema.h"
+#include "clickhousecommands.h"
 #include "clisupport.h"
 #include "commands.h"
+#include "findings/caseanalysis.h"
 #include "reports/scorereport.h"
 #include "util/jsonwriter.h"
 
@@ -107,6 +109,30 @@ int runImport(const ImportOptionsCli& options)
             .field("events_rejected", result->summary.eventsRejected)
             .endObject();
     }
+    if (options.clickhouse.given()) {
+        // What the case's newest saved profile considers (the defaults for a new case) is what is fetched.
+        const auto saved = newestSavedProfile(*caseFile);
+        if (!saved)
+            return refused(saved.error());
+        const auto source = caseSourceFor(options.clickhouse, saved->profile, options.input);
+        if (!source)
+            return InputError;
+        const auto result = caseFile->importRemote(*source, events);
+        if (!result)
+            return refused(result.error());
+        if (result->alreadyImported)
+            std::cerr << "cepheid-cli: " << source->description
+                      << ": the same answer is already in the case (same SHA-256): nothing imported\n";
+        json.beginObject()
+            .field("path", source->description)
+            .field("format", source->format)
+            .field("query", result->summary.query)
+            .field("sha256", result->sha256)
+            .field("already_imported", result->alreadyImported)
+            .field("events_read", result->summary.eventsRead)
+            .field("events_rejected", std::uint64_t(0))
+            .endObject();
+    }
     json.endArray();
     json.field("events_in_case", static_cast<std::uint64_t>(events.size()));
     json.endObject();
@@ -165,8 +191,10 @@ int runCaseInfo(const CaseInfoOptions& options)
             .field("imported_at", source.importedAt)
             .field("events_read", source.eventsRead)
             .field("events_rejected", source.eventsRejected)
-            .fieldOrNull("read_error", source.readError)
-            .endObject();
+            .fieldOrNull("read_error", source.readError);
+        if (!source.query.empty()) // a database source (docs/clickhouse.md, "Cases")
+            json.field("query", source.query);
+        json.endObject();
     }
     json.endArray();
     json.field("events", *events);

@@ -31,20 +31,14 @@ std::optional<ClickHouseClient> clientFor(const ClickHouseOptions& options)
     return ClickHouseClient(std::move(*endpoint));
 }
 
-} // namespace
-
-bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile, const InputOptions& input,
-    EventTable& events, std::vector<InputSummary>& inputs)
+std::optional<ClickHouseSelection> selectionFor(const ClickHouseOptions& options)
 {
-    const auto client = clientFor(options);
-    if (!client)
-        return false;
     ClickHouseSelection selection;
     if (!options.mappingPath.empty()) {
         auto mapping = ClickHouseMapping::fromFile(options.mappingPath);
         if (!mapping) {
             std::cerr << "cepheid-cli: --mapping: " << mapping.error() << '\n';
-            return false;
+            return std::nullopt;
         }
         selection.mapping = std::move(*mapping);
     }
@@ -52,28 +46,76 @@ bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile
         selection.mapping.table = options.table; // --table wins over the mapping's
     if (const auto name = clickHouseTableName(selection.mapping.table); !name) {
         std::cerr << "cepheid-cli: --table: " << name.error() << '\n';
-        return false;
+        return std::nullopt;
     }
     if (options.from)
         selection.from = parseRfc3339(*options.from);
     if (options.to)
         selection.to = parseRfc3339(*options.to);
     selection.where = options.where;
-    auto fetched = fetchFromClickHouse(*client, selection, profile, input.limits.memory);
+    return selection;
+}
+
+std::string sourceDescription(const ClickHouseClient& client, const ClickHouseSelection& selection)
+{
+    return client.endpoint().display() + " table " + selection.mapping.table;
+}
+
+} // namespace
+
+bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile, const InputOptions& input,
+    EventTable& events, std::vector<InputSummary>& inputs)
+{
+    const auto client = clientFor(options);
+    const auto selection = client ? selectionFor(options) : std::nullopt;
+    if (!selection)
+        return false;
+    ClickHouseFetchOptions fetchOptions;
+    fetchOptions.memoryLimit = input.limits.memory;
+    const auto fetched = fetchFromClickHouse(*client, *selection, profile, events, fetchOptions);
     if (!fetched) {
+        events = EventTable {};
         std::cerr << "cepheid-cli: " << fetched.error() << '\n';
         return false;
     }
     InputSummary summary;
-    summary.path = client->endpoint().display() + " table " + selection.mapping.table;
+    summary.path = sourceDescription(*client, *selection);
     summary.format = "clickhouse";
     summary.layout = "rowbinary";
     summary.bytesRead = fetched->bytesReceived;
-    summary.eventsRead = fetched->events.size();
+    summary.eventsRead = fetched->events;
     summary.query = fetched->query;
-    events = std::move(fetched->events);
     inputs.push_back(std::move(summary));
     return true;
+}
+
+std::optional<CaseFile::RemoteSource> caseSourceFor(
+    const ClickHouseOptions& options, const Profile& profile, const InputOptions& input)
+{
+    auto client = clientFor(options);
+    auto selection = client ? selectionFor(options) : std::nullopt;
+    if (!selection)
+        return std::nullopt;
+    CaseFile::RemoteSource source;
+    source.description = sourceDescription(*client, *selection);
+    source.format = "clickhouse";
+    source.fetch = [client = std::move(*client), selection = std::move(*selection), profile,
+                       memory = input.limits.memory](EventTable& into, std::uint16_t sourceIndex,
+                       const std::function<void(std::uint64_t, std::string_view)>& onRecord) -> Expected<std::string> {
+        ClickHouseFetchOptions fetchOptions;
+        fetchOptions.memoryLimit = memory;
+        // In a case, an event's source is the server's answer: its row number is its line and offset, and the row
+        // is its original record.
+        fetchOptions.onRow = [&](EventRecord& record, std::uint64_t row) {
+            onRecord(row, clickHouseRowJson(record));
+            record.source = { sourceIndex, row + 1, row };
+        };
+        auto fetched = fetchFromClickHouse(client, selection, profile, into, fetchOptions);
+        if (!fetched)
+            return failure(fetched.error());
+        return fetched->query;
+    };
+    return source;
 }
 
 int runPush(const PushOptions& options)

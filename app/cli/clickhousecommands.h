@@ -1,10 +1,12 @@
 #pragma once
 
+#include "cases/casefile.h"
 #include "clioptions.h"
 #include "ingest/importer.h"
 #include "model/eventtable.h"
 #include "tuning/profile.h"
 
+#include <optional>
 #include <vector>
 
 namespace cepheid::cli {
@@ -14,6 +16,11 @@ namespace cepheid::cli {
 // is then left empty.
 bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile, const InputOptions& input,
     EventTable& events, std::vector<InputSummary>& inputs);
+
+// import --clickhouse: the source a case imports, the events `profile` considers (the case's newest saved profile).
+// Says why on stderr and returns nothing when the options cannot be used.
+std::optional<CaseFile::RemoteSource> caseSourceFor(
+    const ClickHouseOptions& options, const Profile& profile, const InputOptions& input);
 
 // push: reads exports and appends their events to a ClickHouse table in Cepheid's layout.
 int runPush(const PushOptions& options);

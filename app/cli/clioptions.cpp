@@ -32,7 +32,8 @@ const char* const kPushSynopsis
     = R"(cepheid-cli push --clickhouse URL --table T [--ca FILE] [--limit NAME=VALUE]... [--strict] INPUT...)";
 const char* const kImportSynopsis
     = R"(cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] [--limit NAME=VALUE]...
-                   [--strict] INPUT...)";
+                   [--strict] INPUT...
+cepheid-cli import --case FILE --clickhouse URL --table T [--mapping FILE] [--from TIME] [--to TIME] [--where SQL] …)";
 const char* const kCaseInfoSynopsis = "cepheid-cli case info FILE";
 const char* const kCaseVerifySynopsis = "cepheid-cli case verify FILE";
 const char* const kCaseTriageSynopsis
@@ -120,7 +121,12 @@ const char* const kImportFooter
 drill-down), every reject with line, reason and excerpt, and the file's size and SHA-256. Importing the same
 file again does nothing and says so. Each file is one transaction: an import that fails, is interrupted or
 killed leaves the case exactly as it was. Prints JSON: {"case", "inputs":[{…,"sha256","already_imported"}],
-"events_in_case"}.)";
+"events_in_case"}.
+
+import --case FILE --clickhouse URL --table T
+  Imports what the case's newest saved profile considers in a ClickHouse table (as score --clickhouse fetches it)
+  as one source: the events, each row as its original record (JSON), and the server, table and query, never the
+  password (docs/clickhouse.md, "Cases"). The same answer imported again is said and skipped.)";
 
 const char* const kReportFooter
     = R"(A case's findings under the case's newest saved profile. --format html (the default) and pdf are the case report
@@ -504,11 +510,11 @@ bool checkImport(ImportOptionsCli& options, const Given& given, std::string& err
         error = "import needs --case FILE";
         return false;
     }
-    if (options.inputs.empty()) {
-        error = "import needs at least one INPUT file";
+    if (options.inputs.empty() && !options.clickhouse.given()) {
+        error = "import needs at least one INPUT file or --clickhouse URL";
         return false;
     }
-    return true;
+    return checkClickHouse(options.clickhouse, given, true, error);
 }
 
 bool checkOneFile(const Given& given, const std::string& command, std::string& casePath, std::string& error)
@@ -667,6 +673,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     addValue(apps.importCommand, "--analyst", importing.analyst, "NAME", "the case's analyst (default: $USER)");
     addValue(apps.importCommand, "--ticket", importing.ticket, "REF", "the ticket the case belongs to");
     addInputOptions(apps.importCommand, importing.input);
+    addClickHouseOptions(apps.importCommand, importing.clickhouse, true);
 
     // case info | verify | triage
     apps.caseGroup = addCommand(root, "case", "a case file: info, verify, triage", "", *formatter,

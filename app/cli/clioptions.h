@@ -65,6 +65,7 @@ struct ImportOptionsCli
     std::string casePath;
     std::string title, analyst, ticket;
     std::vector<std::string> inputs;
+    ClickHouseOptions clickhouse; // a ClickHouse selection imported as a source
     InputOptions input;
 };
 

@@ -62,6 +62,40 @@ std::string nowRfc3339()
     return formatRfc3339(duration_cast<microseconds>(system_clock::now().time_since_epoch()).count());
 }
 
+namespace {
+
+// An import's write: the case taken for the import alone when its connection is the only one (ImportJournal, whose
+// journal must outlive the transaction: members end in reverse order), and the write lock.
+class ImportWrite
+{
+public:
+    ImportWrite(sql::Database& database, bool alone)
+    {
+        if (alone)
+            m_journal.emplace(database);
+        m_transaction.emplace(database,
+            m_journal && m_journal->rollbackJournal() ? sql::Transaction::Lock::Exclusive
+                                                      : sql::Transaction::Lock::Immediate);
+    }
+    void commit() { m_transaction->commit(); }
+
+private:
+    std::optional<ImportJournal> m_journal;
+    std::optional<sql::Transaction> m_transaction;
+};
+
+// The write lock is the import's from here. The table must be this case as it is now: another process may have
+// imported between our loading it and this lock, and our string ids would then collide with its. Said before any
+// work, not after (a second concurrent import used to read its whole file, then fail).
+std::string caseChanged(const std::string& what)
+{
+    return what
+        + ": the case changed since it was opened (another import finished meanwhile); nothing was imported: open the "
+          "case again and import";
+}
+
+} // namespace
+
 InputSummary summaryOf(const CaseSource& source)
 {
     InputSummary input;
@@ -72,6 +106,7 @@ InputSummary summaryOf(const CaseSource& source)
     input.eventsRead = source.eventsRead;
     input.eventsRejected = source.eventsRejected;
     input.readError = source.readError;
+    input.query = source.query;
     return input;
 }
 
@@ -289,6 +324,16 @@ Expected<std::vector<CaseSource>> CaseFile::sources()
             source.readError = statement.text(10);
             sources.push_back(std::move(source));
         }
+        // A database source's query is kept in case_info (importRemote): no schema change, and a build that knows
+        // nothing of it reads the case as before.
+        auto queries = m_database->prepare("SELECT key, value FROM case_info WHERE key LIKE 'source_query:%'");
+        while (queries.step()) {
+            const std::string_view key = queries.text(0);
+            const std::string id(key.substr(key.find(':') + 1));
+            for (CaseSource& source : sources)
+                if (std::to_string(source.id) == id)
+                    source.query = queries.text(1);
+        }
         return sources;
     });
 }
@@ -384,6 +429,45 @@ void CaseFile::readEventsInSnapshot(EventTable& table)
     }
 }
 
+void CaseFile::storeNewEvents(
+    std::int64_t sourceId, const EventTable& table, std::size_t firstEvent, std::size_t firstString)
+{
+    auto insertString = m_database->prepare("INSERT INTO strings (id, text) VALUES (?1, ?2)");
+    for (std::size_t id = firstString; id < table.strings().size(); ++id)
+        insertString.bind(1, static_cast<std::int64_t>(id)).bind(2, table.text(static_cast<StringId>(id))).execute();
+    if (firstString == 0) // a new case: the pool's empty string has id 0 too
+        insertString.bind(1, std::int64_t(0)).bind(2, std::string_view()).execute();
+
+    writeEventChunks(*m_database, table, firstEvent, table.size(), sourceId);
+    auto insertHttp
+        = m_database->prepare("INSERT INTO http (event_index, url, user_agent, response_code) VALUES (?1, ?2, ?3, ?4)");
+    for (std::size_t i = firstEvent; i < table.size(); ++i)
+        if (const EventTable::HttpDetails* details = table.http(static_cast<EventIndex>(i)))
+            insertHttp.bind(1, static_cast<std::int64_t>(i))
+                .bind(2, static_cast<std::int64_t>(details->url))
+                .bind(3, static_cast<std::int64_t>(details->userAgent))
+                .bind(4, static_cast<std::int64_t>(details->responseCode))
+                .execute();
+    auto insertCloud = m_database->prepare(
+        "INSERT INTO cloud_audit (event_index, provider, action, flags, service, resource, account, region, "
+        "actor_type, user_agent, credential, error_code, exposure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, "
+        "?11, ?12, ?13)");
+    for (const EventIndex i : table.cloudEvents())
+        if (const CloudDetails* details = i >= firstEvent ? table.cloud(i) : nullptr) {
+            insertCloud.bind(1, static_cast<std::int64_t>(i))
+                .bind(2, static_cast<std::int64_t>(details->provider))
+                .bind(3, static_cast<std::int64_t>(details->action))
+                .bind(4, std::int64_t((details->failed ? 1 : 0) | (details->makesPublic ? 2 : 0)));
+            int column = 5;
+            for (StringId id :
+                { details->service, details->resource, details->account, details->region, details->actorType,
+                    details->userAgent, details->credential, details->errorCode, details->exposure })
+                insertCloud.bind(column++, static_cast<std::int64_t>(id));
+            insertCloud.execute();
+        }
+}
+
 Expected<CaseFile::ImportResult> CaseFile::importFile(
     const std::string& path, EventTable& table, const ImportOptions& options)
 {
@@ -432,20 +516,9 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
     };
     try {
         const auto fileSize = static_cast<std::int64_t>(std::filesystem::file_size(path));
-        std::optional<ImportJournal> journal; // before the transaction: it ends after it
-        if (m_importsAlone)
-            journal.emplace(*m_database);
-        const bool alone = journal && journal->rollbackJournal();
-        sql::Transaction transaction(
-            *m_database, alone ? sql::Transaction::Lock::Exclusive : sql::Transaction::Lock::Immediate);
-        // The write lock is ours from here. The table must be this case as it is now: another process may have
-        // imported between our loading it and this lock, and our string ids would then collide with its. Said before
-        // any work, not after (a second concurrent import used to read its whole file, then fail).
-        if (table.size() != countEvents()) {
-            return failure(path
-                + ": the case changed since it was opened (another import finished meanwhile); nothing "
-                  "was imported: open the case again and import");
-        }
+        ImportWrite transaction(*m_database, m_importsAlone);
+        if (table.size() != countEvents())
+            return failure(caseChanged(path));
         auto sameSize = m_database->prepare("SELECT 1 FROM sources WHERE size = ?1 LIMIT 1");
         sameSize.bind(1, fileSize);
         if (sameSize.step()) {
@@ -499,42 +572,7 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
         if (summary->cancelled)
             return failure(path + ": import cancelled; the case is unchanged");
 
-        auto insertString = m_database->prepare("INSERT INTO strings (id, text) VALUES (?1, ?2)");
-        for (std::size_t id = firstString; id < table.strings().size(); ++id)
-            insertString.bind(1, static_cast<std::int64_t>(id))
-                .bind(2, table.text(static_cast<StringId>(id)))
-                .execute();
-        if (firstString == 0) // a new case: the pool's empty string has id 0 too
-            insertString.bind(1, std::int64_t(0)).bind(2, std::string_view()).execute();
-
-        writeEventChunks(*m_database, table, firstEvent, table.size(), sourceId);
-        auto insertHttp = m_database->prepare(
-            "INSERT INTO http (event_index, url, user_agent, response_code) VALUES (?1, ?2, ?3, ?4)");
-        for (std::size_t i = firstEvent; i < table.size(); ++i)
-            if (const EventTable::HttpDetails* details = table.http(static_cast<EventIndex>(i)))
-                insertHttp.bind(1, static_cast<std::int64_t>(i))
-                    .bind(2, static_cast<std::int64_t>(details->url))
-                    .bind(3, static_cast<std::int64_t>(details->userAgent))
-                    .bind(4, static_cast<std::int64_t>(details->responseCode))
-                    .execute();
-        auto insertCloud = m_database->prepare(
-            "INSERT INTO cloud_audit (event_index, provider, action, flags, service, resource, account, region, "
-            "actor_type, user_agent, credential, error_code, exposure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-            "?10, "
-            "?11, ?12, ?13)");
-        for (const EventIndex i : table.cloudEvents())
-            if (const CloudDetails* details = i >= firstEvent ? table.cloud(i) : nullptr) {
-                insertCloud.bind(1, static_cast<std::int64_t>(i))
-                    .bind(2, static_cast<std::int64_t>(details->provider))
-                    .bind(3, static_cast<std::int64_t>(details->action))
-                    .bind(4, std::int64_t((details->failed ? 1 : 0) | (details->makesPublic ? 2 : 0)));
-                int column = 5;
-                for (StringId id :
-                    { details->service, details->resource, details->account, details->region, details->actorType,
-                        details->userAgent, details->credential, details->errorCode, details->exposure })
-                    insertCloud.bind(column++, static_cast<std::int64_t>(id));
-                insertCloud.execute();
-            }
+        storeNewEvents(sourceId, table, firstEvent, firstString);
 
         if (hashing.valid()) {
             auto digest = hashing.get();
@@ -564,6 +602,79 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
         return failure(m_path + ": " + problem.what());
     } catch (const std::filesystem::filesystem_error& problem) {
         return failure(path + ": " + problem.what());
+    }
+}
+
+Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& source, EventTable& table)
+{
+    ImportResult result;
+    if (table.size() == 0)
+        table.setIdKey(m_idKey);
+    else if (table.idKey() != m_idKey)
+        return failure(source.description + ": the events in memory belong to another case");
+    try {
+        ImportWrite transaction(*m_database, m_importsAlone);
+        if (table.size() != countEvents())
+            return failure(caseChanged(source.description));
+        // The SHA-256 is that of the records, known only once they are read: until then the row holds a placeholder
+        // no digest can equal (the write lock is ours).
+        auto insertSource = m_database->prepare(
+            "INSERT INTO sources (path, size, sha256, format, layout, compressed, imported_at, events_read, "
+            "events_rejected) VALUES (?1, 0, 'hashing', ?2, 'rowbinary', 0, ?3, 0, 0)");
+        insertSource.bind(1, source.description).bind(2, source.format).bind(3, nowRfc3339()).execute();
+        const std::int64_t sourceId = m_database->lastInsertId();
+        if (sourceId > 65535)
+            throw sql::Error("a case holds at most 65535 imported sources");
+
+        // Fetched apart, so that an answer imported before leaves the table as it was.
+        EventTable fetched;
+        fetched.setIdKey(m_idKey);
+        RawChunkWriter rawRecords(*m_database, sourceId);
+        Sha256 hash;
+        std::uint64_t bytes = 0;
+        const auto onRecord = [&](std::uint64_t row, std::string_view text) {
+            rawRecords.add(row, text);
+            hash.update(text.data(), text.size());
+            hash.update("\n", 1);
+            bytes += text.size() + 1;
+        };
+        auto query = source.fetch(fetched, static_cast<std::uint16_t>(sourceId), onRecord);
+        if (!query)
+            return failure(query.error()); // the transaction rolls back
+        rawRecords.finish();
+        result.sha256 = Sha256::hex(hash.finish());
+        auto existing = m_database->prepare("SELECT events_read FROM sources WHERE sha256 = ?1");
+        existing.bind(1, result.sha256);
+        result.summary.path = source.description;
+        result.summary.format = source.format;
+        result.summary.query = *query;
+        if (existing.step()) {
+            result.alreadyImported = true;
+            result.summary.eventsRead = static_cast<std::uint64_t>(existing.integer(0));
+            return result; // the transaction rolls back: the case is as it was
+        }
+
+        const std::size_t firstEvent = table.size();
+        const std::size_t firstString = table.strings().size();
+        table.appendFrom(fetched, 0, static_cast<EventIndex>(fetched.size()));
+        storeNewEvents(sourceId, table, firstEvent, firstString);
+        auto updateSource
+            = m_database->prepare("UPDATE sources SET size = ?2, sha256 = ?3, events_read = ?4 WHERE id = ?1");
+        updateSource.bind(1, sourceId)
+            .bind(2, static_cast<std::int64_t>(bytes))
+            .bind(3, result.sha256)
+            .bind(4, static_cast<std::int64_t>(fetched.size()))
+            .execute();
+        m_database->prepare("INSERT INTO case_info (key, value) VALUES (?1, ?2)")
+            .bind(1, "source_query:" + std::to_string(sourceId))
+            .bind(2, *query)
+            .execute();
+        transaction.commit();
+        result.summary.eventsRead = fetched.size();
+        result.summary.bytesRead = bytes;
+        return result;
+    } catch (const sql::Error& problem) {
+        return failure(m_path + ": " + problem.what());
     }
 }
 

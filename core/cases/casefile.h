@@ -6,6 +6,7 @@
 #include "triagestatus.h"
 #include "util/expected.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@ struct CaseSource
 {
     std::int64_t id = 0;
     std::string path, sha256, format, layout, importedAt, readError;
+    std::string query; // a database source's query (importRemote); empty for a file
     std::uint64_t size = 0, eventsRead = 0, eventsRejected = 0;
     bool compressed = false;
 };
@@ -112,6 +114,20 @@ public:
     // ones, and on failure or cancel the case is unchanged and `table` must be reloaded.
     [[nodiscard]] Expected<ImportResult> importFile(
         const std::string& path, EventTable& table, const ImportOptions& options = {});
+    // A selection from a database server, imported as one source (docs/clickhouse.md, "Cases"). `fetch` appends the
+    // events to the table it is given (which hashes ids with this case's key), each with `sourceIndex` as its file
+    // and its row number as line and offset, hands each row's text to `onRecord` (kept as the event's original
+    // record), and returns the query it ran. The source keeps `description` (the server without credentials, and
+    // the table), the query, and the SHA-256 of the records: the same answer imported again is said to be already
+    // imported. `table` as for importFile.
+    struct RemoteSource
+    {
+        std::string description, format;
+        std::function<Expected<std::string>(EventTable& into, std::uint16_t sourceIndex,
+            const std::function<void(std::uint64_t row, std::string_view text)>& onRecord)>
+            fetch;
+    };
+    [[nodiscard]] Expected<ImportResult> importRemote(const RemoteSource& source, EventTable& table);
     // Imports take the case for themselves when its connection is the only one: written once under a rollback journal
     // instead of twice through WAL (ImportJournal, docs/case-format.md), about a quarter faster for a large file, and
     // another process that opens the case meanwhile waits for the import (up to 5 s) instead of reading the case as
@@ -151,6 +167,10 @@ private:
     void readEvents(EventTable& table);
     void readEventsInSnapshot(EventTable& table);
     TriageState applyTriage(const TriageUpdate& update); // inside a transaction
+    // Inside an import's transaction: the strings from `firstString` on, and events [firstEvent, end) of `table`
+    // with their HTTP and cloud details, as the source `sourceId`'s.
+    void storeNewEvents(
+        std::int64_t sourceId, const EventTable& table, std::size_t firstEvent, std::size_t firstString);
 
     std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys
 

@@ -4,6 +4,7 @@
 #include "rules/ruleevaluator.h"
 #include "tuning/allowlist.h"
 #include "util/jsontypename.h"
+#include "util/jsonwriter.h"
 
 #include <algorithm>
 #include <array>
@@ -413,9 +414,9 @@ std::string clickHouseEventsQuery(
 }
 
 Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
-    const Profile& profile, std::uint64_t memoryLimit, const std::function<void(std::uint64_t)>& progress,
-    const std::atomic<bool>* cancel)
+    const Profile& profile, EventTable& into, const ClickHouseFetchOptions& options)
 {
+    const std::atomic<bool>* cancel = options.cancel;
     if (const auto table = clickHouseTableName(selection.mapping.table); !table)
         return failure(table.error());
     const std::string where = "ClickHouse at " + client.endpoint().display();
@@ -481,13 +482,14 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
                 reader.rewind(start);
                 break;
             }
-            fetch.events.append(record);
+            if (options.onRow)
+                options.onRow(record, rows);
+            into.append(record);
             ++rows;
         }
         pending.erase(0, reader.position());
-        if (fetch.events.memoryBytes() > memoryLimit) {
-            problem = "the answer holds more events than the memory limit allows ("
-                + std::to_string(fetch.events.size())
+        if (options.memoryLimit > 0 && into.memoryBytes() > options.memoryLimit) {
+            problem = "the answer holds more events than the memory limit allows (" + std::to_string(rows)
                 + " events so far): narrow the selection with --from/--to or --where, or raise --limit memory";
             return false;
         }
@@ -500,8 +502,8 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     ClickHouseClient::Query query { fetch.query, {}, {}, std::move(settings), readEvents,
         [&](std::uint64_t bytes) {
             fetch.bytesReceived = bytes;
-            if (progress)
-                progress(bytes);
+            if (options.progress)
+                options.progress(bytes);
         },
         cancel };
     const auto answered = client.execute(query);
@@ -509,8 +511,53 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
         return failure(problem.empty() ? answered.error() : where + ": " + problem);
     if (!pending.empty())
         return failure(where + ": the answer ends part-way through row " + std::to_string(rows + 1));
+    fetch.events = rows;
     fetch.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return fetch;
+}
+
+std::string clickHouseRowJson(const EventRecord& record)
+{
+    std::string out;
+    JsonWriter json(out, false);
+    const auto list = [&](const char* name, const std::vector<std::string_view>& values) {
+        json.key(name).beginArray();
+        for (const std::string_view value : values)
+            json.value(value);
+        json.endArray();
+    };
+    const auto count = [&](const char* name, bool known, std::uint64_t value) {
+        if (known)
+            json.field(name, value);
+        else
+            json.key(name).null();
+    };
+    json.beginObject().field("timestamp_us", static_cast<std::int64_t>(record.timestamp));
+    if (record.id.empty())
+        json.field("event_id_hash", record.idHash);
+    else
+        json.field("event_id", record.id);
+    json.field("event_type", record.eventType)
+        .field("direction", directionName(record.direction))
+        .field("principal_hostname", record.principalHostname);
+    list("principal_ips", record.principalIps);
+    json.field("process_path", record.processPath)
+        .field("process_id", record.processId)
+        .field("target_hostname", record.targetHostname)
+        .field("hostname_source", hostnameSourceName(record.hostnameSource));
+    list("target_ips", record.targetIps);
+    json.field("target_port", static_cast<std::uint64_t>(record.targetPort));
+    count("bytes_sent", record.bytesSentKnown, record.bytesSent);
+    count("bytes_received", record.bytesReceivedKnown, record.bytesReceived);
+    json.field("user", record.user)
+        .field("role", eventRoleName(record.role))
+        .field("url", record.url)
+        .field("user_agent", record.userAgent)
+        .field("http_response_code", static_cast<std::uint64_t>(record.responseCode))
+        .field("source_line", record.source.line)
+        .field("source_offset", record.source.byteOffset)
+        .endObject();
+    return out;
 }
 
 } // namespace cepheid

@@ -90,7 +90,7 @@ std::string clickHouseEventsQuery(
 
 struct ClickHouseFetch
 {
-    EventTable events; // the events of every flow the profile may consider, whole
+    std::uint64_t events = 0; // appended to the table
     std::uint64_t destinations = 0; // distinct destinations the selection holds
     std::uint64_t considered = 0; // of which the profile considers
     std::uint64_t bytesReceived = 0;
@@ -98,12 +98,25 @@ struct ClickHouseFetch
     std::string query; // the events query (step 2), or the destinations query when none was considered
 };
 
+struct ClickHouseFetchOptions
+{
+    std::uint64_t memoryLimit = 0; // bytes the table may take (EventTable::memoryBytes); 0: no limit
+    std::function<void(std::uint64_t bytes)> progress; // bytes of the events' answer so far
+    const std::atomic<bool>* cancel = nullptr;
+    // Each row before its event is appended, numbered from 0: a case sets the event's source and keeps the row's
+    // text (clickHouseRowJson) as its original record.
+    std::function<void(EventRecord& record, std::uint64_t row)> onRow;
+};
+
 // Runs a selection in two steps (docs/clickhouse.md, "What is pushed down"): the server lists the selection's
 // distinct destinations, Cepheid matches them with the profile's own regexes, and the server sends the events of the
-// considered ones (RowBinary). Refuses, with nothing kept, a malformed answer or one that would take more than
-// `memoryLimit` bytes of events.
+// considered ones (RowBinary), which are appended to `into`. Fails, naming the server, on a refusal, a malformed
+// answer or one that would take `into` past the memory limit; `into` then holds part of the answer and must be
+// discarded.
 Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
-    const Profile& profile, std::uint64_t memoryLimit, const std::function<void(std::uint64_t)>& progress = {},
-    const std::atomic<bool>* cancel = nullptr);
+    const Profile& profile, EventTable& into, const ClickHouseFetchOptions& options = {});
+
+// A fetched row as its original record: one JSON object with the default layout's column names.
+std::string clickHouseRowJson(const EventRecord& record);
 
 } // namespace cepheid

@@ -562,15 +562,20 @@ private:
         heading(2, "Appendix", "appendix", true);
         heading(3, "Sources");
         // One block per file: a path and a SHA-256 are too long to share a row with five other columns.
-        for (const CaseSource& source : m_in.sources)
-            facts({ { "File", source.path }, { "SHA-256", source.sha256 },
+        for (const CaseSource& source : m_in.sources) {
+            std::vector<std::vector<std::string>> rows { { source.query.empty() ? "File" : "Server", source.path },
+                { "SHA-256", source.sha256 },
                 { "Format",
                     source.format + (source.compressed ? " (gzip)" : "") + ", "
                         + bytesText(static_cast<double>(source.size)) },
                 { "Events",
                     count(source.eventsRead) + " read, " + count(source.eventsRejected) + " rejected"
                         + (source.readError.empty() ? "" : "; reading stopped: " + source.readError) },
-                { "Imported", source.importedAt } });
+                { "Imported", source.importedAt } };
+            if (!source.query.empty()) // a database source: what it was asked (docs/clickhouse.md, "Cases")
+                rows.push_back({ "Query", source.query });
+            facts(std::move(rows));
+        }
         if (m_in.sources.empty())
             paragraph("No source has been imported into this case.");
 

@@ -253,8 +253,10 @@ void writeInput(JsonWriter& json, const InputSummary& input)
         .field("events_read", input.eventsRead)
         .field("events_rejected", input.eventsRejected);
     json.fieldOrNull("read_error", input.readError);
-    if (!input.query.empty()) // a remote source: what it was asked, and how much its answer took
-        json.field("query", input.query).field("bytes_received", input.bytesRead);
+    if (!input.query.empty()) // a database source: what it was asked
+        json.field("query", input.query);
+    if (!input.query.empty() && input.bytesRead > 0) // and, fetched by this run, how much its answer took
+        json.field("bytes_received", input.bytesRead);
     json.key("rejects").beginArray();
     for (const Reject& reject : input.rejects)
         json.beginObject().field("line", reject.line).field("reason", reject.reason).endObject();

@@ -1,6 +1,7 @@
 // The ClickHouse source (docs/clickhouse.md): the wire format and the client's parsing without a server, then push
 // and score --clickhouse against a private server, whose flows must equal a file's on the same events.
 
+#include "cases/casefile.h"
 #include "clickhouse/clickhouseclient.h"
 #include "clickhouse/clickhouseevents.h"
 #include "clickhouse/rowbinary.h"
@@ -225,7 +226,8 @@ private slots:
         QCOMPARE(count, 2u);
         QCOMPARE(first, std::string_view("a"));
         QVERIFY(reader.atEnd());
-        RowBinaryReader tooLong(std::string_view(bytes).substr(8), 100); // the 300-byte string is past this reader's bound
+        RowBinaryReader tooLong(
+            std::string_view(bytes).substr(8), 100); // the 300-byte string is past this reader's bound
         QVERIFY(!tooLong.string(text));
         QVERIFY(tooLong.malformed());
     }
@@ -260,12 +262,12 @@ private slots:
         Profile profile;
         profile.rule.domainRegex = R"(\.workers\.dev$|^10\.)"; // case-sensitive, as the seed's without (?i)
         profile.catalog = { { "Vercel", R"(.+\.vercel\.app)" }, { "Test net", R"(192\.0\.2\.\d+)" } };
-        const std::vector<ClickHouseDestination> destinations = { { "a.workers.dev", true },
-            { "A.WORKERS.DEV", true }, // the rule's regex is case-sensitive
-            { "x.Vercel.App", true }, // a catalog entry ignores case
-            { "10.1.2.3", false }, // the rule's regex never applies to an address
-            { "192.0.2.7", false }, // a catalog entry does
-            { "", false }, { "example.com", true } };
+        const std::vector<ClickHouseDestination> destinations
+            = { { "a.workers.dev", true }, { "A.WORKERS.DEV", true }, // the rule's regex is case-sensitive
+                  { "x.Vercel.App", true }, // a catalog entry ignores case
+                  { "10.1.2.3", false }, // the rule's regex never applies to an address
+                  { "192.0.2.7", false }, // a catalog entry does
+                  { "", false }, { "example.com", true } };
         const auto considered = consideredDestinations(destinations, profile);
         QVERIFY2(considered, whyNot(considered));
         const std::vector<ClickHouseDestination> expected
@@ -351,138 +353,199 @@ private slots:
 })json");
         const QJsonObject server = readReport(score(QStringLiteral("renamed.json"),
             { QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--mapping"), mapping }));
-const QJsonObject file = readReport(score(QStringLiteral("renamed-file.json"), { sourcePath(kSample) }));
-QVERIFY(!server.isEmpty());
-QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
-}
-
-void timeRangeAndConditionNarrowWhatComesBack()
-{
-    requireServer();
-    const QJsonObject server = readReport(score(QStringLiteral("narrow.json"),
-        remote(QStringLiteral("sample"))
-            + QStringList { QStringLiteral("--from=2025-03-05T00:00:00Z"), QStringLiteral("--to=2025-03-06T00:00:00Z"),
-                QStringLiteral("--where"), QStringLiteral("target_port = 443") }));
-    QVERIFY(!server.isEmpty());
-    const auto fetched
-        = server.value(QStringLiteral("inputs")).toArray().first().toObject().value(QStringLiteral("events_read"));
-    // What the same range and condition count on the server among the events the selection could consider.
-    const std::string all
-        = query("SELECT count() FROM sample WHERE role = 'connection' AND target_hostname != '' AND timestamp_us >= "
-                "toInt64(toUnixTimestamp(toDateTime('2025-03-05 00:00:00', 'UTC'))) * 1000000 AND timestamp_us < "
-                "toInt64(toUnixTimestamp(toDateTime('2025-03-06 00:00:00', 'UTC'))) * 1000000 AND target_port = 443");
-    QVERIFY(fetched.toDouble() > 0);
-    QVERIFY(fetched.toDouble() <= std::stod(all));
-    for (const QJsonValue flow : server.value(QStringLiteral("flows")).toArray()) {
-        const QJsonObject object = flow.toObject();
-        QVERIFY(object.value(QStringLiteral("first_seen")).toString() >= QStringLiteral("2025-03-05"));
-        QVERIFY(object.value(QStringLiteral("last_seen")).toString() < QStringLiteral("2025-03-06"));
+        const QJsonObject file = readReport(score(QStringLiteral("renamed-file.json"), { sourcePath(kSample) }));
+        QVERIFY(!server.isEmpty());
+        QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
     }
-}
 
-void whatTheServerRefusesIsSaidAndNothingIsWritten_data()
-{
-    QTest::addColumn<QString>("user");
-    QTest::addColumn<QString>("password");
-    QTest::addColumn<QString>("table");
-    QTest::addColumn<QString>("reason");
-    QTest::newRow("wrong password") << "analyst"
-                                    << "wrong"
-                                    << "sample"
-                                    << "Wrong password for user analyst";
-    QTest::newRow("missing table") << "default"
-                                   << ""
-                                   << "nope"
-                                   << "doesn't exist";
-    QTest::newRow("missing column") << "default"
-                                    << ""
-                                    << "renamed"
-                                    << "Unknown identifier";
-    QTest::newRow("memory limit") << "tiny"
-                                  << ""
-                                  << "sample"
-                                  << "Memory limit";
-    QTest::newRow("unreachable") << "default"
-                                 << ""
-                                 << "unreachable"
-                                 << "Connection refused";
-}
-void whatTheServerRefusesIsSaidAndNothingIsWritten()
-{
-    requireServer();
-    QFETCH(QString, user);
-    QFETCH(QString, password);
-    QFETCH(QString, table);
-    QFETCH(QString, reason);
-    QString url = m_server->url(user);
-    if (table == QStringLiteral("unreachable")) {
-        url = QStringLiteral("http://127.0.0.1:1");
-        table = QStringLiteral("sample");
+    void timeRangeAndConditionNarrowWhatComesBack()
+    {
+        requireServer();
+        const QJsonObject server = readReport(score(QStringLiteral("narrow.json"),
+            remote(QStringLiteral("sample"))
+                + QStringList { QStringLiteral("--from=2025-03-05T00:00:00Z"),
+                    QStringLiteral("--to=2025-03-06T00:00:00Z"), QStringLiteral("--where"),
+                    QStringLiteral("target_port = 443") }));
+        QVERIFY(!server.isEmpty());
+        const auto fetched
+            = server.value(QStringLiteral("inputs")).toArray().first().toObject().value(QStringLiteral("events_read"));
+        // What the same range and condition count on the server among the events the selection could consider.
+        const std::string all = query(
+            "SELECT count() FROM sample WHERE role = 'connection' AND target_hostname != '' AND timestamp_us >= "
+            "toInt64(toUnixTimestamp(toDateTime('2025-03-05 00:00:00', 'UTC'))) * 1000000 AND timestamp_us < "
+            "toInt64(toUnixTimestamp(toDateTime('2025-03-06 00:00:00', 'UTC'))) * 1000000 AND target_port = 443");
+        QVERIFY(fetched.toDouble() > 0);
+        QVERIFY(fetched.toDouble() <= std::stod(all));
+        for (const QJsonValue flow : server.value(QStringLiteral("flows")).toArray()) {
+            const QJsonObject object = flow.toObject();
+            QVERIFY(object.value(QStringLiteral("first_seen")).toString() >= QStringLiteral("2025-03-05"));
+            QVERIFY(object.value(QStringLiteral("last_seen")).toString() < QStringLiteral("2025-03-06"));
+        }
     }
-    const QString output = m_directory.filePath(QStringLiteral("refused.json"));
-    QFile::remove(output);
-    const Run run = cli({ QStringLiteral("score"), QStringLiteral("--clickhouse"), url, QStringLiteral("--table"),
-                            table, QStringLiteral("--output"), output },
-        password);
-    QCOMPARE(run.exitCode, 1);
-    QVERIFY2(run.err.contains(reason), qPrintable(run.err));
-    QVERIFY2(!run.err.contains(QStringLiteral("wrong")) || password.isEmpty() || !run.err.contains(password),
-        qPrintable(run.err));
-    QVERIFY(!QFile::exists(output));
-}
 
-void theRightPasswordFromTheEnvironmentIsAccepted()
-{
-    requireServer();
-    const QString output = m_directory.filePath(QStringLiteral("analyst.json"));
-    const Run run
-        = cli({ QStringLiteral("score"), QStringLiteral("--clickhouse"), m_server->url(QStringLiteral("analyst")),
-                  QStringLiteral("--table"), QStringLiteral("sample"), QStringLiteral("--output"), output },
-            QStringLiteral("s3cret"));
-    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-    QVERIFY(!readReport(output).value(QStringLiteral("flows")).toArray().isEmpty());
-}
-
-void aCancelledQueryStopsOnTheServer()
-{
-    requireServer();
-    std::atomic<bool> cancel { false };
-    std::thread canceller([&cancel] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        cancel = true;
-    });
-    const auto started = std::chrono::steady_clock::now();
-    const auto answer
-        = client().execute({ "SELECT count() FROM system.numbers", {}, "cepheid-test-cancel", {}, {}, {}, &cancel });
-    canceller.join();
-    QVERIFY(!answer);
-    QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("cancelled")), answer.error().c_str());
-    QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
-    // KILL QUERY went with the cancel: the query is gone from the server within seconds.
-    bool gone = false;
-    for (int attempt = 0; attempt < 50 && !gone; ++attempt) {
-        gone = query("SELECT count() FROM system.processes WHERE query_id = 'cepheid-test-cancel'") == "0\n";
-        if (!gone)
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    void whatTheServerRefusesIsSaidAndNothingIsWritten_data()
+    {
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<QString>("table");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("wrong password") << "analyst"
+                                        << "wrong"
+                                        << "sample"
+                                        << "Wrong password for user analyst";
+        QTest::newRow("missing table") << "default"
+                                       << ""
+                                       << "nope"
+                                       << "doesn't exist";
+        QTest::newRow("missing column") << "default"
+                                        << ""
+                                        << "renamed"
+                                        << "Unknown identifier";
+        QTest::newRow("memory limit") << "tiny"
+                                      << ""
+                                      << "sample"
+                                      << "Memory limit";
+        QTest::newRow("unreachable") << "default"
+                                     << ""
+                                     << "unreachable"
+                                     << "Connection refused";
     }
-    QVERIFY(gone);
-}
+    void whatTheServerRefusesIsSaidAndNothingIsWritten()
+    {
+        requireServer();
+        QFETCH(QString, user);
+        QFETCH(QString, password);
+        QFETCH(QString, table);
+        QFETCH(QString, reason);
+        QString url = m_server->url(user);
+        if (table == QStringLiteral("unreachable")) {
+            url = QStringLiteral("http://127.0.0.1:1");
+            table = QStringLiteral("sample");
+        }
+        const QString output = m_directory.filePath(QStringLiteral("refused.json"));
+        QFile::remove(output);
+        const Run run = cli({ QStringLiteral("score"), QStringLiteral("--clickhouse"), url, QStringLiteral("--table"),
+                                table, QStringLiteral("--output"), output },
+            password);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(reason), qPrintable(run.err));
+        QVERIFY2(!run.err.contains(QStringLiteral("wrong")) || password.isEmpty() || !run.err.contains(password),
+            qPrintable(run.err));
+        QVERIFY(!QFile::exists(output));
+    }
 
-void aQueryPastItsTimeIsStopped()
-{
-    requireServer();
-    auto endpoint = *ClickHouseEndpoint::parse(m_server->url().toStdString());
-    endpoint.queryTimeout = std::chrono::seconds(1);
-    const auto answer
-        = ClickHouseClient(endpoint).execute({ "SELECT count() FROM system.numbers", {}, {}, {}, {}, {}, nullptr });
-    QVERIFY(!answer);
-    // The server's own limit (max_execution_time) or the client's deadline, whichever comes first.
-    QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("imeout"))
-            || QString::fromStdString(answer.error()).contains(QStringLiteral("timed out")),
-        answer.error().c_str());
-}
-}
-;
+    void theRightPasswordFromTheEnvironmentIsAccepted()
+    {
+        requireServer();
+        const QString output = m_directory.filePath(QStringLiteral("analyst.json"));
+        const Run run
+            = cli({ QStringLiteral("score"), QStringLiteral("--clickhouse"), m_server->url(QStringLiteral("analyst")),
+                      QStringLiteral("--table"), QStringLiteral("sample"), QStringLiteral("--output"), output },
+                QStringLiteral("s3cret"));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(!readReport(output).value(QStringLiteral("flows")).toArray().isEmpty());
+    }
+
+    void aCaseKeepsWhatItImportedFromTheServer()
+    {
+        requireServer();
+        const QString casePath = m_directory.filePath(QStringLiteral("remote.cepheid"));
+        const QStringList import = { QStringLiteral("import"), QStringLiteral("--case"), casePath,
+            QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--table"), QStringLiteral("sample") };
+        // A refused fetch leaves the case as it was: no source, no event.
+        const Run refused = cli({ QStringLiteral("import"), QStringLiteral("--case"), casePath,
+            QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--table"), QStringLiteral("nope") });
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains(QStringLiteral("doesn't exist")), qPrintable(refused.err));
+        {
+            auto opened = CaseFile::open(casePath.toStdString(), CaseFile::Mode::ReadOnly);
+            QVERIFY2(opened, whyNot(opened));
+            QCOMPARE(*(*opened)->eventCount(), std::uint64_t(0));
+            QVERIFY((*opened)->sources()->empty());
+        }
+
+        const Run first = cli(import);
+        QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+        const QJsonObject input
+            = QJsonDocument::fromJson(first.out).object().value(QStringLiteral("inputs")).toArray().first().toObject();
+        QCOMPARE(input.value(QStringLiteral("already_imported")).toBool(), false);
+        const Run again = cli(import);
+        QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+        QVERIFY2(again.err.contains(QStringLiteral("already in the case")), qPrintable(again.err));
+
+        // Scored from the case, the flows are the file's (each with its triage added).
+        const QJsonObject file = readReport(score(QStringLiteral("case-file.json"), { sourcePath(kSample) }));
+        const QJsonObject fromCase
+            = readReport(score(QStringLiteral("case.json"), { QStringLiteral("--case"), casePath }));
+        QJsonArray flows;
+        for (const QJsonValue flow : fromCase.value(QStringLiteral("flows")).toArray()) {
+            QJsonObject object = flow.toObject();
+            object.remove(QStringLiteral("triage"));
+            flows.append(object);
+        }
+        QVERIFY(!flows.isEmpty());
+        QCOMPARE(flows, file.value(QStringLiteral("flows")).toArray());
+
+        // The source is the server without credentials, the table and the query; each event's original record is
+        // its row.
+        auto opened = CaseFile::open(casePath.toStdString(), CaseFile::Mode::ReadOnly);
+        QVERIFY2(opened, whyNot(opened));
+        const auto sources = (*opened)->sources();
+        QVERIFY2(sources, whyNot(sources));
+        QCOMPARE(sources->size(), std::size_t(1));
+        QCOMPARE(sources->front().format, std::string("clickhouse"));
+        QVERIFY(sources->front().path.ends_with(" table sample"));
+        QVERIFY(sources->front().query.find("`target_hostname` IN (") != std::string::npos);
+        EventTable events;
+        VERIFY_OK((*opened)->loadEvents(events));
+        QCOMPARE(events.size(), sources->front().eventsRead);
+        const auto raw = (*opened)->rawRecord(sources->front().id, events.source(0).byteOffset);
+        QVERIFY2(raw && *raw, "no original record");
+        const QJsonObject row = QJsonDocument::fromJson(QByteArray::fromStdString(**raw)).object();
+        QCOMPARE(row.value(QStringLiteral("target_hostname")).toString().toStdString(),
+            std::string(events.text(events.targetHostname(0))));
+        QCOMPARE(static_cast<std::int64_t>(row.value(QStringLiteral("timestamp_us")).toDouble()), events.timestamp(0));
+    }
+
+    void aCancelledQueryStopsOnTheServer()
+    {
+        requireServer();
+        std::atomic<bool> cancel { false };
+        std::thread canceller([&cancel] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            cancel = true;
+        });
+        const auto started = std::chrono::steady_clock::now();
+        const auto answer = client().execute(
+            { "SELECT count() FROM system.numbers", {}, "cepheid-test-cancel", {}, {}, {}, &cancel });
+        canceller.join();
+        QVERIFY(!answer);
+        QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("cancelled")), answer.error().c_str());
+        QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
+        // KILL QUERY went with the cancel: the query is gone from the server within seconds.
+        bool gone = false;
+        for (int attempt = 0; attempt < 50 && !gone; ++attempt) {
+            gone = query("SELECT count() FROM system.processes WHERE query_id = 'cepheid-test-cancel'") == "0\n";
+            if (!gone)
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        QVERIFY(gone);
+    }
+
+    void aQueryPastItsTimeIsStopped()
+    {
+        requireServer();
+        auto endpoint = *ClickHouseEndpoint::parse(m_server->url().toStdString());
+        endpoint.queryTimeout = std::chrono::seconds(1);
+        const auto answer
+            = ClickHouseClient(endpoint).execute({ "SELECT count() FROM system.numbers", {}, {}, {}, {}, {}, nullptr });
+        QVERIFY(!answer);
+        // The server's own limit (max_execution_time) or the client's deadline, whichever comes first.
+        QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("imeout"))
+                || QString::fromStdString(answer.error()).contains(QStringLiteral("timed out")),
+            answer.error().c_str());
+    }
+};
 
 QTEST_GUILESS_MAIN(TestClickHouse)
 #include "tst_clickhouse.moc"
