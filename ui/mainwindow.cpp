@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "exports/reportdialog.h"
+#include "imports/clickhousedialog.h"
 #include "models/changesmodel.h"
 #include "models/changetext.h"
 #include "models/findingsfilter.h"
@@ -39,6 +40,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -109,6 +111,7 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_session, &CaseSession::busyChanged, this, &MainWindow::setBusy);
     connect(m_session, &CaseSession::progress, this, &MainWindow::showProgress);
+    connect(m_session, &CaseSession::fetchProgress, this, &MainWindow::showFetchProgress);
     connect(m_session, &CaseSession::snapshotReady, this, &MainWindow::showSnapshot);
     connect(m_session, &CaseSession::failed, this, [this](const QString& message) {
         statusBar()->showMessage(message, 15000);
@@ -449,6 +452,12 @@ void MainWindow::createActions()
         }
     });
     m_importAction->setShortcut(QKeySequence(tr("Ctrl+I")));
+    m_clickHouseAction = file->addAction(tr("Import from &ClickHouse…"), this, [this] {
+        ClickHouseDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted)
+            importFromClickHouse(dialog.request());
+    });
+    m_clickHouseAction->setShortcut(QKeySequence(tr("Ctrl+Shift+I")));
     file->addAction(tr("Open the Bundled &Sample"), this, [this] { importFiles({ samplePath() }); });
     file->addAction(tr("&Verify Case"), this, [this] { verifyCase(); });
     // Exports: the case report for the ticket, the findings as the CLI's `report` writes them, and the tuned rule for
@@ -920,6 +929,16 @@ void MainWindow::importFiles(const QStringList& paths)
     m_session->importFiles(paths);
 }
 
+void MainWindow::importFromClickHouse(const ClickHouseRequest& request)
+{
+    if (m_session->casePath().isEmpty()) {
+        m_pendingClickHouse = request; // into a new case, as exports go
+        openCase(temporaryCasePath(), true);
+        return;
+    }
+    m_session->importFromClickHouse(request);
+}
+
 void MainWindow::openPaths(const QStringList& paths)
 {
     QStringList exports;
@@ -1081,6 +1100,7 @@ void MainWindow::clearFilters()
 void MainWindow::setBusy(bool busy)
 {
     m_importAction->setEnabled(!busy);
+    m_clickHouseAction->setEnabled(!busy);
     m_cancelAction->setEnabled(busy);
     m_clearFiltersAction->setEnabled(!busy);
     if (busy) {
@@ -1096,7 +1116,16 @@ void MainWindow::setBusy(bool busy)
     if (!m_pendingImports.isEmpty() && !m_session->casePath().isEmpty()) {
         const QStringList pending = std::exchange(m_pendingImports, {});
         QTimer::singleShot(0, this, [this, pending] { importFiles(pending); });
+    } else if (m_pendingClickHouse && !m_session->casePath().isEmpty()) {
+        const ClickHouseRequest pending = *std::exchange(m_pendingClickHouse, std::nullopt);
+        QTimer::singleShot(0, this, [this, pending] { importFromClickHouse(pending); });
     }
+}
+
+void MainWindow::showFetchProgress(qint64 bytes)
+{
+    m_progress->setRange(0, 0); // the answer's size is not known ahead
+    m_progressText->setText(tr("Importing from ClickHouse: %1 received").arg(QLocale().formattedDataSize(bytes)));
 }
 
 void MainWindow::showProgress(qint64 done, qint64 total, qint64 events, int file, int files)

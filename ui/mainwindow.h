@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -41,6 +42,8 @@ public:
     // The paths the menu, drag and drop and the command line all take.
     void openCase(const QString& path, bool create = false);
     void importFiles(const QStringList& paths);
+    // File ▸ Import from ClickHouse… once the dialog is accepted (into a new case when none is open).
+    void importFromClickHouse(const ClickHouseRequest& request);
     void openPaths(const QStringList& paths); // cases open, anything else is imported
     // Applies a triage edit to every selected finding, in the case, keeping each change in its history; what
     // Finding > Set Triage does. The three-argument form sets status and replaces the notes.
@@ -125,6 +128,7 @@ private:
     void showShortcuts();
     void setBusy(bool busy);
     void showProgress(qint64 done, qint64 total, qint64 events, int file, int files);
+    void showFetchProgress(qint64 bytes);
     void showRejects();
     void editTriage();
     void createTuningActions();
@@ -168,11 +172,13 @@ private:
     QElapsedTimer m_jobClock;
     QMenu* m_recentMenu = nullptr;
     QAction* m_importAction = nullptr;
+    QAction* m_clickHouseAction = nullptr;
     QAction* m_cancelAction = nullptr;
     QAction* m_clearFiltersAction = nullptr;
     int m_shownRow = -1; // the source row the detail pane shows (or says is hidden)
     bool m_hiddenShown = false; // the detail pane says m_shownRow is hidden by a filter
     QStringList m_pendingImports; // imports waiting for the case that is being created
+    std::optional<ClickHouseRequest> m_pendingClickHouse; // the same for File ▸ Import from ClickHouse…
 };
 
 } // namespace cepheid::ui

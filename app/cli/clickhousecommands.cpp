@@ -56,11 +56,6 @@ std::optional<ClickHouseSelection> selectionFor(const ClickHouseOptions& options
     return selection;
 }
 
-std::string sourceDescription(const ClickHouseClient& client, const ClickHouseSelection& selection)
-{
-    return client.endpoint().display() + " table " + selection.mapping.table;
-}
-
 } // namespace
 
 bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile, const InputOptions& input,
@@ -79,7 +74,7 @@ bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile
         return false;
     }
     InputSummary summary;
-    summary.path = sourceDescription(*client, *selection);
+    summary.path = clickHouseSourceDescription(*client, *selection);
     summary.format = "clickhouse";
     summary.layout = "rowbinary";
     summary.bytesRead = fetched->bytesReceived;
@@ -96,26 +91,9 @@ std::optional<CaseFile::RemoteSource> caseSourceFor(
     auto selection = client ? selectionFor(options) : std::nullopt;
     if (!selection)
         return std::nullopt;
-    CaseFile::RemoteSource source;
-    source.description = sourceDescription(*client, *selection);
-    source.format = "clickhouse";
-    source.fetch = [client = std::move(*client), selection = std::move(*selection), profile,
-                       memory = input.limits.memory](EventTable& into, std::uint16_t sourceIndex,
-                       const std::function<void(std::uint64_t, std::string_view)>& onRecord) -> Expected<std::string> {
-        ClickHouseFetchOptions fetchOptions;
-        fetchOptions.memoryLimit = memory;
-        // In a case, an event's source is the server's answer: its row number is its line and offset, and the row
-        // is its original record.
-        fetchOptions.onRow = [&](EventRecord& record, std::uint64_t row) {
-            onRecord(row, clickHouseRowJson(record));
-            record.source = { sourceIndex, row + 1, row };
-        };
-        auto fetched = fetchFromClickHouse(client, selection, profile, into, fetchOptions);
-        if (!fetched)
-            return failure(fetched.error());
-        return fetched->query;
-    };
-    return source;
+    ClickHouseFetchOptions fetchOptions;
+    fetchOptions.memoryLimit = input.limits.memory;
+    return clickHouseCaseSource(std::move(*client), std::move(*selection), profile, std::move(fetchOptions));
 }
 
 int runPush(const PushOptions& options)

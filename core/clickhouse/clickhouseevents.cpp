@@ -516,6 +516,35 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     return fetch;
 }
 
+std::string clickHouseSourceDescription(const ClickHouseClient& client, const ClickHouseSelection& selection)
+{
+    return client.endpoint().display() + " table " + selection.mapping.table;
+}
+
+CaseFile::RemoteSource clickHouseCaseSource(
+    ClickHouseClient client, ClickHouseSelection selection, Profile profile, ClickHouseFetchOptions options)
+{
+    CaseFile::RemoteSource source;
+    source.description = clickHouseSourceDescription(client, selection);
+    source.format = "clickhouse";
+    source.fetch = [client = std::move(client), selection = std::move(selection), profile = std::move(profile),
+                       options = std::move(options)](EventTable& into, std::uint16_t sourceIndex,
+                       const std::function<void(std::uint64_t, std::string_view)>& onRecord) -> Expected<std::string> {
+        ClickHouseFetchOptions rowOptions = options;
+        // In a case, an event's source is the server's answer: its row number is its line and offset, and the row
+        // is its original record.
+        rowOptions.onRow = [&](EventRecord& record, std::uint64_t row) {
+            onRecord(row, clickHouseRowJson(record));
+            record.source = { sourceIndex, row + 1, row };
+        };
+        auto fetched = fetchFromClickHouse(client, selection, profile, into, rowOptions);
+        if (!fetched)
+            return failure(fetched.error());
+        return fetched->query;
+    };
+    return source;
+}
+
 std::string clickHouseRowJson(const EventRecord& record)
 {
     std::string out;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cases/casefile.h"
 #include "clickhouseclient.h"
 #include "model/eventtable.h"
 #include "tuning/profile.h"
@@ -115,6 +116,14 @@ struct ClickHouseFetchOptions
 // discarded.
 Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
     const Profile& profile, EventTable& into, const ClickHouseFetchOptions& options = {});
+
+// What a case imports for a selection (CaseFile::importRemote, docs/clickhouse.md, "Cases"): the events `profile`
+// considers, each with the source's id as its file and its row number as line and offset, each row (as JSON) its
+// original record. `description` is the server without credentials and the table.
+CaseFile::RemoteSource clickHouseCaseSource(
+    ClickHouseClient client, ClickHouseSelection selection, Profile profile, ClickHouseFetchOptions options);
+// "http://soc@ch:8123/telemetry table udm_network": how reports and cases name a selection's source.
+std::string clickHouseSourceDescription(const ClickHouseClient& client, const ClickHouseSelection& selection);
 
 // A fetched row as its original record: one JSON object with the default layout's column names.
 std::string clickHouseRowJson(const EventRecord& record);

@@ -6,6 +6,7 @@
 #include "clickhouse/clickhouseevents.h"
 #include "clickhouse/rowbinary.h"
 #include "privateclickhouse.h"
+#include "session/casesession.h"
 #include "testsupport.h"
 
 #include <QFile>
@@ -13,6 +14,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <chrono>
@@ -505,6 +507,40 @@ private slots:
         QCOMPARE(row.value(QStringLiteral("target_hostname")).toString().toStdString(),
             std::string(events.text(events.targetHostname(0))));
         QCOMPARE(static_cast<std::int64_t>(row.value(QStringLiteral("timestamp_us")).toDouble()), events.timestamp(0));
+    }
+
+    void theWorkbenchImportsFromTheServerIntoItsCase()
+    {
+        requireServer();
+        cepheid::ui::CaseSession session;
+        QSignalSpy failed(&session, &cepheid::ui::CaseSession::failed);
+        QSignalSpy fetched(&session, &cepheid::ui::CaseSession::fetchProgress);
+        const auto waitIdle = [&session] {
+            if (!QTest::qWaitFor([&session] { return !session.isBusy(); }, 120000))
+                qFatal("the workbench's session did not finish");
+        };
+        session.openCase(m_directory.filePath(QStringLiteral("workbench.cepheid")), true);
+        waitIdle();
+        QVERIFY(session.snapshot());
+
+        // A request that cannot be used is refused before anything is asked.
+        cepheid::ui::ClickHouseRequest request;
+        request.url = QStringLiteral("http://soc:hunter2@127.0.0.1:1");
+        request.table = QStringLiteral("sample");
+        session.importFromClickHouse(request);
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(!failed.first().first().toString().contains(QStringLiteral("hunter2")));
+        QVERIFY(!session.isBusy());
+
+        request.url = m_server->url(QStringLiteral("analyst"));
+        request.password = QStringLiteral("s3cret");
+        session.importFromClickHouse(request);
+        waitIdle();
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(!fetched.isEmpty());
+        QCOMPARE(session.snapshot()->events.size(), std::size_t(17159));
+        const auto flows = session.snapshot()->analysis.findings.size();
+        QVERIFY(flows > 20);
     }
 
     void aCancelledQueryStopsOnTheServer()

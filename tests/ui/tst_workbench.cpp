@@ -1,6 +1,7 @@
 #include "charts/gapchart.h"
 #include "charts/intervalchart.h"
 #include "exports/reportdialog.h"
+#include "imports/clickhousedialog.h"
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
@@ -25,6 +26,7 @@
 #include <QPrinter>
 #include <QProcess>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QStandardPaths>
@@ -54,6 +56,52 @@ class WorkbenchTest : public QObject
 
 private slots:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void theClickHouseDialogSaysWhatIsMissingAndNeverKeepsThePassword()
+    {
+        QSettings().remove(QStringLiteral("clickhouse"));
+        ClickHouseDialog dialog;
+        ClickHouseRequest request;
+        dialog.setRequest(request);
+        QVERIFY(dialog.problem().contains(QStringLiteral("URL")));
+        request.url = QStringLiteral("http://soc:hunter2@ch:8123");
+        dialog.setRequest(request);
+        QVERIFY(dialog.problem().contains(QStringLiteral("password does not belong")));
+        QVERIFY(!dialog.problem().contains(QStringLiteral("hunter2")));
+        request.url = QStringLiteral("http://soc@ch:8123/telemetry");
+        dialog.setRequest(request);
+        QVERIFY(dialog.problem().contains(QStringLiteral("table")));
+        request.table = QStringLiteral("udm`network");
+        dialog.setRequest(request);
+        QVERIFY(dialog.problem().contains(QStringLiteral("not a usable ClickHouse name")));
+        request.table = QStringLiteral("udm_network");
+        request.caFile = QStringLiteral("/etc/ssl/soc-ca.pem");
+        dialog.setRequest(request);
+        QVERIFY(dialog.problem().contains(QStringLiteral("https")));
+        request.caFile.clear();
+        request.from = QDateTime(QDate(2025, 3, 8), QTime(0, 0), Qt::UTC);
+        request.to = QDateTime(QDate(2025, 3, 1), QTime(0, 0), Qt::UTC);
+        dialog.setRequest(request);
+        QVERIFY(dialog.problem().contains(QStringLiteral("ends before it starts")));
+        std::swap(request.from, request.to);
+        request.password = QStringLiteral("s3cret");
+        dialog.setRequest(request);
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
+        const ClickHouseRequest asked = dialog.request();
+        QCOMPARE(asked.url, request.url);
+        QCOMPARE(asked.password, QStringLiteral("s3cret"));
+        QCOMPARE(asked.from, request.from);
+        QCOMPARE(asked.to, request.to);
+        dialog.accept();
+        // Remembered for the next time, all but the password.
+        QSettings settings;
+        QCOMPARE(settings.value(QStringLiteral("clickhouse/url")).toString(), request.url);
+        QCOMPARE(settings.value(QStringLiteral("clickhouse/table")).toString(), request.table);
+        for (const QString& key : settings.allKeys())
+            QVERIFY2(!settings.value(key).toString().contains(QStringLiteral("s3cret")), qPrintable(key));
+        ClickHouseDialog next;
+        QCOMPARE(next.request().url, request.url);
+    }
 
     void importsTheSampleAndExplainsAFinding()
     {

@@ -1,5 +1,6 @@
 #include "casesession.h"
 
+#include "clickhouse/clickhouseevents.h"
 #include "ingest/importlimits.h"
 #include "ingest/readers.h"
 #include "tuning/profilejson.h"
@@ -366,6 +367,97 @@ void CaseSession::importFiles(const QStringList& paths)
                                        .arg(paths[i])
                                        .arg(imported->summary.eventsRead)
                                        .arg(imported->summary.eventsRejected);
+        }
+        auto snapshot = analyse(*caseFile, std::move(events), working, now);
+        if (snapshot)
+            result.snapshot = std::move(*snapshot);
+        else
+            result.error = QString::fromStdString(snapshot.error());
+        return result;
+    });
+}
+
+void CaseSession::importFromClickHouse(const ClickHouseRequest& request)
+{
+    if (m_running) {
+        emit failed(tr("Cepheid is still working on the previous request."));
+        return;
+    }
+    if (!m_case) {
+        emit failed(tr("Open or create a case before importing."));
+        return;
+    }
+    auto endpoint = ClickHouseEndpoint::parse(request.url.trimmed().toStdString());
+    if (!endpoint) {
+        emit failed(QString::fromStdString(endpoint.error()));
+        return;
+    }
+    endpoint->password = request.password.toStdString();
+    endpoint->caFile = request.caFile.toStdString();
+    ClickHouseSelection selection;
+    if (!request.mappingPath.isEmpty()) {
+        auto mapping = ClickHouseMapping::fromFile(request.mappingPath.toStdString());
+        if (!mapping) {
+            emit failed(QString::fromStdString(mapping.error()));
+            return;
+        }
+        selection.mapping = std::move(*mapping);
+    }
+    if (!request.table.trimmed().isEmpty())
+        selection.mapping.table = request.table.trimmed().toStdString();
+    if (const auto name = clickHouseTableName(selection.mapping.table); !name) {
+        emit failed(tr("Table: %1").arg(QString::fromStdString(name.error())));
+        return;
+    }
+    const auto microseconds = [](const QDateTime& time) { return time.toMSecsSinceEpoch() * 1000; };
+    if (request.from.isValid())
+        selection.from = microseconds(request.from);
+    if (request.to.isValid())
+        selection.to = microseconds(request.to);
+    selection.where = request.where.trimmed().toStdString();
+
+    CaseFile* caseFile = m_case.get();
+    QStringList settingProblems;
+    const ImportLimits limits = importLimitsFromSettings(settingProblems);
+    ClickHouseFetchOptions options;
+    options.memoryLimit = limits.memory;
+    options.cancel = &m_cancel;
+    options.progress = [this](std::uint64_t bytes) {
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        if (nowMs - m_lastProgressMs.load() < 50) // about 20 updates a second at most
+            return;
+        m_lastProgressMs = nowMs;
+        QMetaObject::invokeMethod(
+            this, [this, bytes] { emit fetchProgress(qint64(bytes)); }, Qt::QueuedConnection);
+    };
+    // The working profile decides what is considered: what the analyst is looking at.
+    CaseFile::RemoteSource source = clickHouseCaseSource(
+        ClickHouseClient(std::move(*endpoint)), std::move(selection), m_working, std::move(options));
+    start([this, caseFile, source = std::move(source), settingProblems, working = m_working, now = m_clock()] {
+        Result result;
+        result.messages << settingProblems;
+        EventTable events;
+        if (const auto loaded = caseFile->loadEvents(events); !loaded) {
+            result.error = QString::fromStdString(loaded.error());
+            return result;
+        }
+        const auto imported = caseFile->importRemote(source, events);
+        const QString description = QString::fromStdString(source.description);
+        if (!imported) {
+            if (m_cancel)
+                result.messages << tr("Import from %1 cancelled; the case is unchanged.").arg(description);
+            else
+                result.error = QString::fromStdString(imported.error());
+            EventTable reloaded;
+            if (const auto loaded = caseFile->loadEvents(reloaded); !loaded) {
+                result.error = QString::fromStdString(loaded.error());
+                return result;
+            }
+            events = std::move(reloaded);
+        } else if (imported->alreadyImported) {
+            result.messages << tr("The same answer from %1 is already in the case: nothing imported.").arg(description);
+        } else {
+            result.messages << tr("%1 events imported from %2.").arg(imported->summary.eventsRead).arg(description);
         }
         auto snapshot = analyse(*caseFile, std::move(events), working, now);
         if (snapshot)

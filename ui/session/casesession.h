@@ -2,6 +2,7 @@
 
 #include "snapshot.h"
 
+#include <QDateTime>
 #include <QFutureWatcher>
 #include <QObject>
 #include <QStringList>
@@ -18,6 +19,19 @@ namespace cepheid::ui {
 // The import limits (docs/security.md): the defaults, overridden by the settings limits/NAME (e.g.
 // limits/decompressed-bytes=128G). A value that is not one is ignored and said in problems.
 ImportLimits importLimitsFromSettings(QStringList& problems);
+
+// What File ▸ Import from ClickHouse… asks for (docs/clickhouse.md, "Cases"). The password lives only here, for
+// the one import: it is never written to the settings, the case or a profile.
+struct ClickHouseRequest
+{
+    QString url; // http[s]://[user@]host[:port][/database]
+    QString password;
+    QString caFile;
+    QString table;
+    QString mappingPath;
+    QDateTime from, to; // invalid: unbounded
+    QString where;
+};
 
 // One open case and the jobs that read it. Engine work (open, import, analyse) runs on a worker thread; the
 // GUI thread only receives progress and finished snapshots. One job at a time: a request made while a job runs
@@ -42,6 +56,9 @@ public:
     void openCase(const QString& path, bool create = false);
     // Imports exports into the open case, then analyses again.
     void importFiles(const QStringList& paths);
+    // Imports what the working profile considers in a ClickHouse table as one source, then analyses again. A request
+    // that cannot be used (a bad URL, an unreadable mapping) is refused through failed() before anything is asked.
+    void importFromClickHouse(const ClickHouseRequest& request);
     void cancel();
 
     // The profile the next analysis uses: the case's newest saved version once opened, then every tune().
@@ -72,6 +89,8 @@ signals:
     void busyChanged(bool busy);
     // bytes of the current file done/total, events so far, which file of how many
     void progress(qint64 done, qint64 total, qint64 events, int file, int files);
+    // bytes of a ClickHouse answer received so far (its size is not known ahead)
+    void fetchProgress(qint64 bytes);
     void snapshotReady(cepheid::ui::SnapshotPtr snapshot);
     // A job failed or was refused; the previous snapshot stays valid.
     void failed(const QString& message);
