@@ -18,8 +18,6 @@ namespace cepheid {
 namespace {
 
 constexpr std::size_t kEventsPerInsert = 100'000; // about 10-20 MB of RowBinary per INSERT
-constexpr std::uint64_t kMaxFieldBytes = 64 << 20; // no field of a row is longer; a longer length is a bad answer
-constexpr std::uint64_t kMaxAddresses = 65'535; // an event's IP list, as EventTable counts it
 
 bool isKnownField(std::string_view field)
 {
@@ -31,84 +29,6 @@ bool isKnownField(std::string_view field)
 Expected<std::string> keyTableName(std::string_view table)
 {
     return clickHouseTableName(std::string(table) + "_cepheid");
-}
-
-std::optional<Direction> directionFrom(std::string_view name)
-{
-    for (const Direction direction :
-        { Direction::Unknown, Direction::Inbound, Direction::Outbound, Direction::Broadcast })
-        if (directionName(direction) == name)
-            return direction;
-    return name.empty() ? std::optional(Direction::Unknown) : std::nullopt;
-}
-
-std::optional<EventRole> roleFrom(std::string_view name)
-{
-    for (const EventRole role :
-        { EventRole::Connection, EventRole::DnsAnswer, EventRole::SessionName, EventRole::CloudAudit })
-        if (eventRoleName(role) == name)
-            return role;
-    return std::nullopt;
-}
-
-std::optional<HostnameSource> hostnameSourceFrom(std::string_view name)
-{
-    for (int i = 0; i < kHostnameSourceCount; ++i)
-        if (hostnameSourceName(static_cast<HostnameSource>(i)) == name)
-            return static_cast<HostnameSource>(i);
-    return std::nullopt;
-}
-
-// One row of a fetch's answer into `record` (views into the answer); false when the row is not whole yet, or the
-// answer is malformed (reader.malformed() or `problem` says so).
-bool readRow(RowBinaryReader& reader, bool hashedIds, EventRecord& record, std::string& problem)
-{
-    record.clear();
-    std::string_view direction, hostnameSource, role;
-    std::uint8_t sentKnown = 0, receivedKnown = 0;
-    const auto ips = [&](std::vector<std::string_view>& into) {
-        std::uint64_t count = 0;
-        if (!reader.length(count))
-            return false;
-        if (count > kMaxAddresses) {
-            problem = "an event lists " + std::to_string(count) + " addresses";
-            return false;
-        }
-        for (std::uint64_t i = 0; i < count; ++i) {
-            std::string_view ip;
-            if (!reader.string(ip))
-                return false;
-            into.push_back(ip);
-        }
-        return true;
-    };
-    const bool whole = reader.integer(record.timestamp)
-        && (hashedIds ? reader.integer(record.idHash) : reader.string(record.id)) && reader.string(record.eventType)
-        && reader.string(direction) && reader.string(record.principalHostname) && ips(record.principalIps)
-        && reader.string(record.processPath) && reader.string(record.processId) && reader.string(record.targetHostname)
-        && reader.string(hostnameSource) && ips(record.targetIps) && reader.integer(record.targetPort)
-        && reader.integer(sentKnown) && reader.integer(record.bytesSent) && reader.integer(receivedKnown)
-        && reader.integer(record.bytesReceived) && reader.string(record.user) && reader.string(role)
-        && reader.string(record.url) && reader.string(record.userAgent) && reader.integer(record.responseCode)
-        && reader.integer(record.source.line) && reader.integer(record.source.byteOffset);
-    if (!whole)
-        return false;
-    record.bytesSentKnown = sentKnown != 0;
-    record.bytesReceivedKnown = receivedKnown != 0;
-    const auto parsedDirection = directionFrom(direction);
-    const auto parsedSource = hostnameSourceFrom(hostnameSource);
-    const auto parsedRole = roleFrom(role);
-    if (!parsedDirection || !parsedSource || !parsedRole || !isRepresentable(record.timestamp)) {
-        problem = !parsedDirection ? "direction '" + std::string(direction) + "' is not a UDM direction"
-            : !parsedSource        ? "hostname_source '" + std::string(hostnameSource) + "' is not one Cepheid writes"
-            : !parsedRole          ? "role '" + std::string(role) + "' is not one Cepheid writes"
-                                   : "timestamp_us " + std::to_string(record.timestamp) + " is outside years 0001-9999";
-        return false;
-    }
-    record.direction = *parsedDirection;
-    record.hostnameSource = *parsedSource;
-    record.role = *parsedRole;
-    return true;
 }
 
 } // namespace
@@ -422,38 +342,17 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     const std::string where = "ClickHouse at " + client.endpoint().display();
     const auto started = std::chrono::steady_clock::now();
     ClickHouseFetch fetch;
-    std::string problem;
     // Step 1: the distinct destinations, a few thousand rows however large the table.
-    std::vector<ClickHouseDestination> destinations;
-    std::string pending;
-    const auto readDestinations = [&](std::string_view bytes) {
-        pending.append(bytes);
-        RowBinaryReader reader(pending, kMaxFieldBytes);
-        while (!reader.atEnd()) {
-            const std::size_t start = reader.position();
-            std::string_view name;
-            std::uint8_t isHostname = 0;
-            if (!reader.string(name) || !reader.integer(isHostname)) {
-                if (reader.malformed()) {
-                    problem = "destination " + std::to_string(destinations.size() + 1) + " is longer than any name";
-                    return false;
-                }
-                reader.rewind(start);
-                break;
-            }
-            destinations.push_back({ std::string(name), isHostname != 0 });
-        }
-        pending.erase(0, reader.position());
-        return true;
-    };
+    ClickHouseDestinationRows destinations;
     fetch.query = clickHouseDestinationsQuery(selection);
-    ClickHouseClient::Query listing { fetch.query, {}, {}, { { "wait_end_of_query", "1" } }, readDestinations, {},
-        cancel };
-    if (const auto answered = client.execute(listing); !answered || !pending.empty())
-        return failure(!answered ? (problem.empty() ? answered.error() : where + ": " + problem)
-                                 : where + ": the list of destinations ends part-way through a row");
-    fetch.destinations = destinations.size();
-    auto considered = consideredDestinations(destinations, profile);
+    ClickHouseClient::Query listing { fetch.query, {}, {}, { { "wait_end_of_query", "1" } },
+        [&destinations](std::string_view bytes) { return destinations.feed(bytes); }, {}, cancel };
+    const auto listed = client.execute(listing);
+    if (!listed || !destinations.finish())
+        return failure(
+            !destinations.problem().empty() ? where + ": destinations: " + destinations.problem() : listed.error());
+    fetch.destinations = destinations.destinations().size();
+    auto considered = consideredDestinations(destinations.destinations(), profile);
     if (!considered)
         return failure(considered.error());
     fetch.considered = considered->size();
@@ -464,32 +363,13 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
 
     // Step 2: the events of the considered destinations, whole.
     fetch.query = clickHouseEventsQuery(selection, *considered);
-    const bool hashedIds = !selection.mapping.expressions.contains("event_id");
-    EventRecord record;
-    std::uint64_t rows = 0;
+    ClickHouseEventRows rows(into, !selection.mapping.expressions.contains("event_id"), options.onRow);
+    std::string overLimit;
     const auto readEvents = [&](std::string_view bytes) {
-        pending.append(bytes);
-        RowBinaryReader reader(pending, kMaxFieldBytes);
-        while (!reader.atEnd()) {
-            const std::size_t start = reader.position();
-            if (!readRow(reader, hashedIds, record, problem)) {
-                if (reader.malformed() || !problem.empty()) {
-                    if (problem.empty())
-                        problem = "a field is longer than any event's";
-                    problem = "row " + std::to_string(rows + 1) + ": " + problem;
-                    return false;
-                }
-                reader.rewind(start);
-                break;
-            }
-            if (options.onRow)
-                options.onRow(record, rows);
-            into.append(record);
-            ++rows;
-        }
-        pending.erase(0, reader.position());
+        if (!rows.feed(bytes))
+            return false;
         if (options.memoryLimit > 0 && into.memoryBytes() > options.memoryLimit) {
-            problem = "the answer holds more events than the memory limit allows (" + std::to_string(rows)
+            overLimit = "the answer holds more events than the memory limit allows (" + std::to_string(rows.rows())
                 + " events so far): narrow the selection with --from/--to or --where, or raise --limit memory";
             return false;
         }
@@ -507,11 +387,11 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
         },
         cancel };
     const auto answered = client.execute(query);
-    if (!answered)
-        return failure(problem.empty() ? answered.error() : where + ": " + problem);
-    if (!pending.empty())
-        return failure(where + ": the answer ends part-way through row " + std::to_string(rows + 1));
-    fetch.events = rows;
+    if (!overLimit.empty())
+        return failure(where + ": " + overLimit);
+    if (!answered || !rows.finish())
+        return failure(!rows.problem().empty() ? where + ": " + rows.problem() : answered.error());
+    fetch.events = rows.rows();
     fetch.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return fetch;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cases/casefile.h"
+#include "clickhouseanswer.h"
 #include "clickhouseclient.h"
 #include "model/eventtable.h"
 #include "tuning/profile.h"
@@ -72,14 +73,7 @@ struct ClickHouseSelection
     std::string where; // an SQL condition over the table, the analyst's; empty: none
 };
 
-// The destinations a selection holds (step 1 of a fetch): each distinct destination of its connections (the target
-// hostname, else the first non-empty target address) and whether it is a hostname.
-struct ClickHouseDestination
-{
-    std::string name;
-    bool isHostname = false;
-    friend bool operator==(const ClickHouseDestination&, const ClickHouseDestination&) = default;
-};
+// The destinations a selection holds (step 1 of a fetch): each distinct destination of its connections.
 std::string clickHouseDestinationsQuery(const ClickHouseSelection& selection);
 // The destinations `profile` considers, as Analyzer::select decides for a file: the rule's regex found in a
 // hostname, or a catalog entry matching the destination whole. Fails on a profile whose regexes do not compile.
