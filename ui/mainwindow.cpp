@@ -114,6 +114,10 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &CaseSession::fetchProgress, this, &MainWindow::showFetchProgress);
     connect(m_session, &CaseSession::snapshotReady, this, &MainWindow::showSnapshot);
     connect(m_session, &CaseSession::failed, this, [this](const QString& message) {
+        // Imports wait only while their new case is being created: a failure then is that case's, and the imports
+        // are dropped (the ClickHouse one with its password) rather than run in whichever case is opened next.
+        m_pendingImports.clear();
+        m_pendingClickHouse.reset();
         statusBar()->showMessage(message, 15000);
         if (isVisible())
             QMessageBox::warning(this, tr("Cepheid"), message);

@@ -7,6 +7,7 @@
 #include "sha256.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -630,18 +631,28 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
         EventTable fetched;
         fetched.setIdKey(m_idKey);
         RawChunkWriter rawRecords(*m_database, sourceId);
-        Sha256 hash;
+        // The digest must not depend on the order the server sent the rows in, which a table of several parts or a
+        // server reading on several threads does not fix: it hashes the source's format and description, then the
+        // records' own digests sorted (an empty answer from one table is not an empty answer from another).
+        std::vector<std::array<std::uint8_t, 32>> recordDigests;
         std::uint64_t bytes = 0;
         const auto onRecord = [&](std::uint64_t row, std::string_view text) {
             rawRecords.add(row, text);
-            hash.update(text.data(), text.size());
-            hash.update("\n", 1);
+            Sha256 record;
+            record.update(text.data(), text.size());
+            recordDigests.push_back(record.finish());
             bytes += text.size() + 1;
         };
         auto query = source.fetch(fetched, static_cast<std::uint16_t>(sourceId), onRecord);
         if (!query)
             return failure(query.error()); // the transaction rolls back
         rawRecords.finish();
+        std::sort(recordDigests.begin(), recordDigests.end());
+        Sha256 hash;
+        const std::string heading = source.format + "\n" + source.description + "\n";
+        hash.update(heading.data(), heading.size());
+        for (const auto& digest : recordDigests)
+            hash.update(digest.data(), digest.size());
         result.sha256 = Sha256::hex(hash.finish());
         auto existing = m_database->prepare("SELECT events_read FROM sources WHERE sha256 = ?1");
         existing.bind(1, result.sha256);

@@ -115,11 +115,12 @@ public:
     [[nodiscard]] Expected<ImportResult> importFile(
         const std::string& path, EventTable& table, const ImportOptions& options = {});
     // A selection from a database server, imported as one source (docs/clickhouse.md, "Cases"). `fetch` appends the
-    // events to the table it is given (which hashes ids with this case's key), each with `sourceIndex` as its file
-    // and its row number as line and offset, hands each row's text to `onRecord` (kept as the event's original
-    // record), and returns the query it ran. The source keeps `description` (the server without credentials, and
-    // the table), the query, and the SHA-256 of the records: the same answer imported again is said to be already
-    // imported. `table` as for importFile.
+    // events to the table it is given (which hashes an id string with this case's key; hashes the server stores are
+    // kept), each with `sourceIndex` as its file and its row number as line and offset, hands each row's text to
+    // `onRecord` (kept as the event's original record), and returns the query it ran. The source keeps
+    // `description` (the server without credentials, and the table), the query, and a SHA-256 over the records'
+    // digests sorted: the same answer, in any order, imported again is said to be already imported. `table` as for
+    // importFile.
     struct RemoteSource
     {
         std::string description, format;

@@ -140,6 +140,7 @@ bool ClickHouseDestinationRows::feed(std::string_view bytes)
         if (!reader.string(name) || !reader.integer(isHostname))
             return ClickHouseRowStream::Row::Partial; // or malformed, which the stream sees
         m_destinations.push_back({ std::string(name), isHostname != 0 });
+        m_bytes += sizeof(ClickHouseDestination) + name.size();
         return ClickHouseRowStream::Row::Whole;
     });
 }
@@ -154,10 +155,15 @@ ClickHouseEventRows::ClickHouseEventRows(
 bool ClickHouseEventRows::feed(std::string_view bytes)
 {
     return m_stream.feed(bytes, [this](RowBinaryReader& reader, std::string& problem) {
+        const std::size_t start = reader.position();
         if (!readEventRow(reader, m_hashedIds, m_record, problem))
             return problem.empty() ? ClickHouseRowStream::Row::Partial : ClickHouseRowStream::Row::Bad;
         if (m_onRow)
             m_onRow(m_record, m_stream.rows());
+        // A row whose event_id is empty is identified by its own bytes, as a file's record without an id is by its
+        // text: distinct rows keep distinct ids for count_distinct(metadata.id), and a row read twice keeps one.
+        if (!m_hashedIds && m_record.id.empty())
+            m_record.id = reader.readSince(start);
         m_into.append(m_record);
         return ClickHouseRowStream::Row::Whole;
     });

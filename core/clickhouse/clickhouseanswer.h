@@ -52,10 +52,14 @@ public:
     bool finish() { return m_stream.finish(); }
     const std::string& problem() const { return m_stream.problem(); }
     std::vector<ClickHouseDestination>& destinations() { return m_destinations; }
+    // Memory the destinations take, for the import's memory limit: a fleet's distinct responder addresses can be
+    // millions.
+    std::uint64_t bytes() const { return m_bytes; }
 
 private:
     ClickHouseRowStream m_stream;
     std::vector<ClickHouseDestination> m_destinations;
+    std::uint64_t m_bytes = 0;
 };
 
 // Step 2's answer: the columns of clickHouseEventsQuery, appended to `into` as events. `onRow` sees each row's record

@@ -80,21 +80,27 @@ public:
 
     bool connect()
     {
-        beast::error_code error;
+        // Every step has its deadline: a name server that does not answer, an address that does not, a handshake
+        // that stalls. Each address of the name gets the whole connect timeout.
+        m_stepName = "resolving " + m_endpoint.host;
+        setDeadline(m_endpoint.connectTimeout);
         tcp::resolver resolver(m_io);
-        const auto addresses = resolver.resolve(m_endpoint.host, m_endpoint.port, error);
-        if (error) {
-            problem = "cannot resolve " + m_endpoint.host + ": " + error.message();
-            return false;
-        }
+        tcp::resolver::results_type addresses;
+        beast::error_code error = step([&](auto done) {
+            resolver.async_resolve(m_endpoint.host, m_endpoint.port,
+                [&addresses, done](const beast::error_code& resolved, tcp::resolver::results_type results) mutable {
+                    addresses = std::move(results);
+                    done(resolved);
+                });
+        });
+        if (error || addresses.empty())
+            return fail("cannot resolve " + m_endpoint.host, error);
         if (m_endpoint.tls) {
             m_tlsContext.set_default_verify_paths(error);
             if (!m_endpoint.caFile.empty())
                 m_tlsContext.load_verify_file(m_endpoint.caFile, error);
-            if (error) {
-                problem = "cannot read the certificates to trust (" + m_endpoint.caFile + "): " + error.message();
-                return false;
-            }
+            if (error)
+                return fail("cannot read the certificates to trust (" + m_endpoint.caFile + ")", error);
             m_tlsContext.set_verify_mode(ssl::verify_peer);
             m_tls.emplace(m_io, m_tlsContext);
             m_tls->set_verify_callback(ssl::host_name_verification(m_endpoint.host));
@@ -106,26 +112,28 @@ public:
         } else {
             m_plain.emplace(m_io);
         }
-        m_deadline = std::chrono::steady_clock::now() + m_endpoint.connectTimeout;
         m_stepName = "connecting";
-        error = step([&](auto done) { socket().async_connect(*addresses.begin(), done); });
-        for (auto next = std::next(addresses.begin()); error && !cancelled && next != addresses.end(); ++next) {
-            socket().close();
-            error = step([&](auto done) { socket().async_connect(*next, done); });
+        for (auto address = addresses.begin(); address != addresses.end() && !cancelled; ++address) {
+            if (address != addresses.begin()) {
+                beast::error_code ignored;
+                socket().close(ignored);
+                problem.clear(); // the last address's failure is the one said
+            }
+            setDeadline(m_endpoint.connectTimeout);
+            error = step([&](auto done) { socket().async_connect(*address, done); });
+            if (!error)
+                break;
         }
-        if (error) {
-            problem = "cannot connect to " + m_endpoint.host + ":" + m_endpoint.port + ": " + describe(error);
-            return false;
-        }
+        if (error)
+            return fail("cannot connect to " + m_endpoint.host + ":" + m_endpoint.port, error);
         if (m_tls) {
             m_stepName = "TLS";
+            setDeadline(m_endpoint.connectTimeout);
             error = step([&](auto done) { m_tls->async_handshake(ssl::stream_base::client, done); });
-            if (error) {
-                problem = "TLS with " + m_endpoint.host + ":" + m_endpoint.port + " failed: " + describe(error);
-                return false;
-            }
+            if (error)
+                return fail("TLS with " + m_endpoint.host + ":" + m_endpoint.port + " failed", error);
         }
-        m_deadline = std::chrono::steady_clock::now() + m_endpoint.queryTimeout;
+        setDeadline(m_endpoint.queryTimeout);
         return true;
     }
 
@@ -191,10 +199,18 @@ private:
         return error.message(); // Asio's TLS errors carry OpenSSL's reason ("certificate verify failed")
     }
 
+    void setDeadline(std::chrono::milliseconds length)
+    {
+        m_deadline = std::chrono::steady_clock::now() + length;
+        m_deadlineLength = length;
+    }
+
+    // What failed, and why: the step's own reason when a deadline or a cancel closed it ("connecting timed out after
+    // 10 s"), else the error's. Returns 0 (false).
     unsigned fail(const std::string& what, const beast::error_code& error)
     {
-        if (problem.empty())
-            problem = what + ": " + describe(error);
+        if (!cancelled)
+            problem = what + ": " + (problem.empty() ? describe(error) : problem);
         return 0;
     }
 
@@ -218,8 +234,7 @@ private:
                 cancelled = true;
                 problem = "cancelled";
             } else if (std::chrono::steady_clock::now() >= m_deadline) {
-                const auto limit = m_stepName == "connecting" || m_stepName == "TLS" ? m_endpoint.connectTimeout
-                                                                                     : m_endpoint.queryTimeout;
+                const auto limit = m_deadlineLength;
                 problem = m_stepName + " timed out after "
                     + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limit).count()) + " s";
             } else {
@@ -239,6 +254,7 @@ private:
     std::optional<beast::ssl_stream<beast::tcp_stream>> m_tls;
     beast::flat_buffer m_buffer;
     std::chrono::steady_clock::time_point m_deadline;
+    std::chrono::milliseconds m_deadlineLength {}; // what a timeout message says
     std::string m_stepName;
 };
 
@@ -247,45 +263,48 @@ private:
 Expected<ClickHouseEndpoint> ClickHouseEndpoint::parse(std::string_view url)
 {
     ClickHouseEndpoint endpoint;
-    // Messages quote the URL, but never a password typed into it.
+    // User information runs to the last '@' (a typed password may hold '/', '@' or ':'), so the database after it can
+    // hold no '@'. Messages quote the URL, but never what follows a ':' in the user information.
+    std::string_view rest = url;
+    const std::size_t schemeEnd = rest.find("://");
+    const std::size_t userStart = schemeEnd == std::string_view::npos ? 0 : schemeEnd + 3;
+    const std::size_t at = rest.rfind('@');
+    const bool hasUser = at != std::string_view::npos && at >= userStart;
     std::string shown(url);
-    if (const std::size_t scheme = shown.find("://"); scheme != std::string::npos) {
-        const std::size_t at = shown.find('@', scheme);
-        const std::size_t colon = shown.find(':', scheme + 3);
-        if (at != std::string::npos && colon < at && shown.find('/', scheme + 3) > at)
+    if (hasUser) {
+        if (const std::size_t colon = shown.find(':', userStart); colon < at)
             shown.replace(colon + 1, at - colon - 1, "…");
     }
     const auto refuse = [&](const std::string& why) { return failure("ClickHouse URL '" + shown + "': " + why); };
-    std::string_view rest = url;
     if (rest.starts_with("http://")) {
-        rest.remove_prefix(7);
         endpoint.port = "8123";
     } else if (rest.starts_with("https://")) {
-        rest.remove_prefix(8);
         endpoint.tls = true;
         endpoint.port = "8443";
     } else {
         return refuse("expected http://host[:port][/database] or https://…");
     }
+    if (hasUser) {
+        const std::string_view user = rest.substr(userStart, at - userStart);
+        if (user.find(':') != std::string_view::npos)
+            return refuse(std::string("a password does not belong in the URL; set ") + kClickHousePasswordVariable);
+        if (user.empty())
+            return refuse("the user before '@' is empty");
+        if (user.find_first_of("/?#") != std::string_view::npos)
+            return refuse("the user '" + std::string(user) + "' is not a plain name");
+        endpoint.user = std::string(user);
+    }
+    rest.remove_prefix(hasUser ? at + 1 : userStart);
     const std::size_t slash = rest.find('/');
     std::string_view authority = rest.substr(0, slash);
     if (slash != std::string_view::npos) {
         std::string_view database = rest.substr(slash + 1);
         if (!database.empty() && database.back() == '/')
             database.remove_suffix(1);
-        if (database.find_first_of("/?#`'\"\\ ") != std::string_view::npos)
+        if (database.find_first_of("/?#@:`'\"\\ ") != std::string_view::npos)
             return refuse("the database name '" + std::string(database) + "' is not a plain name");
         if (!database.empty())
             endpoint.database = std::string(database);
-    }
-    if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
-        const std::string_view user = authority.substr(0, at);
-        if (user.find(':') != std::string_view::npos)
-            return refuse(std::string("a password does not belong in the URL; set ") + kClickHousePasswordVariable);
-        if (user.empty())
-            return refuse("the user before '@' is empty");
-        endpoint.user = std::string(user);
-        authority.remove_prefix(at + 1);
     }
     std::string_view host = authority;
     if (host.starts_with('[')) { // [::1]:8123
@@ -407,7 +426,8 @@ std::string clickHouseString(std::string_view text)
 
 Expected<std::string> clickHouseIdentifier(std::string_view name)
 {
-    if (name.empty() || name.find_first_of(std::string_view("`\n\r\0", 4)) != std::string_view::npos)
+    // A backslash escapes inside backquotes: refused with the backquote, so a name can never end its quoting.
+    if (name.empty() || name.find_first_of(std::string_view("`\\\n\r\0", 5)) != std::string_view::npos)
         return failure("'" + std::string(name) + "' is not a usable ClickHouse name");
     return "`" + std::string(name) + "`";
 }

@@ -232,7 +232,9 @@ struct SelectionSql
         // into the connections before the push.
         conditions
             = " FROM " + clickHouseTableName(map.table).value_or("``") + " WHERE " + text("role") + " = 'connection'";
-        const std::string timestamp = "toInt64(" + map.expression("timestamp_us") + ")";
+        const std::string timestamp = number("timestamp_us", "Int64");
+        if (map.expressions.contains("timestamp_us")) // an event without a time is no event: never the year 1970
+            conditions += " AND isNotNull(" + map.expression("timestamp_us") + ")";
         if (selection.from)
             conditions += " AND " + timestamp + " >= " + std::to_string(*selection.from);
         if (selection.to)
@@ -243,14 +245,25 @@ struct SelectionSql
     // A field as String (or Array(String)): a column of the default layout already is one, and is read as it is
     // (converting every row made the destinations query on 10 M events take 1.15-1.18 s instead of 0.85-0.92); a
     // mapping's expression is converted, whatever its type.
+    // A field as a non-null String: a column of the default layout already is one and is read as it is; a mapping's
+    // expression is converted whatever its type, NULL reading as empty (Zeek and UDM tables often have Nullable
+    // columns, and a Nullable value would put a null byte before each value of the answer).
     std::string text(const char* field) const
     {
-        return map.expressions.contains(field) ? "toString(" + map.expression(field) + ")" : map.expression(field);
+        return map.expressions.contains(field) ? "ifNull(toString(" + map.expression(field) + "), '')"
+                                               : map.expression(field);
     }
+    // Array(String), NULL elements reading as empty.
     std::string list(const char* field) const
     {
-        return map.expressions.contains(field) ? "CAST(" + map.expression(field) + " AS Array(String))"
+        return map.expressions.contains(field) ? "arrayMap(v -> ifNull(toString(v), ''), " + map.expression(field) + ")"
                                                : map.expression(field);
+    }
+    // A non-null integer of `type`, NULL reading as 0.
+    std::string number(const char* field, const char* type) const
+    {
+        return map.expressions.contains(field) ? std::string("to") + type + "(ifNull(" + map.expression(field) + ", 0))"
+                                               : std::string("to") + type + "(" + map.expression(field) + ")";
     }
 
     const ClickHouseMapping& map;
@@ -310,15 +323,15 @@ std::string clickHouseEventsQuery(
     const auto known = [&](const char* field) {
         return "toUInt8(isNotNull(" + map.expression(field) + ")), toUInt64(ifNull(" + map.expression(field) + ", 0))";
     };
-    std::string query = "SELECT toInt64(" + map.expression("timestamp_us") + "), "
-        + (hashedIds ? "toUInt64(" + map.expression("event_id_hash") + ")" : sql.text("event_id")) + ", "
-        + sql.text("event_type") + ", " + sql.text("direction") + ", " + sql.text("principal_hostname") + ", "
-        + sql.list("principal_ips") + ", " + sql.text("process_path") + ", " + sql.text("process_id") + ", "
-        + sql.hostname + ", " + sql.text("hostname_source") + ", " + sql.list("target_ips") + ", toUInt16("
-        + map.expression("target_port") + "), " + known("bytes_sent") + ", " + known("bytes_received") + ", "
-        + sql.text("user") + ", " + sql.text("role") + ", " + sql.text("url") + ", " + sql.text("user_agent")
-        + ", toUInt16(" + map.expression("http_response_code") + "), toUInt64(" + map.expression("source_line")
-        + "), toUInt64(" + map.expression("source_offset") + ")" + sql.conditions;
+    std::string query = "SELECT " + sql.number("timestamp_us", "Int64") + ", "
+        + (hashedIds ? sql.number("event_id_hash", "UInt64") : sql.text("event_id")) + ", " + sql.text("event_type")
+        + ", " + sql.text("direction") + ", " + sql.text("principal_hostname") + ", " + sql.list("principal_ips") + ", "
+        + sql.text("process_path") + ", " + sql.text("process_id") + ", " + sql.hostname + ", "
+        + sql.text("hostname_source") + ", " + sql.list("target_ips") + ", " + sql.number("target_port", "UInt16")
+        + ", " + known("bytes_sent") + ", " + known("bytes_received") + ", " + sql.text("user") + ", "
+        + sql.text("role") + ", " + sql.text("url") + ", " + sql.text("user_agent") + ", "
+        + sql.number("http_response_code", "UInt16") + ", " + sql.number("source_line", "UInt64") + ", "
+        + sql.number("source_offset", "UInt64") + sql.conditions;
     // Hostnames are compared as the table stores them, so that a table sorted by target_hostname (the default
     // layout) reads only the parts of its index that hold them.
     std::vector<std::string> hostnames, addresses;
@@ -344,10 +357,24 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     ClickHouseFetch fetch;
     // Step 1: the distinct destinations, a few thousand rows however large the table.
     ClickHouseDestinationRows destinations;
+    std::string overLimit;
+    const auto overMemory = [&](std::uint64_t used, const char* what) {
+        if (options.memoryLimit == 0 || used <= options.memoryLimit)
+            return false;
+        overLimit = std::string("the answer holds more ") + what
+            + " than the memory limit allows: narrow the selection with --from/--to or --where, or raise --limit "
+              "memory";
+        return true;
+    };
     fetch.query = clickHouseDestinationsQuery(selection);
     ClickHouseClient::Query listing { fetch.query, {}, {}, { { "wait_end_of_query", "1" } },
-        [&destinations](std::string_view bytes) { return destinations.feed(bytes); }, {}, cancel };
+        [&](std::string_view bytes) {
+            return destinations.feed(bytes) && !overMemory(destinations.bytes(), "destinations");
+        },
+        {}, cancel };
     const auto listed = client.execute(listing);
+    if (!overLimit.empty())
+        return failure(where + ": " + overLimit);
     if (!listed || !destinations.finish())
         return failure(
             !destinations.problem().empty() ? where + ": destinations: " + destinations.problem() : listed.error());
@@ -364,17 +391,8 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     // Step 2: the events of the considered destinations, whole.
     fetch.query = clickHouseEventsQuery(selection, *considered);
     ClickHouseEventRows rows(into, !selection.mapping.expressions.contains("event_id"), options.onRow);
-    std::string overLimit;
-    const auto readEvents = [&](std::string_view bytes) {
-        if (!rows.feed(bytes))
-            return false;
-        if (options.memoryLimit > 0 && into.memoryBytes() > options.memoryLimit) {
-            overLimit = "the answer holds more events than the memory limit allows (" + std::to_string(rows.rows())
-                + " events so far): narrow the selection with --from/--to or --where, or raise --limit memory";
-            return false;
-        }
-        return true;
-    };
+    const auto readEvents
+        = [&](std::string_view bytes) { return rows.feed(bytes) && !overMemory(into.memoryBytes(), "events"); };
     auto settings = settingsForSize(fetch.query.size(), considered->size());
     // The whole answer before the status: an error part-way through a streamed answer would otherwise arrive as the
     // tail of a "200 OK" body, indistinguishable from rows.

@@ -88,6 +88,8 @@ public:
     std::size_t position() const { return m_at; }
     void rewind(std::size_t to) { m_at = to; }
     bool atEnd() const { return m_at == m_bytes.size(); }
+    // The bytes read from `from` up to here (a whole row, once read).
+    std::string_view readSince(std::size_t from) const { return m_bytes.substr(from, m_at - from); }
 
 private:
     std::string_view m_bytes;

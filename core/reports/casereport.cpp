@@ -572,8 +572,19 @@ private:
                     count(source.eventsRead) + " read, " + count(source.eventsRejected) + " rejected"
                         + (source.readError.empty() ? "" : "; reading stopped: " + source.readError) },
                 { "Imported", source.importedAt } };
-            if (!source.query.empty()) // a database source: what it was asked (docs/clickhouse.md, "Cases")
+            // A database source: what it was asked (docs/clickhouse.md, "Cases"). A query naming thousands of
+            // destinations is cut: `cepheid-cli case info` prints it whole.
+            constexpr std::size_t kShownQuery = 2000;
+            if (source.query.size() > kShownQuery) {
+                std::size_t cut = kShownQuery; // not inside a UTF-8 sequence (a destination from the data)
+                while (cut > 0 && (static_cast<unsigned char>(source.query[cut]) & 0xC0) == 0x80)
+                    --cut;
+                rows.push_back({ "Query",
+                    source.query.substr(0, cut) + "… (" + count(source.query.size())
+                        + " characters; cepheid-cli case info prints it whole)" });
+            } else if (!source.query.empty()) {
                 rows.push_back({ "Query", source.query });
+            }
             facts(std::move(rows));
         }
         if (m_in.sources.empty())

@@ -14,12 +14,16 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <chrono>
 #include <memory>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace cepheid;
 using namespace cepheid::test;
@@ -159,6 +163,18 @@ private slots:
         QTest::addColumn<QString>("reason");
         QTest::newRow("password") << "http://soc:hunter2@ch:8123"
                                   << "does not belong in the URL";
+        // Passwords as typed, with the characters a URL uses: never taken for a host, port or database, never said.
+        QTest::newRow("password with a slash") << "https://soc:hunter2/x@ch/db"
+                                               << "does not belong in the URL";
+        QTest::newRow("password like a port and path") << "http://soc:2024/hunter2@ch:8123"
+                                                       << "does not belong in the URL";
+        QTest::newRow("password with an at sign") << "http://soc:hun@ter2hunter2@ch:8123"
+                                                  << "does not belong in the URL";
+        QTest::newRow("password without a scheme") << "soc:hunter2@ch:8123"
+                                                   << "expected http://";
+        // Everything before the last '@' is user information: what follows the ':' is taken for a password.
+        QTest::newRow("at sign after the host") << "http://ch:hunter2/db@x"
+                                                << "does not belong in the URL";
         QTest::newRow("scheme") << "ch:8123"
                                 << "expected http://";
         QTest::newRow("port") << "http://ch:99999"
@@ -391,10 +407,11 @@ private slots:
         QTest::addColumn<QString>("password");
         QTest::addColumn<QString>("table");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("wrong password") << "analyst"
-                                        << "wrong"
-                                        << "sample"
-                                        << "Wrong password for user analyst";
+        QTest::newRow("wrong password")
+            << "analyst"
+            << "Wr0ng-Pa55"
+            << "sample"
+            << "Wrong password for user analyst|analyst: Authentication failed"; // 18.x | newer
         QTest::newRow("missing table") << "default"
                                        << ""
                                        << "nope"
@@ -430,9 +447,8 @@ private slots:
                                 table, QStringLiteral("--output"), output },
             password);
         QCOMPARE(run.exitCode, 1);
-        QVERIFY2(run.err.contains(reason), qPrintable(run.err));
-        QVERIFY2(!run.err.contains(QStringLiteral("wrong")) || password.isEmpty() || !run.err.contains(password),
-            qPrintable(run.err));
+        QVERIFY2(run.err.contains(QRegularExpression(reason)), qPrintable(run.err));
+        QVERIFY2(password.isEmpty() || !run.err.contains(password), qPrintable(run.err));
         QVERIFY(!QFile::exists(output));
     }
 
@@ -541,6 +557,102 @@ private slots:
         QCOMPARE(session.snapshot()->events.size(), std::size_t(17159));
         const auto flows = session.snapshot()->analysis.findings.size();
         QVERIFY(flows > 20);
+    }
+
+    void nullableColumnsAndEmptyIdsAreReadThroughAMapping()
+    {
+        requireServer();
+        // Nullable columns, as SOC tables often have them, and no event id at all: each row is then identified by
+        // its own bytes.
+        query("CREATE TABLE nullable ENGINE = MergeTree() ORDER BY tuple() AS SELECT toNullable(timestamp_us) AS ts, "
+              "toNullable(event_type) AS kind, toNullable(direction) AS dir, toNullable(principal_hostname) AS host, "
+              "principal_ips AS host_ips, toNullable(process_path) AS image, toNullable(process_id) AS pid, "
+              "if(target_hostname = '', NULL, toNullable(target_hostname)) AS dest, target_ips AS dest_ips, "
+              "toNullable(target_port) AS port, bytes_sent AS sent, bytes_received AS received, "
+              "toNullable(user) AS account FROM sample");
+        const QString mapping = writeTestFile(m_directory, QStringLiteral("nullable.json"), R"json({
+  "table": "nullable",
+  "columns": {
+    "timestamp_us": "ts", "event_id": "''", "event_type": "kind", "direction": "dir",
+    "principal_hostname": "host", "principal_ips": "host_ips", "process_path": "image", "process_id": "pid",
+    "target_hostname": "dest", "target_ips": "dest_ips", "target_port": "port", "bytes_sent": "sent",
+    "bytes_received": "received", "user": "account", "hostname_source": "if(dest IS NULL, '', 'record')",
+    "role": "'connection'", "url": "NULL", "user_agent": "''", "http_response_code": "NULL", "source_line": "0",
+    "source_offset": "0"
+  }
+})json");
+        const QJsonObject server = readReport(score(QStringLiteral("nullable.json"),
+            { QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--mapping"), mapping }));
+        const QJsonObject file = readReport(score(QStringLiteral("nullable-file.json"), { sourcePath(kSample) }));
+        QVERIFY(!server.isEmpty());
+        QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+    }
+
+    void aServerThatNeverAnswersTimesOut()
+    {
+        // A listener that accepts and says nothing: the client's own deadline must end the wait.
+        const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(listener >= 0);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        QVERIFY(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        QVERIFY(::listen(listener, 4) == 0);
+        QVERIFY(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+        auto endpoint = *ClickHouseEndpoint::parse("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)));
+        endpoint.queryTimeout = std::chrono::seconds(1);
+        const auto started = std::chrono::steady_clock::now();
+        const auto answer = ClickHouseClient(endpoint).execute({ "SELECT 1", {}, {}, {}, {}, {}, nullptr });
+        ::close(listener);
+        QVERIFY(!answer);
+        QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("timed out after 1 s")),
+            answer.error().c_str());
+        QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+    }
+
+    void theSameAnswerInAnotherOrderIsAlreadyImported()
+    {
+        const QString casePath = m_directory.filePath(QStringLiteral("order.cepheid"));
+        auto opened = CaseFile::open(casePath.toStdString(), CaseFile::Mode::Create);
+        QVERIFY2(opened, whyNot(opened));
+        CaseFile& caseFile = **opened;
+        const auto sourceIn = [](std::vector<int> order) {
+            CaseFile::RemoteSource source;
+            source.description = "http://default@ch:8123/default table t";
+            source.format = "clickhouse";
+            source.fetch
+                = [order](EventTable& into, std::uint16_t sourceIndex,
+                      const std::function<void(std::uint64_t, std::string_view)>& onRecord) -> Expected<std::string> {
+                std::uint64_t row = 0;
+                for (const int n : order) {
+                    EventRecord record;
+                    record.timestamp = 1'741'046'400'000'000 + n * 60'000'000LL;
+                    const std::string id = "id-" + std::to_string(n);
+                    record.id = id;
+                    record.eventType = "NETWORK_CONNECTION";
+                    record.targetHostname = "a.workers.dev";
+                    record.source = { sourceIndex, row + 1, row };
+                    onRecord(row++, "{\"n\": " + std::to_string(n) + "}");
+                    into.append(record);
+                }
+                return std::string("SELECT …");
+            };
+            return source;
+        };
+        EventTable events;
+        const auto first = caseFile.importRemote(sourceIn({ 1, 2, 3 }), events);
+        QVERIFY2(first, whyNot(first));
+        QVERIFY(!first->alreadyImported);
+        const auto again = caseFile.importRemote(sourceIn({ 3, 1, 2 }), events);
+        QVERIFY2(again, whyNot(again));
+        QVERIFY(again->alreadyImported);
+        QCOMPARE(again->sha256, first->sha256);
+        QCOMPARE(events.size(), std::size_t(3));
+        const auto other = caseFile.importRemote(sourceIn({ 3, 1 }), events);
+        QVERIFY2(other, whyNot(other));
+        QVERIFY(!other->alreadyImported);
+        QCOMPARE(events.size(), std::size_t(5));
     }
 
     void aCancelledQueryStopsOnTheServer()
