@@ -243,6 +243,49 @@ def columns_from_byte_planes(planes, events, ips):
         at += width * count
     return bytes(out)
 
+def clickhouse_answers():
+    """Seeds of fuzz_clickhouse_answer: RowBinary answers as ClickHouse sends them (docs/clickhouse.md, "Wire
+    format"), each after the target's two bytes (mode: bit 0 destinations, bit 1 hashed ids; where to cut)."""
+    def leb(n):
+        out = bytearray()
+        while True:
+            low = n & 0x7F
+            n >>= 7
+            out.append(low | (0x80 if n else 0))
+            if not n:
+                return bytes(out)
+
+    def string(text):
+        data = text.encode("utf-8")
+        return leb(len(data)) + data
+
+    def strings(values):
+        return leb(len(values)) + b"".join(string(v) for v in values)
+
+    def event(n, hashed, event_id=""):
+        ts = (1741046400000000 + n * 60000000).to_bytes(8, "little", signed=True)
+        ident = (n * 7919 + 1).to_bytes(8, "little") if hashed else string(event_id)
+        return (ts + ident + string("NETWORK_CONNECTION") + string("OUTBOUND") + string("wks-%d" % n)
+                + strings(["10.0.0.%d" % n]) + string("C:\\Temp\\updater.exe") + string(str(4000 + n))
+                + string("api.lab.workers.dev") + string("record") + strings(["104.21.33.150", ""])
+                + (443).to_bytes(2, "little") + b"\x01" + (500 + n).to_bytes(8, "little") + b"\x00" + bytes(8)
+                + string("") + string("connection") + string("") + string("") + bytes(2)
+                + (n + 1).to_bytes(8, "little") + (n * 300).to_bytes(8, "little"))
+
+    destinations = b"".join(string(name) + bytes([hostname]) for name, hostname in
+                            [("api.lab.workers.dev", 1), ("script.google.com", 1), ("104.21.33.150", 0), ("", 0)])
+    hashed = b"".join(event(n, True) for n in range(4))
+    ids = b"".join(event(n, False, "id-%d" % n if n % 2 else "") for n in range(4))
+    return {
+        "destinations.bin": bytes([1, 17]) + destinations,
+        "events-hashed.bin": bytes([2, 90]) + hashed,
+        "events-ids.bin": bytes([0, 200]) + ids,
+        "events-truncated.bin": bytes([2, 33]) + hashed[:-5],
+        "events-bad-direction.bin": bytes([2, 1]) + hashed.replace(string("OUTBOUND"), string("SIDEWAYS"), 1),
+        "events-huge-length.bin": bytes([0, 3]) + hashed[:8] + b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f",
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cli", help="cepheid-cli, to make the case-loader seeds")
@@ -267,6 +310,8 @@ def main():
         write(os.path.join(CORPUS, "fuzz_profile_loader"), name + ".json", latin1(text))
     for name, data in sysmon_files().items():
         write(os.path.join(CORPUS, "fuzz_sysmon_readers"), name, data)
+    for name, data in clickhouse_answers().items():
+        write(os.path.join(CORPUS, "fuzz_clickhouse_answer"), name, data)
 
     if options.cli:
         make_cases(options.cli)

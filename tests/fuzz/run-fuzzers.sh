@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 all_targets=(fuzz_record_splitter fuzz_udm_parser fuzz_profile_loader fuzz_case_loader fuzz_readers fuzz_sysmon_readers
-    fuzz_zeek_readers)
+    fuzz_zeek_readers fuzz_clickhouse_answer)
 if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]] || [ "$1" -lt 1 ]; then
     echo "usage: $0 SECONDS [TARGET...]   (targets: ${all_targets[*]})" >&2
     exit 2

@@ -1,0 +1,87 @@
+// libFuzzer target: a ClickHouse server's answer (core/clickhouse/clickhouseanswer), which Cepheid reads like any
+// other input (docs/clickhouse.md, "Wire format"). The first byte chooses what the rest is read as (bit 0: the
+// destinations of step 1 or the events of step 2; bit 1: events with a hashed id or an id string) and, with the
+// second, where the answer is cut in two pieces. Besides ending without a crash, a sanitizer report or a hang, the
+// answer must read the same whole as in two pieces (the network cuts it anywhere): the same rows, destinations and
+// events, and a refusal exactly when the whole is refused. A difference aborts, printing both.
+
+#include "clickhouse/clickhouseanswer.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+using namespace cepheid;
+
+namespace {
+
+struct Outcome
+{
+    bool accepted = false;
+    std::uint64_t rows = 0;
+    std::string problem;
+    std::uint64_t fingerprint = 0; // of what was read
+};
+
+Outcome readDestinations(std::string_view answer, std::size_t cut)
+{
+    ClickHouseDestinationRows rows;
+    Outcome outcome;
+    outcome.accepted = rows.feed(answer.substr(0, cut)) && rows.feed(answer.substr(cut)) && rows.finish();
+    outcome.problem = rows.problem();
+    outcome.rows = rows.destinations().size();
+    for (const ClickHouseDestination& destination : rows.destinations())
+        outcome.fingerprint = outcome.fingerprint * 31 + destination.name.size() * 2 + destination.isHostname;
+    return outcome;
+}
+
+Outcome readEvents(std::string_view answer, std::size_t cut, bool hashedIds)
+{
+    EventTable events;
+    events.setIdKey(1);
+    ClickHouseEventRows rows(events, hashedIds);
+    Outcome outcome;
+    outcome.accepted = rows.feed(answer.substr(0, cut)) && rows.feed(answer.substr(cut)) && rows.finish();
+    outcome.problem = rows.problem();
+    outcome.rows = rows.rows();
+    if (events.size() != rows.rows()) {
+        std::fprintf(
+            stderr, "%zu events appended for %llu rows\n", events.size(), static_cast<unsigned long long>(rows.rows()));
+        std::abort();
+    }
+    for (EventIndex i = 0; i < events.size(); ++i)
+        outcome.fingerprint = outcome.fingerprint * 31 + events.idHash(i)
+            + static_cast<std::uint64_t>(events.timestamp(i)) + events.text(events.targetHostname(i)).size()
+            + events.targetIps(i).size();
+    return outcome;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    if (size < 2)
+        return 0;
+    const std::uint8_t mode = data[0];
+    const std::string_view answer(reinterpret_cast<const char*>(data) + 2, size - 2);
+    const std::size_t cut = answer.empty() ? 0 : data[1] % (answer.size() + 1);
+    const bool destinations = (mode & 1) != 0;
+    const bool hashedIds = (mode & 2) != 0;
+    const Outcome whole
+        = destinations ? readDestinations(answer, answer.size()) : readEvents(answer, answer.size(), hashedIds);
+    const Outcome pieces = destinations ? readDestinations(answer, cut) : readEvents(answer, cut, hashedIds);
+    // A refusal found in the first piece stops there; rows read before it may then be fewer, the refusal the same.
+    const bool same = whole.accepted == pieces.accepted
+        && (!whole.accepted || (whole.rows == pieces.rows && whole.fingerprint == pieces.fingerprint));
+    if (!same) {
+        std::fprintf(stderr, "cut at %zu of %zu: whole %s, %llu rows (%s); pieces %s, %llu rows (%s)\n", cut,
+            answer.size(), whole.accepted ? "accepted" : "refused", static_cast<unsigned long long>(whole.rows),
+            whole.problem.c_str(), pieces.accepted ? "accepted" : "refused",
+            static_cast<unsigned long long>(pieces.rows), pieces.problem.c_str());
+        std::abort();
+    }
+    return 0;
+}
