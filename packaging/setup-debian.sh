@@ -13,8 +13,9 @@ packages=(
     libexpat1-dev libevtx-dev libbfio-dev libevtx-utils
     xvfb xauth clang-format desktop-file-utils appstream poppler-utils
     clang libclang-rt-14-dev
-    # tst_clickhouse starts a private server of its own (docs/clickhouse.md, "Testing"); Cepheid itself needs none.
-    clickhouse-server
+    # tst_clickhouse starts a private server of its own (docs/clickhouse.md, "Testing"), with a certificate the openssl
+    # command makes for its TLS checks; Cepheid itself needs neither.
+    clickhouse-server openssl
 )
 
 missing=()

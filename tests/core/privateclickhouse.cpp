@@ -67,10 +67,32 @@ bool PrivateClickHouse::start(QString& why)
     m_httpPort = freeLoopbackPort();
     const int tcpPort = freeLoopbackPort();
     const QString root = m_directory.path();
+    // A self-signed certificate for "localhost" only: connecting by 127.0.0.1 must then fail the host name check.
+    QString tls;
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (!openssl.isEmpty()) {
+        QProcess make;
+        make.start(openssl,
+            { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                QStringLiteral("-nodes"), QStringLiteral("-keyout"), root + QStringLiteral("/key.pem"),
+                QStringLiteral("-out"), root + QStringLiteral("/cert.pem"), QStringLiteral("-days"),
+                QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
+                QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost") });
+        if (make.waitForFinished(60000) && make.exitStatus() == QProcess::NormalExit && make.exitCode() == 0) {
+            m_httpsPort = freeLoopbackPort();
+            tls = QStringLiteral("<https_port>%1</https_port><openSSL><server><certificateFile>%2/cert.pem"
+                                 "</certificateFile><privateKeyFile>%2/key.pem</privateKeyFile><verificationMode>none"
+                                 "</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile><disableProtocols>"
+                                 "sslv2,sslv3</disableProtocols></server></openSSL>")
+                      .arg(m_httpsPort)
+                      .arg(root);
+        }
+    }
     const QString config = QStringLiteral(R"(<yandex>
   <logger><level>warning</level><log>%1/server.log</log><errorlog>%1/server.err.log</errorlog></logger>
   <http_port>%2</http_port>
   <tcp_port>%3</tcp_port>
+  %4
   <listen_host>127.0.0.1</listen_host>
   <path>%1/data/</path>
   <tmp_path>%1/tmp/</tmp_path>
@@ -88,7 +110,8 @@ bool PrivateClickHouse::start(QString& why)
 )")
                                .arg(root)
                                .arg(m_httpPort)
-                               .arg(tcpPort);
+                               .arg(tcpPort)
+                               .arg(tls);
     QFile file(root + QStringLiteral("/config.xml"));
     if (!file.open(QIODevice::WriteOnly) || file.write(config.toUtf8()) != config.toUtf8().size()) {
         why = QStringLiteral("cannot write the server's configuration");

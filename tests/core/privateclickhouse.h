@@ -24,11 +24,19 @@ public:
     bool start(QString& why);
     QString url(const QString& user = QStringLiteral("default")) const;
     int httpPort() const { return m_httpPort; }
+    // HTTPS with a certificate of its own for the name "localhost" (not for 127.0.0.1), made with the openssl
+    // command when it is there: 0 and empty when it is not.
+    int httpsPort() const { return m_httpsPort; }
+    QString certificatePath() const
+    {
+        return m_httpsPort ? m_directory.filePath(QStringLiteral("cert.pem")) : QString();
+    }
 
 private:
     QTemporaryDir m_directory;
     QProcess m_server;
     int m_httpPort = 0;
+    int m_httpsPort = 0;
 };
 
 } // namespace cepheid::test

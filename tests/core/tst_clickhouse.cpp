@@ -655,6 +655,31 @@ private slots:
         QCOMPARE(events.size(), std::size_t(5));
     }
 
+    void tlsVerifiesTheServersCertificateAndName()
+    {
+        requireServer();
+        if (m_server->httpsPort() == 0)
+            QSKIP("no openssl command to make the private server a certificate: the TLS checks are skipped");
+        const auto run = [&](const QString& host, bool trust) {
+            QStringList arguments { QStringLiteral("score"), QStringLiteral("--clickhouse"),
+                QStringLiteral("https://%1:%2").arg(host).arg(m_server->httpsPort()), QStringLiteral("--table"),
+                QStringLiteral("nope") };
+            if (trust)
+                arguments << QStringLiteral("--ca") << m_server->certificatePath();
+            return cli(arguments);
+        };
+        // Trusted and named as its certificate says: the TLS session holds, and the server's own refusal comes back.
+        const Run trusted = run(QStringLiteral("localhost"), true);
+        QVERIFY2(trusted.err.contains(QStringLiteral("doesn't exist")), qPrintable(trusted.err));
+        // A certificate nobody vouches for, or one for another name, ends the connection before any query is sent.
+        for (const Run& refused : { run(QStringLiteral("localhost"), false), run(QStringLiteral("127.0.0.1"), true) }) {
+            QCOMPARE(refused.exitCode, 1);
+            QVERIFY2(refused.err.contains(QStringLiteral("TLS with")) && refused.err.contains(QStringLiteral("failed")),
+                qPrintable(refused.err));
+            QVERIFY2(!refused.err.contains(QStringLiteral("doesn't exist")), qPrintable(refused.err));
+        }
+    }
+
     void aCancelledQueryStopsOnTheServer()
     {
         requireServer();
