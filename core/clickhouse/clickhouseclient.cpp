@@ -71,7 +71,6 @@ public:
     Session(const ClickHouseEndpoint& endpoint, const std::atomic<bool>* cancel)
         : m_endpoint(endpoint)
         , m_cancel(cancel)
-        , m_tlsContext(ssl::context::tls_client)
     { }
 
     // Why the last step failed, as the message's end: "Connection refused", "timed out after 10 s", ...
@@ -96,13 +95,15 @@ public:
         if (error || addresses.empty())
             return fail("cannot resolve " + m_endpoint.host, error);
         if (m_endpoint.tls) {
-            m_tlsContext.set_default_verify_paths(error);
+            // Made only for https: a query over plain HTTP never touches OpenSSL's TLS state.
+            m_tlsContext.emplace(ssl::context::tls_client);
+            m_tlsContext->set_default_verify_paths(error);
             if (!m_endpoint.caFile.empty())
-                m_tlsContext.load_verify_file(m_endpoint.caFile, error);
+                m_tlsContext->load_verify_file(m_endpoint.caFile, error);
             if (error)
                 return fail("cannot read the certificates to trust (" + m_endpoint.caFile + ")", error);
-            m_tlsContext.set_verify_mode(ssl::verify_peer);
-            m_tls.emplace(m_io, m_tlsContext);
+            m_tlsContext->set_verify_mode(ssl::verify_peer);
+            m_tls.emplace(m_io, *m_tlsContext);
             m_tls->set_verify_callback(ssl::host_name_verification(m_endpoint.host));
             // Server Name Indication: a server behind a proxy that hosts several names needs it.
             if (!SSL_set_tlsext_host_name(m_tls->native_handle(), m_endpoint.host.c_str())) {
@@ -249,7 +250,7 @@ private:
     const ClickHouseEndpoint& m_endpoint;
     const std::atomic<bool>* m_cancel;
     net::io_context m_io;
-    ssl::context m_tlsContext;
+    std::optional<ssl::context> m_tlsContext;
     std::optional<beast::tcp_stream> m_plain;
     std::optional<beast::ssl_stream<beast::tcp_stream>> m_tls;
     beast::flat_buffer m_buffer;
