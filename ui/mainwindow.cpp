@@ -2,6 +2,7 @@
 
 #include "exports/reportdialog.h"
 #include "imports/clickhousedialog.h"
+#include "imports/databasesourcebar.h"
 #include "models/changesmodel.h"
 #include "models/changetext.h"
 #include "models/findingsfilter.h"
@@ -86,7 +87,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_filter->setSourceModel(m_model);
     m_pages->addWidget(createEmptyState());
     m_pages->addWidget(createViews());
-    setCentralWidget(m_pages);
+    // The database source bar sits above whatever page shows, so that its offer is seen before the findings.
+    m_sourceBar = new DatabaseSourceBar(this);
+    connect(m_sourceBar, &DatabaseSourceBar::refreshRequested, this, &MainWindow::refreshDatabaseSource);
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_sourceBar);
+    centralLayout->addWidget(m_pages, 1);
+    setCentralWidget(central);
     m_tuning = new TuningDock(m_session, this);
     addDockWidget(Qt::RightDockWidgetArea, m_tuning);
     connect(m_tuning, &TuningDock::changedOnlyToggled, m_filter, &FindingsFilter::setChangedOnly);
@@ -118,6 +128,9 @@ MainWindow::MainWindow(QWidget* parent)
         // are dropped (the ClickHouse one with its password) rather than run in whichever case is opened next.
         m_pendingImports.clear();
         m_pendingClickHouse.reset();
+        m_caseOpening = false;
+        if (!m_lastClickHouseUrl.isEmpty()) // a refused login must not be tried again unasked
+            m_clickHousePasswords.remove(std::exchange(m_lastClickHouseUrl, QString()));
         statusBar()->showMessage(message, 15000);
         if (isVisible())
             QMessageBox::warning(this, tr("Cepheid"), message);
@@ -462,6 +475,20 @@ void MainWindow::createActions()
             importFromClickHouse(dialog.request());
     });
     m_clickHouseAction->setShortcut(QKeySequence(tr("Ctrl+Shift+I")));
+    m_refreshClickHouseAction = file->addAction(tr("&Refresh from ClickHouse…"), this, [this] {
+        // The newest database source: a case made from the server usually has one.
+        const SnapshotPtr snapshot = m_session->snapshot();
+        std::int64_t newest = 0;
+        for (const CaseSource& source : snapshot ? snapshot->sources : std::vector<CaseSource> {})
+            if (isRefreshableSource(source))
+                newest = source.id;
+        if (newest == 0)
+            statusBar()->showMessage(tr("This case holds no events fetched from ClickHouse."), 5000);
+        else
+            refreshDatabaseSource(newest, false);
+    });
+    m_refreshClickHouseAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    m_refreshClickHouseAction->setEnabled(false);
     file->addAction(tr("Open the Bundled &Sample"), this, [this] { importFiles({ samplePath() }); });
     file->addAction(tr("&Verify Case"), this, [this] { verifyCase(); });
     // Exports: the case report for the ticket, the findings as the CLI's `report` writes them, and the tuned rule for
@@ -916,6 +943,7 @@ void MainWindow::openCase(const QString& path, bool create)
 {
     if (!maybeKeepTuning())
         return;
+    m_caseOpening = !create;
     m_session->openCase(path, create);
     rememberRecent(path);
 }
@@ -940,7 +968,38 @@ void MainWindow::importFromClickHouse(const ClickHouseRequest& request)
         openCase(temporaryCasePath(), true);
         return;
     }
+    m_clickHousePasswords.insert(request.url, request.password);
+    m_lastClickHouseUrl = request.url;
     m_session->importFromClickHouse(request);
+}
+
+void MainWindow::refreshDatabaseSource(std::int64_t sourceId, bool requery)
+{
+    const SnapshotPtr snapshot = m_session->snapshot();
+    if (!snapshot || m_session->isBusy())
+        return;
+    const auto source = std::find_if(snapshot->sources.begin(), snapshot->sources.end(),
+        [sourceId](const CaseSource& candidate) { return candidate.id == sourceId; });
+    if (source == snapshot->sources.end())
+        return;
+    auto request = refreshRequestFor(*source);
+    if (!request) {
+        QMessageBox::warning(this, tr("Cepheid"), QString::fromStdString(request.error()));
+        return;
+    }
+    const auto known = m_clickHousePasswords.constFind(request->url);
+    if (known != m_clickHousePasswords.constEnd())
+        request->password = *known;
+    else
+        request->password = qEnvironmentVariable(kClickHousePasswordVariable);
+    if (requery && known != m_clickHousePasswords.constEnd()) {
+        importFromClickHouse(*request);
+        return;
+    }
+    ClickHouseDialog dialog(this);
+    dialog.setRefresh(*request, QString::fromStdString(source->path));
+    if (dialog.exec() == QDialog::Accepted)
+        importFromClickHouse(dialog.request());
 }
 
 void MainWindow::openPaths(const QStringList& paths)
@@ -962,6 +1021,7 @@ void MainWindow::openPaths(const QStringList& paths)
 
 void MainWindow::showSnapshot(SnapshotPtr snapshot)
 {
+    m_sourceBar->update(snapshot, std::exchange(m_caseOpening, false));
     const QModelIndex current = m_table->currentIndex();
     const int previousRow = current.isValid() ? m_filter->mapToSource(current).row() : -1;
     m_model->setSnapshot(snapshot);
@@ -1105,6 +1165,11 @@ void MainWindow::setBusy(bool busy)
 {
     m_importAction->setEnabled(!busy);
     m_clickHouseAction->setEnabled(!busy);
+    const SnapshotPtr snapshot = m_session->snapshot();
+    m_refreshClickHouseAction->setEnabled(
+        !busy && snapshot && std::any_of(snapshot->sources.begin(), snapshot->sources.end(), isRefreshableSource));
+    if (!busy)
+        m_lastClickHouseUrl.clear(); // answered: its failure, if any, was said before this
     m_cancelAction->setEnabled(busy);
     m_clearFiltersAction->setEnabled(!busy);
     if (busy) {

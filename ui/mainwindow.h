@@ -7,6 +7,7 @@
 #include "tuning/allowlistentrydialog.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QMainWindow>
 #include <optional>
 
@@ -26,6 +27,7 @@ class QTimer;
 namespace cepheid::ui {
 
 class ChangesView;
+class DatabaseSourceBar;
 class FindingsFilter;
 class FindingsModel;
 class FlowDetail;
@@ -129,6 +131,9 @@ private:
     void setBusy(bool busy);
     void showProgress(qint64 done, qint64 total, qint64 events, int file, int files);
     void showFetchProgress(qint64 bytes);
+    // File ▸ Refresh from ClickHouse… and the source bar: asks a database source of the case again. `requery` sends
+    // the request at once when this run knows the server's password; otherwise, and for a refresh, the form opens.
+    void refreshDatabaseSource(std::int64_t sourceId, bool requery);
     void showRejects();
     void editTriage();
     void createTuningActions();
@@ -173,12 +178,19 @@ private:
     QMenu* m_recentMenu = nullptr;
     QAction* m_importAction = nullptr;
     QAction* m_clickHouseAction = nullptr;
+    QAction* m_refreshClickHouseAction = nullptr;
     QAction* m_cancelAction = nullptr;
     QAction* m_clearFiltersAction = nullptr;
     int m_shownRow = -1; // the source row the detail pane shows (or says is hidden)
     bool m_hiddenShown = false; // the detail pane says m_shownRow is hidden by a filter
     QStringList m_pendingImports; // imports waiting for the case that is being created
     std::optional<ClickHouseRequest> m_pendingClickHouse; // the same for File ▸ Import from ClickHouse…
+    DatabaseSourceBar* m_sourceBar = nullptr;
+    bool m_caseOpening = false; // the next snapshot is that of a case being opened: the bar offers a refresh
+    // The passwords given for ClickHouse servers in this run, by URL, so that a re-query after tuning need not ask
+    // again. Only in memory; a failed request forgets its server's.
+    QHash<QString, QString> m_clickHousePasswords;
+    QString m_lastClickHouseUrl;
 };
 
 } // namespace cepheid::ui

@@ -8,7 +8,6 @@
 
 #include <cstdlib>
 #include <iostream>
-#include <limits>
 
 namespace cepheid::cli {
 
@@ -101,10 +100,8 @@ int runPush(const PushOptions& options)
     const auto client = clientFor(options.clickhouse);
     if (!client)
         return UsageError;
-    if (options.inputs.size() > std::numeric_limits<std::uint16_t>::max()) {
-        std::cerr << "cepheid-cli: too many input files (at most 65535)\n";
+    if (!inputCountAccepted(options.inputs))
         return UsageError;
-    }
     // The table first: an unreachable server or a refused login is said before any file is read.
     const auto key = prepareClickHouseTable(*client, options.clickhouse.table);
     if (!key) {
@@ -114,21 +111,8 @@ int runPush(const PushOptions& options)
     EventTable events;
     events.setIdKey(*key);
     std::vector<InputSummary> inputs;
-    bool strictFailed = false;
-    for (std::size_t i = 0; i < options.inputs.size(); ++i) {
-        auto summary = importFile(
-            options.inputs[i], static_cast<std::uint16_t>(i), events, importOptions(options.inputs[i], options.input));
-        if (!summary) {
-            std::cerr << "cepheid-cli: " << summary.error() << '\n';
-            return InputError;
-        }
-        strictFailed = !warnAboutInput(*summary, options.input) || strictFailed;
-        inputs.push_back(std::move(*summary));
-    }
-    if (strictFailed) {
-        std::cerr << "cepheid-cli: --strict: nothing pushed\n";
+    if (!importInputs(options.inputs, options.input, events, inputs, "nothing pushed"))
         return InputError;
-    }
     // Names are joined across all the inputs before the push: the server holds each connection with the name its
     // session or resolution gave, as a file's analysis would see it.
     joinNames(events);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <unistd.h>
 
 namespace cepheid::cli {
@@ -105,6 +106,34 @@ bool warnAboutInput(const InputSummary& input, const InputOptions& options)
         std::cerr << "; all are listed in the report's \"inputs\"\n";
     }
     return !(options.strict && strictProblem);
+}
+
+bool inputCountAccepted(const std::vector<std::string>& paths)
+{
+    if (paths.size() <= std::numeric_limits<std::uint16_t>::max())
+        return true;
+    std::cerr << "cepheid-cli: too many input files (at most 65535)\n";
+    return false;
+}
+
+bool importInputs(const std::vector<std::string>& paths, const InputOptions& options, EventTable& events,
+    std::vector<InputSummary>& inputs, std::string_view strictOutcome)
+{
+    if (!inputCountAccepted(paths))
+        return false;
+    bool strictFailed = false;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        auto summary = importFile(paths[i], static_cast<std::uint16_t>(i), events, importOptions(paths[i], options));
+        if (!summary) {
+            std::cerr << "cepheid-cli: " << summary.error() << '\n';
+            return false;
+        }
+        strictFailed = !warnAboutInput(*summary, options) || strictFailed;
+        inputs.push_back(std::move(*summary));
+    }
+    if (strictFailed)
+        std::cerr << "cepheid-cli: --strict: " << strictOutcome << '\n';
+    return !strictFailed;
 }
 
 std::optional<Profile> profileFrom(const std::string& spec)

@@ -6,6 +6,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace cepheid::cli {
 
@@ -20,6 +22,13 @@ ImportOptions importOptions(const std::string& path, const InputOptions& input);
 // One line on stderr per input with rejects, a read error or no event from its bytes; the report lists them all.
 // Returns false when --strict makes that an error (said on stderr).
 bool warnAboutInput(const InputSummary& input, const InputOptions& options);
+// False, said on stderr, when there are more inputs than an event's 16-bit file index can name.
+bool inputCountAccepted(const std::vector<std::string>& paths);
+// Reads each input into `events` (its file index is its position), warns about each as warnAboutInput does and
+// appends their summaries. Returns false, saying why on stderr, when one cannot be read or --strict refuses what was
+// read; `strictOutcome` ends that message ("no report written").
+bool importInputs(const std::vector<std::string>& paths, const InputOptions& options, EventTable& events,
+    std::vector<InputSummary>& inputs, std::string_view strictOutcome);
 // The profile a --profile value names: empty for the defaults, a JSON file, or a case's saved version as
 // CASE.cepheid (the newest) or CASE.cepheid@N. Prints why on stderr and returns nothing when it cannot be used.
 std::optional<Profile> profileFrom(const std::string& spec);

@@ -20,7 +20,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <limits>
 #include <unistd.h>
 
 namespace cepheid::cli {
@@ -50,10 +49,8 @@ int runScore(const ScoreOptions& options)
         }
         now = *parsed;
     }
-    if (options.inputs.size() > std::numeric_limits<std::uint16_t>::max()) {
-        std::cerr << "cepheid-cli: too many input files (at most 65535)\n";
+    if (!inputCountAccepted(options.inputs))
         return UsageError;
-    }
 
     // Opened once: for its saved profile here, for its events below.
     std::unique_ptr<CaseFile> caseFile;
@@ -112,21 +109,8 @@ int runScore(const ScoreOptions& options)
 
     if (options.clickhouse.given() && !loadFromClickHouse(options.clickhouse, *profile, options.input, events, inputs))
         return InputError;
-    bool strictFailed = false;
-    for (std::size_t i = 0; i < options.inputs.size(); ++i) {
-        auto summary = importFile(
-            options.inputs[i], static_cast<std::uint16_t>(i), events, importOptions(options.inputs[i], options.input));
-        if (!summary) {
-            std::cerr << "cepheid-cli: " << summary.error() << '\n';
-            return InputError;
-        }
-        strictFailed = !warnAboutInput(*summary, options.input) || strictFailed;
-        inputs.push_back(std::move(*summary));
-    }
-    if (strictFailed) {
-        std::cerr << "cepheid-cli: --strict: no report written\n";
+    if (!importInputs(options.inputs, options.input, events, inputs, "no report written"))
         return InputError;
-    }
     // The pipeline the workbench runs too (core/findings/caseanalysis.h): the same case and profile give the same
     // findings in both.
     auto result = caseFile ? analyseCase(*caseFile, std::move(events), std::move(profile), now)

@@ -325,15 +325,16 @@ Expected<std::vector<CaseSource>> CaseFile::sources()
             source.readError = statement.text(10);
             sources.push_back(std::move(source));
         }
-        // A database source's query is kept in case_info (importRemote): no schema change, and a build that knows
-        // nothing of it reads the case as before.
-        auto queries = m_database->prepare("SELECT key, value FROM case_info WHERE key LIKE 'source_query:%'");
+        // A database source's query and request are kept in case_info (importRemote): no schema change, and a build
+        // that knows nothing of them reads the case as before.
+        auto queries = m_database->prepare(
+            "SELECT key, value FROM case_info WHERE key LIKE 'source_query:%' OR key LIKE 'source_request:%'");
         while (queries.step()) {
             const std::string_view key = queries.text(0);
             const std::string id(key.substr(key.find(':') + 1));
             for (CaseSource& source : sources)
                 if (std::to_string(source.id) == id)
-                    source.query = queries.text(1);
+                    (key.starts_with("source_query:") ? source.query : source.request) = queries.text(1);
         }
         return sources;
     });
@@ -626,6 +627,13 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
         const std::int64_t sourceId = m_database->lastInsertId();
         if (sourceId > 65535)
             throw sql::Error("a case holds at most 65535 imported sources");
+        if (source.replaces) {
+            auto replaced = m_database->prepare("SELECT format FROM sources WHERE id = ?1");
+            replaced.bind(1, *source.replaces);
+            if (!replaced.step() || replaced.text(0) != source.format)
+                return failure(source.description + ": the case has no " + source.format + " source "
+                    + std::to_string(*source.replaces) + " to refresh");
+        }
 
         // Fetched apart, so that an answer imported before leaves the table as it was.
         EventTable fetched;
@@ -664,6 +672,12 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
             result.summary.eventsRead = static_cast<std::uint64_t>(existing.integer(0));
             return result; // the transaction rolls back: the case is as it was
         }
+        if (source.replaces) {
+            // The events after the old source's move up: the table is read again, as the transaction now sees it.
+            removeSource(*source.replaces);
+            table = EventTable {};
+            readEventsInSnapshot(table);
+        }
 
         const std::size_t firstEvent = table.size();
         const std::size_t firstString = table.strings().size();
@@ -676,10 +690,12 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
             .bind(3, result.sha256)
             .bind(4, static_cast<std::int64_t>(fetched.size()))
             .execute();
-        m_database->prepare("INSERT INTO case_info (key, value) VALUES (?1, ?2)")
-            .bind(1, "source_query:" + std::to_string(sourceId))
-            .bind(2, *query)
-            .execute();
+        auto insertInfo = m_database->prepare("INSERT INTO case_info (key, value) VALUES (?1, ?2)");
+        insertInfo.bind(1, "source_query:" + std::to_string(sourceId)).bind(2, *query).execute();
+        if (!source.request.empty()) {
+            insertInfo.reset();
+            insertInfo.bind(1, "source_request:" + std::to_string(sourceId)).bind(2, source.request).execute();
+        }
         transaction.commit();
         result.summary.eventsRead = fetched.size();
         result.summary.bytesRead = bytes;
@@ -687,6 +703,54 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
     } catch (const sql::Error& problem) {
         return failure(m_path + ": " + problem.what());
     }
+}
+
+void CaseFile::removeSource(std::int64_t sourceId)
+{
+    auto run = m_database->prepare(
+        "SELECT count(*), min(first_event), sum(event_count), max(first_event + event_count) FROM event_chunks "
+        "WHERE source_id = ?1");
+    run.bind(1, sourceId);
+    run.step();
+    if (run.integer(0) > 0) {
+        const std::int64_t first = run.integer(1), count = run.integer(2), end = run.integer(3);
+        // Every import appends one run of chunks; a source whose chunks are not one run was not written by Cepheid.
+        auto others = m_database->prepare(
+            "SELECT count(*) FROM event_chunks WHERE first_event >= ?1 AND first_event < ?2 AND source_id <> ?3");
+        others.bind(1, first).bind(2, end).bind(3, sourceId);
+        others.step();
+        if (end - first != count || others.integer(0) != 0)
+            throw sql::Error(
+                "the events of source " + std::to_string(sourceId) + " are not one run: the case was altered");
+        m_database->prepare("DELETE FROM event_chunks WHERE source_id = ?1").bind(1, sourceId).execute();
+        for (const char* details : { "http", "cloud_audit" }) {
+            m_database->prepare(std::string("DELETE FROM ") + details + " WHERE event_index >= ?1 AND event_index < ?2")
+                .bind(1, first)
+                .bind(2, end)
+                .execute();
+        }
+        // The later events move up by `count`. Through negative keys: a key moved straight to its new value could
+        // meet one not yet moved, and a primary key may not repeat even for a moment.
+        for (const auto& [table, key] : { std::pair { "event_chunks", "first_event" },
+                 std::pair { "http", "event_index" }, std::pair { "cloud_audit", "event_index" } }) {
+            const std::string name(table), column(key);
+            m_database
+                ->prepare(
+                    "UPDATE " + name + " SET " + column + " = -(" + column + " - ?1) - 1 WHERE " + column + " >= ?2")
+                .bind(1, count)
+                .bind(2, end)
+                .execute();
+            m_database->execute(
+                "UPDATE " + name + " SET " + column + " = -" + column + " - 1 WHERE " + column + " < 0");
+        }
+    }
+    m_database->prepare("DELETE FROM raw_chunks WHERE source_id = ?1").bind(1, sourceId).execute();
+    m_database->prepare("DELETE FROM rejects WHERE source_id = ?1").bind(1, sourceId).execute();
+    m_database->prepare("DELETE FROM case_info WHERE key = ?1 OR key = ?2")
+        .bind(1, "source_query:" + std::to_string(sourceId))
+        .bind(2, "source_request:" + std::to_string(sourceId))
+        .execute();
+    m_database->prepare("DELETE FROM sources WHERE id = ?1").bind(1, sourceId).execute();
 }
 
 Expected<std::optional<std::string>> CaseFile::rawRecord(std::int64_t sourceId, std::uint64_t offset)

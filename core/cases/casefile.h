@@ -26,6 +26,7 @@ struct CaseSource
     std::int64_t id = 0;
     std::string path, sha256, format, layout, importedAt, readError;
     std::string query; // a database source's query (importRemote); empty for a file
+    std::string request; // how to ask a database source again (RemoteSource::request); empty for a file
     std::uint64_t size = 0, eventsRead = 0, eventsRejected = 0;
     bool compressed = false;
 };
@@ -121,9 +122,16 @@ public:
     // `description` (the server without credentials, and the table), the query, and a SHA-256 over the records'
     // digests sorted: the same answer, in any order, imported again is said to be already imported. `table` as for
     // importFile.
+    //
+    // With `replaces`, the answer takes the place of that database source (a refresh, or a re-query after the
+    // selection changed), in the same transaction: the old source's events, records and details are removed and the
+    // events after them move up. An answer equal to the old one changes nothing (alreadyImported). The new source
+    // has a new id; triage, kept by flow, is untouched.
     struct RemoteSource
     {
         std::string description, format;
+        std::string request; // kept with the source: how to ask again (the server without credentials, the selection)
+        std::optional<std::int64_t> replaces;
         std::function<Expected<std::string>(EventTable& into, std::uint16_t sourceIndex,
             const std::function<void(std::uint64_t row, std::string_view text)>& onRecord)>
             fetch;
@@ -172,6 +180,8 @@ private:
     // with their HTTP and cloud details, as the source `sourceId`'s.
     void storeNewEvents(
         std::int64_t sourceId, const EventTable& table, std::size_t firstEvent, std::size_t firstString);
+    // Inside a write transaction: removes a source and everything it brought, and closes the gap in event indexes.
+    void removeSource(std::int64_t sourceId);
 
     std::uint64_t m_idKey = 0; // the case's event-id hash key (EventTable::setIdKey); 0 in cases older than keys
 

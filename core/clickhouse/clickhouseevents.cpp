@@ -1,5 +1,6 @@
 #include "clickhouseevents.h"
 
+#include "clickhouserequest.h"
 #include "rowbinary.h"
 #include "rules/ruleevaluator.h"
 #include "tuning/allowlist.h"
@@ -39,38 +40,51 @@ Expected<ClickHouseMapping> ClickHouseMapping::fromFile(const std::string& path)
     simdjson::dom::element root;
     if (const auto error = parser.load(path).get(root))
         return failure(path + ": " + simdjson::error_message(error));
+    return fromJson(root, path);
+}
+
+Expected<ClickHouseMapping> ClickHouseMapping::fromJson(simdjson::dom::element root, const std::string& where)
+{
     ClickHouseMapping mapping;
     simdjson::dom::object object;
     if (root.get(object))
-        return failure(path + ": a mapping is a JSON object, not " + std::string(jsonTypeName(root.type())));
+        return failure(where + ": a mapping is a JSON object, not " + std::string(jsonTypeName(root.type())));
     for (const auto field : object) {
         if (field.key == "table") {
             std::string_view table;
             if (field.value.get(table))
-                return failure(path + ": \"table\" must be a string");
+                return failure(where + ": \"table\" must be a string");
             mapping.table = std::string(table);
         } else if (field.key == "columns") {
             simdjson::dom::object columns;
             if (field.value.get(columns))
-                return failure(path + ": \"columns\" must be an object of field names and SQL expressions");
+                return failure(where + ": \"columns\" must be an object of field names and SQL expressions");
             for (const auto column : columns) {
                 std::string_view expression;
                 if (!isKnownField(column.key))
-                    return failure(path + ": columns: '" + std::string(column.key)
+                    return failure(where + ": columns: '" + std::string(column.key)
                         + "' is not a Cepheid field (docs/clickhouse.md lists them)");
                 if (column.value.get(expression) || expression.empty())
                     return failure(
-                        path + ": columns." + std::string(column.key) + " must be a non-empty SQL expression");
+                        where + ": columns." + std::string(column.key) + " must be a non-empty SQL expression");
                 mapping.expressions[std::string(column.key)] = std::string(expression);
             }
         } else {
             return failure(
-                path + ": unknown key '" + std::string(field.key) + "' (expected \"table\" and \"columns\")");
+                where + ": unknown key '" + std::string(field.key) + "' (expected \"table\" and \"columns\")");
         }
     }
     if (mapping.expressions.contains("event_id") && mapping.expressions.contains("event_id_hash"))
-        return failure(path + ": columns: give event_id or event_id_hash, not both");
+        return failure(where + ": columns: give event_id or event_id_hash, not both");
     return mapping;
+}
+
+void ClickHouseMapping::writeJson(JsonWriter& json) const
+{
+    json.beginObject().field("table", table).key("columns").beginObject();
+    for (const auto& [field, sql] : expressions)
+        json.field(field, sql);
+    json.endObject().endObject();
 }
 
 std::string ClickHouseMapping::expression(const std::string& field) const
@@ -425,6 +439,7 @@ CaseFile::RemoteSource clickHouseCaseSource(
     CaseFile::RemoteSource source;
     source.description = clickHouseSourceDescription(client, selection);
     source.format = "clickhouse";
+    source.request = clickHouseRequestJson(client.endpoint(), selection, profile);
     source.fetch = [client = std::move(client), selection = std::move(selection), profile = std::move(profile),
                        options = std::move(options)](EventTable& into, std::uint16_t sourceIndex,
                        const std::function<void(std::uint64_t, std::string_view)>& onRecord) -> Expected<std::string> {

@@ -15,7 +15,13 @@
 #include <string>
 #include <vector>
 
+namespace simdjson::dom {
+class element;
+}
+
 namespace cepheid {
+
+class JsonWriter;
 
 // Events in a ClickHouse table (docs/clickhouse.md): Cepheid's default layout, which `cepheid-cli push` creates and
 // fills, or any table whose columns a mapping names.
@@ -37,6 +43,10 @@ struct ClickHouseMapping
     // A mapping file: {"table": "conn", "columns": {"timestamp_us": "toInt64(ts * 1000000)", ...}}. Refused, naming
     // the key, when a field is unknown or an expression is not a string.
     static Expected<ClickHouseMapping> fromFile(const std::string& path);
+    // The same from a parsed object; `where` names it in errors.
+    static Expected<ClickHouseMapping> fromJson(simdjson::dom::element root, const std::string& where);
+    // As a mapping file holds it.
+    void writeJson(JsonWriter& json) const;
     // The expression for a field: the mapping's, else the layout's column of that name.
     std::string expression(const std::string& field) const;
 };

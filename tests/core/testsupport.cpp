@@ -1,6 +1,8 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QProcess>
 #include <QTest>
 #include <cmath>
 #include <zlib.h>
@@ -140,6 +142,31 @@ std::string udmHttpEvent(int index, const std::string& time, const std::string& 
         + url
         + R"("},"network":{"direction":"OUTBOUND","sentBytes":"400","receivedBytes":"800","http":{"method":"POST","userAgent":")"
         + userAgent + R"(","responseCode":)" + responseCodeJson + "}}}";
+}
+
+QJsonObject CliRun::json() const
+{
+    return QJsonDocument::fromJson(out).object();
+}
+
+CliRun runCepheidCli(const QStringList& arguments, const CliRunOptions& options)
+{
+    QProcess process;
+    if (!options.workingDirectory.isEmpty())
+        process.setWorkingDirectory(options.workingDirectory);
+    if (options.environment)
+        process.setProcessEnvironment(*options.environment);
+    process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(options.timeoutMs)) {
+        process.kill();
+        qFatal("cepheid-cli did not finish: %s", qPrintable(arguments.join(u' ')));
+    }
+    CliRun run;
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
 }
 
 } // namespace cepheid::test

@@ -8,8 +8,12 @@
 #include "model/flowindex.h"
 #include "util/expected.h"
 
+#include <QJsonObject>
+#include <QProcessEnvironment>
 #include <QString>
+#include <QStringList>
 #include <QTemporaryDir>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +78,22 @@ struct Evaluated
 Evaluated evaluate(const EventTable& table, const Profile& profile = {}, TimestampUs now = 0);
 
 QString sourcePath(const QString& relative);
+
+// One run of cepheid-cli: exit code (-1 when it crashed), standard output and error.
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+    QJsonObject json() const;
+};
+struct CliRunOptions
+{
+    QString workingDirectory; // empty: the test's
+    std::optional<QProcessEnvironment> environment; // none: the test's
+    int timeoutMs = 300'000; // past it the test run aborts: a hung CLI is a failure, never a wait
+};
+CliRun runCepheidCli(const QStringList& arguments, const CliRunOptions& options = {});
 // Writes a fixture file into a test's temporary folder and returns its path (aborts the test run if it cannot).
 QString writeTestFile(const QTemporaryDir& directory, const QString& name, std::string_view text);
 

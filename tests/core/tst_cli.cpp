@@ -14,30 +14,14 @@ using namespace cepheid::test;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
+using Run = CliRun;
 
 Run cli(const QStringList& arguments, const QString& workingDirectory = QString())
 {
-    QProcess process;
-    if (!workingDirectory.isEmpty())
-        process.setWorkingDirectory(workingDirectory);
-    process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
-    process.closeWriteChannel();
-    Run run;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        qFatal("cepheid-cli did not finish");
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    CliRunOptions options;
+    options.workingDirectory = workingDirectory;
+    options.timeoutMs = 120000;
+    return runCepheidCli(arguments, options);
 }
 
 // Twelve connections from 10:10 to 12:40 on 2025-03-04, three hours: a flow the seed rule fires on. Ids start at

@@ -4,10 +4,12 @@
 #include "cases/casefile.h"
 #include "clickhouse/clickhouseclient.h"
 #include "clickhouse/clickhouseevents.h"
+#include "clickhouse/clickhouserequest.h"
 #include "clickhouse/rowbinary.h"
 #include "privateclickhouse.h"
 #include "session/casesession.h"
 #include "testsupport.h"
+#include "tuning/profilejson.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -34,32 +36,17 @@ namespace {
 const QString kSample = QStringLiteral("resources/samples/chronicle-udm-sample.ndjson.gz");
 const QString kNow = QStringLiteral("--now=2025-04-01T00:00:00Z");
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+using Run = CliRun;
 
+// cepheid-cli with the password variable set to `password` only.
 Run cli(const QStringList& arguments, const QString& password = QString())
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.remove(QString::fromLatin1(kClickHousePasswordVariable));
+    CliRunOptions options;
+    options.environment = QProcessEnvironment::systemEnvironment();
+    options.environment->remove(QString::fromLatin1(kClickHousePasswordVariable));
     if (!password.isEmpty())
-        environment.insert(QString::fromLatin1(kClickHousePasswordVariable), password);
-    process.setProcessEnvironment(environment);
-    process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
-    process.closeWriteChannel();
-    Run run;
-    if (!process.waitForFinished(300000)) {
-        process.kill();
-        qFatal("cepheid-cli did not finish");
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+        options.environment->insert(QString::fromLatin1(kClickHousePasswordVariable), password);
+    return runCepheidCli(arguments, options);
 }
 
 QJsonObject readReport(const QString& path)
@@ -567,6 +554,56 @@ private slots:
         QCOMPARE(session.snapshot()->events.size(), std::size_t(17159));
         const auto flows = session.snapshot()->analysis.findings.size();
         QVERIFY(flows > 20);
+
+        // Tuning the regex and catalog: the case now lacks what the profile would choose, until it is refreshed.
+        Profile narrow = session.workingProfile();
+        narrow.rule.domainRegex = "workers\\.dev$";
+        narrow.catalog.clear();
+        session.tune(narrow);
+        QVERIFY(QTest::qWaitFor([&session] { return !session.isTuning(); }, 120000));
+        const auto sourceOf = [&session]() -> CaseSource {
+            for (const CaseSource& source : session.snapshot()->sources)
+                if (cepheid::ui::isRefreshableSource(source))
+                    return source;
+            return {};
+        };
+        QVERIFY(cepheid::ui::choosesOtherDestinations(sourceOf(), session.workingProfile()));
+        auto refresh = cepheid::ui::refreshRequestFor(sourceOf());
+        QVERIFY2(refresh, whyNot(refresh));
+        QVERIFY2(refresh->url.startsWith(QStringLiteral("http://analyst@")), qPrintable(refresh->url));
+        refresh->password = QStringLiteral("s3cret");
+        session.importFromClickHouse(*refresh);
+        waitIdle();
+        QCOMPARE(failed.size(), 1);
+        QVERIFY(!cepheid::ui::choosesOtherDestinations(sourceOf(), session.workingProfile()));
+        QCOMPARE(std::count_if(session.snapshot()->sources.begin(), session.snapshot()->sources.end(),
+                     cepheid::ui::isRefreshableSource),
+            std::ptrdiff_t(1));
+        // What the refreshed case holds is what the server run gives for the narrow profile.
+        const QString profilePath = writeTestFile(m_directory, QStringLiteral("narrow.json"), profileToJson(narrow));
+        const QJsonObject narrowReport = readReport(score(QStringLiteral("narrow.json.out"),
+            { QStringLiteral("--profile"), profilePath, QStringLiteral("--clickhouse"), m_server->url(),
+                QStringLiteral("--table"), QStringLiteral("sample") }));
+        const QJsonArray narrowInputs = narrowReport.value(QStringLiteral("inputs")).toArray();
+        QVERIFY(!narrowInputs.isEmpty());
+        const auto narrowEvents = narrowInputs.first().toObject().value(QStringLiteral("events_read")).toInteger();
+        QVERIFY(narrowEvents > 0 && narrowEvents < 17159);
+        QCOMPARE(qint64(session.snapshot()->events.size()), narrowEvents);
+        QCOMPARE(qsizetype(session.snapshot()->analysis.findings.size()),
+            narrowReport.value(QStringLiteral("flows")).toArray().size());
+
+        // Back to the defaults: stale again, and a refresh restores the first answer's events.
+        session.tune(Profile {});
+        QVERIFY(QTest::qWaitFor([&session] { return !session.isTuning(); }, 120000));
+        QVERIFY(cepheid::ui::choosesOtherDestinations(sourceOf(), session.workingProfile()));
+        refresh = cepheid::ui::refreshRequestFor(sourceOf());
+        QVERIFY2(refresh, whyNot(refresh));
+        refresh->password = QStringLiteral("s3cret");
+        session.importFromClickHouse(*refresh);
+        waitIdle();
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(session.snapshot()->events.size(), std::size_t(17159));
+        QCOMPARE(session.snapshot()->analysis.findings.size(), flows);
     }
 
     void nullableColumnsAndEmptyIdsAreReadThroughAMapping()
@@ -621,48 +658,154 @@ private slots:
         QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
     }
 
+    // A database source that answers the rows numbered `order` (without a server), to `destination`; each event has
+    // HTTP details, so that moving events moves their details too.
+    static CaseFile::RemoteSource fakeSource(std::vector<int> order, std::string table = "t",
+        std::string destination = "a.workers.dev", std::optional<std::int64_t> replaces = std::nullopt)
+    {
+        CaseFile::RemoteSource source;
+        source.description = "http://default@ch:8123/default table " + table;
+        source.format = "clickhouse";
+        source.request = "{\"table\": \"" + table + "\"}";
+        source.replaces = replaces;
+        source.fetch
+            = [order, destination](EventTable& into, std::uint16_t sourceIndex,
+                  const std::function<void(std::uint64_t, std::string_view)>& onRecord) -> Expected<std::string> {
+            std::uint64_t row = 0;
+            for (const int n : order) {
+                EventRecord record;
+                record.timestamp = 1'741'046'400'000'000 + n * 60'000'000LL;
+                const std::string id = destination + "-" + std::to_string(n);
+                const std::string url = "https://" + destination + "/" + std::to_string(n);
+                record.id = id;
+                record.eventType = "NETWORK_CONNECTION";
+                record.targetHostname = destination;
+                record.url = url;
+                record.source = { sourceIndex, row + 1, row };
+                onRecord(row++, "{\"n\": " + std::to_string(n) + "}");
+                into.append(record);
+            }
+            return std::string("SELECT …");
+        };
+        return source;
+    }
+
     void theSameAnswerInAnotherOrderIsAlreadyImported()
     {
         const QString casePath = m_directory.filePath(QStringLiteral("order.cepheid"));
         auto opened = CaseFile::open(casePath.toStdString(), CaseFile::Mode::Create);
         QVERIFY2(opened, whyNot(opened));
         CaseFile& caseFile = **opened;
-        const auto sourceIn = [](std::vector<int> order) {
-            CaseFile::RemoteSource source;
-            source.description = "http://default@ch:8123/default table t";
-            source.format = "clickhouse";
-            source.fetch
-                = [order](EventTable& into, std::uint16_t sourceIndex,
-                      const std::function<void(std::uint64_t, std::string_view)>& onRecord) -> Expected<std::string> {
-                std::uint64_t row = 0;
-                for (const int n : order) {
-                    EventRecord record;
-                    record.timestamp = 1'741'046'400'000'000 + n * 60'000'000LL;
-                    const std::string id = "id-" + std::to_string(n);
-                    record.id = id;
-                    record.eventType = "NETWORK_CONNECTION";
-                    record.targetHostname = "a.workers.dev";
-                    record.source = { sourceIndex, row + 1, row };
-                    onRecord(row++, "{\"n\": " + std::to_string(n) + "}");
-                    into.append(record);
-                }
-                return std::string("SELECT …");
-            };
-            return source;
-        };
         EventTable events;
-        const auto first = caseFile.importRemote(sourceIn({ 1, 2, 3 }), events);
+        const auto first = caseFile.importRemote(fakeSource({ 1, 2, 3 }), events);
         QVERIFY2(first, whyNot(first));
         QVERIFY(!first->alreadyImported);
-        const auto again = caseFile.importRemote(sourceIn({ 3, 1, 2 }), events);
+        const auto again = caseFile.importRemote(fakeSource({ 3, 1, 2 }), events);
         QVERIFY2(again, whyNot(again));
         QVERIFY(again->alreadyImported);
         QCOMPARE(again->sha256, first->sha256);
         QCOMPARE(events.size(), std::size_t(3));
-        const auto other = caseFile.importRemote(sourceIn({ 3, 1 }), events);
+        const auto other = caseFile.importRemote(fakeSource({ 3, 1 }), events);
         QVERIFY2(other, whyNot(other));
         QVERIFY(!other->alreadyImported);
         QCOMPARE(events.size(), std::size_t(5));
+    }
+
+    void aRefreshReplacesItsSourceAndMovesTheLaterEventsUp()
+    {
+        const QString casePath = m_directory.filePath(QStringLiteral("refresh.cepheid"));
+        std::vector<CaseSource> sources;
+        {
+            auto opened = CaseFile::open(casePath.toStdString(), CaseFile::Mode::Create);
+            QVERIFY2(opened, whyNot(opened));
+            CaseFile& caseFile = **opened;
+            EventTable events;
+            VERIFY_OK(caseFile.importRemote(fakeSource({ 1, 2, 3 }, "t", "a.workers.dev"), events));
+            VERIFY_OK(caseFile.importRemote(fakeSource({ 10, 11 }, "u", "b.workers.dev"), events));
+            QCOMPARE(events.size(), std::size_t(5));
+
+            // A refresh of source 1 that answers as before changes nothing.
+            const auto same = caseFile.importRemote(fakeSource({ 2, 3, 1 }, "t", "a.workers.dev", 1), events);
+            QVERIFY2(same, whyNot(same));
+            QVERIFY(same->alreadyImported);
+            // Only a database source can be refreshed, and only one the case has.
+            QVERIFY(!caseFile.importRemote(fakeSource({ 1 }, "t", "a.workers.dev", 9), events));
+            QVERIFY2(caseFile.loadEvents(events), "reload after the refused refresh");
+
+            // Source 1 answers four rows now: its three events go, source 2's move up, the four come last.
+            const auto refreshed = caseFile.importRemote(fakeSource({ 1, 2, 3, 4 }, "t", "a.workers.dev", 1), events);
+            QVERIFY2(refreshed, whyNot(refreshed));
+            QVERIFY(!refreshed->alreadyImported);
+            QCOMPARE(events.size(), std::size_t(6));
+            auto listed = caseFile.sources();
+            QVERIFY2(listed, whyNot(listed));
+            sources = *listed;
+        }
+        // What the case holds after it is opened again, not only what the import left in memory.
+        auto reopened = CaseFile::open(casePath.toStdString(), CaseFile::Mode::ReadOnly);
+        QVERIFY2(reopened, whyNot(reopened));
+        EventTable events;
+        VERIFY_OK((*reopened)->loadEvents(events));
+        QCOMPARE(sources.size(), std::size_t(2));
+        QCOMPARE(sources[0].id, std::int64_t(2));
+        QCOMPARE(sources[1].eventsRead, std::uint64_t(4));
+        QCOMPARE(sources[1].request, std::string("{\"table\": \"t\"}"));
+        QCOMPARE(events.size(), std::size_t(6));
+        const std::vector<std::string> expected { "https://b.workers.dev/10", "https://b.workers.dev/11",
+            "https://a.workers.dev/1", "https://a.workers.dev/2", "https://a.workers.dev/3",
+            "https://a.workers.dev/4" };
+        for (EventIndex i = 0; i < events.size(); ++i) {
+            const EventTable::HttpDetails* http = events.http(i);
+            QVERIFY(http);
+            QCOMPARE(std::string(events.text(http->url)), expected[i]);
+            QCOMPARE(std::int64_t(events.source(i).fileIndex), i < 2 ? sources[0].id : sources[1].id);
+        }
+        const auto record = (*reopened)->rawRecord(sources[1].id, 3);
+        QVERIFY2(record, whyNot(record));
+        QCOMPARE(record->value_or(""), std::string("{\"n\": 4}"));
+        const auto gone = (*reopened)->rawRecord(1, 0);
+        QVERIFY2(gone, whyNot(gone));
+        QVERIFY(!gone->has_value());
+        const CaseFile::Verification verified = (*reopened)->verify();
+        QVERIFY2(verified.problems.empty(), verified.problems.empty() ? "" : verified.problems.front().c_str());
+        QCOMPARE(verified.events, std::uint64_t(6));
+    }
+
+    void aStoredRequestAsksTheSameAgain()
+    {
+        auto endpoint = *ClickHouseEndpoint::parse("https://soc@ch.example:8443/telemetry");
+        endpoint.password = "hunter2";
+        endpoint.caFile = "/etc/soc/ca.pem";
+        ClickHouseSelection selection;
+        selection.mapping.table = "conn";
+        selection.mapping.expressions["timestamp_us"] = "toInt64(ts * 1000000)";
+        selection.from = parseRfc3339("2025-03-01T00:00:00Z");
+        selection.where = "host LIKE 'fin-%'";
+        Profile profile;
+        const std::string json = clickHouseRequestJson(endpoint, selection, profile);
+        QVERIFY2(json.find("hunter2") == std::string::npos, json.c_str());
+        const auto stored = parseClickHouseRequest(json);
+        QVERIFY2(stored, whyNot(stored));
+        QCOMPARE(stored->url, std::string("https://soc@ch.example:8443/telemetry"));
+        QCOMPARE(stored->caFile, endpoint.caFile);
+        QCOMPARE(stored->selection.mapping.table, std::string("conn"));
+        QCOMPARE(stored->selection.mapping.expressions, selection.mapping.expressions);
+        QCOMPARE(stored->selection.from, selection.from);
+        QVERIFY(!stored->selection.to);
+        QCOMPARE(stored->selection.where, selection.where);
+        QCOMPARE(stored->chosenBy, clickHouseChooserKey(profile));
+        // Thresholds and allowlists are applied to what was fetched; the regex and the catalog choose what is.
+        Profile tuned = profile;
+        tuned.rule.minEvents = 40;
+        QCOMPARE(clickHouseChooserKey(tuned), stored->chosenBy);
+        tuned.rule.domainRegex = "workers\\.dev";
+        QVERIFY(clickHouseChooserKey(tuned) != stored->chosenBy);
+        tuned = profile;
+        tuned.catalog.pop_back();
+        QVERIFY(clickHouseChooserKey(tuned) != stored->chosenBy);
+        for (const char* broken : { "", "{}", "[1]", R"({"server": "x", "ca": "", "where": "", "mapping": {"table": 1},
+                                        "chosen_by": {"regex": "", "catalog": []}})" })
+            QVERIFY2(!parseClickHouseRequest(broken), broken);
     }
 
     void tlsVerifiesTheServersCertificateAndName()

@@ -22,24 +22,11 @@ namespace {
 constexpr TimestampUs kNow = 1'741'132'800'000'000; // 2025-03-05T00:00:00Z
 constexpr int kTimeoutMs = 120000;
 
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
-
 CliRun cli(const QStringList& arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(CEPHEID_CLI_PATH), arguments);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(kTimeoutMs)) {
-        process.kill();
-        qFatal("cepheid-cli did not finish");
-    }
-    return { process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-        QString::fromUtf8(process.readAllStandardError()) };
+    CliRunOptions options;
+    options.timeoutMs = kTimeoutMs;
+    return runCepheidCli(arguments, options);
 }
 
 // One line per finding: the flow, the rule's outcome, the score (as the JSON report rounds it) and its verdict.

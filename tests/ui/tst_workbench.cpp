@@ -1,7 +1,9 @@
 #include "charts/gapchart.h"
 #include "charts/intervalchart.h"
+#include "clickhouse/clickhouserequest.h"
 #include "exports/reportdialog.h"
 #include "imports/clickhousedialog.h"
+#include "imports/databasesourcebar.h"
 #include "mainwindow.h"
 #include "models/findingsfilter.h"
 #include "models/findingsmodel.h"
@@ -101,6 +103,82 @@ private slots:
             QVERIFY2(!settings.value(key).toString().contains(QStringLiteral("s3cret")), qPrintable(key));
         ClickHouseDialog next;
         QCOMPARE(next.request().url, request.url);
+    }
+
+    void aCaseFromClickHouseOffersARefreshAndSaysWhenTuningNeedsARequery()
+    {
+        QSettings().remove(QStringLiteral("clickhouse"));
+        QTemporaryDir directory;
+        const QString casePath = directory.filePath(QStringLiteral("fleet.cepheid"));
+        {
+            // A case as an import from a server leaves it; the events come from a stand-in, not a server.
+            auto caseFile = CaseFile::open(casePath.toStdString(), CaseFile::Mode::Create);
+            QVERIFY(caseFile);
+            ClickHouseSelection selection;
+            selection.mapping.table = "udm_network";
+            selection.mapping.expressions["user"] = "principal_user";
+            selection.from = cepheid::test::at("2025-03-01T00:00:00Z");
+            CaseFile::RemoteSource source;
+            source.description = "http://soc@ch.example:8123/telemetry table udm_network";
+            source.format = "clickhouse";
+            source.request = clickHouseRequestJson(
+                *ClickHouseEndpoint::parse("http://soc@ch.example:8123/telemetry"), selection, {});
+            source.fetch = [](EventTable& into, std::uint16_t sourceIndex,
+                               const std::function<void(std::uint64_t, std::string_view)>& onRecord) {
+                for (std::uint64_t row = 0; row < 12; ++row) {
+                    EventRecord record;
+                    record.timestamp = cepheid::test::at("2025-03-04T10:00:00Z") + std::int64_t(row) * 900'000'000;
+                    const std::string id = "e" + std::to_string(row);
+                    record.id = id;
+                    record.eventType = "NETWORK_CONNECTION";
+                    record.targetHostname = "relay.workers.dev";
+                    record.source = { sourceIndex, row + 1, row };
+                    onRecord(row, "{}");
+                    into.append(record);
+                }
+                return Expected<std::string>(std::string("SELECT …"));
+            };
+            EventTable events;
+            const auto imported = (*caseFile)->importRemote(source, events);
+            QVERIFY2(imported, cepheid::test::whyNot(imported));
+        }
+
+        MainWindow window;
+        window.openCase(casePath);
+        QTRY_VERIFY_WITH_TIMEOUT(window.session()->snapshot() && !window.session()->isBusy(), kTimeoutMs);
+        auto* bar = window.findChild<DatabaseSourceBar*>();
+        QVERIFY(bar);
+        // Opened: the bar offers to ask the server again.
+        QVERIFY2(bar->text().contains(QStringLiteral("12 events fetched from http://soc@ch.example:8123/telemetry")),
+            qPrintable(bar->text()));
+        // Thresholds are applied to what was fetched: no re-query is asked for.
+        Profile tuned = window.session()->workingProfile();
+        tuned.rule.minEvents = 20;
+        window.session()->tune(tuned);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY2(!bar->text().contains(QStringLiteral("changed since")), qPrintable(bar->text()));
+        // A regex that chooses otherwise: the case may lack what the profile now considers.
+        tuned.rule.domainRegex = "workers\\.dev$";
+        window.session()->tune(tuned);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY2(bar->text().contains(QStringLiteral("regex or the catalog changed since")), qPrintable(bar->text()));
+
+        // The refresh form asks what the case recorded, with the case's own mapping, and remembers nothing.
+        const CaseSource& source = window.session()->snapshot()->sources.front();
+        const auto request = refreshRequestFor(source);
+        QVERIFY2(request, cepheid::test::whyNot(request));
+        ClickHouseDialog dialog;
+        dialog.setRefresh(*request, QString::fromStdString(source.path));
+        QVERIFY2(dialog.problem().isEmpty(), qPrintable(dialog.problem()));
+        const ClickHouseRequest asked = dialog.request();
+        QCOMPARE(asked.url, QStringLiteral("http://soc@ch.example:8123/telemetry"));
+        QCOMPARE(asked.table, QStringLiteral("udm_network"));
+        QCOMPARE(asked.from, QDateTime(QDate(2025, 3, 1), QTime(0, 0), Qt::UTC));
+        QVERIFY(!asked.to.isValid());
+        QCOMPARE(asked.replaces, std::optional<std::int64_t>(source.id));
+        QVERIFY(asked.caseMapping && asked.caseMapping->expressions.at("user") == "principal_user");
+        dialog.accept();
+        QVERIFY(!QSettings().contains(QStringLiteral("clickhouse/url")));
     }
 
     void importsTheSampleAndExplainsAFinding()

@@ -38,6 +38,7 @@ ClickHouseDialog::ClickHouseDialog(QWidget* parent)
     , m_from(new QDateTimeEdit(this))
     , m_to(new QDateTimeEdit(this))
     , m_where(new QLineEdit(this))
+    , m_explanation(new QLabel(this))
     , m_problem(new QLabel(this))
     , m_import(nullptr)
 {
@@ -72,6 +73,7 @@ ClickHouseDialog::ClickHouseDialog(QWidget* parent)
         auto* row = new QHBoxLayout;
         row->addWidget(edit, 1);
         auto* button = new QPushButton(tr("Browse…"), this);
+        m_browseButtons << button;
         connect(button, &QPushButton::clicked, this, [this, edit, title, filter] { browse(edit, title, filter); });
         row->addWidget(button);
         return row;
@@ -101,12 +103,11 @@ ClickHouseDialog::ClickHouseDialog(QWidget* parent)
     form->addRow(labelFor(tr("&Certificates:"), m_caFile),
         withBrowse(m_caFile, tr("Certificates to trust"), tr("PEM (*.pem *.crt);;All files (*)")));
 
-    auto* explanation = new QLabel(tr("The server lists the destinations in this range; the working profile's regex "
-                                      "and catalog decide which are considered, and only their events are imported, "
-                                      "as one source of the case. The case keeps the server, table and query, never "
-                                      "the password."),
-        this);
-    explanation->setWordWrap(true);
+    m_explanation->setText(tr("The server lists the destinations in this range; the working profile's regex "
+                              "and catalog decide which are considered, and only their events are imported, "
+                              "as one source of the case. The case keeps the server, table and query, never "
+                              "the password."));
+    m_explanation->setWordWrap(true);
     m_problem->setWordWrap(true);
     m_problem->setTextFormat(Qt::PlainText);
 
@@ -117,7 +118,7 @@ ClickHouseDialog::ClickHouseDialog(QWidget* parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &ClickHouseDialog::reject);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(explanation);
+    layout->addWidget(m_explanation);
     layout->addLayout(form);
     layout->addWidget(m_problem);
     layout->addWidget(buttons);
@@ -143,10 +144,39 @@ ClickHouseRequest ClickHouseDialog::request() const
     request.caFile = m_caFile->text().trimmed();
     request.where = m_where->text().trimmed();
     if (m_limitTime->isChecked()) {
-        request.from = m_from->dateTime();
-        request.to = m_to->dateTime();
+        if (m_from->dateTime() != m_shownStart)
+            request.from = m_from->dateTime();
+        if (m_to->dateTime() != m_shownEnd)
+            request.to = m_to->dateTime();
     }
+    request.caseMapping = m_caseMapping;
+    request.replaces = m_replaces;
     return request;
+}
+
+void ClickHouseDialog::setRefresh(const ClickHouseRequest& request, const QString& sourceDescription)
+{
+    setRequest(request);
+    if (request.from.isValid() && !request.to.isValid())
+        m_shownEnd = m_to->dateTime();
+    if (request.to.isValid() && !request.from.isValid())
+        m_shownStart = m_from->dateTime();
+    m_caseMapping = request.caseMapping;
+    m_replaces = request.replaces;
+    setWindowTitle(tr("Refresh from ClickHouse"));
+    m_import->setText(tr("&Refresh"));
+    m_explanation->setText(tr("Asks the server again for %1, as the case recorded it: the working profile's regex and "
+                              "catalog decide which destinations are considered, and the answer replaces the source's "
+                              "events. Triage is kept. Widen the time range to bring in newer events.")
+                               .arg(sourceDescription));
+    // The case's mapping stands in for a file: the one it was read with may be gone or changed since.
+    m_mapping->clear();
+    m_mapping->setEnabled(false);
+    m_browseButtons.first()->setEnabled(false);
+    const std::size_t columns = m_caseMapping ? m_caseMapping->expressions.size() : 0;
+    m_mapping->setPlaceholderText(columns > 0 ? tr("the case's own (%n column(s) mapped)", nullptr, int(columns))
+                                              : tr("none: the default layout"));
+    updateState();
 }
 
 void ClickHouseDialog::setRequest(const ClickHouseRequest& request)
@@ -176,12 +206,12 @@ QString ClickHouseDialog::problem() const
     if (!m_caFile->text().trimmed().isEmpty() && !endpoint->tls)
         return tr("Certificates apply to https:// servers.");
     const QString mapping = m_mapping->text().trimmed();
-    if (m_table->text().trimmed().isEmpty() && mapping.isEmpty())
+    if (m_table->text().trimmed().isEmpty() && mapping.isEmpty() && !(m_caseMapping && !m_caseMapping->table.empty()))
         return tr("Enter the table, or a mapping file that names it.");
     if (!m_table->text().trimmed().isEmpty())
         if (const auto name = clickHouseTableName(m_table->text().trimmed().toStdString()); !name)
             return QString::fromStdString(name.error());
-    if (!mapping.isEmpty() && !QFileInfo(mapping).isReadable())
+    if (!m_caseMapping && !mapping.isEmpty() && !QFileInfo(mapping).isReadable())
         return tr("The mapping file %1 cannot be read.").arg(mapping);
     if (m_limitTime->isChecked() && m_from->dateTime() >= m_to->dateTime())
         return tr("The range ends before it starts.");
@@ -209,6 +239,10 @@ void ClickHouseDialog::accept()
 {
     if (!problem().isEmpty())
         return;
+    if (m_replaces) { // a refresh asks what the case recorded: the next import's form stays as the analyst left it
+        QDialog::accept();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("clickhouse/url"), m_url->text().trimmed());
     settings.setValue(QStringLiteral("clickhouse/table"), m_table->text().trimmed());

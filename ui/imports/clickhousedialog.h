@@ -28,6 +28,9 @@ public:
     QString problem() const;
     // For tests and screenshots: fills the form as an analyst would.
     void setRequest(const ClickHouseRequest& request);
+    // File ▸ Refresh from ClickHouse…: the form filled from a case source's request (refreshRequestFor), its mapping
+    // the case's own, and the answer replacing the source's events. Nothing is remembered in the settings.
+    void setRefresh(const ClickHouseRequest& request, const QString& sourceDescription);
 
     void accept() override; // remembers the form (not the password)
 
@@ -44,8 +47,15 @@ private:
     QDateTimeEdit* m_from;
     QDateTimeEdit* m_to;
     QLineEdit* m_where;
+    QLabel* m_explanation;
     QLabel* m_problem;
     QPushButton* m_import;
+    QList<QPushButton*> m_browseButtons;
+    std::optional<ClickHouseMapping> m_caseMapping; // a refresh's
+    std::optional<std::int64_t> m_replaces;
+    // A refreshed source whose range was open at one end: the form shows a bound there (a date field cannot be empty),
+    // but unless the analyst changes it the range stays open, so that each refresh brings in what arrived since.
+    std::optional<QDateTime> m_shownStart, m_shownEnd;
 };
 
 } // namespace cepheid::ui

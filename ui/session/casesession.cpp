@@ -321,11 +321,8 @@ void CaseSession::importFiles(const QStringList& paths)
             const qint64 before = static_cast<qint64>(events.size());
             options.progress
                 = [this, i, files = paths.size(), before, &events](std::uint64_t done, std::uint64_t total) {
-                      // At most about 20 updates a second reach the GUI thread.
-                      const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-                      if (nowMs - m_lastProgressMs.load() < 50 && done < total)
+                      if (!progressDue(done >= total))
                           return;
-                      m_lastProgressMs = nowMs;
                       const qint64 count = static_cast<qint64>(events.size()) - before;
                       QMetaObject::invokeMethod(
                           this,
@@ -336,18 +333,8 @@ void CaseSession::importFiles(const QStringList& paths)
                   };
             const auto imported = caseFile->importFile(paths[i].toStdString(), events, options);
             if (!imported) {
-                // The case is unchanged for this file; show what it holds now. A cancel is what the analyst
-                // asked for, so it is reported, not raised as an error.
-                if (m_cancel)
-                    result.messages << tr("Import of %1 cancelled; the case is unchanged.").arg(paths[i]);
-                else
-                    result.error = QString::fromStdString(imported.error());
-                EventTable reloaded;
-                if (const auto loaded = caseFile->loadEvents(reloaded); !loaded) {
-                    result.error = QString::fromStdString(loaded.error());
+                if (!recoverFromFailedImport(*caseFile, imported.error(), paths[i], events, result))
                     return result;
-                }
-                events = std::move(reloaded);
                 break;
             }
             const InputSummary& summary = imported->summary;
@@ -395,7 +382,9 @@ void CaseSession::importFromClickHouse(const ClickHouseRequest& request)
     endpoint->password = request.password.toStdString();
     endpoint->caFile = request.caFile.toStdString();
     ClickHouseSelection selection;
-    if (!request.mappingPath.isEmpty()) {
+    if (request.caseMapping) {
+        selection.mapping = *request.caseMapping;
+    } else if (!request.mappingPath.isEmpty()) {
         auto mapping = ClickHouseMapping::fromFile(request.mappingPath.toStdString());
         if (!mapping) {
             emit failed(QString::fromStdString(mapping.error()));
@@ -423,16 +412,14 @@ void CaseSession::importFromClickHouse(const ClickHouseRequest& request)
     options.memoryLimit = limits.memory;
     options.cancel = &m_cancel;
     options.progress = [this](std::uint64_t bytes) {
-        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-        if (nowMs - m_lastProgressMs.load() < 50) // about 20 updates a second at most
-            return;
-        m_lastProgressMs = nowMs;
-        QMetaObject::invokeMethod(
-            this, [this, bytes] { emit fetchProgress(qint64(bytes)); }, Qt::QueuedConnection);
+        if (progressDue())
+            QMetaObject::invokeMethod(
+                this, [this, bytes] { emit fetchProgress(qint64(bytes)); }, Qt::QueuedConnection);
     };
     // The working profile decides what is considered: what the analyst is looking at.
     CaseFile::RemoteSource source = clickHouseCaseSource(
         ClickHouseClient(std::move(*endpoint)), std::move(selection), m_working, std::move(options));
+    source.replaces = request.replaces;
     start([this, caseFile, source = std::move(source), settingProblems, working = m_working, now = m_clock()] {
         Result result;
         result.messages << settingProblems;
@@ -444,20 +431,17 @@ void CaseSession::importFromClickHouse(const ClickHouseRequest& request)
         const auto imported = caseFile->importRemote(source, events);
         const QString description = QString::fromStdString(source.description);
         if (!imported) {
-            if (m_cancel)
-                result.messages << tr("Import from %1 cancelled; the case is unchanged.").arg(description);
-            else
-                result.error = QString::fromStdString(imported.error());
-            EventTable reloaded;
-            if (const auto loaded = caseFile->loadEvents(reloaded); !loaded) {
-                result.error = QString::fromStdString(loaded.error());
+            if (!recoverFromFailedImport(*caseFile, imported.error(), description, events, result))
                 return result;
-            }
-            events = std::move(reloaded);
         } else if (imported->alreadyImported) {
-            result.messages << tr("The same answer from %1 is already in the case: nothing imported.").arg(description);
+            result.messages << (source.replaces
+                    ? tr("%1 answers as before: the case is unchanged.").arg(description)
+                    : tr("The same answer from %1 is already in the case: nothing imported.").arg(description));
         } else {
-            result.messages << tr("%1 events imported from %2.").arg(imported->summary.eventsRead).arg(description);
+            result.messages << (source.replaces ? tr("%1 events fetched again from %2; they replace the source's.")
+                                                : tr("%1 events imported from %2."))
+                                   .arg(imported->summary.eventsRead)
+                                   .arg(description);
         }
         auto snapshot = analyse(*caseFile, std::move(events), working, now);
         if (snapshot)
@@ -466,6 +450,67 @@ void CaseSession::importFromClickHouse(const ClickHouseRequest& request)
             result.error = QString::fromStdString(snapshot.error());
         return result;
     });
+}
+
+bool CaseSession::progressDue(bool last)
+{
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    if (!last && nowMs - m_lastProgressMs.load() < 50)
+        return false;
+    m_lastProgressMs = nowMs;
+    return true;
+}
+
+bool CaseSession::recoverFromFailedImport(
+    CaseFile& caseFile, const std::string& error, const QString& what, EventTable& events, Result& result)
+{
+    // A cancel is what the analyst asked for, so it is reported, not raised as an error.
+    if (m_cancel)
+        result.messages << tr("Import of %1 cancelled; the case is unchanged.").arg(what);
+    else
+        result.error = QString::fromStdString(error);
+    EventTable reloaded;
+    if (const auto loaded = caseFile.loadEvents(reloaded); !loaded) {
+        result.error = QString::fromStdString(loaded.error());
+        return false;
+    }
+    events = std::move(reloaded);
+    return true;
+}
+
+bool isRefreshableSource(const CaseSource& source)
+{
+    return source.format == "clickhouse" && !source.request.empty();
+}
+
+Expected<ClickHouseRequest> refreshRequestFor(const CaseSource& source)
+{
+    if (!isRefreshableSource(source))
+        return failure(source.path + " is not a database source the case can ask again");
+    auto stored = parseClickHouseRequest(source.request);
+    if (!stored)
+        return failure(source.path + ": " + stored.error());
+    ClickHouseRequest request;
+    request.url = QString::fromStdString(stored->url);
+    request.caFile = QString::fromStdString(stored->caFile);
+    request.table = QString::fromStdString(stored->selection.mapping.table);
+    request.where = QString::fromStdString(stored->selection.where);
+    const auto time = [](TimestampUs at) { return QDateTime::fromMSecsSinceEpoch(at / 1000, Qt::UTC); };
+    if (stored->selection.from)
+        request.from = time(*stored->selection.from);
+    if (stored->selection.to)
+        request.to = time(*stored->selection.to);
+    request.caseMapping = std::move(stored->selection.mapping);
+    request.replaces = source.id;
+    return request;
+}
+
+bool choosesOtherDestinations(const CaseSource& source, const Profile& profile)
+{
+    if (!isRefreshableSource(source))
+        return false;
+    const auto stored = parseClickHouseRequest(source.request);
+    return stored && stored->chosenBy != clickHouseChooserKey(profile);
 }
 
 void CaseSession::cancel()

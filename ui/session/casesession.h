@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clickhouse/clickhouserequest.h"
 #include "snapshot.h"
 
 #include <QDateTime>
@@ -31,7 +32,21 @@ struct ClickHouseRequest
     QString mappingPath;
     QDateTime from, to; // invalid: unbounded
     QString where;
+    // A refresh (refreshRequestFor): the mapping the case kept, used instead of mappingPath (the table above still
+    // wins over its table), and the database source whose events the answer replaces.
+    std::optional<ClickHouseMapping> caseMapping;
+    std::optional<std::int64_t> replaces;
 };
+
+// A source fetched from ClickHouse whose request the case kept: one File ▸ Refresh from ClickHouse… can ask again.
+bool isRefreshableSource(const CaseSource& source);
+// The request that asks a case's database source again (docs/clickhouse.md, "Refreshing a case source"): its server,
+// selection and time range as the case kept them, without a password. Refused when the source is a file or the
+// case's record of it cannot be read.
+Expected<ClickHouseRequest> refreshRequestFor(const CaseSource& source);
+// Whether `profile` would choose other destinations than the ones a database source's answer was fetched for (its
+// rule regex or catalog changed): the case may lack events the profile now considers, until the source is refreshed.
+bool choosesOtherDestinations(const CaseSource& source, const Profile& profile);
 
 // One open case and the jobs that read it. Engine work (open, import, analyse) runs on a worker thread; the
 // GUI thread only receives progress and finished snapshots. One job at a time: a request made while a job runs
@@ -58,6 +73,7 @@ public:
     void importFiles(const QStringList& paths);
     // Imports what the working profile considers in a ClickHouse table as one source, then analyses again. A request
     // that cannot be used (a bad URL, an unreadable mapping) is refused through failed() before anything is asked.
+    // With request.replaces, the answer replaces that source's events (a refresh); a failure or cancel leaves them.
     void importFromClickHouse(const ClickHouseRequest& request);
     void cancel();
 
@@ -106,6 +122,12 @@ private:
     void finished();
     void startTuning();
     void tuningFinished();
+    // On the worker. Whether a progress update may go to the GUI thread now: about 20 a second, and the last one.
+    bool progressDue(bool last = false);
+    // On the worker, after an import that failed or was cancelled (the case is unchanged): says so in `result` and
+    // reads the case back into `events`. False when even that fails (result.error says why).
+    bool recoverFromFailedImport(
+        CaseFile& caseFile, const std::string& error, const QString& what, EventTable& events, Result& result);
 
     QString m_casePath;
     std::unique_ptr<CaseFile> m_case; // touched by the worker during a job, by the GUI thread between jobs

@@ -1,0 +1,86 @@
+#include "databasesourcebar.h"
+
+#include "session/casesession.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPushButton>
+
+namespace cepheid::ui {
+
+DatabaseSourceBar::DatabaseSourceBar(QWidget* parent)
+    : QFrame(parent)
+    , m_text(new QLabel(this))
+    , m_action(new QPushButton(this))
+    , m_dismiss(new QPushButton(tr("Dismiss"), this))
+{
+    setObjectName(QStringLiteral("databaseSourceBar"));
+    setFrameShape(QFrame::StyledPanel);
+    setBackgroundRole(QPalette::AlternateBase);
+    setAutoFillBackground(true);
+    m_text->setWordWrap(true);
+    m_text->setTextFormat(Qt::PlainText);
+    auto* layout = new QHBoxLayout(this);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_action);
+    layout->addWidget(m_dismiss);
+    connect(m_action, &QPushButton::clicked, this, [this] { emit refreshRequested(m_sourceId, m_requery); });
+    connect(m_dismiss, &QPushButton::clicked, this, [this] {
+        m_offerDismissed = true;
+        hide();
+    });
+    hide();
+}
+
+void DatabaseSourceBar::update(const SnapshotPtr& snapshot, bool opened)
+{
+    if (opened)
+        m_offerDismissed = false;
+    if (!snapshot) {
+        hide();
+        return;
+    }
+    const CaseSource* newest = nullptr;
+    const CaseSource* stale = nullptr;
+    for (const CaseSource& source : snapshot->sources) {
+        if (!isRefreshableSource(source))
+            continue;
+        newest = &source;
+        if (!stale && choosesOtherDestinations(source, snapshot->profile))
+            stale = &source;
+    }
+    if (stale) {
+        // Not dismissable for good: tuning that looks at part of the data must keep saying so.
+        m_sourceId = stale->id;
+        m_requery = true;
+        m_text->setText(tr("The rule's regex or the catalog changed since the events were fetched from %1: "
+                           "destinations the working profile now considers may have events on the server that the "
+                           "case lacks, and those it no longer considers are still in the case.")
+                            .arg(QString::fromStdString(stale->path)));
+        m_action->setText(tr("Re-query"));
+        m_action->setToolTip(tr("Fetch this source again under the working profile (Ctrl+Shift+R)"));
+        show();
+        return;
+    }
+    if (newest && !m_offerDismissed && (opened || isVisible())) {
+        m_sourceId = newest->id;
+        m_requery = false;
+        m_text->setText(
+            tr("This case holds %1 events fetched from %2 on %3. The server may hold newer ones.")
+                .arg(QLocale().toString(qulonglong(newest->eventsRead)), QString::fromStdString(newest->path),
+                    QString::fromStdString(newest->importedAt.substr(0, 10))));
+        m_action->setText(tr("Refresh…"));
+        m_action->setToolTip(tr("Ask the server again for this source (Ctrl+Shift+R)"));
+        show();
+        return;
+    }
+    hide();
+}
+
+QString DatabaseSourceBar::text() const
+{
+    return isHidden() ? QString() : m_text->text();
+}
+
+} // namespace cepheid::ui
