@@ -122,6 +122,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &CaseSession::busyChanged, this, &MainWindow::setBusy);
     connect(m_session, &CaseSession::progress, this, &MainWindow::showProgress);
     connect(m_session, &CaseSession::fetchProgress, this, &MainWindow::showFetchProgress);
+    connect(m_session, &CaseSession::serverProgress, this, &MainWindow::showServerProgress);
     connect(m_session, &CaseSession::snapshotReady, this, &MainWindow::showSnapshot);
     connect(m_session, &CaseSession::failed, this, [this](const QString& message) {
         // Imports wait only while their new case is being created: a failure then is that case's, and the imports
@@ -1195,6 +1196,20 @@ void MainWindow::showFetchProgress(qint64 bytes)
 {
     m_progress->setRange(0, 0); // the answer's size is not known ahead
     m_progressText->setText(tr("Importing from ClickHouse: %1 received").arg(QLocale().formattedDataSize(bytes)));
+}
+
+void MainWindow::showServerProgress(qint64 rowsRead, qint64 rowsToRead)
+{
+    // The server's own count while it works, before the answer's first byte (servers that send it: 20.4+).
+    if (rowsToRead > 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(static_cast<int>(std::min<qint64>(1000, rowsRead * 1000 / rowsToRead)));
+        m_progressText->setText(
+            tr("ClickHouse: %1 of %2 rows read").arg(QLocale().toString(rowsRead), QLocale().toString(rowsToRead)));
+    } else {
+        m_progress->setRange(0, 0);
+        m_progressText->setText(tr("ClickHouse: %1 rows read").arg(QLocale().toString(rowsRead)));
+    }
 }
 
 void MainWindow::showProgress(qint64 done, qint64 total, qint64 events, int file, int files)

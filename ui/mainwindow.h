@@ -131,6 +131,7 @@ private:
     void setBusy(bool busy);
     void showProgress(qint64 done, qint64 total, qint64 events, int file, int files);
     void showFetchProgress(qint64 bytes);
+    void showServerProgress(qint64 rowsRead, qint64 rowsToRead);
     // File ▸ Refresh from ClickHouse… and the source bar: asks a database source of the case again. `requery` sends
     // the request at once when this run knows the server's password; otherwise, and for a refresh, the form opens.
     void refreshDatabaseSource(std::int64_t sourceId, bool requery);

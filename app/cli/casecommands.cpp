@@ -109,29 +109,59 @@ int runImport(const ImportOptionsCli& options)
             .field("events_rejected", result->summary.eventsRejected)
             .endObject();
     }
-    if (options.clickhouse.given()) {
+    // A database source's answer: imported, or (with `replaces`) taking its old source's place.
+    const auto importRemote = [&](const CaseFile::RemoteSource& source) -> int {
+        const auto result = caseFile->importRemote(source, events);
+        endProgressLine();
+        if (!result)
+            return refused(result.error());
+        if (result->alreadyImported)
+            std::cerr << "cepheid-cli: " << source.description
+                      << (source.replaces
+                                 ? ": the server answers as before: the source is unchanged\n"
+                                 : ": the same answer is already in the case (same SHA-256): nothing imported\n");
+        json.beginObject()
+            .field("path", source.description)
+            .field("format", source.format)
+            .field("query", result->summary.query)
+            .field("sha256", result->sha256)
+            .field("already_imported", result->alreadyImported)
+            .field("refreshed", source.replaces.has_value())
+            .field("events_read", result->summary.eventsRead)
+            .field("events_rejected", std::uint64_t(0))
+            .endObject();
+        return int(Success);
+    };
+    if (options.clickhouse.given() || options.refresh) {
         // What the case's newest saved profile considers (the defaults for a new case) is what is fetched.
         const auto saved = newestSavedProfile(*caseFile);
         if (!saved)
             return refused(saved.error());
-        const auto source = caseSourceFor(options.clickhouse, saved->profile, options.input);
-        if (!source)
-            return InputError;
-        const auto result = caseFile->importRemote(*source, events);
-        if (!result)
-            return refused(result.error());
-        if (result->alreadyImported)
-            std::cerr << "cepheid-cli: " << source->description
-                      << ": the same answer is already in the case (same SHA-256): nothing imported\n";
-        json.beginObject()
-            .field("path", source->description)
-            .field("format", source->format)
-            .field("query", result->summary.query)
-            .field("sha256", result->sha256)
-            .field("already_imported", result->alreadyImported)
-            .field("events_read", result->summary.eventsRead)
-            .field("events_rejected", std::uint64_t(0))
-            .endObject();
+        if (options.clickhouse.given()) {
+            const auto source = caseSourceFor(options.clickhouse, saved->profile, options.input);
+            if (!source)
+                return InputError;
+            if (const int status = importRemote(*source); status != int(Success))
+                return status;
+        }
+        if (options.refresh) {
+            const auto sources = caseFile->sources();
+            if (!sources)
+                return refused(sources.error());
+            bool any = false;
+            for (const CaseSource& stored : *sources) {
+                if (stored.format != "clickhouse" || stored.request.empty())
+                    continue; // a file, or a source imported before cases kept requests
+                any = true;
+                const auto source = refreshSourceFor(stored, saved->profile, options.input);
+                if (!source)
+                    return InputError;
+                if (const int status = importRemote(*source); status != int(Success))
+                    return status;
+            }
+            if (!any)
+                std::cerr << "cepheid-cli: --refresh: the case has no ClickHouse source it can ask again\n";
+        }
     }
     json.endArray();
     json.field("events_in_case", static_cast<std::uint64_t>(events.size()));

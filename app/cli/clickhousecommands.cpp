@@ -1,6 +1,7 @@
 #include "clickhousecommands.h"
 
 #include "clickhouse/clickhouseevents.h"
+#include "clickhouse/clickhouserequest.h"
 #include "clisupport.h"
 #include "model/namejoin.h"
 #include "model/timestamp.h"
@@ -8,6 +9,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <unistd.h>
 
 namespace cepheid::cli {
 
@@ -55,6 +57,26 @@ std::optional<ClickHouseSelection> selectionFor(const ClickHouseOptions& options
     return selection;
 }
 
+// How a fetch is bounded and shown: the memory limit, and on a terminal one line with the server's rows read while
+// it works, then the bytes received (silent when stderr is a pipe or a file).
+ClickHouseFetchOptions fetchOptionsFor(const InputOptions& input)
+{
+    ClickHouseFetchOptions options;
+    options.memoryLimit = input.limits.memory;
+    if (!isatty(STDERR_FILENO))
+        return options;
+    options.serverProgress = [](const ClickHouseServerProgress& server) {
+        std::cerr << "\rcepheid-cli: ClickHouse has read " << server.readRows;
+        if (server.totalRowsToRead > 0)
+            std::cerr << " of " << server.totalRowsToRead;
+        std::cerr << " rows\x1b[K" << std::flush;
+    };
+    options.progress = [](std::uint64_t bytes) {
+        std::cerr << "\rcepheid-cli: received " << bytes / (1024 * 1024) << " MiB from ClickHouse\x1b[K" << std::flush;
+    };
+    return options;
+}
+
 } // namespace
 
 bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile, const InputOptions& input,
@@ -64,9 +86,8 @@ bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile
     const auto selection = client ? selectionFor(options) : std::nullopt;
     if (!selection)
         return false;
-    ClickHouseFetchOptions fetchOptions;
-    fetchOptions.memoryLimit = input.limits.memory;
-    const auto fetched = fetchFromClickHouse(*client, *selection, profile, events, fetchOptions);
+    const auto fetched = fetchFromClickHouse(*client, *selection, profile, events, fetchOptionsFor(input));
+    endProgressLine();
     if (!fetched) {
         events = EventTable {};
         std::cerr << "cepheid-cli: " << fetched.error() << '\n';
@@ -90,9 +111,27 @@ std::optional<CaseFile::RemoteSource> caseSourceFor(
     auto selection = client ? selectionFor(options) : std::nullopt;
     if (!selection)
         return std::nullopt;
-    ClickHouseFetchOptions fetchOptions;
-    fetchOptions.memoryLimit = input.limits.memory;
-    return clickHouseCaseSource(std::move(*client), std::move(*selection), profile, std::move(fetchOptions));
+    return clickHouseCaseSource(std::move(*client), std::move(*selection), profile, fetchOptionsFor(input));
+}
+
+std::optional<CaseFile::RemoteSource> refreshSourceFor(
+    const CaseSource& source, const Profile& profile, const InputOptions& input)
+{
+    auto stored = parseClickHouseRequest(source.request);
+    if (!stored) {
+        std::cerr << "cepheid-cli: " << source.path << ": " << stored.error() << '\n';
+        return std::nullopt;
+    }
+    ClickHouseOptions options;
+    options.url = stored->url;
+    options.caFile = stored->caFile;
+    auto client = clientFor(options);
+    if (!client)
+        return std::nullopt;
+    auto remote
+        = clickHouseCaseSource(std::move(*client), std::move(stored->selection), profile, fetchOptionsFor(input));
+    remote.replaces = source.id;
+    return remote;
 }
 
 int runPush(const PushOptions& options)

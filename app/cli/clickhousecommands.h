@@ -22,6 +22,11 @@ bool loadFromClickHouse(const ClickHouseOptions& options, const Profile& profile
 std::optional<CaseFile::RemoteSource> caseSourceFor(
     const ClickHouseOptions& options, const Profile& profile, const InputOptions& input);
 
+// import --refresh: the source that asks a case's ClickHouse source again as the case recorded it, replacing its
+// events. Says why on stderr and returns nothing when the case's record of it cannot be used.
+std::optional<CaseFile::RemoteSource> refreshSourceFor(
+    const CaseSource& source, const Profile& profile, const InputOptions& input);
+
 // push: reads exports and appends their events to a ClickHouse table in Cepheid's layout.
 int runPush(const PushOptions& options);
 

@@ -33,7 +33,8 @@ const char* const kPushSynopsis
 const char* const kImportSynopsis
     = R"(cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] [--limit NAME=VALUE]...
                    [--strict] INPUT...
-cepheid-cli import --case FILE --clickhouse URL --table T [--mapping FILE] [--from TIME] [--to TIME] [--where SQL] …)";
+cepheid-cli import --case FILE --clickhouse URL --table T [--mapping FILE] [--from TIME] [--to TIME] [--where SQL] …
+cepheid-cli import --case FILE --refresh)";
 const char* const kCaseInfoSynopsis = "cepheid-cli case info FILE";
 const char* const kCaseVerifySynopsis = "cepheid-cli case verify FILE";
 const char* const kCaseTriageSynopsis
@@ -126,7 +127,12 @@ killed leaves the case exactly as it was. Prints JSON: {"case", "inputs":[{…,"
 import --case FILE --clickhouse URL --table T
   Imports what the case's newest saved profile considers in a ClickHouse table (as score --clickhouse fetches it)
   as one source: the events, each row as its original record (JSON), and the server, table and query, never the
-  password (docs/clickhouse.md, "Cases"). The same answer imported again is said and skipped.)";
+  password (docs/clickhouse.md, "Cases"). The same answer imported again is said and skipped.
+
+import --case FILE --refresh
+  Asks each ClickHouse source of the case again, as the case recorded it (server, table, mapping, range,
+  condition), under the case's newest saved profile; each answer replaces its source's events in one transaction
+  (docs/clickhouse.md, "Refreshing a case source"). The password comes from CEPHEID_CLICKHOUSE_PASSWORD.)";
 
 const char* const kReportFooter
     = R"(A case's findings under the case's newest saved profile. --format html (the default) and pdf are the case report
@@ -510,8 +516,8 @@ bool checkImport(ImportOptionsCli& options, const Given& given, std::string& err
         error = "import needs --case FILE";
         return false;
     }
-    if (options.inputs.empty() && !options.clickhouse.given()) {
-        error = "import needs at least one INPUT file or --clickhouse URL";
+    if (options.inputs.empty() && !options.clickhouse.given() && !options.refresh) {
+        error = "import needs at least one INPUT file, --clickhouse URL or --refresh";
         return false;
     }
     return checkClickHouse(options.clickhouse, given, true, error);
@@ -674,6 +680,8 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     addValue(apps.importCommand, "--ticket", importing.ticket, "REF", "the ticket the case belongs to");
     addInputOptions(apps.importCommand, importing.input);
     addClickHouseOptions(apps.importCommand, importing.clickhouse, true);
+    apps.importCommand->add_flag("--refresh", importing.refresh,
+        "ask the case's ClickHouse sources again; each answer replaces its source's events");
 
     // case info | verify | triage
     apps.caseGroup = addCommand(root, "case", "a case file: info, verify, triage", "", *formatter,

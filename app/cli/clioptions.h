@@ -66,6 +66,7 @@ struct ImportOptionsCli
     std::string title, analyst, ticket;
     std::vector<std::string> inputs;
     ClickHouseOptions clickhouse; // a ClickHouse selection imported as a source
+    bool refresh = false; // ask each of the case's ClickHouse sources again, replacing its events
     InputOptions input;
 };
 

@@ -75,6 +75,12 @@ ImportOptions importOptions(const std::string& path, const InputOptions& input)
     return options;
 }
 
+void endProgressLine()
+{
+    if (isatty(STDERR_FILENO))
+        std::cerr << "\r\x1b[K" << std::flush;
+}
+
 bool warnAboutInput(const InputSummary& input, const InputOptions& options)
 {
     const char* const kind = options.strict ? "error" : "warning";

@@ -19,6 +19,8 @@ int writeOutput(const std::string& report, const std::string& outputPath);
 // How to read one input: the limits, and a one-line progress display on a terminal (silent when stderr is a pipe or
 // a file: scripts, CI, tests).
 ImportOptions importOptions(const std::string& path, const InputOptions& input);
+// Clears a progress line that ends without a newline (a ClickHouse fetch's), on a terminal only.
+void endProgressLine();
 // One line on stderr per input with rejects, a read error or no event from its bytes; the report lists them all.
 // Returns false when --strict makes that an error (said on stderr).
 bool warnAboutInput(const InputSummary& input, const InputOptions& options);

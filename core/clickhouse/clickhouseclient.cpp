@@ -8,9 +8,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <charconv>
+#include <limits>
 #include <openssl/evp.h>
 #include <optional>
 #include <random>
+#include <simdjson.h>
 
 namespace cepheid {
 
@@ -24,6 +26,8 @@ namespace {
 
 constexpr std::size_t kErrorBodyLimit = 64 * 1024; // an error's text; more is cut
 constexpr auto kPollInterval = std::chrono::milliseconds(100); // how often cancel is looked at
+// A response's header: progress lines (one a second) for a query of hours stay well under it.
+constexpr std::size_t kHeaderLimit = 4 * 1024 * 1024;
 
 std::string base64(std::string_view text)
 {
@@ -141,7 +145,8 @@ public:
     // Sends the request and reads the response: the body goes to onData a buffer at a time when the status is 200,
     // else into `errorBody`. Returns the HTTP status, 0 on failure (problem says why).
     unsigned exchange(http::request<http::string_body>& request, const std::function<bool(std::string_view)>& onData,
-        const std::function<void(std::uint64_t)>& onProgress, std::string& errorBody)
+        const std::function<void(std::uint64_t)>& onProgress,
+        const std::function<void(const ClickHouseServerProgress&)>& onServerProgress, std::string& errorBody)
     {
         m_stepName = "sending the query";
         beast::error_code error = m_tls ? step([&](auto done) { http::async_write(*m_tls, request, done); })
@@ -149,8 +154,13 @@ public:
         if (error)
             return fail("sending the query", error);
         m_stepName = "waiting for the answer";
+        if (onServerProgress && !readHeaderWithProgress(onServerProgress))
+            return 0;
         http::response_parser<http::buffer_body> parser;
-        parser.body_limit(boost::none); // the caller bounds what it keeps
+        parser.header_limit(kHeaderLimit);
+        // The caller bounds what it keeps. Not boost::none: Boost 1.81's parser compares a Content-Length with the
+        // empty optional as "over the limit" and refuses every answer that has one (a proxy's, a stand-in's).
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         error = m_tls ? step([&](auto done) { http::async_read_header(*m_tls, m_buffer, parser, done); })
                       : step([&](auto done) { http::async_read_header(*m_plain, m_buffer, parser, done); });
         if (error)
@@ -183,6 +193,48 @@ public:
                 onProgress(received);
         }
         return status;
+    }
+
+    // Reads until the response's header is whole, reporting each X-ClickHouse-Progress line as it arrives: the
+    // server sends them while it works, before the first byte of the body, and Beast's parser sees a header only once
+    // it is whole. The bytes stay in the buffer for the parser.
+    bool readHeaderWithProgress(const std::function<void(const ClickHouseServerProgress&)>& onServerProgress)
+    {
+        std::size_t scanned = 0;
+        for (;;) {
+            const std::string_view seen(static_cast<const char*>(m_buffer.data().data()), m_buffer.size());
+            for (std::size_t end = seen.find("\r\n", scanned); end != std::string_view::npos;
+                 end = seen.find("\r\n", scanned)) {
+                const std::string_view line = seen.substr(scanned, end - scanned);
+                if (line.empty() && scanned > 0)
+                    return true; // the blank line that ends the header
+                constexpr std::string_view kName = "x-clickhouse-progress:";
+                if (line.size() > kName.size()
+                    && beast::iequals(
+                        beast::string_view(line.data(), kName.size()), beast::string_view(kName.data(), kName.size())))
+                    if (const auto progress = parseClickHouseProgress(line.substr(kName.size())))
+                        onServerProgress(*progress);
+                scanned = end + 2;
+            }
+            if (m_buffer.size() > kHeaderLimit) {
+                problem = "reading the answer: its header is over " + std::to_string(kHeaderLimit / 1024) + " KiB";
+                return false;
+            }
+            std::size_t got = 0;
+            const auto readSome = [&](auto& stream) {
+                return step([&](auto done) {
+                    stream.async_read_some(m_buffer.prepare(16 * 1024),
+                        [&got, done](const beast::error_code& error, std::size_t size) mutable {
+                            got = size;
+                            done(error);
+                        });
+                });
+            };
+            const beast::error_code error = m_tls ? readSome(*m_tls) : readSome(*m_plain);
+            m_buffer.commit(got);
+            if (error)
+                return fail("reading the answer", error) != 0;
+        }
     }
 
     void close()
@@ -353,6 +405,8 @@ Expected<std::string> ClickHouseClient::execute(const Query& query) const
             1, std::chrono::duration_cast<std::chrono::seconds>(m_endpoint.queryTimeout).count()));
     for (const auto& [name, value] : query.settings)
         target += "&" + urlEncode(name) + "=" + urlEncode(value);
+    if (query.onServerProgress)
+        target += "&send_progress_in_http_headers=1&http_headers_progress_interval_ms=1000";
     if (!query.data.empty())
         target += "&query=" + urlEncode(query.sql);
 
@@ -373,15 +427,15 @@ Expected<std::string> ClickHouseClient::execute(const Query& query) const
     };
     unsigned status = 0;
     if (session.connect())
-        status = session.exchange(request, query.onData ? query.onData : collect, query.onProgress, errorBody);
+        status = session.exchange(
+            request, query.onData ? query.onData : collect, query.onProgress, query.onServerProgress, errorBody);
     session.close();
     if (session.cancelled) {
         // Closing the connection does not stop a query that is already running; KILL QUERY does.
         ClickHouseEndpoint quick = m_endpoint;
         quick.queryTimeout = std::chrono::seconds(5);
         quick.connectTimeout = std::chrono::seconds(5);
-        (void)ClickHouseClient(quick).execute(
-            { "KILL QUERY WHERE query_id = " + clickHouseString(queryId), {}, {}, {}, {}, {}, nullptr });
+        (void)ClickHouseClient(quick).executeSql("KILL QUERY WHERE query_id = " + clickHouseString(queryId));
         return failure(where + ": the query was cancelled");
     }
     if (status == 0)
@@ -392,6 +446,34 @@ Expected<std::string> ClickHouseClient::execute(const Query& query) const
             where + " refused the query: " + (text.empty() ? "HTTP status " + std::to_string(status) : text));
     }
     return body;
+}
+
+std::optional<ClickHouseServerProgress> parseClickHouseProgress(std::string_view value)
+{
+    // The numbers are JSON strings (64-bit counts do not fit a double); a value that is not a flat object of them is
+    // no progress.
+    simdjson::dom::parser parser;
+    simdjson::dom::object object;
+    if (parser.parse(simdjson::padded_string(value)).get(object))
+        return std::nullopt;
+    ClickHouseServerProgress progress;
+    bool any = false;
+    for (const auto field : object) {
+        std::uint64_t* into = field.key == "read_rows" ? &progress.readRows
+            : field.key == "read_bytes"                ? &progress.readBytes
+            : field.key == "total_rows_to_read"        ? &progress.totalRowsToRead
+                                                       : nullptr;
+        std::string_view text;
+        if (!into || field.value.get(text))
+            continue;
+        const auto parsed = std::from_chars(text.data(), text.data() + text.size(), *into);
+        if (parsed.ec != std::errc {} || parsed.ptr != text.data() + text.size())
+            return std::nullopt;
+        any = true;
+    }
+    if (!any)
+        return std::nullopt;
+    return progress;
 }
 
 std::string clickHouseString(std::string_view text)

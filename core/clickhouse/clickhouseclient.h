@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,6 +38,15 @@ struct ClickHouseEndpoint
 // The variable cepheid-cli and the workbench read the password from.
 inline constexpr const char* kClickHousePasswordVariable = "CEPHEID_CLICKHOUSE_PASSWORD";
 
+// What a server says of a running query: rows and bytes read so far, and the rows it expects to read (0: unknown).
+struct ClickHouseServerProgress
+{
+    std::uint64_t readRows = 0, readBytes = 0, totalRowsToRead = 0;
+};
+// One X-ClickHouse-Progress header's value ({"read_rows":"…","read_bytes":"…","total_rows_to_read":"…"}); nothing when
+// it is not one.
+std::optional<ClickHouseServerProgress> parseClickHouseProgress(std::string_view value);
+
 // One query over ClickHouse's HTTP interface (Boost.Beast; TLS through OpenSSL, the peer verified). Every call opens
 // its own connection: queries here are few and long, and a connection per query is what lets one be cancelled by
 // closing it.
@@ -59,12 +69,22 @@ public:
         // Bytes received so far, as they arrive.
         std::function<void(std::uint64_t bytes)> onProgress;
         const std::atomic<bool>* cancel = nullptr; // set from another thread: the query is closed and killed
+        // The server's own progress while it works, from its X-ClickHouse-Progress headers (asked for when this is
+        // set; about one a second). Servers before 20.4 and after 20.9 until fixed may send none (docs/clickhouse.md).
+        std::function<void(const ClickHouseServerProgress&)> onServerProgress;
     };
 
     // The response body (empty when onData took it). Fails with one sentence naming the server: unreachable, TLS
     // refused, timed out, cancelled, or ClickHouse's own message when it refused the query (bad credentials, a
     // missing table or column, its memory limit).
     Expected<std::string> execute(const Query& query) const;
+    // A query whose whole answer is wanted, with no settings, progress or cancel.
+    Expected<std::string> executeSql(std::string sql) const
+    {
+        Query query;
+        query.sql = std::move(sql);
+        return execute(query);
+    }
 
     const ClickHouseEndpoint& endpoint() const { return m_endpoint; }
 

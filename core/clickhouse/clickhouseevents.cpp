@@ -134,11 +134,10 @@ Expected<std::uint64_t> prepareClickHouseTable(const ClickHouseClient& client, s
         return failure(keys.error());
     for (const std::string& statement :
         { *create, "CREATE TABLE IF NOT EXISTS " + *keys + " (key UInt64, layout UInt32) ENGINE = TinyLog" }) {
-        if (auto done = client.execute({ statement, {}, {}, {}, {}, {}, nullptr }); !done)
+        if (auto done = client.executeSql(statement); !done)
             return failure(done.error());
     }
-    const auto existing
-        = client.execute({ "SELECT key FROM " + *keys + " LIMIT 1 FORMAT TabSeparated", {}, {}, {}, {}, {}, nullptr });
+    const auto existing = client.executeSql("SELECT key FROM " + *keys + " LIMIT 1 FORMAT TabSeparated");
     if (!existing)
         return failure(existing.error());
     std::uint64_t key = 0;
@@ -151,8 +150,7 @@ Expected<std::uint64_t> prepareClickHouseTable(const ClickHouseClient& client, s
     std::random_device random;
     std::uniform_int_distribution<std::uint64_t> any(1);
     key = any(random);
-    if (auto inserted = client.execute(
-            { "INSERT INTO " + *keys + " VALUES (" + std::to_string(key) + ", 1)", {}, {}, {}, {}, {}, nullptr });
+    if (auto inserted = client.executeSql("INSERT INTO " + *keys + " VALUES (" + std::to_string(key) + ", 1)");
         !inserted)
         return failure(inserted.error());
     return key;
@@ -174,7 +172,10 @@ Expected<ClickHousePushResult> pushToClickHouse(const ClickHouseClient& client, 
     const auto send = [&]() -> Expected<void> {
         if (inBatch == 0)
             return {};
-        ClickHouseClient::Query query { insert, std::move(rows.bytes()), {}, {}, {}, {}, cancel };
+        ClickHouseClient::Query query;
+        query.sql = insert;
+        query.data = std::move(rows.bytes());
+        query.cancel = cancel;
         result.bytesSent += query.data.size();
         if (auto sent = client.execute(query); !sent)
             return failure(sent.error());
@@ -381,11 +382,14 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
         return true;
     };
     fetch.query = clickHouseDestinationsQuery(selection);
-    ClickHouseClient::Query listing { fetch.query, {}, {}, { { "wait_end_of_query", "1" } },
-        [&](std::string_view bytes) {
-            return destinations.feed(bytes) && !overMemory(destinations.bytes(), "destinations");
-        },
-        {}, cancel };
+    ClickHouseClient::Query listing;
+    listing.sql = fetch.query;
+    listing.settings = { { "wait_end_of_query", "1" } };
+    listing.onData = [&](std::string_view bytes) {
+        return destinations.feed(bytes) && !overMemory(destinations.bytes(), "destinations");
+    };
+    listing.cancel = cancel;
+    listing.onServerProgress = options.serverProgress;
     const auto listed = client.execute(listing);
     if (!overLimit.empty())
         return failure(where + ": " + overLimit);
@@ -411,13 +415,17 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     // The whole answer before the status: an error part-way through a streamed answer would otherwise arrive as the
     // tail of a "200 OK" body, indistinguishable from rows.
     settings.emplace_back("wait_end_of_query", "1");
-    ClickHouseClient::Query query { fetch.query, {}, {}, std::move(settings), readEvents,
-        [&](std::uint64_t bytes) {
-            fetch.bytesReceived = bytes;
-            if (options.progress)
-                options.progress(bytes);
-        },
-        cancel };
+    ClickHouseClient::Query query;
+    query.sql = fetch.query;
+    query.settings = std::move(settings);
+    query.onData = readEvents;
+    query.onProgress = [&](std::uint64_t bytes) {
+        fetch.bytesReceived = bytes;
+        if (options.progress)
+            options.progress(bytes);
+    };
+    query.cancel = cancel;
+    query.onServerProgress = options.serverProgress;
     const auto answered = client.execute(query);
     if (!overLimit.empty())
         return failure(where + ": " + overLimit);

@@ -107,6 +107,8 @@ struct ClickHouseFetchOptions
 {
     std::uint64_t memoryLimit = 0; // bytes the table may take (EventTable::memoryBytes); 0: no limit
     std::function<void(std::uint64_t bytes)> progress; // bytes of the events' answer so far
+    // The server's progress on each of the two queries while it works (ClickHouseClient::Query::onServerProgress).
+    std::function<void(const ClickHouseServerProgress&)> serverProgress;
     const std::atomic<bool>* cancel = nullptr;
     // Each row before its event is appended, numbered from 0: a case sets the event's source and keeps the row's
     // text (clickHouseRowJson) as its original record.

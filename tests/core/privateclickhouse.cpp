@@ -133,7 +133,7 @@ bool PrivateClickHouse::start(QString& why)
     while (!deadline.hasExpired()) {
         if (m_server.state() == QProcess::NotRunning)
             break;
-        if (const auto answer = client.execute({ "SELECT 1", {}, {}, {}, {}, {}, nullptr }); answer && *answer == "1\n")
+        if (const auto answer = client.executeSql("SELECT 1"); answer && *answer == "1\n")
             return true;
         QThread::msleep(200);
     }

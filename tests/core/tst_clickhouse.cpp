@@ -49,6 +49,36 @@ Run cli(const QStringList& arguments, const QString& password = QString())
     return runCepheidCli(arguments, options);
 }
 
+// A TCP listener on a free loopback port, for stand-in servers; -1 when none can be made.
+int loopbackListener(int& port)
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
+        || ::listen(listener, 4) != 0 || ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        if (listener >= 0)
+            ::close(listener);
+        return -1;
+    }
+    port = ntohs(address.sin_port);
+    return listener;
+}
+
+// A case's flows as a file's report has them: each without the triage the case adds.
+QJsonArray flowsWithoutTriage(const QJsonObject& report)
+{
+    QJsonArray flows;
+    for (const QJsonValue flow : report.value(QStringLiteral("flows")).toArray()) {
+        QJsonObject object = flow.toObject();
+        object.remove(QStringLiteral("triage"));
+        flows.append(object);
+    }
+    return flows;
+}
+
 QJsonObject readReport(const QString& path)
 {
     QFile file(path);
@@ -75,7 +105,7 @@ private:
     }
     std::string query(const std::string& sql) const
     {
-        const auto answer = client().execute({ sql, {}, {}, {}, {}, {}, nullptr });
+        const auto answer = client().executeSql(sql);
         if (!answer)
             qFatal("%s", answer.error().c_str());
         return *answer;
@@ -492,12 +522,7 @@ private slots:
         const QJsonObject file = readReport(score(QStringLiteral("case-file.json"), { sourcePath(kSample) }));
         const QJsonObject fromCase
             = readReport(score(QStringLiteral("case.json"), { QStringLiteral("--case"), casePath }));
-        QJsonArray flows;
-        for (const QJsonValue flow : fromCase.value(QStringLiteral("flows")).toArray()) {
-            QJsonObject object = flow.toObject();
-            object.remove(QStringLiteral("triage"));
-            flows.append(object);
-        }
+        const QJsonArray flows = flowsWithoutTriage(fromCase);
         QVERIFY(!flows.isEmpty());
         QCOMPARE(flows, file.value(QStringLiteral("flows")).toArray());
 
@@ -520,6 +545,40 @@ private slots:
         QCOMPARE(row.value(QStringLiteral("target_hostname")).toString().toStdString(),
             std::string(events.text(events.targetHostname(0))));
         QCOMPARE(static_cast<std::int64_t>(row.value(QStringLiteral("timestamp_us")).toDouble()), events.timestamp(0));
+        opened->reset();
+
+        // --refresh asks again under the case's newest saved profile: a narrower regex, no catalog.
+        const QStringList refresh
+            = { QStringLiteral("import"), QStringLiteral("--case"), casePath, QStringLiteral("--refresh") };
+        const Run unchanged = cli(refresh);
+        QVERIFY2(unchanged.exitCode == 0, qPrintable(unchanged.err));
+        QVERIFY2(unchanged.err.contains(QStringLiteral("answers as before")), qPrintable(unchanged.err));
+        Profile narrow;
+        narrow.rule.domainRegex = "workers\\.dev$";
+        narrow.catalog.clear();
+        const QString profilePath
+            = writeTestFile(m_directory, QStringLiteral("refresh-narrow.json"), profileToJson(narrow));
+        QVERIFY(!score(QStringLiteral("case-narrowed.json"),
+            { QStringLiteral("--case"), casePath, QStringLiteral("--profile"), profilePath })
+                     .isEmpty());
+        const Run refreshed = cli(refresh);
+        QVERIFY2(refreshed.exitCode == 0, qPrintable(refreshed.err));
+        const QJsonObject answer = QJsonDocument::fromJson(refreshed.out).object();
+        const QJsonObject replaced = answer.value(QStringLiteral("inputs")).toArray().first().toObject();
+        QVERIFY(replaced.value(QStringLiteral("refreshed")).toBool());
+        QVERIFY(!replaced.value(QStringLiteral("already_imported")).toBool());
+        const qint64 narrowEvents = replaced.value(QStringLiteral("events_read")).toInteger();
+        QVERIFY(narrowEvents > 0 && narrowEvents < qint64(sources->front().eventsRead));
+        QCOMPARE(answer.value(QStringLiteral("events_in_case")).toInteger(), narrowEvents);
+        // The refreshed case scores as the server run of the same profile does.
+        const QJsonObject fromServer = readReport(score(QStringLiteral("narrow-server.json"),
+            { QStringLiteral("--profile"), profilePath, QStringLiteral("--clickhouse"), m_server->url(),
+                QStringLiteral("--table"), QStringLiteral("sample") }));
+        const QJsonObject fromRefreshed
+            = readReport(score(QStringLiteral("narrow-case.json"), { QStringLiteral("--case"), casePath }));
+        const QJsonArray refreshedFlows = flowsWithoutTriage(fromRefreshed);
+        QVERIFY(!refreshedFlows.isEmpty());
+        QCOMPARE(refreshedFlows, fromServer.value(QStringLiteral("flows")).toArray());
     }
 
     void theWorkbenchImportsFromTheServerIntoItsCase()
@@ -638,19 +697,13 @@ private slots:
     void aServerThatNeverAnswersTimesOut()
     {
         // A listener that accepts and says nothing: the client's own deadline must end the wait.
-        const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+        int port = 0;
+        const int listener = loopbackListener(port);
         QVERIFY(listener >= 0);
-        sockaddr_in address {};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        QVERIFY(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        QVERIFY(::listen(listener, 4) == 0);
-        QVERIFY(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-        auto endpoint = *ClickHouseEndpoint::parse("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)));
+        auto endpoint = *ClickHouseEndpoint::parse("http://127.0.0.1:" + std::to_string(port));
         endpoint.queryTimeout = std::chrono::seconds(1);
         const auto started = std::chrono::steady_clock::now();
-        const auto answer = ClickHouseClient(endpoint).execute({ "SELECT 1", {}, {}, {}, {}, {}, nullptr });
+        const auto answer = ClickHouseClient(endpoint).executeSql("SELECT 1");
         ::close(listener);
         QVERIFY(!answer);
         QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("timed out after 1 s")),
@@ -688,6 +741,64 @@ private slots:
             return std::string("SELECT …");
         };
         return source;
+    }
+
+    void theServersProgressIsReportedWhileItWorks()
+    {
+        // A stand-in server that sends two progress lines, the second only once the first was reported (or after
+        // 5 s): a client that waited for the whole header would see both late, together.
+        int port = 0;
+        const int listener = loopbackListener(port);
+        QVERIFY(listener >= 0);
+        std::atomic<int> reported { 0 };
+        std::atomic<bool> firstSeenInTime { false };
+        std::thread server([&] {
+            const int connection = ::accept(listener, nullptr, nullptr);
+            if (connection < 0)
+                return;
+            std::string request;
+            char buffer[4096];
+            while (request.find("\r\n\r\n") == std::string::npos) {
+                const ssize_t got = ::read(connection, buffer, sizeof buffer);
+                if (got <= 0)
+                    break;
+                request.append(buffer, std::size_t(got));
+            }
+            const auto send = [connection](const std::string& text) {
+                return ::write(connection, text.data(), text.size()) == ssize_t(text.size());
+            };
+            const bool asked = request.find("send_progress_in_http_headers=1") != std::string::npos;
+            send("HTTP/1.1 200 OK\r\nX-ClickHouse-Progress: "
+                 "{\"read_rows\":\"1000\",\"read_bytes\":\"64000\",\"total_rows_to_read\":\"4000\"}\r\n");
+            const auto waitUntil = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+            while (reported.load() == 0 && std::chrono::steady_clock::now() < waitUntil)
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            firstSeenInTime = asked && reported.load() == 1;
+            send("x-clickhouse-progress: {\"read_rows\":\"4000\",\"read_bytes\":\"256000\",\"total_rows_to_read\":"
+                 "\"4000\"}\r\nX-ClickHouse-Progress: not json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n7\n");
+            ::close(connection);
+        });
+        std::vector<ClickHouseServerProgress> seen;
+        ClickHouseClient::Query query;
+        query.sql = "SELECT 7";
+        query.onServerProgress = [&](const ClickHouseServerProgress& progress) {
+            seen.push_back(progress);
+            ++reported;
+        };
+        const auto answer
+            = ClickHouseClient(*ClickHouseEndpoint::parse("http://127.0.0.1:" + std::to_string(port))).execute(query);
+        server.join();
+        ::close(listener);
+        QVERIFY2(answer, whyNot(answer));
+        QCOMPARE(*answer, std::string("7\n"));
+        QVERIFY(firstSeenInTime);
+        QCOMPARE(seen.size(), std::size_t(2));
+        QCOMPARE(seen[0].readRows, std::uint64_t(1000));
+        QCOMPARE(seen[0].totalRowsToRead, std::uint64_t(4000));
+        QCOMPARE(seen[1].readBytes, std::uint64_t(256000));
+        QVERIFY(!parseClickHouseProgress(R"({"read_rows":"-1"})"));
+        QVERIFY(!parseClickHouseProgress(R"({"written_rows":"5"})"));
+        QVERIFY(!parseClickHouseProgress("[]"));
     }
 
     void theSameAnswerInAnotherOrderIsAlreadyImported()
@@ -842,8 +953,11 @@ private slots:
             cancel = true;
         });
         const auto started = std::chrono::steady_clock::now();
-        const auto answer = client().execute(
-            { "SELECT count() FROM system.numbers", {}, "cepheid-test-cancel", {}, {}, {}, &cancel });
+        ClickHouseClient::Query endless;
+        endless.sql = "SELECT count() FROM system.numbers";
+        endless.queryId = "cepheid-test-cancel";
+        endless.cancel = &cancel;
+        const auto answer = client().execute(endless);
         canceller.join();
         QVERIFY(!answer);
         QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("cancelled")), answer.error().c_str());
@@ -863,8 +977,7 @@ private slots:
         requireServer();
         auto endpoint = *ClickHouseEndpoint::parse(m_server->url().toStdString());
         endpoint.queryTimeout = std::chrono::seconds(1);
-        const auto answer
-            = ClickHouseClient(endpoint).execute({ "SELECT count() FROM system.numbers", {}, {}, {}, {}, {}, nullptr });
+        const auto answer = ClickHouseClient(endpoint).executeSql("SELECT count() FROM system.numbers");
         QVERIFY(!answer);
         // The server's own limit (max_execution_time) or the client's deadline, whichever comes first.
         QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("imeout"))

@@ -416,6 +416,12 @@ void CaseSession::importFromClickHouse(const ClickHouseRequest& request)
             QMetaObject::invokeMethod(
                 this, [this, bytes] { emit fetchProgress(qint64(bytes)); }, Qt::QueuedConnection);
     };
+    options.serverProgress = [this](const ClickHouseServerProgress& server) {
+        if (progressDue())
+            QMetaObject::invokeMethod(
+                this, [this, server] { emit serverProgress(qint64(server.readRows), qint64(server.totalRowsToRead)); },
+                Qt::QueuedConnection);
+    };
     // The working profile decides what is considered: what the analyst is looking at.
     CaseFile::RemoteSource source = clickHouseCaseSource(
         ClickHouseClient(std::move(*endpoint)), std::move(selection), m_working, std::move(options));

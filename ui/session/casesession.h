@@ -107,6 +107,8 @@ signals:
     void progress(qint64 done, qint64 total, qint64 events, int file, int files);
     // bytes of a ClickHouse answer received so far (its size is not known ahead)
     void fetchProgress(qint64 bytes);
+    // rows the ClickHouse server has read for the running query, of how many (0: not known), while it works
+    void serverProgress(qint64 rowsRead, qint64 rowsToRead);
     void snapshotReady(cepheid::ui::SnapshotPtr snapshot);
     // A job failed or was refused; the previous snapshot stays valid.
     void failed(const QString& message);
