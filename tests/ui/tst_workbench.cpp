@@ -162,6 +162,22 @@ private slots:
         window.session()->tune(tuned);
         QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
         QVERIFY2(bar->text().contains(QStringLiteral("regex or the catalog changed since")), qPrintable(bar->text()));
+        // Dismissed, the notice stays away while the regex and catalog stay as they are, and returns when they change.
+        QPushButton* dismiss = nullptr;
+        for (QPushButton* button : bar->findChildren<QPushButton*>())
+            if (button->text() == QStringLiteral("Dismiss"))
+                dismiss = button;
+        QVERIFY(dismiss);
+        dismiss->click();
+        QVERIFY(bar->text().isEmpty());
+        tuned.rule.minEvents = 21;
+        window.session()->tune(tuned);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY2(bar->text().isEmpty(), qPrintable(bar->text()));
+        tuned.rule.domainRegex = "workers\\.dev";
+        window.session()->tune(tuned);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY2(bar->text().contains(QStringLiteral("regex or the catalog changed since")), qPrintable(bar->text()));
 
         // The refresh form asks what the case recorded, with the case's own mapping, and remembers nothing.
         const CaseSource& source = window.session()->snapshot()->sources.front();

@@ -165,17 +165,27 @@ void ClickHouseDialog::setRefresh(const ClickHouseRequest& request, const QStrin
     m_replaces = request.replaces;
     setWindowTitle(tr("Refresh from ClickHouse"));
     m_import->setText(tr("&Refresh"));
-    m_explanation->setText(tr("Asks the server again for %1, as the case recorded it: the working profile's regex and "
-                              "catalog decide which destinations are considered, and the answer replaces the source's "
-                              "events. Triage is kept. Widen the time range to bring in newer events.")
-                               .arg(sourceDescription));
+    QString explanation = tr("Asks the server again for %1, as the case recorded it: the working profile's regex and "
+                             "catalog decide which destinations are considered, and the answer replaces the source's "
+                             "events. Triage is kept.")
+                              .arg(sourceDescription);
+    if (m_shownEnd)
+        explanation += QLatin1Char(' ')
+            + tr("The range has no end: the date after \u201cto\u201d is not sent unless you change it.");
+    else if (m_shownStart)
+        explanation += QLatin1Char(' ')
+            + tr("The range has no start: the date after \u201cfrom\u201d is not sent unless you change it.");
+    else if (request.to.isValid())
+        explanation += QLatin1Char(' ') + tr("Move the range's end to bring in newer events.");
+    m_explanation->setText(explanation);
     // The case's mapping stands in for a file: the one it was read with may be gone or changed since.
     m_mapping->clear();
     m_mapping->setEnabled(false);
     m_browseButtons.first()->setEnabled(false);
     const std::size_t columns = m_caseMapping ? m_caseMapping->expressions.size() : 0;
-    m_mapping->setPlaceholderText(columns > 0 ? tr("the case's own (%n column(s) mapped)", nullptr, int(columns))
-                                              : tr("none: the default layout"));
+    m_mapping->setPlaceholderText(columns == 0 ? tr("none: the default layout")
+            : columns == 1                     ? tr("the case's own: 1 column mapped")
+                                               : tr("the case's own: %1 columns mapped").arg(columns));
     updateState();
 }
 

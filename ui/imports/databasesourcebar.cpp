@@ -27,7 +27,10 @@ DatabaseSourceBar::DatabaseSourceBar(QWidget* parent)
     layout->addWidget(m_dismiss);
     connect(m_action, &QPushButton::clicked, this, [this] { emit refreshRequested(m_sourceId, m_requery); });
     connect(m_dismiss, &QPushButton::clicked, this, [this] {
-        m_offerDismissed = true;
+        if (m_requery)
+            m_dismissedChooser = m_shownChooser;
+        else
+            m_offerDismissed = true;
         hide();
     });
     hide();
@@ -35,8 +38,10 @@ DatabaseSourceBar::DatabaseSourceBar(QWidget* parent)
 
 void DatabaseSourceBar::update(const SnapshotPtr& snapshot, bool opened)
 {
-    if (opened)
+    if (opened) {
         m_offerDismissed = false;
+        m_dismissedChooser.clear();
+    }
     if (!snapshot) {
         hide();
         return;
@@ -50,9 +55,10 @@ void DatabaseSourceBar::update(const SnapshotPtr& snapshot, bool opened)
         if (!stale && choosesOtherDestinations(source, snapshot->profile))
             stale = &source;
     }
-    if (stale) {
-        // Not dismissable for good: tuning that looks at part of the data must keep saying so.
+    const std::string chooser = clickHouseChooserKey(snapshot->profile);
+    if (stale && chooser != m_dismissedChooser) {
         m_sourceId = stale->id;
+        m_shownChooser = chooser;
         m_requery = true;
         m_text->setText(tr("The rule's regex or the catalog changed since the events were fetched from %1: "
                            "destinations the working profile now considers may have events on the server that the "

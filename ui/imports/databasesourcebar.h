@@ -4,6 +4,7 @@
 
 #include <QFrame>
 #include <cstdint>
+#include <string>
 
 class QLabel;
 class QPushButton;
@@ -36,6 +37,8 @@ private:
     std::int64_t m_sourceId = 0;
     bool m_requery = false;
     bool m_offerDismissed = false;
+    std::string m_shownChooser; // the working profile's regex and catalog the shown notice is about
+    std::string m_dismissedChooser; // a notice dismissed stays away until the regex or catalog change again
 };
 
 } // namespace cepheid::ui
