@@ -62,24 +62,35 @@ private:
     std::uint64_t m_bytes = 0;
 };
 
-// Step 2's answer: the columns of clickHouseEventsQuery, appended to `into` as events. `onRow` sees each row's record
-// before it is appended (numbered from 0).
+// Step 2's answer, appended to `into` as events; `onEvent` sees each event's record before it is appended (numbered
+// from 0 across the answer).
+// - RowPerEvent: the columns of clickHouseEventsQuery, a row an event; `hashedIds` says whether the id is a hash or a
+//   string.
+// - GroupedByFlow: clickHouseGroupedEventsQuery's rows, each the fields its events share, then an array per field of
+//   their own (time, id hash, byte counts, source line and offset). Arrays of different lengths refuse the answer.
 class ClickHouseEventRows
 {
 public:
-    ClickHouseEventRows(
-        EventTable& into, bool hashedIds, std::function<void(EventRecord&, std::uint64_t row)> onRow = {});
+    enum class Layout { RowPerEvent, GroupedByFlow };
+    ClickHouseEventRows(EventTable& into, Layout layout, bool hashedIds,
+        std::function<void(EventRecord&, std::uint64_t event)> onEvent = {});
     bool feed(std::string_view bytes);
     bool finish() { return m_stream.finish(); }
-    std::uint64_t rows() const { return m_stream.rows(); }
+    std::uint64_t events() const { return m_events; }
     const std::string& problem() const { return m_stream.problem(); }
 
 private:
+    ClickHouseRowStream::Row readRow(RowBinaryReader& reader, std::string& problem);
+    ClickHouseRowStream::Row readGroup(RowBinaryReader& reader, std::string& problem);
+    void append();
+
     EventTable& m_into;
+    Layout m_layout;
     bool m_hashedIds;
-    std::function<void(EventRecord&, std::uint64_t)> m_onRow;
+    std::function<void(EventRecord&, std::uint64_t)> m_onEvent;
     EventRecord m_record;
     ClickHouseRowStream m_stream;
+    std::uint64_t m_events = 0;
 };
 
 } // namespace cepheid

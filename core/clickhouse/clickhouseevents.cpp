@@ -329,36 +329,77 @@ Expected<std::vector<ClickHouseDestination>> consideredDestinations(
     return considered;
 }
 
-std::string clickHouseEventsQuery(
-    const ClickHouseSelection& selection, const std::vector<ClickHouseDestination>& considered)
+namespace {
+
+// Step 2's FROM and WHERE: the selection's conditions and the considered destinations. Hostnames are compared as the
+// table stores them, so that a table sorted by target_hostname (the default layout) reads only the parts of its
+// index that hold them.
+std::string consideredConditions(const SelectionSql& sql, const std::vector<ClickHouseDestination>& considered)
 {
-    const SelectionSql sql(selection);
-    const ClickHouseMapping& map = selection.mapping;
-    const bool hashedIds = !map.expressions.contains("event_id");
-    const auto known = [&](const char* field) {
-        return "toUInt8(isNotNull(" + map.expression(field) + ")), toUInt64(ifNull(" + map.expression(field) + ", 0))";
-    };
-    std::string query = "SELECT " + sql.number("timestamp_us", "Int64") + ", "
-        + (hashedIds ? sql.number("event_id_hash", "UInt64") : sql.text("event_id")) + ", " + sql.text("event_type")
-        + ", " + sql.text("direction") + ", " + sql.text("principal_hostname") + ", " + sql.list("principal_ips") + ", "
-        + sql.text("process_path") + ", " + sql.text("process_id") + ", " + sql.hostname + ", "
-        + sql.text("hostname_source") + ", " + sql.list("target_ips") + ", " + sql.number("target_port", "UInt16")
-        + ", " + known("bytes_sent") + ", " + known("bytes_received") + ", " + sql.text("user") + ", "
-        + sql.text("role") + ", " + sql.text("url") + ", " + sql.text("user_agent") + ", "
-        + sql.number("http_response_code", "UInt16") + ", " + sql.number("source_line", "UInt64") + ", "
-        + sql.number("source_offset", "UInt64") + sql.conditions;
-    // Hostnames are compared as the table stores them, so that a table sorted by target_hostname (the default
-    // layout) reads only the parts of its index that hold them.
     std::vector<std::string> hostnames, addresses;
     for (const ClickHouseDestination& destination : considered)
         (destination.isHostname ? hostnames : addresses).push_back(destination.name);
     std::string which;
     if (!hostnames.empty())
-        which = map.expression("target_hostname") + " IN (" + valueList(hostnames) + ")";
+        which = sql.map.expression("target_hostname") + " IN (" + valueList(hostnames) + ")";
     if (!addresses.empty())
         which += (which.empty() ? "" : " OR ")
             + ("(" + sql.hostname + " = '' AND " + sql.destination + " IN (" + valueList(addresses) + "))");
-    return query + " AND (" + (which.empty() ? "0" : which) + ") FORMAT RowBinary";
+    return sql.conditions + " AND (" + (which.empty() ? "0" : which) + ")";
+}
+
+// The fields an event shares with the others of its flow, in the order the readers take them: for a beacon they
+// repeat from event to event.
+std::string sharedFields(const SelectionSql& sql)
+{
+    return sql.text("event_type") + ", " + sql.text("direction") + ", " + sql.text("principal_hostname") + ", "
+        + sql.list("principal_ips") + ", " + sql.text("process_path") + ", " + sql.text("process_id") + ", "
+        + sql.hostname + ", " + sql.text("hostname_source") + ", " + sql.list("target_ips") + ", "
+        + sql.number("target_port", "UInt16") + ", " + sql.text("user") + ", " + sql.text("role") + ", "
+        + sql.text("url") + ", " + sql.text("user_agent") + ", " + sql.number("http_response_code", "UInt16");
+}
+
+// The fields of each event of its own: time, id and byte counts (with whether each is known), source line and offset.
+std::vector<std::string> ownFields(const SelectionSql& sql, bool hashedIds)
+{
+    const auto known = [&](const char* field) {
+        return std::vector<std::string> { "toUInt8(isNotNull(" + sql.map.expression(field) + "))",
+            "toUInt64(ifNull(" + sql.map.expression(field) + ", 0))" };
+    };
+    std::vector<std::string> fields { sql.number("timestamp_us", "Int64"),
+        hashedIds ? sql.number("event_id_hash", "UInt64") : sql.text("event_id") };
+    for (const char* count : { "bytes_sent", "bytes_received" })
+        for (std::string& field : known(count))
+            fields.push_back(std::move(field));
+    fields.push_back(sql.number("source_line", "UInt64"));
+    fields.push_back(sql.number("source_offset", "UInt64"));
+    return fields;
+}
+
+} // namespace
+
+std::string clickHouseEventsQuery(
+    const ClickHouseSelection& selection, const std::vector<ClickHouseDestination>& considered)
+{
+    const SelectionSql sql(selection);
+    std::string own;
+    for (const std::string& field : ownFields(sql, !selection.mapping.expressions.contains("event_id")))
+        own += ", " + field;
+    return "SELECT " + sharedFields(sql) + own + consideredConditions(sql, considered) + " FORMAT RowBinary";
+}
+
+std::string clickHouseGroupedEventsQuery(
+    const ClickHouseSelection& selection, const std::vector<ClickHouseDestination>& considered)
+{
+    const SelectionSql sql(selection);
+    const std::string shared = sharedFields(sql);
+    std::string own;
+    for (const std::string& field : ownFields(sql, true))
+        own += ", groupArray(" + field + ")";
+    // An hour of a flow per row: one row stays far below the reader's 64 MiB (a million events an hour of one flow
+    // would be 50 MB), and a beacon every few minutes still sends its names once for a dozen check-ins.
+    return "SELECT " + shared + own + consideredConditions(sql, considered) + " GROUP BY " + shared + ", intDiv("
+        + sql.number("timestamp_us", "Int64") + ", 3600000000) FORMAT RowBinary";
 }
 
 Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
@@ -406,9 +447,15 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
         return fetch;
     }
 
-    // Step 2: the events of the considered destinations, whole.
-    fetch.query = clickHouseEventsQuery(selection, *considered);
-    ClickHouseEventRows rows(into, !selection.mapping.expressions.contains("event_id"), options.onRow);
+    // Step 2: the events of the considered destinations, whole. Grouped by flow and hour, the names a beacon repeats
+    // come once a group (docs/clickhouse.md, "What is pushed down"); a mapping's string ids keep a row an event, since
+    // an empty id is identified by its row's bytes.
+    const bool hashedIds = !selection.mapping.expressions.contains("event_id");
+    fetch.query = hashedIds ? clickHouseGroupedEventsQuery(selection, *considered)
+                            : clickHouseEventsQuery(selection, *considered);
+    ClickHouseEventRows rows(into,
+        hashedIds ? ClickHouseEventRows::Layout::GroupedByFlow : ClickHouseEventRows::Layout::RowPerEvent, hashedIds,
+        options.onRow);
     const auto readEvents
         = [&](std::string_view bytes) { return rows.feed(bytes) && !overMemory(into.memoryBytes(), "events"); };
     auto settings = settingsForSize(fetch.query.size(), considered->size());
@@ -431,7 +478,7 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
         return failure(where + ": " + overLimit);
     if (!answered || !rows.finish())
         return failure(!rows.problem().empty() ? where + ": " + rows.problem() : answered.error());
-    fetch.events = rows.rows();
+    fetch.events = rows.events();
     fetch.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return fetch;
 }

@@ -89,8 +89,12 @@ std::string clickHouseDestinationsQuery(const ClickHouseSelection& selection);
 // hostname, or a catalog entry matching the destination whole. Fails on a profile whose regexes do not compile.
 Expected<std::vector<ClickHouseDestination>> consideredDestinations(
     const std::vector<ClickHouseDestination>& destinations, const Profile& profile);
-// The events of those destinations (step 2 of a fetch), every column as the reader expects it.
+// The events of those destinations (step 2 of a fetch), a row an event, as ClickHouseEventRows reads them.
 std::string clickHouseEventsQuery(
+    const ClickHouseSelection& selection, const std::vector<ClickHouseDestination>& considered);
+// The same grouped by the fields a flow's events share and by hour, each group's own fields as arrays, as
+// ClickHouseEventRows reads them (GroupedByFlow): for a table whose ids are hashes (the default layout).
+std::string clickHouseGroupedEventsQuery(
     const ClickHouseSelection& selection, const std::vector<ClickHouseDestination>& considered);
 
 struct ClickHouseFetch
@@ -110,8 +114,8 @@ struct ClickHouseFetchOptions
     // The server's progress on each of the two queries while it works (ClickHouseClient::Query::onServerProgress).
     std::function<void(const ClickHouseServerProgress&)> serverProgress;
     const std::atomic<bool>* cancel = nullptr;
-    // Each row before its event is appended, numbered from 0: a case sets the event's source and keeps the row's
-    // text (clickHouseRowJson) as its original record.
+    // Each event before it is appended, numbered from 0 in the answer: a case sets the event's source and keeps the
+    // event as JSON (clickHouseRowJson) as its original record.
     std::function<void(EventRecord& record, std::uint64_t row)> onRow;
 };
 

@@ -75,6 +75,20 @@ public:
         m_malformed = true;
         return false;
     }
+    // `size` bytes as they are (an array of fixed-width values); false when they have not all arrived, malformed
+    // when no row could hold them.
+    bool bytes(std::uint64_t size, std::string_view& out)
+    {
+        if (size > m_maxString) {
+            m_malformed = true;
+            return false;
+        }
+        if (m_bytes.size() - m_at < size)
+            return false;
+        out = m_bytes.substr(m_at, size);
+        m_at += size;
+        return true;
+    }
     bool string(std::string_view& text)
     {
         std::uint64_t size = 0;

@@ -694,6 +694,45 @@ private slots:
         QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
     }
 
+    void aFlowsSharedFieldsComeOncePerGroup()
+    {
+        requireServer();
+        // The same events as one row each and grouped by flow and hour: the grouped answer repeats no names.
+        ClickHouseSelection selection;
+        selection.mapping.table = "sample";
+        const Profile profile;
+        EventTable grouped;
+        grouped.setIdKey(1);
+        const auto fetched = fetchFromClickHouse(client(), selection, profile, grouped);
+        QVERIFY2(fetched, whyNot(fetched));
+        QVERIFY(fetched->query.find("groupArray(") != std::string::npos);
+        const auto listed = client().executeSql(clickHouseDestinationsQuery(selection));
+        QVERIFY2(listed, whyNot(listed));
+        ClickHouseDestinationRows destinations;
+        QVERIFY(destinations.feed(*listed) && destinations.finish());
+        const auto considered = consideredDestinations(destinations.destinations(), profile);
+        QVERIFY2(considered, whyNot(considered));
+        const auto rows = client().executeSql(clickHouseEventsQuery(selection, *considered));
+        QVERIFY2(rows, whyNot(rows));
+        EventTable plain;
+        plain.setIdKey(1);
+        ClickHouseEventRows reader(plain, ClickHouseEventRows::Layout::RowPerEvent, true);
+        QVERIFY(reader.feed(*rows) && reader.finish());
+        QCOMPARE(grouped.size(), plain.size());
+        qInfo("%zu events: %llu bytes grouped, %zu a row an event", plain.size(),
+            static_cast<unsigned long long>(fetched->bytesReceived), rows->size());
+        QVERIFY(fetched->bytesReceived * 3 < rows->size());
+        // The same events, in another order: compared as sorted (time, id hash) pairs.
+        const auto keys = [](const EventTable& table) {
+            std::vector<std::pair<TimestampUs, std::uint64_t>> out;
+            for (EventIndex i = 0; i < table.size(); ++i)
+                out.emplace_back(table.timestamp(i), table.idHash(i));
+            std::sort(out.begin(), out.end());
+            return out;
+        };
+        QVERIFY(keys(grouped) == keys(plain));
+    }
+
     void aServerThatNeverAnswersTimesOut()
     {
         // A listener that accepts and says nothing: the client's own deadline must end the wait.

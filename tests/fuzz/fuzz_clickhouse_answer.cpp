@@ -1,6 +1,7 @@
 // libFuzzer target: a ClickHouse server's answer (core/clickhouse/clickhouseanswer), which Cepheid reads like any
 // other input (docs/clickhouse.md, "Wire format"). The first byte chooses what the rest is read as (bit 0: the
-// destinations of step 1 or the events of step 2; bit 1: events with a hashed id or an id string) and, with the
+// destinations of step 1 or the events of step 2; bit 1: events with a hashed id or an id string; bit 2: the events
+// grouped by flow, each group's own fields as arrays) and, with the
 // second, where the answer is cut in two pieces. Besides ending without a crash, a sanitizer report or a hang, the
 // answer must read the same whole as in two pieces (the network cuts it anywhere): the same rows, destinations and
 // events, and a refusal exactly when the whole is refused. A difference aborts, printing both.
@@ -38,18 +39,18 @@ Outcome readDestinations(std::string_view answer, std::size_t cut)
     return outcome;
 }
 
-Outcome readEvents(std::string_view answer, std::size_t cut, bool hashedIds)
+Outcome readEvents(std::string_view answer, std::size_t cut, ClickHouseEventRows::Layout layout, bool hashedIds)
 {
     EventTable events;
     events.setIdKey(1);
-    ClickHouseEventRows rows(events, hashedIds);
+    ClickHouseEventRows rows(events, layout, hashedIds);
     Outcome outcome;
     outcome.accepted = rows.feed(answer.substr(0, cut)) && rows.feed(answer.substr(cut)) && rows.finish();
     outcome.problem = rows.problem();
-    outcome.rows = rows.rows();
-    if (events.size() != rows.rows()) {
-        std::fprintf(
-            stderr, "%zu events appended for %llu rows\n", events.size(), static_cast<unsigned long long>(rows.rows()));
+    outcome.rows = rows.events();
+    if (events.size() != rows.events()) {
+        std::fprintf(stderr, "%zu events appended for %llu rows\n", events.size(),
+            static_cast<unsigned long long>(rows.events()));
         std::abort();
     }
     for (EventIndex i = 0; i < events.size(); ++i)
@@ -70,9 +71,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t cut = answer.empty() ? 0 : data[1] % (answer.size() + 1);
     const bool destinations = (mode & 1) != 0;
     const bool hashedIds = (mode & 2) != 0;
-    const Outcome whole
-        = destinations ? readDestinations(answer, answer.size()) : readEvents(answer, answer.size(), hashedIds);
-    const Outcome pieces = destinations ? readDestinations(answer, cut) : readEvents(answer, cut, hashedIds);
+    const bool grouped = (mode & 4) != 0;
+    const auto read = [&](std::size_t at) {
+        if (destinations)
+            return readDestinations(answer, at);
+        return readEvents(answer, at,
+            grouped ? ClickHouseEventRows::Layout::GroupedByFlow : ClickHouseEventRows::Layout::RowPerEvent,
+            grouped || hashedIds);
+    };
+    const Outcome whole = read(answer.size());
+    const Outcome pieces = read(cut);
     // A refusal found in the first piece stops there; rows read before it may then be fewer, the refusal the same.
     const bool same = whole.accepted == pieces.accepted
         && (!whole.accepted || (whole.rows == pieces.rows && whole.fingerprint == pieces.fingerprint));

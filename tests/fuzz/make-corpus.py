@@ -245,7 +245,8 @@ def columns_from_byte_planes(planes, events, ips):
 
 def clickhouse_answers():
     """Seeds of fuzz_clickhouse_answer: RowBinary answers as ClickHouse sends them (docs/clickhouse.md, "Wire
-    format"), each after the target's two bytes (mode: bit 0 destinations, bit 1 hashed ids; where to cut)."""
+    format"), each after the target's two bytes (mode: bit 0 destinations, bit 1 hashed ids, bit 2 grouped by flow;
+    where to cut)."""
     def leb(n):
         out = bytearray()
         while True:
@@ -262,15 +263,30 @@ def clickhouse_answers():
     def strings(values):
         return leb(len(values)) + b"".join(string(v) for v in values)
 
-    def event(n, hashed, event_id=""):
-        ts = (1741046400000000 + n * 60000000).to_bytes(8, "little", signed=True)
-        ident = (n * 7919 + 1).to_bytes(8, "little") if hashed else string(event_id)
-        return (ts + ident + string("NETWORK_CONNECTION") + string("OUTBOUND") + string("wks-%d" % n)
+    def shared(n):
+        return (string("NETWORK_CONNECTION") + string("OUTBOUND") + string("wks-%d" % n)
                 + strings(["10.0.0.%d" % n]) + string("C:\\Temp\\updater.exe") + string(str(4000 + n))
                 + string("api.lab.workers.dev") + string("record") + strings(["104.21.33.150", ""])
-                + (443).to_bytes(2, "little") + b"\x01" + (500 + n).to_bytes(8, "little") + b"\x00" + bytes(8)
-                + string("") + string("connection") + string("") + string("") + bytes(2)
+                + (443).to_bytes(2, "little") + string("") + string("connection") + string("") + string("")
+                + bytes(2))
+
+    def timestamp(n):
+        return (1741046400000000 + n * 60000000).to_bytes(8, "little", signed=True)
+
+    def event(n, hashed, event_id=""):
+        ident = (n * 7919 + 1).to_bytes(8, "little") if hashed else string(event_id)
+        return (shared(n) + timestamp(n) + ident + b"\x01" + (500 + n).to_bytes(8, "little") + b"\x00" + bytes(8)
                 + (n + 1).to_bytes(8, "little") + (n * 300).to_bytes(8, "little"))
+
+    def group(n, count):
+        """One row of the grouped answer: the shared fields, then an array per field of the events' own."""
+        def array(values, width):
+            return leb(len(values)) + b"".join(v.to_bytes(width, "little", signed=True) for v in values)
+        events = range(count)
+        return (shared(n) + leb(count) + b"".join(timestamp(n + i) for i in events)
+                + array([(n + i) * 7919 + 1 for i in events], 8) + array([1] * count, 1)
+                + array([500 + i for i in events], 8) + array([0] * count, 1) + array([0] * count, 8)
+                + array([i + 1 for i in events], 8) + array([i * 300 for i in events], 8))
 
     destinations = b"".join(string(name) + bytes([hostname]) for name, hostname in
                             [("api.lab.workers.dev", 1), ("script.google.com", 1), ("104.21.33.150", 0), ("", 0)])
@@ -283,6 +299,8 @@ def clickhouse_answers():
         "events-truncated.bin": bytes([2, 33]) + hashed[:-5],
         "events-bad-direction.bin": bytes([2, 1]) + hashed.replace(string("OUTBOUND"), string("SIDEWAYS"), 1),
         "events-huge-length.bin": bytes([0, 3]) + hashed[:8] + b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f",
+        "grouped.bin": bytes([4, 150]) + group(0, 3) + group(5, 1) + group(9, 0),
+        "grouped-truncated.bin": bytes([4, 40]) + (group(0, 3) + group(5, 2))[:-3],
     }
 
 
