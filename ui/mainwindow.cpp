@@ -68,6 +68,15 @@ namespace cepheid::ui {
 
 namespace {
 constexpr int kMaxRecent = 8;
+
+// A server as a case records it (user, host, port, database), however the URL was typed: the key of the passwords
+// given in this run.
+QString serverKey(const QString& url)
+{
+    const auto endpoint = ClickHouseEndpoint::parse(url.trimmed().toStdString());
+    return endpoint ? QString::fromStdString(endpoint->display()) : url.trimmed();
+}
+
 const QString kCaseSuffix = QStringLiteral("cepheid");
 } // namespace
 
@@ -969,8 +978,8 @@ void MainWindow::importFromClickHouse(const ClickHouseRequest& request)
         openCase(temporaryCasePath(), true);
         return;
     }
-    m_clickHousePasswords.insert(request.url, request.password);
-    m_lastClickHouseUrl = request.url;
+    m_lastClickHouseUrl = serverKey(request.url);
+    m_clickHousePasswords.insert(m_lastClickHouseUrl, request.password);
     m_session->importFromClickHouse(request);
 }
 
@@ -988,7 +997,7 @@ void MainWindow::refreshDatabaseSource(std::int64_t sourceId, bool requery)
         QMessageBox::warning(this, tr("Cepheid"), QString::fromStdString(request.error()));
         return;
     }
-    const auto known = m_clickHousePasswords.constFind(request->url);
+    const auto known = m_clickHousePasswords.constFind(serverKey(request->url));
     if (known != m_clickHousePasswords.constEnd())
         request->password = *known;
     else
@@ -1169,6 +1178,7 @@ void MainWindow::setBusy(bool busy)
     const SnapshotPtr snapshot = m_session->snapshot();
     m_refreshClickHouseAction->setEnabled(
         !busy && snapshot && std::any_of(snapshot->sources.begin(), snapshot->sources.end(), isRefreshableSource));
+    m_sourceBar->setEnabled(!busy); // its buttons start jobs
     if (!busy)
         m_lastClickHouseUrl.clear(); // answered: its failure, if any, was said before this
     m_cancelAction->setEnabled(busy);

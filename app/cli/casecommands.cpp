@@ -137,7 +137,7 @@ int runImport(const ImportOptionsCli& options)
         const auto saved = newestSavedProfile(*caseFile);
         if (!saved)
             return refused(saved.error());
-        if (options.clickhouse.given()) {
+        if (options.clickhouse.given() && !options.refresh) {
             const auto source = caseSourceFor(options.clickhouse, saved->profile, options.input);
             if (!source)
                 return InputError;
@@ -148,18 +148,26 @@ int runImport(const ImportOptionsCli& options)
             const auto sources = caseFile->sources();
             if (!sources)
                 return refused(sources.error());
+            std::vector<std::string> elsewhere;
             bool any = false;
             for (const CaseSource& stored : *sources) {
                 if (stored.format != "clickhouse" || stored.request.empty())
                     continue; // a file, or a source imported before cases kept requests
-                any = true;
-                const auto source = refreshSourceFor(stored, saved->profile, options.input);
+                auto source = refreshSourceFor(stored, saved->profile, options.clickhouse, options.input);
                 if (!source)
                     return InputError;
-                if (const int status = importRemote(*source); status != int(Success))
+                if (!*source) {
+                    elsewhere.push_back(stored.path);
+                    continue;
+                }
+                any = true;
+                if (const int status = importRemote(**source); status != int(Success))
                     return status;
             }
-            if (!any)
+            for (const std::string& path : elsewhere)
+                std::cerr << "cepheid-cli: --refresh: " << path << " is on another server than --clickhouse names: "
+                          << "not asked\n";
+            if (!any && elsewhere.empty())
                 std::cerr << "cepheid-cli: --refresh: the case has no ClickHouse source it can ask again\n";
         }
     }

@@ -114,20 +114,20 @@ std::optional<CaseFile::RemoteSource> caseSourceFor(
     return clickHouseCaseSource(std::move(*client), std::move(*selection), profile, fetchOptionsFor(input));
 }
 
-std::optional<CaseFile::RemoteSource> refreshSourceFor(
-    const CaseSource& source, const Profile& profile, const InputOptions& input)
+std::optional<std::optional<CaseFile::RemoteSource>> refreshSourceFor(
+    const CaseSource& source, const Profile& profile, const ClickHouseOptions& server, const InputOptions& input)
 {
     auto stored = parseClickHouseRequest(source.request);
     if (!stored) {
         std::cerr << "cepheid-cli: " << source.path << ": " << stored.error() << '\n';
         return std::nullopt;
     }
-    ClickHouseOptions options;
-    options.url = stored->url;
-    options.caFile = stored->caFile;
-    auto client = clientFor(options);
+    auto client = clientFor(server);
     if (!client)
         return std::nullopt;
+    // The same server, user and database as recorded: display() writes both URLs in one form.
+    if (client->endpoint().display() != stored->url)
+        return std::optional<CaseFile::RemoteSource> {};
     auto remote
         = clickHouseCaseSource(std::move(*client), std::move(stored->selection), profile, fetchOptionsFor(input));
     remote.replaces = source.id;

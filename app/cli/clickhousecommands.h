@@ -23,9 +23,10 @@ std::optional<CaseFile::RemoteSource> caseSourceFor(
     const ClickHouseOptions& options, const Profile& profile, const InputOptions& input);
 
 // import --refresh: the source that asks a case's ClickHouse source again as the case recorded it, replacing its
-// events. Says why on stderr and returns nothing when the case's record of it cannot be used.
-std::optional<CaseFile::RemoteSource> refreshSourceFor(
-    const CaseSource& source, const Profile& profile, const InputOptions& input);
+// events, on the server `server` names (its URL and --ca: the analyst's, never the case's alone). An empty optional
+// inside when the source is on another server; says why on stderr and returns nothing when it cannot be used.
+std::optional<std::optional<CaseFile::RemoteSource>> refreshSourceFor(
+    const CaseSource& source, const Profile& profile, const ClickHouseOptions& server, const InputOptions& input);
 
 // push: reads exports and appends their events to a ClickHouse table in Cepheid's layout.
 int runPush(const PushOptions& options);

@@ -34,7 +34,7 @@ const char* const kImportSynopsis
     = R"(cepheid-cli import --case FILE [--title TEXT] [--analyst NAME] [--ticket REF] [--limit NAME=VALUE]...
                    [--strict] INPUT...
 cepheid-cli import --case FILE --clickhouse URL --table T [--mapping FILE] [--from TIME] [--to TIME] [--where SQL] …
-cepheid-cli import --case FILE --refresh)";
+cepheid-cli import --case FILE --refresh --clickhouse URL [--ca FILE])";
 const char* const kCaseInfoSynopsis = "cepheid-cli case info FILE";
 const char* const kCaseVerifySynopsis = "cepheid-cli case verify FILE";
 const char* const kCaseTriageSynopsis
@@ -129,10 +129,12 @@ import --case FILE --clickhouse URL --table T
   as one source: the events, each row as its original record (JSON), and the server, table and query, never the
   password (docs/clickhouse.md, "Cases"). The same answer imported again is said and skipped.
 
-import --case FILE --refresh
-  Asks each ClickHouse source of the case again, as the case recorded it (server, table, mapping, range,
+import --case FILE --refresh --clickhouse URL
+  Asks the case's ClickHouse sources on that server again, as the case recorded them (table, mapping, range,
   condition), under the case's newest saved profile; each answer replaces its source's events in one transaction
-  (docs/clickhouse.md, "Refreshing a case source"). The password comes from CEPHEID_CLICKHOUSE_PASSWORD.)";
+  (docs/clickhouse.md, "Refreshing a case source"). The server is named on the command line, never taken from the
+  case alone: a shared case cannot send your password elsewhere. The password comes from
+  CEPHEID_CLICKHOUSE_PASSWORD.)";
 
 const char* const kReportFooter
     = R"(A case's findings under the case's newest saved profile. --format html (the default) and pdf are the case report
@@ -516,9 +518,21 @@ bool checkImport(ImportOptionsCli& options, const Given& given, std::string& err
         error = "import needs --case FILE";
         return false;
     }
-    if (options.inputs.empty() && !options.clickhouse.given() && !options.refresh) {
-        error = "import needs at least one INPUT file, --clickhouse URL or --refresh";
+    if (options.inputs.empty() && !options.clickhouse.given()) {
+        error = "import needs at least one INPUT file or --clickhouse URL";
         return false;
+    }
+    if (options.refresh) {
+        // The server comes from the analyst, never from the case alone: a case from someone else must not be able
+        // to send this analyst's password, or run its SQL under this account, on a server of its choosing.
+        const bool selectionGiven = !options.clickhouse.table.empty() || !options.clickhouse.mappingPath.empty()
+            || !given.from.empty() || !given.to.empty() || !options.clickhouse.where.empty();
+        if (!options.clickhouse.given() || selectionGiven) {
+            error = "--refresh takes --clickhouse URL, the server to ask again (as the case recorded the selection), "
+                    "and no --table, --mapping, --from, --to or --where";
+            return false;
+        }
+        return true;
     }
     return checkClickHouse(options.clickhouse, given, true, error);
 }
@@ -681,7 +695,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     addInputOptions(apps.importCommand, importing.input);
     addClickHouseOptions(apps.importCommand, importing.clickhouse, true);
     apps.importCommand->add_flag("--refresh", importing.refresh,
-        "ask the case's ClickHouse sources again; each answer replaces its source's events");
+        "with --clickhouse URL: ask the case's sources on that server again; each answer replaces its source's events");
 
     // case info | verify | triage
     apps.caseGroup = addCommand(root, "case", "a case file: info, verify, triage", "", *formatter,

@@ -662,7 +662,7 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
         for (const auto& digest : recordDigests)
             hash.update(digest.data(), digest.size());
         result.sha256 = Sha256::hex(hash.finish());
-        auto existing = m_database->prepare("SELECT events_read FROM sources WHERE sha256 = ?1");
+        auto existing = m_database->prepare("SELECT events_read, id FROM sources WHERE sha256 = ?1");
         existing.bind(1, result.sha256);
         result.summary.path = source.description;
         result.summary.format = source.format;
@@ -670,7 +670,23 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
         if (existing.step()) {
             result.alreadyImported = true;
             result.summary.eventsRead = static_cast<std::uint64_t>(existing.integer(0));
-            return result; // the transaction rolls back: the case is as it was
+            const std::int64_t sameSource = existing.integer(1);
+            existing.reset();
+            if (source.replaces == sameSource) {
+                // The source answers as before to how it was asked this time (a regex that chooses the same
+                // destinations, a range with nothing new): its events stay, and it keeps this request, so that the
+                // workbench stops calling it stale.
+                m_database->prepare("DELETE FROM raw_chunks WHERE source_id = ?1").bind(1, sourceId).execute();
+                m_database->prepare("DELETE FROM sources WHERE id = ?1").bind(1, sourceId).execute();
+                auto keep = m_database->prepare("INSERT OR REPLACE INTO case_info (key, value) VALUES (?1, ?2)");
+                keep.bind(1, "source_query:" + std::to_string(sameSource)).bind(2, *query).execute();
+                if (!source.request.empty()) {
+                    keep.reset();
+                    keep.bind(1, "source_request:" + std::to_string(sameSource)).bind(2, source.request).execute();
+                }
+                transaction.commit();
+            }
+            return result; // otherwise the transaction rolls back: the case is as it was
         }
         if (source.replaces) {
             // The events after the old source's move up: the table is read again, as the transaction now sees it.

@@ -125,8 +125,8 @@ public:
     //
     // With `replaces`, the answer takes the place of that database source (a refresh, or a re-query after the
     // selection changed), in the same transaction: the old source's events, records and details are removed and the
-    // events after them move up. An answer equal to the old one changes nothing (alreadyImported). The new source
-    // has a new id; triage, kept by flow, is untouched.
+    // events after them move up. An answer equal to the old one keeps its events (alreadyImported) and records the new
+    // request. The new source has a new id; triage, kept by flow, is untouched.
     struct RemoteSource
     {
         std::string description, format;

@@ -165,7 +165,10 @@ public:
                       : step([&](auto done) { http::async_read_header(*m_plain, m_buffer, parser, done); });
         if (error)
             return fail("reading the answer", error);
-        const unsigned status = parser.get().result_int();
+        // Once a progress header has gone out the status is 200 whatever happens next; a server that fails later
+        // says so in X-ClickHouse-Exception-Code and sends its error as the body. That body is an error, not rows.
+        const bool failedLate = parser.get().find("X-ClickHouse-Exception-Code") != parser.get().end();
+        const unsigned status = failedLate && parser.get().result_int() == 200 ? 500 : parser.get().result_int();
         m_stepName = "reading the answer";
         std::array<char, 64 * 1024> chunk {};
         std::uint64_t received = 0;

@@ -462,6 +462,10 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     // The whole answer before the status: an error part-way through a streamed answer would otherwise arrive as the
     // tail of a "200 OK" body, indistinguishable from rows.
     settings.emplace_back("wait_end_of_query", "1");
+    // A grouped answer holds every considered event in the server's memory until it is sent: past a gigabyte the
+    // grouping spills to the server's disk instead of failing at its memory limit.
+    if (hashedIds)
+        settings.emplace_back("max_bytes_before_external_group_by", "1000000000");
     ClickHouseClient::Query query;
     query.sql = fetch.query;
     query.settings = std::move(settings);

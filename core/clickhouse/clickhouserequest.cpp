@@ -85,9 +85,12 @@ Expected<ClickHouseStoredRequest> parseClickHouseRequest(std::string_view json)
     request.selection.mapping = std::move(*parsedMapping);
     for (const auto& [name, bound] :
         { std::pair { "from", &request.selection.from }, std::pair { "to", &request.selection.to } }) {
-        std::string_view text;
-        if (root[name].get(text))
+        const auto field = root[name];
+        if (field.error() == simdjson::NO_SUCH_FIELD)
             continue; // absent: unbounded
+        std::string_view text;
+        if (field.get(text))
+            return refused(std::string("\"") + name + "\" must be an RFC 3339 time");
         const auto time = parseRfc3339(text);
         if (!time)
             return refused(std::string("\"") + name + "\" is not an RFC 3339 time");

@@ -79,6 +79,20 @@ QJsonArray flowsWithoutTriage(const QJsonObject& report)
     return flows;
 }
 
+// A stand-in server's side: the next connection, and the request's head read from it; -1 when none came.
+int acceptRequest(int listener, std::string& request)
+{
+    const int connection = ::accept(listener, nullptr, nullptr);
+    char buffer[4096];
+    while (connection >= 0 && request.find("\r\n\r\n") == std::string::npos) {
+        const ssize_t got = ::read(connection, buffer, sizeof buffer);
+        if (got <= 0)
+            break;
+        request.append(buffer, std::size_t(got));
+    }
+    return connection;
+}
+
 QJsonObject readReport(const QString& path)
 {
     QFile file(path);
@@ -548,8 +562,15 @@ private slots:
         opened->reset();
 
         // --refresh asks again under the case's newest saved profile: a narrower regex, no catalog.
-        const QStringList refresh
+        // The server is the analyst's to name: a case alone cannot send the password anywhere.
+        const QStringList refreshOnly
             = { QStringLiteral("import"), QStringLiteral("--case"), casePath, QStringLiteral("--refresh") };
+        QCOMPARE(cli(refreshOnly).exitCode, 2);
+        const Run elsewhere
+            = cli(refreshOnly + QStringList { QStringLiteral("--clickhouse"), QStringLiteral("http://127.0.0.1:9") });
+        QVERIFY2(elsewhere.exitCode == 0, qPrintable(elsewhere.err));
+        QVERIFY2(elsewhere.err.contains(QStringLiteral("is on another server")), qPrintable(elsewhere.err));
+        const QStringList refresh = refreshOnly + QStringList { QStringLiteral("--clickhouse"), m_server->url() };
         const Run unchanged = cli(refresh);
         QVERIFY2(unchanged.exitCode == 0, qPrintable(unchanged.err));
         QVERIFY2(unchanged.err.contains(QStringLiteral("answers as before")), qPrintable(unchanged.err));
@@ -792,17 +813,10 @@ private slots:
         std::atomic<int> reported { 0 };
         std::atomic<bool> firstSeenInTime { false };
         std::thread server([&] {
-            const int connection = ::accept(listener, nullptr, nullptr);
+            std::string request;
+            const int connection = acceptRequest(listener, request);
             if (connection < 0)
                 return;
-            std::string request;
-            char buffer[4096];
-            while (request.find("\r\n\r\n") == std::string::npos) {
-                const ssize_t got = ::read(connection, buffer, sizeof buffer);
-                if (got <= 0)
-                    break;
-                request.append(buffer, std::size_t(got));
-            }
             const auto send = [connection](const std::string& text) {
                 return ::write(connection, text.data(), text.size()) == ssize_t(text.size());
             };
@@ -840,6 +854,44 @@ private slots:
         QVERIFY(!parseClickHouseProgress("[]"));
     }
 
+    void aServerThatFailsAfterItsProgressIsRefused()
+    {
+        // Progress headers commit the status to 200; the failure comes as X-ClickHouse-Exception-Code and its text
+        // as the body, which must never be read as rows.
+        int port = 0;
+        const int listener = loopbackListener(port);
+        QVERIFY(listener >= 0);
+        std::thread server([listener] {
+            std::string request;
+            const int connection = acceptRequest(listener, request);
+            if (connection < 0)
+                return;
+            const std::string body = "Code: 241, e.displayText() = DB::Exception: Memory limit (for query) exceeded, "
+                                     "e.what() = DB::Exception\n";
+            const std::string answer = "HTTP/1.1 200 OK\r\nX-ClickHouse-Progress: {\"read_rows\":\"10\"}\r\n"
+                                       "X-ClickHouse-Exception-Code: 241\r\nContent-Length: "
+                + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+            (void)!::write(connection, answer.data(), answer.size());
+            ::close(connection);
+        });
+        ClickHouseClient::Query query;
+        query.sql = "SELECT 1";
+        query.onServerProgress = [](const ClickHouseServerProgress&) {};
+        bool rowsSeen = false;
+        query.onData = [&rowsSeen](std::string_view) {
+            rowsSeen = true;
+            return true;
+        };
+        const auto answer
+            = ClickHouseClient(*ClickHouseEndpoint::parse("http://127.0.0.1:" + std::to_string(port))).execute(query);
+        server.join();
+        ::close(listener);
+        QVERIFY(!answer);
+        QVERIFY2(QString::fromStdString(answer.error()).contains(QStringLiteral("Memory limit (for query) exceeded")),
+            answer.error().c_str());
+        QVERIFY(!rowsSeen);
+    }
+
     void theSameAnswerInAnotherOrderIsAlreadyImported()
     {
         const QString casePath = m_directory.filePath(QStringLiteral("order.cepheid"));
@@ -874,10 +926,18 @@ private slots:
             VERIFY_OK(caseFile.importRemote(fakeSource({ 10, 11 }, "u", "b.workers.dev"), events));
             QCOMPARE(events.size(), std::size_t(5));
 
-            // A refresh of source 1 that answers as before changes nothing.
-            const auto same = caseFile.importRemote(fakeSource({ 2, 3, 1 }, "t", "a.workers.dev", 1), events);
+            // A refresh of source 1 that answers as before keeps its events and records how it was asked this time.
+            CaseFile::RemoteSource askedAgain = fakeSource({ 2, 3, 1 }, "t", "a.workers.dev", 1);
+            askedAgain.request = "{\"table\": \"t\", \"asked\": 2}";
+            const auto same = caseFile.importRemote(askedAgain, events);
             QVERIFY2(same, whyNot(same));
             QVERIFY(same->alreadyImported);
+            const auto afterSame = caseFile.sources();
+            QVERIFY2(afterSame, whyNot(afterSame));
+            QCOMPARE(afterSame->size(), std::size_t(2));
+            QCOMPARE(afterSame->front().id, std::int64_t(1));
+            QCOMPARE(afterSame->front().request, askedAgain.request);
+            QCOMPARE(*caseFile.eventCount(), std::uint64_t(5));
             // Only a database source can be refreshed, and only one the case has.
             QVERIFY(!caseFile.importRemote(fakeSource({ 1 }, "t", "a.workers.dev", 9), events));
             QVERIFY2(caseFile.loadEvents(events), "reload after the refused refresh");
@@ -954,6 +1014,8 @@ private slots:
         tuned.catalog.pop_back();
         QVERIFY(clickHouseChooserKey(tuned) != stored->chosenBy);
         for (const char* broken : { "", "{}", "[1]", R"({"server": "x", "ca": "", "where": "", "mapping": {"table": 1},
+                                        "chosen_by": {"regex": "", "catalog": []}})",
+                 R"({"server": "x", "ca": "", "where": "", "mapping": {}, "from": 17,
                                         "chosen_by": {"regex": "", "catalog": []}})" })
             QVERIFY2(!parseClickHouseRequest(broken), broken);
     }

@@ -146,6 +146,10 @@ private slots:
         MainWindow window;
         window.openCase(casePath);
         QTRY_VERIFY_WITH_TIMEOUT(window.session()->snapshot() && !window.session()->isBusy(), kTimeoutMs);
+        const auto tuneTo = [&window](const Profile& profile) {
+            window.session()->tune(profile);
+            return QTest::qWaitFor([&window] { return !window.session()->isTuning(); }, kTimeoutMs);
+        };
         auto* bar = window.findChild<DatabaseSourceBar*>();
         QVERIFY(bar);
         // Opened: the bar offers to ask the server again.
@@ -154,13 +158,11 @@ private slots:
         // Thresholds are applied to what was fetched: no re-query is asked for.
         Profile tuned = window.session()->workingProfile();
         tuned.rule.minEvents = 20;
-        window.session()->tune(tuned);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY(tuneTo(tuned));
         QVERIFY2(!bar->text().contains(QStringLiteral("changed since")), qPrintable(bar->text()));
         // A regex that chooses otherwise: the case may lack what the profile now considers.
         tuned.rule.domainRegex = "workers\\.dev$";
-        window.session()->tune(tuned);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY(tuneTo(tuned));
         QVERIFY2(bar->text().contains(QStringLiteral("regex or the catalog changed since")), qPrintable(bar->text()));
         // Dismissed, the notice stays away while the regex and catalog stay as they are, and returns when they change.
         QPushButton* dismiss = nullptr;
@@ -171,13 +173,17 @@ private slots:
         dismiss->click();
         QVERIFY(bar->text().isEmpty());
         tuned.rule.minEvents = 21;
-        window.session()->tune(tuned);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY(tuneTo(tuned));
         QVERIFY2(bar->text().isEmpty(), qPrintable(bar->text()));
         tuned.rule.domainRegex = "workers\\.dev";
-        window.session()->tune(tuned);
-        QTRY_VERIFY_WITH_TIMEOUT(!window.session()->isTuning(), kTimeoutMs);
+        QVERIFY(tuneTo(tuned));
         QVERIFY2(bar->text().contains(QStringLiteral("regex or the catalog changed since")), qPrintable(bar->text()));
+        // Tuned back to what the source was fetched for: nothing to say.
+        tuned.rule.domainRegex = Profile {}.rule.domainRegex;
+        QVERIFY(tuneTo(tuned));
+        QVERIFY2(bar->text().isEmpty(), qPrintable(bar->text()));
+        tuned.rule.domainRegex = "workers\\.dev";
+        QVERIFY(tuneTo(tuned));
 
         // The refresh form asks what the case recorded, with the case's own mapping, and remembers nothing.
         const CaseSource& source = window.session()->snapshot()->sources.front();
@@ -195,6 +201,16 @@ private slots:
         QVERIFY(asked.caseMapping && asked.caseMapping->expressions.at("user") == "principal_user");
         dialog.accept();
         QVERIFY(!QSettings().contains(QStringLiteral("clickhouse/url")));
+
+        // A range recorded with only its end, long ago: the form can send it as recorded.
+        ClickHouseRequest endOnly = *request;
+        endOnly.from = QDateTime();
+        endOnly.to = QDateTime(QDate(2024, 1, 1), QTime(0, 0), Qt::UTC);
+        ClickHouseDialog old;
+        old.setRefresh(endOnly, QString::fromStdString(source.path));
+        QVERIFY2(old.problem().isEmpty(), qPrintable(old.problem()));
+        QVERIFY(!old.request().from.isValid());
+        QCOMPARE(old.request().to, endOnly.to);
     }
 
     void importsTheSampleAndExplainsAFinding()

@@ -15,6 +15,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace cepheid::ui {
 
@@ -157,10 +158,15 @@ ClickHouseRequest ClickHouseDialog::request() const
 void ClickHouseDialog::setRefresh(const ClickHouseRequest& request, const QString& sourceDescription)
 {
     setRequest(request);
-    if (request.from.isValid() && !request.to.isValid())
+    // The bound not recorded is shown a week from the other, so that the form's own check of the range holds.
+    if (request.from.isValid() && !request.to.isValid()) {
+        m_to->setDateTime(std::max(m_to->dateTime(), request.from.addDays(7)));
         m_shownEnd = m_to->dateTime();
-    if (request.to.isValid() && !request.from.isValid())
+    }
+    if (request.to.isValid() && !request.from.isValid()) {
+        m_from->setDateTime(request.to.addDays(-7));
         m_shownStart = m_from->dateTime();
+    }
     m_caseMapping = request.caseMapping;
     m_replaces = request.replaces;
     setWindowTitle(tr("Refresh from ClickHouse"));

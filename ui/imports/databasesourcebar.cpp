@@ -64,23 +64,27 @@ void DatabaseSourceBar::update(const SnapshotPtr& snapshot, bool opened)
                            "destinations the working profile now considers may have events on the server that the "
                            "case lacks, and those it no longer considers are still in the case.")
                             .arg(QString::fromStdString(stale->path)));
+        m_notice = Notice::Stale;
         m_action->setText(tr("Re-query"));
         m_action->setToolTip(tr("Fetch this source again under the working profile (Ctrl+Shift+R)"));
         show();
         return;
     }
-    if (newest && !m_offerDismissed && (opened || isVisible())) {
+    // The offer is made when the case opens, and stays until dismissed; a stale notice that no longer holds goes.
+    if (newest && !m_offerDismissed && (opened || (m_notice == Notice::Offer && !isHidden()))) {
         m_sourceId = newest->id;
         m_requery = false;
         m_text->setText(
             tr("This case holds %1 events fetched from %2 on %3. The server may hold newer ones.")
                 .arg(QLocale().toString(qulonglong(newest->eventsRead)), QString::fromStdString(newest->path),
                     QString::fromStdString(newest->importedAt.substr(0, 10))));
+        m_notice = Notice::Offer;
         m_action->setText(tr("Refresh…"));
         m_action->setToolTip(tr("Ask the server again for this source (Ctrl+Shift+R)"));
         show();
         return;
     }
+    m_notice = Notice::None;
     hide();
 }
 

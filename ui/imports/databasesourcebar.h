@@ -36,6 +36,7 @@ private:
     QPushButton* m_dismiss;
     std::int64_t m_sourceId = 0;
     bool m_requery = false;
+    enum class Notice { None, Offer, Stale } m_notice = Notice::None;
     bool m_offerDismissed = false;
     std::string m_shownChooser; // the working profile's regex and catalog the shown notice is about
     std::string m_dismissedChooser; // a notice dismissed stays away until the regex or catalog change again

@@ -441,7 +441,7 @@ void CaseSession::importFromClickHouse(const ClickHouseRequest& request)
                 return result;
         } else if (imported->alreadyImported) {
             result.messages << (source.replaces
-                    ? tr("%1 answers as before: the case is unchanged.").arg(description)
+                    ? tr("%1 answers as before: the source's events are unchanged.").arg(description)
                     : tr("The same answer from %1 is already in the case: nothing imported.").arg(description));
         } else {
             result.messages << (source.replaces ? tr("%1 events fetched again from %2; they replace the source's.")
