@@ -488,14 +488,11 @@ void MainWindow::createActions()
     m_refreshClickHouseAction = file->addAction(tr("&Refresh from ClickHouse…"), this, [this] {
         // The newest database source: a case made from the server usually has one.
         const SnapshotPtr snapshot = m_session->snapshot();
-        std::int64_t newest = 0;
-        for (const CaseSource& source : snapshot ? snapshot->sources : std::vector<CaseSource> {})
-            if (isRefreshableSource(source))
-                newest = source.id;
-        if (newest == 0)
+        const CaseSource* newest = snapshot ? newestRefreshableClickHouseSource(snapshot->sources) : nullptr;
+        if (!newest)
             statusBar()->showMessage(tr("This case holds no events fetched from ClickHouse."), 5000);
         else
-            refreshDatabaseSource(newest, false);
+            refreshDatabaseSource(newest->id, false);
     });
     m_refreshClickHouseAction->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
     m_refreshClickHouseAction->setEnabled(false);
@@ -1177,7 +1174,7 @@ void MainWindow::setBusy(bool busy)
     m_clickHouseAction->setEnabled(!busy);
     const SnapshotPtr snapshot = m_session->snapshot();
     m_refreshClickHouseAction->setEnabled(
-        !busy && snapshot && std::any_of(snapshot->sources.begin(), snapshot->sources.end(), isRefreshableSource));
+        !busy && snapshot && newestRefreshableClickHouseSource(snapshot->sources) != nullptr);
     m_sourceBar->setEnabled(!busy); // its buttons start jobs
     if (!busy)
         m_lastClickHouseUrl.clear(); // answered: its failure, if any, was said before this

@@ -2,6 +2,7 @@
 
 #include "cases/casefile.h"
 #include "cases/schema.h"
+#include "clickhouse/clickhouserequest.h"
 #include "clickhousecommands.h"
 #include "clisupport.h"
 #include "commands.h"
@@ -151,7 +152,7 @@ int runImport(const ImportOptionsCli& options)
             std::vector<std::string> elsewhere;
             bool any = false;
             for (const CaseSource& stored : *sources) {
-                if (stored.format != "clickhouse" || stored.request.empty())
+                if (!isRefreshableClickHouseSource(stored))
                     continue; // a file, or a source imported before cases kept requests
                 auto source = refreshSourceFor(stored, saved->profile, options.clickhouse, options.input);
                 if (!source)

@@ -38,6 +38,20 @@ Expected<std::string> chooserKey(simdjson::dom::element element)
 
 } // namespace
 
+bool isRefreshableClickHouseSource(const CaseSource& source)
+{
+    return source.format == "clickhouse" && !source.request.empty();
+}
+
+const CaseSource* newestRefreshableClickHouseSource(const std::vector<CaseSource>& sources)
+{
+    const CaseSource* newest = nullptr;
+    for (const CaseSource& source : sources)
+        if (isRefreshableClickHouseSource(source) && (!newest || source.id > newest->id))
+            newest = &source;
+    return newest;
+}
+
 std::string clickHouseChooserKey(const Profile& profile)
 {
     std::string key;

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cepheid {
 
@@ -19,6 +20,11 @@ struct ClickHouseStoredRequest
     ClickHouseSelection selection;
     std::string chosenBy; // clickHouseChooserKey of the profile the answer was fetched with
 };
+
+// A case source fetched from ClickHouse whose request the case kept: one a refresh can ask again.
+bool isRefreshableClickHouseSource(const CaseSource& source);
+// The newest of those (the highest id), or null.
+const CaseSource* newestRefreshableClickHouseSource(const std::vector<CaseSource>& sources);
 
 // The request as the case keeps it (CaseFile::RemoteSource::request): one JSON object.
 std::string clickHouseRequestJson(

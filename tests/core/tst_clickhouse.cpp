@@ -643,7 +643,7 @@ private slots:
         QVERIFY(QTest::qWaitFor([&session] { return !session.isTuning(); }, 120000));
         const auto sourceOf = [&session]() -> CaseSource {
             for (const CaseSource& source : session.snapshot()->sources)
-                if (cepheid::ui::isRefreshableSource(source))
+                if (isRefreshableClickHouseSource(source))
                     return source;
             return {};
         };
@@ -657,7 +657,7 @@ private slots:
         QCOMPARE(failed.size(), 1);
         QVERIFY(!cepheid::ui::choosesOtherDestinations(sourceOf(), session.workingProfile()));
         QCOMPARE(std::count_if(session.snapshot()->sources.begin(), session.snapshot()->sources.end(),
-                     cepheid::ui::isRefreshableSource),
+                     isRefreshableClickHouseSource),
             std::ptrdiff_t(1));
         // What the refreshed case holds is what the server run gives for the narrow profile.
         const QString profilePath = writeTestFile(m_directory, QStringLiteral("narrow.json"), profileToJson(narrow));

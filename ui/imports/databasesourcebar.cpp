@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <algorithm>
 
 namespace cepheid::ui {
 
@@ -46,15 +47,10 @@ void DatabaseSourceBar::update(const SnapshotPtr& snapshot, bool opened)
         hide();
         return;
     }
-    const CaseSource* newest = nullptr;
-    const CaseSource* stale = nullptr;
-    for (const CaseSource& source : snapshot->sources) {
-        if (!isRefreshableSource(source))
-            continue;
-        newest = &source;
-        if (!stale && choosesOtherDestinations(source, snapshot->profile))
-            stale = &source;
-    }
+    const CaseSource* newest = newestRefreshableClickHouseSource(snapshot->sources);
+    const auto staleAt = std::find_if(snapshot->sources.begin(), snapshot->sources.end(),
+        [&](const CaseSource& source) { return choosesOtherDestinations(source, snapshot->profile); });
+    const CaseSource* stale = staleAt != snapshot->sources.end() ? &*staleAt : nullptr;
     const std::string chooser = clickHouseChooserKey(snapshot->profile);
     if (stale && chooser != m_dismissedChooser) {
         m_sourceId = stale->id;

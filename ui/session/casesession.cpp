@@ -484,14 +484,9 @@ bool CaseSession::recoverFromFailedImport(
     return true;
 }
 
-bool isRefreshableSource(const CaseSource& source)
-{
-    return source.format == "clickhouse" && !source.request.empty();
-}
-
 Expected<ClickHouseRequest> refreshRequestFor(const CaseSource& source)
 {
-    if (!isRefreshableSource(source))
+    if (!isRefreshableClickHouseSource(source))
         return failure(source.path + " is not a database source the case can ask again");
     auto stored = parseClickHouseRequest(source.request);
     if (!stored)
@@ -513,7 +508,7 @@ Expected<ClickHouseRequest> refreshRequestFor(const CaseSource& source)
 
 bool choosesOtherDestinations(const CaseSource& source, const Profile& profile)
 {
-    if (!isRefreshableSource(source))
+    if (!isRefreshableClickHouseSource(source))
         return false;
     const auto stored = parseClickHouseRequest(source.request);
     return stored && stored->chosenBy != clickHouseChooserKey(profile);

@@ -38,8 +38,6 @@ struct ClickHouseRequest
     std::optional<std::int64_t> replaces;
 };
 
-// A source fetched from ClickHouse whose request the case kept: one File ▸ Refresh from ClickHouse… can ask again.
-bool isRefreshableSource(const CaseSource& source);
 // The request that asks a case's database source again (docs/clickhouse.md, "Refreshing a case source"): its server,
 // selection and time range as the case kept them, without a password. Refused when the source is a file or the
 // case's record of it cannot be read.
