@@ -2,9 +2,11 @@
 
 #include "clickhouse/clickhouseevents.h"
 #include "clickhouse/clickhouserequest.h"
+#include "clickhouse/clickhouserule.h"
 #include "clisupport.h"
 #include "model/namejoin.h"
 #include "model/timestamp.h"
+#include "reports/serverrulereport.h"
 #include "util/jsonwriter.h"
 
 #include <cstdlib>
@@ -178,6 +180,36 @@ int runPush(const PushOptions& options)
         .endObject();
     std::cout << out << '\n';
     return Success;
+}
+
+int runRuleRun(const RuleRunOptions& options)
+{
+    auto profile = profileFrom(options.profilePath);
+    if (!profile)
+        return InputError;
+    if (options.windows)
+        profile->rule.windows = *options.windows == "sliding" ? WindowModel::Sliding : WindowModel::Hop;
+    const auto rule = RuleEvaluator::create(profile->rule);
+    if (!rule) {
+        std::cerr << "cepheid-cli: " << rule.error() << '\n';
+        return InputError;
+    }
+    const auto client = clientFor(options.clickhouse);
+    const auto selection = client ? selectionFor(options.clickhouse) : std::nullopt;
+    if (!selection)
+        return InputError;
+    const auto run = runRuleOnClickHouse(*client, *selection, profile->rule, fetchOptionsFor(options.input));
+    endProgressLine();
+    if (!run) {
+        std::cerr << "cepheid-cli: " << run.error() << '\n';
+        return InputError;
+    }
+    ServerRuleReportOptions report;
+    report.source = clickHouseSourceDescription(*client, *selection);
+    report.profileSource = options.profilePath.empty() ? "default" : options.profilePath;
+    report.listAll = options.listAll;
+    report.pretty = !options.compact;
+    return writeOutput(writeServerRuleReport(*run, *rule, report), options.outputPath);
 }
 
 } // namespace cepheid::cli

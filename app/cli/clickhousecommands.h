@@ -28,6 +28,9 @@ std::optional<CaseFile::RemoteSource> caseSourceFor(
 std::optional<std::optional<CaseFile::RemoteSource>> refreshSourceFor(
     const CaseSource& source, const Profile& profile, const ClickHouseOptions& server, const InputOptions& input);
 
+// rule run: the seed rule evaluated inside ClickHouse; prints its outcome per flow as JSON.
+int runRuleRun(const RuleRunOptions& options);
+
 // push: reads exports and appends their events to a ClickHouse table in Cepheid's layout.
 int runPush(const PushOptions& options);
 

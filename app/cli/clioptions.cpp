@@ -43,6 +43,9 @@ const char* const kReportSynopsis
     = R"(cepheid-cli report --case FILE [--format html|pdf|json|csv|stix] [--select alerting|all|verdict:V|status:S]
                    [--raw N] [--bom] [--output FILE])";
 const char* const kRuleExportSynopsis = "cepheid-cli rule export [--profile FILE|CASE.cepheid[@N]] --output DIR";
+const char* const kRuleRunSynopsis
+    = R"(cepheid-cli rule run --clickhouse URL --table T [--mapping FILE] [--from TIME] [--to TIME] [--where SQL]
+                     [--ca FILE] [--profile FILE] [--all] [--output FILE] [--compact])";
 const char* const kProfileShowSynopsis = "cepheid-cli profile show [--profile FILE]";
 const char* const kProfileDiffSynopsis = "cepheid-cli profile diff BEFORE AFTER";
 
@@ -172,6 +175,16 @@ const char* const kRuleExportFooter
 profile it came from) and one file per reference list it uses (DIR/<list>.txt, one value per line, its syntax
 type in a header comment). Expired allowlist entries are left out and listed at the end of the rule.)";
 
+const char* const kRuleRunFooter
+    = R"(Runs the seed rule inside ClickHouse (docs/clickhouse.md, "The rule on the server"): the server lists the
+distinct destinations within --from/--to and --where, the profile's own regex decides which hostnames the rule
+matches, and the server evaluates the events section, the match placeholders and every hop window of every flow,
+sending back per flow only its counts and the windows that may fire. Nothing else is fetched: over a month of a
+fleet the answer grows with the flows, not the events. Each flow's "rule" object is the one `score` gives for the
+same events (tested), without the beacon score or allowlists, which need the events (`score --clickhouse`). Sliding
+windows are refused: they start at every event. Prints JSON: {"source", "flows":[{src_ip, dest_host, proc_path,
+rule}], "summary"}; firing flows only unless --all. The password comes from CEPHEID_CLICKHOUSE_PASSWORD.)";
+
 const char* const kProfileShowFooter
     = R"(Prints the effective profile (defaults merged with --profile FILE) as JSON. With --profile CASE.cepheid or
 CASE.cepheid@N it prints a case's newest or Nth saved version: the file a team shares.)";
@@ -244,6 +257,7 @@ struct Apps
     CLI::App* caseTriage = nullptr;
     CLI::App* rule = nullptr;
     CLI::App* ruleExport = nullptr;
+    CLI::App* ruleRun = nullptr;
     CLI::App* profile = nullptr;
     CLI::App* profileShow = nullptr;
     CLI::App* profileDiff = nullptr;
@@ -256,6 +270,7 @@ struct Given
     std::vector<std::string> limits;
     std::string windows, minScore, now, format, select, raw, flow, status, note, from, to;
     CLI::Option* windowsOption = nullptr;
+    CLI::Option* ruleWindowsOption = nullptr;
     CLI::Option* minScoreOption = nullptr;
     CLI::Option* nowOption = nullptr;
     CLI::Option* statusOption = nullptr;
@@ -406,6 +421,20 @@ bool checkClickHouse(ClickHouseOptions& options, const Given& given, bool select
         *into = *value;
     }
     return true;
+}
+
+bool checkRuleRun(RuleRunOptions& options, const Given& given, std::string& error)
+{
+    if (!given.stray.empty())
+        error = "rule run takes options only, not '" + given.stray.front() + "'";
+    else if (!options.clickhouse.given())
+        error = "rule run needs --clickhouse URL";
+    else if (given.ruleWindowsOption->count() > 0 && given.windows != "hop" && given.windows != "sliding")
+        error = "--windows must be hop or sliding, not '" + given.windows + "'";
+    else if (checkLimits(given.limits, options.input, error) && checkClickHouse(options.clickhouse, given, true, error)
+        && given.ruleWindowsOption->count() > 0)
+        options.windows = given.windows;
+    return error.empty();
 }
 
 bool checkScore(ScoreOptions& options, const Given& given, std::string& error)
@@ -619,7 +648,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     root.allow_extras();
     formatter->synopsis[&root]
         = join({ kScoreSynopsis, kImportSynopsis, kPushSynopsis, kCaseInfoSynopsis, kCaseVerifySynopsis,
-                   kCaseTriageSynopsis, kReportSynopsis, kRuleExportSynopsis, kProfileShowSynopsis,
+                   kCaseTriageSynopsis, kReportSynopsis, kRuleExportSynopsis, kRuleRunSynopsis, kProfileShowSynopsis,
                    kProfileDiffSynopsis, "cepheid-cli COMMAND --help", "cepheid-cli --help | --version" },
             "\n");
 
@@ -733,8 +762,9 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     addValue(apps.report, "--output", report.outputPath, "FILE", "write the report to FILE (atomically)");
     addValue(apps.report, "--now", given.now, "TIME", "the time at which allowlist expiry is judged (RFC 3339)");
 
-    // rule export
-    apps.rule = addCommand(root, "rule", "the seed rule for Chronicle: export", "", *formatter, kRuleExportSynopsis);
+    // rule export | run
+    apps.rule = addCommand(root, "rule", "the seed rule: export it for Chronicle, run it in ClickHouse", "", *formatter,
+        join({ kRuleExportSynopsis, kRuleRunSynopsis }, "\n"));
     apps.rule->require_subcommand(0, 1);
     apps.ruleExport = addCommand(*apps.rule, "export", "write the seed rule tuned by a profile, and its lists",
         join({ kRuleExportFooter, kProfiles }, "\n\n"), *formatter, kRuleExportSynopsis);
@@ -742,6 +772,21 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     addValue(apps.ruleExport, "--profile", line.ruleExport.profilePath, "FILE",
         "the profile (a file or CASE.cepheid[@N]); default: the defaults");
     addValue(apps.ruleExport, "--output", line.ruleExport.outputDirectory, "DIR", "the folder written to");
+    RuleRunOptions& ruleRun = line.ruleRun;
+    apps.ruleRun = addCommand(*apps.rule, "run", "run the seed rule inside ClickHouse: its outcome per flow, as JSON",
+        join({ kRuleRunFooter, kProfiles }, "\n\n"), *formatter, kRuleRunSynopsis);
+    apps.ruleRun->add_option("ARGUMENT", given.stray)->group("");
+    addValue(apps.ruleRun, "--profile", ruleRun.profilePath, "FILE",
+        "the profile (a file or CASE.cepheid[@N]): the rule's regex, window and thresholds");
+    given.ruleWindowsOption = addValue(apps.ruleRun, "--windows", given.windows, "MODEL",
+        "hop (the default and the only model the server runs); sliding is refused");
+    apps.ruleRun->add_flag(
+        "--all", ruleRun.listAll, "list every flow of a matched hostname, not only those that fire.");
+    addValue(
+        apps.ruleRun, "--output", ruleRun.outputPath, "FILE", "write the report to FILE instead of standard output.");
+    apps.ruleRun->add_flag("--compact", ruleRun.compact, "one-line JSON.");
+    addClickHouseOptions(apps.ruleRun, ruleRun.clickhouse, true);
+    addInputOptions(apps.ruleRun, ruleRun.input);
 
     // profile show | diff
     apps.profile = addCommand(root, "profile", "tuning profiles: show, diff", "", *formatter,
@@ -799,7 +844,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     for (const CLI::App* level = at; level; level = level->get_parent()) {
         const std::string commands = level == apps.caseGroup ? "info, verify or triage"
             : level == apps.profile                          ? "show or diff"
-            : level == apps.rule                             ? "export"
+            : level == apps.rule                             ? "export or run"
                                                              : "";
         if (!checkUnknown(level, commands, error))
             return usageError(level);
@@ -810,7 +855,7 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     }
     if (at == apps.caseGroup || at == apps.rule || at == apps.profile) {
         error = at == apps.caseGroup ? "case needs a subcommand: info, verify or triage"
-            : at == apps.rule        ? "rule needs a subcommand: export"
+            : at == apps.rule        ? "rule needs a subcommand: export or run"
                                      : "profile needs a subcommand: show or diff";
         return usageError(at);
     }
@@ -858,6 +903,9 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
         else if (line.ruleExport.outputDirectory.empty())
             error = "rule export needs --output DIR";
         valid = error.empty();
+    } else if (at == apps.ruleRun) {
+        line.command = Command::RuleRun;
+        valid = checkRuleRun(line.ruleRun, given, error);
     } else if (at == apps.profileShow) {
         line.command = Command::ProfileShow;
         if (!given.stray.empty())

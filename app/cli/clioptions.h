@@ -60,6 +60,18 @@ struct RuleExportOptions
     std::string outputDirectory;
 };
 
+// rule run: the seed rule evaluated inside ClickHouse (docs/clickhouse.md, "The rule on the server").
+struct RuleRunOptions
+{
+    std::string profilePath; // a profile file or CASE.cepheid[@N]; empty: the defaults
+    std::optional<std::string> windows; // "hop" | "sliding": overrides the profile's rule.windows
+    bool listAll = false;
+    bool compact = false;
+    std::string outputPath;
+    ClickHouseOptions clickhouse;
+    InputOptions input;
+};
+
 struct ImportOptionsCli
 {
     std::string casePath;
@@ -116,6 +128,7 @@ struct CommandLine
         CaseVerify, // on the options in `caseInfo`
         CaseTriage,
         RuleExport,
+        RuleRun,
         ProfileShow,
         ProfileDiff,
     };
@@ -127,6 +140,7 @@ struct CommandLine
     CaseInfoOptions caseInfo; // case info and case verify
     CaseTriageOptions caseTriage;
     RuleExportOptions ruleExport;
+    RuleRunOptions ruleRun;
     ProfileShowOptions profileShow;
     ProfileDiffOptions profileDiff;
 };

@@ -43,6 +43,8 @@ int run(int argc, char** argv)
         return runCaseTriage(line.caseTriage);
     case Command::RuleExport:
         return runRuleExport(line.ruleExport);
+    case Command::RuleRun:
+        return runRuleRun(line.ruleRun);
     case Command::ProfileShow:
         return runProfileShow(line.profileShow);
     case Command::ProfileDiff:

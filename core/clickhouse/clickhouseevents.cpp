@@ -3,6 +3,7 @@
 #include "clickhouserequest.h"
 #include "rowbinary.h"
 #include "rules/ruleevaluator.h"
+#include "selectionsql.h"
 #include "tuning/allowlist.h"
 #include "util/jsontypename.h"
 #include "util/jsonwriter.h"
@@ -232,78 +233,6 @@ Expected<ClickHousePushResult> pushToClickHouse(const ClickHouseClient& client, 
     return result;
 }
 
-namespace {
-
-// The parts of a selection's queries: its table, its conditions, the destination of an event.
-struct SelectionSql
-{
-    explicit SelectionSql(const ClickHouseSelection& selection)
-        : map(selection.mapping)
-        , hostname(text("target_hostname"))
-        , destination(
-              "if(" + hostname + " != '', " + hostname + ", arrayFirst(x -> x != '', " + list("target_ips") + "))")
-    {
-        // Connections only: evidence records (DNS answers, session names) stay on the server, their names joined
-        // into the connections before the push.
-        conditions
-            = " FROM " + clickHouseTableName(map.table).value_or("``") + " WHERE " + text("role") + " = 'connection'";
-        const std::string timestamp = number("timestamp_us", "Int64");
-        if (map.expressions.contains("timestamp_us")) // an event without a time is no event: never the year 1970
-            conditions += " AND isNotNull(" + map.expression("timestamp_us") + ")";
-        if (selection.from)
-            conditions += " AND " + timestamp + " >= " + std::to_string(*selection.from);
-        if (selection.to)
-            conditions += " AND " + timestamp + " < " + std::to_string(*selection.to);
-        if (!selection.where.empty())
-            conditions += " AND (" + selection.where + ")";
-    }
-    // A field as String (or Array(String)): a column of the default layout already is one, and is read as it is
-    // (converting every row made the destinations query on 10 M events take 1.15-1.18 s instead of 0.85-0.92); a
-    // mapping's expression is converted, whatever its type.
-    // A field as a non-null String: a column of the default layout already is one and is read as it is; a mapping's
-    // expression is converted whatever its type, NULL reading as empty (Zeek and UDM tables often have Nullable
-    // columns, and a Nullable value would put a null byte before each value of the answer).
-    std::string text(const char* field) const
-    {
-        return map.expressions.contains(field) ? "ifNull(toString(" + map.expression(field) + "), '')"
-                                               : map.expression(field);
-    }
-    // Array(String), NULL elements reading as empty.
-    std::string list(const char* field) const
-    {
-        return map.expressions.contains(field) ? "arrayMap(v -> ifNull(toString(v), ''), " + map.expression(field) + ")"
-                                               : map.expression(field);
-    }
-    // A non-null integer of `type`, NULL reading as 0.
-    std::string number(const char* field, const char* type) const
-    {
-        return map.expressions.contains(field) ? std::string("to") + type + "(ifNull(" + map.expression(field) + ", 0))"
-                                               : std::string("to") + type + "(" + map.expression(field) + ")";
-    }
-
-    const ClickHouseMapping& map;
-    std::string hostname, destination, conditions;
-};
-
-std::string valueList(const std::vector<std::string>& values)
-{
-    std::string list;
-    for (const std::string& value : values)
-        list += (list.empty() ? "" : ", ") + clickHouseString(value);
-    return list;
-}
-
-// Settings that let a query list thousands of destinations: ClickHouse parses at most max_query_size bytes (256 KiB
-// by default) and max_ast_elements nodes of it.
-std::vector<std::pair<std::string, std::string>> settingsForSize(std::size_t queryBytes, std::size_t values)
-{
-    return { { "max_query_size", std::to_string(std::max<std::size_t>(262'144, queryBytes + 4096)) },
-        { "max_ast_elements", std::to_string(std::max<std::size_t>(50'000, 4 * values + 10'000)) },
-        { "max_expanded_ast_elements", std::to_string(std::max<std::size_t>(500'000, 4 * values + 10'000)) } };
-}
-
-} // namespace
-
 std::string clickHouseDestinationsQuery(const ClickHouseSelection& selection)
 {
     const SelectionSql sql(selection);
@@ -329,55 +258,6 @@ Expected<std::vector<ClickHouseDestination>> consideredDestinations(
     return considered;
 }
 
-namespace {
-
-// Step 2's FROM and WHERE: the selection's conditions and the considered destinations. Hostnames are compared as the
-// table stores them, so that a table sorted by target_hostname (the default layout) reads only the parts of its
-// index that hold them.
-std::string consideredConditions(const SelectionSql& sql, const std::vector<ClickHouseDestination>& considered)
-{
-    std::vector<std::string> hostnames, addresses;
-    for (const ClickHouseDestination& destination : considered)
-        (destination.isHostname ? hostnames : addresses).push_back(destination.name);
-    std::string which;
-    if (!hostnames.empty())
-        which = sql.map.expression("target_hostname") + " IN (" + valueList(hostnames) + ")";
-    if (!addresses.empty())
-        which += (which.empty() ? "" : " OR ")
-            + ("(" + sql.hostname + " = '' AND " + sql.destination + " IN (" + valueList(addresses) + "))");
-    return sql.conditions + " AND (" + (which.empty() ? "0" : which) + ")";
-}
-
-// The fields an event shares with the others of its flow, in the order the readers take them: for a beacon they
-// repeat from event to event.
-std::string sharedFields(const SelectionSql& sql)
-{
-    return sql.text("event_type") + ", " + sql.text("direction") + ", " + sql.text("principal_hostname") + ", "
-        + sql.list("principal_ips") + ", " + sql.text("process_path") + ", " + sql.text("process_id") + ", "
-        + sql.hostname + ", " + sql.text("hostname_source") + ", " + sql.list("target_ips") + ", "
-        + sql.number("target_port", "UInt16") + ", " + sql.text("user") + ", " + sql.text("role") + ", "
-        + sql.text("url") + ", " + sql.text("user_agent") + ", " + sql.number("http_response_code", "UInt16");
-}
-
-// The fields of each event of its own: time, id and byte counts (with whether each is known), source line and offset.
-std::vector<std::string> ownFields(const SelectionSql& sql, bool hashedIds)
-{
-    const auto known = [&](const char* field) {
-        return std::vector<std::string> { "toUInt8(isNotNull(" + sql.map.expression(field) + "))",
-            "toUInt64(ifNull(" + sql.map.expression(field) + ", 0))" };
-    };
-    std::vector<std::string> fields { sql.number("timestamp_us", "Int64"),
-        hashedIds ? sql.number("event_id_hash", "UInt64") : sql.text("event_id") };
-    for (const char* count : { "bytes_sent", "bytes_received" })
-        for (std::string& field : known(count))
-            fields.push_back(std::move(field));
-    fields.push_back(sql.number("source_line", "UInt64"));
-    fields.push_back(sql.number("source_offset", "UInt64"));
-    return fields;
-}
-
-} // namespace
-
 std::string clickHouseEventsQuery(
     const ClickHouseSelection& selection, const std::vector<ClickHouseDestination>& considered)
 {
@@ -402,6 +282,38 @@ std::string clickHouseGroupedEventsQuery(
         + sql.number("timestamp_us", "Int64") + ", 3600000000) FORMAT RowBinary";
 }
 
+std::string overMemoryLimit(const char* what)
+{
+    return std::string("the answer holds more ") + what
+        + " than the memory limit allows: narrow the selection with --from/--to or --where, or raise --limit memory";
+}
+
+Expected<std::vector<ClickHouseDestination>> listClickHouseDestinations(
+    const ClickHouseClient& client, const ClickHouseSelection& selection, const ClickHouseFetchOptions& options)
+{
+    const std::string where = "ClickHouse at " + client.endpoint().display();
+    ClickHouseDestinationRows destinations;
+    bool overLimit = false;
+    ClickHouseClient::Query listing;
+    listing.sql = clickHouseDestinationsQuery(selection);
+    listing.settings = { { "wait_end_of_query", "1" } };
+    listing.onData = [&](std::string_view bytes) {
+        if (!destinations.feed(bytes))
+            return false;
+        overLimit = options.memoryLimit != 0 && destinations.bytes() > options.memoryLimit;
+        return !overLimit;
+    };
+    listing.cancel = options.cancel;
+    listing.onServerProgress = options.serverProgress;
+    const auto listed = client.execute(listing);
+    if (overLimit)
+        return failure(where + ": " + overMemoryLimit("destinations"));
+    if (!listed || !destinations.finish())
+        return failure(
+            !destinations.problem().empty() ? where + ": destinations: " + destinations.problem() : listed.error());
+    return std::move(destinations.destinations());
+}
+
 Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
     const Profile& profile, EventTable& into, const ClickHouseFetchOptions& options)
 {
@@ -412,33 +324,19 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     const auto started = std::chrono::steady_clock::now();
     ClickHouseFetch fetch;
     // Step 1: the distinct destinations, a few thousand rows however large the table.
-    ClickHouseDestinationRows destinations;
+    fetch.query = clickHouseDestinationsQuery(selection);
+    auto destinations = listClickHouseDestinations(client, selection, options);
+    if (!destinations)
+        return failure(destinations.error());
     std::string overLimit;
     const auto overMemory = [&](std::uint64_t used, const char* what) {
         if (options.memoryLimit == 0 || used <= options.memoryLimit)
             return false;
-        overLimit = std::string("the answer holds more ") + what
-            + " than the memory limit allows: narrow the selection with --from/--to or --where, or raise --limit "
-              "memory";
+        overLimit = overMemoryLimit(what);
         return true;
     };
-    fetch.query = clickHouseDestinationsQuery(selection);
-    ClickHouseClient::Query listing;
-    listing.sql = fetch.query;
-    listing.settings = { { "wait_end_of_query", "1" } };
-    listing.onData = [&](std::string_view bytes) {
-        return destinations.feed(bytes) && !overMemory(destinations.bytes(), "destinations");
-    };
-    listing.cancel = cancel;
-    listing.onServerProgress = options.serverProgress;
-    const auto listed = client.execute(listing);
-    if (!overLimit.empty())
-        return failure(where + ": " + overLimit);
-    if (!listed || !destinations.finish())
-        return failure(
-            !destinations.problem().empty() ? where + ": destinations: " + destinations.problem() : listed.error());
-    fetch.destinations = destinations.destinations().size();
-    auto considered = consideredDestinations(destinations.destinations(), profile);
+    fetch.destinations = destinations->size();
+    auto considered = consideredDestinations(*destinations, profile);
     if (!considered)
         return failure(considered.error());
     fetch.considered = considered->size();

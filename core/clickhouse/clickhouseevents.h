@@ -119,6 +119,13 @@ struct ClickHouseFetchOptions
     std::function<void(EventRecord& record, std::uint64_t row)> onRow;
 };
 
+// Step 1 of a fetch, run: the selection's distinct destinations. Fails, naming the server, on a refusal, a malformed
+// answer, or more destinations than options.memoryLimit allows.
+Expected<std::vector<ClickHouseDestination>> listClickHouseDestinations(
+    const ClickHouseClient& client, const ClickHouseSelection& selection, const ClickHouseFetchOptions& options = {});
+// "the answer holds more `what` than the memory limit allows: narrow the selection …".
+std::string overMemoryLimit(const char* what);
+
 // Runs a selection in two steps (docs/clickhouse.md, "What is pushed down"): the server lists the selection's
 // distinct destinations, Cepheid matches them with the profile's own regexes, and the server sends the events of the
 // considered ones (RowBinary), which are appended to `into`. Fails, naming the server, on a refusal, a malformed

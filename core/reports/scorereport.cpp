@@ -273,10 +273,12 @@ void writeInput(JsonWriter& json, const InputSummary& input)
     json.endObject();
 }
 
-void writeRule(JsonWriter& json, const Finding& finding, std::string_view processPath, const RuleSettings& settings)
+} // namespace
+
+void writeRuleOutcome(
+    JsonWriter& json, const RuleOutcome& rule, std::string_view processPath, const RuleSettings& settings)
 {
-    const RuleOutcome& rule = finding.rule;
-    json.key("rule").beginObject();
+    json.beginObject();
     json.field("domain_matched", rule.domainMatched);
     json.field("fires", rule.fires);
     json.fieldOrNull("dropped_reason", droppedReason(rule));
@@ -319,8 +321,6 @@ void writeRule(JsonWriter& json, const Finding& finding, std::string_view proces
     json.field("windows_evaluated", rule.windowsEvaluated);
     json.endObject();
 }
-
-} // namespace
 
 const TriageState* triageOf(
     const Finding& finding, const EventTable& events, const FlowIndex& flows, const ScoreReportOptions& options)
@@ -482,7 +482,8 @@ std::string writeScoreReport(const std::vector<InputSummary>& inputs, const Even
         json.field("duplicate_rows", flow.duplicateRows);
         json.field("first_seen", formatRfc3339(finding->firstSeen));
         json.field("last_seen", formatRfc3339(finding->lastSeen));
-        writeRule(json, *finding, events.text(flow.key.processPath), settings);
+        json.key("rule");
+        writeRuleOutcome(json, finding->rule, events.text(flow.key.processPath), settings);
         writeBeacon(json, finding->beacon);
         if (options.cloud)
             if (const auto* changes = options.cloud->changesOf(finding->flowIndex)) {

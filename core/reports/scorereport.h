@@ -67,6 +67,11 @@ bool isListed(const Finding& finding, const Analyzer& analyzer, const ScoreRepor
 // One sentence on why a flow with no eligible event can never fire, or empty when some events were eligible.
 std::string droppedReason(const RuleOutcome& outcome);
 
+// A flow's "rule" object as `score` writes it (README, "`cepheid-cli score`"): the shown window, why events were
+// dropped, the detections.
+void writeRuleOutcome(
+    JsonWriter& json, const RuleOutcome& rule, std::string_view processPath, const RuleSettings& settings);
+
 // The rule conditions the shown window fails, e.g. "event_count 11 < 12".
 std::vector<std::string> unmetConditions(const WindowOutcome& window, const RuleSettings& settings);
 

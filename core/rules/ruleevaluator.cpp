@@ -1,5 +1,7 @@
 #include "ruleevaluator.h"
 
+#include "windowfold.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -32,16 +34,6 @@ std::int64_t floorAverage(std::uint64_t sum, std::int64_t count)
     return static_cast<std::int64_t>(average);
 }
 
-// Distance from firing, for choosing the window to show when none fires: more conditions met first, then
-// more events, then more hour buckets.
-std::array<std::int64_t, 3> closeness(const WindowOutcome& outcome, const RuleSettings& settings)
-{
-    const std::int64_t met = (outcome.eventCount >= settings.minEvents)
-        + (outcome.hourBuckets >= settings.minHourBuckets) + (outcome.avgBytesSent < settings.maxAvgBytesSent)
-        + (outcome.avgBytesReceived < settings.maxAvgBytesReceived);
-    return { met, outcome.eventCount, outcome.hourBuckets };
-}
-
 } // namespace
 
 RuleEvaluator::~RuleEvaluator() = default;
@@ -67,7 +59,7 @@ bool RuleEvaluator::domainMatches(std::string_view hostname) const
     return RE2::PartialMatch(hostname, *m_regex);
 }
 
-WindowOutcome RuleEvaluator::outcomeFor(
+WindowOutcome RuleEvaluator::windowOutcome(
     TimestampUs start, std::int64_t distinct, std::int64_t hours, std::uint64_t sent, std::uint64_t received) const
 {
     WindowOutcome outcome;
@@ -156,26 +148,9 @@ RuleOutcome RuleEvaluator::evaluate(const EventTable& events, const FlowIndex& f
     };
     auto time = [&](std::size_t i) { return events.timestamp(eligible[i]); };
 
-    std::optional<WindowOutcome> closest;
+    WindowFold fold(m_settings);
     auto consider = [&](TimestampUs start) {
-        ++result.windowsEvaluated;
-        const WindowOutcome outcome = outcomeFor(start, distinctIds, distinctHours, saturate(sent), saturate(received));
-        if (outcome.fires) {
-            if (!result.fires) {
-                result.fires = true;
-                result.window = outcome;
-            }
-            if (!result.detections.empty() && outcome.windowStart <= result.detections.back().end) {
-                Detection& detection = result.detections.back();
-                detection.end = std::max(detection.end, outcome.windowEnd);
-                ++detection.windows;
-                detection.peakEventCount = std::max(detection.peakEventCount, outcome.eventCount);
-            } else {
-                result.detections.push_back({ outcome.windowStart, outcome.windowEnd, 1, outcome.eventCount });
-            }
-        } else if (!result.fires && (!closest || closeness(outcome, m_settings) > closeness(*closest, m_settings))) {
-            closest = outcome;
-        }
+        fold.add(windowOutcome(start, distinctIds, distinctHours, saturate(sent), saturate(received)));
     };
     auto advanceTo = [&](TimestampUs start) {
         const TimestampUs end = start + m_window;
@@ -210,8 +185,7 @@ RuleOutcome RuleEvaluator::evaluate(const EventTable& events, const FlowIndex& f
             ++k;
         }
     }
-    if (!result.fires)
-        result.window = closest;
+    fold.finish(result);
     return result;
 }
 

@@ -16,7 +16,8 @@ class RE2;
 
 namespace cepheid {
 
-// Evaluates t1584_007_serverless_c2_beaconing on flows, as Chronicle does (README, "The seed rule, reproduced exactly"):
+// Evaluates t1584_007_serverless_c2_beaconing on flows, as Chronicle does (README, "The seed rule, reproduced
+// exactly"):
 //   events:    event_type = NETWORK_CONNECTION, direction = OUTBOUND, re.regex(target.hostname) as a partial match
 //   match:     $src_ip, $dest_host, $proc_path over <window>; zero-valued placeholders drop the event
 //   outcome:   count_distinct(metadata.id), distinct UTC hours, byte sums, floor averages
@@ -42,14 +43,16 @@ public:
     TimestampUs windowLength() const { return m_window; }
     TimestampUs hopLength() const { return m_hop; }
     const re2::RE2& domainRegex() const { return *m_regex; }
+    // The outcome section and condition for the window [start, start + window) holding `distinct` event ids in
+    // `hours` distinct hours of day, with those byte sums (saturated at the largest value).
+    WindowOutcome windowOutcome(
+        TimestampUs start, std::int64_t distinct, std::int64_t hours, std::uint64_t sent, std::uint64_t received) const;
 
 private:
     RuleEvaluator() = default;
     // Applies the events section and the zero-value filter; eligible receives the events that pass (if given).
     DroppedEvents filter(const EventTable& events, const FlowIndex& flows, const Flow& flow, bool domainMatched,
         std::vector<EventIndex>* eligible) const;
-    WindowOutcome outcomeFor(
-        TimestampUs start, std::int64_t distinct, std::int64_t hours, std::uint64_t sent, std::uint64_t received) const;
 
     RuleSettings m_settings;
     std::unique_ptr<re2::RE2> m_regex;
