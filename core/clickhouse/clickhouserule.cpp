@@ -139,10 +139,12 @@ Expected<std::string> clickHouseRuleQuery(
     const auto saturated = [](const char* value, const char* wide) {
         return std::string("if(") + wide + " >= 18446744073709551615., toUInt64(18446744073709551615), " + value + ")";
     };
+    // A window of a flow's dropped copies only has no ids; argMaxIf leaves it out, but computes its arguments first.
+    const std::string ids = "greatest(c_ids, toUInt64(1))";
     const std::string met = "(c_ids >= " + std::to_string(settings.minEvents)
         + ") + (c_hours >= " + std::to_string(settings.minHourBuckets) + ") + (intDiv(" + saturated("c_s", "c_sw")
-        + ", c_ids) < " + std::to_string(settings.maxAvgBytesSent) + ") + (intDiv(" + saturated("c_r", "c_rw")
-        + ", c_ids) < " + std::to_string(settings.maxAvgBytesReceived) + ")";
+        + ", " + ids + ") < " + std::to_string(settings.maxAvgBytesSent) + ") + (intDiv(" + saturated("c_r", "c_rw")
+        + ", " + ids + ") < " + std::to_string(settings.maxAvgBytesReceived) + ")";
     return "SELECT c_src, c_host, c_process, sum(c_eligible), sum(c_type_n), sum(c_direction_n), sum(c_src_n), "
            "sum(c_process_n), countIf(c_ids > 0), groupArrayIf("
         + fields + ", c_ids > 0 AND c_ids >= " + std::to_string(settings.minEvents)

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -93,6 +94,49 @@ int acceptRequest(int listener, std::string& request)
     return connection;
 }
 
+// Each flow's "rule" object by its key: a score report's flows whose hostname the rule's regex matches (those the
+// rule can see), or every flow of a rule run's report.
+QMap<QString, QJsonObject> ruleOutcomes(const QJsonObject& report)
+{
+    QMap<QString, QJsonObject> outcomes;
+    for (const QJsonValue flow : report.value(QStringLiteral("flows")).toArray()) {
+        const QJsonObject object = flow.toObject();
+        const QJsonObject rule = object.value(QStringLiteral("rule")).toObject();
+        if (!rule.value(QStringLiteral("domain_matched")).toBool())
+            continue;
+        const QString key = object.value(QStringLiteral("src_ip")).toString() + QLatin1Char(',')
+            + object.value(QStringLiteral("dest_host")).toString() + QLatin1Char(',')
+            + object.value(QStringLiteral("proc_path")).toString();
+        outcomes.insert(key, rule);
+    }
+    return outcomes;
+}
+
+// A UDM event as the tests of the rule on the server need them; bytes < 0 leaves the counts out.
+std::string udmEvent(const QString& id, TimestampUs time, const QJsonArray& ips, const QString& process,
+    const QString& host, const QString& direction = QStringLiteral("OUTBOUND"),
+    const QString& type = QStringLiteral("NETWORK_CONNECTION"), int sent = 400, int received = 900)
+{
+    QJsonObject network { { QStringLiteral("direction"), direction } };
+    if (sent >= 0) {
+        network.insert(QStringLiteral("sentBytes"), QString::number(sent));
+        network.insert(QStringLiteral("receivedBytes"), QString::number(received));
+    }
+    QJsonObject principal { { QStringLiteral("hostname"), QStringLiteral("wks-7") }, { QStringLiteral("ip"), ips } };
+    if (!process.isEmpty())
+        principal.insert(QStringLiteral("process"),
+            QJsonObject { { QStringLiteral("file"), QJsonObject { { QStringLiteral("fullPath"), process } } } });
+    const QJsonObject event { { QStringLiteral("metadata"),
+                                  QJsonObject { { QStringLiteral("id"), id },
+                                      { QStringLiteral("eventTimestamp"), QString::fromStdString(formatRfc3339(time)) },
+                                      { QStringLiteral("eventType"), type } } },
+        { QStringLiteral("principal"), principal },
+        { QStringLiteral("target"),
+            QJsonObject { { QStringLiteral("hostname"), host }, { QStringLiteral("port"), 443 } } },
+        { QStringLiteral("network"), network } };
+    return QJsonDocument(event).toJson(QJsonDocument::Compact).toStdString() + "\n";
+}
+
 QJsonObject readReport(const QString& path)
 {
     QFile file(path);
@@ -134,6 +178,32 @@ private:
         if (run.exitCode != 0)
             qWarning("%s", qPrintable(run.err));
         return run.exitCode == 0 ? output : QString();
+    }
+    // rule run on the server with every flow listed; the report's path.
+    QString ruleRun(const QString& name, const QStringList& source)
+    {
+        const QString output = m_directory.filePath(name);
+        const Run run = cli(QStringList { QStringLiteral("rule"), QStringLiteral("run"), QStringLiteral("--all"),
+                                QStringLiteral("--output"), output }
+            + source);
+        if (run.exitCode != 0)
+            qWarning("%s", qPrintable(run.err));
+        return run.exitCode == 0 ? output : QString();
+    }
+    // The rule run on the server gives every flow the rule can see the outcome a file's score gives it.
+    void requireSameRuleOutcomes(const QJsonObject& file, const QString& name, const QStringList& source)
+    {
+        const QJsonObject server = readReport(ruleRun(name, source));
+        QVERIFY(!server.isEmpty());
+        const auto expected = ruleOutcomes(file), got = ruleOutcomes(server);
+        QVERIFY(!expected.isEmpty());
+        QCOMPARE(got.keys(), expected.keys());
+        for (auto it = expected.begin(); it != expected.end(); ++it)
+            QVERIFY2(got.value(it.key()) == it.value(),
+                qPrintable(it.key() + QStringLiteral(": server ")
+                    + QString::fromUtf8(QJsonDocument(got.value(it.key())).toJson(QJsonDocument::Compact))
+                    + QStringLiteral(" file ")
+                    + QString::fromUtf8(QJsonDocument(it.value()).toJson(QJsonDocument::Compact))));
     }
     void push(const QString& table, const QStringList& inputs)
     {
@@ -374,7 +444,122 @@ private slots:
             = readReport(score(QStringLiteral("generated-server.json"), remote(QStringLiteral("generated"))));
         QVERIFY(file.value(QStringLiteral("flows")).toArray().size() > 100);
         QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+        requireSameRuleOutcomes(file, QStringLiteral("generated-rule.json"), remote(QStringLiteral("generated")));
         QFile::remove(events);
+    }
+
+    void theRuleRunsOnTheServerAsOnTheFile()
+    {
+        requireServer();
+        const QJsonObject file = readReport(score(QStringLiteral("rule-file.json"), { sourcePath(kSample) }));
+        requireSameRuleOutcomes(file, QStringLiteral("rule-all.json"), remote(QStringLiteral("sample")));
+        // By default only the firing flows are listed, firing as the file's do.
+        const Run run
+            = cli(QStringList { QStringLiteral("rule"), QStringLiteral("run") } + remote(QStringLiteral("sample")));
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        const QJsonObject report = run.json();
+        const QJsonArray flows = report.value(QStringLiteral("flows")).toArray();
+        int firing = 0;
+        for (const QJsonObject& rule : ruleOutcomes(file))
+            firing += rule.value(QStringLiteral("fires")).toBool();
+        QVERIFY(firing > 5);
+        QCOMPARE(flows.size(), firing);
+        for (const QJsonValue flow : flows)
+            QVERIFY(flow.toObject().value(QStringLiteral("rule")).toObject().value(QStringLiteral("fires")).toBool());
+        // One query after the destinations, and an answer of counts and windows, not of events: far less than a
+        // score --clickhouse fetches for the same flows.
+        const QJsonObject summary = report.value(QStringLiteral("summary")).toObject();
+        QCOMPARE(
+            report.value(QStringLiteral("source")).toObject().value(QStringLiteral("queries")).toArray().size(), 2);
+        const QJsonObject fetched
+            = readReport(score(QStringLiteral("rule-fetch.json"), remote(QStringLiteral("sample"))));
+        const double fetchedBytes = fetched.value(QStringLiteral("inputs"))
+                                        .toArray()
+                                        .first()
+                                        .toObject()
+                                        .value(QStringLiteral("bytes_received"))
+                                        .toDouble();
+        QVERIFY(summary.value(QStringLiteral("bytes_received")).toDouble() > 0);
+        QVERIFY2(summary.value(QStringLiteral("bytes_received")).toDouble() * 10 < fetchedBytes,
+            qPrintable(QString::number(fetchedBytes)));
+        // Sliding windows start at every event: refused before anything is asked.
+        const Run sliding = cli(QStringList { QStringLiteral("rule"), QStringLiteral("run"),
+                                    QStringLiteral("--windows"), QStringLiteral("sliding") }
+            + remote(QStringLiteral("sample")));
+        QCOMPARE(sliding.exitCode, 1);
+        QVERIFY2(sliding.err.contains(QStringLiteral("hop windows only")), qPrintable(sliding.err));
+        const Run noServer = cli(
+            { QStringLiteral("rule"), QStringLiteral("run"), QStringLiteral("--table"), QStringLiteral("sample") });
+        QCOMPARE(noServer.exitCode, 2);
+    }
+
+    // The rule's sharp edges, each isolated in a few events, evaluated by the server as by the file path: principal.ip
+    // listing an address twice (two copies: sums count both, count_distinct one), an event exported twice (left out),
+    // events the rule drops at each check, events without byte counts, events on a hop's first microsecond and on a
+    // window's last, and flows that miss firing by one event or by their payload.
+    void theRulesSharpEdgesHoldOnTheServer()
+    {
+        requireServer();
+        const TimestampUs hop = TimestampUs(8640) * kMicrosPerSecond; // the default 24 h window's hop
+        const TimestampUs start = *parseRfc3339("2025-03-04T00:00:00Z"); // a hop's first microsecond
+        QVERIFY(start % hop == 0);
+        const QString implant = QStringLiteral("C:\\Temp\\x.exe");
+        std::string events;
+        int id = 0;
+        const auto next = [&id] { return QStringLiteral("edge-%1").arg(++id); };
+        const QJsonArray doubled { QStringLiteral("10.1.0.1"), QStringLiteral("10.1.0.1"), QStringLiteral("10.1.0.2") };
+        for (int i = 0; i < 20; ++i) // every 20 minutes from the hop's start: fires
+            events += udmEvent(next(), start + i * 20 * 60 * kMicrosPerSecond, doubled, implant,
+                QStringLiteral("a.workers.dev"), QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_CONNECTION"),
+                i == 3 ? -1 : 300 + i);
+        events += udmEvent(QStringLiteral("edge-1"), start, doubled, implant, QStringLiteral("a.workers.dev")); // again
+        events += udmEvent(next(), start + hop * 10 - 1, doubled, implant, QStringLiteral("a.workers.dev")); // last µs
+        events += udmEvent(next(), start + 3600 * kMicrosPerSecond, doubled, implant, QStringLiteral("a.workers.dev"),
+            QStringLiteral("INBOUND"));
+        events += udmEvent(next(), start + 7200 * kMicrosPerSecond, doubled, implant, QStringLiteral("a.workers.dev"),
+            QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_DNS"));
+        for (int i = 0; i < 14; ++i) { // no process, no address: can never fire
+            events += udmEvent(next(), start + i * 1800 * kMicrosPerSecond, { QStringLiteral("10.1.0.3") }, QString(),
+                QStringLiteral("b.workers.dev"));
+            events += udmEvent(
+                next(), start + i * 1800 * kMicrosPerSecond, QJsonArray(), implant, QStringLiteral("b.workers.dev"));
+        }
+        for (int i = 0; i < 11; ++i) // one event short
+            events += udmEvent(next(), start + i * 1800 * kMicrosPerSecond, { QStringLiteral("10.1.0.4") }, implant,
+                QStringLiteral("c.workers.dev"));
+        for (int i = 0; i < 13; ++i) // payloads too large
+            events += udmEvent(next(), start + i * 1800 * kMicrosPerSecond, { QStringLiteral("10.1.0.5") }, implant,
+                QStringLiteral("d.workers.dev"), QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_CONNECTION"), 9000,
+                900);
+        const QString path = writeTestFile(m_directory, QStringLiteral("edges.ndjson"), events);
+        push(QStringLiteral("edges"), { path });
+        const QJsonObject file = readReport(score(QStringLiteral("edges-file.json"), { path }));
+        requireSameRuleOutcomes(file, QStringLiteral("edges-rule.json"), remote(QStringLiteral("edges")));
+        if (QTest::currentTestFailed())
+            return;
+        // The edges were there to be met (the file path's own tests check each against Chronicle's semantics).
+        const auto rules = ruleOutcomes(file);
+        const QJsonObject doubledFlow = rules.value(QStringLiteral("10.1.0.1,a.workers.dev,") + implant);
+        QVERIFY(doubledFlow.value(QStringLiteral("fires")).toBool());
+        QCOMPARE(doubledFlow.value(QStringLiteral("eligible_events")).toInt(), 42); // 21 events, two copies each
+        // The first firing window ends two hops after the first event: 15 check-ins in 5 hours.
+        QCOMPARE(doubledFlow.value(QStringLiteral("event_count")).toInt(), 15);
+        const QJsonObject dropped = doubledFlow.value(QStringLiteral("dropped_events")).toObject();
+        QCOMPARE(dropped.value(QStringLiteral("direction")).toInt(), 2);
+        QCOMPARE(dropped.value(QStringLiteral("event_type")).toInt(), 2);
+        QVERIFY(
+            !rules.value(QStringLiteral("10.1.0.4,c.workers.dev,") + implant).value(QStringLiteral("fires")).toBool());
+        QCOMPARE(rules.value(QStringLiteral("10.1.0.4,c.workers.dev,") + implant)
+                     .value(QStringLiteral("event_count"))
+                     .toInt(),
+            11);
+        QVERIFY(
+            !rules.value(QStringLiteral("10.1.0.5,d.workers.dev,") + implant).value(QStringLiteral("fires")).toBool());
+        QCOMPARE(
+            rules.value(QStringLiteral("10.1.0.3,b.workers.dev,")).value(QStringLiteral("eligible_events")).toInt(), 0);
+        QCOMPARE(
+            rules.value(QStringLiteral(",b.workers.dev,") + implant).value(QStringLiteral("eligible_events")).toInt(),
+            0);
     }
 
     void pushingAFileTwiceCountsItsEventsOnce()
@@ -389,6 +574,7 @@ private slots:
         const QJsonObject server
             = readReport(score(QStringLiteral("twice-server.json"), remote(QStringLiteral("twice"))));
         QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+        requireSameRuleOutcomes(file, QStringLiteral("twice-rule.json"), remote(QStringLiteral("twice")));
     }
 
     void aTableOfOtherNamesIsReadThroughAMapping()
@@ -399,7 +585,7 @@ private slots:
               "principal_ips AS host_ips, process_path AS image, process_id AS pid, target_hostname AS dest, "
               "target_ips AS dest_ips, target_port AS port, bytes_sent AS sent, bytes_received AS received, "
               "user AS account FROM sample");
-        const QString mapping = writeTestFile(m_directory, QStringLiteral("renamed.json"), R"json({
+        const QString mapping = writeTestFile(m_directory, QStringLiteral("renamed-mapping.json"), R"json({
   "table": "renamed",
   "columns": {
     "timestamp_us": "ts", "event_id": "id", "event_type": "kind", "direction": "dir",
@@ -415,6 +601,8 @@ private slots:
         const QJsonObject file = readReport(score(QStringLiteral("renamed-file.json"), { sourcePath(kSample) }));
         QVERIFY(!server.isEmpty());
         QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+        requireSameRuleOutcomes(file, QStringLiteral("renamed-rule.json"),
+            { QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--mapping"), mapping });
     }
 
     void timeRangeAndConditionNarrowWhatComesBack()
@@ -697,7 +885,7 @@ private slots:
               "if(target_hostname = '', NULL, toNullable(target_hostname)) AS dest, target_ips AS dest_ips, "
               "toNullable(target_port) AS port, bytes_sent AS sent, bytes_received AS received, "
               "toNullable(user) AS account FROM sample");
-        const QString mapping = writeTestFile(m_directory, QStringLiteral("nullable.json"), R"json({
+        const QString mapping = writeTestFile(m_directory, QStringLiteral("nullable-mapping.json"), R"json({
   "table": "nullable",
   "columns": {
     "timestamp_us": "ts", "event_id": "''", "event_type": "kind", "direction": "dir",
@@ -713,6 +901,8 @@ private slots:
         const QJsonObject file = readReport(score(QStringLiteral("nullable-file.json"), { sourcePath(kSample) }));
         QVERIFY(!server.isEmpty());
         QCOMPARE(server.value(QStringLiteral("flows")), file.value(QStringLiteral("flows")));
+        requireSameRuleOutcomes(file, QStringLiteral("nullable-rule.json"),
+            { QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--mapping"), mapping });
     }
 
     void aFlowsSharedFieldsComeOncePerGroup()
