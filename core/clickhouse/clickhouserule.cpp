@@ -58,16 +58,7 @@ std::string eventsOnce(const SelectionSql& sql, const std::vector<std::string>& 
 // copy with no address when there is none.
 const char* const kSourceIp = "arrayJoin(if(empty(c_ips), [''], c_ips)) AS c_src";
 
-// A window of the rule's answer: (Int64 index, UInt64 ids, UInt64 hours, UInt64 sent, UInt64 received, Float64
-// sent, Float64 received).
-struct ServerWindow
-{
-    std::int64_t index = 0;
-    std::uint64_t ids = 0, hours = 0, sent = 0, received = 0;
-    double sentWide = 0, receivedWide = 0;
-};
-
-bool readWindow(RowBinaryReader& reader, ServerWindow& window)
+bool readWindow(RowBinaryReader& reader, ClickHouseRuleWindow& window)
 {
     return reader.integer(window.index) && reader.integer(window.ids) && reader.integer(window.hours)
         && reader.integer(window.sent) && reader.integer(window.received) && reader.integer(window.sentWide)
@@ -81,7 +72,7 @@ std::uint64_t saturated(std::uint64_t sum, double wide)
     return wide >= 18446744073709551615.0 ? std::numeric_limits<std::uint64_t>::max() : sum;
 }
 
-WindowOutcome outcomeOf(const ServerWindow& window, const RuleEvaluator& rule)
+WindowOutcome outcomeOf(const ClickHouseRuleWindow& window, const RuleEvaluator& rule)
 {
     return rule.windowOutcome(window.index * rule.hopLength(), static_cast<std::int64_t>(window.ids),
         static_cast<std::int64_t>(window.hours), saturated(window.sent, window.sentWide),
@@ -153,6 +144,73 @@ Expected<std::string> clickHouseRuleQuery(
         + ") GROUP BY c_src, c_host, c_process FORMAT RowBinary";
 }
 
+ClickHouseRuleRows::ClickHouseRuleRows(const RuleEvaluator& rule)
+    : m_rule(rule)
+{ }
+
+bool ClickHouseRuleRows::feed(std::string_view bytes)
+{
+    return m_stream.feed(bytes, [this](RowBinaryReader& reader, std::string& problem) {
+        std::string_view source, destination, process;
+        ClickHouseRuleFlow flow;
+        RuleOutcome& outcome = flow.outcome;
+        DroppedEvents& dropped = outcome.dropped;
+        std::uint64_t evaluated = 0, count = 0;
+        if (!reader.string(source) || !reader.string(destination) || !reader.string(process)
+            || !reader.integer(outcome.eligibleEvents) || !reader.integer(dropped.eventType)
+            || !reader.integer(dropped.direction) || !reader.integer(dropped.emptySourceIp)
+            || !reader.integer(dropped.emptyProcessPath) || !reader.integer(evaluated) || !reader.length(count))
+            return ClickHouseRowStream::Row::Partial; // or malformed, which the stream sees
+        if (count > evaluated) {
+            problem = "more windows that may fire than windows";
+            return ClickHouseRowStream::Row::Bad;
+        }
+        // Each window is kept once its bytes have arrived: a count no answer holds allocates nothing.
+        std::vector<ClickHouseRuleWindow>& candidates = m_candidates;
+        candidates.clear();
+        for (std::uint64_t i = 0; i < count; ++i) {
+            ClickHouseRuleWindow candidate;
+            if (!readWindow(reader, candidate))
+                return ClickHouseRowStream::Row::Partial;
+            candidates.push_back(candidate);
+        }
+        ClickHouseRuleWindow closest;
+        if (!readWindow(reader, closest))
+            return ClickHouseRowStream::Row::Partial;
+        if ((evaluated == 0) != (outcome.eligibleEvents == 0) || (evaluated > 0 && closest.ids == 0)) {
+            problem = "a flow's windows do not match its eligible events";
+            return ClickHouseRowStream::Row::Bad;
+        }
+        // Its start and end must be times, its counts those of a window.
+        const TimestampUs hop = m_rule.hopLength();
+        const auto inRange = [&](const ClickHouseRuleWindow& window) {
+            return window.ids <= std::uint64_t(std::numeric_limits<std::int64_t>::max()) && window.hours <= 24
+                && window.index >= std::numeric_limits<TimestampUs>::min() / hop
+                && window.index <= (std::numeric_limits<TimestampUs>::max() - m_rule.windowLength()) / hop;
+        };
+        if (!std::all_of(candidates.begin(), candidates.end(), inRange) || (evaluated > 0 && !inRange(closest))) {
+            problem = "a window no rule could have";
+            return ClickHouseRowStream::Row::Bad;
+        }
+        flow.sourceIp = source;
+        flow.destination = destination;
+        flow.processPath = process;
+        outcome.domainMatched = true;
+        // The windows in time order, as RuleEvaluator meets them; the closest only matters when none fires.
+        std::sort(candidates.begin(), candidates.end(),
+            [](const ClickHouseRuleWindow& a, const ClickHouseRuleWindow& b) { return a.index < b.index; });
+        WindowFold fold(m_rule.settings());
+        for (const ClickHouseRuleWindow& candidate : candidates)
+            fold.add(outcomeOf(candidate, m_rule));
+        if (!fold.fires() && evaluated > 0)
+            fold.add(outcomeOf(closest, m_rule));
+        fold.finish(outcome);
+        outcome.windowsEvaluated = evaluated;
+        m_flows.push_back(std::move(flow));
+        return ClickHouseRowStream::Row::Whole;
+    });
+}
+
 Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
     const RuleSettings& settings, const ClickHouseFetchOptions& options)
 {
@@ -185,62 +243,14 @@ Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, 
         return finished();
 
     run.queries.push_back(*clickHouseRuleQuery(selection, hostnames, *rule));
-    ClickHouseRowStream stream;
-    std::vector<ServerWindow> candidates;
-    const auto readFlow = [&](RowBinaryReader& reader, std::string& problem) {
-        std::string_view source, destination, process;
-        ClickHouseRuleFlow flow;
-        RuleOutcome& outcome = flow.outcome;
-        DroppedEvents& dropped = outcome.dropped;
-        std::uint64_t evaluated = 0, count = 0;
-        if (!reader.string(source) || !reader.string(destination) || !reader.string(process)
-            || !reader.integer(outcome.eligibleEvents) || !reader.integer(dropped.eventType)
-            || !reader.integer(dropped.direction) || !reader.integer(dropped.emptySourceIp)
-            || !reader.integer(dropped.emptyProcessPath) || !reader.integer(evaluated) || !reader.length(count))
-            return ClickHouseRowStream::Row::Partial; // or malformed, which the stream sees
-        if (count > evaluated) {
-            problem = "more windows that may fire than windows";
-            return ClickHouseRowStream::Row::Bad;
-        }
-        // Each window is kept once its bytes have arrived: a count no answer holds allocates nothing.
-        candidates.clear();
-        for (std::uint64_t i = 0; i < count; ++i) {
-            ServerWindow candidate;
-            if (!readWindow(reader, candidate))
-                return ClickHouseRowStream::Row::Partial;
-            candidates.push_back(candidate);
-        }
-        ServerWindow closest;
-        if (!readWindow(reader, closest))
-            return ClickHouseRowStream::Row::Partial;
-        if ((evaluated == 0) != (outcome.eligibleEvents == 0) || (evaluated > 0 && closest.ids == 0)) {
-            problem = "a flow's windows do not match its eligible events";
-            return ClickHouseRowStream::Row::Bad;
-        }
-        flow.sourceIp = source;
-        flow.destination = destination;
-        flow.processPath = process;
-        outcome.domainMatched = true;
-        // The windows in time order, as RuleEvaluator meets them; the closest only matters when none fires.
-        std::sort(candidates.begin(), candidates.end(),
-            [](const ServerWindow& a, const ServerWindow& b) { return a.index < b.index; });
-        WindowFold fold(settings);
-        for (const ServerWindow& candidate : candidates)
-            fold.add(outcomeOf(candidate, *rule));
-        if (!fold.fires() && evaluated > 0)
-            fold.add(outcomeOf(closest, *rule));
-        fold.finish(outcome);
-        outcome.windowsEvaluated = evaluated;
-        run.flows.push_back(std::move(flow));
-        return ClickHouseRowStream::Row::Whole;
-    };
+    ClickHouseRuleRows rows(*rule);
     ClickHouseClient::Query query;
     query.sql = run.queries.back();
     query.settings = settingsForSize(query.sql.size(), hostnames.size());
     // The whole answer before the status (see fetchFromClickHouse); past a gigabyte the grouping spills to disk.
     query.settings.emplace_back("wait_end_of_query", "1");
     query.settings.emplace_back("max_bytes_before_external_group_by", "1000000000");
-    query.onData = [&](std::string_view bytes) { return stream.feed(bytes, readFlow); };
+    query.onData = [&](std::string_view bytes) { return rows.feed(bytes); };
     query.onProgress = [&](std::uint64_t bytes) {
         run.bytesReceived = bytes;
         if (options.progress)
@@ -249,8 +259,9 @@ Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, 
     query.cancel = options.cancel;
     query.onServerProgress = options.serverProgress;
     const auto answered = client.execute(query);
-    if (!answered || !stream.finish())
-        return failure(!stream.problem().empty() ? where + ": " + stream.problem() : answered.error());
+    if (!answered || !rows.finish())
+        return failure(!rows.problem().empty() ? where + ": " + rows.problem() : answered.error());
+    run.flows = std::move(rows.flows());
 
     std::sort(run.flows.begin(), run.flows.end(), [](const ClickHouseRuleFlow& a, const ClickHouseRuleFlow& b) {
         return std::tie(a.sourceIp, a.destination, a.processPath) < std::tie(b.sourceIp, b.destination, b.processPath);

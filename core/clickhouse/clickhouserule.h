@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cepheid {
@@ -40,6 +41,35 @@ struct ClickHouseRuleRun
 // sliding windows, which start at every event.
 Expected<std::string> clickHouseRuleQuery(
     const ClickHouseSelection& selection, const std::vector<std::string>& hostnames, const RuleEvaluator& rule);
+
+// A window of the rule's answer: (Int64 start in hops, UInt64 distinct ids, UInt64 distinct hours of day, UInt64 byte
+// sums sent and received, the same sums as Float64).
+struct ClickHouseRuleWindow
+{
+    std::int64_t index = 0;
+    std::uint64_t ids = 0, hours = 0, sent = 0, received = 0;
+    double sentWide = 0, receivedWide = 0;
+};
+
+// Reads the rule query's answer as it arrives, in pieces of any size (ClickHouseRowStream): each row becomes a flow
+// whose windows are folded as RuleEvaluator folds its own (WindowFold). The server is input like a file: a row whose
+// counts disagree (windows without eligible events, more candidates than windows, a window past the time range or with
+// more than 24 hours) refuses the answer, naming the row.
+class ClickHouseRuleRows
+{
+public:
+    explicit ClickHouseRuleRows(const RuleEvaluator& rule);
+    bool feed(std::string_view bytes);
+    bool finish() { return m_stream.finish(); }
+    const std::string& problem() const { return m_stream.problem(); }
+    std::vector<ClickHouseRuleFlow>& flows() { return m_flows; }
+
+private:
+    const RuleEvaluator& m_rule;
+    ClickHouseRowStream m_stream;
+    std::vector<ClickHouseRuleWindow> m_candidates;
+    std::vector<ClickHouseRuleFlow> m_flows;
+};
 
 // Lists the selection's destinations, matches the hostnames with the rule's own regex (as for a file, never the
 // server's), and runs the rule's query above. Fails, naming the server, on a refusal or a malformed answer, and

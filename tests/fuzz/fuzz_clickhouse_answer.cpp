@@ -1,12 +1,14 @@
 // libFuzzer target: a ClickHouse server's answer (core/clickhouse/clickhouseanswer), which Cepheid reads like any
 // other input (docs/clickhouse.md, "Wire format"). The first byte chooses what the rest is read as (bit 0: the
 // destinations of step 1 or the events of step 2; bit 1: events with a hashed id or an id string; bit 2: the events
-// grouped by flow, each group's own fields as arrays) and, with the
-// second, where the answer is cut in two pieces. Besides ending without a crash, a sanitizer report or a hang, the
-// answer must read the same whole as in two pieces (the network cuts it anywhere): the same rows, destinations and
-// events, and a refusal exactly when the whole is refused. A difference aborts, printing both.
+// grouped by flow, each group's own fields as arrays; bit 3, before the others: the rule's answer, a flow a row with
+// its windows, core/clickhouse/clickhouserule) and, with the second, where the answer is cut in two pieces. Besides
+// ending without a crash, a sanitizer report or a hang, the answer must read the same whole as in two pieces (the
+// network cuts it anywhere): the same rows, destinations and events, and a refusal exactly when the whole is refused. A
+// difference aborts, printing both.
 
 #include "clickhouse/clickhouseanswer.h"
+#include "clickhouse/clickhouserule.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -60,6 +62,28 @@ Outcome readEvents(std::string_view answer, std::size_t cut, ClickHouseEventRows
     return outcome;
 }
 
+Outcome readRule(std::string_view answer, std::size_t cut)
+{
+    static const RuleEvaluator rule = *RuleEvaluator::create(RuleSettings {});
+    ClickHouseRuleRows rows(rule);
+    Outcome outcome;
+    outcome.accepted = rows.feed(answer.substr(0, cut)) && rows.feed(answer.substr(cut)) && rows.finish();
+    outcome.problem = rows.problem();
+    outcome.rows = rows.flows().size();
+    for (const ClickHouseRuleFlow& flow : rows.flows()) {
+        const RuleOutcome& result = flow.outcome;
+        // What the fold made of the windows must be a rule's outcome: a firing flow shows a firing window.
+        if (result.fires != (result.window && result.window->fires) || result.fires != !result.detections.empty()) {
+            std::fprintf(stderr, "a flow's outcome contradicts itself\n");
+            std::abort();
+        }
+        outcome.fingerprint = outcome.fingerprint * 31 + flow.sourceIp.size() + flow.destination.size()
+            + result.eligibleEvents + result.windowsEvaluated + result.detections.size()
+            + (result.window ? static_cast<std::uint64_t>(result.window->windowStart) : 0);
+    }
+    return outcome;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -72,7 +96,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool destinations = (mode & 1) != 0;
     const bool hashedIds = (mode & 2) != 0;
     const bool grouped = (mode & 4) != 0;
+    const bool rule = (mode & 8) != 0;
     const auto read = [&](std::size_t at) {
+        if (rule)
+            return readRule(answer, at);
         if (destinations)
             return readDestinations(answer, at);
         return readEvents(answer, at,

@@ -15,6 +15,7 @@ import gzip
 import json
 import os
 import sqlite3
+import struct
 import subprocess
 import tempfile
 
@@ -245,8 +246,8 @@ def columns_from_byte_planes(planes, events, ips):
 
 def clickhouse_answers():
     """Seeds of fuzz_clickhouse_answer: RowBinary answers as ClickHouse sends them (docs/clickhouse.md, "Wire
-    format"), each after the target's two bytes (mode: bit 0 destinations, bit 1 hashed ids, bit 2 grouped by flow;
-    where to cut)."""
+    format"), each after the target's two bytes (mode: bit 0 destinations, bit 1 hashed ids, bit 2 grouped by flow,
+    bit 3 the rule's answer; where to cut)."""
     def leb(n):
         out = bytearray()
         while True:
@@ -288,6 +289,22 @@ def clickhouse_answers():
                 + array([500 + i for i in events], 8) + array([0] * count, 1) + array([0] * count, 8)
                 + array([i + 1 for i in events], 8) + array([i * 300 for i in events], 8))
 
+    def window(index, ids, hours, sent, received):
+        return (index.to_bytes(8, "little", signed=True) + ids.to_bytes(8, "little") + hours.to_bytes(8, "little")
+                + sent.to_bytes(8, "little") + received.to_bytes(8, "little")
+                + struct.pack("<dd", float(sent), float(received)))
+
+    def rule_flow(source, eligible, dropped, windows, candidates, closest):
+        """One row of the rule's answer: the flow, its counts, its windows that may fire and the closest."""
+        return (string(source) + string("api.lab.workers.dev") + string("C:\\Temp\\updater.exe")
+                + eligible.to_bytes(8, "little") + b"".join(d.to_bytes(8, "little") for d in dropped)
+                + windows.to_bytes(8, "little") + leb(len(candidates)) + b"".join(window(*c) for c in candidates)
+                + window(*closest))
+
+    firing = [(201501 + i, 14 + i, 4, 7000, 21000) for i in range(3)] + [(201520, 12, 3, 6000, 18000)]
+    rule = (rule_flow("10.0.0.5", 40, [0, 2, 0, 0], 12, firing, firing[0])
+            + rule_flow("10.0.0.6", 11, [1, 0, 0, 0], 10, [], (201503, 11, 5, 900, 2000))
+            + rule_flow("", 0, [0, 0, 7, 0], 0, [], (0, 0, 0, 0, 0)))
     destinations = b"".join(string(name) + bytes([hostname]) for name, hostname in
                             [("api.lab.workers.dev", 1), ("script.google.com", 1), ("104.21.33.150", 0), ("", 0)])
     hashed = b"".join(event(n, True) for n in range(4))
@@ -301,6 +318,8 @@ def clickhouse_answers():
         "events-huge-length.bin": bytes([0, 3]) + hashed[:8] + b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f",
         "grouped.bin": bytes([4, 150]) + group(0, 3) + group(5, 1) + group(9, 0),
         "grouped-truncated.bin": bytes([4, 40]) + (group(0, 3) + group(5, 2))[:-3],
+        "rule.bin": bytes([8, 120]) + rule,
+        "rule-truncated.bin": bytes([8, 60]) + rule[:-11],
     }
 
 
