@@ -182,7 +182,8 @@ matches, and the server evaluates the events section, the match placeholders and
 sending back per flow only its counts and the windows that may fire. Nothing else is fetched: over a month of a
 fleet the answer grows with the flows, not the events. Each flow's "rule" object is the one `score` gives for the
 same events (tested), without the beacon score or allowlists, which need the events (`score --clickhouse`). Sliding
-windows are refused: they start at every event. Prints JSON: {"source", "flows":[{src_ip, dest_host, proc_path,
+windows start at every event, which the server cannot bound: with them the server sends the matched hostnames'
+events and the windows are evaluated here. Prints JSON: {"source", "flows":[{src_ip, dest_host, proc_path,
 rule}], "summary"}; firing flows only unless --all. The password comes from CEPHEID_CLICKHOUSE_PASSWORD.)";
 
 const char* const kProfileShowFooter
@@ -779,7 +780,8 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
     addValue(apps.ruleRun, "--profile", ruleRun.profilePath, "FILE",
         "the profile (a file or CASE.cepheid[@N]): the rule's regex, window and thresholds");
     given.ruleWindowsOption = addValue(apps.ruleRun, "--windows", given.windows, "MODEL",
-        "hop (the default and the only model the server runs); sliding is refused");
+        "hop (default): computed by the server; sliding: a window at every event, computed here\n"
+        "on the events the server sends");
     apps.ruleRun->add_flag(
         "--all", ruleRun.listAll, "list every flow of a matched hostname, not only those that fire.");
     addValue(

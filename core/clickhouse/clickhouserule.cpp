@@ -1,5 +1,6 @@
 #include "clickhouserule.h"
 
+#include "model/flowindex.h"
 #include "rules/windowfold.h"
 #include "selectionsql.h"
 
@@ -86,8 +87,8 @@ Expected<std::string> clickHouseRuleQuery(
 {
     const RuleSettings& settings = rule.settings();
     if (settings.windows != WindowModel::Hop)
-        return failure("the rule runs on the server with hop windows only: sliding windows start at every event, "
-                       "which the server cannot bound; `score --clickhouse` evaluates them here");
+        return failure("the rule's query computes hop windows: sliding windows start at every event, which the "
+                       "server cannot bound (runRuleOnClickHouse evaluates them here)");
     const TimestampUs hop = rule.hopLength();
     const TimestampUs slotsPerWindow = rule.windowLength() / hop;
     if (slotsPerWindow == 0 || rule.windowLength() % hop != 0) // a profile's window is whole seconds: ten hops
@@ -211,6 +212,46 @@ bool ClickHouseRuleRows::feed(std::string_view bytes)
     });
 }
 
+namespace {
+
+// Sliding windows start at every event, which the server cannot bound: the server selects the events of the matched
+// hostnames (a fetch with the rule's regex alone) and RuleEvaluator evaluates them here.
+Expected<ClickHouseRuleRun> runSlidingRule(const ClickHouseClient& client, const ClickHouseSelection& selection,
+    const RuleEvaluator& rule, const ClickHouseFetchOptions& options)
+{
+    Profile regexOnly;
+    regexOnly.rule = rule.settings();
+    regexOnly.catalog.clear();
+    EventTable events;
+    const auto fetched = fetchFromClickHouse(client, selection, regexOnly, events, options);
+    if (!fetched)
+        return failure(fetched.error());
+    ClickHouseRuleRun run;
+    run.destinations = fetched->destinations;
+    run.matched = fetched->considered;
+    run.bytesReceived = fetched->bytesReceived;
+    run.queries = { clickHouseDestinationsQuery(selection), fetched->query };
+    if (fetched->considered == 0)
+        run.queries.pop_back();
+    const FlowIndex flows = FlowIndex::build(events);
+    for (const Flow& flow : flows.flows()) {
+        if (flow.destinationIsIp)
+            continue;
+        RuleOutcome outcome = rule.evaluate(events, flows, flow);
+        if (outcome.domainMatched)
+            run.flows.push_back(
+                { std::string(events.text(flow.key.sourceIp)), std::string(events.text(flow.key.destination)),
+                    std::string(events.text(flow.key.processPath)), std::move(outcome) });
+    }
+    std::sort(run.flows.begin(), run.flows.end(), [](const ClickHouseRuleFlow& a, const ClickHouseRuleFlow& b) {
+        return std::tie(a.sourceIp, a.destination, a.processPath) < std::tie(b.sourceIp, b.destination, b.processPath);
+    });
+    run.seconds = fetched->seconds;
+    return run;
+}
+
+} // namespace
+
 Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
     const RuleSettings& settings, const ClickHouseFetchOptions& options)
 {
@@ -223,8 +264,10 @@ Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, 
     const auto started = std::chrono::steady_clock::now();
     ClickHouseRuleRun run;
     std::vector<std::string> hostnames;
+    if (settings.windows == WindowModel::Sliding)
+        return runSlidingRule(client, selection, *rule, options);
     run.queries.push_back(clickHouseDestinationsQuery(selection));
-    // The rule's query is checked before any is sent: a sliding-window profile asks nothing.
+    // The rule's query is checked before any is sent.
     if (const auto checked = clickHouseRuleQuery(selection, hostnames, *rule); !checked)
         return failure(checked.error());
     const auto destinations = listClickHouseDestinations(client, selection, options);

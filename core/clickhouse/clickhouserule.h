@@ -72,8 +72,10 @@ private:
 };
 
 // Lists the selection's destinations, matches the hostnames with the rule's own regex (as for a file, never the
-// server's), and runs the rule's query above. Fails, naming the server, on a refusal or a malformed answer, and
-// before any query on sliding windows or a regex that does not compile.
+// server's), and runs the rule's query above. Sliding windows, which start at every event and which the server cannot
+// bound, are evaluated here instead, on the matched hostnames' events fetched as `score --clickhouse` fetches them.
+// Fails, naming the server, on a refusal or a malformed answer, and before any query on a regex that does not
+// compile.
 Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
     const RuleSettings& settings, const ClickHouseFetchOptions& options = {});
 

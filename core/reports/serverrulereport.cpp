@@ -65,7 +65,11 @@ std::string writeServerRuleReport(
     json.field("name", "t1584_007_serverless_c2_beaconing");
     json.field("windows", windowModelName(rule.settings().windows));
     json.field("window_hours", rule.settings().windowHours);
-    json.field("hop_hours", static_cast<double>(rule.hopLength()) / kMicrosPerHour);
+    if (rule.settings().windows == WindowModel::Hop)
+        json.field("hop_hours", static_cast<double>(rule.hopLength()) / kMicrosPerHour);
+    // Hop windows are computed by the server; sliding windows, which start at every event, here on the matched
+    // hostnames' events (runRuleOnClickHouse).
+    json.field("windows_computed_by", rule.settings().windows == WindowModel::Hop ? "clickhouse" : "cepheid");
     json.endObject();
     json.field("profile", options.profileSource);
     // The rule's own outcome, as Chronicle's rule with the profile's settings gives it: allowlists and the beacon
