@@ -45,7 +45,8 @@ const char* const kReportSynopsis
 const char* const kRuleExportSynopsis = "cepheid-cli rule export [--profile FILE|CASE.cepheid[@N]] --output DIR";
 const char* const kRuleRunSynopsis
     = R"(cepheid-cli rule run --clickhouse URL --table T [--mapping FILE] [--from TIME] [--to TIME] [--where SQL]
-                     [--ca FILE] [--profile FILE] [--all] [--output FILE] [--compact])";
+                     [--ca FILE] [--profile FILE] [--windows hop|sliding] [--all] [--output FILE] [--compact]
+                     [--limit memory=BYTES])";
 const char* const kProfileShowSynopsis = "cepheid-cli profile show [--profile FILE]";
 const char* const kProfileDiffSynopsis = "cepheid-cli profile diff BEFORE AFTER";
 
@@ -179,8 +180,8 @@ const char* const kRuleRunFooter
     = R"(Runs the seed rule inside ClickHouse (docs/clickhouse.md, "The rule on the server"): the server lists the
 distinct destinations within --from/--to and --where, the profile's own regex decides which hostnames the rule
 matches, and the server evaluates the events section, the match placeholders and every hop window of every flow,
-sending back per flow only its counts and the windows that may fire. Nothing else is fetched: over a month of a
-fleet the answer grows with the flows, not the events. Each flow's "rule" object is the one `score` gives for the
+sending back per flow only its counts, its firing windows and the one closest to firing. Nothing else is fetched:
+over a month of a fleet the answer grows with the flows and their detections, not the events. Each flow's "rule" object is the one `score` gives for the
 same events (tested), without the beacon score or allowlists, which need the events (`score --clickhouse`). Sliding
 windows start at every event, which the server cannot bound: with them the server sends the matched hostnames'
 events and the windows are evaluated here. Prints JSON: {"source", "flows":[{src_ip, dest_host, proc_path,
@@ -788,7 +789,13 @@ CommandLine parseCommandLine(const std::vector<std::string>& arguments, std::ost
         apps.ruleRun, "--output", ruleRun.outputPath, "FILE", "write the report to FILE instead of standard output.");
     apps.ruleRun->add_flag("--compact", ruleRun.compact, "one-line JSON.");
     addClickHouseOptions(apps.ruleRun, ruleRun.clickhouse, true);
-    addInputOptions(apps.ruleRun, ruleRun.input);
+    // What the answer may take here; the other limits are for reading exports.
+    apps.ruleRun
+        ->add_option("--limit", given.limits, "memory=BYTES: what the answer may take here (default: 60 % of memory)")
+        ->option_text("NAME=VALUE")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->expected(1)
+        ->allow_extra_args(false);
 
     // profile show | diff
     apps.profile = addCommand(root, "profile", "tuning profiles: show, diff", "", *formatter,

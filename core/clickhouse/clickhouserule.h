@@ -35,26 +35,26 @@ struct ClickHouseRuleRun
 
 // The rule over the connections to `hostnames` (which the rule's regex matches), one row per flow (source IP,
 // hostname, process path): the copies that reach the match section and those dropped by each check in the rule's
-// order (five UInt64), how many hop windows hold its events (UInt64), the windows that may fire (events and hour
-// buckets at least the rule's minimums) and the window closest to firing. A window is (start in hops, distinct ids,
-// distinct hours of day, byte sums, and the sums again as Float64 to see one that passed 64 bits). Fails for
-// sliding windows, which start at every event.
+// order (four UInt64 after the first), the rows with a direction UDM does not have and with a time outside years
+// 0001-9999 (each a count and an example), how many hop windows hold its eligible copies (UInt64), the windows that
+// fire, and the window closest to firing (ClickHouseRuleWindow each). Fails for sliding windows, which start at every
+// event.
 Expected<std::string> clickHouseRuleQuery(
     const ClickHouseSelection& selection, const std::vector<std::string>& hostnames, const RuleEvaluator& rule);
 
-// A window of the rule's answer: (Int64 start in hops, UInt64 distinct ids, UInt64 distinct hours of day, UInt64 byte
-// sums sent and received, the same sums as Float64).
+// A window of the rule's answer: (Int64 start in hops, UInt64 distinct ids, UInt64 distinct hours of day, and the byte
+// sums sent and received, each as the sum of the counts' high 32 bits and the sum of their low 32 bits: exact, and a
+// sum past 64 bits is seen).
 struct ClickHouseRuleWindow
 {
     std::int64_t index = 0;
-    std::uint64_t ids = 0, hours = 0, sent = 0, received = 0;
-    double sentWide = 0, receivedWide = 0;
+    std::uint64_t ids = 0, hours = 0, sentHigh = 0, sentLow = 0, receivedHigh = 0, receivedLow = 0;
 };
 
 // Reads the rule query's answer as it arrives, in pieces of any size (ClickHouseRowStream): each row becomes a flow
 // whose windows are folded as RuleEvaluator folds its own (WindowFold). The server is input like a file: a row whose
-// counts disagree (windows without eligible events, more candidates than windows, a window past the time range or with
-// more than 24 hours) refuses the answer, naming the row.
+// counts disagree (windows without eligible events, more firing windows than windows, a window past the time range or
+// with more than 24 hours) refuses the answer, naming the row, as does a direction or time a fetch refuses.
 class ClickHouseRuleRows
 {
 public:

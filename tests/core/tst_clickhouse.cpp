@@ -5,6 +5,7 @@
 #include "clickhouse/clickhouseclient.h"
 #include "clickhouse/clickhouseevents.h"
 #include "clickhouse/clickhouserequest.h"
+#include "clickhouse/clickhouserule.h"
 #include "clickhouse/rowbinary.h"
 #include "privateclickhouse.h"
 #include "session/casesession.h"
@@ -112,15 +113,17 @@ QMap<QString, QJsonObject> ruleOutcomes(const QJsonObject& report)
     return outcomes;
 }
 
-// A UDM event as the tests of the rule on the server need them; bytes < 0 leaves the counts out.
+// A UDM event as the tests of the rule on the server need them, its byte counts as UDM writes them (strings); an
+// empty `sent` leaves the counts out.
 std::string udmEvent(const QString& id, TimestampUs time, const QJsonArray& ips, const QString& process,
     const QString& host, const QString& direction = QStringLiteral("OUTBOUND"),
-    const QString& type = QStringLiteral("NETWORK_CONNECTION"), int sent = 400, int received = 900)
+    const QString& type = QStringLiteral("NETWORK_CONNECTION"), const QString& sent = QStringLiteral("400"),
+    const QString& received = QStringLiteral("900"))
 {
     QJsonObject network { { QStringLiteral("direction"), direction } };
-    if (sent >= 0) {
-        network.insert(QStringLiteral("sentBytes"), QString::number(sent));
-        network.insert(QStringLiteral("receivedBytes"), QString::number(received));
+    if (!sent.isEmpty()) {
+        network.insert(QStringLiteral("sentBytes"), sent);
+        network.insert(QStringLiteral("receivedBytes"), received);
     }
     QJsonObject principal { { QStringLiteral("hostname"), QStringLiteral("wks-7") }, { QStringLiteral("ip"), ips } };
     if (!process.isEmpty())
@@ -361,6 +364,68 @@ private slots:
         QVERIFY(tooLong.malformed());
     }
 
+    void theRulesAnswerIsReadAsItArrives()
+    {
+        const auto rule = RuleEvaluator::create(RuleSettings {});
+        QVERIFY(rule.has_value());
+        const auto window = [](RowBinaryWriter& writer, std::int64_t index, std::uint64_t ids, std::uint64_t hours,
+                                std::uint64_t sent, std::uint64_t received) {
+            writer.integer(index);
+            writer.integer(ids);
+            writer.integer(hours);
+            writer.integer(sent >> 32);
+            writer.integer(sent & 0xFFFFFFFFu);
+            writer.integer(received >> 32);
+            writer.integer(received & 0xFFFFFFFFu);
+        };
+        // A flow: key, eligible copies, four drop counts, refused directions (count, example), refused times (count,
+        // example), windows, its firing windows, the closest.
+        const auto flow = [&](std::uint64_t windows, std::uint64_t firing, const std::string& badDirection) {
+            RowBinaryWriter writer;
+            for (const char* text : { "10.0.0.5", "api.lab.workers.dev", "C:\\Temp\\updater.exe" })
+                writer.string(text);
+            for (const std::uint64_t count : { 40, 0, 2, 0, 0 })
+                writer.integer(count);
+            writer.integer<std::uint64_t>(badDirection.empty() ? 0 : 1);
+            writer.string(badDirection);
+            writer.integer<std::uint64_t>(0);
+            writer.integer<std::int64_t>(0);
+            writer.integer(windows);
+            writer.length(firing);
+            // Out of order, as groupArray gives them; two hops apart, so one detection.
+            for (std::uint64_t i = firing; i-- > 0;)
+                window(writer, 201510 + 2 * std::int64_t(i), 14, 4, 7000, 21000);
+            window(writer, 201510, 14, 4, 7000, 21000);
+            return writer.bytes();
+        };
+        const std::string answer = flow(12, 3, "");
+        ClickHouseRuleRows rows(*rule);
+        for (const char byte : answer) // the network cuts the answer anywhere
+            QVERIFY2(rows.feed(std::string_view(&byte, 1)), rows.problem().c_str());
+        QVERIFY(rows.finish());
+        QCOMPARE(rows.flows().size(), std::size_t(1));
+        const RuleOutcome& outcome = rows.flows().front().outcome;
+        QVERIFY(outcome.fires && outcome.window && outcome.domainMatched);
+        QCOMPARE(outcome.window->windowStart, 201510 * rule->hopLength());
+        QCOMPARE(outcome.window->avgBytesSent, 500);
+        QCOMPARE(outcome.detections.size(), std::size_t(1));
+        QCOMPARE(outcome.detections.front().windows, 3u);
+        QCOMPARE(outcome.windowsEvaluated, 12u);
+        QCOMPARE(outcome.eligibleEvents, 40u);
+        QCOMPARE(outcome.dropped.direction, 2u);
+        // What the reader refuses, naming the row: a value a fetch refuses, counts that contradict each other, an
+        // answer cut part-way.
+        for (const auto& [bytes, reason] :
+            { std::pair { answer + flow(12, 1, "outbound"), "row 2: direction 'outbound'" },
+                std::pair { flow(2, 3, ""), "row 1: more windows that may fire than windows" },
+                std::pair { answer.substr(0, answer.size() - 3), "ends part-way through row 1" } }) {
+            ClickHouseRuleRows refused(*rule);
+            QVERIFY(!(refused.feed(bytes) && refused.finish()));
+            QVERIFY2(
+                QString::fromStdString(refused.problem()).contains(QLatin1String(reason)), refused.problem().c_str());
+        }
+    }
+
     void mappingFilesAreCheckedBeforeAnyQuery_data()
     {
         QTest::addColumn<QString>("json");
@@ -511,8 +576,12 @@ private slots:
         for (int i = 0; i < 20; ++i) // every 20 minutes from the hop's start: fires
             events += udmEvent(next(), start + i * 20 * 60 * kMicrosPerSecond, doubled, implant,
                 QStringLiteral("a.workers.dev"), QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_CONNECTION"),
-                i == 3 ? -1 : 300 + i);
-        events += udmEvent(QStringLiteral("edge-1"), start, doubled, implant, QStringLiteral("a.workers.dev")); // again
+                i == 3 ? QString() : QString::number(300 + i));
+        // Exported again: with other bytes, and with an earlier time (a corrected re-export). The first row in the
+        // file is the one kept, whatever the table's sort order puts first.
+        events += udmEvent(QStringLiteral("edge-1"), start, doubled, implant, QStringLiteral("a.workers.dev"));
+        events += udmEvent(QStringLiteral("edge-5"), start - 5 * 3600 * kMicrosPerSecond, doubled, implant,
+            QStringLiteral("a.workers.dev"));
         events += udmEvent(next(), start + hop * 10 - 1, doubled, implant, QStringLiteral("a.workers.dev")); // last µs
         events += udmEvent(next(), start + 3600 * kMicrosPerSecond, doubled, implant, QStringLiteral("a.workers.dev"),
             QStringLiteral("INBOUND"));
@@ -529,8 +598,22 @@ private slots:
                 QStringLiteral("c.workers.dev"));
         for (int i = 0; i < 13; ++i) // payloads too large
             events += udmEvent(next(), start + i * 1800 * kMicrosPerSecond, { QStringLiteral("10.1.0.5") }, implant,
-                QStringLiteral("d.workers.dev"), QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_CONNECTION"), 9000,
-                900);
+                QStringLiteral("d.workers.dev"), QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_CONNECTION"),
+                QStringLiteral("9000"));
+        // Byte sums that reach 2^64 exactly (the file path saturates them), and an average past the largest int64,
+        // which math.floor makes 0, in the window that would otherwise not come closest.
+        TimestampUs second = 0;
+        for (const char* bytes :
+            { "4611686018427388415", "4611686018427388415", "4611686018427388415", "4611686018427386371" })
+            events += udmEvent(next(), start + (second++) * kMicrosPerSecond, { QStringLiteral("10.1.0.6") }, implant,
+                QStringLiteral("e.workers.dev"), QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_CONNECTION"),
+                QString::fromLatin1(bytes));
+        for (int i = 0; i < 2; ++i)
+            events += udmEvent(next(), start + i * kMicrosPerSecond, { QStringLiteral("10.1.0.7") }, implant,
+                QStringLiteral("f.workers.dev"), QStringLiteral("OUTBOUND"), QStringLiteral("NETWORK_CONNECTION"),
+                QStringLiteral("10000000000000000000"));
+        events += udmEvent(next(), start + 10 * 24 * 3600 * kMicrosPerSecond, { QStringLiteral("10.1.0.7") }, implant,
+            QStringLiteral("f.workers.dev"));
         const QString path = writeTestFile(m_directory, QStringLiteral("edges.ndjson"), events);
         push(QStringLiteral("edges"), { path });
         const QJsonObject file = readReport(score(QStringLiteral("edges-file.json"), { path }));
@@ -560,6 +643,31 @@ private slots:
         QCOMPARE(
             rules.value(QStringLiteral(",b.workers.dev,") + implant).value(QStringLiteral("eligible_events")).toInt(),
             0);
+        const QJsonObject saturated = rules.value(QStringLiteral("10.1.0.6,e.workers.dev,") + implant);
+        QCOMPARE(saturated.value(QStringLiteral("total_bytes_sent")).toDouble(), 18446744073709551615.0);
+        // The two events of 1e19 bytes come closest: their average is past the largest int64, so math.floor gives 0.
+        QCOMPARE(rules.value(QStringLiteral("10.1.0.7,f.workers.dev,") + implant)
+                     .value(QStringLiteral("event_count"))
+                     .toInt(),
+            2);
+    }
+
+    void aValueAFetchRefusesIsRefusedByTheRuleRun()
+    {
+        requireServer();
+        // A table whose directions are written in lower case: a fetch refuses the first, and the rule run must not
+        // count every copy as dropped and report "no detections".
+        const QString mapping = writeTestFile(m_directory, QStringLiteral("lowercase-mapping.json"),
+            "{\"table\": \"sample\", \"columns\": {\"direction\": \"lower(direction)\"}}");
+        for (const QStringList& command : { QStringList { QStringLiteral("score") },
+                 QStringList { QStringLiteral("rule"), QStringLiteral("run") } }) {
+            const Run run = cli(command
+                + QStringList {
+                    QStringLiteral("--clickhouse"), m_server->url(), QStringLiteral("--mapping"), mapping });
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(
+                run.err.contains(QStringLiteral("direction 'outbound' is not a UDM direction")), qPrintable(run.err));
+        }
     }
 
     void pushingAFileTwiceCountsItsEventsOnce()
@@ -671,14 +779,19 @@ private slots:
             table = QStringLiteral("sample");
         }
         const QString output = m_directory.filePath(QStringLiteral("refused.json"));
-        QFile::remove(output);
-        const Run run = cli({ QStringLiteral("score"), QStringLiteral("--clickhouse"), url, QStringLiteral("--table"),
-                                table, QStringLiteral("--output"), output },
-            password);
-        QCOMPARE(run.exitCode, 1);
-        QVERIFY2(run.err.contains(QRegularExpression(reason)), qPrintable(run.err));
-        QVERIFY2(password.isEmpty() || !run.err.contains(password), qPrintable(run.err));
-        QVERIFY(!QFile::exists(output));
+        // The fetch and the rule run on the server say the same, and write nothing.
+        for (const QStringList& command : { QStringList { QStringLiteral("score") },
+                 QStringList { QStringLiteral("rule"), QStringLiteral("run") } }) {
+            QFile::remove(output);
+            const Run run = cli(command
+                    + QStringList { QStringLiteral("--clickhouse"), url, QStringLiteral("--table"), table,
+                        QStringLiteral("--output"), output },
+                password);
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(run.err.contains(QRegularExpression(reason)), qPrintable(run.err));
+            QVERIFY2(password.isEmpty() || !run.err.contains(password), qPrintable(run.err));
+            QVERIFY(!QFile::exists(output));
+        }
     }
 
     void theRightPasswordFromTheEnvironmentIsAccepted()

@@ -290,14 +290,18 @@ def clickhouse_answers():
                 + array([i + 1 for i in events], 8) + array([i * 300 for i in events], 8))
 
     def window(index, ids, hours, sent, received):
-        return (index.to_bytes(8, "little", signed=True) + ids.to_bytes(8, "little") + hours.to_bytes(8, "little")
-                + sent.to_bytes(8, "little") + received.to_bytes(8, "little")
-                + struct.pack("<dd", float(sent), float(received)))
+        """A window: start in hops, ids, hours, then each byte sum as its high and low 32 bits' sums."""
+        return b"".join([index.to_bytes(8, "little", signed=True), ids.to_bytes(8, "little"),
+                         hours.to_bytes(8, "little"), (sent >> 32).to_bytes(8, "little"),
+                         (sent & 0xFFFFFFFF).to_bytes(8, "little"), (received >> 32).to_bytes(8, "little"),
+                         (received & 0xFFFFFFFF).to_bytes(8, "little")])
 
-    def rule_flow(source, eligible, dropped, windows, candidates, closest):
-        """One row of the rule's answer: the flow, its counts, its windows that may fire and the closest."""
+    def rule_flow(source, eligible, dropped, windows, candidates, closest, bad_direction=""):
+        """One row of the rule's answer: the flow, its counts, the values a fetch refuses (a count and an example
+        each), its firing windows and the closest."""
         return (string(source) + string("api.lab.workers.dev") + string("C:\\Temp\\updater.exe")
                 + eligible.to_bytes(8, "little") + b"".join(d.to_bytes(8, "little") for d in dropped)
+                + (1 if bad_direction else 0).to_bytes(8, "little") + string(bad_direction) + bytes(8) + bytes(8)
                 + windows.to_bytes(8, "little") + leb(len(candidates)) + b"".join(window(*c) for c in candidates)
                 + window(*closest))
 
@@ -305,6 +309,7 @@ def clickhouse_answers():
     rule = (rule_flow("10.0.0.5", 40, [0, 2, 0, 0], 12, firing, firing[0])
             + rule_flow("10.0.0.6", 11, [1, 0, 0, 0], 10, [], (201503, 11, 5, 900, 2000))
             + rule_flow("", 0, [0, 0, 7, 0], 0, [], (0, 0, 0, 0, 0)))
+    refused = rule_flow("10.0.0.7", 3, [0, 0, 0, 0], 3, [], (201503, 3, 1, 900, 2000), bad_direction="outbound")
     destinations = b"".join(string(name) + bytes([hostname]) for name, hostname in
                             [("api.lab.workers.dev", 1), ("script.google.com", 1), ("104.21.33.150", 0), ("", 0)])
     hashed = b"".join(event(n, True) for n in range(4))
@@ -320,6 +325,7 @@ def clickhouse_answers():
         "grouped-truncated.bin": bytes([4, 40]) + (group(0, 3) + group(5, 2))[:-3],
         "rule.bin": bytes([8, 120]) + rule,
         "rule-truncated.bin": bytes([8, 60]) + rule[:-11],
+        "rule-refused.bin": bytes([8, 7]) + rule + refused,
     }
 
 
