@@ -180,11 +180,11 @@ const char* const kRuleRunFooter
     = R"(Runs the seed rule inside ClickHouse (docs/clickhouse.md, "The rule on the server"): the server lists the
 distinct destinations within --from/--to and --where, the profile's own regex decides which hostnames the rule
 matches, and the server evaluates the events section, the match placeholders and every hop window of every flow,
-sending back per flow only its counts, its firing windows and the one closest to firing. Nothing else is fetched:
-over a month of a fleet the answer grows with the flows and their detections, not the events. Each flow's "rule" object is the one `score` gives for the
-same events (tested), without the beacon score or allowlists, which need the events (`score --clickhouse`). Sliding
-windows start at every event, which the server cannot bound: with them the server sends the matched hostnames'
-events and the windows are evaluated here. Prints JSON: {"source", "flows":[{src_ip, dest_host, proc_path,
+sending back per flow only its counts, its firing windows and the one closest to firing. Nothing else is
+fetched: over a month of a fleet the answer grows with the flows and their detections, not the events. Each flow's
+"rule" object is the one `score` gives for the same events (tested), without the beacon score or allowlists, which
+need the events (`score --clickhouse`). Sliding windows start at every event, which the server cannot bound: with
+them the server sends the matched hostnames' events and the windows are evaluated here. Prints JSON: {"source", "flows":[{src_ip, dest_host, proc_path,
 rule}], "summary"}; firing flows only unless --all. The password comes from CEPHEID_CLICKHOUSE_PASSWORD.)";
 
 const char* const kProfileShowFooter
