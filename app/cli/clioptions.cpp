@@ -184,8 +184,9 @@ sending back per flow only its counts, its firing windows and the one closest to
 fetched: over a month of a fleet the answer grows with the flows and their detections, not the events. Each flow's
 "rule" object is the one `score` gives for the same events (tested), without the beacon score or allowlists, which
 need the events (`score --clickhouse`). Sliding windows start at every event, which the server cannot bound: with
-them the server sends the matched hostnames' events and the windows are evaluated here. Prints JSON: {"source", "flows":[{src_ip, dest_host, proc_path,
-rule}], "summary"}; firing flows only unless --all. The password comes from CEPHEID_CLICKHOUSE_PASSWORD.)";
+them the server sends the matched hostnames' events and the windows are evaluated here. Prints JSON: {"source",
+"flows":[{src_ip, dest_host, proc_path, rule}], "summary"}; firing flows only unless --all. The password comes
+from CEPHEID_CLICKHOUSE_PASSWORD.)";
 
 const char* const kProfileShowFooter
     = R"(Prints the effective profile (defaults merged with --profile FILE) as JSON. With --profile CASE.cepheid or
