@@ -1,5 +1,6 @@
 #include "clickhouseevents.h"
 
+#include "answerquery.h"
 #include "clickhouserequest.h"
 #include "rowbinary.h"
 #include "rules/ruleevaluator.h"
@@ -291,36 +292,23 @@ std::string overMemoryLimit(const char* what)
 Expected<std::vector<ClickHouseDestination>> listClickHouseDestinations(
     const ClickHouseClient& client, const ClickHouseSelection& selection, const ClickHouseFetchOptions& options)
 {
-    const std::string where = "ClickHouse at " + client.endpoint().display();
     ClickHouseDestinationRows destinations;
-    bool overLimit = false;
     ClickHouseClient::Query listing;
     listing.sql = clickHouseDestinationsQuery(selection);
     listing.settings = { { "wait_end_of_query", "1" } };
-    listing.onData = [&](std::string_view bytes) {
-        if (!destinations.feed(bytes))
-            return false;
-        overLimit = options.memoryLimit != 0 && destinations.bytes() > options.memoryLimit;
-        return !overLimit;
-    };
-    listing.cancel = options.cancel;
-    listing.onServerProgress = options.serverProgress;
-    const auto listed = client.execute(listing);
-    if (overLimit)
-        return failure(where + ": " + overMemoryLimit("destinations"));
-    if (!listed || !destinations.finish())
-        return failure(
-            !destinations.problem().empty() ? where + ": destinations: " + destinations.problem() : listed.error());
+    const auto listed = readAnswer(
+        client, std::move(listing), destinations, options, "destinations", [&] { return destinations.bytes(); },
+        "destinations: ");
+    if (!listed)
+        return failure(listed.error());
     return std::move(destinations.destinations());
 }
 
 Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, const ClickHouseSelection& selection,
     const Profile& profile, EventTable& into, const ClickHouseFetchOptions& options)
 {
-    const std::atomic<bool>* cancel = options.cancel;
     if (const auto table = clickHouseTableName(selection.mapping.table); !table)
         return failure(table.error());
-    const std::string where = "ClickHouse at " + client.endpoint().display();
     const auto started = std::chrono::steady_clock::now();
     ClickHouseFetch fetch;
     // Step 1: the distinct destinations, a few thousand rows however large the table.
@@ -328,13 +316,6 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     auto destinations = listClickHouseDestinations(client, selection, options);
     if (!destinations)
         return failure(destinations.error());
-    std::string overLimit;
-    const auto overMemory = [&](std::uint64_t used, const char* what) {
-        if (options.memoryLimit == 0 || used <= options.memoryLimit)
-            return false;
-        overLimit = overMemoryLimit(what);
-        return true;
-    };
     fetch.destinations = destinations->size();
     auto considered = consideredDestinations(*destinations, profile);
     if (!considered)
@@ -354,8 +335,6 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     ClickHouseEventRows rows(into,
         hashedIds ? ClickHouseEventRows::Layout::GroupedByFlow : ClickHouseEventRows::Layout::RowPerEvent, hashedIds,
         options.onRow);
-    const auto readEvents
-        = [&](std::string_view bytes) { return rows.feed(bytes) && !overMemory(into.memoryBytes(), "events"); };
     auto settings = settingsForSize(fetch.query.size(), considered->size());
     // The whole answer before the status: an error part-way through a streamed answer would otherwise arrive as the
     // tail of a "200 OK" body, indistinguishable from rows.
@@ -367,19 +346,15 @@ Expected<ClickHouseFetch> fetchFromClickHouse(const ClickHouseClient& client, co
     ClickHouseClient::Query query;
     query.sql = fetch.query;
     query.settings = std::move(settings);
-    query.onData = readEvents;
     query.onProgress = [&](std::uint64_t bytes) {
         fetch.bytesReceived = bytes;
         if (options.progress)
             options.progress(bytes);
     };
-    query.cancel = cancel;
-    query.onServerProgress = options.serverProgress;
-    const auto answered = client.execute(query);
-    if (!overLimit.empty())
-        return failure(where + ": " + overLimit);
-    if (!answered || !rows.finish())
-        return failure(!rows.problem().empty() ? where + ": " + rows.problem() : answered.error());
+    const auto answered
+        = readAnswer(client, std::move(query), rows, options, "events", [&] { return into.memoryBytes(); });
+    if (!answered)
+        return failure(answered.error());
     fetch.events = rows.events();
     fetch.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return fetch;

@@ -1,5 +1,6 @@
 #include "clickhouserule.h"
 
+#include "answerquery.h"
 #include "model/flowindex.h"
 #include "rules/windowfold.h"
 #include "selectionsql.h"
@@ -92,6 +93,14 @@ WindowOutcome outcomeOf(const ClickHouseRuleWindow& window, const RuleEvaluator&
         total(window.receivedHigh, window.receivedLow));
 }
 
+// In the order of their keys, so that a report lists them the same way on every run.
+void sortByKey(std::vector<ClickHouseRuleFlow>& flows)
+{
+    std::sort(flows.begin(), flows.end(), [](const ClickHouseRuleFlow& a, const ClickHouseRuleFlow& b) {
+        return std::tie(a.sourceIp, a.destination, a.processPath) < std::tie(b.sourceIp, b.destination, b.processPath);
+    });
+}
+
 } // namespace
 
 Expected<std::string> clickHouseRuleQuery(
@@ -182,6 +191,7 @@ ClickHouseRuleRows::ClickHouseRuleRows(const RuleEvaluator& rule)
 
 bool ClickHouseRuleRows::feed(std::string_view bytes)
 {
+    m_bytes += bytes.size();
     return m_stream.feed(bytes, [this](RowBinaryReader& reader, std::string& problem) {
         std::string_view source, destination, process;
         ClickHouseRuleFlow flow;
@@ -284,9 +294,7 @@ Expected<ClickHouseRuleRun> runSlidingRule(const ClickHouseClient& client, const
                 { std::string(events.text(flow.key.sourceIp)), std::string(events.text(flow.key.destination)),
                     std::string(events.text(flow.key.processPath)), std::move(outcome) });
     }
-    std::sort(run.flows.begin(), run.flows.end(), [](const ClickHouseRuleFlow& a, const ClickHouseRuleFlow& b) {
-        return std::tie(a.sourceIp, a.destination, a.processPath) < std::tie(b.sourceIp, b.destination, b.processPath);
-    });
+    sortByKey(run.flows);
     run.seconds = fetched->seconds;
     return run;
 }
@@ -301,7 +309,6 @@ Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, 
     auto rule = RuleEvaluator::create(settings);
     if (!rule)
         return failure(rule.error());
-    const std::string where = "ClickHouse at " + client.endpoint().display();
     const auto started = std::chrono::steady_clock::now();
     ClickHouseRuleRun run;
     std::vector<std::string> hostnames;
@@ -336,31 +343,19 @@ Expected<ClickHouseRuleRun> runRuleOnClickHouse(const ClickHouseClient& client, 
     // 1 GB (the tests') refused it at 975 MB instead; spilling, it finished (docs/clickhouse.md).
     query.settings.emplace_back("wait_end_of_query", "1");
     query.settings.emplace_back("max_bytes_before_external_group_by", "400000000");
-    // The flows and their firing windows are what is kept: their bytes bound the memory the answer takes.
-    std::uint64_t received = 0;
-    bool overLimit = false;
-    query.onData = [&](std::string_view bytes) {
-        received += bytes.size();
-        overLimit = options.memoryLimit != 0 && received > options.memoryLimit;
-        return !overLimit && rows.feed(bytes);
-    };
     query.onProgress = [&](std::uint64_t bytes) {
         run.bytesReceived = bytes;
         if (options.progress)
             options.progress(bytes);
     };
-    query.cancel = options.cancel;
-    query.onServerProgress = options.serverProgress;
-    const auto answered = client.execute(query);
-    if (overLimit)
-        return failure(where + ": " + overMemoryLimit("flows and firing windows"));
-    if (!answered || !rows.finish())
-        return failure(!rows.problem().empty() ? where + ": " + rows.problem() : answered.error());
+    // The flows and their firing windows are what is kept: their bytes bound the memory the answer takes.
+    const auto answered
+        = readAnswer(client, std::move(query), rows, options, "flows and firing windows", [&] { return rows.bytes(); });
+    if (!answered)
+        return failure(answered.error());
     run.flows = std::move(rows.flows());
 
-    std::sort(run.flows.begin(), run.flows.end(), [](const ClickHouseRuleFlow& a, const ClickHouseRuleFlow& b) {
-        return std::tie(a.sourceIp, a.destination, a.processPath) < std::tie(b.sourceIp, b.destination, b.processPath);
-    });
+    sortByKey(run.flows);
     return finished();
 }
 

@@ -63,12 +63,15 @@ public:
     bool finish() { return m_stream.finish(); }
     const std::string& problem() const { return m_stream.problem(); }
     std::vector<ClickHouseRuleFlow>& flows() { return m_flows; }
+    // The answer's bytes so far: a bound of the memory its flows and windows take.
+    std::uint64_t bytes() const { return m_bytes; }
 
 private:
     const RuleEvaluator& m_rule;
     ClickHouseRowStream m_stream;
     std::vector<ClickHouseRuleWindow> m_candidates;
     std::vector<ClickHouseRuleFlow> m_flows;
+    std::uint64_t m_bytes = 0;
 };
 
 // Lists the selection's destinations, matches the hostnames with the rule's own regex (as for a file, never the

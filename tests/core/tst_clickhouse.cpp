@@ -670,6 +670,24 @@ private slots:
         }
     }
 
+    void anAnswerPastTheMemoryLimitIsRefused()
+    {
+        requireServer();
+        // --limit memory bounds what an answer may take here: the events a fetch keeps, the flows and windows a rule
+        // run keeps (readAnswer holds both to it).
+        for (const auto& [command, what] : { std::pair { QStringList { QStringLiteral("score") }, "events" },
+                 std::pair {
+                     QStringList { QStringLiteral("rule"), QStringLiteral("run") }, "flows and firing windows" } }) {
+            const Run run = cli(command + remote(QStringLiteral("sample"))
+                + QStringList { QStringLiteral("--limit"), QStringLiteral("memory=2000") });
+            QCOMPARE(run.exitCode, 1);
+            QVERIFY2(
+                run.err.contains(
+                    QStringLiteral("the answer holds more %1 than the memory limit allows").arg(QLatin1String(what))),
+                qPrintable(run.err));
+        }
+    }
+
     void pushingAFileTwiceCountsItsEventsOnce()
     {
         requireServer();
