@@ -1,5 +1,6 @@
 #include "eventchunks.h"
 
+#include "byteplanes.h"
 #include "chunkcompression.h"
 #include "ingest/importlimits.h"
 #include "util/bytesize.h"
@@ -37,7 +38,8 @@ struct ChunkLayout
     {
         std::size_t offset, width, count;
     };
-    std::array<Column, 20> columns {}; // every column above, in order
+    static constexpr std::size_t kColumns = 20;
+    std::array<Column, kColumns> columns {}; // every column above, in order
 
     ChunkLayout(std::size_t events, std::size_t ips)
     {
@@ -63,48 +65,49 @@ struct ChunkLayout
     }
 };
 
-// Byte planes: a column of W-byte values becomes W runs, the first byte of every value, then the second, and so on.
-// Values of a column are close to each other (times, offsets, string ids, counts), so their high bytes repeat from
-// value to value; interleaved, they left Zstandard short matches between the low bytes. On the generator's
-// million-event export, planes made event chunks compress three times as fast, decompress five times as fast, and
-// take a fifth less room (docs/benchmarks.md). Little-endian: byte 0 is the lowest, as the values sit in memory.
-template<std::size_t W> void splitPlanes(const std::uint8_t* values, std::uint8_t* planes, std::size_t count)
-{
-    for (std::size_t k = 0; k < count; ++k)
-        for (std::size_t b = 0; b < W; ++b)
-            planes[b * count + k] = values[k * W + b];
-}
-
-template<std::size_t W> void joinPlanes(const std::uint8_t* planes, std::uint8_t* values, std::size_t count)
-{
-    for (std::size_t k = 0; k < count; ++k)
-        for (std::size_t b = 0; b < W; ++b)
-            values[k * W + b] = planes[b * count + k];
-}
-
-template<bool Split> void transposeColumns(const ChunkLayout& layout, const std::uint8_t* from, std::uint8_t* to)
+// Every column of a chunk, written as byte planes (byteplanes.h), in `to`.
+void splitColumns(const ChunkLayout& layout, const std::uint8_t* from, std::uint8_t* to)
 {
     for (const ChunkLayout::Column& column : layout.columns) {
         const std::uint8_t* in = from + column.offset;
         std::uint8_t* out = to + column.offset;
-        const auto transpose = [&]<std::size_t W>() {
-            if constexpr (Split)
-                splitPlanes<W>(in, out, column.count);
-            else
-                joinPlanes<W>(in, out, column.count);
-        };
         switch (column.width) {
         case 8:
-            transpose.template operator()<8>();
+            splitPlanes<8>(in, out, column.count);
             break;
         case 4:
-            transpose.template operator()<4>();
+            splitPlanes<4>(in, out, column.count);
             break;
         case 2:
-            transpose.template operator()<2>();
+            splitPlanes<2>(in, out, column.count);
             break;
         default:
             std::memcpy(out, in, column.width * column.count);
+        }
+    }
+}
+
+// Each column of a chunk, from `from` (byte planes when `planes`, else the values as they are), written to its own
+// place: a column's place in the table is where its values end up, so they are copied once.
+void joinColumns(const ChunkLayout& layout, const std::uint8_t* from, bool planes,
+    const std::array<std::uint8_t*, ChunkLayout::kColumns>& to)
+{
+    for (std::size_t c = 0; c < layout.columns.size(); ++c) {
+        const ChunkLayout::Column& column = layout.columns[c];
+        const std::uint8_t* in = from + column.offset;
+        switch (planes ? column.width : 1) {
+        case 8:
+            joinPlanes<8>(in, to[c], column.count);
+            break;
+        case 4:
+            joinPlanes<4>(in, to[c], column.count);
+            break;
+        case 2:
+            joinPlanes<2>(in, to[c], column.count);
+            break;
+        default:
+            if (column.count > 0)
+                std::memcpy(to[c], in, column.width * column.count);
         }
     }
 }
@@ -213,7 +216,7 @@ EncodedChunk encodeChunk(const EventTable& table, std::size_t first, std::size_t
             | (table.bytesReceivedKnown(i) ? 2 : 0) | (static_cast<unsigned>(table.role(i)) << 2));
         column<std::uint8_t>(base, layout.hostnameSource)[k] = static_cast<std::uint8_t>(table.recordHostnameSource(i));
     }
-    transposeColumns<true>(layout, base, scratch.planes.get());
+    splitColumns(layout, base, scratch.planes.get());
     EncodedChunk chunk { first, n, ips, kZstdBytePlanes, spare.take() };
     if (!compressChunk(std::span(scratch.planes.get(), layout.total), chunk.bytes)) {
         chunk.compression = static_cast<std::int64_t>(ChunkCompression::Stored); // the columns as they are
@@ -295,12 +298,13 @@ struct DecodedChunk
 // What a decoding thread reuses from chunk to chunk.
 struct DecodingScratch
 {
-    ChunkBuffer columns, planes;
+    ChunkBuffer bytes; // the decompressed chunk
     std::size_t capacity = 0;
+    std::vector<std::uint64_t> joinKeys;
 };
 
-// Decompresses one chunk (joining its byte planes), checks every value, and writes its columns into the table's places
-// for them.
+// Decompresses one chunk, joins its byte planes straight into the table's places for its events (storedPlaces), and
+// checks every value there.
 DecodedChunk decodeChunk(StoredChunk& chunk, EventTable& table, StringId poolSize, DecodingScratch& scratch)
 {
     const ChunkHead& head = chunk.head;
@@ -311,93 +315,67 @@ DecodedChunk decodeChunk(StoredChunk& chunk, EventTable& table, StringId poolSiz
     const std::size_t n = head.events;
     const ChunkLayout layout(n, head.ips);
     if (layout.total > scratch.capacity) {
-        scratch.columns = allocateChunk(layout.total);
-        scratch.planes = allocateChunk(layout.total);
+        scratch.bytes = allocateChunk(layout.total);
         scratch.capacity = layout.total;
     }
-    const ChunkBuffer& buffer = scratch.columns;
-    const ChunkBuffer& planes = scratch.planes;
+    const bool planes = chunk.compression == kZstdBytePlanes;
+    const auto compression = planes ? ChunkCompression::Zstd : static_cast<ChunkCompression>(chunk.compression);
     std::string problem;
-    if (chunk.compression == kZstdBytePlanes) {
-        if (!decompressChunk(ChunkCompression::Zstd, chunk.bytes, layout.total, planes.get(), problem))
-            refuse("cannot be read: " + problem);
-        transposeColumns<false>(layout, planes.get(), buffer.get());
-    } else if (!decompressChunk(static_cast<ChunkCompression>(chunk.compression), chunk.bytes, layout.total,
-                   buffer.get(), problem)) {
+    if (!decompressChunk(compression, chunk.bytes, layout.total, scratch.bytes.get(), problem))
         refuse("cannot be read: " + problem);
-    }
-    std::uint8_t* base = buffer.get();
 
-    // Every value is checked before it is used: a case may come from someone else, and an altered value must
+    // The table is not read until every chunk is in (readEventChunks), and a chunk refused below refuses the case,
+    // so values are checked where they end up.
+    const EventTable::StoredPlaces places
+        = table.storedPlaces(static_cast<std::size_t>(head.first), n, head.firstIp, head.ips);
+    scratch.joinKeys.resize(n);
+    const auto bytesOf = [](auto span) { return reinterpret_cast<std::uint8_t*>(span.data()); };
+    // In ChunkLayout's order.
+    const std::array<std::uint8_t*, ChunkLayout::kColumns> to { bytesOf(places.timestamp), bytesOf(places.idHash),
+        bytesOf(places.sourceLine), bytesOf(places.sourceOffset), bytesOf(places.bytesSent),
+        bytesOf(places.bytesReceived), bytesOf(std::span(scratch.joinKeys)), bytesOf(places.eventType),
+        bytesOf(places.principalHostname), bytesOf(places.processPath), bytesOf(places.processId),
+        bytesOf(places.targetHostname), bytesOf(places.user), bytesOf(places.ipValues),
+        bytesOf(places.principalIpCount), bytesOf(places.targetIpCount), bytesOf(places.targetPort),
+        bytesOf(places.direction), bytesOf(places.flags), bytesOf(places.hostnameSource) };
+    joinColumns(layout, scratch.bytes.get(), planes, to);
+
+    // Every value is checked before the table is used: a case may come from someone else, and an altered value must
     // refuse the case, naming the event, rather than overflow the gap arithmetic or index past a table.
     const auto refuseEvent = [&](std::size_t k, const std::string& what) {
         throw sql::Error("event " + std::to_string(head.first + static_cast<std::int64_t>(k)) + " " + what
             + ": the case was altered");
     };
-    const TimestampUs* timestamps = column<TimestampUs>(base, layout.timestamp);
-    const std::uint64_t* lines = column<std::uint64_t>(base, layout.line);
-    const std::uint64_t* offsets = column<std::uint64_t>(base, layout.offset);
-    const std::uint16_t* principalCounts = column<std::uint16_t>(base, layout.principalIpCount);
-    const std::uint16_t* targetCounts = column<std::uint16_t>(base, layout.targetIpCount);
-    const std::uint8_t* directions = column<std::uint8_t>(base, layout.direction);
-    const std::uint8_t* flags = column<std::uint8_t>(base, layout.flags);
-    const std::uint8_t* sources = column<std::uint8_t>(base, layout.hostnameSource);
     constexpr auto kMaxSigned = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
     std::size_t ipsListed = 0;
     for (std::size_t k = 0; k < n; ++k) {
-        if (!isRepresentable(timestamps[k])) // no reader writes these
-            refuseEvent(k, "has a timestamp outside years 0001-9999 (" + std::to_string(timestamps[k]) + " µs)");
-        if (lines[k] > kMaxSigned || offsets[k] > kMaxSigned)
+        if (!isRepresentable(places.timestamp[k])) // no reader writes these
+            refuseEvent(k, "has a timestamp outside years 0001-9999 (" + std::to_string(places.timestamp[k]) + " µs)");
+        if (places.sourceLine[k] > kMaxSigned || places.sourceOffset[k] > kMaxSigned)
             refuseEvent(k, "has a line or byte offset past 2^63");
-        if (directions[k] > 3)
-            refuseEvent(k, "has direction " + std::to_string(directions[k]));
-        if (flags[k] > 15) // bits 0-1 byte counts known, bits 2-3 the role (0-3)
-            refuseEvent(k, "has flags " + std::to_string(flags[k]));
-        if (sources[k] >= kHostnameSourceCount)
-            refuseEvent(k, "has hostname source " + std::to_string(sources[k]));
-        ipsListed += std::size_t(principalCounts[k]) + targetCounts[k];
+        if (places.direction[k] > 3)
+            refuseEvent(k, "has direction " + std::to_string(places.direction[k]));
+        if (places.flags[k] > 15) // bits 0-1 byte counts known, bits 2-3 the role (0-3)
+            refuseEvent(k, "has flags " + std::to_string(places.flags[k]));
+        if (places.hostnameSource[k] >= kHostnameSourceCount)
+            refuseEvent(k, "has hostname source " + std::to_string(places.hostnameSource[k]));
+        ipsListed += std::size_t(places.principalIpCount[k]) + places.targetIpCount[k];
     }
     if (ipsListed != head.ips)
         refuse("lists " + std::to_string(ipsListed) + " addresses but holds " + std::to_string(head.ips));
-    for (const std::size_t offset : { layout.eventType, layout.principalHostname, layout.processPath, layout.processId,
-             layout.targetHostname, layout.user, layout.ipValues }) {
-        const StringId* ids = column<StringId>(base, offset);
-        const std::size_t values = offset == layout.ipValues ? head.ips : n;
+    for (const std::span<StringId> ids : { places.eventType, places.principalHostname, places.processPath,
+             places.processId, places.targetHostname, places.user, places.ipValues }) {
         StringId highest = 0;
-        for (std::size_t k = 0; k < values; ++k)
-            highest = std::max(highest, ids[k]);
-        if (values > 0 && highest >= poolSize)
+        for (const StringId id : ids)
+            highest = std::max(highest, id);
+        if (!ids.empty() && highest >= poolSize)
             refuse("refers to string " + std::to_string(highest) + ", which the case does not have");
     }
-
-    EventTable::StoredColumns columns;
-    columns.count = n;
-    columns.sourceFile = head.sourceId;
-    columns.timestamp = { timestamps, n };
-    columns.idHash = { column<std::uint64_t>(base, layout.idHash), n };
-    columns.sourceLine = { lines, n };
-    columns.sourceOffset = { offsets, n };
-    columns.bytesSent = { column<std::uint64_t>(base, layout.bytesSent), n };
-    columns.bytesReceived = { column<std::uint64_t>(base, layout.bytesReceived), n };
-    columns.eventType = { column<StringId>(base, layout.eventType), n };
-    columns.principalHostname = { column<StringId>(base, layout.principalHostname), n };
-    columns.processPath = { column<StringId>(base, layout.processPath), n };
-    columns.processId = { column<StringId>(base, layout.processId), n };
-    columns.targetHostname = { column<StringId>(base, layout.targetHostname), n };
-    columns.user = { column<StringId>(base, layout.user), n };
-    columns.ipValues = { column<StringId>(base, layout.ipValues), head.ips };
-    columns.principalIpCount = { principalCounts, n };
-    columns.targetIpCount = { targetCounts, n };
-    columns.targetPort = { column<std::uint16_t>(base, layout.targetPort), n };
-    columns.direction = { directions, n };
-    columns.flags = { flags, n };
-    columns.hostnameSource = { sources, n };
-    table.fillStored(static_cast<std::size_t>(head.first), head.firstIp, columns);
+    table.finishStored(static_cast<std::size_t>(head.first), n, head.firstIp, head.sourceId);
 
     DecodedChunk decoded { {}, std::move(chunk.bytes) };
-    const std::uint64_t* joinKeys = column<std::uint64_t>(base, layout.joinKey);
-    if (!std::all_of(joinKeys, joinKeys + n, [](std::uint64_t key) { return key == 0; }))
-        decoded.joinKeys.assign(joinKeys, joinKeys + n);
+    if (!std::all_of(scratch.joinKeys.begin(), scratch.joinKeys.end(), [](std::uint64_t key) { return key == 0; }))
+        decoded.joinKeys = scratch.joinKeys;
     return decoded;
 }
 
@@ -494,20 +472,27 @@ void readEventChunks(sql::Database& database, EventTable& table)
         ++taken;
         spare.give(std::move(decoded.spent));
     };
-    auto blobs = database.prepare("SELECT first_event, compression, columns FROM event_chunks ORDER BY first_event");
-    while (blobs.step()) {
+    // Each blob is read straight into the buffer a decoder takes (BlobReader); length() does not read the value.
+    auto rows
+        = database.prepare("SELECT first_event, compression, length(columns) FROM event_chunks ORDER BY first_event");
+    sql::BlobReader blobs(database, "event_chunks", "columns");
+    while (rows.step()) {
         // The heads were read in the same read transaction (CaseFile::readEvents), so the rows are the same ones.
-        if (next == heads.size() || blobs.integer(0) != heads[next].first)
+        if (next == heads.size() || rows.integer(0) != heads[next].first)
             throw sql::Error("the case's event chunks changed while they were read");
-        const std::span<const std::uint8_t> stored = blobs.blob(2);
-        if (stored.size() > largestStoredSize(ChunkLayout(heads[next].events, heads[next].ips).total))
-            throw sql::Error("event chunk " + std::to_string(heads[next].first) + " holds "
-                + std::to_string(stored.size())
+        const auto refuseSize = [&](std::int64_t size) {
+            throw sql::Error("event chunk " + std::to_string(heads[next].first) + " holds " + std::to_string(size)
                 + " bytes, more than its columns could take: the case was altered or damaged");
-        StoredChunk chunk { heads[next], blobs.integer(1), spare.take() };
-        chunk.bytes.resize(stored.size());
-        if (!stored.empty()) // an empty blob reads as a null pointer, which memcpy must not see
-            std::memcpy(chunk.bytes.data(), stored.data(), stored.size());
+        };
+        const std::size_t largest = largestStoredSize(ChunkLayout(heads[next].events, heads[next].ips).total);
+        if (rows.integer(2) < 0 || static_cast<std::uint64_t>(rows.integer(2)) > largest)
+            refuseSize(rows.integer(2));
+        const std::size_t size = blobs.open(heads[next].first);
+        if (size > largest)
+            refuseSize(static_cast<std::int64_t>(size));
+        StoredChunk chunk { heads[next], rows.integer(1), spare.take() };
+        chunk.bytes.resize(size);
+        blobs.read(chunk.bytes);
         decoders.submit(std::move(chunk), takeDecoded);
         ++next;
     }

@@ -10,8 +10,8 @@ namespace cepheid {
 
 // A case's events as column chunks (table event_chunks, schema 6, byte planes since schema 7; docs/case-format.md): up
 // to kEventsPerChunk events of one source, each column back to back in one compressed blob. Reopening a case reads a
-// few dozen blobs instead of a row per event, decodes them on every core, checks every value with a loop per column,
-// and writes whole columns into the EventTable.
+// few dozen blobs instead of a row per event, decodes them on every core straight into the EventTable's columns, and
+// checks every value there with a loop per column.
 
 inline constexpr std::size_t kEventsPerChunk = 65536;
 

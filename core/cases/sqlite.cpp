@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <sqlite3.h>
+#include <utility>
 
 namespace cepheid::sql {
 
@@ -187,6 +188,43 @@ std::int64_t Database::pragmaInteger(std::string_view pragma)
 {
     Statement statement(m_handle, "PRAGMA " + std::string(pragma));
     return statement.step() ? statement.integer(0) : 0;
+}
+
+BlobReader::BlobReader(Database& database, std::string table, std::string column)
+    : m_database(database.handle())
+    , m_table(std::move(table))
+    , m_column(std::move(column))
+{ }
+
+BlobReader::~BlobReader()
+{
+    sqlite3_blob_close(m_blob);
+}
+
+std::size_t BlobReader::open(std::int64_t rowid)
+{
+    // Moving an open handle to another row is cheaper than opening a new one; a failed move leaves the handle
+    // unusable, so it is closed.
+    const int code = m_blob
+        ? sqlite3_blob_reopen(m_blob, rowid)
+        : sqlite3_blob_open(m_database, "main", m_table.c_str(), m_column.c_str(), rowid, 0, &m_blob);
+    if (code != SQLITE_OK) {
+        const std::string message = sqlite3_errmsg(m_database);
+        sqlite3_blob_close(m_blob);
+        m_blob = nullptr;
+        throw Error(m_table + "." + m_column + " of row " + std::to_string(rowid) + " cannot be read: " + message);
+    }
+    return static_cast<std::size_t>(sqlite3_blob_bytes(m_blob));
+}
+
+void BlobReader::read(std::span<std::uint8_t> into)
+{
+    if (!m_blob || into.size() != static_cast<std::size_t>(sqlite3_blob_bytes(m_blob)))
+        throw std::logic_error("BlobReader::read: no value opened, or a buffer of another size");
+    if (into.empty())
+        return;
+    if (const int code = sqlite3_blob_read(m_blob, into.data(), static_cast<int>(into.size()), 0); code != SQLITE_OK)
+        throw Error(m_table + "." + m_column + " cannot be read: " + sqlite3_errstr(code));
 }
 
 Transaction::Transaction(Database& database, Lock lock)

@@ -10,6 +10,7 @@
 
 struct sqlite3;
 struct sqlite3_stmt;
+struct sqlite3_blob;
 
 namespace cepheid::sql {
 
@@ -72,6 +73,28 @@ public:
 
 private:
     sqlite3* m_handle = nullptr;
+};
+
+// Reads a BLOB column row by row, each value straight into the caller's buffer (sqlite3_blob_read). Read through a
+// statement, a value longer than a page is first gathered by SQLite into a buffer of its own, to be copied again.
+class BlobReader
+{
+public:
+    BlobReader(Database& database, std::string table, std::string column);
+    ~BlobReader();
+    BlobReader(const BlobReader&) = delete;
+    BlobReader& operator=(const BlobReader&) = delete;
+
+    // Opens the value of the row with this rowid and returns its size in bytes; throws if the row is gone or its value
+    // is not a BLOB.
+    std::size_t open(std::int64_t rowid);
+    // Reads the opened value whole into `into`, which must hold exactly its size.
+    void read(std::span<std::uint8_t> into);
+
+private:
+    sqlite3* m_database = nullptr;
+    sqlite3_blob* m_blob = nullptr;
+    std::string m_table, m_column;
 };
 
 // BEGIN IMMEDIATE … COMMIT, rolled back if not committed (an exception, a cancel).

@@ -245,41 +245,49 @@ void EventTable::growForStored(std::size_t events, std::size_t ips)
         m_joinKey.resize(n, 0);
 }
 
-void EventTable::fillStored(std::size_t first, std::size_t firstIp, const StoredColumns& columns)
+EventTable::StoredPlaces EventTable::storedPlaces(
+    std::size_t first, std::size_t count, std::size_t firstIp, std::size_t ips)
 {
-    const std::size_t n = columns.count;
-    if (first + n > size() || firstIp + columns.ipValues.size() > m_ipValues.size())
+    if (first + count > size() || firstIp + ips > m_ipValues.size())
         throw std::out_of_range("stored events past the columns growForStored sized");
-    const auto put
-        = [first](auto& column, auto values) { std::copy(values.begin(), values.end(), column.begin() + first); };
-    put(m_timestamp, columns.timestamp);
-    put(m_idHash, columns.idHash);
-    put(m_eventType, columns.eventType);
-    put(m_direction, std::span(reinterpret_cast<const Direction*>(columns.direction.data()), n));
-    put(m_flags, columns.flags);
-    put(m_principalHostname, columns.principalHostname);
-    put(m_processPath, columns.processPath);
-    put(m_processId, columns.processId);
-    put(m_targetHostname, columns.targetHostname);
-    put(m_principalIpCount, columns.principalIpCount);
-    put(m_targetIpCount, columns.targetIpCount);
-    put(m_targetPort, columns.targetPort);
-    put(m_bytesSent, columns.bytesSent);
-    put(m_bytesReceived, columns.bytesReceived);
-    put(m_user, columns.user);
-    put(m_sourceLine, columns.sourceLine);
-    put(m_sourceOffset, columns.sourceOffset);
-    std::fill_n(m_sourceFile.begin() + first, n, columns.sourceFile);
-    std::copy(columns.ipValues.begin(), columns.ipValues.end(), m_ipValues.begin() + firstIp);
+    const auto run = [first, count](auto& column) { return std::span(column.data() + first, count); };
+    static_assert(sizeof(Direction) == 1);
+    return { .timestamp = run(m_timestamp),
+        .idHash = run(m_idHash),
+        .sourceLine = run(m_sourceLine),
+        .sourceOffset = run(m_sourceOffset),
+        .bytesSent = run(m_bytesSent),
+        .bytesReceived = run(m_bytesReceived),
+        .eventType = run(m_eventType),
+        .principalHostname = run(m_principalHostname),
+        .processPath = run(m_processPath),
+        .processId = run(m_processId),
+        .targetHostname = run(m_targetHostname),
+        .user = run(m_user),
+        .ipValues = std::span(m_ipValues.data() + firstIp, ips),
+        .principalIpCount = run(m_principalIpCount),
+        .targetIpCount = run(m_targetIpCount),
+        .targetPort = run(m_targetPort),
+        .direction = std::span(reinterpret_cast<std::uint8_t*>(m_direction.data() + first), count),
+        .flags = run(m_flags),
+        .hostnameSource = run(m_hostnameSource) };
+}
+
+void EventTable::finishStored(std::size_t first, std::size_t count, std::size_t firstIp, std::uint16_t sourceFile)
+{
+    if (first + count > size())
+        throw std::out_of_range("stored events past the columns growForStored sized");
+    std::fill_n(m_sourceFile.begin() + static_cast<std::ptrdiff_t>(first), count, sourceFile);
     auto ipBegin = static_cast<std::uint32_t>(firstIp);
-    for (std::size_t i = 0; i < n; ++i) {
-        m_principalIpBegin[first + i] = ipBegin;
-        ipBegin += columns.principalIpCount[i];
-        m_targetIpBegin[first + i] = ipBegin;
-        ipBegin += columns.targetIpCount[i];
-        m_hostnameSource[first + i]
-            = packSource(static_cast<HostnameSource>(columns.hostnameSource[i]), columns.targetHostname[i]);
+    for (std::size_t i = first; i < first + count; ++i) {
+        m_principalIpBegin[i] = ipBegin;
+        ipBegin += m_principalIpCount[i];
+        m_targetIpBegin[i] = ipBegin;
+        ipBegin += m_targetIpCount[i];
+        m_hostnameSource[i] = packSource(static_cast<HostnameSource>(m_hostnameSource[i]), m_targetHostname[i]);
     }
+    if (ipBegin > m_ipValues.size())
+        throw std::out_of_range("stored events list more IP values than growForStored sized");
 }
 
 void EventTable::setStoredJoinKeys(std::size_t first, std::span<const std::uint64_t> keys)

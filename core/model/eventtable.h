@@ -65,28 +65,28 @@ public:
         SourceReference source;
     };
     EventIndex appendStored(const StoredEvent& event);
-    // A run of stored events as columns (a case's event chunk, docs/case-format.md), every value already checked.
-    // ipValues holds each event's principal IPs, then its target IPs, event after event; flags are bit 0 bytes sent
-    // known, bit 1 bytes received known, bits 2-3 the role.
-    struct StoredColumns
-    {
-        std::size_t count = 0;
-        std::uint16_t sourceFile = 0;
-        std::span<const TimestampUs> timestamp;
-        std::span<const std::uint64_t> idHash, sourceLine, sourceOffset, bytesSent, bytesReceived, joinKey;
-        std::span<const StringId> eventType, principalHostname, processPath, processId, targetHostname, user;
-        std::span<const StringId> ipValues;
-        std::span<const std::uint16_t> principalIpCount, targetIpCount, targetPort;
-        std::span<const std::uint8_t> direction, flags, hostnameSource;
-    };
     // Reopening a case fills its columns in place, chunk by chunk, on several threads at once (cases/eventchunks.cpp):
     // growForStored sizes every column for `events` more events and `ips` more IP values, leaving the new positions
-    // unset (zeroing them first would fault every page in on this thread). fillStored then writes one run at event
-    // `first` and IP value `firstIp`, from any thread, runs never overlapping; every new position must be filled
-    // before the table is read. Join keys are not filled: their column exists only in tables that have some, so
-    // setStoredJoinKeys, on one thread, writes them for the runs whose keys are not all 0.
+    // unset (zeroing them first would fault every page in on this thread). A chunk's decoder then takes the places of
+    // its run (storedPlaces: events [first, first + count), IP values [firstIp, firstIp + ips)) and writes its columns
+    // straight into them, from any thread, runs never overlapping: ipValues holds each event's principal IPs, then its
+    // target IPs, event after event; flags are bit 0 bytes sent known, bit 1 bytes received known, bits 2-3 the role;
+    // hostnameSource is the record's source as a case stores it. finishStored then derives the rest of the run (where
+    // each event's IP lists start, the hostname sources packed, the source file). Every new position must be written
+    // before the table is read. Join keys are not among the places: their column exists only in tables that have
+    // some, so setStoredJoinKeys, on one thread, writes them for the runs whose keys are not all 0.
+    struct StoredPlaces
+    {
+        std::span<TimestampUs> timestamp;
+        std::span<std::uint64_t> idHash, sourceLine, sourceOffset, bytesSent, bytesReceived;
+        std::span<StringId> eventType, principalHostname, processPath, processId, targetHostname, user;
+        std::span<StringId> ipValues;
+        std::span<std::uint16_t> principalIpCount, targetIpCount, targetPort;
+        std::span<std::uint8_t> direction, flags, hostnameSource;
+    };
     void growForStored(std::size_t events, std::size_t ips);
-    void fillStored(std::size_t first, std::size_t firstIp, const StoredColumns& columns);
+    StoredPlaces storedPlaces(std::size_t first, std::size_t count, std::size_t firstIp, std::size_t ips);
+    void finishStored(std::size_t first, std::size_t count, std::size_t firstIp, std::uint16_t sourceFile);
     void setStoredJoinKeys(std::size_t first, std::span<const std::uint64_t> keys);
     std::size_t size() const { return m_timestamp.size(); }
     bool empty() const { return m_timestamp.empty(); }

@@ -1,3 +1,4 @@
+#include "cases/byteplanes.h"
 #include "cases/casefile.h"
 #include "cases/chunkcompression.h"
 #include "cases/eventchunks.h"
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <random>
 #include <sqlite3.h>
 #include <sys/resource.h>
 
@@ -221,6 +223,29 @@ private slots:
         const auto missing = sha256OfFile(directory.filePath(QStringLiteral("missing")).toStdString());
         QVERIFY(!missing);
         QVERIFY(!missing.error().empty());
+    }
+
+    // Reopening a case joins every column's byte planes sixteen values at a time (SSE2), the rest one by one: each
+    // width and every count around a multiple of sixteen gives back the values that were split.
+    void bytePlanesJoinToTheValuesTheyWereSplitFrom()
+    {
+        std::mt19937_64 random(7);
+        const auto check = [&]<std::size_t W>() {
+            for (const std::size_t count : { 0, 1, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 1000, 65536 }) {
+                std::vector<std::uint8_t> values(count * W), planes(count * W), joined(count * W, 0xAB);
+                for (std::uint8_t& byte : values)
+                    byte = static_cast<std::uint8_t>(random());
+                splitPlanes<W>(values.data(), planes.data(), count);
+                for (std::size_t k = 0; k < count; ++k)
+                    for (std::size_t b = 0; b < W; ++b)
+                        QCOMPARE(planes[b * count + k], values[k * W + b]);
+                joinPlanes<W>(planes.data(), joined.data(), count);
+                QVERIFY2(joined == values, qPrintable(QStringLiteral("width %1, %2 values").arg(W).arg(count)));
+            }
+        };
+        check.template operator()<2>();
+        check.template operator()<4>();
+        check.template operator()<8>();
     }
 
     void roundTripsEveryTable()
