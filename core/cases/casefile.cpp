@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <limits>
 #include <map>
@@ -55,6 +56,14 @@ TriageMap triageByFlow(std::vector<TriageState> states)
         byFlow.insert_or_assign(std::move(key), std::move(state));
     }
     return byFlow;
+}
+
+// InputStream reads a file as gzip when zlib does: when it starts with gzip's magic bytes.
+bool startsLikeGzip(const std::string& path)
+{
+    std::ifstream file(path, std::ios::binary);
+    char magic[2] = {};
+    return file.read(magic, 2) && magic[0] == '\x1f' && magic[1] == '\x8b';
 }
 
 std::string nowRfc3339()
@@ -490,8 +499,13 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
               "stream to a file first, or score it without a case (cepheid-cli score reads streams)");
     }
     // A file imported before is not imported again. Only a source of the same size can hold the same bytes, so only
-    // then is the file hashed before the import; otherwise it is hashed on a thread of its own while the import
-    // runs (a separate pass over the whole file used to add an eighth to an import's time).
+    // then is the file hashed before the import. Otherwise it is hashed as the import reads it (a separate pass over
+    // the whole file used to add an eighth to an import's time, and reading it a second time on another thread still
+    // cost a copy of every byte), and its rest after the import when the import stopped early. A gzip file's bytes on
+    // disk are not the ones the import reads: it is hashed on a thread of its own while the import runs.
+    Sha256 readHash;
+    std::uint64_t bytesHashed = 0;
+    bool hashAsRead = false;
     std::atomic<bool> stopHashing { false };
     std::future<Expected<std::string>> hashing;
     struct StopHashing
@@ -530,8 +544,10 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
             result.sha256 = *digest;
             if (alreadyImported())
                 return result;
-        } else {
+        } else if (startsLikeGzip(path)) {
             hashing = std::async(std::launch::async, [&] { return sha256OfFile(path, &stopHashing); });
+        } else {
+            hashAsRead = true;
         }
         // Until the hash is known the row holds a placeholder no digest can equal (the write lock is ours, so no
         // other import can see it).
@@ -553,6 +569,11 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
         auto insertReject
             = m_database->prepare("INSERT INTO rejects (source_id, line, reason, excerpt) VALUES (?1, ?2, ?3, ?4)");
         ImportOptions caseOptions = options;
+        if (hashAsRead)
+            caseOptions.onFileBytes = [&](std::string_view bytes) {
+                readHash.update(bytes.data(), bytes.size());
+                bytesHashed += bytes.size();
+            };
         caseOptions.onRawRecord
             = [&](std::uint64_t, std::uint64_t offset, std::string_view text) { rawRecords.add(offset, text); };
         // Every reject is counted (sources.events_rejected), the first limits.storedRejects are kept with line, reason
@@ -581,6 +602,10 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
             if (!digest)
                 return failure(path + ": " + digest.error()); // the transaction rolls back
             result.sha256 = std::move(*digest);
+        } else if (hashAsRead) {
+            if (const auto rest = hashFileFrom(path, bytesHashed, readHash); !rest)
+                return failure(path + ": " + rest.error()); // the transaction rolls back
+            result.sha256 = Sha256::hex(readHash.finish());
         }
         auto updateSource = m_database->prepare(
             "UPDATE sources SET format = ?2, layout = ?3, compressed = ?4, events_read = ?5, events_rejected = ?6, "

@@ -51,12 +51,13 @@ std::string Sha256::hex(const std::array<std::uint8_t, 32>& digest)
     return out;
 }
 
-Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bool>* stop)
+Expected<void> hashFileFrom(const std::string& path, std::uint64_t offset, Sha256& hash, const std::atomic<bool>* stop)
 {
     std::ifstream file(path, std::ios::binary);
     if (!file)
         return failure(std::strerror(errno));
-    Sha256 hash;
+    if (offset > 0 && !file.seekg(static_cast<std::streamoff>(offset)))
+        return failure("cannot seek to byte " + std::to_string(offset));
     std::vector<char> buffer(1 << 20);
     while (file) {
         if (stop && stop->load(std::memory_order_relaxed))
@@ -66,6 +67,14 @@ Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bo
     }
     if (file.bad())
         return failure("read error");
+    return {};
+}
+
+Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bool>* stop)
+{
+    Sha256 hash;
+    if (auto read = hashFileFrom(path, 0, hash, stop); !read)
+        return failure(read.error());
     return Sha256::hex(hash.finish());
 }
 

@@ -34,5 +34,10 @@ private:
 // The hex SHA-256 of a file's bytes on disk, or why it cannot be read (strerror; the caller names the file). Setting
 // `stop` ends the read early, with a failure ("stopped").
 Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bool>* stop = nullptr);
+// Feeds `hash` the file's bytes from `offset` to its end: a case import hashes the bytes the import reads as they are
+// read (ImportOptions::onFileBytes), then the rest of the file here when the import stopped before its end. Fails as
+// sha256OfFile does.
+Expected<void> hashFileFrom(
+    const std::string& path, std::uint64_t offset, Sha256& hash, const std::atomic<bool>* stop = nullptr);
 
 } // namespace cepheid

@@ -71,6 +71,8 @@ Expected<InputSummary> importFile(
     // One stream for probing and reading: a pipe cannot be opened twice.
     InputStream input;
     input.setLimits(options.limits);
+    if (options.onFileBytes)
+        input.observeFileBytes(options.onFileBytes);
     if (!input.open(path))
         return failure(path + ": " + input.errorMessage());
     const auto head = input.peek(64 * 1024);

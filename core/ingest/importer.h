@@ -54,6 +54,10 @@ struct ImportOptions
     std::function<void(std::uint64_t line, std::uint64_t offset, std::string_view text)> onRawRecord;
     // ... and with every reject (InputSummary lists only the first kMaxListedRejects).
     std::function<void(const Reject&)> onReject;
+    // Called with the file's bytes as they are read from disk, in order, on the thread that reads the file, unless the
+    // file is compressed (InputStream::observeFileBytes): a case hashes them. It may see only the file's first part,
+    // when the import stops early.
+    std::function<void(std::string_view bytes)> onFileBytes;
     ImportLimits limits;
     // Threads that parse records (readers of independent JSON records; the others read on one thread): 0, one per
     // core; 1, the reading thread parses (the serial path). The result is the same whatever the number.

@@ -250,6 +250,8 @@ std::ptrdiff_t InputStream::readRaw(char* destination, std::size_t size)
         }
         if (got == 0)
             break;
+        if (m_observer && !m_compressed)
+            m_observer(std::string_view(destination + total, static_cast<std::size_t>(got)));
         total += static_cast<std::size_t>(got);
         m_bytesRead += static_cast<std::uint64_t>(got);
     }

@@ -4,9 +4,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace cepheid {
 
@@ -46,6 +48,10 @@ public:
     std::uint64_t compressedOffset() const;
     std::uint64_t fileSize() const { return m_fileSize; }
     const std::string& errorMessage() const { return m_error; }
+    // Called with the file's bytes as they come off the disk, in order, each once, when the file is not compressed (a
+    // gzip file's bytes on disk are not the ones read): a case hashes a file from the import's own reads instead of
+    // reading it a second time. Set before the first read.
+    void observeFileBytes(std::function<void(std::string_view bytes)> observer) { m_observer = std::move(observer); }
 
 private:
     enum class Encoding : std::uint8_t { Unknown, Bytes, Utf16Le, Utf16Be };
@@ -72,6 +78,7 @@ private:
     std::string m_decoded; // UTF-8 converted from UTF-16 and not yet returned, from m_decodedAt
     std::size_t m_decodedAt = 0;
     char32_t m_highSurrogate = 0; // a high surrogate waiting for its low half across reads
+    std::function<void(std::string_view)> m_observer;
 };
 
 } // namespace cepheid

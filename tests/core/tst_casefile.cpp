@@ -21,6 +21,7 @@
 #include <random>
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <zlib.h>
 
 using namespace cepheid;
 using namespace cepheid::test;
@@ -374,6 +375,50 @@ private slots:
         QVERIFY(!third->alreadyImported);
         QCOMPARE(third->sha256, *sha256OfFile(sameSize));
         QCOMPARE(holding(*caseFile), std::string("2 sources, 26 events"));
+    }
+
+    // A case hashes a file from the bytes its import reads. The digest is the whole file's whatever the import read:
+    // all of it on every core or on one, the first part only when it stopped at a limit, or nothing of what is on disk
+    // when the file is gzip (hashed on a thread of its own).
+    void theStoredDigestIsTheWholeFilesWhateverTheImportRead()
+    {
+        QTemporaryDir directory;
+        const std::string text = fixtureExport(60'000); // several of the reader's reads
+        const std::string plain = writeTestFile(directory, QStringLiteral("plain.ndjson"), text).toStdString();
+        const std::string gzipped = directory.filePath(QStringLiteral("packed.ndjson.gz")).toStdString();
+        {
+            gzFile file = gzopen(gzipped.c_str(), "wb");
+            QVERIFY(file);
+            QCOMPARE(gzwrite(file, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
+            QCOMPARE(gzclose(file), Z_OK);
+        }
+        QVERIFY(std::filesystem::file_size(plain) > 8u << 20);
+        struct Case
+        {
+            const char* name;
+            std::string input;
+            std::uint64_t eventsLimit;
+            unsigned parseThreads;
+            std::uint64_t expectedEvents;
+        };
+        for (const Case& run : { Case { "every core", plain, 0, 0, 60'001 }, Case { "one thread", plain, 0, 1, 60'001 },
+                 Case { "stopped at the events limit", plain, 40, 1, 40 }, Case { "gzip", gzipped, 0, 0, 60'001 } }) {
+            const std::string casePath
+                = directory.filePath(QString::fromStdString(std::string(run.name) + ".cepheid")).toStdString();
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            ImportOptions options;
+            options.parseThreads = run.parseThreads;
+            if (run.eventsLimit > 0)
+                options.limits.events = run.eventsLimit;
+            const auto imported = caseFile->importFile(run.input, table, options);
+            QVERIFY2(imported, whyNot(imported));
+            QCOMPARE(imported->summary.eventsRead, run.expectedEvents);
+            const auto digest = sha256OfFile(run.input);
+            QVERIFY2(digest, whyNot(digest));
+            QVERIFY2(imported->sha256 == *digest, run.name);
+            QVERIFY2(caseFile->sources()->front().sha256 == *digest, run.name);
+        }
     }
 
     void secondImportKeepsStringIdsConsistent()
