@@ -14,14 +14,15 @@ namespace cepheid {
 // offsets, string ids, counts), so their high bytes repeat from value to value; interleaved, they left Zstandard short
 // matches between the low bytes. Little-endian: byte 0 is the lowest, as the values sit in memory.
 
-template<std::size_t W> void splitPlanes(const std::uint8_t* values, std::uint8_t* planes, std::size_t count)
+namespace byteplanes_detail {
+
+template<std::size_t W>
+void splitPlanesScalar(const std::uint8_t* values, std::uint8_t* planes, std::size_t count, std::size_t from)
 {
-    for (std::size_t k = 0; k < count; ++k)
+    for (std::size_t k = from; k < count; ++k)
         for (std::size_t b = 0; b < W; ++b)
             planes[b * count + k] = values[k * W + b];
 }
-
-namespace byteplanes_detail {
 
 template<std::size_t W>
 void joinPlanesScalar(const std::uint8_t* planes, std::uint8_t* values, std::size_t count, std::size_t from)
@@ -43,6 +44,55 @@ inline __m128i load(const std::uint8_t* planes, std::size_t count, std::size_t b
 inline void store(std::uint8_t* values, std::size_t at, __m128i v)
 {
     _mm_storeu_si128(reinterpret_cast<__m128i*>(values + at), v);
+}
+
+// The even and the odd bytes of a and b, in order: one step of splitting, which halves the bytes of a value.
+inline void deinterleave(__m128i a, __m128i b, __m128i& even, __m128i& odd)
+{
+    const __m128i low = _mm_set1_epi16(0x00FF);
+    even = _mm_packus_epi16(_mm_and_si128(a, low), _mm_and_si128(b, low));
+    odd = _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_srli_epi16(b, 8));
+}
+
+// Sixteen values at a time, the inverse of joinPlanesSse2: each step of deinterleaving splits the bytes of every value
+// into its even and odd ones, so three steps leave 8-byte values as planes. Writing a case encodes every column of
+// every chunk.
+template<std::size_t W> std::size_t splitPlanesSse2(const std::uint8_t* values, std::uint8_t* planes, std::size_t count)
+{
+    std::size_t k = 0;
+    for (; k + 16 <= count; k += 16) {
+        const std::uint8_t* in = values + k * W;
+        const auto value
+            = [in](std::size_t i) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + 16 * i)); };
+        const auto plane = [&](std::size_t b, __m128i v) { store(planes, b * count + k, v); };
+        __m128i p[W];
+        if constexpr (W == 2) {
+            deinterleave(value(0), value(1), p[0], p[1]);
+        } else if constexpr (W == 4) {
+            __m128i e01, o01, e23, o23;
+            deinterleave(value(0), value(1), e01, o01); // bytes 0 and 2, 1 and 3, of values 0-7
+            deinterleave(value(2), value(3), e23, o23); // of values 8-15
+            deinterleave(e01, e23, p[0], p[2]);
+            deinterleave(o01, o23, p[1], p[3]);
+        } else {
+            static_assert(W == 8);
+            __m128i e[4], o[4]; // bytes 0, 2, 4, 6 and 1, 3, 5, 7 of values 4j to 4j+3
+            for (std::size_t j = 0; j < 4; ++j)
+                deinterleave(value(2 * j), value(2 * j + 1), e[j], o[j]);
+            __m128i ee[2], eo[2], oe[2], oo[2]; // bytes 0, 4; 2, 6; 1, 5; 3, 7 of values 8h to 8h+7
+            for (std::size_t h = 0; h < 2; ++h) {
+                deinterleave(e[2 * h], e[2 * h + 1], ee[h], eo[h]);
+                deinterleave(o[2 * h], o[2 * h + 1], oe[h], oo[h]);
+            }
+            deinterleave(ee[0], ee[1], p[0], p[4]);
+            deinterleave(eo[0], eo[1], p[2], p[6]);
+            deinterleave(oe[0], oe[1], p[1], p[5]);
+            deinterleave(oo[0], oo[1], p[3], p[7]);
+        }
+        for (std::size_t b = 0; b < W; ++b)
+            plane(b, p[b]);
+    }
+    return k;
 }
 
 template<std::size_t W> std::size_t joinPlanesSse2(const std::uint8_t* planes, std::uint8_t* values, std::size_t count)
@@ -90,6 +140,16 @@ template<std::size_t W> std::size_t joinPlanesSse2(const std::uint8_t* planes, s
 #endif
 
 } // namespace byteplanes_detail
+
+template<std::size_t W> void splitPlanes(const std::uint8_t* values, std::uint8_t* planes, std::size_t count)
+{
+    std::size_t done = 0;
+#if defined(__SSE2__)
+    if constexpr (W == 2 || W == 4 || W == 8)
+        done = byteplanes_detail::splitPlanesSse2<W>(values, planes, count);
+#endif
+    byteplanes_detail::splitPlanesScalar<W>(values, planes, count, done);
+}
 
 // The inverse of splitPlanes.
 template<std::size_t W> void joinPlanes(const std::uint8_t* planes, std::uint8_t* values, std::size_t count)
