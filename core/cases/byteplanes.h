@@ -141,25 +141,33 @@ template<std::size_t W> std::size_t joinPlanesSse2(const std::uint8_t* planes, s
 
 } // namespace byteplanes_detail
 
-template<std::size_t W> void splitPlanes(const std::uint8_t* values, std::uint8_t* planes, std::size_t count)
+namespace byteplanes_detail {
+
+// Sixteen values at a time where SSE2 is there, the rest one by one.
+template<std::size_t W, bool Split> void transpose(const std::uint8_t* from, std::uint8_t* to, std::size_t count)
 {
     std::size_t done = 0;
 #if defined(__SSE2__)
     if constexpr (W == 2 || W == 4 || W == 8)
-        done = byteplanes_detail::splitPlanesSse2<W>(values, planes, count);
+        done = Split ? splitPlanesSse2<W>(from, to, count) : joinPlanesSse2<W>(from, to, count);
 #endif
-    byteplanes_detail::splitPlanesScalar<W>(values, planes, count, done);
+    if constexpr (Split)
+        splitPlanesScalar<W>(from, to, count, done);
+    else
+        joinPlanesScalar<W>(from, to, count, done);
+}
+
+} // namespace byteplanes_detail
+
+template<std::size_t W> void splitPlanes(const std::uint8_t* values, std::uint8_t* planes, std::size_t count)
+{
+    byteplanes_detail::transpose<W, true>(values, planes, count);
 }
 
 // The inverse of splitPlanes.
 template<std::size_t W> void joinPlanes(const std::uint8_t* planes, std::uint8_t* values, std::size_t count)
 {
-    std::size_t done = 0;
-#if defined(__SSE2__)
-    if constexpr (W == 2 || W == 4 || W == 8)
-        done = byteplanes_detail::joinPlanesSse2<W>(planes, values, count);
-#endif
-    byteplanes_detail::joinPlanesScalar<W>(planes, values, count, done);
+    byteplanes_detail::transpose<W, false>(planes, values, count);
 }
 
 } // namespace cepheid
