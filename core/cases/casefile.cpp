@@ -501,11 +501,12 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
     // A file imported before is not imported again. Only a source of the same size can hold the same bytes, so only
     // then is the file hashed before the import. Otherwise it is hashed as the import reads it (a separate pass over
     // the whole file used to add an eighth to an import's time, and reading it a second time on another thread still
-    // cost a copy of every byte), and its rest after the import when the import stopped early. A gzip file's bytes on
-    // disk are not the ones the import reads: it is hashed on a thread of its own while the import runs.
+    // cost a copy of every byte), and the rest after the import: what an import stopped at a limit did not read, or
+    // the file's bytes past the probe when its reader reads it by path (Sysmon EVTX; slower to parse than to hash). A
+    // gzip file's bytes on disk are not the ones the import reads: it is hashed on a thread of its own meanwhile.
     Sha256 readHash;
     std::uint64_t bytesHashed = 0;
-    bool hashAsRead = false;
+    std::ifstream rest; // the same file as the import's, for the bytes the import did not read
     std::atomic<bool> stopHashing { false };
     std::future<Expected<std::string>> hashing;
     struct StopHashing
@@ -547,7 +548,9 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
         } else if (startsLikeGzip(path)) {
             hashing = std::async(std::launch::async, [&] { return sha256OfFile(path, &stopHashing); });
         } else {
-            hashAsRead = true;
+            rest.open(path, std::ios::binary);
+            if (!rest)
+                return failure(path + ": " + std::strerror(errno));
         }
         // Until the hash is known the row holds a placeholder no digest can equal (the write lock is ours, so no
         // other import can see it).
@@ -569,7 +572,7 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
         auto insertReject
             = m_database->prepare("INSERT INTO rejects (source_id, line, reason, excerpt) VALUES (?1, ?2, ?3, ?4)");
         ImportOptions caseOptions = options;
-        if (hashAsRead)
+        if (rest.is_open())
             caseOptions.onFileBytes = [&](std::string_view bytes) {
                 readHash.update(bytes.data(), bytes.size());
                 bytesHashed += bytes.size();
@@ -602,9 +605,14 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
             if (!digest)
                 return failure(path + ": " + digest.error()); // the transaction rolls back
             result.sha256 = std::move(*digest);
-        } else if (hashAsRead) {
-            if (const auto rest = hashFileFrom(path, bytesHashed, readHash); !rest)
-                return failure(path + ": " + rest.error()); // the transaction rolls back
+        } else if (rest.is_open()) {
+            // The bytes the import did not read (it stopped at a limit, or its reader reads the file by its path, as
+            // libevtx does), up to the size the file had when the import began.
+            if (const auto hashed
+                = hashBytes(rest, bytesHashed, static_cast<std::uint64_t>(fileSize), readHash, options.cancel);
+                !hashed)
+                return failure(path + ": "
+                    + (hashed.error() == "stopped" ? "import cancelled; the case is unchanged" : hashed.error()));
             result.sha256 = Sha256::hex(readHash.finish());
         }
         auto updateSource = m_database->prepare(

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <openssl/evp.h>
 #include <stdexcept>
 #include <vector>
@@ -51,19 +52,22 @@ std::string Sha256::hex(const std::array<std::uint8_t, 32>& digest)
     return out;
 }
 
-Expected<void> hashFileFrom(const std::string& path, std::uint64_t offset, Sha256& hash, const std::atomic<bool>* stop)
+Expected<void> hashBytes(
+    std::istream& file, std::uint64_t from, std::uint64_t to, Sha256& hash, const std::atomic<bool>* stop)
 {
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
-        return failure(std::strerror(errno));
-    if (offset > 0 && !file.seekg(static_cast<std::streamoff>(offset)))
-        return failure("cannot seek to byte " + std::to_string(offset));
+    if (from >= to)
+        return {};
+    if (!file.seekg(static_cast<std::streamoff>(from)))
+        return failure("cannot seek to byte " + std::to_string(from));
     std::vector<char> buffer(1 << 20);
-    while (file) {
+    std::uint64_t left = to - from;
+    while (left > 0 && file) {
         if (stop && stop->load(std::memory_order_relaxed))
             return failure("stopped");
-        file.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        hash.update(buffer.data(), static_cast<std::size_t>(file.gcount()));
+        file.read(buffer.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buffer.size(), left)));
+        const auto got = static_cast<std::size_t>(file.gcount());
+        hash.update(buffer.data(), got);
+        left -= got;
     }
     if (file.bad())
         return failure("read error");
@@ -72,8 +76,11 @@ Expected<void> hashFileFrom(const std::string& path, std::uint64_t offset, Sha25
 
 Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bool>* stop)
 {
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+        return failure(std::strerror(errno));
     Sha256 hash;
-    if (auto read = hashFileFrom(path, 0, hash, stop); !read)
+    if (auto read = hashBytes(file, 0, std::numeric_limits<std::uint64_t>::max(), hash, stop); !read)
         return failure(read.error());
     return Sha256::hex(hash.finish());
 }

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,10 +35,11 @@ private:
 // The hex SHA-256 of a file's bytes on disk, or why it cannot be read (strerror; the caller names the file). Setting
 // `stop` ends the read early, with a failure ("stopped").
 Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bool>* stop = nullptr);
-// Feeds `hash` the file's bytes from `offset` to its end: a case import hashes the bytes the import reads as they are
-// read (ImportOptions::onFileBytes), then the rest of the file here when the import stopped before its end. Fails as
-// sha256OfFile does.
-Expected<void> hashFileFrom(
-    const std::string& path, std::uint64_t offset, Sha256& hash, const std::atomic<bool>* stop = nullptr);
+// Feeds `hash` the bytes [from, to) of an open file, or [from, its end) when it is shorter: a case import hashes the
+// bytes the import reads as they are read (ImportOptions::onFileBytes), then the rest here, through a stream opened
+// before the import, so that a file replaced or grown meanwhile cannot mix into the digest. Setting `stop` ends it
+// early with a failure ("stopped").
+Expected<void> hashBytes(
+    std::istream& file, std::uint64_t from, std::uint64_t to, Sha256& hash, const std::atomic<bool>* stop = nullptr);
 
 } // namespace cepheid

@@ -419,6 +419,30 @@ private slots:
             QVERIFY2(imported->sha256 == *digest, run.name);
             QVERIFY2(caseFile->sources()->front().sha256 == *digest, run.name);
         }
+
+        // What the import shows of the file: every byte on disk once, in order (a UTF-16 file's before conversion),
+        // only the first part at a limit, and nothing of a gzip file, whose bytes on disk it does not read.
+        std::string utf16 = "\xFF\xFE"; // UTF-16LE with its byte-order mark
+        for (const char c : fixtureExport(3))
+            utf16 += std::string { c, '\0' };
+        const std::string wide = writeTestFile(directory, QStringLiteral("wide.ndjson"), utf16).toStdString();
+        const auto seen = [](const std::string& input, std::uint64_t eventsLimit) {
+            std::string bytes;
+            ImportOptions options;
+            options.parseThreads = 1;
+            if (eventsLimit > 0)
+                options.limits.events = eventsLimit;
+            options.onFileBytes = [&](std::string_view piece) { bytes += piece; };
+            EventTable table;
+            const auto summary = importFile(input, 1, table, options);
+            return summary && summary->eventsRead > 0 ? bytes : std::string("import failed");
+        };
+        QVERIFY(seen(plain, 0) == text);
+        QVERIFY(seen(wide, 0) == utf16);
+        QVERIFY(seen(gzipped, 0).empty());
+        const std::string first = seen(plain, 40);
+        QVERIFY2(first.size() < text.size() && text.starts_with(first),
+            qPrintable(QStringLiteral("%1 of %2 bytes").arg(first.size()).arg(text.size())));
     }
 
     void secondImportKeepsStringIdsConsistent()
