@@ -12,7 +12,9 @@ namespace cepheid {
 // Byte planes (docs/case-format.md, "Event chunks"): a column of `count` W-byte values becomes W runs of `count`
 // bytes, the first byte of every value, then the second, and so on. Values of a column are close to each other (times,
 // offsets, string ids, counts), so their high bytes repeat from value to value; interleaved, they left Zstandard short
-// matches between the low bytes. Little-endian: byte 0 is the lowest, as the values sit in memory.
+// matches between the low bytes. On the generator's million-event export, planes made event chunks compress three
+// times as fast, decompress five times as fast, and take a fifth less room (docs/benchmarks.md). Little-endian: byte 0
+// is the lowest, as the values sit in memory.
 
 namespace byteplanes_detail {
 
@@ -138,10 +140,6 @@ template<std::size_t W> std::size_t joinPlanesSse2(const std::uint8_t* planes, s
     return k;
 }
 #endif
-
-} // namespace byteplanes_detail
-
-namespace byteplanes_detail {
 
 // Sixteen values at a time where SSE2 is there, the rest one by one.
 template<std::size_t W, bool Split> void transpose(const std::uint8_t* from, std::uint8_t* to, std::size_t count)

@@ -609,10 +609,11 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
             // The bytes the import did not read (it stopped at a limit, or its reader reads the file by its path, as
             // libevtx does), up to the size the file had when the import began.
             if (const auto hashed
-                = hashBytes(rest, bytesHashed, static_cast<std::uint64_t>(fileSize), readHash, options.cancel);
-                !hashed)
-                return failure(path + ": "
-                    + (hashed.error() == "stopped" ? "import cancelled; the case is unchanged" : hashed.error()));
+                = hashFileRange(rest, bytesHashed, static_cast<std::uint64_t>(fileSize), readHash, options.cancel);
+                !hashed) {
+                const bool cancelled = options.cancel && options.cancel->load();
+                return failure(path + ": " + (cancelled ? "import cancelled; the case is unchanged" : hashed.error()));
+            }
             result.sha256 = Sha256::hex(readHash.finish());
         }
         auto updateSource = m_database->prepare(

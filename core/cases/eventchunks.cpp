@@ -472,24 +472,17 @@ void readEventChunks(sql::Database& database, EventTable& table)
         ++taken;
         spare.give(std::move(decoded.spent));
     };
-    // Each blob is read straight into the buffer a decoder takes (BlobReader); length() does not read the value.
-    auto rows
-        = database.prepare("SELECT first_event, compression, length(columns) FROM event_chunks ORDER BY first_event");
+    // Each blob is read straight into the buffer a decoder takes (BlobReader), its size checked before it is read.
+    auto rows = database.prepare("SELECT first_event, compression FROM event_chunks ORDER BY first_event");
     sql::BlobReader blobs(database, "event_chunks", "columns");
     while (rows.step()) {
         // The heads were read in the same read transaction (CaseFile::readEvents), so the rows are the same ones.
         if (next == heads.size() || rows.integer(0) != heads[next].first)
             throw sql::Error("the case's event chunks changed while they were read");
-        const auto refuseSize = [&](std::int64_t size) {
+        const std::size_t size = blobs.open(heads[next].first);
+        if (size > largestStoredSize(ChunkLayout(heads[next].events, heads[next].ips).total))
             throw sql::Error("event chunk " + std::to_string(heads[next].first) + " holds " + std::to_string(size)
                 + " bytes, more than its columns could take: the case was altered or damaged");
-        };
-        const std::size_t largest = largestStoredSize(ChunkLayout(heads[next].events, heads[next].ips).total);
-        if (rows.integer(2) < 0 || static_cast<std::uint64_t>(rows.integer(2)) > largest)
-            refuseSize(rows.integer(2));
-        const std::size_t size = blobs.open(heads[next].first);
-        if (size > largest)
-            refuseSize(static_cast<std::int64_t>(size));
         StoredChunk chunk { heads[next], rows.integer(1), spare.take() };
         chunk.bytes.resize(size);
         blobs.read(chunk.bytes);

@@ -52,7 +52,7 @@ std::string Sha256::hex(const std::array<std::uint8_t, 32>& digest)
     return out;
 }
 
-Expected<void> hashBytes(
+Expected<void> hashFileRange(
     std::istream& file, std::uint64_t from, std::uint64_t to, Sha256& hash, const std::atomic<bool>* stop)
 {
     if (from >= to)
@@ -80,7 +80,7 @@ Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bo
     if (!file)
         return failure(std::strerror(errno));
     Sha256 hash;
-    if (auto read = hashBytes(file, 0, std::numeric_limits<std::uint64_t>::max(), hash, stop); !read)
+    if (auto read = hashFileRange(file, 0, std::numeric_limits<std::uint64_t>::max(), hash, stop); !read)
         return failure(read.error());
     return Sha256::hex(hash.finish());
 }

@@ -39,7 +39,7 @@ Expected<std::string> sha256OfFile(const std::string& path, const std::atomic<bo
 // bytes the import reads as they are read (ImportOptions::onFileBytes), then the rest here, through a stream opened
 // before the import, so that a file replaced or grown meanwhile cannot mix into the digest. Setting `stop` ends it
 // early with a failure ("stopped").
-Expected<void> hashBytes(
+Expected<void> hashFileRange(
     std::istream& file, std::uint64_t from, std::uint64_t to, Sha256& hash, const std::atomic<bool>* stop = nullptr);
 
 } // namespace cepheid
