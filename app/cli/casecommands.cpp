@@ -86,8 +86,9 @@ int runImport(const ImportOptionsCli& options)
         if (const auto saved = caseFile->setInfo(*info); !saved)
             return refused(saved.error());
     }
+    // Files are imported without their events in memory (CaseFile::importFileStreaming): only the case's strings.
     EventTable events;
-    if (const auto loaded = caseFile->loadEvents(events); !loaded)
+    if (const auto loaded = caseFile->loadStrings(events); !loaded)
         return refused(loaded.error());
     std::string out;
     JsonWriter json(out);
@@ -95,7 +96,7 @@ int runImport(const ImportOptionsCli& options)
     json.key("inputs").beginArray();
     bool strictFailed = false;
     for (const std::string& input : options.inputs) {
-        const auto result = caseFile->importFile(input, events, importOptions(input, options.input));
+        const auto result = caseFile->importFileStreaming(input, events, importOptions(input, options.input));
         if (!result)
             return refused(result.error());
         if (result->alreadyImported)
@@ -134,6 +135,9 @@ int runImport(const ImportOptionsCli& options)
         return int(Success);
     };
     if (options.clickhouse.given() || options.refresh) {
+        // A database source is imported beside the case's events, as the workbench does.
+        if (const auto loaded = caseFile->loadEvents(events); !loaded)
+            return refused(loaded.error());
         // What the case's newest saved profile considers (the defaults for a new case) is what is fetched.
         const auto saved = newestSavedProfile(*caseFile);
         if (!saved)
@@ -173,7 +177,10 @@ int runImport(const ImportOptionsCli& options)
         }
     }
     json.endArray();
-    json.field("events_in_case", static_cast<std::uint64_t>(events.size()));
+    const auto eventsInCase = caseFile->eventCount();
+    if (!eventsInCase)
+        return refused(eventsInCase.error());
+    json.field("events_in_case", *eventsInCase);
     json.endObject();
     out.push_back('\n');
     const int printed = printJson(out);

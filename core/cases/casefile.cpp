@@ -1,5 +1,6 @@
 #include "casefile.h"
 
+#include "earlywriteback.h"
 #include "eventchunks.h"
 #include "importjournal.h"
 #include "rawchunks.h"
@@ -79,7 +80,8 @@ namespace {
 class ImportWrite
 {
 public:
-    ImportWrite(sql::Database& database, bool alone)
+    ImportWrite(sql::Database& database, const std::string& casePath, bool alone)
+        : m_writeback({ casePath, casePath + "-wal" })
     {
         if (alone)
             m_journal.emplace(database);
@@ -90,6 +92,7 @@ public:
     void commit() { m_transaction->commit(); }
 
 private:
+    EarlyWriteback m_writeback; // an import writes the case (the rollback journal) or its -wal, and checkpoints
     std::optional<ImportJournal> m_journal;
     std::optional<sql::Transaction> m_transaction;
 };
@@ -443,18 +446,33 @@ void CaseFile::readEventsInSnapshot(EventTable& table)
 void CaseFile::storeNewEvents(
     std::int64_t sourceId, const EventTable& table, std::size_t firstEvent, std::size_t firstString)
 {
+    storeNewStrings(table, firstString);
+    storeEvents(sourceId, table, firstEvent, table.size(), 0);
+}
+
+void CaseFile::storeNewStrings(const EventTable& table, std::size_t firstString)
+{
     auto insertString = m_database->prepare("INSERT INTO strings (id, text) VALUES (?1, ?2)");
     for (std::size_t id = firstString; id < table.strings().size(); ++id)
         insertString.bind(1, static_cast<std::int64_t>(id)).bind(2, table.text(static_cast<StringId>(id))).execute();
     if (firstString == 0) // a new case: the pool's empty string has id 0 too
         insertString.bind(1, std::int64_t(0)).bind(2, std::string_view()).execute();
+}
 
-    writeEventChunks(*m_database, table, firstEvent, table.size(), sourceId);
+void CaseFile::storeEvents(
+    std::int64_t sourceId, const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase)
+{
+    writeEventChunks(*m_database, table, first, end, sourceId, indexBase);
+    storeDetails(table, first, end, indexBase);
+}
+
+void CaseFile::storeDetails(const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase)
+{
     auto insertHttp
         = m_database->prepare("INSERT INTO http (event_index, url, user_agent, response_code) VALUES (?1, ?2, ?3, ?4)");
-    for (std::size_t i = firstEvent; i < table.size(); ++i)
+    for (std::size_t i = first; i < end; ++i)
         if (const EventTable::HttpDetails* details = table.http(static_cast<EventIndex>(i)))
-            insertHttp.bind(1, static_cast<std::int64_t>(i))
+            insertHttp.bind(1, static_cast<std::int64_t>(indexBase + i))
                 .bind(2, static_cast<std::int64_t>(details->url))
                 .bind(3, static_cast<std::int64_t>(details->userAgent))
                 .bind(4, static_cast<std::int64_t>(details->responseCode))
@@ -462,11 +480,10 @@ void CaseFile::storeNewEvents(
     auto insertCloud = m_database->prepare(
         "INSERT INTO cloud_audit (event_index, provider, action, flags, service, resource, account, region, "
         "actor_type, user_agent, credential, error_code, exposure) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, "
-        "?11, ?12, ?13)");
+        "?10, ?11, ?12, ?13)");
     for (const EventIndex i : table.cloudEvents())
-        if (const CloudDetails* details = i >= firstEvent ? table.cloud(i) : nullptr) {
-            insertCloud.bind(1, static_cast<std::int64_t>(i))
+        if (const CloudDetails* details = i >= first && i < end ? table.cloud(i) : nullptr) {
+            insertCloud.bind(1, static_cast<std::int64_t>(indexBase + i))
                 .bind(2, static_cast<std::int64_t>(details->provider))
                 .bind(3, static_cast<std::int64_t>(details->action))
                 .bind(4, std::int64_t((details->failed ? 1 : 0) | (details->makesPublic ? 2 : 0)));
@@ -479,12 +496,36 @@ void CaseFile::storeNewEvents(
         }
 }
 
+Expected<void> CaseFile::loadStrings(EventTable& table)
+{
+    return guarded(m_path, [&] {
+        table = EventTable {};
+        table.setIdKey(m_idKey);
+        readCaseStrings(*m_database, table);
+    });
+}
+
 Expected<CaseFile::ImportResult> CaseFile::importFile(
     const std::string& path, EventTable& table, const ImportOptions& options)
 {
+    return importFileInto(path, table, options, false);
+}
+
+Expected<CaseFile::ImportResult> CaseFile::importFileStreaming(
+    const std::string& path, EventTable& strings, const ImportOptions& options)
+{
+    if (!strings.empty())
+        return failure(path + ": a streaming import takes the case's strings without its events (loadStrings)");
+    return importFileInto(path, strings, options, true);
+}
+
+Expected<CaseFile::ImportResult> CaseFile::importFileInto(
+    const std::string& path, EventTable& table, const ImportOptions& options, bool streaming)
+{
     ImportResult result;
-    // The table holds this case's events (loadEvents) or none yet: either way its ids hash with the case's key.
-    if (table.size() == 0)
+    // The table holds this case's events (loadEvents), its strings (loadStrings) or none yet: either way its ids hash
+    // with the case's key.
+    if (table.size() == 0 && !streaming)
         table.setIdKey(m_idKey);
     else if (table.idKey() != m_idKey)
         return failure(path + ": the events in memory belong to another case");
@@ -533,8 +574,11 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
     };
     try {
         const auto fileSize = static_cast<std::int64_t>(std::filesystem::file_size(path));
-        ImportWrite transaction(*m_database, m_importsAlone);
-        if (table.size() != countEvents())
+        ImportWrite transaction(*m_database, m_path, m_importsAlone);
+        // A streaming import's events go after the case's as it is now, under the write lock; its strings must be the
+        // case's, or the ids it gives would collide with another import's.
+        const std::uint64_t eventsBefore = countEvents();
+        if (streaming ? table.strings().size() != storedStringCount(*m_database) : table.size() != eventsBefore)
             return failure(caseChanged(path));
         auto sameSize = m_database->prepare("SELECT 1 FROM sources WHERE size = ?1 LIMIT 1");
         sameSize.bind(1, fileSize);
@@ -579,6 +623,22 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
             };
         caseOptions.onRawRecord
             = [&](std::uint64_t, std::uint64_t offset, std::string_view text) { rawRecords.add(offset, text); };
+        // Streaming, the table holds the events not yet written: those after `written`, the case's event eventsBefore
+        // + written.
+        std::size_t written = 0;
+        if (streaming) {
+            caseOptions.eventsElsewhere = eventsBefore;
+            caseOptions.onEventsMerged = [&](EventTable& events) -> std::size_t {
+                if (events.size() < kEventsPerChunk && events.ipValueCount() < kIpsPerChunk)
+                    return 0; // no chunk can be complete yet
+                const std::size_t complete
+                    = writeCompleteEventChunks(*m_database, events, sourceId, eventsBefore + written);
+                storeDetails(events, 0, complete, eventsBefore + written);
+                events.dropFront(complete);
+                written += complete;
+                return complete;
+            };
+        }
         // Every reject is counted (sources.events_rejected), the first limits.storedRejects are kept with line, reason
         // and excerpt: a 3 KB gzip of a million "{}" lines must not become a 92 MB case (docs/security.md).
         std::uint64_t storedRejects = 0;
@@ -598,7 +658,13 @@ Expected<CaseFile::ImportResult> CaseFile::importFile(
         if (summary->cancelled)
             return failure(path + ": import cancelled; the case is unchanged");
 
-        storeNewEvents(sourceId, table, firstEvent, firstString);
+        if (streaming) {
+            storeNewStrings(table, firstString);
+            storeEvents(sourceId, table, 0, table.size(), eventsBefore + written);
+            table.dropFront(table.size());
+        } else {
+            storeNewEvents(sourceId, table, firstEvent, firstString);
+        }
 
         if (hashing.valid()) {
             auto digest = hashing.get();
@@ -649,7 +715,7 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
     else if (table.idKey() != m_idKey)
         return failure(source.description + ": the events in memory belong to another case");
     try {
-        ImportWrite transaction(*m_database, m_importsAlone);
+        ImportWrite transaction(*m_database, m_path, m_importsAlone);
         if (table.size() != countEvents())
             return failure(caseChanged(source.description));
         // The SHA-256 is that of the records, known only once they are read: until then the row holds a placeholder

@@ -115,6 +115,16 @@ public:
     // ones, and on failure or cancel the case is unchanged and `table` must be reloaded.
     [[nodiscard]] Expected<ImportResult> importFile(
         const std::string& path, EventTable& table, const ImportOptions& options = {});
+    // The case's strings, each under its id, and no event: what importFileStreaming imports into.
+    [[nodiscard]] Expected<void> loadStrings(EventTable& table);
+    // The batch import (cepheid-cli import), for a caller that does not read the events afterwards: importFile with
+    // each chunk of events written to the case as soon as it is complete, then dropped from `strings`. The import
+    // holds a chunk or two of events and the case's strings, whatever the size of the file or the case, and the case
+    // is what importFile makes of the same file. `strings` must hold this case's strings and no event (loadStrings);
+    // on success it holds the new strings too, and no event; on failure or cancel the case is unchanged and
+    // `strings` must be reloaded.
+    [[nodiscard]] Expected<ImportResult> importFileStreaming(
+        const std::string& path, EventTable& strings, const ImportOptions& options = {});
     // A selection from a database server, imported as one source (docs/clickhouse.md, "Cases"). `fetch` appends the
     // events to the table it is given (which hashes an id string with this case's key; hashes the server stores are
     // kept), each with `sourceIndex` as its file and its row number as line and offset, hands each row's text to
@@ -180,6 +190,14 @@ private:
     // with their HTTP and cloud details, as the source `sourceId`'s.
     void storeNewEvents(
         std::int64_t sourceId, const EventTable& table, std::size_t firstEvent, std::size_t firstString);
+    void storeNewStrings(const EventTable& table, std::size_t firstString);
+    // Events [first, end) of `table`, whose first event is the case's event `indexBase`, with their details.
+    void storeEvents(
+        std::int64_t sourceId, const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase);
+    // The HTTP and cloud details of those events.
+    void storeDetails(const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase);
+    Expected<ImportResult> importFileInto(
+        const std::string& path, EventTable& table, const ImportOptions& options, bool streaming);
     // Inside a write transaction: removes a source and everything it brought, and closes the gap in event indexes.
     void removeSource(std::int64_t sourceId);
 

@@ -20,9 +20,7 @@ namespace cepheid {
 
 namespace {
 
-// A chunk is closed at kEventsPerChunk events or once it holds this many IP values, so that no chunk, however many
-// addresses its records list, asks for more than about 23 MB to read back; a chunk claiming more was altered.
-constexpr std::size_t kIpsPerChunk = std::size_t(1) << 22;
+// A chunk claiming more IP values than a chunk can be given was altered.
 constexpr std::size_t kMaxIpsPerChunk = kIpsPerChunk + 2 * std::numeric_limits<std::uint16_t>::max();
 
 // Where each column lies in a chunk of `events` events and `ips` IP values: the 8-byte columns first, then the 4-,
@@ -381,14 +379,19 @@ DecodedChunk decodeChunk(StoredChunk& chunk, EventTable& table, StringId poolSiz
 
 } // namespace
 
-void writeEventChunks(sql::Database& database, const EventTable& table, std::size_t firstEvent, std::size_t endEvent,
-    std::int64_t sourceId)
+namespace {
+
+struct ChunkBounds
 {
-    struct Bounds
-    {
-        std::size_t first, last, ips;
-    };
-    std::vector<Bounds> chunks;
+    std::size_t first, last, ips;
+};
+
+// Events [firstEvent, endEvent) cut into chunks: a chunk ends after kEventsPerChunk events, or at the event that brings
+// its IP values to kIpsPerChunk. With `partialLast` the events after the last such end make a chunk of their own.
+std::vector<ChunkBounds> cutIntoChunks(
+    const EventTable& table, std::size_t firstEvent, std::size_t endEvent, bool partialLast)
+{
+    std::vector<ChunkBounds> chunks;
     std::size_t chunkStart = firstEvent, ips = 0;
     for (std::size_t i = firstEvent; i < endEvent; ++i) {
         const auto event = static_cast<EventIndex>(i);
@@ -399,27 +402,51 @@ void writeEventChunks(sql::Database& database, const EventTable& table, std::siz
             ips = 0;
         }
     }
-    if (chunkStart < endEvent)
+    if (partialLast && chunkStart < endEvent)
         chunks.push_back({ chunkStart, endEvent, ips });
+    return chunks;
+}
 
+void writeChunks(sql::Database& database, const EventTable& table, const std::vector<ChunkBounds>& chunks,
+    std::int64_t sourceId, std::size_t indexBase)
+{
+    if (chunks.empty())
+        return;
     // Chunks are encoded and compressed on one thread per core (the table is only read), and inserted in order on
     // this one, which owns the connection. At most a window of chunks is in flight: it bounds the memory held.
     auto insert = database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
                                    "compression, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     const unsigned threads = workerThreads();
     SpareBuffers spare;
-    OrderedWorkers<Bounds, EncodedChunk> encoders(threads, 2 * threads, [&table, &spare] {
-        return [&table, &spare, scratch = std::make_shared<EncodingScratch>()](Bounds& bounds) {
+    OrderedWorkers<ChunkBounds, EncodedChunk> encoders(threads, 2 * threads, [&table, &spare] {
+        return [&table, &spare, scratch = std::make_shared<EncodingScratch>()](ChunkBounds& bounds) {
             return encodeChunk(table, bounds.first, bounds.last, bounds.ips, *scratch, spare);
         };
     });
     const auto store = [&](EncodedChunk chunk) {
+        chunk.first += indexBase;
         insertChunk(insert, chunk, sourceId);
         spare.give(std::move(chunk.bytes));
     };
-    for (const Bounds& bounds : chunks)
+    for (const ChunkBounds& bounds : chunks)
         encoders.submit(bounds, store);
     encoders.drain(store);
+}
+
+} // namespace
+
+void writeEventChunks(sql::Database& database, const EventTable& table, std::size_t firstEvent, std::size_t endEvent,
+    std::int64_t sourceId, std::size_t indexBase)
+{
+    writeChunks(database, table, cutIntoChunks(table, firstEvent, endEvent, true), sourceId, indexBase);
+}
+
+std::size_t writeCompleteEventChunks(
+    sql::Database& database, const EventTable& table, std::int64_t sourceId, std::size_t indexBase)
+{
+    const std::vector<ChunkBounds> chunks = cutIntoChunks(table, 0, table.size(), false);
+    writeChunks(database, table, chunks, sourceId, indexBase);
+    return chunks.empty() ? 0 : chunks.back().last;
 }
 
 void readCaseStrings(sql::Database& database, EventTable& table)
@@ -431,6 +458,14 @@ void readCaseStrings(sql::Database& database, EventTable& table)
         if (id != static_cast<StringId>(strings.integer(0)))
             throw sql::Error("the case's string table is inconsistent (id " + std::to_string(strings.integer(0)) + ")");
     }
+}
+
+std::size_t storedStringCount(sql::Database& database)
+{
+    // Ids run from 1 without gaps (readCaseStrings refuses a case where they do not), after the empty string's 0.
+    auto count = database.prepare("SELECT coalesce(max(id), 0) + 1 FROM strings");
+    count.step();
+    return static_cast<std::size_t>(count.integer(0));
 }
 
 void readEventChunks(sql::Database& database, EventTable& table)

@@ -113,13 +113,15 @@ Expected<InputSummary> importFile(
     std::uint64_t lastLine = 0;
     std::uint64_t eventsLimitLine = 0; // the line of the first event past the events limit, once reached
     std::uint64_t memoryLimitLine = 0; // the line of the last record read when the memory limit was passed
-    bool reserved = false;
+    bool reserved = static_cast<bool>(options.onEventsMerged); // a table emptied as it goes is never reserved
+    std::uint64_t elsewhere = options.eventsElsewhere;
     while (auto batch = batches.next()) {
         // The events limit bounds memory: the events past it are not read (and the reader is told to stop), nor are
         // the original records that gave only those, nor the rejects after them.
         const EventTable& events = batch->events();
-        const std::size_t room = table.size() < options.limits.events
-            ? static_cast<std::size_t>(std::min<std::uint64_t>(options.limits.events - table.size(), SIZE_MAX))
+        const std::uint64_t counted = table.size() + elsewhere;
+        const std::size_t room = counted < options.limits.events
+            ? static_cast<std::size_t>(std::min<std::uint64_t>(options.limits.events - counted, SIZE_MAX))
             : 0;
         const std::size_t taken = std::min(room, events.size());
         if (taken < events.size()) {
@@ -133,6 +135,8 @@ Expected<InputSummary> importFile(
                     options.onRawRecord(raw.line, raw.offset, raw.text);
         table.appendFrom(events, 0, static_cast<EventIndex>(taken));
         summary.eventsRead += taken;
+        if (options.onEventsMerged)
+            elsewhere += options.onEventsMerged(table);
         for (Reject& reject : batch->rejects())
             if (eventsLimitLine == 0 || reject.line < eventsLimitLine)
                 addReject(reject.line, std::move(reject.reason), std::move(reject.excerpt));

@@ -201,6 +201,43 @@ void EventTable::clear()
         m_sourceLine, m_sourceOffset, m_ipValues, m_httpEvents, m_http, m_cloudEvents, m_cloud);
 }
 
+void EventTable::dropFront(std::size_t count)
+{
+    if (count == 0)
+        return;
+    if (count > size())
+        throw std::out_of_range("EventTable::dropFront: more events than the table holds");
+    if (!m_resolvedHostname.empty())
+        throw std::logic_error("EventTable::dropFront: the table holds resolved names");
+    // IP lists lie in event order (append, appendFrom and appendStored all add them at the end), so the first kept
+    // event's principal list begins where the dropped events' lists end.
+    const std::uint32_t firstIp
+        = count < size() ? m_principalIpBegin[count] : static_cast<std::uint32_t>(m_ipValues.size());
+    const auto drop = [](auto& column, std::size_t n) {
+        column.erase(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(std::min(n, column.size())));
+    };
+    const auto dropEvents = [&](auto&... columns) { (drop(columns, count), ...); };
+    dropEvents(m_timestamp, m_idHash, m_eventType, m_direction, m_flags, m_principalHostname, m_principalIpBegin,
+        m_principalIpCount, m_processPath, m_processId, m_targetHostname, m_hostnameSource, m_joinKey, m_targetIpBegin,
+        m_targetIpCount, m_targetPort, m_bytesSent, m_bytesReceived, m_user, m_sourceFile, m_sourceLine,
+        m_sourceOffset);
+    drop(m_ipValues, firstIp);
+    for (std::uint32_t& begin : m_principalIpBegin)
+        begin -= firstIp;
+    for (std::uint32_t& begin : m_targetIpBegin)
+        begin -= firstIp;
+    const auto dropDetails = [count, &drop](std::vector<EventIndex>& events, auto& details) {
+        const auto kept = std::lower_bound(events.begin(), events.end(), static_cast<EventIndex>(count));
+        const auto dropped = static_cast<std::size_t>(kept - events.begin());
+        drop(events, dropped);
+        drop(details, dropped);
+        for (EventIndex& event : events)
+            event -= static_cast<EventIndex>(count);
+    };
+    dropDetails(m_httpEvents, m_http);
+    dropDetails(m_cloudEvents, m_cloud);
+}
+
 EventIndex EventTable::appendStored(const StoredEvent& event)
 {
     const auto index = static_cast<EventIndex>(m_timestamp.size());

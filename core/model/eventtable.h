@@ -34,6 +34,10 @@ public:
     void appendFrom(const EventTable& rows, EventIndex begin, EventIndex end);
     // Forgets every event and string but keeps the memory, to be filled again (an import batch).
     void clear();
+    // Forgets the first `count` events, their IP lists and details, and keeps the strings: the events after them move
+    // down by `count` (a batch import into a case, which writes events as they come and keeps only the strings and
+    // the events of a chunk not yet complete, cases/casefile.h). Not for a table with resolved names.
+    void dropFront(std::size_t count);
 
     // Event ids are compared by a 64-bit hash keyed with this secret: an export cannot be crafted so that distinct
     // ids collide and are dropped as duplicates (the hash is invertible without the key). A run draws a random
@@ -90,6 +94,8 @@ public:
     void setStoredJoinKeys(std::size_t first, std::span<const std::uint64_t> keys);
     std::size_t size() const { return m_timestamp.size(); }
     bool empty() const { return m_timestamp.empty(); }
+    // IP values held, all lists together.
+    std::size_t ipValueCount() const { return m_ipValues.size(); }
 
     TimestampUs timestamp(EventIndex i) const { return m_timestamp[i]; }
     std::uint64_t idHash(EventIndex i) const { return m_idHash[i]; }

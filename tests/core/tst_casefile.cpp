@@ -139,6 +139,40 @@ void expectSameEvents(const EventTable& loaded, const EventTable& direct)
     }
 }
 
+// Every row of what a case holds from its imports but the time of each, as text: two cases compared row for row.
+std::vector<std::string> importedRows(const std::string& path)
+{
+    sql::Database database(path, true, false);
+    std::vector<std::string> rows;
+    const std::pair<const char*, int> queries[] = {
+        { "SELECT path, size, sha256, format, layout, compressed, events_read, events_rejected, read_error FROM "
+          "sources ORDER BY id",
+            9 },
+        { "SELECT first_event, source_id, event_count, ip_count, compression, hex(columns) FROM event_chunks ORDER BY "
+          "first_event",
+            6 },
+        { "SELECT id, text FROM strings ORDER BY id", 2 },
+        { "SELECT event_index, url, user_agent, response_code FROM http ORDER BY event_index", 4 },
+        { "SELECT event_index, provider, action, flags, service, resource, account, region, actor_type, user_agent, "
+          "credential, error_code, exposure FROM cloud_audit ORDER BY event_index",
+            13 },
+        { "SELECT source_id, first_offset, last_offset, compressed, hex(record_index), hex(content) FROM raw_chunks "
+          "ORDER BY source_id, first_offset",
+            6 },
+        { "SELECT source_id, line, reason, excerpt FROM rejects ORDER BY rowid", 4 },
+    };
+    for (const auto& [query, columns] : queries) {
+        auto statement = database.prepare(query);
+        while (statement.step()) {
+            std::string row = std::string(query).substr(0, 40) + ':';
+            for (int column = 0; column < columns; ++column)
+                row += std::string(statement.text(column)) + '|';
+            rows.push_back(std::move(row));
+        }
+    }
+    return rows;
+}
+
 std::unique_ptr<CaseFile> openCase(const std::string& path, CaseFile::Mode mode)
 {
     auto caseFile = CaseFile::open(path, mode);
@@ -918,26 +952,47 @@ private slots:
         }
     }
 
+    void aConcurrentImportFailsFast_data()
+    {
+        QTest::addColumn<bool>("streaming");
+        QTest::newRow("events in memory") << false;
+        QTest::newRow("streaming (strings in memory)") << true;
+    }
+
     // Two analysts import into one case at once: the second learns it at once, before reading its file, instead of
-    // reading it all and failing on colliding string ids; the case keeps the first import whole.
+    // reading it all and failing on colliding string ids; the case keeps the first import whole. The same whether the
+    // second holds the case's events or only its strings (a streaming import).
     void aConcurrentImportFailsFast()
     {
+        QFETCH(bool, streaming);
         QTemporaryDir directory;
         const std::string casePath = directory.filePath(QStringLiteral("shared.cepheid")).toStdString();
         openCase(casePath, CaseFile::Mode::Create);
         auto first = openCase(casePath, CaseFile::Mode::ReadWrite);
         auto second = openCase(casePath, CaseFile::Mode::ReadWrite);
         EventTable firstTable, secondTable;
-        VERIFY_OK(first->loadEvents(firstTable));
-        VERIFY_OK(second->loadEvents(secondTable));
-        VERIFY_OK(first->importFile(
-            writeTestFile(directory, QStringLiteral("a.ndjson"), udmEventCamel("a") + "\n").toStdString(), firstTable));
-        const auto refused = second->importFile(
-            writeTestFile(directory, QStringLiteral("b.ndjson"), udmEventCamel("b") + "\n").toStdString(), secondTable);
+        const auto load = [&](CaseFile& caseFile, EventTable& table) {
+            return streaming ? caseFile.loadStrings(table) : caseFile.loadEvents(table);
+        };
+        const auto import = [&](CaseFile& caseFile, const char* name, EventTable& table) {
+            const std::string path
+                = writeTestFile(directory, QString::fromLatin1(name), udmEventCamel(name) + "\n").toStdString();
+            return streaming ? caseFile.importFileStreaming(path, table) : caseFile.importFile(path, table);
+        };
+        VERIFY_OK(load(*first, firstTable));
+        VERIFY_OK(load(*second, secondTable));
+        VERIFY_OK(import(*first, "a.ndjson", firstTable));
+        const auto refused = import(*second, "b.ndjson", secondTable);
         QVERIFY(!refused);
         QVERIFY2(
             refused.error().find("the case changed since it was opened") != std::string::npos, refused.error().c_str());
         QCOMPARE(holding(*second), std::string("1 sources, 1 events"));
+        if (streaming) { // a table holding events is not a streaming import's
+            EventTable events;
+            VERIFY_OK(first->loadEvents(events));
+            QVERIFY(!first->importFileStreaming(
+                writeTestFile(directory, QStringLiteral("c.ndjson"), udmEventCamel("c") + "\n").toStdString(), events));
+        }
     }
 
     // `case verify` reads everything back: a sound case passes; rows deleted behind Cepheid's back and a damaged raw
@@ -987,6 +1042,99 @@ private slots:
                 + "\n";
         }
         return many;
+    }
+
+    // The batch import (cepheid-cli import) writes each chunk of events as it is complete and holds only the strings:
+    // the case must be, row for row, what the import in memory makes, chunks cut at the same events, event indexes of
+    // HTTP and cloud details counted from the case's start, whatever came before. Two copies of one new case, so that
+    // both hash event ids with the same key.
+    void aStreamingImportWritesWhatAnImportInMemoryWrites()
+    {
+        QTemporaryDir directory;
+        const std::string inMemoryPath = directory.filePath(QStringLiteral("memory.cepheid")).toStdString();
+        const std::string streamedPath = directory.filePath(QStringLiteral("streamed.cepheid")).toStdString();
+        openCase(inMemoryPath, CaseFile::Mode::Create);
+        QVERIFY(QFile::copy(QString::fromStdString(inMemoryPath), QString::fromStdString(streamedPath)));
+        // Two chunks and more of events, HTTP details in both, then CloudTrail's details, Zeek's join keys.
+        std::string many = moreEventsThanAChunk();
+        for (int i = 0; i < 140; ++i)
+            many
+                += udmHttpEvent(i, formatRfc3339(at("2025-03-05T10:00:00Z") + i * kMicrosPerSecond),
+                       "https://h" + std::to_string(i % 7) + ".workers.dev/p", "curl/8." + std::to_string(i % 3), "200")
+                + "\n";
+        const std::vector<std::string> inputs {
+            writeTestFile(directory, QStringLiteral("small.ndjson"), fixtureExport(12)).toStdString(),
+            writeTestFile(directory, QStringLiteral("many.ndjson"), many).toStdString(),
+            sourcePath(QStringLiteral("tests/data/cloud/lambda-url-public.cloudtrail.json")).toStdString(),
+            sourcePath(QStringLiteral("tests/data/formats/zeek/json-logstory.log")).toStdString(),
+            writeTestFile(directory, QStringLiteral("again.ndjson"), many + fixtureExport(3, "x")).toStdString(),
+        };
+        many.clear();
+        {
+            auto caseFile = openCase(inMemoryPath, CaseFile::Mode::ReadWrite);
+            EventTable table;
+            VERIFY_OK(caseFile->loadEvents(table));
+            for (const std::string& input : inputs)
+                VERIFY_OK(caseFile->importFile(input, table));
+            QVERIFY2(table.cloudEventCount() > 0 && table.httpEventCount() >= 2 * 140,
+                qPrintable(
+                    QStringLiteral("%1 cloud, %2 http").arg(table.cloudEventCount()).arg(table.httpEventCount())));
+        }
+        std::size_t streamedStrings = 0;
+        {
+            auto caseFile = openCase(streamedPath, CaseFile::Mode::ReadWrite);
+            EventTable strings;
+            VERIFY_OK(caseFile->loadStrings(strings));
+            for (const std::string& input : inputs) {
+                VERIFY_OK(caseFile->importFileStreaming(input, strings));
+                QCOMPARE(strings.size(), std::size_t(0));
+            }
+            streamedStrings = strings.strings().size();
+        }
+        const std::vector<std::string> inMemory = importedRows(inMemoryPath);
+        const std::vector<std::string> streamed = importedRows(streamedPath);
+        QCOMPARE(streamed.size(), inMemory.size());
+        for (std::size_t row = 0; row < inMemory.size(); ++row)
+            QVERIFY2(streamed[row] == inMemory[row], streamed[row].substr(0, 200).c_str());
+        auto chunks = sql::Database(streamedPath, true, false).prepare("SELECT count(*) FROM event_chunks");
+        QVERIFY(chunks.step() && chunks.integer(0) >= 6);
+        auto caseFile = openCase(streamedPath, CaseFile::Mode::ReadOnly);
+        EventTable loaded;
+        VERIFY_OK(caseFile->loadEvents(loaded));
+        QCOMPARE(loaded.strings().size(), streamedStrings);
+    }
+
+    // The events limit counts the case's events and those a streaming import has written already, as it counts the
+    // events in memory of an import that keeps them: both stop at the same event.
+    void aStreamingImportStopsAtTheEventsLimitWhereAnImportInMemoryStops()
+    {
+        QTemporaryDir directory;
+        const std::string first
+            = writeTestFile(directory, QStringLiteral("first.ndjson"), fixtureExport(30, "f")).toStdString();
+        const std::string many
+            = writeTestFile(directory, QStringLiteral("many.ndjson"), moreEventsThanAChunk()).toStdString();
+        ImportOptions limited;
+        limited.limits.events = 65'536 + 2'000; // past the first chunk the file's import writes, before its end
+        std::vector<std::uint64_t> read;
+        for (const bool streaming : { false, true }) {
+            const std::string casePath
+                = directory.filePath(streaming ? QStringLiteral("s.cepheid") : QStringLiteral("m.cepheid"))
+                      .toStdString();
+            auto caseFile = openCase(casePath, CaseFile::Mode::Create);
+            EventTable table;
+            VERIFY_OK(streaming ? caseFile->loadStrings(table) : caseFile->loadEvents(table));
+            const auto import = [&](const std::string& path) {
+                return streaming ? caseFile->importFileStreaming(path, table, limited)
+                                 : caseFile->importFile(path, table, limited);
+            };
+            VERIFY_OK(import(first));
+            const auto result = import(many);
+            VERIFY_OK(result);
+            QVERIFY2(result->summary.limitReached, qPrintable(QString::number(result->summary.eventsRead)));
+            read.push_back(result->summary.eventsRead);
+            QCOMPARE(*caseFile->eventCount(), limited.limits.events);
+        }
+        QCOMPARE(read[1], read[0]);
     }
 
     void reopensToTheTableItsImportsBuilt()

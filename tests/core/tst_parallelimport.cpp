@@ -57,41 +57,43 @@ Imported importWith(const QString& path, unsigned threads, ImportLimits limits =
     return out;
 }
 
-// The two tables hold the same pool (every id names the same text) and the same ids in every column.
-void expectIdenticalTables(const EventTable& parallel, const EventTable& serial)
+// The two tables hold the same pool (every id names the same text) and the same ids in every column; with `offset`,
+// `parallel`'s events are `serial`'s from that one on.
+void expectIdenticalTables(const EventTable& parallel, const EventTable& serial, std::size_t offset = 0)
 {
-    QCOMPARE(parallel.size(), serial.size());
+    QCOMPARE(parallel.size() + offset, serial.size());
     QCOMPARE(parallel.strings().size(), serial.strings().size());
     for (StringId id = 0; id < serial.strings().size(); ++id)
         QVERIFY2(parallel.text(id) == serial.text(id), qPrintable(QStringLiteral("string %1").arg(id)));
     const auto ids
         = [](std::span<const StringId> values) { return std::vector<StringId>(values.begin(), values.end()); };
-    for (EventIndex i = 0; i < serial.size(); ++i) {
+    for (EventIndex i = 0; i < parallel.size(); ++i) {
         const auto where = qPrintable(QStringLiteral("event %1").arg(i));
-        QVERIFY2(parallel.timestamp(i) == serial.timestamp(i) && parallel.idHash(i) == serial.idHash(i), where);
-        QVERIFY2(parallel.eventType(i) == serial.eventType(i) && parallel.direction(i) == serial.direction(i), where);
+        const auto j = static_cast<EventIndex>(i + offset);
+        QVERIFY2(parallel.timestamp(i) == serial.timestamp(j) && parallel.idHash(i) == serial.idHash(j), where);
+        QVERIFY2(parallel.eventType(i) == serial.eventType(j) && parallel.direction(i) == serial.direction(j), where);
         QVERIFY2(
-            parallel.role(i) == serial.role(i) && parallel.principalHostname(i) == serial.principalHostname(i), where);
-        QVERIFY2(ids(parallel.principalIps(i)) == ids(serial.principalIps(i)), where);
-        QVERIFY2(ids(parallel.targetIps(i)) == ids(serial.targetIps(i)), where);
+            parallel.role(i) == serial.role(j) && parallel.principalHostname(i) == serial.principalHostname(j), where);
+        QVERIFY2(ids(parallel.principalIps(i)) == ids(serial.principalIps(j)), where);
+        QVERIFY2(ids(parallel.targetIps(i)) == ids(serial.targetIps(j)), where);
         QVERIFY2(
-            parallel.processPath(i) == serial.processPath(i) && parallel.processId(i) == serial.processId(i), where);
-        QVERIFY2(parallel.recordHostname(i) == serial.recordHostname(i)
-                && parallel.recordHostnameSource(i) == serial.recordHostnameSource(i),
+            parallel.processPath(i) == serial.processPath(j) && parallel.processId(i) == serial.processId(j), where);
+        QVERIFY2(parallel.recordHostname(i) == serial.recordHostname(j)
+                && parallel.recordHostnameSource(i) == serial.recordHostnameSource(j),
             where);
-        QVERIFY2(parallel.joinKey(i) == serial.joinKey(i) && parallel.targetPort(i) == serial.targetPort(i), where);
-        QVERIFY2(parallel.bytesSent(i) == serial.bytesSent(i) && parallel.bytesReceived(i) == serial.bytesReceived(i)
-                && parallel.bytesSentKnown(i) == serial.bytesSentKnown(i)
-                && parallel.bytesReceivedKnown(i) == serial.bytesReceivedKnown(i),
+        QVERIFY2(parallel.joinKey(i) == serial.joinKey(j) && parallel.targetPort(i) == serial.targetPort(j), where);
+        QVERIFY2(parallel.bytesSent(i) == serial.bytesSent(j) && parallel.bytesReceived(i) == serial.bytesReceived(j)
+                && parallel.bytesSentKnown(i) == serial.bytesSentKnown(j)
+                && parallel.bytesReceivedKnown(i) == serial.bytesReceivedKnown(j),
             where);
-        QVERIFY2(parallel.user(i) == serial.user(i), where);
-        const SourceReference a = parallel.source(i), b = serial.source(i);
+        QVERIFY2(parallel.user(i) == serial.user(j), where);
+        const SourceReference a = parallel.source(i), b = serial.source(j);
         QVERIFY2(a.fileIndex == b.fileIndex && a.line == b.line && a.byteOffset == b.byteOffset, where);
         const auto* httpA = parallel.http(i);
-        const auto* httpB = serial.http(i);
+        const auto* httpB = serial.http(j);
         QVERIFY2((httpA == nullptr) == (httpB == nullptr) && (!httpA || *httpA == *httpB), where);
         const auto* cloudA = parallel.cloud(i);
-        const auto* cloudB = serial.cloud(i);
+        const auto* cloudB = serial.cloud(j);
         QVERIFY2((cloudA == nullptr) == (cloudB == nullptr) && (!cloudA || *cloudA == *cloudB), where);
     }
 }
@@ -257,6 +259,37 @@ private slots:
         QCOMPARE(next, records.size());
         QVERIFY(direct.cloudEventCount() > 0);
         expectIdenticalTables(merged, direct);
+    }
+
+    // A batch import into a case drops the events it has written (EventTable::dropFront): the events after them keep
+    // every value, their IP lists and their HTTP and cloud details, and the pool keeps every string. Dropped in steps
+    // of every size, the last one all that is left; events appended after a drop follow the ones kept.
+    void droppingTheFrontKeepsTheEventsAfterIt()
+    {
+        std::deque<std::string> text;
+        std::deque<CloudAuditRecord> cloud;
+        const std::vector<EventRecord> records = variedRecords(5000, text, cloud);
+        EventTable full, dropped;
+        for (EventTable* table : { &full, &dropped }) {
+            table->setIdKey(0x5EED);
+            for (const EventRecord& record : records)
+                table->append(record);
+        }
+        QVERIFY(full.cloudEventCount() > 0 && full.httpEventCount() > 0);
+        std::size_t gone = 0;
+        for (const std::size_t step : { 1, 2, 997, 1000, 1734, 1266 }) {
+            dropped.dropFront(step);
+            gone += step;
+            expectIdenticalTables(dropped, full, gone);
+        }
+        QCOMPARE(gone, records.size());
+        QCOMPARE(dropped.ipValueCount(), std::size_t(0));
+        QCOMPARE(dropped.httpEventCount() + dropped.cloudEventCount(), std::size_t(0));
+        for (std::size_t i = 0; i < 300; ++i)
+            dropped.append(records[i]);
+        for (std::size_t i = 0; i < 300; ++i)
+            full.append(records[i]);
+        expectIdenticalTables(dropped, full, records.size());
     }
 
     void sameImportWhateverTheThreads_data()
