@@ -623,16 +623,17 @@ Expected<CaseFile::ImportResult> CaseFile::importFileInto(
             };
         caseOptions.onRawRecord
             = [&](std::uint64_t, std::uint64_t offset, std::string_view text) { rawRecords.add(offset, text); };
-        // Streaming, the table holds the events not yet written: those after `written`, the case's event eventsBefore
-        // + written.
+        // Streaming, the table holds the events not yet written, the first of them the case's event eventsBefore +
+        // written.
         std::size_t written = 0;
+        std::optional<EventChunkWriter> eventChunks;
         if (streaming) {
+            eventChunks.emplace(*m_database, sourceId, eventsBefore);
             caseOptions.eventsElsewhere = eventsBefore;
             caseOptions.onEventsMerged = [&](EventTable& events) -> std::size_t {
                 if (events.size() < kEventsPerChunk && events.ipValueCount() < kIpsPerChunk)
                     return 0; // no chunk can be complete yet
-                const std::size_t complete
-                    = writeCompleteEventChunks(*m_database, events, sourceId, eventsBefore + written);
+                const std::size_t complete = eventChunks->addComplete(events);
                 storeDetails(events, 0, complete, eventsBefore + written);
                 events.dropFront(complete);
                 written += complete;
@@ -660,7 +661,8 @@ Expected<CaseFile::ImportResult> CaseFile::importFileInto(
 
         if (streaming) {
             storeNewStrings(table, firstString);
-            storeEvents(sourceId, table, 0, table.size(), eventsBefore + written);
+            eventChunks->finish(table);
+            storeDetails(table, 0, table.size(), eventsBefore + written);
             table.dropFront(table.size());
         } else {
             storeNewEvents(sourceId, table, firstEvent, firstString);

@@ -173,8 +173,10 @@ struct EncodingScratch
     std::size_t capacity = 0;
 };
 
-EncodedChunk encodeChunk(const EventTable& table, std::size_t first, std::size_t last, std::size_t ips,
-    EncodingScratch& scratch, SpareBuffers& spare)
+// Gathers events [first, last) of the table, with their `ips` IP values, into the chunk's columns (scratch.content) and
+// their byte planes (scratch.planes).
+void gatherChunk(
+    const EventTable& table, std::size_t first, std::size_t last, std::size_t ips, EncodingScratch& scratch)
 {
     const std::size_t n = last - first;
     const ChunkLayout layout(n, ips);
@@ -215,12 +217,26 @@ EncodedChunk encodeChunk(const EventTable& table, std::size_t first, std::size_t
         column<std::uint8_t>(base, layout.hostnameSource)[k] = static_cast<std::uint8_t>(table.recordHostnameSource(i));
     }
     splitColumns(layout, base, scratch.planes.get());
+}
+
+// The chunk gatherChunk gathered: its byte planes compressed, or its columns as they are when that does not pay.
+EncodedChunk compressGathered(
+    const EncodingScratch& scratch, std::size_t first, std::size_t n, std::size_t ips, SpareBuffers& spare)
+{
+    const std::size_t total = ChunkLayout(n, ips).total;
     EncodedChunk chunk { first, n, ips, kZstdBytePlanes, spare.take() };
-    if (!compressChunk(std::span(scratch.planes.get(), layout.total), chunk.bytes)) {
-        chunk.compression = static_cast<std::int64_t>(ChunkCompression::Stored); // the columns as they are
-        chunk.bytes.assign(base, base + layout.total);
+    if (!compressChunk(std::span(scratch.planes.get(), total), chunk.bytes)) {
+        chunk.compression = static_cast<std::int64_t>(ChunkCompression::Stored);
+        chunk.bytes.assign(scratch.content.get(), scratch.content.get() + total);
     }
     return chunk;
+}
+
+EncodedChunk encodeChunk(const EventTable& table, std::size_t first, std::size_t last, std::size_t ips,
+    EncodingScratch& scratch, SpareBuffers& spare)
+{
+    gatherChunk(table, first, last, ips, scratch);
+    return compressGathered(scratch, first, last - first, ips, spare);
 }
 
 void insertChunk(sql::Statement& insert, const EncodedChunk& chunk, std::int64_t sourceId)
@@ -441,12 +457,83 @@ void writeEventChunks(sql::Database& database, const EventTable& table, std::siz
     writeChunks(database, table, cutIntoChunks(table, firstEvent, endEvent, true), sourceId, indexBase);
 }
 
-std::size_t writeCompleteEventChunks(
-    sql::Database& database, const EventTable& table, std::int64_t sourceId, std::size_t indexBase)
+struct EventChunkWriter::Impl
 {
-    const std::vector<ChunkBounds> chunks = cutIntoChunks(table, 0, table.size(), false);
-    writeChunks(database, table, chunks, sourceId, indexBase);
-    return chunks.empty() ? 0 : chunks.back().last;
+    struct Gathered
+    {
+        std::size_t first = 0, events = 0, ips = 0; // first: the case's event index
+        std::unique_ptr<EncodingScratch> scratch;
+    };
+    struct Compressed
+    {
+        EncodedChunk chunk;
+        std::unique_ptr<EncodingScratch> scratch; // back to the writer, to gather another chunk into
+    };
+
+    Impl(sql::Database& database, std::int64_t source, std::size_t indexBase)
+        : insert(database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
+                                  "compression, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
+        , sourceId(source)
+        , nextIndex(indexBase)
+        , compressors(workerThreads(), workerThreads(), [this] {
+            return [this](Gathered& gathered) {
+                return Compressed { compressGathered(
+                                        *gathered.scratch, gathered.first, gathered.events, gathered.ips, spareBytes),
+                    std::move(gathered.scratch) };
+            };
+        })
+    { }
+
+    // Gathers the chunks the table's events make from its first, here (the caller drops those events next), and hands
+    // them to the compressing threads; returns how many events they hold.
+    std::size_t add(const EventTable& table, bool partialLast)
+    {
+        const std::vector<ChunkBounds> chunks = cutIntoChunks(table, 0, table.size(), partialLast);
+        for (const ChunkBounds& bounds : chunks) {
+            std::unique_ptr<EncodingScratch> scratch;
+            if (spareScratch.empty()) {
+                scratch = std::make_unique<EncodingScratch>();
+            } else {
+                scratch = std::move(spareScratch.back());
+                spareScratch.pop_back();
+            }
+            gatherChunk(table, bounds.first, bounds.last, bounds.ips, *scratch);
+            compressors.submit(
+                { nextIndex + bounds.first, bounds.last - bounds.first, bounds.ips, std::move(scratch) }, store);
+        }
+        const std::size_t taken = chunks.empty() ? 0 : chunks.back().last;
+        nextIndex += taken;
+        return taken;
+    }
+
+    sql::Statement insert;
+    std::int64_t sourceId;
+    std::size_t nextIndex; // the case's index of the table's first event
+    SpareBuffers spareBytes;
+    std::vector<std::unique_ptr<EncodingScratch>> spareScratch; // on the calling thread only
+    const std::function<void(Compressed)> store = [this](Compressed compressed) {
+        insertChunk(insert, compressed.chunk, sourceId);
+        spareBytes.give(std::move(compressed.chunk.bytes));
+        spareScratch.push_back(std::move(compressed.scratch));
+    };
+    OrderedWorkers<Gathered, Compressed> compressors; // last: its threads end first
+};
+
+EventChunkWriter::EventChunkWriter(sql::Database& database, std::int64_t sourceId, std::size_t indexBase)
+    : m_impl(std::make_unique<Impl>(database, sourceId, indexBase))
+{ }
+
+EventChunkWriter::~EventChunkWriter() = default;
+
+std::size_t EventChunkWriter::addComplete(const EventTable& table)
+{
+    return m_impl->add(table, false);
+}
+
+void EventChunkWriter::finish(const EventTable& table)
+{
+    m_impl->add(table, true);
+    m_impl->compressors.drain(m_impl->store);
 }
 
 void readCaseStrings(sql::Database& database, EventTable& table)

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 
 namespace cepheid {
 
@@ -28,11 +29,29 @@ inline constexpr std::int64_t kZstdBytePlanes = 3;
 void writeEventChunks(sql::Database& database, const EventTable& table, std::size_t firstEvent, std::size_t endEvent,
     std::int64_t sourceId, std::size_t indexBase = 0);
 
-// A batch import's step (CaseFile::importFileStreaming): appends the table's events, from its first, up to the end of
-// its last complete chunk (kEventsPerChunk events, or as many IP values as a chunk holds), and returns that end. The
-// chunks are cut where writeEventChunks would cut the same events, so a case is the same whichever wrote it.
-std::size_t writeCompleteEventChunks(
-    sql::Database& database, const EventTable& table, std::int64_t sourceId, std::size_t indexBase);
+// A batch import's events as they come (CaseFile::importFileStreaming): the table holds the events not yet written, the
+// first of them the case's event `indexBase` at the start. Each chunk is gathered into its columns on the calling
+// thread, which may then drop its events, compressed on one thread per core meanwhile, and inserted in order on the
+// calling thread, which owns the connection. Chunks are cut where writeEventChunks cuts the same events, so a case is
+// the same whichever wrote it.
+class EventChunkWriter
+{
+public:
+    EventChunkWriter(sql::Database& database, std::int64_t sourceId, std::size_t indexBase);
+    ~EventChunkWriter();
+    EventChunkWriter(const EventChunkWriter&) = delete;
+    EventChunkWriter& operator=(const EventChunkWriter&) = delete;
+
+    // Writes the table's complete chunks (kEventsPerChunk events, or as many IP values as a chunk holds) from its
+    // first event, and returns how many events they hold: the caller drops them (EventTable::dropFront).
+    std::size_t addComplete(const EventTable& table);
+    // Writes all the table's events, the last chunk however small, and waits until every chunk is inserted.
+    void finish(const EventTable& table);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 // Fills the empty `table`'s string pool with the case's strings, each under the id it was stored with.
 void readCaseStrings(sql::Database& database, EventTable& table);
