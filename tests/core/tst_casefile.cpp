@@ -1096,8 +1096,11 @@ private slots:
         QCOMPARE(streamed.size(), inMemory.size());
         for (std::size_t row = 0; row < inMemory.size(); ++row)
             QVERIFY2(streamed[row] == inMemory[row], streamed[row].substr(0, 200).c_str());
-        auto chunks = sql::Database(streamedPath, true, false).prepare("SELECT count(*) FROM event_chunks");
-        QVERIFY(chunks.step() && chunks.integer(0) >= 6);
+        {
+            sql::Database database(streamedPath, true, false);
+            auto chunks = database.prepare("SELECT count(*) FROM event_chunks");
+            QVERIFY(chunks.step() && chunks.integer(0) >= 6);
+        }
         auto caseFile = openCase(streamedPath, CaseFile::Mode::ReadOnly);
         EventTable loaded;
         VERIFY_OK(caseFile->loadEvents(loaded));
