@@ -177,8 +177,10 @@ Expected<InputSummary> importFile(
     summary.bytesRead = lastEnd;
     if (eventsLimitLine > 0) {
         summary.limitReached = true;
+        // A streaming import holds few events: the limit then keeps the case one that a machine like this can open.
         summary.readError = "stopped at the events limit: more than " + options.limits.valueText("events")
-            + " events in memory; " + ImportLimits::raiseHint("events");
+            + (options.onEventsMerged ? " events in the case" : " events in memory") + "; "
+            + ImportLimits::raiseHint("events");
         addReject(eventsLimitLine, "reading stopped here: " + summary.readError, {}, true);
     } else if (memoryLimitLine > 0) {
         summary.limitReached = true;

@@ -22,8 +22,9 @@ struct ImportLimits
     // Decompressed bytes per compressed byte of a gzip file, checked once kRatioCheckedFrom bytes have been read.
     // Real exports compress 10-30 times; a bomb of "{}" lines compresses 1,000 times.
     std::uint64_t compressionRatio = 100;
-    // Events held in memory by one import (all its files, and a case's earlier events): about 130 bytes each,
-    // so 13 GB at the default.
+    // Events held in memory by one import (all its files, and a case's earlier events), or, for a batch import that
+    // writes them as it goes (CaseFile::importFileStreaming), in the case it writes, which holds them all in memory
+    // once opened: about 130 bytes each, so 13 GB at the default.
     std::uint64_t events = 100'000'000;
     // Rejects kept with line, reason and excerpt per file in a case; all are counted.
     std::uint64_t storedRejects = 10'000;

@@ -1135,6 +1135,8 @@ private slots:
             VERIFY_OK(result);
             QVERIFY2(result->summary.limitReached, qPrintable(QString::number(result->summary.eventsRead)));
             read.push_back(result->summary.eventsRead);
+            const std::string where = streaming ? "events in the case" : "events in memory";
+            QVERIFY2(result->summary.readError.find(where) != std::string::npos, result->summary.readError.c_str());
             QCOMPARE(*caseFile->eventCount(), limited.limits.events);
         }
         QCOMPARE(read[1], read[0]);
