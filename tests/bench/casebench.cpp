@@ -35,14 +35,19 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "%s\n", caseFile.error().c_str());
             return 1;
         }
-        EventTable table;
-        (*caseFile)->writeImportsAlone(true); // as cepheid-cli import does
-        const auto result = (*caseFile)->importFile(input, table);
-        if (!result) {
-            std::fprintf(stderr, "%s\n", result.error().c_str());
+        // As cepheid-cli import does: alone on the case, its events written as they come, only the strings held.
+        (*caseFile)->writeImportsAlone(true);
+        EventTable strings;
+        if (const auto loaded = (*caseFile)->loadStrings(strings); !loaded) {
+            std::fprintf(stderr, "%s\n", loaded.error().c_str());
             return 1;
         }
-        events = table.size();
+        const auto imported = (*caseFile)->importFileStreaming(input, strings);
+        if (!imported) {
+            std::fprintf(stderr, "%s\n", imported.error().c_str());
+            return 1;
+        }
+        events = imported->summary.eventsRead;
     }
     const double importSeconds = std::chrono::duration<double>(Clock::now() - start).count();
 
