@@ -86,9 +86,12 @@ int runImport(const ImportOptionsCli& options)
         if (const auto saved = caseFile->setInfo(*info); !saved)
             return refused(saved.error());
     }
-    // Files are imported without their events in memory (CaseFile::importFileStreaming): only the case's strings.
+    // Files are imported without their events in memory (CaseFile::importFileStreaming): only the case's strings. A
+    // database source is imported beside the case's events, as the workbench does; then every input is, so that a
+    // case too large to load is refused before anything is imported.
+    const bool databaseSources = options.clickhouse.given() || options.refresh;
     EventTable events;
-    if (const auto loaded = caseFile->loadStrings(events); !loaded)
+    if (const auto loaded = databaseSources ? caseFile->loadEvents(events) : caseFile->loadStrings(events); !loaded)
         return refused(loaded.error());
     std::string out;
     JsonWriter json(out);
@@ -96,7 +99,9 @@ int runImport(const ImportOptionsCli& options)
     json.key("inputs").beginArray();
     bool strictFailed = false;
     for (const std::string& input : options.inputs) {
-        const auto result = caseFile->importFileStreaming(input, events, importOptions(input, options.input));
+        const auto result = databaseSources
+            ? caseFile->importFile(input, events, importOptions(input, options.input))
+            : caseFile->importFileStreaming(input, events, importOptions(input, options.input));
         if (!result)
             return refused(result.error());
         if (result->alreadyImported)
@@ -134,10 +139,7 @@ int runImport(const ImportOptionsCli& options)
             .endObject();
         return int(Success);
     };
-    if (options.clickhouse.given() || options.refresh) {
-        // A database source is imported beside the case's events, as the workbench does.
-        if (const auto loaded = caseFile->loadEvents(events); !loaded)
-            return refused(loaded.error());
+    if (databaseSources) {
         // What the case's newest saved profile considers (the defaults for a new case) is what is fetched.
         const auto saved = newestSavedProfile(*caseFile);
         if (!saved)

@@ -1,6 +1,5 @@
 #include "casefile.h"
 
-#include "earlywriteback.h"
 #include "eventchunks.h"
 #include "importjournal.h"
 #include "rawchunks.h"
@@ -80,8 +79,7 @@ namespace {
 class ImportWrite
 {
 public:
-    ImportWrite(sql::Database& database, const std::string& casePath, bool alone)
-        : m_writeback({ casePath, casePath + "-wal" })
+    ImportWrite(sql::Database& database, bool alone)
     {
         if (alone)
             m_journal.emplace(database);
@@ -92,7 +90,6 @@ public:
     void commit() { m_transaction->commit(); }
 
 private:
-    EarlyWriteback m_writeback; // an import writes the case (the rollback journal) or its -wal, and checkpoints
     std::optional<ImportJournal> m_journal;
     std::optional<sql::Transaction> m_transaction;
 };
@@ -574,7 +571,7 @@ Expected<CaseFile::ImportResult> CaseFile::importFileInto(
     };
     try {
         const auto fileSize = static_cast<std::int64_t>(std::filesystem::file_size(path));
-        ImportWrite transaction(*m_database, m_path, m_importsAlone);
+        ImportWrite transaction(*m_database, m_importsAlone);
         // A streaming import's events go after the case's as it is now, under the write lock; its strings must be the
         // case's, or the ids it gives would collide with another import's.
         const std::uint64_t eventsBefore = countEvents();
@@ -630,14 +627,16 @@ Expected<CaseFile::ImportResult> CaseFile::importFileInto(
         if (streaming) {
             eventChunks.emplace(*m_database, sourceId, eventsBefore);
             caseOptions.eventsElsewhere = eventsBefore;
-            caseOptions.onEventsMerged = [&](EventTable& events) -> std::size_t {
+            caseOptions.bytesElsewhere = storedColumnBytes(eventsBefore, storedIpCount(*m_database));
+            caseOptions.onEventsMerged = [&](EventTable& events) -> ImportOptions::Written {
                 if (events.size() < kEventsPerChunk && events.ipValueCount() < kIpsPerChunk)
-                    return 0; // no chunk can be complete yet
+                    return {}; // no chunk can be complete yet
                 const std::size_t complete = eventChunks->addComplete(events);
                 storeDetails(events, 0, complete, eventsBefore + written);
+                const std::size_t ipsBefore = events.ipValueCount();
                 events.dropFront(complete);
                 written += complete;
-                return complete;
+                return { complete, storedColumnBytes(complete, ipsBefore - events.ipValueCount()) };
             };
         }
         // Every reject is counted (sources.events_rejected), the first limits.storedRejects are kept with line, reason
@@ -717,7 +716,7 @@ Expected<CaseFile::ImportResult> CaseFile::importRemote(const RemoteSource& sour
     else if (table.idKey() != m_idKey)
         return failure(source.description + ": the events in memory belong to another case");
     try {
-        ImportWrite transaction(*m_database, m_path, m_importsAlone);
+        ImportWrite transaction(*m_database, m_importsAlone);
         if (table.size() != countEvents())
             return failure(caseChanged(source.description));
         // The SHA-256 is that of the records, known only once they are read: until then the row holds a placeholder

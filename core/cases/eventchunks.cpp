@@ -254,6 +254,22 @@ void insertChunk(sql::Statement& insert, const EncodedChunk& chunk, std::int64_t
 // 1); its IP values, 4 bytes each, are counted apart, and the join keys, only in tables that have some, not at all.
 constexpr std::uint64_t kColumnBytesPerEvent = 8 * 6 + 4 * 8 + 2 * 4 + 1 * 3;
 
+} // namespace
+
+std::uint64_t storedColumnBytes(std::uint64_t events, std::uint64_t ips)
+{
+    return events * kColumnBytesPerEvent + ips * sizeof(StringId);
+}
+
+std::uint64_t storedIpCount(sql::Database& database)
+{
+    auto count = database.prepare("SELECT coalesce(sum(ip_count), 0) FROM event_chunks");
+    count.step();
+    return static_cast<std::uint64_t>(count.integer(0));
+}
+
+namespace {
+
 // What a chunk's row says of it before its columns are read: where its events and IP values go in the table.
 struct ChunkHead
 {
@@ -470,12 +486,16 @@ struct EventChunkWriter::Impl
         std::unique_ptr<EncodingScratch> scratch; // back to the writer, to gather another chunk into
     };
 
+    // Chunks gathered and not yet stored, about 12 MB each (columns and byte planes): a chunk comes every 65,536
+    // events, and compressing one takes a fraction of the time parsing them does, so two keep up on any machine.
+    static constexpr unsigned kInFlight = 2;
+
     Impl(sql::Database& database, std::int64_t source, std::size_t indexBase)
         : insert(database.prepare("INSERT INTO event_chunks (first_event, source_id, event_count, ip_count, "
                                   "compression, columns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
         , sourceId(source)
         , nextIndex(indexBase)
-        , compressors(workerThreads(), workerThreads(), [this] {
+        , compressors(kInFlight, kInFlight, [this] {
             return [this](Gathered& gathered) {
                 return Compressed { compressGathered(
                                         *gathered.scratch, gathered.first, gathered.events, gathered.ips, spareBytes),
@@ -568,7 +588,7 @@ void readEventChunks(sql::Database& database, EventTable& table)
     // killing the process as they fill: a crafted case of a few MB can claim four billion events. (Not the import's
     // 60 % budget: a case imported on a larger machine, or with `--limit memory` raised, must still open where it
     // fits.)
-    const std::uint64_t needed = std::uint64_t(events) * kColumnBytesPerEvent + std::uint64_t(ips) * sizeof(StringId);
+    const std::uint64_t needed = storedColumnBytes(events, ips);
     const std::uint64_t usable = ImportLimits::usableMemory();
     if (usable > 0 && needed > usable)
         throw sql::Error("the case holds " + std::to_string(events) + " events, whose columns alone take about "

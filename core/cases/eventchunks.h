@@ -64,6 +64,12 @@ std::size_t storedStringCount(sql::Database& database);
 // discarded (CaseFile::readEvents empties it).
 void readEventChunks(sql::Database& database, EventTable& table);
 
+// The memory the columns of `events` events listing `ips` IP values take once a case is loaded (the strings apart):
+// what loading a case checks against the memory this process may use, and a streaming import against its limit.
+std::uint64_t storedColumnBytes(std::uint64_t events, std::uint64_t ips);
+// The IP values the case's events list.
+std::uint64_t storedIpCount(sql::Database& database);
+
 // Events the case holds: all of them, and by source id.
 std::uint64_t storedEventCount(sql::Database& database);
 std::map<std::int64_t, std::uint64_t> storedEventCountBySource(sql::Database& database);

@@ -115,6 +115,7 @@ Expected<InputSummary> importFile(
     std::uint64_t memoryLimitLine = 0; // the line of the last record read when the memory limit was passed
     bool reserved = static_cast<bool>(options.onEventsMerged); // a table emptied as it goes is never reserved
     std::uint64_t elsewhere = options.eventsElsewhere;
+    std::uint64_t bytesElsewhere = options.bytesElsewhere;
     while (auto batch = batches.next()) {
         // The events limit bounds memory: the events past it are not read (and the reader is told to stop), nor are
         // the original records that gave only those, nor the rejects after them.
@@ -135,8 +136,11 @@ Expected<InputSummary> importFile(
                     options.onRawRecord(raw.line, raw.offset, raw.text);
         table.appendFrom(events, 0, static_cast<EventIndex>(taken));
         summary.eventsRead += taken;
-        if (options.onEventsMerged)
-            elsewhere += options.onEventsMerged(table);
+        if (options.onEventsMerged) {
+            const ImportOptions::Written written = options.onEventsMerged(table);
+            elsewhere += written.events;
+            bytesElsewhere += written.bytes;
+        }
         for (Reject& reject : batch->rejects())
             if (eventsLimitLine == 0 || reject.line < eventsLimitLine)
                 addReject(reject.line, std::move(reject.reason), std::move(reject.excerpt));
@@ -166,7 +170,7 @@ Expected<InputSummary> importFile(
             break;
         }
         // The memory limit: checked per batch, so it is overshot by one batch at most (8,192 events).
-        if (table.memoryBytes() > options.limits.memory) {
+        if (table.memoryBytes() + bytesElsewhere > options.limits.memory) {
             memoryLimitLine = lastLine;
             break;
         }
@@ -184,8 +188,11 @@ Expected<InputSummary> importFile(
         addReject(eventsLimitLine, "reading stopped here: " + summary.readError, {}, true);
     } else if (memoryLimitLine > 0) {
         summary.limitReached = true;
-        summary.readError = "stopped at the memory limit: the " + std::to_string(table.size())
-            + " events in memory take more than " + options.limits.valueText("memory") + " (limit memory; the "
+        summary.readError = "stopped at the memory limit: the " + std::to_string(table.size() + elsewhere)
+            + (options.onEventsMerged
+                    ? " events of the case would take more than " + options.limits.valueText("memory") + " once opened"
+                    : " events in memory take more than " + options.limits.valueText("memory"))
+            + " (limit memory; the "
             + "default is 60 % of this machine's memory); the events before it are kept. Import fewer files or a "
             + "narrower time range, or " + ImportLimits::raiseHint("memory");
         addReject(memoryLimitLine + 1, "reading stopped here: " + summary.readError, {}, true);

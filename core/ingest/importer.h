@@ -58,14 +58,22 @@ struct ImportOptions
     // file is compressed (InputStream::observeFileBytes): a case hashes them. It may see only the file's first part,
     // when the import stops early.
     std::function<void(std::string_view bytes)> onFileBytes;
-    // Called on the calling thread after each batch of events joined the table: returns how many events it took off the
-    // table's front (EventTable::dropFront), written elsewhere meanwhile (a batch import into a case writes each chunk
-    // of events as soon as it is complete). When set, the table is not reserved for the whole file: it holds a chunk
-    // or two at a time.
-    std::function<std::size_t(EventTable& table)> onEventsMerged;
-    // Events that count against limits.events without being in the table: a case's events, and those onEventsMerged
-    // took off.
+    // What onEventsMerged took off the table: its events, and the memory they will take once loaded again.
+    struct Written
+    {
+        std::size_t events = 0;
+        std::uint64_t bytes = 0;
+    };
+    // Called on the calling thread after each batch of events joined the table: takes events off the table's front
+    // (EventTable::dropFront), written elsewhere meanwhile (a batch import into a case writes each chunk of events as
+    // soon as it is complete), and says what it took. When set, the table is not reserved for the whole file: it
+    // holds a chunk or two at a time.
+    std::function<Written(EventTable& table)> onEventsMerged;
+    // Events, and the memory they take once loaded, that count against limits.events and limits.memory without being
+    // in the table: a case's events, and those onEventsMerged took off. The limits then keep the case one this machine
+    // can open.
     std::uint64_t eventsElsewhere = 0;
+    std::uint64_t bytesElsewhere = 0;
     ImportLimits limits;
     // Threads that parse records (readers of independent JSON records; the others read on one thread): 0, one per
     // core; 1, the reading thread parses (the serial path). The result is the same whatever the number.

@@ -31,11 +31,13 @@ const std::vector<Field>& fields()
             "decompressed bytes read from one file" },
         { "compression-ratio", &ImportLimits::compressionRatio, Unit::Count,
             "decompressed bytes per compressed byte of a gzip file (checked past 16 MiB)" },
-        { "events", &ImportLimits::events, Unit::Count, "events held in memory by one import or case" },
+        { "events", &ImportLimits::events, Unit::Count,
+            "events held in memory by one import or case (cepheid-cli import: in the case it writes)" },
         { "stored-rejects", &ImportLimits::storedRejects, Unit::Count,
             "rejects kept with line and excerpt per file in a case (all are counted)" },
         { "memory", &ImportLimits::memory, Unit::Bytes,
-            "bytes the events in memory may take (default: 60 % of this machine's memory)" },
+            "bytes the events in memory may take, or the case's once opened for cepheid-cli import (default: 60 % "
+            "of this machine's memory)" },
     };
     return all;
 }

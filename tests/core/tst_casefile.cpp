@@ -16,7 +16,9 @@
 #include <QTest>
 #include <atomic>
 #include <cstring>
+#include <deque>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <random>
 #include <sqlite3.h>
@@ -990,8 +992,11 @@ private slots:
         if (streaming) { // a table holding events is not a streaming import's
             EventTable events;
             VERIFY_OK(first->loadEvents(events));
-            QVERIFY(!first->importFileStreaming(
-                writeTestFile(directory, QStringLiteral("c.ndjson"), udmEventCamel("c") + "\n").toStdString(), events));
+            const auto notStrings = first->importFileStreaming(
+                writeTestFile(directory, QStringLiteral("c.ndjson"), udmEventCamel("c") + "\n").toStdString(), events);
+            QVERIFY(!notStrings);
+            QVERIFY2(notStrings.error().find("takes the case's strings without its events") != std::string::npos,
+                notStrings.error().c_str());
         }
     }
 
@@ -1055,13 +1060,20 @@ private slots:
         const std::string streamedPath = directory.filePath(QStringLiteral("streamed.cepheid")).toStdString();
         openCase(inMemoryPath, CaseFile::Mode::Create);
         QVERIFY(QFile::copy(QString::fromStdString(inMemoryPath), QString::fromStdString(streamedPath)));
-        // Two chunks and more of events, HTTP details in both, then CloudTrail's details, Zeek's join keys.
-        std::string many = moreEventsThanAChunk();
-        for (int i = 0; i < 140; ++i)
-            many
-                += udmHttpEvent(i, formatRfc3339(at("2025-03-05T10:00:00Z") + i * kMicrosPerSecond),
-                       "https://h" + std::to_string(i % 7) + ".workers.dev/p", "curl/8." + std::to_string(i % 3), "200")
-                + "\n";
+        // Over two chunks of events with HTTP details throughout, so that each file's import writes two chunks while
+        // it reads, details in them, and the rest at its end; then CloudTrail's details, Zeek's join keys.
+        std::string many;
+        for (int i = 0; i < 135'000; ++i) {
+            const std::string time
+                = formatRfc3339(at("2025-03-04T10:00:00Z") + std::int64_t(i) * 7 * kMicrosPerSecond + i % 997);
+            if (i % 500 == 7)
+                many += udmHttpEvent(i, time, "https://h" + std::to_string(i % 7) + ".workers.dev/p",
+                    "curl/8." + std::to_string(i % 3), "200");
+            else
+                many += udmEventWithProcess(i % 4000, time, "C:\\\\Temp\\\\b" + std::to_string(i % 13) + ".exe",
+                    "h" + std::to_string(i % 211) + ".workers.dev");
+            many += "\n";
+        }
         const std::vector<std::string> inputs {
             writeTestFile(directory, QStringLiteral("small.ndjson"), fixtureExport(12)).toStdString(),
             writeTestFile(directory, QStringLiteral("many.ndjson"), many).toStdString(),
@@ -1076,7 +1088,7 @@ private slots:
             VERIFY_OK(caseFile->loadEvents(table));
             for (const std::string& input : inputs)
                 VERIFY_OK(caseFile->importFile(input, table));
-            QVERIFY2(table.cloudEventCount() > 0 && table.httpEventCount() >= 2 * 140,
+            QVERIFY2(table.cloudEventCount() > 0 && table.httpEventCount() >= 2 * 270,
                 qPrintable(
                     QStringLiteral("%1 cloud, %2 http").arg(table.cloudEventCount()).arg(table.httpEventCount())));
         }
@@ -1099,12 +1111,69 @@ private slots:
         {
             sql::Database database(streamedPath, true, false);
             auto chunks = database.prepare("SELECT count(*) FROM event_chunks");
-            QVERIFY(chunks.step() && chunks.integer(0) >= 6);
+            QVERIFY(chunks.step() && chunks.integer(0) >= 8);
         }
         auto caseFile = openCase(streamedPath, CaseFile::Mode::ReadOnly);
         EventTable loaded;
         VERIFY_OK(caseFile->loadEvents(loaded));
         QCOMPARE(loaded.strings().size(), streamedStrings);
+    }
+
+    // A chunk also closes once its events list kIpsPerChunk IP values: 100 events of 50,000 target IPs each make a
+    // chunk of 84 events and one of 16. The streaming writer, fed and emptied as a case's import feeds it, cuts them
+    // where writeEventChunks cuts the whole table, and writes the same rows.
+    void chunksCloseAtTheIpLimitWhicheverWriterCutsThem()
+    {
+        std::deque<std::string> text;
+        std::vector<std::string_view> ips;
+        for (int i = 0; i < 50'000; ++i)
+            ips.push_back(text.emplace_back("10." + std::to_string(i / 65536) + "." + std::to_string(i / 256 % 256)
+                + "." + std::to_string(i % 256)));
+        const auto record = [&](int event) {
+            EventRecord out;
+            out.timestamp = at("2025-03-04T10:00:00Z") + event * kMicrosPerSecond;
+            out.idHash = std::uint64_t(event) + 1;
+            out.targetIps = ips;
+            out.targetHostname = "fan.workers.dev";
+            out.source = { 1, std::uint64_t(event) + 1, std::uint64_t(event) * 100 };
+            return out;
+        };
+        QTemporaryDir directory;
+        const auto chunkRows = [&](const QString& name, const std::function<void(sql::Database&)>& write) {
+            const std::string path = directory.filePath(name).toStdString();
+            openCase(path, CaseFile::Mode::Create);
+            {
+                sql::Database database(path, false, false);
+                database.execute(
+                    "INSERT INTO sources (id, path, size, sha256, format, layout, compressed, imported_at, "
+                    "events_read, events_rejected) VALUES (1, 'f', 0, 'x', 'udm', 'ndjson', 0, '', 0, 0)");
+                write(database);
+            }
+            std::vector<std::string> rows;
+            for (const std::string& row : importedRows(path))
+                if (row.find("first_event") != std::string::npos)
+                    rows.push_back(row);
+            return rows;
+        };
+        const auto inMemory = chunkRows(QStringLiteral("memory.cepheid"), [&](sql::Database& database) {
+            EventTable table;
+            for (int event = 0; event < 100; ++event)
+                table.append(record(event));
+            writeEventChunks(database, table, 0, table.size(), 1);
+        });
+        const auto streamed = chunkRows(QStringLiteral("streamed.cepheid"), [&](sql::Database& database) {
+            EventTable table;
+            EventChunkWriter writer(database, 1, 0);
+            for (int event = 0; event < 100; ++event) {
+                table.append(record(event));
+                if (table.ipValueCount() >= kIpsPerChunk)
+                    table.dropFront(writer.addComplete(table));
+            }
+            writer.finish(table);
+        });
+        QCOMPARE(inMemory.size(), std::size_t(2));
+        QVERIFY2(inMemory[0].find(":0|1|84|4200000|") != std::string::npos, inMemory[0].substr(0, 120).c_str());
+        QCOMPARE(streamed, inMemory);
     }
 
     // The events limit counts the case's events and those a streaming import has written already, as it counts the

@@ -164,6 +164,42 @@ private slots:
         QVERIFY(contains(imported.summary.rejects.back().reason, "reading stopped here"));
     }
 
+    // An import that writes its events as it goes (a case's batch import) holds few of them: the limits count what it
+    // took off the table, as the events and memory a case will need once opened, and stop it there.
+    void limitsCountTheEventsWrittenElsewhere()
+    {
+        ImportOptions options;
+        VERIFY_OK(options.limits.set("memory=16M"));
+        std::size_t written = 0;
+        std::size_t largestTable = 0;
+        options.eventsElsewhere = 100;
+        options.bytesElsewhere = 1'000'000;
+        options.onEventsMerged = [&](EventTable& table) -> ImportOptions::Written {
+            largestTable = std::max(largestTable, table.memoryBytes());
+            const std::size_t events = table.size();
+            table.dropFront(events);
+            written += events;
+            return { events, events * 200 }; // each event 200 bytes once loaded
+        };
+        const auto byMemory = importText(sampleEvents(100'000), "memory.ndjson", options);
+        QVERIFY2(contains(byMemory.summary.readError,
+                     "stopped at the memory limit: the " + std::to_string(100 + written)
+                         + " events of the case would take more than 16 MiB once opened"),
+            byMemory.summary.readError.c_str());
+        // About (16 MiB - 1 MB) / 200 bytes, give or take the table and a batch; the table alone stayed far below.
+        QVERIFY2(written > 60'000 && written < 90'000, qPrintable(QString::number(written)));
+        QVERIFY2(largestTable < (std::size_t(4) << 20), qPrintable(QString::number(largestTable)));
+
+        written = 0;
+        options.limits = {};
+        VERIFY_OK(options.limits.set("events=20K"));
+        const auto byEvents = importText(sampleEvents(40'000), "events.ndjson", options);
+        QVERIFY2(contains(byEvents.summary.readError, "more than 20,000 events in the case"),
+            byEvents.summary.readError.c_str());
+        QCOMPARE(byEvents.summary.eventsRead, std::uint64_t(20'000 - 100));
+        QCOMPARE(written, std::size_t(20'000 - 100));
+    }
+
     void recordBytesIsSettable()
     {
         std::string text = sampleEvents(3);
