@@ -444,7 +444,8 @@ void CaseFile::storeNewEvents(
     std::int64_t sourceId, const EventTable& table, std::size_t firstEvent, std::size_t firstString)
 {
     storeNewStrings(table, firstString);
-    storeEvents(sourceId, table, firstEvent, table.size(), 0);
+    writeEventChunks(*m_database, table, firstEvent, table.size(), sourceId);
+    storeDetails(table, firstEvent, table.size(), 0);
 }
 
 void CaseFile::storeNewStrings(const EventTable& table, std::size_t firstString)
@@ -454,13 +455,6 @@ void CaseFile::storeNewStrings(const EventTable& table, std::size_t firstString)
         insertString.bind(1, static_cast<std::int64_t>(id)).bind(2, table.text(static_cast<StringId>(id))).execute();
     if (firstString == 0) // a new case: the pool's empty string has id 0 too
         insertString.bind(1, std::int64_t(0)).bind(2, std::string_view()).execute();
-}
-
-void CaseFile::storeEvents(
-    std::int64_t sourceId, const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase)
-{
-    writeEventChunks(*m_database, table, first, end, sourceId, indexBase);
-    storeDetails(table, first, end, indexBase);
 }
 
 void CaseFile::storeDetails(const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase)

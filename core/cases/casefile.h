@@ -191,10 +191,8 @@ private:
     void storeNewEvents(
         std::int64_t sourceId, const EventTable& table, std::size_t firstEvent, std::size_t firstString);
     void storeNewStrings(const EventTable& table, std::size_t firstString);
-    // Events [first, end) of `table`, whose first event is the case's event `indexBase`, with their details.
-    void storeEvents(
-        std::int64_t sourceId, const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase);
-    // The HTTP and cloud details of those events.
+    // The HTTP and cloud details of events [first, end) of `table`, whose first event is the case's event
+    // `indexBase`.
     void storeDetails(const EventTable& table, std::size_t first, std::size_t end, std::size_t indexBase);
     Expected<ImportResult> importFileInto(
         const std::string& path, EventTable& table, const ImportOptions& options, bool streaming);

@@ -439,8 +439,8 @@ std::vector<ChunkBounds> cutIntoChunks(
     return chunks;
 }
 
-void writeChunks(sql::Database& database, const EventTable& table, const std::vector<ChunkBounds>& chunks,
-    std::int64_t sourceId, std::size_t indexBase)
+void writeChunks(
+    sql::Database& database, const EventTable& table, const std::vector<ChunkBounds>& chunks, std::int64_t sourceId)
 {
     if (chunks.empty())
         return;
@@ -456,7 +456,6 @@ void writeChunks(sql::Database& database, const EventTable& table, const std::ve
         };
     });
     const auto store = [&](EncodedChunk chunk) {
-        chunk.first += indexBase;
         insertChunk(insert, chunk, sourceId);
         spare.give(std::move(chunk.bytes));
     };
@@ -468,9 +467,9 @@ void writeChunks(sql::Database& database, const EventTable& table, const std::ve
 } // namespace
 
 void writeEventChunks(sql::Database& database, const EventTable& table, std::size_t firstEvent, std::size_t endEvent,
-    std::int64_t sourceId, std::size_t indexBase)
+    std::int64_t sourceId)
 {
-    writeChunks(database, table, cutIntoChunks(table, firstEvent, endEvent, true), sourceId, indexBase);
+    writeChunks(database, table, cutIntoChunks(table, firstEvent, endEvent, true), sourceId);
 }
 
 struct EventChunkWriter::Impl

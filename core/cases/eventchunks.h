@@ -24,10 +24,9 @@ inline constexpr std::size_t kIpsPerChunk = std::size_t(1) << 22;
 // compressed with Zstandard (docs/case-format.md, "Event chunks").
 inline constexpr std::int64_t kZstdBytePlanes = 3;
 
-// Appends events [firstEvent, endEvent) of `table`, which all came from source `sourceId`, to the case, where the
-// table's first event is the case's event `indexBase` (0: the table holds the whole case).
+// Appends events [firstEvent, endEvent) of `table`, which all came from source `sourceId`, to the case.
 void writeEventChunks(sql::Database& database, const EventTable& table, std::size_t firstEvent, std::size_t endEvent,
-    std::int64_t sourceId, std::size_t indexBase = 0);
+    std::int64_t sourceId);
 
 // A batch import's events as they come (CaseFile::importFileStreaming): the table holds the events not yet written, the
 // first of them the case's event `indexBase` at the start. Each chunk is gathered into its columns on the calling
