@@ -9,10 +9,13 @@ first alternates), so the two imports are compared in the same minutes.
 
     python3 tests/bench/case_ratios.py [--rounds N] [--baseline OLD-CLI] build/default/app/cepheid-cli FILE
 
-Each import writes a new case in a temporary folder, removed at the end. A benchmark, not a test.
+Each import writes a new case in a temporary folder, removed at the end. Every round also checks that `score --case`
+reported exactly what `score` did (the case must change no result), and exits 1 when it did not. A benchmark; CTest
+runs it for one round on the bundled sample (bench_case_ratios) so that it keeps working.
 """
 
 import argparse
+import filecmp
 import os
 import statistics
 import subprocess
@@ -43,10 +46,13 @@ def main():
     for path in [args.cli, args.file] + ([args.baseline] if args.baseline else []):
         if not os.path.isfile(path):
             sys.exit(f"case_ratios: {path} is not a file")
+    # A report names its input as it was given, and a case names it absolute: the same spelling for both.
+    args.file = os.path.abspath(args.file)
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="cepheid-case-ratios-") as folder:
         report = os.path.join(folder, "report.json")
+        reopened = os.path.join(folder, "reopened.json")
         for round_number in range(1, args.rounds + 1):
             cases = {name: os.path.join(folder, f"{name}-{round_number}.cepheid") for name in ("new", "old")}
             score = timed([args.cli, "score", args.file, "--compact", "--now", NOW, "--output", report])
@@ -58,7 +64,9 @@ def main():
                 cli = args.cli if name == "new" else args.baseline
                 imports[name] = timed([cli, "import", "--case", cases[name], args.file])
             reopen = timed(
-                [args.cli, "score", "--case", cases["new"], "--compact", "--now", NOW, "--output", report])
+                [args.cli, "score", "--case", cases["new"], "--compact", "--now", NOW, "--output", reopened])
+            if not filecmp.cmp(report, reopened, shallow=False):
+                sys.exit(f"case_ratios: round {round_number}: score --case reported otherwise than score")
             row = {"score": score, "import": imports["new"], "reopen": reopen,
                    "import_ratio": imports["new"] / score, "reopen_ratio": reopen / score}
             if args.baseline:
