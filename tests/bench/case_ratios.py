@@ -43,6 +43,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--baseline", help="another cepheid-cli whose import is timed in the same rounds")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     for path in [args.cli, args.file] + ([args.baseline] if args.baseline else []):
         if not os.path.isfile(path):
             sys.exit(f"case_ratios: {path} is not a file")
